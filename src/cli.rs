@@ -1,0 +1,539 @@
+//! Command-line definitions (clap). The `///` doc comments here are the `--help` text.
+//!
+//! Only definitions live here; each command's behaviour is in `commands/<name>.rs`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "Admin and dev toolkit for Kafka event platforms: declarative topics, sample events, \
+tail with jq filters, lag verdicts, DLQ replay and health checks.";
+
+const EXAMPLES: &str = "\
+Examples:
+  evbus topics plan                       # what would change on the cluster
+  evbus topics apply --yes                # create/alter topics from topics.yaml
+  evbus produce auth.user.registered -n 10
+  evbus tail auth.user.registered --from beginning --filter '.payload.role == \"doctor\"'
+  evbus lag --max-lag 1000
+  evbus dlq inspect
+  evbus health --wait 60s
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 changes pending, 4 unhealthy, 5 lag over threshold, 130 interrupted.";
+
+#[derive(Debug, Parser)]
+#[command(name = "evbus", version = crate::version::short(), long_version = crate::version::long(),
+          about = ABOUT, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS,
+    /// KAFKA_BOOTSTRAP_SERVERS; default: the context's brokers, else 127.0.0.1:9092]
+    #[arg(short = 'b', long, global = true, value_name = "HOST:PORT,...")]
+    pub brokers: Option<String>,
+
+    /// librdkafka property passed through as-is, like kcat -X (repeatable),
+    /// e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem
+    #[arg(short = 'X', global = true, value_name = "KEY=VALUE", action = clap::ArgAction::Append)]
+    pub props: Vec<String>,
+
+    /// Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)
+    #[arg(long, global = true, value_parser = humantime::parse_duration, default_value = "10s",
+          value_name = "DURATION")]
+    pub timeout: Duration,
+
+    /// Output format: auto = table (or pretty records) on a terminal, JSON when piped
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Auto)]
+    pub output: OutputFormat,
+
+    /// When to use colours (NO_COLOR in the environment means never for auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Print only data and errors (no summaries, no progress)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Table on a terminal, JSON when piped
+    Auto,
+    /// Human table
+    Table,
+    /// Machine-readable JSON (JSON lines for record streams)
+    Json,
+    /// Records: header line, headers and indented value (tail)
+    Pretty,
+    /// Records: value bytes followed by a newline (tail)
+    Raw,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Declarative topics: validate, plan and apply topics.yaml; list and describe topics
+    #[command(subcommand)]
+    Topics(TopicsCommand),
+    /// JSON Schemas of the platform's events: list, validate, sample
+    #[command(subcommand)]
+    Schemas(SchemasCommand),
+    /// Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file
+    Produce(ProduceArgs),
+    /// Follow and filter topics (never joins a group unless --group)
+    Tail(TailArgs),
+    /// Consumer-group lag per partition, totals, and a status verdict
+    Lag(LagArgs),
+    /// Dead-letter queues: inspect what failed and replay it safely
+    #[command(subcommand)]
+    Dlq(DlqCommand),
+    /// Is the event platform OK? Checks with exit codes for CI and healthchecks
+    Health(HealthArgs),
+    /// Local single-node development broker (nisshi)
+    #[command(subcommand)]
+    Dev(DevCommand),
+    /// Contexts (named broker profiles) from evbus.yaml
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ManifestArg {
+    /// Topics manifest [default: the context's manifest, else ./topics.yaml]
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TopicsCommand {
+    /// Check topics.yaml without contacting a broker
+    #[command(after_help = "Example:\n  evbus topics validate -f topics.yaml")]
+    Validate(ManifestArg),
+    /// Show what `apply` would change on the cluster
+    #[command(after_help = "Examples:\n  evbus topics plan\n  evbus topics plan --detailed-exitcode   # CI drift check: exit 3 when changes are pending\n  evbus topics plan --prune -o json")]
+    Plan(PlanArgs),
+    /// Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)
+    #[command(after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run")]
+    Apply(ApplyArgs),
+    /// List topics with partitions, replication and message counts
+    #[command(after_help = "Example:\n  evbus topics list --all")]
+    List(ListArgs),
+    /// Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic
+    #[command(after_help = "Example:\n  evbus topics describe auth.user.registered")]
+    Describe(DescribeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Also plan removal of what the manifest does not declare (unmanaged topics and config keys)
+    #[arg(long)]
+    pub prune: bool,
+    /// Exit 0 when there are no changes, 3 when changes are pending, 1 on error
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Also delete unmanaged topics and remove unmanaged config keys of managed topics
+    #[arg(long)]
+    pub prune: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Show the plan and stop
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Include internal topics (__consumer_offsets, ...)
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// Topic name
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::topic_names))]
+    pub topic: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemasCommand {
+    /// Schemas in the schema directory and the topics using them
+    #[command(after_help = "Example:\n  evbus schemas list")]
+    List(SchemasDirArgs),
+    /// Every schema compiles, every $ref resolves, every manifest topic has its schema
+    #[command(after_help = "Example:\n  evbus schemas validate")]
+    Validate(SchemasDirArgs),
+    /// Print sample events as JSON lines (no broker needed)
+    #[command(after_help = "Examples:\n  evbus schemas sample auth.user.registered --count 3\n  evbus schemas sample ./my-event.json --seed 42")]
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SchemasDirArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Schema directory
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    pub schemas: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Schema name (file stem in the schema directory) or path to any JSON Schema file
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::schema_names))]
+    pub schema: String,
+    /// Number of samples
+    #[arg(short = 'n', long, default_value_t = 1)]
+    pub count: u64,
+    /// Seed for reproducible output (byte-identical across runs)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Envelope `producer` value
+    #[arg(long, default_value = "evbus")]
+    pub producer: String,
+    #[command(flatten)]
+    pub dir: SchemasDirArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  evbus produce auth.user.registered --count 1000 --rate 200/s
+  evbus produce auth.user.registered --seed 7 --dry-run
+  evbus produce orders --schema ./order.json -n 5
+  evbus produce auth.user.registered --input events.jsonl
+  cat events.jsonl | evbus produce auth.user.registered --input - --skip-invalid")]
+pub struct ProduceArgs {
+    /// Destination topic
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::topic_names))]
+    pub topic: String,
+    /// Number of sample events to generate (ignored with --input)
+    #[arg(short = 'n', long, default_value_t = 1)]
+    pub count: u64,
+    /// Seed for reproducible samples
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Maximum send rate, e.g. 200/s, 50/m, 1000
+    #[arg(long, value_name = "N/s")]
+    pub rate: Option<String>,
+    /// Schema name or path to a schema file (default: the topic's manifest entry, else the topic name)
+    #[arg(long, value_name = "NAME|PATH")]
+    pub schema: Option<String>,
+    /// Read events from a JSON Lines file ('-' for stdin) instead of generating them
+    #[arg(short = 'i', long, value_name = "FILE")]
+    pub input: Option<String>,
+    /// With --input: send the valid lines and report the invalid ones (default: all-or-nothing)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Send events without validating them against the schema
+    #[arg(long)]
+    pub no_validate: bool,
+    /// Dot path into the event whose value becomes the key (default: the manifest's `key`)
+    #[arg(short = 'k', long, value_name = "PATH", conflicts_with = "key_literal")]
+    pub key: Option<String>,
+    /// The same literal key for every record
+    #[arg(long, value_name = "KEY")]
+    pub key_literal: Option<String>,
+    /// Extra header (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "K=V")]
+    pub headers: Vec<String>,
+    /// Envelope `producer` value for generated events
+    #[arg(long, default_value = "evbus")]
+    pub producer: String,
+    /// Print the events as JSON lines instead of sending them
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Schema directory
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    pub schemas: PathBuf,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  evbus tail auth.user.registered                       # new events only
+  evbus tail auth.user.registered --from beginning --exit
+  evbus tail --pattern '^auth\\.' --since 15m
+  evbus tail payment-events --from -10 --filter '.payload.amount > 100'
+  evbus tail auth.user.registered --filter '$__meta.key == \"u-1\"' -o json | jq .
+  evbus tail orders --template '%t %p %o %k %s\\n'
+
+Filter variables: the jq input is the decoded value; $__meta holds
+{topic, partition, offset, timestamp, key, headers}.")]
+pub struct TailArgs {
+    /// Topics to follow
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::topic_names))]
+    pub topics: Vec<String>,
+    /// Follow every topic whose name matches this regex
+    #[arg(long, value_name = "REGEX")]
+    pub pattern: Option<String>,
+    /// Follow every non-internal topic
+    #[arg(long)]
+    pub all: bool,
+    /// Where to start: end, beginning, an offset, -N (last N per partition) or an RFC 3339 time
+    #[arg(long, value_name = "POS", allow_hyphen_values = true, default_value = "end")]
+    pub from: String,
+    /// Start this long ago (e.g. 15m, 2h), like --from <now - DURATION>
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION", conflicts_with = "from")]
+    pub since: Option<Duration>,
+    /// Stop after N matching records
+    #[arg(short = 'n', long)]
+    pub count: Option<u64>,
+    /// Stop at the end of every partition (like kcat -e)
+    #[arg(short = 'e', long)]
+    pub exit: bool,
+    /// Stop at the first record newer than this RFC 3339 time
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Stop after this long without records
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub idle_timeout: Option<Duration>,
+    /// jq filter on the decoded value (records match when it yields true or non-null)
+    #[arg(long, value_name = "JQ")]
+    pub filter: Option<String>,
+    /// Only records with this key
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// Only records with this header (repeatable, all must match)
+    #[arg(long = "header", value_name = "K=V")]
+    pub headers: Vec<String>,
+    /// Only events with this eventType (value field, else the event-type header)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub event_type: Option<String>,
+    /// Only records whose value or key contains this text
+    #[arg(long, value_name = "TEXT")]
+    pub grep: Option<String>,
+    /// kcat-style format: %t topic %p partition %o offset %k key %s value %S size %T timestamp %h headers
+    #[arg(long, value_name = "FORMAT")]
+    pub template: Option<String>,
+    /// Check every event against its topic's schema and mark the invalid ones
+    #[arg(long)]
+    pub validate: bool,
+    /// With --validate: print only the invalid events
+    #[arg(long, requires = "validate")]
+    pub only_invalid: bool,
+    /// Print large values whole in pretty mode
+    #[arg(long)]
+    pub full: bool,
+    /// Consume as a member of this group and commit after printing (default: no group, no commits)
+    #[arg(short = 'g', long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Schema directory (for --validate)
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    pub schemas: PathBuf,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  evbus lag
+  evbus lag notification-service --detail
+  evbus lag --max-lag 1000                      # exit 5 when a group is over
+  evbus lag --watch --interval 5s               # Burrow-style verdicts")]
+pub struct LagArgs {
+    /// Groups to show (default: every group on the cluster plus the manifest's groups)
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::group_names))]
+    pub groups: Vec<String>,
+    /// A row per partition
+    #[arg(short, long)]
+    pub detail: bool,
+    /// Exit 5 when any group's total lag is over N (default: the manifest's per-group max_lag)
+    #[arg(long, value_name = "N")]
+    pub max_lag: Option<i64>,
+    /// Sample repeatedly and evaluate each partition with Burrow's rules
+    #[arg(short, long)]
+    pub watch: bool,
+    /// Time between samples in --watch
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "5s", value_name = "DURATION")]
+    pub interval: Duration,
+    /// Number of samples in the evaluation window (--watch)
+    #[arg(long, default_value_t = 10)]
+    pub window: usize,
+    /// Stop --watch after this many samples (default: until Ctrl-C)
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Summarise a dead-letter topic: where records came from and why they failed (read-only)
+    #[command(after_help = "Examples:\n  evbus dlq inspect\n  evbus dlq inspect esante.dlq --records -o json")]
+    Inspect(DlqInspectArgs),
+    /// Republish dead-letter records to their original topics, resuming where the last run stopped
+    #[command(after_help = "Examples:
+  evbus dlq replay --dry-run
+  evbus dlq replay esante.dlq --topic auth.user.registered --yes
+  evbus dlq replay --error 'Timeout' --rate 50/s --yes
+  evbus dlq replay --to retry.topic --skip-unknown --yes")]
+    Replay(DlqReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DlqInspectArgs {
+    /// Dead-letter topics (default: the manifest's `dlq: true` topics)
+    pub topics: Vec<String>,
+    /// List individual records
+    #[arg(long)]
+    pub records: bool,
+    /// At most this many records with --records
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DlqReplayArgs {
+    /// Dead-letter topic (default: the manifest's only `dlq: true` topic)
+    pub dlq_topic: Option<String>,
+    /// Only records whose original topic is this (repeatable)
+    #[arg(long = "topic", value_name = "ORIGINAL")]
+    pub original_topics: Vec<String>,
+    /// Only records whose error class or message matches this regex
+    #[arg(long, value_name = "REGEX")]
+    pub error: Option<String>,
+    /// Only records written to the DLQ at or after this time (RFC 3339 or a duration ago, e.g. 2h)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only records written to the DLQ before this time (RFC 3339 or a duration ago)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only DLQ offsets ≥ N
+    #[arg(long, value_name = "N")]
+    pub from_offset: Option<i64>,
+    /// Only DLQ offsets ≤ N
+    #[arg(long, value_name = "N")]
+    pub to_offset: Option<i64>,
+    /// jq filter on the DLQ record's value (same engine as tail; $__meta available)
+    #[arg(long, value_name = "JQ")]
+    pub filter: Option<String>,
+    /// Replay at most N records
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Send every record here instead of its original topic
+    #[arg(long, value_name = "TOPIC")]
+    pub to: Option<String>,
+    /// Send to the original partition when known (default: partition by key, murmur2)
+    #[arg(long)]
+    pub same_partition: bool,
+    /// Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping
+    #[arg(long)]
+    pub skip_unknown: bool,
+    /// Print the plan and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Maximum replay rate, e.g. 50/s
+    #[arg(long, value_name = "N/s")]
+    pub rate: Option<String>,
+    /// Consumer group on the DLQ that remembers how far replay got
+    #[arg(short = 'g', long, default_value = "evbus-dlq-replay")]
+    pub group: String,
+    /// Ignore the saved position and start at the DLQ's first record
+    #[arg(long)]
+    pub from_start: bool,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  evbus health
+  evbus health --strict --roundtrip -o json
+  evbus health --wait 60s            # compose/Kubernetes healthcheck")]
+pub struct HealthArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Treat warnings as failures
+    #[arg(long)]
+    pub strict: bool,
+    /// Produce a probe record and consume it back, reporting end-to-end latency
+    #[arg(long)]
+    pub roundtrip: bool,
+    /// Topic used by --roundtrip (created when missing)
+    #[arg(long, default_value = "__evbus_health")]
+    pub health_topic: String,
+    /// Retry until healthy or until this much time has passed
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub wait: Option<Duration>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Start a local broker (nisshi) with durable storage under .evbus/dev/
+    Up(DevArgs),
+    /// Stop the local broker
+    Down(DevArgs),
+    /// Is the local broker running?
+    Status(DevArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DevArgs {
+    /// Port to listen on
+    #[arg(long, default_value_t = 9092)]
+    pub port: u16,
+    /// State directory (pid file, storage, log)
+    #[arg(long, default_value = ".evbus/dev")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Contexts in the config file
+    List,
+    /// Make a context the default
+    Use {
+        /// Context name
+        name: String,
+    },
+    /// The effective configuration (secrets redacted)
+    Show,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  evbus completions bash > /etc/bash_completion.d/evbus")]
+pub struct CompletionsArgs {
+    /// Shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,428 @@
+//! `evbus topics validate|plan|apply|list|describe`: declarative topics from topics.yaml.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+use serde_json::json;
+
+use super::App;
+use crate::cli::{ApplyArgs, DescribeArgs, ListArgs, ManifestArg, PlanArgs, TopicsCommand};
+use crate::exit::{self, Exit};
+use crate::kafka::admin::Admin;
+use crate::kafka::incremental::TopicConfigChange;
+use crate::manifest::Manifest;
+use crate::output::Mode;
+use crate::plan::{self, Change, ClusterTopic, Plan, Unmanaged};
+use crate::sanitize::for_terminal;
+
+pub async fn run(app: &App, cmd: TopicsCommand) -> Result<ExitCode> {
+    match cmd {
+        TopicsCommand::Validate(m) => validate(app, &m),
+        TopicsCommand::Plan(a) => plan_cmd(app, a).await,
+        TopicsCommand::Apply(a) => apply(app, a).await,
+        TopicsCommand::List(a) => list(app, a).await,
+        TopicsCommand::Describe(a) => describe(app, a).await,
+    }
+}
+
+fn validate(app: &App, m: &ManifestArg) -> Result<ExitCode> {
+    let manifest = app.manifest(m)?;
+    match app.ui.mode()? {
+        Mode::Json => app.ui.json(&json!({
+            "file": manifest.path, "valid": true,
+            "topics": manifest.topics.len(), "groups": manifest.groups.len(),
+        }))?,
+        Mode::Table => app.ui.out(&format!(
+            "{}: valid ({} topics, {} groups)",
+            manifest.path.display(),
+            manifest.topics.len(),
+            manifest.groups.len()
+        ))?,
+    }
+    Ok(exit::code(exit::OK))
+}
+
+/// Read every topic on the cluster with its partitions and (for managed topics) configs.
+pub async fn read_cluster(admin: &Arc<Admin>, manifest: &Manifest) -> Result<Vec<ClusterTopic>> {
+    let md = admin.metadata(None).await?;
+    let managed: Vec<String> = md
+        .topics
+        .iter()
+        .filter(|t| t.error.is_none() && manifest.topic(&t.name).is_some())
+        .map(|t| t.name.clone())
+        .collect();
+    // One batched DescribeConfigs for all managed topics, not one request per topic.
+    let mut configs = admin.topic_configs(&managed).await?;
+    Ok(md
+        .topics
+        .iter()
+        .filter(|t| t.error.is_none())
+        .map(|t| ClusterTopic {
+            name: t.name.clone(),
+            partitions: t.partitions.len() as i32,
+            replication_factor: t.replication_factor(),
+            internal: plan::is_internal(&t.name),
+            configs: configs.remove(&t.name).unwrap_or_default(),
+        })
+        .collect())
+}
+
+async fn make_plan(app: &App, m: &ManifestArg, prune: bool) -> Result<(Manifest, Arc<Admin>, Plan)> {
+    // Validate the manifest before touching the broker: a bad file must change nothing.
+    let manifest = app.manifest(m)?;
+    app.settings.log_effective();
+    let admin = Arc::new(app.settings.admin()?);
+    let cluster = read_cluster(&admin, &manifest).await?;
+    let plan = plan::plan(&manifest, &cluster, prune);
+    Ok((manifest, admin, plan))
+}
+
+#[derive(Serialize)]
+struct PlanJson<'a> {
+    changes: &'a [Change],
+    unmanaged: &'a [Unmanaged],
+    errors: &'a [String],
+}
+
+fn print_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bool) -> Result<()> {
+    if app.ui.mode()? == Mode::Json {
+        return app.ui.json(&PlanJson { changes: &plan.changes, unmanaged: &plan.unmanaged, errors: &plan.errors });
+    }
+    let mut s = String::new();
+    if plan.changes.is_empty() {
+        s.push_str(&format!("No changes: the cluster matches {}.\n", manifest.path.display()));
+    } else {
+        let mut t = app.ui.table();
+        t.set_header(vec!["", "action", "topic", "details"]);
+        for c in &plan.changes {
+            let (sign, color) = match c {
+                Change::Create { .. } | Change::AddPartitions { .. } => ("+", "32"),
+                Change::AlterConfig { .. } => ("~", "33"),
+                Change::DeleteTopic { .. } => ("-", "31"),
+            };
+            t.add_row(vec![app.ui.paint(sign, color), c.action().to_string(), for_terminal(c.topic()).into_owned(), c.describe()]);
+        }
+        s.push_str(&format!("{t}\n"));
+    }
+    if !plan.unmanaged.is_empty() {
+        s.push_str(if prune {
+            "Not in the manifest (removed by this plan because of --prune):\n"
+        } else {
+            "Not in the manifest (left alone; --prune removes them):\n"
+        });
+        for u in &plan.unmanaged {
+            match u {
+                Unmanaged::Topic { topic } => s.push_str(&format!("  topic  {}\n", for_terminal(topic))),
+                Unmanaged::Config { topic, key, value } => s.push_str(&format!(
+                    "  config {}: {}={}\n",
+                    for_terminal(topic),
+                    key,
+                    value.as_deref().unwrap_or("")
+                )),
+            }
+        }
+    }
+    for e in &plan.errors {
+        s.push_str(&format!("error: {e}\n"));
+    }
+    let count = |a: &str| plan.changes.iter().filter(|c| c.action() == a).count();
+    if !plan.changes.is_empty() {
+        s.push_str(&format!(
+            "Plan: {} to create, {} to add partitions, {} to reconfigure, {} to delete.\n",
+            count("create"),
+            count("add_partitions"),
+            count("alter_config"),
+            count("delete_topic")
+        ));
+    }
+    app.ui.out(s.trim_end())
+}
+
+fn impossible(plan: &Plan) -> anyhow::Error {
+    anyhow::anyhow!("the manifest asks for changes Kafka cannot make:\n  {}", plan.errors.join("\n  "))
+}
+
+async fn plan_cmd(app: &App, a: PlanArgs) -> Result<ExitCode> {
+    let (manifest, _admin, plan) = make_plan(app, &a.manifest, a.prune).await?;
+    print_plan(app, &manifest, &plan, a.prune)?;
+    if !plan.errors.is_empty() {
+        return Err(impossible(&plan));
+    }
+    if a.detailed_exitcode && !plan.is_empty() {
+        return Ok(exit::code(exit::CHANGES_PENDING));
+    }
+    Ok(exit::code(exit::OK))
+}
+
+#[derive(Serialize)]
+struct Outcome {
+    action: &'static str,
+    topic: String,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
+    let (manifest, admin, plan) = make_plan(app, &a.manifest, a.prune).await?;
+    let json = app.ui.mode()? == Mode::Json;
+    if !json || a.dry_run {
+        print_plan(app, &manifest, &plan, a.prune)?;
+    }
+    if !plan.errors.is_empty() {
+        return Err(impossible(&plan));
+    }
+    if plan.is_empty() || a.dry_run {
+        if json && !a.dry_run {
+            app.ui.json(&json!({"applied": [], "failed": 0}))?;
+        }
+        return Ok(exit::code(exit::OK));
+    }
+    let deletes = plan.changes.iter().filter(|c| matches!(c, Change::DeleteTopic { .. })).count();
+    let question = if deletes > 0 {
+        format!("Apply {} changes, including deleting {deletes} topic(s) and their data?", plan.changes.len())
+    } else {
+        format!("Apply {} changes?", plan.changes.len())
+    };
+    if !app.ui.confirm(&question, a.yes)? {
+        app.ui.info("Nothing applied.");
+        return Ok(exit::code(exit::ERROR));
+    }
+
+    let outcomes = execute(app, &admin, &plan).await?;
+    let failed = outcomes.iter().filter(|o| !o.ok).count();
+    if json {
+        app.ui.json(&json!({"applied": outcomes, "failed": failed}))?;
+    } else {
+        let mut s = String::new();
+        for o in &outcomes {
+            match &o.error {
+                None => s.push_str(&format!("{} {} {}\n", app.ui.paint("✓", "32"), o.action, for_terminal(&o.topic))),
+                Some(e) => s.push_str(&format!("{} {} {}: {}\n", app.ui.paint("✗", "31"), o.action, for_terminal(&o.topic), e)),
+            }
+        }
+        app.ui.out(s.trim_end())?;
+        app.ui.info(format!("Applied {} of {} changes.", outcomes.len() - failed, outcomes.len()));
+    }
+    if failed > 0 {
+        bail!(Exit::with(
+            exit::ERROR,
+            format!("{failed} of {} changes failed; the others were applied (run `evbus topics plan` to see what remains)", outcomes.len())
+        ));
+    }
+    Ok(exit::code(exit::OK))
+}
+
+async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Outcome>> {
+    let pb = app.ui.progress(plan.changes.len() as u64, "applying");
+    let mut out = Vec::new();
+    let mut record = |action: &'static str, results: Vec<(String, Result<(), String>)>| {
+        for (topic, r) in results {
+            pb.inc(1);
+            out.push(Outcome { action, topic, ok: r.is_ok(), error: r.err() });
+        }
+    };
+
+    let creates: Vec<_> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Create { topic, partitions, replication_factor, config } => {
+                Some((topic.clone(), *partitions, *replication_factor, config.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    if !creates.is_empty() {
+        let r = admin.create_topics(&creates).await;
+        record("create", batch_result(r, creates.iter().map(|c| c.0.clone())));
+    }
+
+    let parts: Vec<(String, i32)> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddPartitions { topic, to, .. } => Some((topic.clone(), *to)),
+            _ => None,
+        })
+        .collect();
+    if !parts.is_empty() {
+        let r = admin.create_partitions(&parts).await;
+        record("add_partitions", batch_result(r, parts.iter().map(|p| p.0.clone())));
+    }
+
+    let alters: Vec<TopicConfigChange> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterConfig { topic, set, delete } => Some(TopicConfigChange {
+                topic: topic.clone(),
+                set: set.iter().map(|s| (s.key.clone(), s.to.clone())).collect(),
+                delete: delete.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    if !alters.is_empty() {
+        let r = admin.incremental_alter(alters.clone()).await;
+        record("alter_config", batch_result(r, alters.iter().map(|a| a.topic.clone())));
+    }
+
+    let deletes: Vec<String> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DeleteTopic { topic } => Some(topic.clone()),
+            _ => None,
+        })
+        .collect();
+    if !deletes.is_empty() {
+        let r = admin.delete_topics(&deletes).await;
+        record("delete_topic", batch_result(r, deletes.iter().cloned()));
+    }
+    pb.finish_and_clear();
+    Ok(out)
+}
+
+/// A failed batch request fails each of its operations, so the report stays per operation.
+fn batch_result(
+    r: Result<Vec<(String, Result<(), String>)>>,
+    topics: impl Iterator<Item = String>,
+) -> Vec<(String, Result<(), String>)> {
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            let msg = format!("{e:#}");
+            topics.map(|t| (t, Err(msg.clone()))).collect()
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ListRow {
+    topic: String,
+    partitions: usize,
+    replication_factor: i16,
+    messages: Option<i64>,
+    managed: bool,
+    internal: bool,
+}
+
+/// Low and high watermarks of every partition of the given topics.
+pub async fn watermarks(app: &App, parts: Vec<(String, i32)>) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
+    let (consumer, ctx) = app.settings.consumer(None, &[])?;
+    let timeout = app.settings.timeout;
+    app.settings
+        .blocking("watermark lookup", &ctx, move || {
+            use rdkafka::consumer::Consumer;
+            let mut out = BTreeMap::new();
+            for (t, p) in parts {
+                let w = consumer.fetch_watermarks(&t, p, timeout)?;
+                out.insert((t, p), w);
+            }
+            Ok(out)
+        })
+        .await
+}
+
+async fn list(app: &App, a: ListArgs) -> Result<ExitCode> {
+    let manifest = app.manifest_opt(&a.manifest)?;
+    let mode = app.ui.mode()?;
+    let admin = Arc::new(app.settings.admin()?);
+    let md = admin.metadata(None).await?;
+    let topics: Vec<_> = md.topics.iter().filter(|t| a.all || !plan::is_internal(&t.name)).collect();
+    let parts = topics.iter().flat_map(|t| t.partitions.iter().map(|p| (t.name.clone(), p.id))).collect();
+    let wm = watermarks(app, parts).await?;
+    let mut rows: Vec<ListRow> = topics
+        .iter()
+        .map(|t| ListRow {
+            topic: t.name.clone(),
+            partitions: t.partitions.len(),
+            replication_factor: t.replication_factor(),
+            messages: Some(t.partitions.iter().filter_map(|p| wm.get(&(t.name.clone(), p.id))).map(|(lo, hi)| hi - lo).sum()),
+            managed: manifest.as_ref().is_some_and(|m| m.topic(&t.name).is_some()),
+            internal: plan::is_internal(&t.name),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.topic.cmp(&b.topic));
+    if mode == Mode::Json {
+        app.ui.json(&json!({ "topics": rows }))?;
+    } else {
+        let mut t = app.ui.table();
+        t.set_header(vec!["topic", "partitions", "replication", "messages", "managed"]);
+        for r in &rows {
+            t.add_row(vec![
+                for_terminal(&r.topic).into_owned(),
+                r.partitions.to_string(),
+                r.replication_factor.to_string(),
+                r.messages.map(|m| m.to_string()).unwrap_or_default(),
+                if r.internal { "internal".into() } else if r.managed { "yes".into() } else { "no".into() },
+            ]);
+        }
+        app.ui.out(&t.to_string())?;
+    }
+    Ok(exit::code(exit::OK))
+}
+
+async fn describe(app: &App, a: DescribeArgs) -> Result<ExitCode> {
+    let mode = app.ui.mode()?;
+    let admin = Arc::new(app.settings.admin()?);
+    let md = admin.metadata(Some(&a.topic)).await?;
+    let Some(topic) = md.topics.iter().find(|t| t.name == a.topic && t.error.is_none() && !t.partitions.is_empty()) else {
+        bail!("topic '{}' does not exist on {}", for_terminal(&a.topic), app.settings.brokers);
+    };
+    let wm = watermarks(app, topic.partitions.iter().map(|p| (topic.name.clone(), p.id)).collect()).await?;
+    let configs = admin.topic_configs(std::slice::from_ref(&topic.name)).await?;
+    let dynamic: BTreeMap<String, Option<String>> = configs
+        .get(&topic.name)
+        .map(|m| {
+            m.iter()
+                .filter(|(_, c)| c.source == plan::Source::DynamicTopic)
+                .map(|(k, c)| (k.clone(), c.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let partitions: Vec<serde_json::Value> = topic
+        .partitions
+        .iter()
+        .map(|p| {
+            let (lo, hi) = wm.get(&(topic.name.clone(), p.id)).copied().unwrap_or((0, 0));
+            json!({"partition": p.id, "leader": p.leader, "replicas": p.replicas, "isr": p.isr,
+                   "low": lo, "high": hi, "messages": hi - lo})
+        })
+        .collect();
+    if mode == Mode::Json {
+        app.ui.json(&json!({"topic": topic.name, "partitions": partitions, "configs": dynamic}))?;
+        return Ok(exit::code(exit::OK));
+    }
+    let mut t = app.ui.table();
+    t.set_header(vec!["partition", "leader", "replicas", "isr", "low", "high", "messages"]);
+    let ids = |v: &serde_json::Value| {
+        v.as_array().map(|a| a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")).unwrap_or_default()
+    };
+    for p in &partitions {
+        t.add_row(vec![
+            p["partition"].to_string(),
+            p["leader"].to_string(),
+            ids(&p["replicas"]),
+            ids(&p["isr"]),
+            p["low"].to_string(),
+            p["high"].to_string(),
+            p["messages"].to_string(),
+        ]);
+    }
+    let mut s = format!("Topic {}\n{t}\n", for_terminal(&topic.name));
+    if dynamic.is_empty() {
+        s.push_str("Configs: broker defaults only\n");
+    } else {
+        s.push_str("Configs set on the topic:\n");
+        for (k, v) in &dynamic {
+            s.push_str(&format!("  {k}={}\n", v.as_deref().unwrap_or("")));
+        }
+    }
+    app.ui.out(s.trim_end())?;
+    Ok(exit::code(exit::OK))
+}

@@ -1,0 +1,163 @@
+//! Cluster administration calls (metadata, configs, topic creation/deletion, partitions), each
+//! bounded by `--timeout` and returning owned, broker-free data.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use rdkafka::admin::{
+    AdminClient, AdminOptions, ConfigSource, NewPartitions, NewTopic, ResourceSpecifier, TopicReplication,
+};
+use rdkafka::types::RDKafkaErrorCode;
+
+use super::{ClusterMeta, Ctx, Settings, owned_metadata};
+use crate::plan::{ClusterConfig, Source};
+
+pub struct Admin {
+    pub client: AdminClient<Ctx>,
+    pub ctx: Ctx,
+    pub settings: Settings,
+}
+
+/// The result of one operation of a batch.
+pub type OpResult = (String, Result<(), String>);
+
+impl Admin {
+    fn opts(&self) -> AdminOptions {
+        AdminOptions::new().request_timeout(Some(self.settings.timeout)).operation_timeout(Some(self.settings.timeout))
+    }
+
+    /// Cluster metadata (all topics, or one).
+    pub async fn metadata(self: &Arc<Self>, topic: Option<&str>) -> Result<ClusterMeta> {
+        let me = Arc::clone(self);
+        let topic = topic.map(str::to_string);
+        let timeout = self.settings.timeout;
+        self.settings
+            .blocking("metadata request", &self.ctx, move || {
+                let md = me.client.inner().fetch_metadata(topic.as_deref(), timeout)?;
+                Ok(owned_metadata(&md))
+            })
+            .await
+    }
+
+    /// The controller's broker id, when the broker reports it.
+    pub async fn controller_id(self: &Arc<Self>) -> Option<i32> {
+        let me = Arc::clone(self);
+        let ms = self.settings.timeout.as_millis().min(i32::MAX as u128) as i32;
+        let r = self
+            .settings
+            .blocking("controller lookup", &self.ctx, move || {
+                // SAFETY: the pointer is the live handle owned by `me`, which outlives the call.
+                let id = unsafe { rdkafka_sys::rd_kafka_controllerid(me.client.inner().native_ptr(), ms) };
+                Ok(id)
+            })
+            .await
+            .ok()?;
+        (r >= 0).then_some(r)
+    }
+
+    /// Configs of many topics in one batched DescribeConfigs request.
+    pub async fn topic_configs(&self, topics: &[String]) -> Result<BTreeMap<String, BTreeMap<String, ClusterConfig>>> {
+        let mut out = BTreeMap::new();
+        if topics.is_empty() {
+            return Ok(out);
+        }
+        let specs: Vec<ResourceSpecifier> = topics.iter().map(|t| ResourceSpecifier::Topic(t)).collect();
+        let opts = self.opts();
+        let results = self
+            .settings
+            .bounded("DescribeConfigs", &self.ctx, self.client.describe_configs(specs.iter(), &opts))
+            .await?;
+        for (name, r) in topics.iter().zip(results) {
+            let resource = r.map_err(|e| anyhow::anyhow!("DescribeConfigs for topic {name} failed: {e}"))?;
+            let mut m = BTreeMap::new();
+            for e in resource.entries {
+                let source = match e.source {
+                    ConfigSource::DynamicTopic => Source::DynamicTopic,
+                    _ => Source::Default,
+                };
+                let value = if e.is_sensitive { Some(crate::redact::MASK.to_string()) } else { e.value };
+                m.insert(e.name, ClusterConfig { value, source });
+            }
+            out.insert(name.clone(), m);
+        }
+        Ok(out)
+    }
+
+    pub async fn create_topics(&self, topics: &[(String, i32, i16, BTreeMap<String, String>)]) -> Result<Vec<OpResult>> {
+        let new: Vec<NewTopic> = topics
+            .iter()
+            .map(|(name, p, rf, cfg)| {
+                let mut t = NewTopic::new(name, *p, TopicReplication::Fixed(i32::from(*rf)));
+                for (k, v) in cfg {
+                    t = t.set(k, v);
+                }
+                t
+            })
+            .collect();
+        let opts = self.opts();
+        let res = self.settings.bounded("CreateTopics", &self.ctx, self.client.create_topics(new.iter(), &opts)).await?;
+        Ok(topic_results(res, "CreateTopics"))
+    }
+
+    pub async fn create_partitions(&self, changes: &[(String, i32)]) -> Result<Vec<OpResult>> {
+        let parts: Vec<NewPartitions> = changes.iter().map(|(t, n)| NewPartitions::new(t, *n as usize)).collect();
+        let opts = self.opts();
+        let res = self
+            .settings
+            .bounded("CreatePartitions", &self.ctx, self.client.create_partitions(parts.iter(), &opts))
+            .await;
+        match res {
+            Ok(r) => Ok(topic_results(r, "CreatePartitions")),
+            Err(e) => Err(unsupported_or(e, "CreatePartitions")),
+        }
+    }
+
+    pub async fn delete_topics(&self, names: &[String]) -> Result<Vec<OpResult>> {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let opts = self.opts();
+        let res = self.settings.bounded("DeleteTopics", &self.ctx, self.client.delete_topics(&refs, &opts)).await?;
+        Ok(topic_results(res, "DeleteTopics"))
+    }
+
+    /// IncrementalAlterConfigs: set and delete only the given keys, leaving the rest alone.
+    pub async fn incremental_alter(&self, changes: Vec<super::incremental::TopicConfigChange>) -> Result<Vec<OpResult>> {
+        let native = self.client.inner().native_ptr() as usize;
+        let timeout = self.settings.timeout;
+        // The admin client outlives this call: we await it here and `self` is borrowed throughout.
+        let fut = tokio::task::spawn_blocking(move || super::incremental::alter(native as *mut _, &changes, timeout));
+        match tokio::time::timeout(timeout + Duration::from_secs(2), fut).await {
+            Err(_) => Err(self.settings.failure("IncrementalAlterConfigs", &self.ctx, None)),
+            Ok(j) => j?.map_err(|e| self.settings.failure("IncrementalAlterConfigs", &self.ctx, Some(e))),
+        }
+    }
+}
+
+fn topic_results(res: Vec<rdkafka::admin::TopicResult>, api: &str) -> Vec<OpResult> {
+    res.into_iter()
+        .map(|r| match r {
+            Ok(t) => (t, Ok(())),
+            Err((t, code)) => (t, Err(explain(code, api))),
+        })
+        .collect()
+}
+
+/// Name the missing API instead of librdkafka's generic "unsupported" wording.
+pub fn explain(code: RDKafkaErrorCode, api: &str) -> String {
+    match code {
+        RDKafkaErrorCode::UnsupportedVersion | RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::InvalidRequest => {
+            format!("broker does not support {api} ({code})")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn unsupported_or(e: anyhow::Error, api: &str) -> anyhow::Error {
+    let s = e.to_string();
+    if s.contains("Unsupported") || s.contains("unsupported") || s.contains("not supported") {
+        anyhow::anyhow!("broker does not support {api}: {s}")
+    } else {
+        e
+    }
+}

@@ -1,0 +1,276 @@
+//! Talking to Kafka: client construction from the global options, and broker calls that are
+//! always bounded by `--timeout` and turned into errors a user can act on.
+//!
+//! librdkafka retries unreachable brokers forever and reports only "timed out", so every client
+//! carries a context that remembers the last transport/auth error; timeouts quote it.
+
+pub mod admin;
+pub mod incremental;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow};
+use rdkafka::ClientConfig;
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::consumer::{BaseConsumer, ConsumerContext};
+use rdkafka::error::KafkaError;
+use rdkafka::producer::{FutureProducer, ProducerContext};
+
+use crate::redact;
+
+/// Connection settings shared by every command.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub brokers: String,
+    /// librdkafka properties (context first, then `-X`, later ones win).
+    pub props: Vec<(String, String)>,
+    pub timeout: Duration,
+    pub verbose: u8,
+}
+
+/// Remembers the last error librdkafka reported in the background (connection refused, SSL
+/// handshake failure, SASL authentication failure) so that a timeout can say why.
+#[derive(Clone, Default)]
+pub struct Ctx {
+    last_error: Arc<Mutex<Option<String>>>,
+    verbose: u8,
+}
+
+impl Ctx {
+    pub fn last_error(&self) -> Option<String> {
+        self.last_error.lock().ok().and_then(|g| g.clone())
+    }
+}
+
+impl ClientContext for Ctx {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        if self.verbose >= 2 {
+            eprintln!("evbus: librdkafka {level:?} {fac}: {}", redact::redact_text(log_message));
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        if let Ok(mut g) = self.last_error.lock() {
+            let text = if reason.is_empty() { error.to_string() } else { reason.to_string() };
+            // "all brokers down" is a consequence; keep the cause (refused, SSL, SASL) if we had one.
+            let is_summary = text.contains("brokers are down");
+            if !(is_summary && g.is_some()) {
+                *g = Some(redact::redact_text(&text));
+            }
+        }
+    }
+}
+
+impl ConsumerContext for Ctx {}
+
+impl ProducerContext for Ctx {
+    type DeliveryOpaque = ();
+    fn delivery(&self, _: &rdkafka::message::DeliveryResult<'_>, _: Self::DeliveryOpaque) {}
+}
+
+impl Settings {
+    fn base(&self) -> ClientConfig {
+        let mut c = ClientConfig::new();
+        let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
+        c.set("bootstrap.servers", &self.brokers)
+            .set("client.id", "evbus")
+            .set("socket.timeout.ms", &ms)
+            .set("socket.connection.setup.timeout.ms", &ms)
+            // Short reconnect backoff: a CLI should notice a broker coming back quickly (--wait).
+            .set("reconnect.backoff.ms", "50")
+            .set("reconnect.backoff.max.ms", "1000")
+            .set("log.connection.close", "false");
+        c.set_log_level(if self.verbose >= 2 { RDKafkaLogLevel::Debug } else { RDKafkaLogLevel::Warning });
+        for (k, v) in &self.props {
+            c.set(k, v);
+        }
+        c
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx { last_error: Arc::default(), verbose: self.verbose }
+    }
+
+    pub fn log_effective(&self) {
+        if self.verbose > 0 {
+            eprintln!("evbus: brokers={} timeout={}", self.brokers, humantime::format_duration(self.timeout));
+            for (k, v) in &self.props {
+                eprintln!("evbus:   {k}={}", redact::value_for_display(k, v));
+            }
+        }
+    }
+
+    pub fn admin(&self) -> Result<admin::Admin> {
+        let ctx = self.ctx();
+        let client = self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
+        Ok(admin::Admin { client, ctx, settings: self.clone() })
+    }
+
+    /// A consumer that never commits by itself. `group` is needed only for group operations.
+    pub fn consumer(&self, group: Option<&str>, extra: &[(&str, &str)]) -> Result<(BaseConsumer<Ctx>, Ctx)> {
+        let ctx = self.ctx();
+        let mut c = self.base();
+        c.set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("enable.partition.eof", "false");
+        // librdkafka insists on a group.id for some calls even without subscribing; a random one
+        // is never used to join because assign() does not join.
+        match group {
+            Some(g) => c.set("group.id", g),
+            None => c.set("group.id", format!("evbus-nogroup-{}", uuid::Uuid::new_v4())),
+        };
+        for (k, v) in extra {
+            c.set(*k, *v);
+        }
+        // -X wins over our defaults.
+        for (k, v) in &self.props {
+            c.set(k, v);
+        }
+        let consumer = c.create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
+        Ok((consumer, ctx))
+    }
+
+    /// An idempotent producer (acks=all) for produce and DLQ replay.
+    pub fn producer(&self, extra: &[(&str, &str)]) -> Result<(FutureProducer<Ctx>, Ctx)> {
+        let ctx = self.ctx();
+        let mut c = self.base();
+        let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
+        c.set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("message.timeout.ms", &ms)
+            .set("linger.ms", "5")
+            .set("compression.type", "lz4");
+        for (k, v) in extra {
+            c.set(*k, *v);
+        }
+        for (k, v) in &self.props {
+            c.set(k, v);
+        }
+        let p = c.create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
+        Ok((p, ctx))
+    }
+
+    fn config_error(&self, e: KafkaError) -> anyhow::Error {
+        anyhow!("invalid client configuration: {}", redact::redact_text(&e.to_string()))
+    }
+
+    /// The error for a broker call that failed or ran out of time.
+    pub fn failure(&self, what: &str, ctx: &Ctx, err: Option<String>) -> anyhow::Error {
+        let mut msg = match &err {
+            Some(e) => format!("{what} failed: {e}"),
+            None => format!("{what} timed out after {}", humantime::format_duration(self.timeout)),
+        };
+        msg.push_str(&format!(" (brokers tried: {})", self.brokers));
+        if let Some(last) = ctx.last_error()
+            && err.as_deref() != Some(last.as_str())
+        {
+            msg.push_str(&format!("; last broker error: {last}"));
+        }
+        anyhow!(redact::redact_text(&msg))
+    }
+
+    /// Run a blocking librdkafka call off the async runtime, bounded by `--timeout` (+1s grace so
+    /// librdkafka's own timeout, which gives a better message, usually fires first).
+    pub async fn blocking<T, F>(&self, what: &str, ctx: &Ctx, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, KafkaError> + Send + 'static,
+    {
+        let limit = self.timeout + Duration::from_secs(1);
+        match tokio::time::timeout(limit, tokio::task::spawn_blocking(f)).await {
+            Err(_) => Err(self.failure(what, ctx, None)),
+            Ok(join) => match join.context("broker call panicked")? {
+                Ok(v) => Ok(v),
+                Err(e) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
+            },
+        }
+    }
+
+    /// Bound an async librdkafka operation (admin requests, deliveries) by `--timeout`.
+    pub async fn bounded<T, Fut>(&self, what: &str, ctx: &Ctx, fut: Fut) -> Result<T>
+    where
+        Fut: std::future::Future<Output = Result<T, KafkaError>>,
+    {
+        let limit = self.timeout + Duration::from_secs(1);
+        match tokio::time::timeout(limit, fut).await {
+            Err(_) => Err(self.failure(what, ctx, None)),
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
+        }
+    }
+}
+
+/// librdkafka's error text, with the timeout case spelled out.
+pub fn describe_error(e: &KafkaError) -> String {
+    use rdkafka::types::RDKafkaErrorCode as C;
+    match e.rdkafka_error_code() {
+        Some(C::OperationTimedOut) | Some(C::RequestTimedOut) => "timed out".into(),
+        Some(C::BrokerTransportFailure) | Some(C::AllBrokersDown) => "broker unreachable".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A broker's answer to a metadata request, owned (no librdkafka pointers).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClusterMeta {
+    pub brokers: Vec<BrokerMeta>,
+    pub topics: Vec<TopicMeta>,
+    pub orig_broker_id: i32,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BrokerMeta {
+    pub id: i32,
+    pub host: String,
+    pub port: i32,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TopicMeta {
+    pub name: String,
+    pub error: Option<String>,
+    pub partitions: Vec<PartitionMeta>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PartitionMeta {
+    pub id: i32,
+    pub leader: i32,
+    pub replicas: Vec<i32>,
+    pub isr: Vec<i32>,
+    pub error: Option<String>,
+}
+
+impl TopicMeta {
+    pub fn replication_factor(&self) -> i16 {
+        self.partitions.iter().map(|p| p.replicas.len()).max().unwrap_or(0) as i16
+    }
+}
+
+pub fn owned_metadata(md: &rdkafka::metadata::Metadata) -> ClusterMeta {
+    ClusterMeta {
+        orig_broker_id: md.orig_broker_id(),
+        brokers: md.brokers().iter().map(|b| BrokerMeta { id: b.id(), host: b.host().to_string(), port: b.port() }).collect(),
+        topics: md
+            .topics()
+            .iter()
+            .map(|t| TopicMeta {
+                name: t.name().to_string(),
+                error: t.error().map(|e| format!("{:?}", rdkafka::types::RDKafkaErrorCode::from(e))),
+                partitions: t
+                    .partitions()
+                    .iter()
+                    .map(|p| PartitionMeta {
+                        id: p.id(),
+                        leader: p.leader(),
+                        replicas: p.replicas().to_vec(),
+                        isr: p.isr().to_vec(),
+                        error: p.error().map(|e| format!("{:?}", rdkafka::types::RDKafkaErrorCode::from(e))),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,34 @@
+//! evbus: a command-line admin and dev toolkit for Kafka event platforms.
+//!
+//! The binary (`main.rs`) only parses arguments and calls [`run`]; everything else lives here so
+//! that pure logic (manifest, plan, schema sampling, filters, DLQ decoding, lag verdicts) can be
+//! unit-tested without a terminal or a broker.
+
+pub mod cli;
+pub mod commands;
+pub mod complete;
+pub mod config;
+pub mod dlq;
+pub mod exit;
+pub mod filter;
+pub mod kafka;
+pub mod lagcheck;
+pub mod manifest;
+pub mod output;
+pub mod partitioner;
+pub mod plan;
+pub mod redact;
+pub mod render;
+pub mod sanitize;
+pub mod schema;
+pub mod topic_config;
+pub mod units;
+pub mod version;
+
+use std::process::ExitCode;
+
+/// Run one parsed command line; the returned code is the process exit code.
+pub async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    let app = commands::App::new(&cli.global)?;
+    commands::dispatch(&app, cli.command).await
+}

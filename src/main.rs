@@ -1,0 +1,17 @@
+use clap::{CommandFactory, Parser};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    // `COMPLETE=bash evbus` prints the dynamic completion script; completion requests exit here.
+    clap_complete::CompleteEnv::with_factory(evbus::cli::Cli::command).complete();
+    let cli = evbus::cli::Cli::parse();
+    match evbus::run(cli).await {
+        Ok(code) => code,
+        Err(err) if evbus::exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("evbus: error: {}", evbus::redact::redact_text(&format!("{err:#}")));
+            ExitCode::from(evbus::exit::code_for(&err))
+        }
+    }
+}

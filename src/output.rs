@@ -1,0 +1,165 @@
+//! Terminal-facing output policy: which format, whether to colour, where things go.
+//!
+//! Data goes to stdout; logs, summaries, progress bars and prompts go to stderr. Progress bars
+//! and prompts only appear on a terminal, so scripts never block on a question they cannot see.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Result, bail};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{ColorChoice, GlobalArgs, OutputFormat};
+use crate::exit::Exit;
+
+/// The resolved output format for tabular commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub format: OutputFormat,
+    pub color: bool,
+    pub color_stderr: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub stdin_tty: bool,
+}
+
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+impl Ui {
+    pub fn new(g: &GlobalArgs) -> Ui {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let decide = |tty: bool| match g.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color_env(),
+        };
+        Ui {
+            format: g.output,
+            color: decide(stdout_tty),
+            color_stderr: decide(stderr_tty),
+            quiet: g.quiet,
+            verbose: g.verbose,
+            stdout_tty,
+            stderr_tty,
+            stdin_tty: std::io::stdin().is_terminal(),
+        }
+    }
+
+    /// Table or JSON, for commands that print tables; record formats are a usage error here.
+    pub fn mode(&self) -> Result<Mode> {
+        match self.format {
+            OutputFormat::Table => Ok(Mode::Table),
+            OutputFormat::Json => Ok(Mode::Json),
+            OutputFormat::Auto => Ok(if self.stdout_tty { Mode::Table } else { Mode::Json }),
+            other => Err(Exit::usage(format!(
+                "-o {} is only for record streams (tail); use auto, table or json here",
+                format!("{other:?}").to_lowercase()
+            ))),
+        }
+    }
+
+    /// Write data to stdout. Errors (a closed pipe included) are returned, never panicked on.
+    pub fn out(&self, text: &str) -> Result<()> {
+        let mut so = std::io::stdout().lock();
+        so.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            so.write_all(b"\n")?;
+        }
+        so.flush()?;
+        Ok(())
+    }
+
+    pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<()> {
+        let s = if self.stdout_tty {
+            serde_json::to_string_pretty(value)?
+        } else {
+            serde_json::to_string(value)?
+        };
+        self.out(&s)
+    }
+
+    /// A status line on stderr, unless --quiet.
+    pub fn info(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", crate::redact::redact_text(msg.as_ref()));
+        }
+    }
+
+    /// A warning on stderr (even with --quiet: it concerns correctness).
+    pub fn warn(&self, msg: impl AsRef<str>) {
+        let m = crate::redact::redact_text(msg.as_ref());
+        if self.color_stderr {
+            eprintln!("\x1b[33mevbus: warning:\x1b[0m {m}");
+        } else {
+            eprintln!("evbus: warning: {m}");
+        }
+    }
+
+    /// Debug log on stderr with -v.
+    pub fn debug(&self, msg: impl AsRef<str>) {
+        if self.verbose > 0 {
+            eprintln!("evbus: {}", crate::redact::redact_text(msg.as_ref()));
+        }
+    }
+
+    pub fn table(&self) -> Table {
+        let mut t = Table::new();
+        t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+        if !self.color {
+            t.force_no_tty();
+        }
+        t
+    }
+
+    /// A progress bar on stderr, hidden unless stderr is a terminal.
+    pub fn progress(&self, len: u64, what: &str) -> ProgressBar {
+        if !self.stderr_tty || self.quiet {
+            return ProgressBar::hidden();
+        }
+        let pb = ProgressBar::new(len);
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        pb.set_message(what.to_string());
+        pb
+    }
+
+    /// Ask before a destructive action. Without a terminal, `--yes` is required.
+    pub fn confirm(&self, question: &str, yes: bool) -> Result<bool> {
+        if yes {
+            return Ok(true);
+        }
+        if !(self.stdin_tty && self.stderr_tty) {
+            bail!(Exit::usage(format!(
+                "{question} -- refusing without --yes because there is no terminal to ask on"
+            )));
+        }
+        Ok(dialoguer::Confirm::new().with_prompt(question).default(false).interact()?)
+    }
+
+    pub fn paint(&self, text: &str, ansi: &str) -> String {
+        if self.color { format!("\x1b[{ansi}m{text}\x1b[0m") } else { text.to_string() }
+    }
+}
+
+/// Status marks used by health and lag tables.
+pub fn mark(status: &str) -> &'static str {
+    match status {
+        "ok" | "OK" => "✓",
+        "warn" | "WARN" => "!",
+        _ => "✗",
+    }
+}

@@ -1,0 +1,322 @@
+//! Planning: the difference between the manifest and what a cluster has, as a list of changes.
+//!
+//! Pure: the caller reads the cluster (topics, partitions, configs with their sources) and passes it
+//! in, so every rule here is unit-tested without a broker.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::manifest::Manifest;
+use crate::units;
+
+/// Where a topic config value comes from, as DescribeConfigs reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Set on this topic (`kafka-configs --alter`): the only kind evbus manages.
+    DynamicTopic,
+    /// Broker defaults, static broker configs, Kafka defaults.
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterConfig {
+    pub value: Option<String>,
+    pub source: Source,
+}
+
+/// What the cluster has for one topic.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClusterTopic {
+    pub name: String,
+    pub partitions: i32,
+    pub replication_factor: i16,
+    pub internal: bool,
+    pub configs: BTreeMap<String, ClusterConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfigSet {
+    pub key: String,
+    /// Current value on the cluster (None when not set).
+    pub from: Option<String>,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Change {
+    Create {
+        topic: String,
+        partitions: i32,
+        replication_factor: i16,
+        config: BTreeMap<String, String>,
+    },
+    AddPartitions {
+        topic: String,
+        from: i32,
+        to: i32,
+    },
+    AlterConfig {
+        topic: String,
+        set: Vec<ConfigSet>,
+        /// Keys to remove (back to the broker default); only with --prune.
+        delete: Vec<String>,
+    },
+    DeleteTopic {
+        topic: String,
+    },
+}
+
+impl Change {
+    pub fn topic(&self) -> &str {
+        match self {
+            Change::Create { topic, .. }
+            | Change::AddPartitions { topic, .. }
+            | Change::AlterConfig { topic, .. }
+            | Change::DeleteTopic { topic } => topic,
+        }
+    }
+
+    pub fn action(&self) -> &'static str {
+        match self {
+            Change::Create { .. } => "create",
+            Change::AddPartitions { .. } => "add_partitions",
+            Change::AlterConfig { .. } => "alter_config",
+            Change::DeleteTopic { .. } => "delete_topic",
+        }
+    }
+
+    /// One-line human description.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Create { partitions, replication_factor, config, .. } => {
+                let cfg: Vec<String> = config.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("partitions={partitions} replication_factor={replication_factor} {}", cfg.join(" "))
+                    .trim_end()
+                    .to_string()
+            }
+            Change::AddPartitions { from, to, .. } => format!("partitions {from} → {to}"),
+            Change::AlterConfig { set, delete, .. } => {
+                let mut parts: Vec<String> = set
+                    .iter()
+                    .map(|s| format!("{}: {} → {}", s.key, s.from.as_deref().unwrap_or("(default)"), s.to))
+                    .collect();
+                parts.extend(delete.iter().map(|k| format!("{k}: remove")));
+                parts.join(", ")
+            }
+            Change::DeleteTopic { .. } => "delete topic and all its data".into(),
+        }
+    }
+}
+
+/// Something on the cluster that the manifest does not declare.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Unmanaged {
+    Topic { topic: String },
+    Config { topic: String, key: String, value: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    pub unmanaged: Vec<Unmanaged>,
+    /// Changes Kafka cannot make (fewer partitions, another replication factor).
+    pub errors: Vec<String>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Internal topics are never managed, listed as unmanaged, or deleted.
+pub fn is_internal(name: &str) -> bool {
+    name.starts_with("__") || name.starts_with("_confluent") || name == "_schemas"
+}
+
+fn same_value(key: &str, cluster: &str, wanted: &str) -> bool {
+    cluster == wanted || units::normalize(key, cluster).is_ok_and(|c| c == wanted)
+}
+
+pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan {
+    let mut out = Plan::default();
+    let by_name: BTreeMap<&str, &ClusterTopic> = cluster.iter().map(|t| (t.name.as_str(), t)).collect();
+
+    for spec in &manifest.topics {
+        let Some(have) = by_name.get(spec.name.as_str()) else {
+            out.changes.push(Change::Create {
+                topic: spec.name.clone(),
+                partitions: spec.partitions,
+                replication_factor: spec.replication_factor,
+                config: spec.config.clone(),
+            });
+            continue;
+        };
+        if have.partitions > spec.partitions {
+            out.errors.push(format!(
+                "{}: has {} partitions, the manifest says {}; Kafka cannot remove partitions (recreate the topic or raise the manifest)",
+                spec.name, have.partitions, spec.partitions
+            ));
+        } else if have.partitions < spec.partitions {
+            out.changes.push(Change::AddPartitions { topic: spec.name.clone(), from: have.partitions, to: spec.partitions });
+        }
+        if have.replication_factor != spec.replication_factor && have.replication_factor > 0 {
+            out.errors.push(format!(
+                "{}: replication factor is {}, the manifest says {}; changing it needs a partition reassignment, which evbus does not do",
+                spec.name, have.replication_factor, spec.replication_factor
+            ));
+        }
+
+        let mut set = Vec::new();
+        for (key, wanted) in &spec.config {
+            let current = have.configs.get(key).and_then(|c| c.value.clone());
+            let differs = match &current {
+                Some(c) => !same_value(key, c, wanted),
+                None => true,
+            };
+            // A value equal to the broker default still counts as drift when it is not set on the
+            // topic: otherwise a later change of the broker default would silently change the topic.
+            let pinned = have.configs.get(key).is_some_and(|c| c.source == Source::DynamicTopic);
+            if differs || !pinned {
+                set.push(ConfigSet { key: key.clone(), from: current, to: wanted.clone() });
+            }
+        }
+        let mut delete = Vec::new();
+        for (key, c) in &have.configs {
+            if c.source == Source::DynamicTopic && !spec.config.contains_key(key) {
+                out.unmanaged.push(Unmanaged::Config { topic: spec.name.clone(), key: key.clone(), value: c.value.clone() });
+                if prune {
+                    delete.push(key.clone());
+                }
+            }
+        }
+        if !set.is_empty() || !delete.is_empty() {
+            out.changes.push(Change::AlterConfig { topic: spec.name.clone(), set, delete });
+        }
+    }
+
+    let declared: BTreeSet<&str> = manifest.topics.iter().map(|t| t.name.as_str()).collect();
+    for t in cluster {
+        if t.internal || is_internal(&t.name) || declared.contains(t.name.as_str()) {
+            continue;
+        }
+        out.unmanaged.push(Unmanaged::Topic { topic: t.name.clone() });
+        if prune {
+            out.changes.push(Change::DeleteTopic { topic: t.name.clone() });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest;
+    use std::path::Path;
+
+    fn m(src: &str) -> Manifest {
+        manifest::parse(src, Path::new("t.yaml")).unwrap()
+    }
+
+    const M: &str = "version: 1\ndefaults: { partitions: 3, config: { retention.ms: 7d } }\ntopics:\n  - name: a\n  - name: b\n    partitions: 6\n";
+
+    fn dynamic(v: &str) -> ClusterConfig {
+        ClusterConfig { value: Some(v.into()), source: Source::DynamicTopic }
+    }
+
+    fn topic(name: &str, partitions: i32, cfg: &[(&str, ClusterConfig)]) -> ClusterTopic {
+        ClusterTopic {
+            name: name.into(),
+            partitions,
+            replication_factor: 1,
+            internal: false,
+            configs: cfg.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        }
+    }
+
+    #[test]
+    fn empty_cluster_creates_everything() {
+        let p = plan(&m(M), &[], false);
+        assert_eq!(p.changes.len(), 2);
+        assert!(matches!(&p.changes[1], Change::Create { topic, partitions: 6, config, .. }
+            if topic == "b" && config["retention.ms"] == "604800000"));
+    }
+
+    #[test]
+    fn in_sync_cluster_has_no_changes() {
+        let c = [topic("a", 3, &[("retention.ms", dynamic("604800000"))]), topic("b", 6, &[("retention.ms", dynamic("604800000"))])];
+        let p = plan(&m(M), &c, false);
+        assert!(p.is_empty(), "{p:?}");
+        assert!(p.unmanaged.is_empty());
+    }
+
+    #[test]
+    fn drift_and_partition_increase() {
+        let c = [
+            topic("a", 3, &[("retention.ms", dynamic("86400000")), ("segment.ms", dynamic("1000"))]),
+            topic("b", 4, &[("retention.ms", dynamic("604800000"))]),
+        ];
+        let p = plan(&m(M), &c, false);
+        assert_eq!(p.changes.len(), 2, "{p:?}");
+        assert_eq!(
+            p.changes[0],
+            Change::AlterConfig {
+                topic: "a".into(),
+                set: vec![ConfigSet { key: "retention.ms".into(), from: Some("86400000".into()), to: "604800000".into() }],
+                delete: vec![]
+            }
+        );
+        assert_eq!(p.changes[1], Change::AddPartitions { topic: "b".into(), from: 4, to: 6 });
+        assert_eq!(p.unmanaged, vec![Unmanaged::Config { topic: "a".into(), key: "segment.ms".into(), value: Some("1000".into()) }]);
+    }
+
+    #[test]
+    fn prune_deletes_unmanaged_keys_and_topics_but_not_internal() {
+        let mut off = topic("__consumer_offsets", 50, &[]);
+        off.internal = true;
+        let c = [
+            topic("a", 3, &[("retention.ms", dynamic("604800000")), ("segment.ms", dynamic("1000"))]),
+            topic("b", 6, &[("retention.ms", dynamic("604800000"))]),
+            topic("stray", 1, &[]),
+            off,
+            topic("__evbus_health", 1, &[]),
+        ];
+        let p = plan(&m(M), &c, false);
+        assert!(p.changes.is_empty());
+        assert_eq!(p.unmanaged.len(), 2);
+        let p = plan(&m(M), &c, true);
+        assert_eq!(
+            p.changes,
+            vec![
+                Change::AlterConfig { topic: "a".into(), set: vec![], delete: vec!["segment.ms".into()] },
+                Change::DeleteTopic { topic: "stray".into() }
+            ]
+        );
+    }
+
+    #[test]
+    fn impossible_changes_are_errors() {
+        let mut b = topic("b", 12, &[("retention.ms", dynamic("604800000"))]);
+        b.replication_factor = 3;
+        let c = [topic("a", 3, &[("retention.ms", dynamic("604800000"))]), b];
+        let p = plan(&m(M), &c, false);
+        assert_eq!(p.errors.len(), 2, "{p:?}");
+        assert!(p.errors[0].starts_with("b: has 12 partitions"));
+        assert!(p.errors[1].contains("replication factor is 3"));
+    }
+
+    #[test]
+    fn default_valued_but_unpinned_key_is_set() {
+        let c = [
+            topic("a", 3, &[("retention.ms", ClusterConfig { value: Some("604800000".into()), source: Source::Default })]),
+            topic("b", 6, &[("retention.ms", dynamic("604800000"))]),
+        ];
+        let p = plan(&m(M), &c, false);
+        assert_eq!(p.changes.len(), 1);
+        assert_eq!(p.changes[0].action(), "alter_config");
+    }
+}
