@@ -4,6 +4,29 @@
 //! Precedence, highest first: command-line flags > environment variables > the selected context >
 //! built-in defaults. Secrets can be `${ENV_VAR}` references or read from files, so a config file
 //! never needs to contain a password.
+//!
+//! ```yaml
+//! current: local
+//! contexts:
+//!   local:
+//!     brokers: 127.0.0.1:9092
+//!   prod:
+//!     brokers: kafka-1.example.com:9093,kafka-2.example.com:9093
+//!     manifest: deploy/topics.yaml
+//!     tls: { ca: certs/ca.pem }                  # relative to this file's directory
+//!     sasl:
+//!       mechanism: SCRAM-SHA-512
+//!       username: evbus
+//!       password: ${EVBUS_PROD_PASSWORD}          # or password_file: ~/.secrets/kafka
+//!     properties:
+//!       client.rack: eu-west-1a
+//! ```
+//!
+//! Layering is written here rather than with a layering crate (figment, config): the layers are
+//! not homogeneous maps (the context layer is *selected* by a value from the layers above it, `-X`
+//! is an ordered list where later entries win, the broker list has three alternative environment
+//! names), `config show` must say where each value came from, and secrets must be registered for
+//! redaction at the moment they are read. A crate would still need all of that code around it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +38,13 @@ use crate::cli::GlobalArgs;
 use crate::redact;
 
 pub const DEFAULT_BROKERS: &str = "127.0.0.1:9092";
+pub const DEFAULT_MANIFEST: &str = "topics.yaml";
+
+/// Environment variables for the broker list, in the order they are consulted.
+pub const BROKER_ENV_VARS: [&str; 3] = ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS"];
+
+/// SASL mechanisms evbus configures from a context's `sasl:` block.
+pub const SASL_MECHANISMS: [&str; 3] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -31,7 +61,7 @@ pub struct ConfigFile {
 pub struct Context {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<String>,
-    /// Manifest path for this context (relative to the working directory).
+    /// Manifest path for this context (relative to the working directory, like `-f`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<PathBuf>,
     /// librdkafka properties; values may use ${ENV_VAR}.
@@ -46,7 +76,7 @@ pub struct Context {
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tls {
-    /// CA bundle (PEM) that signed the brokers' certificates.
+    /// CA bundle (PEM) that signed the brokers' certificates (default: the system's CA store).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca: Option<PathBuf>,
     /// Client certificate for mutual TLS.
@@ -56,6 +86,9 @@ pub struct Tls {
     pub key: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_password: Option<String>,
+    /// Read the client key's password from this file (trailing newline removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_password_file: Option<PathBuf>,
     /// Skip hostname verification (test clusters only).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure_skip_hostname: bool,
@@ -74,36 +107,59 @@ pub struct Sasl {
     pub password_file: Option<PathBuf>,
 }
 
-/// Where the config file is: ./evbus.yaml first, then $XDG_CONFIG_HOME/evbus/config.yaml
-/// (~/.config when XDG_CONFIG_HOME is unset).
+/// The XDG location, whether or not the file exists.
+pub fn user_config_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("evbus").join("config.yaml"))
+}
+
+/// Where the config file is: $EVBUS_CONFIG when set, else ./evbus.yaml, else
+/// $XDG_CONFIG_HOME/evbus/config.yaml (~/.config when XDG_CONFIG_HOME is unset).
 pub fn config_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("EVBUS_CONFIG") {
+    if let Some(p) = std::env::var_os("EVBUS_CONFIG").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(p));
     }
     let local = PathBuf::from("evbus.yaml");
     if local.exists() {
         return Some(local);
     }
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    let p = base.join("evbus").join("config.yaml");
-    p.exists().then_some(p)
+    user_config_path().filter(|p| p.exists())
 }
 
 pub fn load_file(path: &Path) -> Result<ConfigFile> {
-    let src = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_yaml::from_str(&src).map_err(|e| {
+    let src = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    parse(&src, path)
+}
+
+/// Parse config text; `path` is used in messages only.
+pub fn parse(src: &str, path: &Path) -> Result<ConfigFile> {
+    if src.trim().is_empty() {
+        return Ok(ConfigFile::default());
+    }
+    serde_yaml::from_str(src).map_err(|e| {
         let loc = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
         anyhow!("{}{loc}: {e}", path.display())
     })
 }
 
-/// Expand `${VAR}` references from the environment; an unset variable is an error naming it.
+/// Expand `${VAR}` references from the environment; an unset variable is an error naming it (never
+/// its value). `$${` is a literal `${`.
+///
+/// Hand-written rather than with shellexpand: only the braced form is special, so a password
+/// containing a bare `$` (common in generated passwords) is taken literally.
 pub fn expand_env(value: &str) -> Result<String> {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(start) = rest.find("${") {
+        if start > 0 && rest[..start].ends_with('$') {
+            out.push_str(&rest[..start - 1]);
+            out.push_str("${");
+            rest = &rest[start + 2..];
+            continue;
+        }
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find('}').ok_or_else(|| anyhow!("unterminated ${{...}} in config value"))?;
@@ -116,19 +172,39 @@ pub fn expand_env(value: &str) -> Result<String> {
     Ok(out)
 }
 
+/// Read a secret from a file: trailing newlines are not part of it (editors and `echo` add one).
+fn read_secret_file(path: &Path, what: &str) -> Result<String> {
+    let s = std::fs::read_to_string(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    let s = s.trim_end_matches(['\n', '\r']).to_string();
+    if s.is_empty() {
+        bail!("{what} {} is empty", path.display());
+    }
+    Ok(s)
+}
+
 /// The effective connection settings and manifest path.
 #[derive(Debug, Clone)]
 pub struct Effective {
     pub brokers: String,
+    /// `--brokers`, the environment variable's name, `context` or `default`.
     pub brokers_source: &'static str,
+    /// librdkafka properties (context first, then `-X`; later ones win).
     pub props: Vec<(String, String)>,
+    /// Where each entry of `props` came from, in the same order.
+    pub prop_sources: Vec<String>,
     pub manifest: PathBuf,
+    /// `EVBUS_MANIFEST`, `context` or `default` (`-f` is applied per command on top of this).
+    pub manifest_source: &'static str,
     pub context: Option<String>,
+    /// `--context`, `EVBUS_CONTEXT`, `current` (the file's `current:`) or `none`.
+    pub context_source: &'static str,
     pub config_file: Option<PathBuf>,
+    /// Settings that could not be resolved in lenient mode (see [`resolve_lenient`]).
+    pub problems: Vec<String>,
 }
 
 fn env_brokers() -> Option<(String, &'static str)> {
-    for var in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS"] {
+    for var in BROKER_ENV_VARS {
         if let Ok(v) = std::env::var(var)
             && !v.trim().is_empty()
         {
@@ -138,85 +214,179 @@ fn env_brokers() -> Option<(String, &'static str)> {
     None
 }
 
+/// Resolve the effective configuration; any unresolvable secret (unset `${VAR}`, unreadable
+/// password file) is an error. Used by every command that talks to a cluster.
 pub fn resolve(g: &GlobalArgs) -> Result<Effective> {
+    resolve_with(g, true)
+}
+
+/// Like [`resolve`], but secrets that cannot be read are listed in `problems` instead of failing.
+/// For commands that must work while a context is broken (`config list|use|show`, completions,
+/// `dev`): switching away from a context must not need that context's password.
+pub fn resolve_lenient(g: &GlobalArgs) -> Result<Effective> {
+    resolve_with(g, false)
+}
+
+/// A path from the config file: `${VAR}` expanded, relative paths taken from the file's directory
+/// (so a context in ~/.config/evbus/config.yaml can say `ca: certs/ca.pem`).
+fn config_relative(base: Option<&Path>, p: &Path) -> Result<PathBuf> {
+    let expanded = PathBuf::from(expand_env(&p.to_string_lossy())?);
+    Ok(match base {
+        Some(b) if expanded.is_relative() && !b.as_os_str().is_empty() => b.join(expanded),
+        _ => expanded,
+    })
+}
+
+/// Collects properties with their origin, and registers secrets as they are read.
+struct Props {
+    items: Vec<(String, String)>,
+    sources: Vec<String>,
+}
+
+impl Props {
+    fn push(&mut self, key: &str, value: String, source: &str) {
+        if redact::is_secret_key(key) {
+            redact::register_secret(&value);
+        }
+        self.items.push((key.to_string(), value));
+        self.sources.push(source.to_string());
+    }
+    fn remove(&mut self, key: &str) {
+        while let Some(i) = self.items.iter().position(|(k, _)| k == key) {
+            self.items.remove(i);
+            self.sources.remove(i);
+        }
+    }
+}
+
+fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
     let config_file = config_path();
     let file = match &config_file {
         Some(p) => Some(load_file(p)?),
         None => None,
     };
-    let wanted = g.context.clone().or_else(|| std::env::var("EVBUS_CONTEXT").ok().filter(|s| !s.is_empty()));
-    let (context_name, ctx) = match (&file, &wanted) {
+    let (wanted, wanted_source) = match &g.context {
+        Some(c) => (Some(c.clone()), "--context"),
+        None => match std::env::var("EVBUS_CONTEXT").ok().filter(|s| !s.is_empty()) {
+            Some(c) => (Some(c), "EVBUS_CONTEXT"),
+            None => (None, "none"),
+        },
+    };
+    let (context_name, context_source, ctx) = match (&file, &wanted) {
         (Some(f), Some(name)) => match f.contexts.get(name) {
-            Some(c) => (Some(name.clone()), Some(c.clone())),
+            Some(c) => (Some(name.clone()), wanted_source, Some(c.clone())),
             None => bail!(
-                "context '{name}' is not defined in {} (known: {})",
+                "context '{name}' (from {wanted_source}) is not defined in {} (known: {})",
                 config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-                f.contexts.keys().cloned().collect::<Vec<_>>().join(", ")
+                known(f)
             ),
         },
-        (None, Some(name)) => bail!("context '{name}' requested but no config file found (evbus.yaml or $XDG_CONFIG_HOME/evbus/config.yaml)"),
+        (None, Some(name)) => bail!(
+            "context '{name}' (from {wanted_source}) requested but no config file found (./evbus.yaml or \
+             $XDG_CONFIG_HOME/evbus/config.yaml)"
+        ),
         (Some(f), None) => match &f.current {
-            Some(cur) => (Some(cur.clone()), f.contexts.get(cur).cloned()),
-            None => (None, None),
+            Some(cur) => match f.contexts.get(cur) {
+                Some(c) => (Some(cur.clone()), "current", Some(c.clone())),
+                None => bail!(
+                    "{}: current context '{cur}' is not defined (known: {}); fix it with `evbus config use NAME`",
+                    config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    known(f)
+                ),
+            },
+            None => (None, "none", None),
         },
-        (None, None) => (None, None),
+        (None, None) => (None, "none", None),
     };
 
-    let mut props: Vec<(String, String)> = Vec::new();
-    if let Some(c) = &ctx {
+    let base = config_file.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf);
+    let mut props = Props { items: Vec::new(), sources: Vec::new() };
+    let mut problems = Vec::new();
+    if let (Some(c), Some(name)) = (&ctx, &context_name) {
+        let mut on_problem = |e: anyhow::Error| -> Result<()> {
+            if strict {
+                Err(e.context(format!("context '{name}'")))
+            } else {
+                problems.push(format!("context '{name}': {e:#}"));
+                Ok(())
+            }
+        };
+        let src = format!("context {name}");
         if let Some(tls) = &c.tls {
-            props.push(("security.protocol".into(), "SSL".into()));
-            if let Some(ca) = &tls.ca {
-                props.push(("ssl.ca.location".into(), ca.display().to_string()));
+            props.push("security.protocol", "SSL".into(), &src);
+            for (field, prop, path) in [
+                ("tls.ca", "ssl.ca.location", &tls.ca),
+                ("tls.cert", "ssl.certificate.location", &tls.cert),
+                ("tls.key", "ssl.key.location", &tls.key),
+            ] {
+                if let Some(p) = path {
+                    match config_relative(base.as_deref(), p) {
+                        Ok(p) => props.push(prop, p.display().to_string(), &format!("{src} ({field})")),
+                        Err(e) => on_problem(e)?,
+                    }
+                }
             }
-            if let Some(cert) = &tls.cert {
-                props.push(("ssl.certificate.location".into(), cert.display().to_string()));
+            if tls.cert.is_some() != tls.key.is_some() {
+                on_problem(anyhow!("mutual TLS needs both tls.cert and tls.key"))?;
             }
-            if let Some(key) = &tls.key {
-                props.push(("ssl.key.location".into(), key.display().to_string()));
-            }
-            if let Some(pw) = &tls.key_password {
-                let pw = expand_env(pw)?;
-                redact::register_secret(&pw);
-                props.push(("ssl.key.password".into(), pw));
+            let key_pw = match (&tls.key_password, &tls.key_password_file) {
+                (Some(p), _) => Some(expand_env(p)),
+                (None, Some(f)) => Some(
+                    config_relative(base.as_deref(), f).and_then(|f| read_secret_file(&f, "tls.key_password_file")),
+                ),
+                (None, None) => None,
+            };
+            match key_pw {
+                Some(Ok(pw)) => props.push("ssl.key.password", pw, &format!("{src} (tls.key_password)")),
+                Some(Err(e)) => on_problem(e)?,
+                None => {}
             }
             if tls.insecure_skip_hostname {
-                props.push(("ssl.endpoint.identification.algorithm".into(), "none".into()));
+                props.push("ssl.endpoint.identification.algorithm", "none".into(), &format!("{src} (tls.insecure_skip_hostname)"));
             }
         }
         if let Some(sasl) = &c.sasl {
             let proto = if c.tls.is_some() { "SASL_SSL" } else { "SASL_PLAINTEXT" };
-            props.retain(|(k, _)| k != "security.protocol");
-            props.push(("security.protocol".into(), proto.into()));
-            props.push(("sasl.mechanism".into(), sasl.mechanism.clone()));
-            props.push(("sasl.username".into(), expand_env(&sasl.username)?));
+            props.remove("security.protocol");
+            props.push("security.protocol", proto.into(), &src);
+            let mech = sasl.mechanism.trim().to_ascii_uppercase().replace('_', "-");
+            if SASL_MECHANISMS.contains(&mech.as_str()) {
+                props.push("sasl.mechanism", mech, &format!("{src} (sasl.mechanism)"));
+            } else {
+                on_problem(anyhow!(
+                    "sasl.mechanism '{}' is not one of {} (other mechanisms: set sasl.* under properties:)",
+                    sasl.mechanism,
+                    SASL_MECHANISMS.join(", ")
+                ))?;
+            }
+            match expand_env(&sasl.username) {
+                Ok(u) => props.push("sasl.username", u, &format!("{src} (sasl.username)")),
+                Err(e) => on_problem(e)?,
+            }
             let pw = match (&sasl.password, &sasl.password_file) {
-                (Some(p), _) => expand_env(p)?,
-                (None, Some(f)) => std::fs::read_to_string(f)
-                    .with_context(|| format!("cannot read sasl.password_file {}", f.display()))?
-                    .trim_end_matches(['\n', '\r'])
-                    .to_string(),
-                (None, None) => bail!("context '{}': sasl needs password or password_file", context_name.clone().unwrap_or_default()),
+                (Some(p), _) => expand_env(p).map(|p| (p, "sasl.password")),
+                (None, Some(f)) => config_relative(base.as_deref(), f)
+                    .and_then(|f| read_secret_file(&f, "sasl.password_file"))
+                    .map(|p| (p, "sasl.password_file")),
+                (None, None) => Err(anyhow!("sasl needs password (e.g. ${{KAFKA_PASSWORD}}) or password_file")),
             };
-            redact::register_secret(&pw);
-            props.push(("sasl.password".into(), pw));
+            match pw {
+                Ok((pw, field)) => props.push("sasl.password", pw, &format!("{src} ({field})")),
+                Err(e) => on_problem(e)?,
+            }
         }
         for (k, v) in &c.properties {
-            let v = expand_env(v)?;
-            if redact::is_secret_key(k) {
-                redact::register_secret(&v);
+            match expand_env(v) {
+                Ok(v) => props.push(k, v, &format!("{src} (properties)")),
+                Err(e) => on_problem(e.context(format!("property {k}")))?,
             }
-            props.push((k.clone(), v));
         }
     }
     for kv in &g.props {
         let (k, v) = kv
             .split_once('=')
-            .ok_or_else(|| crate::exit::Exit::usage(format!("-X {kv}: expected KEY=VALUE")))?;
-        if redact::is_secret_key(k) {
-            redact::register_secret(v);
-        }
-        props.push((k.trim().to_string(), v.to_string()));
+            .ok_or_else(|| crate::exit::Exit::usage(format!("-X {}: expected KEY=VALUE", redact::redact_text(kv))))?;
+        props.push(k.trim(), v.to_string(), "-X");
     }
 
     let (brokers, brokers_source) = if let Some(b) = &g.brokers {
@@ -224,10 +394,140 @@ pub fn resolve(g: &GlobalArgs) -> Result<Effective> {
     } else if let Some((b, var)) = env_brokers() {
         (b, var)
     } else if let Some(b) = ctx.as_ref().and_then(|c| c.brokers.clone()) {
-        (b, "context")
+        (expand_env(&b)?, "context")
     } else {
         (DEFAULT_BROKERS.to_string(), "default")
     };
-    let manifest = ctx.as_ref().and_then(|c| c.manifest.clone()).unwrap_or_else(|| PathBuf::from("topics.yaml"));
-    Ok(Effective { brokers, brokers_source, props, manifest, context: context_name, config_file })
+    let (manifest, manifest_source) = if let Some(m) = std::env::var_os("EVBUS_MANIFEST").filter(|v| !v.is_empty()) {
+        (PathBuf::from(m), "EVBUS_MANIFEST")
+    } else if let Some(m) = ctx.as_ref().and_then(|c| c.manifest.clone()) {
+        (m, "context")
+    } else {
+        (PathBuf::from(DEFAULT_MANIFEST), "default")
+    };
+    Ok(Effective {
+        brokers,
+        brokers_source,
+        props: props.items,
+        prop_sources: props.sources,
+        manifest,
+        manifest_source,
+        context: context_name,
+        context_source,
+        config_file,
+        problems,
+    })
+}
+
+fn known(f: &ConfigFile) -> String {
+    if f.contexts.is_empty() { "none".to_string() } else { f.contexts.keys().cloned().collect::<Vec<_>>().join(", ") }
+}
+
+/// The manifest that shell completion should read: EVBUS_MANIFEST, else the active context's
+/// manifest (EVBUS_CONTEXT or the file's `current:`), else ./topics.yaml. Never fails: a broken
+/// config file must not break the shell.
+pub fn completion_manifest() -> PathBuf {
+    if let Some(m) = std::env::var_os("EVBUS_MANIFEST").filter(|v| !v.is_empty()) {
+        return PathBuf::from(m);
+    }
+    let from_context = config_path().and_then(|p| load_file(&p).ok()).and_then(|f| {
+        let name = std::env::var("EVBUS_CONTEXT").ok().filter(|s| !s.is_empty()).or(f.current.clone())?;
+        f.contexts.get(&name)?.manifest.clone()
+    });
+    from_context.unwrap_or_else(|| PathBuf::from(DEFAULT_MANIFEST))
+}
+
+/// Set `current: NAME` in config text, keeping everything else (comments included) as it was.
+///
+/// A text edit rather than a serde round trip, which would drop the user's comments and
+/// reformat the file. Returns None when the top-level `current:` cannot be edited safely (e.g. a
+/// flow-style document); the caller verifies the result by parsing it.
+pub fn set_current(src: &str, name: &str) -> Option<String> {
+    let value = serde_yaml::to_string(name).ok()?;
+    let line = format!("current: {}", value.trim_end());
+    let mut lines: Vec<&str> = src.lines().collect();
+    let is_current = |l: &str| l.starts_with("current:") || l.starts_with("current :");
+    match lines.iter().position(|l| is_current(l)) {
+        Some(i) => {
+            // A block value on the following indented lines would be left dangling.
+            if lines[i].trim_end().ends_with(':') {
+                return None;
+            }
+            lines[i] = &line;
+        }
+        None => {
+            // After the leading comments (usually a header explaining the file).
+            let at = lines
+                .iter()
+                .position(|l| !(l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---"))
+                .unwrap_or(lines.len());
+            lines.insert(at, &line);
+        }
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_current_replaces_and_keeps_comments() {
+        let src = "# my clusters\ncurrent: local   # default\ncontexts:\n  local: {}\n  prod: {}\n";
+        let out = set_current(src, "prod").unwrap();
+        assert!(out.starts_with("# my clusters\ncurrent: prod\n"), "{out}");
+        assert_eq!(parse(&out, Path::new("x")).unwrap().current.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn set_current_inserts_after_header() {
+        let src = "# header\n\ncontexts:\n  a: {}\n";
+        let out = set_current(src, "a").unwrap();
+        assert_eq!(out, "# header\n\ncurrent: a\ncontexts:\n  a: {}\n");
+    }
+
+    #[test]
+    fn set_current_quotes_odd_names() {
+        let out = set_current("contexts:\n  'yes': {}\n", "yes").unwrap();
+        let f = parse(&out, Path::new("x")).unwrap();
+        assert_eq!(f.current.as_deref(), Some("yes"), "{out}");
+    }
+
+    #[test]
+    fn set_current_refuses_block_value() {
+        assert!(set_current("current:\n  a\ncontexts: {}\n", "b").is_none());
+    }
+
+    #[test]
+    fn expand_env_literal_dollar_and_escape() {
+        assert_eq!(expand_env("pa$$word$x").unwrap(), "pa$$word$x");
+        assert_eq!(expand_env("$${NOT_EXPANDED}").unwrap(), "${NOT_EXPANDED}");
+        let e = expand_env("${EVBUS_SURELY_UNSET_VAR_123}").unwrap_err().to_string();
+        assert!(e.contains("EVBUS_SURELY_UNSET_VAR_123"), "{e}");
+        assert!(expand_env("${UNTERMINATED").is_err());
+    }
+
+    #[test]
+    fn expand_env_reads_environment() {
+        // PATH is always set in a test process; reading it needs no mutation of the environment.
+        let path = std::env::var("PATH").unwrap_or_default();
+        assert_eq!(expand_env("a-${PATH}-b").unwrap(), format!("a-{path}-b"));
+    }
+
+    #[test]
+    fn config_relative_paths() {
+        let base = Path::new("/etc/evbus");
+        assert_eq!(config_relative(Some(base), Path::new("ca.pem")).unwrap(), PathBuf::from("/etc/evbus/ca.pem"));
+        assert_eq!(config_relative(Some(base), Path::new("/abs/ca.pem")).unwrap(), PathBuf::from("/abs/ca.pem"));
+        assert_eq!(config_relative(Some(Path::new("")), Path::new("ca.pem")).unwrap(), PathBuf::from("ca.pem"));
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_location() {
+        let e = parse("contexts:\n  a:\n    broker: x\n", Path::new("evbus.yaml")).unwrap_err().to_string();
+        assert!(e.contains("evbus.yaml:3"), "{e}");
+        assert!(e.contains("broker"), "{e}");
+    }
 }

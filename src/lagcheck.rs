@@ -198,15 +198,23 @@ pub fn roll_up(statuses: impl IntoIterator<Item = PartitionStatus>) -> GroupStat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
     use PartitionStatus::*;
+    use proptest::prelude::*;
 
     fn s(at_ms: i64, committed: i64, end: i64) -> Sample {
-        Sample { at_ms, committed: Some(committed), end }
+        Sample {
+            at_ms,
+            committed: Some(committed),
+            end,
+        }
     }
 
     fn none(at_ms: i64, end: i64) -> Sample {
-        Sample { at_ms, committed: None, end }
+        Sample {
+            at_ms,
+            committed: None,
+            end,
+        }
     }
 
     // ---- lag ----
@@ -471,8 +479,8 @@ mod tests {
     fn statuses_serialize_upper_case() {
         let json = serde_json::to_string(&[Ok, Warn, Stop, Stall, Rewind]).unwrap();
         assert_eq!(json, r#"["OK","WARN","STOP","STALL","REWIND"]"#);
-        let json = serde_json::to_string(&[GroupStatus::Ok, GroupStatus::Warn, GroupStatus::Err])
-            .unwrap();
+        let json =
+            serde_json::to_string(&[GroupStatus::Ok, GroupStatus::Warn, GroupStatus::Err]).unwrap();
         assert_eq!(json, r#"["OK","WARN","ERR"]"#);
         assert_eq!(Rewind.to_string(), "REWIND");
         assert_eq!(GroupStatus::Err.to_string(), "ERR");
@@ -492,7 +500,11 @@ mod tests {
             proptest::option::of(any::<i64>()),
             any::<i64>(),
         )
-            .prop_map(|(at_ms, committed, end)| Sample { at_ms, committed, end })
+            .prop_map(|(at_ms, committed, end)| Sample {
+                at_ms,
+                committed,
+                end,
+            })
     }
 
     proptest! {

@@ -61,7 +61,7 @@ fn apply_repo_manifest_then_no_changes_then_drift() {
 
     // A key set on the cluster outside the manifest, then a retention edit in the manifest.
     let topic = topic_name("auth.user.verified", &sfx);
-    set_config_outside(&b, &topic, "segment.ms", "3600000");
+    set_config_outside(&b, &topic, 3, "segment.ms", "3600000");
     let mut doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
     for t in doc["topics"].as_sequence_mut().unwrap() {
         if t["name"].as_str() == Some(topic.as_str()) {
@@ -87,10 +87,10 @@ fn apply_repo_manifest_then_no_changes_then_drift() {
     b.evbus().args(["topics", "plan", "--detailed-exitcode"]).assert().code(0);
 }
 
-/// Sets a topic config through evbus's own incremental path is what we test, so this uses a
-/// second manifest that declares the extra key, applies it, then the test goes back.
-fn set_config_outside(b: &Broker, topic: &str, key: &str, value: &str) {
-    let m = format!("version: 1\ntopics:\n  - name: {topic}\n    config: {{ {key}: {value}, retention.ms: 30d, cleanup.policy: delete }}\n");
+/// Sets a dynamic config key "outside" the main manifest, through a second manifest that declares
+/// it (the broker has no other way in: nisshi lacks the legacy AlterConfigs).
+fn set_config_outside(b: &Broker, topic: &str, partitions: i32, key: &str, value: &str) {
+    let m = format!("version: 1\ntopics:\n  - name: {topic}\n    partitions: {partitions}\n    config: {{ {key}: {value}, retention.ms: 30d, cleanup.policy: delete }}\n");
     let p = b.dir.path().join("other.yaml");
     std::fs::write(&p, m).unwrap();
     b.evbus().args(["topics", "apply", "--yes", "-f", "other.yaml"]).assert().success();
@@ -104,7 +104,7 @@ fn prune_removes_unmanaged_keys_and_topics_only_with_yes() {
     b.evbus().args(["topics", "apply", "--yes"]).assert().success();
     b.create_topic("stray-topic", 1);
     // An extra dynamic key, set through another manifest.
-    set_config_outside(&b, "orders.order.created", "segment.ms", "3600000");
+    set_config_outside(&b, "orders.order.created", 2, "segment.ms", "3600000");
     // The set_config manifest also pinned retention/cleanup; the main manifest now sees them as unmanaged.
 
     // Without --prune: listed as unmanaged, nothing removed.
@@ -174,7 +174,7 @@ fn malformed_manifests_are_located_and_change_nothing() {
     let cases = [
         (format!("version: 1\ntopics:\n  - name: {t}\n    partitons: 3\n"), "topics.yaml:4:5", "unknown field `partitons`"),
         (format!("version: 1\ntopics:\n  - name: {t}\n    config: {{ retention.msx: 1d }}\n"), "topics.yaml:4:", "did you mean 'retention.ms'"),
-        (format!("version: 1\ntopics:\n  - name: {t}\n    partitions: [\n"), "topics.yaml:5:", ""),
+        (format!("version: 1\ntopics:\n  - name: {t}\n    partitions: [\n"), "topics.yaml:4:", "partitions"),
         (format!("version: 1\ntopics:\n  - name: {t}\n  - name: {t}\n"), "topics.yaml:4:5", "duplicate topic"),
     ];
     for (text, loc, msg) in cases {

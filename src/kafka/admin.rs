@@ -155,8 +155,8 @@ pub fn explain(code: RDKafkaErrorCode, api: &str) -> String {
 
 fn unsupported_or(e: anyhow::Error, api: &str) -> anyhow::Error {
     let s = e.to_string();
-    if s.contains("Unsupported") || s.contains("unsupported") || s.contains("not supported") {
-        anyhow::anyhow!("broker does not support {api}: {s}")
+    if s.contains("UnsupportedFeature") || s.contains("UnsupportedVersion") || s.contains("not supported") {
+        anyhow::anyhow!("broker does not support {api} (Kafka API needed to add partitions; Apache Kafka has it since 1.0)")
     } else {
         e
     }

@@ -5,6 +5,7 @@
 //! carries a context that remembers the last transport/auth error; timeouts quote it.
 
 pub mod admin;
+pub mod groups;
 pub mod incremental;
 
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,511 @@
+//! Consumer groups through librdkafka's C API: listing and describing groups, and reading a
+//! group's committed offsets without joining it.
+//!
+//! rdkafka 0.39 wraps `rd_kafka_list_groups` but panics on a name that is not UTF-8 and leaves the
+//! member assignment undecoded, and it does not wrap `rd_kafka_ListConsumerGroupOffsets` at all,
+//! which is the only way to learn *which* partitions a group without members has committed
+//! (OffsetFetch with a null topic list). Both are wrapped here in small safe functions that return
+//! owned data; every librdkafka object is freed on every path by an RAII guard.
+
+use std::collections::BTreeMap;
+use std::ffi::{CStr, CString, c_char, c_void};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use rdkafka_sys as sys;
+use sys::types::*;
+
+use super::admin::Admin;
+
+/// One member of a group as DescribeGroups reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Member {
+    pub member_id: String,
+    pub client_id: String,
+    pub client_host: String,
+    /// Decoded consumer-protocol assignment: topic → partitions. Empty when the member has no
+    /// assignment yet or the group uses another protocol (Connect, a custom one).
+    pub assignment: BTreeMap<String, Vec<i32>>,
+}
+
+/// One group: ListGroups + DescribeGroups.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Group {
+    pub name: String,
+    /// Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, or what the broker says.
+    pub state: String,
+    pub protocol_type: String,
+    /// The DescribeGroups error for this group, when there was one.
+    pub error: Option<String>,
+    pub members: Vec<Member>,
+}
+
+/// A committed offset as OffsetFetch returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub topic: String,
+    pub partition: i32,
+    /// `None` when the group has no commit for this partition.
+    pub offset: Option<i64>,
+}
+
+/// The answer for one group of [`committed_many`].
+pub type GroupOffsets = (String, Result<Vec<Committed>, String>);
+
+/// Decode a consumer-protocol `MemberAssignment`: version (i16), then an array (i32 count) of
+/// topic (i16-length string) + partitions (i32 count of i32), then user data we ignore.
+///
+/// Returns `None` on anything malformed (another protocol, truncation): a garbage assignment must
+/// never take the command down, it just means "owner unknown".
+pub fn decode_assignment(bytes: &[u8]) -> Option<BTreeMap<String, Vec<i32>>> {
+    struct R<'a>(&'a [u8]);
+    impl R<'_> {
+        fn take(&mut self, n: usize) -> Option<&[u8]> {
+            if self.0.len() < n {
+                return None;
+            }
+            let (a, b) = self.0.split_at(n);
+            self.0 = b;
+            Some(a)
+        }
+        fn i16(&mut self) -> Option<i16> {
+            self.take(2).map(|b| i16::from_be_bytes([b[0], b[1]]))
+        }
+        fn i32(&mut self) -> Option<i32> {
+            self.take(4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        }
+    }
+    let mut r = R(bytes);
+    if bytes.is_empty() {
+        // An empty assignment (a member that was just added) is valid and owns nothing.
+        return Some(BTreeMap::new());
+    }
+    let version = r.i16()?;
+    if version < 0 {
+        return None;
+    }
+    let topics = r.i32()?;
+    // A count larger than the bytes left cannot be honest; checking it bounds the allocation.
+    if topics < 0 || topics as usize > r.0.len() / 6 {
+        return None;
+    }
+    let mut out = BTreeMap::new();
+    for _ in 0..topics {
+        let len = r.i16()?;
+        if len < 0 {
+            return None;
+        }
+        let name = String::from_utf8_lossy(r.take(len as usize)?).into_owned();
+        let n = r.i32()?;
+        if n < 0 || n as usize > r.0.len() / 4 {
+            return None;
+        }
+        let mut parts = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            parts.push(r.i32()?);
+        }
+        out.entry(name).or_insert_with(Vec::new).extend(parts);
+    }
+    Some(out)
+}
+
+/// A C string from librdkafka, lossily decoded; null reads as "".
+unsafe fn text(p: *const c_char) -> String {
+    if p.is_null() {
+        String::new()
+    } else {
+        // SAFETY: non-null pointers handed out by librdkafka are NUL-terminated and live as long
+        // as the object that owns them, which the caller keeps alive.
+        unsafe { CStr::from_ptr(p).to_string_lossy().into_owned() }
+    }
+}
+
+/// A byte buffer from librdkafka; null or a non-positive size reads as empty.
+unsafe fn bytes<'a>(p: *const c_void, len: i32) -> &'a [u8] {
+    if p.is_null() || len <= 0 {
+        &[]
+    } else {
+        // SAFETY: librdkafka guarantees `len` readable bytes at `p` while the list is alive.
+        unsafe { std::slice::from_raw_parts(p as *const u8, len as usize) }
+    }
+}
+
+fn err_name(code: RDKafkaRespErr) -> String {
+    rdkafka::types::RDKafkaErrorCode::from(code).to_string()
+}
+
+/// Frees a group list however `list_groups` returns.
+struct GroupListGuard(*const sys::rd_kafka_group_list);
+
+impl Drop for GroupListGuard {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the list came from rd_kafka_list_groups and is destroyed exactly once.
+            unsafe { sys::rd_kafka_group_list_destroy(self.0) }
+        }
+    }
+}
+
+/// ListGroups on every broker, then DescribeGroups for each group (librdkafka's
+/// `rd_kafka_list_groups`). A partial answer (a broker did not reply in time) is returned as far
+/// as it goes rather than thrown away.
+///
+/// `rk` must be a live client handle that outlives the call.
+pub fn list_groups_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, bool), String> {
+    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    let mut list: *const sys::rd_kafka_group_list = std::ptr::null();
+    // SAFETY: rk is live (caller's contract); `list` is owned by the guard below.
+    let code = unsafe { sys::rd_kafka_list_groups(rk, std::ptr::null(), &mut list, ms) };
+    let guard = GroupListGuard(list);
+    let partial = code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__PARTIAL;
+    if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR && !partial {
+        return Err(match code {
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT => "timed out".to_string(),
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TRANSPORT => "broker unreachable".to_string(),
+            other => format!("ListGroups/DescribeGroups: {}", err_name(other)),
+        });
+    }
+    if guard.0.is_null() {
+        return Ok((Vec::new(), partial));
+    }
+    let mut out = Vec::new();
+    // SAFETY: the list and everything it points to live until `guard` drops at the end.
+    unsafe {
+        let l = &*guard.0;
+        let groups: &[sys::rd_kafka_group_info] = if l.groups.is_null() || l.group_cnt <= 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(l.groups, l.group_cnt as usize)
+        };
+        for g in groups {
+            let members: &[sys::rd_kafka_group_member_info] = if g.members.is_null() || g.member_cnt <= 0 {
+                &[]
+            } else {
+                std::slice::from_raw_parts(g.members, g.member_cnt as usize)
+            };
+            let protocol_type = text(g.protocol_type);
+            out.push(Group {
+                name: text(g.group),
+                state: text(g.state),
+                error: (g.err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR).then(|| err_name(g.err)),
+                members: members
+                    .iter()
+                    .map(|m| Member {
+                        member_id: text(m.member_id),
+                        client_id: text(m.client_id),
+                        client_host: text(m.client_host),
+                        // Only the "consumer" protocol has this layout ("" = unknown, try it).
+                        assignment: if protocol_type == "consumer" || protocol_type.is_empty() {
+                            decode_assignment(bytes(m.member_assignment, m.member_assignment_size))
+                                .unwrap_or_default()
+                        } else {
+                            BTreeMap::new()
+                        },
+                    })
+                    .collect(),
+                protocol_type,
+            });
+        }
+    }
+    Ok((out, partial))
+}
+
+/// Owns every librdkafka object of one batch of ListConsumerGroupOffsets requests.
+struct OffsetsRequest {
+    queue: *mut RDKafkaQueue,
+    options: Vec<*mut RDKafkaAdminOptions>,
+    requests: Vec<*mut sys::rd_kafka_ListConsumerGroupOffsets_t>,
+    lists: Vec<*mut RDKafkaTopicPartitionList>,
+    events: Vec<*mut RDKafkaEvent>,
+}
+
+impl Drop for OffsetsRequest {
+    fn drop(&mut self) {
+        // SAFETY: each pointer was returned by the matching librdkafka constructor and is freed once.
+        unsafe {
+            for e in self.events.drain(..) {
+                sys::rd_kafka_event_destroy(e);
+            }
+            for r in self.requests.drain(..) {
+                sys::rd_kafka_ListConsumerGroupOffsets_destroy(r);
+            }
+            for l in self.lists.drain(..) {
+                sys::rd_kafka_topic_partition_list_destroy(l);
+            }
+            for o in self.options.drain(..) {
+                sys::rd_kafka_AdminOptions_destroy(o);
+            }
+            if !self.queue.is_null() {
+                sys::rd_kafka_queue_destroy(self.queue);
+            }
+        }
+    }
+}
+
+fn unsupported(code: RDKafkaRespErr) -> bool {
+    matches!(
+        code,
+        RDKafkaRespErr::RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE
+            | RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION
+            | RDKafkaRespErr::RD_KAFKA_RESP_ERR_INVALID_REQUEST
+    )
+}
+
+/// Committed offsets of many groups (OffsetFetch through `rd_kafka_ListConsumerGroupOffsets`),
+/// all requests in flight at once on one queue: librdkafka accepts one group per request, so this
+/// is one request per group, not one per partition.
+///
+/// For each group, `partitions` = `None` asks for every partition the group has committed;
+/// `Some(list)` asks for exactly those (an uncommitted one comes back with `offset: None`).
+/// Groups whose answer did not arrive within `timeout` get an error of their own.
+///
+/// `rk` must be a live client handle that outlives the call.
+pub fn committed_many_raw(
+    rk: *mut RDKafka,
+    groups: &[(String, Option<Vec<(String, i32)>>)],
+    timeout: Duration,
+) -> Result<Vec<GroupOffsets>, String> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    let deadline = Instant::now() + timeout + Duration::from_secs(1);
+    let mut results: Vec<Option<Result<Vec<Committed>, String>>> = vec![None; groups.len()];
+    // SAFETY: all calls follow librdkafka's documented ownership rules; `OffsetsRequest` frees
+    // everything (request objects and options are copied by librdkafka when enqueued).
+    unsafe {
+        let mut req = OffsetsRequest {
+            queue: sys::rd_kafka_queue_new(rk),
+            options: Vec::with_capacity(groups.len()),
+            requests: Vec::with_capacity(groups.len()),
+            lists: Vec::new(),
+            events: Vec::new(),
+        };
+        let mut in_flight = 0usize;
+        for (i, (group, parts)) in groups.iter().enumerate() {
+            let Ok(name) = CString::new(group.as_str()) else {
+                results[i] = Some(Err(format!("group name {group:?} contains a NUL byte")));
+                continue;
+            };
+            let list = match parts {
+                None => std::ptr::null_mut(),
+                Some(parts) if parts.is_empty() => {
+                    // librdkafka refuses an empty list; nothing asked means nothing committed.
+                    results[i] = Some(Ok(Vec::new()));
+                    continue;
+                }
+                Some(parts) => {
+                    let l = sys::rd_kafka_topic_partition_list_new(parts.len() as i32);
+                    req.lists.push(l);
+                    let mut ok = true;
+                    for (t, p) in parts {
+                        match CString::new(t.as_str()) {
+                            Ok(t) => {
+                                sys::rd_kafka_topic_partition_list_add(l, t.as_ptr(), *p);
+                            }
+                            Err(_) => ok = false,
+                        }
+                    }
+                    if !ok {
+                        results[i] = Some(Err("a topic name contains a NUL byte".into()));
+                        continue;
+                    }
+                    l
+                }
+            };
+            let r = sys::rd_kafka_ListConsumerGroupOffsets_new(name.as_ptr(), list);
+            req.requests.push(r);
+            let o = sys::rd_kafka_AdminOptions_new(rk, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+            req.options.push(o);
+            let mut errstr = [0 as c_char; 512];
+            sys::rd_kafka_AdminOptions_set_request_timeout(o, ms, errstr.as_mut_ptr(), errstr.len());
+            // The index comes back with the event, so a whole-request failure (timeout, no
+            // coordinator) is charged to the right group.
+            sys::rd_kafka_AdminOptions_set_opaque(o, (i + 1) as *mut c_void);
+            let mut one = [r];
+            sys::rd_kafka_ListConsumerGroupOffsets(rk, one.as_mut_ptr(), 1, o, req.queue);
+            in_flight += 1;
+        }
+
+        while in_flight > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            let ev = sys::rd_kafka_queue_poll(req.queue, left.as_millis().min(i32::MAX as u128) as i32);
+            if ev.is_null() {
+                continue;
+            }
+            req.events.push(ev);
+            let idx = (sys::rd_kafka_event_opaque(ev) as usize).wrapping_sub(1);
+            if idx >= groups.len() || results[idx].is_some() {
+                continue;
+            }
+            in_flight -= 1;
+            results[idx] = Some(read_event(ev));
+        }
+    }
+    Ok(groups
+        .iter()
+        .zip(results)
+        .map(|((g, _), r)| (g.clone(), r.unwrap_or_else(|| Err("timed out".into()))))
+        .collect())
+}
+
+/// One ListConsumerGroupOffsets result event, read into owned data.
+unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, String> {
+    // SAFETY: ev is a live event owned by the caller's guard.
+    unsafe {
+        let code = sys::rd_kafka_event_error(ev);
+        if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+            let msg = text(sys::rd_kafka_event_error_string(ev));
+            return Err(if unsupported(code) {
+                format!("broker does not support OffsetFetch for all partitions of a group ({msg})")
+            } else if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT {
+                "timed out".into()
+            } else {
+                msg
+            });
+        }
+        let result = sys::rd_kafka_event_ListConsumerGroupOffsets_result(ev);
+        if result.is_null() {
+            return Err("unexpected reply to OffsetFetch".into());
+        }
+        let mut cnt = 0usize;
+        let gs = sys::rd_kafka_ListConsumerGroupOffsets_result_groups(result, &mut cnt);
+        if gs.is_null() || cnt == 0 {
+            return Ok(Vec::new());
+        }
+        let g = *gs;
+        let err = sys::rd_kafka_group_result_error(g);
+        if !err.is_null() {
+            let code = sys::rd_kafka_error_code(err);
+            let msg = text(sys::rd_kafka_error_string(err));
+            return Err(if unsupported(code) { format!("broker does not support OffsetFetch ({msg})") } else { msg });
+        }
+        let parts = sys::rd_kafka_group_result_partitions(g);
+        if parts.is_null() {
+            return Ok(Vec::new());
+        }
+        let l = &*parts;
+        let elems: &[sys::rd_kafka_topic_partition_t] =
+            if l.elems.is_null() || l.cnt <= 0 { &[] } else { std::slice::from_raw_parts(l.elems, l.cnt as usize) };
+        let mut out = Vec::with_capacity(elems.len());
+        for e in elems {
+            if e.err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+                // A partition error (unknown topic, not authorised) is "no commit we can read".
+                out.push(Committed { topic: text(e.topic), partition: e.partition, offset: None });
+                continue;
+            }
+            out.push(Committed {
+                topic: text(e.topic),
+                partition: e.partition,
+                // Negative offsets are Kafka's "no commit" sentinels (-1, -1001).
+                offset: (e.offset >= 0).then_some(e.offset),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Every group on the cluster with its members and their assignments, bounded by `--timeout`.
+/// The flag is true when some broker did not answer (the list may be incomplete).
+pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool)> {
+    let me = Arc::clone(admin);
+    let timeout = admin.settings.timeout;
+    let fut = tokio::task::spawn_blocking(move || list_groups_raw(me.client.inner().native_ptr(), timeout));
+    bounded_join(admin, "ListGroups/DescribeGroups", fut).await
+}
+
+/// Committed offsets of many groups at once, bounded by `--timeout` (see [`committed_many_raw`]).
+pub async fn committed_many(
+    admin: &Arc<Admin>,
+    groups: Vec<(String, Option<Vec<(String, i32)>>)>,
+) -> Result<Vec<GroupOffsets>> {
+    let me = Arc::clone(admin);
+    let timeout = admin.settings.timeout;
+    let fut = tokio::task::spawn_blocking(move || committed_many_raw(me.client.inner().native_ptr(), &groups, timeout));
+    bounded_join(admin, "OffsetFetch (ListConsumerGroupOffsets)", fut).await
+}
+
+async fn bounded_join<T>(
+    admin: &Admin,
+    what: &str,
+    fut: tokio::task::JoinHandle<Result<T, String>>,
+) -> Result<T> {
+    // The admin client (held by the task through its Arc) outlives the blocking call either way.
+    match tokio::time::timeout(admin.settings.timeout + Duration::from_secs(2), fut).await {
+        Err(_) => Err(admin.settings.failure(what, &admin.ctx, None)),
+        Ok(Err(join)) => Err(anyhow::anyhow!("{what}: {join}")),
+        Ok(Ok(r)) => r.map_err(|e| {
+            if e == "timed out" {
+                admin.settings.failure(what, &admin.ctx, None)
+            } else {
+                admin.settings.failure(what, &admin.ctx, Some(e))
+            }
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(version: i16, topics: &[(&str, &[i32])], user_data: &[u8]) -> Vec<u8> {
+        let mut b = version.to_be_bytes().to_vec();
+        b.extend((topics.len() as i32).to_be_bytes());
+        for (t, ps) in topics {
+            b.extend((t.len() as i16).to_be_bytes());
+            b.extend(t.as_bytes());
+            b.extend((ps.len() as i32).to_be_bytes());
+            for p in *ps {
+                b.extend(p.to_be_bytes());
+            }
+        }
+        b.extend((user_data.len() as i32).to_be_bytes());
+        b.extend(user_data);
+        b
+    }
+
+    #[test]
+    fn decodes_a_consumer_assignment() {
+        let b = encode(1, &[("orders", &[0, 2]), ("payments", &[1])], b"xyz");
+        let a = decode_assignment(&b).unwrap();
+        assert_eq!(a.get("orders"), Some(&vec![0, 2]));
+        assert_eq!(a.get("payments"), Some(&vec![1]));
+        assert_eq!(a.len(), 2);
+    }
+
+    #[test]
+    fn empty_assignment_owns_nothing() {
+        assert_eq!(decode_assignment(&[]), Some(BTreeMap::new()));
+        assert_eq!(decode_assignment(&encode(0, &[], &[])), Some(BTreeMap::new()));
+    }
+
+    #[test]
+    fn garbage_is_rejected_not_panicked_on() {
+        assert_eq!(decode_assignment(&[0]), None);
+        assert_eq!(decode_assignment(&[0, 0, 0x7f, 0xff, 0xff, 0xff]), None);
+        let mut b = encode(0, &[("orders", &[0, 1, 2])], &[]);
+        b.truncate(b.len() - 9);
+        assert_eq!(decode_assignment(&b), None);
+        assert_eq!(decode_assignment(&[0xff, 0xff, 0, 0, 0, 1]), None);
+        // Every prefix of a valid assignment and random bytes: no panic.
+        let full = encode(3, &[("a", &[1, 2]), ("bb", &[3])], b"u");
+        for n in 0..full.len() {
+            let _ = decode_assignment(&full[..n]);
+        }
+        let mut x: u32 = 12345;
+        for _ in 0..2000 {
+            let len = (x % 40) as usize;
+            let v: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (x >> 16) as u8
+                })
+                .collect();
+            let _ = decode_assignment(&v);
+        }
+    }
+}
