@@ -58,7 +58,8 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 
     /// Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME",
+          add = clap_complete::engine::ArgValueCandidates::new(crate::complete::context_names))]
     pub context: Option<String>,
 
     /// Print only data and errors (no summaries, no progress)
@@ -499,41 +500,86 @@ pub struct HealthArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DevCommand {
-    /// Start a local broker (nisshi) with durable storage under .evbus/dev/
-    Up(DevArgs),
-    /// Stop the local broker
+    /// Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/
+    #[command(after_help = "Examples:
+  evbus dev up                        # 127.0.0.1:9092, data in .evbus/dev/
+  evbus dev up --port 19092 --dir /tmp/evbus-dev
+  evbus dev up --install              # build the broker first when it is missing (~18 min)
+  EVBUS_BROKERS=127.0.0.1:19092 evbus topics apply --yes
+
+The broker keeps running after evbus exits; its log is <dir>/broker.log and its pid <dir>/broker.pid.
+Running `up` again while it runs is a no-op.")]
+    Up(DevUpArgs),
+    /// Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept
+    #[command(after_help = "Examples:
+  evbus dev down
+  evbus dev down --dir /tmp/evbus-dev
+  rm -rf .evbus/dev                   # also forget the data")]
     Down(DevArgs),
-    /// Is the local broker running?
+    /// Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering
+    #[command(after_help = "Examples:
+  evbus dev status
+  evbus dev status -o json
+  evbus dev status -q || evbus dev up")]
     Status(DevArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct DevArgs {
-    /// Port to listen on
+    /// Port to listen on (`up`); `down` and `status` use the address `up` recorded
     #[arg(long, default_value_t = 9092)]
     pub port: u16,
     /// State directory (pid file, storage, log)
-    #[arg(long, default_value = ".evbus/dev")]
+    #[arg(long, default_value = ".evbus/dev", value_name = "DIR")]
     pub dir: PathBuf,
 }
 
+#[derive(Debug, Args)]
+pub struct DevUpArgs {
+    #[command(flatten)]
+    pub dev: DevArgs,
+    /// Run scripts/install-broker.sh when the broker binary is missing
+    #[arg(long)]
+    pub install: bool,
+}
+
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Config file: ./evbus.yaml, else $XDG_CONFIG_HOME/evbus/config.yaml ($EVBUS_CONFIG overrides).
+Precedence: flags > environment (EVBUS_BROKERS, EVBUS_CONTEXT, EVBUS_MANIFEST) > context > defaults.")]
 pub enum ConfigCommand {
-    /// Contexts in the config file
+    /// Contexts in the config file (the active one marked with *)
+    #[command(after_help = "Examples:\n  evbus config list\n  evbus config list -o json")]
     List,
-    /// Make a context the default
+    /// Make a context the default (sets `current:` in the config file, comments kept)
+    #[command(after_help = "Examples:\n  evbus config use prod\n  evbus --context staging topics plan    # one command only")]
     Use {
         /// Context name
+        #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::context_names))]
         name: String,
     },
-    /// The effective configuration (secrets redacted)
+    /// The effective configuration and where each value comes from (secrets redacted)
+    #[command(after_help = "Examples:
+  evbus config show
+  evbus --context prod config show -o json
+  EVBUS_BROKERS=kafka:9092 evbus config show     # see the environment win over the context")]
     Show,
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  evbus completions bash > /etc/bash_completion.d/evbus")]
+#[command(after_help = "Examples:
+  evbus completions bash > ~/.local/share/bash-completion/completions/evbus
+  evbus completions zsh > ~/.zfunc/_evbus          # with fpath+=(~/.zfunc) in ~/.zshrc
+  evbus completions fish > ~/.config/fish/completions/evbus.fish
+  evbus completions powershell >> $PROFILE
+  source <(evbus completions bash --dynamic)      # also completes topic and group names
+
+--dynamic prints the same as `COMPLETE=bash evbus`: a script that asks evbus for candidates, so
+topic, group and schema names come from topics.yaml in the current directory.")]
 pub struct CompletionsArgs {
     /// Shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+    /// Script that asks evbus at completion time (completes topic/group/schema names)
+    #[arg(long)]
+    pub dynamic: bool,
 }

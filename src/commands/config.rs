@@ -1,12 +1,249 @@
-//! `evbus config` (being built).
+//! `evbus config list|use|show`: named contexts (broker profiles) and the effective configuration.
+//!
+//! `show` is what to run when evbus talks to the wrong cluster: it prints every setting with the
+//! layer it came from (flag, environment, context, default). Secrets are always redacted.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde::Serialize;
+use serde_json::json;
 
 use super::App;
 use crate::cli::ConfigCommand;
+use crate::config::{self, ConfigFile, Context};
+use crate::exit;
+use crate::output::Mode;
+use crate::redact;
+use crate::sanitize::for_terminal;
 
-pub async fn run(_app: &App, _args: ConfigCommand) -> Result<ExitCode> {
-    bail!("evbus config is not available in this build yet")
+pub async fn run(app: &App, cmd: ConfigCommand) -> Result<ExitCode> {
+    match cmd {
+        ConfigCommand::List => list(app),
+        ConfigCommand::Use { name } => use_context(app, &name),
+        ConfigCommand::Show => show(app),
+    }
+}
+
+fn no_config_file() -> anyhow::Error {
+    let user = config::user_config_path().map(|p| p.display().to_string()).unwrap_or_else(|| "$XDG_CONFIG_HOME/evbus/config.yaml".into());
+    anyhow!(
+        "no config file: create ./evbus.yaml or {user} with a `contexts:` section, e.g.\n\
+         \x20 contexts:\n\
+         \x20   local: {{ brokers: 127.0.0.1:9092 }}\n\
+         \x20   prod:  {{ brokers: kafka.example.com:9093, tls: {{ ca: ca.pem }} }}"
+    )
+}
+
+/// One line summary of how a context connects.
+fn security(c: &Context) -> String {
+    let proto = match (&c.tls, &c.sasl) {
+        (Some(_), Some(_)) => "SASL_SSL",
+        (None, Some(_)) => "SASL_PLAINTEXT",
+        (Some(_), None) => "SSL",
+        (None, None) => c.properties.get("security.protocol").map(String::as_str).unwrap_or("PLAINTEXT"),
+    };
+    let mut s = proto.to_string();
+    if let Some(sasl) = &c.sasl {
+        s.push_str(&format!(" {} user {}", sasl.mechanism, sasl.username));
+    }
+    if c.tls.as_ref().is_some_and(|t| t.cert.is_some()) {
+        s.push_str(" (client cert)");
+    }
+    s
+}
+
+#[derive(Serialize)]
+struct ContextRow {
+    name: String,
+    active: bool,
+    brokers: Option<String>,
+    manifest: Option<PathBuf>,
+    security: String,
+}
+
+fn list(app: &App) -> Result<ExitCode> {
+    let mode = app.ui.mode()?;
+    let path = app.effective.config_file.clone().ok_or_else(no_config_file)?;
+    let file = config::load_file(&path)?;
+    let active = app.effective.context.as_deref();
+    let rows: Vec<ContextRow> = file
+        .contexts
+        .iter()
+        .map(|(name, c)| ContextRow {
+            name: name.clone(),
+            active: Some(name.as_str()) == active,
+            brokers: c.brokers.clone(),
+            manifest: c.manifest.clone(),
+            security: security(c),
+        })
+        .collect();
+    if mode == Mode::Json {
+        app.ui.json(&json!({
+            "file": path,
+            "current": file.current,
+            "active": active,
+            "active_source": app.effective.context_source,
+            "contexts": rows,
+        }))?;
+        return Ok(exit::code(exit::OK));
+    }
+    if rows.is_empty() {
+        app.ui.out(&format!("{}: no contexts defined", path.display()))?;
+        return Ok(exit::code(exit::OK));
+    }
+    let mut t = app.ui.table();
+    t.set_header(vec!["", "context", "brokers", "security", "manifest"]);
+    for r in &rows {
+        t.add_row(vec![
+            if r.active { "*".to_string() } else { String::new() },
+            for_terminal(&r.name).into_owned(),
+            for_terminal(r.brokers.as_deref().unwrap_or("(default)")).into_owned(),
+            for_terminal(&r.security).into_owned(),
+            r.manifest.as_ref().map(|m| m.display().to_string()).unwrap_or_else(|| "(default)".into()),
+        ]);
+    }
+    app.ui.out(&t.to_string())?;
+    let why = match app.effective.context_source {
+        "--context" => " (from --context)",
+        "EVBUS_CONTEXT" => " (from EVBUS_CONTEXT)",
+        _ => "",
+    };
+    match active {
+        Some(a) => app.ui.info(format!("active: {a}{why}; file: {}", path.display())),
+        None => app.ui.info(format!("no active context (set one with `evbus config use NAME`); file: {}", path.display())),
+    }
+    Ok(exit::code(exit::OK))
+}
+
+fn use_context(app: &App, name: &str) -> Result<ExitCode> {
+    let mode = app.ui.mode()?;
+    let path = app.effective.config_file.clone().ok_or_else(no_config_file)?;
+    let src = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file = config::parse(&src, &path)?;
+    if !file.contexts.contains_key(name) {
+        let known: Vec<&str> = file.contexts.keys().map(String::as_str).collect();
+        let hint = strsim_closest(name, &known).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+        bail!(
+            "context '{}' is not defined in {}{hint}; known: {}",
+            for_terminal(name),
+            path.display(),
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        );
+    }
+    let updated = config::set_current(&src, name)
+        .filter(|text| config::parse(text, &path).is_ok_and(|f: ConfigFile| f.current.as_deref() == Some(name)))
+        .ok_or_else(|| anyhow!("cannot update `current:` in {} automatically; set `current: {name}` there by hand", path.display()))?;
+    write_keeping_mode(&path, &updated)?;
+    if mode == Mode::Json {
+        app.ui.json(&json!({ "file": path, "current": name }))?;
+    } else {
+        app.ui.out(&format!("current context: {} ({})", for_terminal(name), path.display()))?;
+    }
+    if let Ok(env) = std::env::var("EVBUS_CONTEXT")
+        && !env.is_empty()
+        && env != name
+    {
+        app.ui.warn(format!("EVBUS_CONTEXT={env} is set and takes precedence over the file's current context"));
+    }
+    Ok(exit::code(exit::OK))
+}
+
+/// The closest known name, for typos.
+fn strsim_closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// Replace the file atomically (a crash never leaves half a config) with the same permissions: a
+/// file holding secrets is often 0600 and must stay so.
+fn write_keeping_mode(path: &Path, text: &str) -> Result<()> {
+    let perms = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "config".into());
+    let tmp = dir.join(format!(".{name}.evbus-tmp"));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    if let Some(p) = perms {
+        std::fs::set_permissions(&tmp, p).with_context(|| format!("cannot set permissions on {}", tmp.display()))?;
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct PropRow {
+    key: String,
+    value: String,
+    source: String,
+}
+
+fn show(app: &App) -> Result<ExitCode> {
+    let mode = app.ui.mode()?;
+    let e = &app.effective;
+    // Later entries win in librdkafka; show only the value in effect, with its origin.
+    let mut props: Vec<PropRow> = Vec::new();
+    for ((k, v), src) in e.props.iter().zip(&e.prop_sources) {
+        let row = PropRow { key: k.clone(), value: redact::value_for_display(k, v).into_owned(), source: src.clone() };
+        match props.iter_mut().find(|p| &p.key == k) {
+            Some(existing) => *existing = row,
+            None => props.push(row),
+        }
+    }
+    props.sort_by(|a, b| a.key.cmp(&b.key));
+    let brokers = redact::redact_text(&e.brokers);
+    let timeout = humantime::format_duration(app.settings.timeout).to_string();
+    if mode == Mode::Json {
+        app.ui.json(&json!({
+            "context": e.context,
+            "context_source": e.context_source,
+            "config_file": e.config_file,
+            "brokers": brokers,
+            "brokers_source": e.brokers_source,
+            "manifest": e.manifest,
+            "manifest_source": e.manifest_source,
+            "timeout": timeout,
+            "properties": props,
+            "problems": e.problems.iter().map(|p| redact::redact_text(p)).collect::<Vec<_>>(),
+        }))?;
+        return Ok(exit::code(exit::OK));
+    }
+    let source = |s: &str| match s {
+        "current" => "the config file's current:".to_string(),
+        "none" => "none selected".to_string(),
+        "default" => "default".to_string(),
+        "context" => format!("context {}", e.context.as_deref().unwrap_or("")),
+        other => other.to_string(),
+    };
+    let mut out = String::new();
+    out.push_str(&format!(
+        "config file: {}\n",
+        e.config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "(none)".into())
+    ));
+    out.push_str(&format!(
+        "context:     {} ({})\n",
+        e.context.as_deref().map(|c| for_terminal(c).into_owned()).unwrap_or_else(|| "-".into()),
+        source(e.context_source)
+    ));
+    out.push_str(&format!("brokers:     {} ({})\n", for_terminal(&brokers), source(e.brokers_source)));
+    out.push_str(&format!("manifest:    {} ({})\n", e.manifest.display(), source(e.manifest_source)));
+    out.push_str(&format!("timeout:     {timeout}\n"));
+    if props.is_empty() {
+        out.push_str("properties:  (none: PLAINTEXT, librdkafka defaults)\n");
+    } else {
+        out.push_str("properties:\n");
+        let width = props.iter().map(|p| p.key.len()).max().unwrap_or(0);
+        for p in &props {
+            out.push_str(&format!("  {:width$} = {}   ({})\n", p.key, for_terminal(&p.value), p.source));
+        }
+    }
+    for p in &e.problems {
+        out.push_str(&format!("problem:     {}\n", redact::redact_text(p)));
+    }
+    app.ui.out(&out)?;
+    Ok(exit::code(exit::OK))
 }

@@ -50,6 +50,9 @@ pub struct Committed {
     pub offset: Option<i64>,
 }
 
+/// One group of [`committed_many`] and the partitions to ask for (`None` = every committed one).
+pub type GroupRequest = (String, Option<Vec<(String, i32)>>);
+
 /// The answer for one group of [`committed_many`].
 pub type GroupOffsets = (String, Result<Vec<Committed>, String>);
 
@@ -152,7 +155,7 @@ impl Drop for GroupListGuard {
 /// as it goes rather than thrown away.
 ///
 /// `rk` must be a live client handle that outlives the call.
-pub fn list_groups_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, bool), String> {
+fn list_groups_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, bool), String> {
     let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
     let mut list: *const sys::rd_kafka_group_list = std::ptr::null();
     // SAFETY: rk is live (caller's contract); `list` is owned by the guard below.
@@ -261,9 +264,9 @@ fn unsupported(code: RDKafkaRespErr) -> bool {
 /// Groups whose answer did not arrive within `timeout` get an error of their own.
 ///
 /// `rk` must be a live client handle that outlives the call.
-pub fn committed_many_raw(
+fn committed_many_raw(
     rk: *mut RDKafka,
-    groups: &[(String, Option<Vec<(String, i32)>>)],
+    groups: &[GroupRequest],
     timeout: Duration,
 ) -> Result<Vec<GroupOffsets>, String> {
     if groups.is_empty() {
@@ -421,7 +424,7 @@ pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool)> {
 /// Committed offsets of many groups at once, bounded by `--timeout` (see [`committed_many_raw`]).
 pub async fn committed_many(
     admin: &Arc<Admin>,
-    groups: Vec<(String, Option<Vec<(String, i32)>>)>,
+    groups: Vec<GroupRequest>,
 ) -> Result<Vec<GroupOffsets>> {
     let me = Arc::clone(admin);
     let timeout = admin.settings.timeout;

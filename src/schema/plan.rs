@@ -990,7 +990,7 @@ impl<'d> Compiler<'d> {
             if !prop_names.is_empty() {
                 o.name_node = Some(self.compile(prop_names)?);
             }
-            if o.extra.is_some() {
+            {
                 let pats: Vec<(String, Loc<'d>)> =
                     obj_parts.iter().flat_map(|p| p.patterns.iter().map(|(re, l)| (re.as_str().to_string(), l.clone()))).collect();
                 for (p, l) in pats {

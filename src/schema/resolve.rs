@@ -388,7 +388,7 @@ impl DocSet {
                     if let Some(Value::String(r)) = map.get(kw) {
                         let abs = resolve_uri(&base, r);
                         let canon = self.canonical(&abs, queue).map_err(|e| {
-                            format!("{}: {kw} \"{r}\" at {ptr} does not resolve: {e}", short_name(key))
+                            format!("{kw} \"{r}\" at {}#{ptr} does not resolve: {e}", short_name(key))
                         })?;
                         map.insert(kw.to_string(), Value::String(canon));
                     }

@@ -388,3 +388,45 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
         .collect()
 }
+
+/// `n` small records to one partition, acknowledged before returning.
+pub fn produce_n(b: &Broker, topic: &str, partition: i32, n: usize) {
+    let records: Vec<TestRecord> = (0..n)
+        .map(|i| TestRecord { value: Some(format!("r{i}").into_bytes()), partition: Some(partition), ..Default::default() })
+        .collect();
+    b.produce(topic, &records);
+}
+
+/// Commits offsets for one group without joining it, through one long-lived client, so that
+/// commits made between two `lag --watch` samples land well within the interval.
+pub struct Committer {
+    consumer: BaseConsumer,
+}
+
+impl Committer {
+    pub fn new(b: &Broker, group: &str) -> Committer {
+        let consumer = ClientConfig::new()
+            .set("bootstrap.servers", &b.bootstrap)
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .create()
+            .unwrap();
+        Committer { consumer }
+    }
+
+    pub fn commit(&self, offsets: &[(&str, i32, i64)]) {
+        let mut tpl = TopicPartitionList::new();
+        for (t, p, o) in offsets {
+            tpl.add_partition_offset(t, *p, Offset::Offset(*o)).unwrap();
+        }
+        self.consumer.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
+    }
+}
+
+/// A topics manifest written into the broker's working directory (where `b.evbus()` runs, so
+/// it is the default `./topics.yaml`).
+pub fn write_topics_yaml(b: &Broker, text: &str) -> PathBuf {
+    let p = b.dir.path().join("topics.yaml");
+    std::fs::write(&p, text).unwrap();
+    p
+}

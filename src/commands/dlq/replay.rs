@@ -1,0 +1,756 @@
+//! `evbus dlq replay`: republish dead letters to their original topics, exactly where the last
+//! run left off.
+//!
+//! How "nothing lost, few duplicates" is kept:
+//! * The DLQ is read by assignment (never joining the group) from the group's saved position up
+//!   to the high watermark captured at the start.
+//! * Records go out through an idempotent `acks=all` producer; the saved position (a commit of
+//!   group `--group` on the DLQ) only ever covers offsets whose republished copy the broker has
+//!   acknowledged, or that needed no copy (not selected, skipped). [`Tracker`] keeps that line.
+//! * Commits happen every [`COMMIT_EVERY`] / [`COMMIT_EVERY_RECORDS`] and at the end, so a kill -9
+//!   or a broker restart costs at most the records acknowledged since the last commit plus those
+//!   in flight (at most [`WINDOW`]): they are replayed again by the next run.
+//! * A record that cannot be replayed stops the run (everything before it is committed) unless
+//!   `--skip-unknown`; it is never passed over without being named.
+//! * The same loop runs for `--dry-run`, with sending replaced by counting, so the plan shows
+//!   exactly what a real run would do, including where it would stop.
+
+use std::collections::{BTreeMap, HashMap};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::{Offset, TopicPartitionList};
+use regex::Regex;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use super::read::{self, DlqMsg, Item};
+use super::select::{FilterOutcome, Selection, Tracker, Verdict, parse_rate, parse_time};
+use super::{cell, key_cell, key_json, manifest_dlq_topics};
+use crate::cli::DlqReplayArgs;
+use crate::commands::App;
+use crate::dlq::decode;
+use crate::exit::{self, Exit};
+use crate::filter::JqFilter;
+use crate::kafka::Ctx;
+use crate::output::Mode;
+use crate::sanitize::for_terminal;
+
+/// Provenance: `dlq_topic/partition/offset` of the dead letter a record was replayed from.
+pub const REPLAY_SOURCE: &str = "evbus-replay-source";
+/// Provenance: when the record was replayed (RFC 3339, UTC).
+pub const REPLAY_TIME: &str = "evbus-replay-time";
+
+/// Records handed to the producer and not yet acknowledged, at most. Bounds memory and the
+/// duplicates a kill can cause.
+const WINDOW: usize = 1000;
+/// Save the position at least this often while records are being acknowledged...
+const COMMIT_EVERY: Duration = Duration::from_secs(1);
+/// ...and after this many acknowledgements.
+const COMMIT_EVERY_RECORDS: u64 = 500;
+/// Records shown in the dry-run plan.
+const PLAN_PREVIEW: usize = 10;
+
+type Delivery = (i32, i64, String, Result<(), String>);
+
+/// Why the loop ended early.
+enum Halt {
+    Limit,
+    Interrupted,
+    /// The record at (partition, offset) cannot be replayed.
+    Unreplayable(i32, i64, String),
+    Failed(String),
+}
+
+struct Skipped {
+    partition: i32,
+    offset: i64,
+    reason: String,
+}
+
+/// A destination topic as the cluster knows it (looked up once per topic).
+#[derive(Clone)]
+enum Dest {
+    Exists { partitions: usize },
+    Missing,
+}
+
+#[derive(Default)]
+struct Stats {
+    read: u64,
+    not_selected: u64,
+    /// Acknowledged (or, in a dry run, planned) per destination topic.
+    by_topic: BTreeMap<String, u64>,
+    planned: u64,
+    skipped: Vec<Skipped>,
+    failed: Vec<(i32, i64, String, String)>,
+    filter_errors: u64,
+    first_filter_error: Option<String>,
+    /// --same-partition records whose original partition was unknown or out of range.
+    by_key_fallback: u64,
+    preview: Vec<Value>,
+}
+
+struct Replay<'a> {
+    app: &'a App,
+    a: &'a DlqReplayArgs,
+    dlq: String,
+    sel: Selection,
+    gap: Option<Duration>,
+    tracker: Tracker,
+    dests: HashMap<String, Dest>,
+    stats: Stats,
+    halt: Option<Halt>,
+    producer: Option<FutureProducer<Ctx>>,
+    inflight: JoinSet<Delivery>,
+    group: Arc<BaseConsumer<Ctx>>,
+    gctx: Ctx,
+    /// What the group has saved, per partition, as far as this run knows.
+    saved: BTreeMap<i32, i64>,
+    acked_since_commit: u64,
+    /// Progress bar position counts records read.
+    pb: indicatif::ProgressBar,
+}
+
+pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
+    let mode = app.ui.mode()?;
+    // Everything the command line can get wrong is a usage error before any connection.
+    let sel = selection(&a)?;
+    let gap = a.rate.as_deref().map(parse_rate).transpose().map_err(Exit::usage)?;
+    for (flag, v) in [("--from-offset", a.from_offset), ("--to-offset", a.to_offset)] {
+        if v.is_some_and(|o| o < 0) {
+            return Err(Exit::usage(format!("{flag} must be 0 or more")));
+        }
+    }
+    if let (Some(f), Some(t)) = (a.from_offset, a.to_offset)
+        && f > t
+    {
+        return Err(Exit::usage(format!("--from-offset {f} is after --to-offset {t}")));
+    }
+    let dlq = match &a.dlq_topic {
+        Some(t) => t.clone(),
+        None => {
+            let topics = manifest_dlq_topics(app, &a.manifest)?;
+            if topics.len() > 1 {
+                return Err(Exit::usage(format!(
+                    "the manifest declares several dead-letter topics ({}); name the one to replay",
+                    topics.join(", ")
+                )));
+            }
+            topics.into_iter().next().unwrap_or_default()
+        }
+    };
+    // Refuse early (exit 2) when nobody could answer the prompt, before touching the broker.
+    if !a.dry_run && !a.yes && !(app.ui.stdin_tty && app.ui.stderr_tty) {
+        app.ui.confirm(&format!("Replay records from {dlq}?"), false)?;
+    }
+    app.settings.log_effective();
+
+    let parts = read::partitions(app, &dlq).await?;
+    let (group, gctx) = app.settings.consumer(Some(&a.group), &[])?;
+    let group = Arc::new(group);
+    let ids: Vec<i32> = parts.iter().map(|p| p.partition).collect();
+    let saved = read::committed(&app.settings, &group, &gctx, &dlq, &ids).await?;
+
+    // The read range per partition: from the saved position (or the start), narrowed by
+    // --from-offset/--to-offset, up to the high watermark of now.
+    let mut ranges = Vec::new();
+    for p in &parts {
+        let mut start = if a.from_start { p.low } else { saved.get(&p.partition).copied().unwrap_or(p.low) };
+        if start < p.low {
+            app.ui.warn(format!(
+                "{}/{}: the saved position {start} is before the oldest record still there ({}); \
+                 records {start}..{} were deleted by retention before they were replayed",
+                dlq,
+                p.partition,
+                p.low,
+                p.low - 1
+            ));
+            start = p.low;
+        }
+        if let Some(f) = a.from_offset {
+            start = start.max(f);
+        }
+        let end = a.to_offset.map_or(p.high, |t| p.high.min(t.saturating_add(1)));
+        ranges.push((p.partition, start, end));
+    }
+    let total: i64 = ranges.iter().map(|(_, s, e)| (e - s).max(0)).sum();
+
+    let mut dests = HashMap::new();
+    if let Some(to) = &a.to {
+        match read::topic_partitions(app, to).await? {
+            Some(ps) => dests.insert(to.clone(), Dest::Exists { partitions: ps.len() }),
+            None => return Err(anyhow!("--to topic {to} does not exist")),
+        };
+    }
+
+    let where_from = if a.from_start { "from the start".to_owned() } else { format!("from the saved position of group {}", a.group) };
+    if !a.dry_run {
+        if total > 0 {
+            let dest = a.to.as_deref().map_or("their original topics".to_owned(), |t| format!("topic {t}"));
+            let question = format!("Replay up to {total} record(s) of {dlq} ({where_from}) to {dest}?");
+            if !app.ui.confirm(&question, a.yes)? {
+                app.ui.info("Nothing replayed.");
+                return Ok(exit::code(exit::OK));
+            }
+        }
+        app.ui.info(format!("Replaying {dlq} {where_from}: {}", ranges_text(&ranges)));
+    }
+
+    let producer = if a.dry_run {
+        None
+    } else {
+        // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
+        // partition a Java producer (and therefore the original) would have chosen.
+        Some(app.settings.producer(&[("partitioner", "murmur2_random")])?.0)
+    };
+    let mut r = Replay {
+        app,
+        a: &a,
+        dlq: dlq.clone(),
+        sel,
+        gap,
+        tracker: Tracker::new(ranges.iter().filter(|(_, s, e)| s < e).map(|(p, s, _)| (*p, *s))),
+        dests,
+        stats: Stats::default(),
+        halt: None,
+        producer,
+        inflight: JoinSet::new(),
+        group,
+        gctx,
+        saved,
+        acked_since_commit: 0,
+        pb: app.ui.progress(total.max(0) as u64, &format!("replaying {}", for_terminal(&dlq))),
+    };
+    let started = std::time::Instant::now();
+    let stop = Arc::new(AtomicBool::new(false));
+    let rx = read::spawn_reader(&app.settings, &dlq, &ranges, Arc::clone(&stop))?;
+    let read_error = r.main_loop(rx).await;
+    stop.store(true, Ordering::Relaxed);
+    r.drain().await;
+    let commit_error = if a.dry_run { None } else { r.commit().await.err() };
+    let unflushed = r.flush().await;
+    r.pb.finish_and_clear();
+    r.report(mode, &ranges, started.elapsed(), unflushed)?;
+
+    if let Some(e) = commit_error {
+        return Err(e.context(format!(
+            "the records above were replayed but the position could not be saved; the next run replays them again \
+             (group {})",
+            a.group
+        )));
+    }
+    if let Some(e) = read_error {
+        return Err(anyhow!(e));
+    }
+    match r.halt {
+        Some(Halt::Interrupted) => Ok(exit::code(exit::INTERRUPTED)),
+        Some(Halt::Unreplayable(p, o, reason)) if !a.dry_run => Err(Exit::with(
+            exit::ERROR,
+            format!(
+                "stopped at {dlq}/{p}/{o}: {reason}. Everything before it was replayed and saved; \
+                 --skip-unknown skips such records, --to TOPIC sends every record to TOPIC"
+            ),
+        )),
+        Some(Halt::Failed(e)) => Err(anyhow!(e)),
+        _ => Ok(exit::code(exit::OK)),
+    }
+}
+
+fn selection(a: &DlqReplayArgs) -> Result<Selection> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let time = |flag: &str, v: &Option<String>| {
+        v.as_deref().map(|s| parse_time(s, now)).transpose().map_err(|e| Exit::usage(format!("{flag}: {e}")))
+    };
+    Ok(Selection {
+        topics: a.original_topics.clone(),
+        error: a
+            .error
+            .as_deref()
+            .map(Regex::new)
+            .transpose()
+            .map_err(|e| Exit::usage(format!("--error: {e}")))?,
+        since_ms: time("--since", &a.since)?,
+        until_ms: time("--until", &a.until)?,
+        filter: a.filter.as_deref().map(JqFilter::compile).transpose().map_err(|e| Exit::usage(format!("--filter: {e}")))?,
+    })
+}
+
+fn ranges_text(ranges: &[(i32, i64, i64)]) -> String {
+    let parts: Vec<String> = ranges
+        .iter()
+        .filter(|(_, s, e)| s < e)
+        .map(|(p, s, e)| format!("partition {p} offsets {s}..{}", e - 1))
+        .collect();
+    if parts.is_empty() { "nothing new".to_owned() } else { parts.join(", ") }
+}
+
+/// Waits for the next rate-limit slot, then for a record. Cancel-safe (used in `select!`).
+async fn recv_paced(rx: &mut mpsc::Receiver<Item>, at: Option<Instant>) -> Option<Item> {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at).await;
+    }
+    rx.recv().await
+}
+
+impl Replay<'_> {
+    /// Reads and dispatches until the DLQ range is exhausted or something halts the run.
+    /// Returns the reader's error, if reading failed.
+    async fn main_loop(&mut self, mut rx: mpsc::Receiver<Item>) -> Option<String> {
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        let mut tick = tokio::time::interval(COMMIT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut next_slot: Option<Instant> = None;
+        while self.halt.is_none() {
+            let can_read = self.inflight.len() < WINDOW;
+            tokio::select! {
+                biased;
+                _ = &mut ctrl_c => {
+                    self.halt = Some(Halt::Interrupted);
+                }
+                Some(done) = self.inflight.join_next(), if !self.inflight.is_empty() => {
+                    self.on_delivery(done);
+                    if self.acked_since_commit >= COMMIT_EVERY_RECORDS {
+                        self.commit_periodic().await;
+                    }
+                }
+                _ = tick.tick() => {
+                    self.commit_periodic().await;
+                }
+                item = recv_paced(&mut rx, next_slot), if can_read => match item {
+                    None => break,
+                    Some(Err(e)) => return Some(e),
+                    Some(Ok(m)) => {
+                        if self.process(m).await
+                            && let Some(gap) = self.gap
+                        {
+                            let now = Instant::now();
+                            next_slot = Some(next_slot.map_or(now, |s| s.max(now)) + gap);
+                        }
+                        if self.halt.is_none() && self.a.limit.is_some_and(|l| self.stats.planned >= l) {
+                            self.halt = Some(Halt::Limit);
+                        }
+                    }
+                },
+            }
+        }
+        None
+    }
+
+    /// Handles one dead letter; true when a record was sent (or planned, in a dry run).
+    async fn process(&mut self, m: DlqMsg) -> bool {
+        self.stats.read += 1;
+        self.pb.inc(1);
+        let d = decode(&m.record(&self.dlq));
+        let filter = self.sel.run_filter(&m.view(&self.dlq));
+        if let FilterOutcome::Error(e) = &filter {
+            self.stats.filter_errors += 1;
+            if self.stats.first_filter_error.is_none() {
+                self.app.ui.warn(format!("--filter failed on {}/{}/{} (treated as not selected): {e}", self.dlq, m.partition, m.offset));
+                self.stats.first_filter_error = Some(e.clone());
+            }
+        }
+        let dest = match self.sel.verdict(&d, m.timestamp_ms, &filter) {
+            Verdict::NotSelected => {
+                self.stats.not_selected += 1;
+                self.tracker.done(m.partition, m.offset);
+                return false;
+            }
+            Verdict::Replay => match &self.a.to {
+                Some(to) => Ok(to.clone()),
+                None => Ok(d.original_topic.clone().unwrap_or_default()),
+            },
+            Verdict::NoOrigin(reason) => self.a.to.clone().ok_or(reason),
+            Verdict::Undecidable(reason) => Err(reason),
+        };
+        let dest = match dest {
+            Err(reason) => return self.unreplayable(&m, reason),
+            Ok(t) => t,
+        };
+        let partitions = match self.dest(&dest).await {
+            Ok(Dest::Exists { partitions }) => partitions,
+            Ok(Dest::Missing) => {
+                return self.unreplayable(&m, format!("original topic {dest} does not exist on the cluster"));
+            }
+            Err(e) => {
+                // Not knowing whether the topic exists is not a reason to pass over the record.
+                self.halt = Some(Halt::Failed(format!("{e:#}")));
+                self.tracker.block(m.partition, m.offset);
+                return false;
+            }
+        };
+        let partition = if self.a.same_partition {
+            let p = d.original_partition.filter(|p| (*p as usize) < partitions);
+            if p.is_none() {
+                self.stats.by_key_fallback += 1;
+            }
+            p
+        } else {
+            None
+        };
+        self.stats.planned += 1;
+        if self.producer.is_none() {
+            // Dry run: the plan counts what a real run would send.
+            *self.stats.by_topic.entry(dest.clone()).or_default() += 1;
+            if self.stats.preview.len() < PLAN_PREVIEW {
+                let mut o = serde_json::Map::new();
+                o.insert("partition".into(), json!(m.partition));
+                o.insert("offset".into(), json!(m.offset));
+                o.insert("to".into(), json!(dest));
+                o.insert("to_partition".into(), json!(partition));
+                key_json(m.key.as_deref(), &mut o);
+                o.insert("convention".into(), json!(d.convention));
+                o.insert("error".into(), json!(d.error_label()));
+                self.stats.preview.push(Value::Object(o));
+            }
+            self.tracker.done(m.partition, m.offset);
+            return true;
+        }
+        let mut headers = OwnedHeaders::new_with_capacity(m.headers.len() + 2);
+        for (name, value) in &m.headers {
+            if d.error_header_names.contains(name) || name == REPLAY_SOURCE || name == REPLAY_TIME {
+                continue;
+            }
+            headers = headers.insert(Header { key: name, value: value.as_deref() });
+        }
+        let source = format!("{}/{}/{}", self.dlq, m.partition, m.offset);
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        headers = headers
+            .insert(Header { key: REPLAY_SOURCE, value: Some(source.as_bytes()) })
+            .insert(Header { key: REPLAY_TIME, value: Some(now.as_bytes()) });
+        let mut rec: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(&dest).headers(headers);
+        if let Some(k) = m.key.as_deref() {
+            rec = rec.key(k);
+        }
+        if let Some(v) = d.replay_value.as_deref() {
+            rec = rec.payload(v);
+        }
+        if let Some(p) = partition {
+            rec = rec.partition(p);
+        }
+        let enqueued = self.enqueue(rec).await;
+        match enqueued {
+            Ok(fut) => {
+                self.tracker.sent(m.partition, m.offset);
+                let (p, o) = (m.partition, m.offset);
+                self.inflight.spawn(async move {
+                    let r = match fut.await {
+                        Ok(Ok(_)) => Ok(()),
+                        Ok(Err((e, _))) => Err(crate::kafka::describe_error(&e)),
+                        Err(_) => Err("the producer went away before the broker answered".to_owned()),
+                    };
+                    (p, o, dest, r)
+                });
+                true
+            }
+            Err(e) => {
+                self.tracker.block(m.partition, m.offset);
+                self.stats.failed.push((m.partition, m.offset, dest.clone(), e.clone()));
+                self.halt = Some(Halt::Failed(format!("could not send {source} to {dest}: {e}")));
+                false
+            }
+        }
+    }
+
+    /// Hands a record to librdkafka, waiting (bounded by `--timeout`) while its queue is full.
+    async fn enqueue(&self, mut rec: FutureRecord<'_, [u8], [u8]>) -> Result<rdkafka::producer::DeliveryFuture, String> {
+        let Some(producer) = &self.producer else { return Err("no producer".into()) };
+        let deadline = Instant::now() + self.app.settings.timeout;
+        loop {
+            match producer.send_result(rec) {
+                Ok(f) => return Ok(f),
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) if Instant::now() < deadline => {
+                    rec = back;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                Err((e, _)) => return Err(crate::kafka::describe_error(&e)),
+            }
+        }
+    }
+
+    /// A selected record with nowhere to go: stop (default) or skip and say so (--skip-unknown).
+    fn unreplayable(&mut self, m: &DlqMsg, reason: String) -> bool {
+        if self.a.skip_unknown {
+            self.tracker.done(m.partition, m.offset);
+            self.stats.skipped.push(Skipped { partition: m.partition, offset: m.offset, reason });
+        } else {
+            self.tracker.block(m.partition, m.offset);
+            self.halt = Some(Halt::Unreplayable(m.partition, m.offset, reason));
+        }
+        false
+    }
+
+    /// Whether a destination exists; one metadata request per topic per run.
+    async fn dest(&mut self, topic: &str) -> Result<Dest> {
+        if let Some(d) = self.dests.get(topic) {
+            return Ok(d.clone());
+        }
+        let d = match read::topic_partitions(self.app, topic).await? {
+            Some(ps) => Dest::Exists { partitions: ps.len() },
+            None => Dest::Missing,
+        };
+        self.dests.insert(topic.to_owned(), d.clone());
+        Ok(d)
+    }
+
+    fn on_delivery(&mut self, done: Result<Delivery, tokio::task::JoinError>) {
+        match done {
+            Ok((p, o, topic, Ok(()))) => {
+                self.tracker.acked(p, o);
+                *self.stats.by_topic.entry(topic).or_default() += 1;
+                self.acked_since_commit += 1;
+            }
+            Ok((p, o, topic, Err(e))) => {
+                self.tracker.failed(p, o);
+                if self.halt.is_none() || matches!(self.halt, Some(Halt::Limit)) {
+                    self.halt = Some(Halt::Failed(format!(
+                        "the broker did not accept {}/{p}/{o} replayed to {topic}: {e}",
+                        self.dlq
+                    )));
+                }
+                self.stats.failed.push((p, o, topic, e));
+            }
+            // A delivery task cannot panic; should it ever, its offset stays pending (never
+            // committed), which is the safe side.
+            Err(e) => {
+                if self.halt.is_none() {
+                    self.halt = Some(Halt::Failed(format!("delivery task failed: {e}")));
+                }
+            }
+        }
+    }
+
+    /// Waits for every record in flight (bounded by `--timeout`, which is also the producer's
+    /// delivery timeout), so that the final commit covers all that was acknowledged.
+    async fn drain(&mut self) {
+        let deadline = Instant::now() + self.app.settings.timeout + Duration::from_secs(5);
+        while !self.inflight.is_empty() {
+            match tokio::time::timeout_at(deadline, self.inflight.join_next()).await {
+                Ok(Some(done)) => self.on_delivery(done),
+                Ok(None) => break,
+                Err(_) => {
+                    self.app.ui.warn(format!(
+                        "{} replayed record(s) still unacknowledged; the next run replays them again",
+                        self.inflight.len()
+                    ));
+                    self.inflight.abort_all();
+                    break;
+                }
+            }
+        }
+    }
+
+    async fn commit_periodic(&mut self) {
+        if self.producer.is_none() {
+            return;
+        }
+        if let Err(e) = self.commit().await {
+            // The final commit tries again; until then the saved position only lags behind.
+            self.app.ui.warn(format!("{e:#}"));
+        }
+    }
+
+    /// Saves the position of every partition where it moved.
+    async fn commit(&mut self) -> Result<()> {
+        self.acked_since_commit = 0;
+        let changed: Vec<(i32, i64)> = self
+            .tracker
+            .committable()
+            .into_iter()
+            .filter(|(p, o)| self.saved.get(p) != Some(o))
+            .collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let mut tpl = TopicPartitionList::new();
+        for (p, o) in &changed {
+            tpl.add_partition_offset(&self.dlq, *p, Offset::Offset(*o))?;
+        }
+        let group = Arc::clone(&self.group);
+        let what = format!("saving the replay position (commit of group {})", self.a.group);
+        self.app
+            .settings
+            .blocking(&what, &self.gctx, move || {
+                // Explicit offsets with an assigned-only consumer: an OffsetCommit without group
+                // membership, which Kafka accepts while the group has no members.
+                group.commit(&tpl, CommitMode::Sync)
+            })
+            .await?;
+        self.saved.extend(changed);
+        Ok(())
+    }
+
+    /// Flushes the producer (bounded); returns how many messages it still held.
+    async fn flush(&mut self) -> i32 {
+        let Some(producer) = self.producer.take() else { return 0 };
+        let timeout = self.app.settings.timeout;
+        let ctx = Ctx::default();
+        let r = self
+            .app
+            .settings
+            .blocking("flushing the producer", &ctx, move || {
+                let _ = producer.flush(timeout);
+                Ok(producer.in_flight_count())
+            })
+            .await;
+        r.unwrap_or(-1)
+    }
+
+    fn report(&self, mode: Mode, ranges: &[(i32, i64, i64)], elapsed: Duration, unflushed: i32) -> Result<()> {
+        let a = self.a;
+        let s = &self.stats;
+        let stopped = match &self.halt {
+            Some(Halt::Unreplayable(p, o, reason)) => Some((*p, *o, reason.clone())),
+            _ => None,
+        };
+        if mode == Mode::Json {
+            let positions: Vec<Value> = ranges
+                .iter()
+                .map(|(p, start, end)| {
+                    json!({
+                        "partition": p,
+                        "start": start,
+                        "end": end,
+                        "saved": self.saved.get(p),
+                    })
+                })
+                .collect();
+            let mut o = json!({
+                "dlq_topic": self.dlq,
+                "group": a.group,
+                "dry_run": a.dry_run,
+                "read": s.read,
+                "not_selected": s.not_selected,
+                "by_topic": s.by_topic,
+                "skipped": s.skipped.iter().map(|k| json!({"partition": k.partition, "offset": k.offset, "reason": k.reason})).collect::<Vec<_>>(),
+                "stopped_at": stopped.as_ref().map(|(p, o, r)| json!({"partition": p, "offset": o, "reason": r})),
+                "failed": s.failed.iter().map(|(p, o, t, e)| json!({"partition": p, "offset": o, "topic": t, "error": e})).collect::<Vec<_>>(),
+                "interrupted": matches!(self.halt, Some(Halt::Interrupted)),
+                "limit_reached": matches!(self.halt, Some(Halt::Limit)),
+                "filter_errors": s.filter_errors,
+                "positions": positions,
+                "elapsed_ms": elapsed.as_millis() as u64,
+            });
+            if a.dry_run {
+                o["would_replay"] = json!(s.planned);
+                o["first"] = Value::Array(s.preview.clone());
+            } else {
+                o["replayed"] = json!(s.by_topic.values().sum::<u64>());
+                if a.same_partition {
+                    o["by_key_fallback"] = json!(s.by_key_fallback);
+                }
+            }
+            return self.app.ui.json(&o);
+        }
+
+        let mut text = String::new();
+        let total: u64 = s.by_topic.values().sum();
+        if a.dry_run {
+            text.push_str(&format!(
+                "Dry run: would replay {total} record(s) of {} ({}); nothing is sent or saved.\n",
+                for_terminal(&self.dlq),
+                if a.from_start { "from the start".to_owned() } else { format!("from the saved position of group {}", for_terminal(&a.group)) },
+            ));
+        } else {
+            text.push_str(&format!(
+                "Replayed {total} record(s) of {} in {:.1}s (group {}).\n",
+                for_terminal(&self.dlq),
+                elapsed.as_secs_f64(),
+                for_terminal(&a.group)
+            ));
+        }
+        if !s.by_topic.is_empty() {
+            let mut t = self.app.ui.table();
+            t.set_header(vec![if a.to.is_some() { "to topic" } else { "original topic" }, "records"]);
+            for (topic, n) in &s.by_topic {
+                t.add_row(vec![cell(topic, 60), n.to_string()]);
+            }
+            text.push_str(&format!("{t}\n"));
+        }
+        if a.dry_run && !s.preview.is_empty() {
+            text.push_str("First records:\n");
+            let mut t = self.app.ui.table();
+            t.set_header(vec!["partition/offset", "to", "key", "error"]);
+            for r in &s.preview {
+                let to = r["to"].as_str().unwrap_or_default();
+                let to = match r["to_partition"].as_i64() {
+                    Some(p) => format!("{}/{p}", cell(to, 60)),
+                    None => cell(to, 60),
+                };
+                let key = r["key"].as_str().map(str::as_bytes);
+                t.add_row(vec![
+                    format!("{}/{}", r["partition"], r["offset"]),
+                    to,
+                    key_cell(key),
+                    cell(r["error"].as_str().unwrap_or_default(), 60),
+                ]);
+            }
+            text.push_str(&format!("{t}\n"));
+        }
+        if s.not_selected > 0 {
+            text.push_str(&format!(
+                "Not selected by the filters: {} record(s){}.\n",
+                s.not_selected,
+                if a.dry_run { "" } else { " (the saved position moved past them; --from-start or another --group replays them later)" }
+            ));
+        }
+        if !s.skipped.is_empty() {
+            text.push_str(&format!("Skipped {} record(s) that cannot be replayed:\n", s.skipped.len()));
+            for k in &s.skipped {
+                text.push_str(&format!("  {}/{}/{}: {}\n", for_terminal(&self.dlq), k.partition, k.offset, cell(&k.reason, 200)));
+            }
+        }
+        if s.filter_errors > 0 {
+            text.push_str(&format!("--filter failed on {} record(s) (not selected).\n", s.filter_errors));
+        }
+        if a.same_partition && s.by_key_fallback > 0 {
+            text.push_str(&format!(
+                "{} record(s) went by key: their original partition was unknown or does not exist.\n",
+                s.by_key_fallback
+            ));
+        }
+        match &self.halt {
+            Some(Halt::Limit) => text.push_str(&format!("Stopped at --limit {}.\n", a.limit.unwrap_or_default())),
+            Some(Halt::Interrupted) => text.push_str("Interrupted: stopped reading and waited for the records in flight.\n"),
+            Some(Halt::Unreplayable(p, o, reason)) if a.dry_run => text.push_str(&format!(
+                "The replay would stop at {}/{p}/{o}: {} (--skip-unknown skips such records).\n",
+                for_terminal(&self.dlq),
+                cell(reason, 200)
+            )),
+            _ => {}
+        }
+        if !s.failed.is_empty() {
+            text.push_str(&format!("{} record(s) were not accepted by the broker and stay in the DLQ.\n", s.failed.len()));
+        }
+        if unflushed > 0 {
+            text.push_str(&format!("{unflushed} record(s) were still in the producer at exit.\n"));
+        }
+        if !a.dry_run {
+            let saved: Vec<String> = ranges
+                .iter()
+                .filter_map(|(p, _, _)| self.saved.get(p).map(|o| format!("partition {p} at offset {o}")))
+                .collect();
+            if !saved.is_empty() {
+                text.push_str(&format!("Saved position: {}.\n", saved.join(", ")));
+            }
+        }
+        if a.dry_run {
+            // The plan is the data the user asked for.
+            self.app.ui.out(text.trim_end())
+        } else {
+            // A summary of what happened, next to the logs.
+            self.app.ui.info(text.trim_end());
+            Ok(())
+        }
+    }
+}

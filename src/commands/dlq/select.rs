@@ -1,0 +1,403 @@
+//! Pure parts of `evbus dlq replay`: parsing `--since/--until/--rate`, deciding what happens to
+//! each dead letter, and tracking how far the replay may safely commit.
+//!
+//! Kept free of broker calls so the rules that decide whether data is lost or duplicated are unit
+//! tested on their own.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use regex::Regex;
+
+use crate::dlq::Decoded;
+use crate::filter::JqFilter;
+use crate::render::RecordView;
+
+/// `--since/--until`: RFC 3339, epoch milliseconds, or a duration ago (`2h`, `30m`, `7d`).
+pub fn parse_time(raw: &str, now_ms: i64) -> Result<i64, String> {
+    let s = raw.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.timestamp_millis());
+    }
+    if let Ok(ms) = s.parse::<i64>() {
+        return Ok(ms);
+    }
+    match humantime::parse_duration(s) {
+        Ok(d) => {
+            let ago = i64::try_from(d.as_millis()).map_err(|_| format!("{raw:?} is too long ago"))?;
+            Ok(now_ms.saturating_sub(ago))
+        }
+        Err(_) => Err(format!(
+            "{raw:?} is neither an RFC 3339 time (2024-05-01T12:00:00Z), epoch milliseconds, \
+             nor a duration ago (2h, 30m, 7d)"
+        )),
+    }
+}
+
+/// `--rate`: `N/s`, `N/m`, `N/h` or a bare `N` (per second); returns the gap between records.
+pub fn parse_rate(raw: &str) -> Result<Duration, String> {
+    let s = raw.trim();
+    let (n, per) = match s.split_once('/') {
+        None => (s, 1.0),
+        Some((n, unit)) => {
+            let per = match unit.trim() {
+                "s" | "sec" | "second" => 1.0,
+                "m" | "min" | "minute" => 60.0,
+                "h" | "hour" => 3600.0,
+                other => return Err(format!("--rate {raw:?}: unknown unit {other:?} (use N/s, N/m or N/h)")),
+            };
+            (n.trim(), per)
+        }
+    };
+    let n: f64 = n
+        .parse()
+        .map_err(|_| format!("--rate {raw:?} is not a rate like 50/s"))?;
+    if !(n.is_finite() && n > 0.0) {
+        return Err(format!("--rate {raw:?} must be a positive number of records"));
+    }
+    let gap = per / n;
+    if gap < 1e-7 {
+        return Err(format!("--rate {raw:?} is too high to be a limit"));
+    }
+    Ok(Duration::from_secs_f64(gap))
+}
+
+/// The user's selection (`--topic`, `--error`, `--since/--until`, `--filter`).
+///
+/// Offsets (`--from-offset/--to-offset`) are not here: they become the read range, so the reader
+/// never fetches records outside it and the saved position never jumps over them.
+#[derive(Default)]
+pub struct Selection {
+    pub topics: Vec<String>,
+    pub error: Option<Regex>,
+    pub since_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+    pub filter: Option<JqFilter>,
+}
+
+/// What happens to one dead letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Outside the selection: counts as done, the saved position moves past it.
+    NotSelected,
+    /// Selected, and the record says where it came from.
+    Replay,
+    /// Selected, but the record does not say where it came from (only `--to` can place it).
+    NoOrigin(String),
+    /// Unknown origin while `--topic`/`--error` are given: nobody can tell whether the record
+    /// belongs to the selection, so it is neither replayed nor passed over.
+    Undecidable(String),
+}
+
+/// The result of evaluating `--filter`; errors are reported by the caller once, not per record.
+pub enum FilterOutcome {
+    Match,
+    NoMatch,
+    Error(String),
+}
+
+impl Selection {
+    /// Whether the selection says anything about the records' origin or error, which an
+    /// unknown-origin record cannot answer.
+    fn has_origin_conditions(&self) -> bool {
+        !self.topics.is_empty() || self.error.is_some()
+    }
+
+    pub fn run_filter(&self, view: &RecordView) -> FilterOutcome {
+        let Some(f) = &self.filter else {
+            return FilterOutcome::Match;
+        };
+        match f.matches_record(view, None) {
+            Ok(Some(true)) => FilterOutcome::Match,
+            Ok(Some(false)) | Ok(None) => FilterOutcome::NoMatch,
+            Err(e) => FilterOutcome::Error(e),
+        }
+    }
+
+    /// Decides a record's fate. `filter` is the outcome of [`Selection::run_filter`] (run by the
+    /// caller so that it can report filter errors).
+    ///
+    /// Unknown-origin records are judged by the conditions that can be evaluated on them (time,
+    /// jq) only: `--topic` and `--error` cannot say whether such a record belongs to the
+    /// selection, and treating it as "not selected" would let the saved position jump over it
+    /// without anyone being told.
+    pub fn verdict(&self, d: &Decoded, dlq_timestamp_ms: Option<i64>, filter: &FilterOutcome) -> Verdict {
+        if let Some(since) = self.since_ms
+            && dlq_timestamp_ms.is_none_or(|t| t < since)
+        {
+            return Verdict::NotSelected;
+        }
+        if let Some(until) = self.until_ms
+            && dlq_timestamp_ms.is_none_or(|t| t >= until)
+        {
+            return Verdict::NotSelected;
+        }
+        if !matches!(filter, FilterOutcome::Match) {
+            return Verdict::NotSelected;
+        }
+        let Some(topic) = &d.original_topic else {
+            let reason = d.unknown_reason.clone().unwrap_or_else(|| "origin unknown".to_owned());
+            return if self.has_origin_conditions() {
+                Verdict::Undecidable(format!(
+                    "unknown origin ({reason}), so --topic/--error cannot tell whether it is selected"
+                ))
+            } else {
+                Verdict::NoOrigin(format!("unknown origin: {reason}"))
+            };
+        };
+        if !self.topics.is_empty() && !self.topics.iter().any(|t| t == topic) {
+            return Verdict::NotSelected;
+        }
+        if let Some(re) = &self.error {
+            let class = d.error_class.as_deref().is_some_and(|c| re.is_match(c));
+            let message = d.error_message.as_deref().is_some_and(|m| re.is_match(m));
+            if !(class || message) {
+                return Verdict::NotSelected;
+            }
+        }
+        Verdict::Replay
+    }
+}
+
+/// Per DLQ partition: how far everything is done (acknowledged by the broker, not selected, or
+/// skipped), which is the offset that may be committed.
+///
+/// The committable offset is the smallest of: the next offset to be read, the smallest offset
+/// still waiting for its acknowledgement (or whose delivery failed), and the offset the replay
+/// stopped at. Deliveries complete out of order across destination partitions, so an offset
+/// only counts once every offset before it is done too.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    parts: BTreeMap<i32, PartProgress>,
+}
+
+#[derive(Debug)]
+struct PartProgress {
+    next_read: i64,
+    pending: BTreeSet<i64>,
+    failed: BTreeSet<i64>,
+    blocked: Option<i64>,
+}
+
+impl Tracker {
+    /// `starts`: partition → the offset this run starts reading at.
+    pub fn new(starts: impl IntoIterator<Item = (i32, i64)>) -> Tracker {
+        Tracker {
+            parts: starts
+                .into_iter()
+                .map(|(p, o)| {
+                    let pp = PartProgress { next_read: o, pending: BTreeSet::new(), failed: BTreeSet::new(), blocked: None };
+                    (p, pp)
+                })
+                .collect(),
+        }
+    }
+
+    fn part(&mut self, p: i32, offset: i64) -> &mut PartProgress {
+        self.parts.entry(p).or_insert_with(|| PartProgress {
+            next_read: offset,
+            pending: BTreeSet::new(),
+            failed: BTreeSet::new(),
+            blocked: None,
+        })
+    }
+
+    /// A record was read and needs no delivery (not selected, skipped).
+    pub fn done(&mut self, p: i32, offset: i64) {
+        let pp = self.part(p, offset);
+        pp.next_read = pp.next_read.max(offset + 1);
+    }
+
+    /// A record was read and handed to the producer.
+    pub fn sent(&mut self, p: i32, offset: i64) {
+        let pp = self.part(p, offset);
+        pp.next_read = pp.next_read.max(offset + 1);
+        pp.pending.insert(offset);
+    }
+
+    /// The broker acknowledged the record.
+    pub fn acked(&mut self, p: i32, offset: i64) {
+        if let Some(pp) = self.parts.get_mut(&p) {
+            pp.pending.remove(&offset);
+        }
+    }
+
+    /// The delivery failed: the offset stays not-done forever in this run.
+    pub fn failed(&mut self, p: i32, offset: i64) {
+        let pp = self.part(p, offset);
+        pp.pending.remove(&offset);
+        pp.failed.insert(offset);
+    }
+
+    /// The replay stopped at this record (it cannot be replayed); nothing from it on is done.
+    pub fn block(&mut self, p: i32, offset: i64) {
+        let pp = self.part(p, offset);
+        pp.blocked = Some(pp.blocked.map_or(offset, |b| b.min(offset)));
+    }
+
+    #[cfg(test)]
+    pub fn in_flight(&self) -> usize {
+        self.parts.values().map(|p| p.pending.len()).sum()
+    }
+
+    /// Partition → the offset everything before which is done.
+    pub fn committable(&self) -> BTreeMap<i32, i64> {
+        self.parts
+            .iter()
+            .map(|(p, pp)| {
+                let mut c = pp.next_read;
+                if let Some(first) = pp.pending.first() {
+                    c = c.min(*first);
+                }
+                if let Some(first) = pp.failed.first() {
+                    c = c.min(*first);
+                }
+                if let Some(b) = pp.blocked {
+                    c = c.min(b);
+                }
+                (*p, c)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dlq::{Convention, DlqRecord, decode};
+
+    fn decoded(headers: &[(&str, &str)], value: &[u8]) -> Decoded {
+        let h: Vec<(String, Option<Vec<u8>>)> =
+            headers.iter().map(|(k, v)| ((*k).to_owned(), Some(v.as_bytes().to_vec()))).collect();
+        let rec = DlqRecord {
+            topic: "dlq",
+            partition: 0,
+            offset: 0,
+            timestamp_ms: Some(1000),
+            key: None,
+            value: Some(value),
+            headers: &h,
+        };
+        decode(&rec)
+    }
+
+    fn connect(topic: &str, class: &str, message: &str) -> Decoded {
+        decoded(
+            &[
+                ("__connect.errors.topic", topic),
+                ("__connect.errors.exception.class.name", class),
+                ("__connect.errors.exception.message", message),
+            ],
+            b"v",
+        )
+    }
+
+    #[test]
+    fn times() {
+        let now = 1_700_000_000_000;
+        assert_eq!(parse_time("2h", now).unwrap(), now - 7_200_000);
+        assert_eq!(parse_time("1700000000123", now).unwrap(), 1_700_000_000_123);
+        assert_eq!(parse_time("2023-11-14T22:13:20.123Z", now).unwrap(), 1_700_000_000_123);
+        assert_eq!(parse_time("2023-11-14T23:13:20.123+01:00", now).unwrap(), 1_700_000_000_123);
+        assert!(parse_time("yesterday", now).unwrap_err().contains("RFC 3339"));
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("50/s").unwrap(), Duration::from_millis(20));
+        assert_eq!(parse_rate("20").unwrap(), Duration::from_millis(50));
+        assert_eq!(parse_rate("60/m").unwrap(), Duration::from_secs(1));
+        assert_eq!(parse_rate("0.5/s").unwrap(), Duration::from_secs(2));
+        for bad in ["0/s", "-1/s", "x/s", "5/d", "", "inf", "NaN/s"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn selection_by_topic_error_and_time() {
+        let d = connect("orders", "org.apache.kafka.connect.errors.DataException", "Bad schema\nline 2");
+        let all = Selection::default();
+        let m = FilterOutcome::Match;
+        assert_eq!(all.verdict(&d, Some(5), &m), Verdict::Replay);
+        assert_eq!(all.verdict(&d, Some(5), &FilterOutcome::NoMatch), Verdict::NotSelected);
+        assert_eq!(all.verdict(&d, Some(5), &FilterOutcome::Error("x".into())), Verdict::NotSelected);
+
+        let topics = Selection { topics: vec!["payments".into(), "orders".into()], ..Default::default() };
+        assert_eq!(topics.verdict(&d, None, &m), Verdict::Replay);
+        let other = Selection { topics: vec!["payments".into()], ..Default::default() };
+        assert_eq!(other.verdict(&d, None, &m), Verdict::NotSelected);
+
+        let by_class = Selection { error: Some(Regex::new("DataExc").unwrap()), ..Default::default() };
+        assert_eq!(by_class.verdict(&d, None, &m), Verdict::Replay);
+        let by_message = Selection { error: Some(Regex::new("^line 2$").unwrap()), ..Default::default() };
+        assert_eq!(by_message.verdict(&d, None, &m), Verdict::NotSelected);
+        let by_message = Selection { error: Some(Regex::new("(?m)^line 2$").unwrap()), ..Default::default() };
+        assert_eq!(by_message.verdict(&d, None, &m), Verdict::Replay);
+
+        let window = Selection { since_ms: Some(10), until_ms: Some(20), ..Default::default() };
+        assert_eq!(window.verdict(&d, Some(9), &m), Verdict::NotSelected);
+        assert_eq!(window.verdict(&d, Some(10), &m), Verdict::Replay);
+        assert_eq!(window.verdict(&d, Some(19), &m), Verdict::Replay);
+        assert_eq!(window.verdict(&d, Some(20), &m), Verdict::NotSelected);
+        assert_eq!(window.verdict(&d, None, &m), Verdict::NotSelected);
+    }
+
+    #[test]
+    fn unknown_origin_is_never_just_not_selected() {
+        let d = decoded(&[], b"plain text");
+        assert_eq!(d.convention, Convention::Unknown);
+        let m = FilterOutcome::Match;
+        match Selection::default().verdict(&d, Some(1), &m) {
+            Verdict::NoOrigin(r) => assert!(r.starts_with("unknown origin: no known DLQ headers"), "{r}"),
+            v => panic!("{v:?}"),
+        }
+        let topics = Selection { topics: vec!["orders".into()], ..Default::default() };
+        match topics.verdict(&d, Some(1), &m) {
+            Verdict::Undecidable(r) => assert!(r.contains("cannot tell"), "{r}"),
+            v => panic!("{v:?}"),
+        }
+        // Conditions that can be evaluated on the record itself still apply.
+        let since = Selection { since_ms: Some(5), ..Default::default() };
+        assert_eq!(since.verdict(&d, Some(1), &m), Verdict::NotSelected);
+        assert_eq!(Selection::default().verdict(&d, Some(1), &FilterOutcome::NoMatch), Verdict::NotSelected);
+    }
+
+    #[test]
+    fn tracker_commits_only_contiguous_done_offsets() {
+        let mut t = Tracker::new([(0, 10), (1, 0)]);
+        assert_eq!(t.committable(), BTreeMap::from([(0, 10), (1, 0)]));
+        t.sent(0, 10);
+        t.done(0, 11); // not selected
+        t.sent(0, 12);
+        t.sent(0, 13);
+        assert_eq!(t.committable()[&0], 10);
+        assert_eq!(t.in_flight(), 3);
+        t.acked(0, 12); // out of order
+        assert_eq!(t.committable()[&0], 10);
+        t.acked(0, 10);
+        assert_eq!(t.committable()[&0], 13);
+        t.acked(0, 13);
+        assert_eq!(t.committable()[&0], 14);
+        assert_eq!(t.in_flight(), 0);
+    }
+
+    #[test]
+    fn tracker_never_passes_a_failure_or_a_stop() {
+        let mut t = Tracker::new([(0, 0)]);
+        t.sent(0, 0);
+        t.sent(0, 1);
+        t.sent(0, 2);
+        t.failed(0, 1);
+        t.acked(0, 0);
+        t.acked(0, 2);
+        assert_eq!(t.committable()[&0], 1);
+
+        let mut t = Tracker::new([(0, 0), (2, 5)]);
+        t.sent(0, 0);
+        t.acked(0, 0);
+        t.done(0, 1);
+        t.block(0, 2);
+        t.done(2, 5);
+        assert_eq!(t.committable(), BTreeMap::from([(0, 2), (2, 6)]));
+    }
+}

@@ -1,0 +1,737 @@
+//! Tests of schema loading, validation, store checks and sample generation, including every
+//! schema shipped in `schemas/`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+use super::sample::{EnvelopeFill, Generator, Plan, generate_value};
+use super::{Schema, SchemaStore};
+
+const TOPICS: [&str; 33] = [
+    "auth.user.registered",
+    "auth.user.verified",
+    "auth.user.logged_in",
+    "auth.user.logged_out",
+    "auth.user.password_reset",
+    "user.profile.updated",
+    "user.photo.updated",
+    "appointment.appointment.requested",
+    "appointment.appointment.confirmed",
+    "appointment.appointment.rejected",
+    "appointment.appointment.cancelled",
+    "appointment.appointment.completed",
+    "appointment.appointment.referral_booked",
+    "medical.consultation.created",
+    "medical.consultation.updated",
+    "medical.consultation.accessed",
+    "medical.prescription.created",
+    "medical.prescription.updated",
+    "medical.prescription.locked",
+    "medical.document.uploaded",
+    "medical.document.accessed",
+    "medical.document.deleted",
+    "referral.referral.created",
+    "referral.referral.scheduled",
+    "referral.referral.accepted",
+    "referral.referral.rejected",
+    "referral.referral.completed",
+    "referral.referral.cancelled",
+    "message.message.sent",
+    "message.message.delivered",
+    "message.message.read",
+    "notification.notification.sent",
+    "audit.log.created",
+];
+
+fn repo_schemas() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
+}
+
+fn store() -> SchemaStore {
+    SchemaStore::open(&repo_schemas()).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2025-06-01T12:00:00Z").unwrap().with_timezone(&Utc)
+}
+
+fn fill() -> EnvelopeFill {
+    EnvelopeFill { producer: "evbus-test".into(), now: now() }
+}
+
+/// Writes `schema` (plus sibling files) into a fresh directory and loads it.
+fn schema_in_dir(schema: &Value, siblings: &[(&str, Value)]) -> (tempfile::TempDir, Schema) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, v) in siblings {
+        std::fs::write(dir.path().join(name), serde_json::to_string_pretty(v).unwrap()).unwrap();
+    }
+    let p = dir.path().join("subject.json");
+    std::fs::write(&p, serde_json::to_string_pretty(schema).unwrap()).unwrap();
+    let s = Schema::from_file(&p).unwrap();
+    (dir, s)
+}
+
+/// Unvalidated output of the lower layer, so a generator that only "works" thanks to the retry
+/// loop in `Generator` still fails these tests.
+fn raw_samples_with(schema: &Value, siblings: &[(&str, Value)], n: usize) -> (Schema, Vec<Value>) {
+    let (_dir, s) = schema_in_dir(schema, siblings);
+    let plan = Plan::new(&s).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(42);
+    let out = (0..n).map(|_| generate_value(&plan, &mut rng, now()).unwrap()).collect();
+    (s, out)
+}
+
+fn raw_samples(schema: Value, n: usize) -> Vec<Value> {
+    let (s, out) = raw_samples_with(&schema, &[], n);
+    for v in &out {
+        if let Err(errs) = s.validate(v) {
+            panic!("invalid sample {v}\nfor schema {schema}\n{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+        }
+    }
+    out
+}
+
+fn assert_all_valid(s: &Schema, vals: &[Value]) {
+    for v in vals {
+        if let Err(errs) = s.validate(v) {
+            panic!("invalid sample {v}: {}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shipped schemas
+
+#[test]
+fn every_shipped_schema_loads_and_200_samples_validate() {
+    let store = store();
+    let names = store.names();
+    assert!(names.len() >= 35, "{names:?}");
+    for name in names {
+        let s = store.load(&name).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        let mut g = Generator::new(&s, Some(1)).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        // The unvalidated layer must already be right: retries are for exotic schemas, not ours.
+        let plan = Plan::new(&s).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        for i in 0..200 {
+            let v = g.generate(&fill()).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            assert!(s.is_valid(&v), "{name}: {v}");
+            let raw = generate_value(&plan, &mut rng, now()).unwrap();
+            if let Err(errs) = s.validate(&raw) {
+                // Raw output lacks envelope filling only; eventType const etc. come from the plan.
+                panic!("{name} sample {i} invalid before filling: {raw}\n{}", errs[0]);
+            }
+        }
+    }
+}
+
+#[test]
+fn each_topic_has_a_schema_pinning_its_event_type() {
+    let store = store();
+    for topic in TOPICS {
+        let s = store.load(topic).unwrap();
+        assert_eq!(s.name(), topic);
+        assert_eq!(s.event_type().as_deref(), Some(topic), "{topic}");
+        let raw = s.raw();
+        assert!(raw["title"].is_string() && raw["description"].as_str().is_some_and(|d| d.len() > 10), "{topic}");
+        assert_eq!(raw["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        // The envelope is referenced, not copied.
+        assert_eq!(raw["allOf"][0]["$ref"], "envelope.json", "{topic}");
+        assert!(raw["properties"].get("eventId").is_none(), "{topic} copies the envelope");
+        assert_eq!(raw["properties"]["payload"]["additionalProperties"], false, "{topic}");
+        let mut g = Generator::new(&s, Some(3)).unwrap();
+        for i in 0..5 {
+            let v = g.generate(&fill()).unwrap();
+            assert_eq!(v["eventType"], topic);
+            assert_eq!(v["producer"], "evbus-test");
+            assert_eq!(v["version"], "1.0");
+            assert!(uuid::Uuid::parse_str(v["eventId"].as_str().unwrap()).is_ok());
+            let ts = DateTime::parse_from_rfc3339(v["timestamp"].as_str().unwrap()).unwrap();
+            assert_eq!(ts.with_timezone(&Utc), now() + chrono::Duration::milliseconds(i));
+        }
+    }
+    assert_eq!(store.names().len(), TOPICS.len() + 2, "only topics, envelope and DLQ: {:?}", store.names());
+}
+
+#[test]
+fn documented_fields_are_enforced() {
+    let store = store();
+    let env = |t: &str, payload: Value| {
+        json!({"eventId": "0b0e4a7e-1c7a-4d8e-9a51-2f3c4d5e6f70", "eventType": t, "version": "1.0",
+               "timestamp": "2025-06-01T12:00:00.000Z", "producer": "auth-service", "payload": payload})
+    };
+    let reg = store.load("auth.user.registered").unwrap();
+    let ok = env("auth.user.registered", json!({"userId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c11", "email": "a.b@example.com", "role": "patient"}));
+    assert!(reg.is_valid(&ok), "{:?}", reg.validate(&ok));
+    let mut bad = ok.clone();
+    bad["payload"]["role"] = json!("admin");
+    assert!(!reg.is_valid(&bad));
+    let mut bad = ok.clone();
+    bad["payload"]["userId"] = json!("not-a-uuid");
+    assert!(!reg.is_valid(&bad), "uuid format must be asserted");
+    let mut bad = ok.clone();
+    bad["timestamp"] = json!("yesterday");
+    assert!(!reg.is_valid(&bad), "date-time format must be asserted");
+    let mut bad = ok.clone();
+    bad["eventType"] = json!("auth.user.verified");
+    assert!(!reg.is_valid(&bad));
+    let mut bad = ok.clone();
+    bad["extra"] = json!(1);
+    assert!(!reg.is_valid(&bad), "envelope is closed");
+    let mut bad = ok.clone();
+    bad["payload"].as_object_mut().unwrap().remove("email");
+    let errs = reg.validate(&bad).unwrap_err();
+    assert!(errs[0].to_string().contains("email"), "{}", errs[0]);
+
+    let conf = store.load("appointment.appointment.confirmed").unwrap();
+    let ids = json!({"appointmentId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c11", "patientId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c12",
+                     "doctorId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c13", "appointmentDate": "2025-06-03", "appointmentTime": "09:30"});
+    assert!(conf.is_valid(&env("appointment.appointment.confirmed", ids.clone())));
+    for bad_time in ["9:30", "24:00", "09:30:00"] {
+        let mut p = ids.clone();
+        p["appointmentTime"] = json!(bad_time);
+        assert!(!conf.is_valid(&env("appointment.appointment.confirmed", p)), "{bad_time}");
+    }
+
+    let sent = store.load("message.message.sent").unwrap();
+    let base = json!({"messageId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c11", "conversationId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c12",
+                      "senderId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c13", "receiverId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c14"});
+    let mut text = base.clone();
+    text["messageType"] = json!("text");
+    assert!(!sent.is_valid(&env("message.message.sent", text.clone())), "text needs content");
+    text["content"] = json!("Bonjour docteur");
+    assert!(sent.is_valid(&env("message.message.sent", text)));
+    let mut img = base.clone();
+    img["messageType"] = json!("image");
+    img["attachmentUrl"] = json!("https://files.example.com/a.jpg");
+    assert!(sent.is_valid(&env("message.message.sent", img)));
+    let mut g = Generator::new(&sent, Some(5)).unwrap();
+    let kinds: std::collections::BTreeSet<String> =
+        (0..60).map(|_| g.generate(&fill()).unwrap()["payload"]["messageType"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds.len(), 3, "all message types generated: {kinds:?}");
+}
+
+#[test]
+fn dlq_schema_is_not_enveloped() {
+    let s = store().load("esante.dlq").unwrap();
+    assert_eq!(s.event_type(), None);
+    let ok = json!({"originalTopic": "auth.user.registered", "originalMessage": {"eventId": "x"}, "error": "boom", "timestamp": 1717243200000u64});
+    assert!(s.is_valid(&ok));
+    assert!(s.is_valid(&json!({"originalTopic": "t", "originalMessage": "not json", "error": "", "timestamp": 0})));
+    let mut bad = ok.clone();
+    bad["timestamp"] = json!("2025-01-01T00:00:00Z");
+    assert!(!s.is_valid(&bad));
+    let mut g = Generator::new(&s, Some(1)).unwrap();
+    for _ in 0..20 {
+        let v = g.generate(&fill()).unwrap();
+        assert!(v.get("eventId").is_none() && v["timestamp"].is_u64(), "{v}");
+    }
+}
+
+#[test]
+fn schemas_resolve_siblings_from_any_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("copied schemas #1 é");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["envelope.json", "auth.user.registered.json"] {
+        std::fs::copy(repo_schemas().join(f), dir.join(f)).unwrap();
+    }
+    let store = SchemaStore::open(&dir).unwrap();
+    let s = store.load("auth.user.registered").unwrap();
+    let v = Generator::new(&s, Some(1)).unwrap().generate(&fill()).unwrap();
+    assert!(s.is_valid(&v));
+    // Same file through a path argument.
+    let by_path = store.load(dir.join("auth.user.registered.json").to_str().unwrap()).unwrap();
+    assert!(by_path.is_valid(&v));
+    assert!(store.check_all().is_empty(), "{:?}", store.check_all());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store behaviour
+
+#[test]
+fn missing_directory_is_an_empty_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = SchemaStore::open(&tmp.path().join("nope")).unwrap();
+    assert!(store.names().is_empty());
+    assert!(store.check_all().is_empty());
+    let err = store.load("x").unwrap_err().to_string();
+    assert!(err.contains("nope/x.json") && err.contains("does not exist"), "{err}");
+    let file = tmp.path().join("f");
+    std::fs::write(&file, "").unwrap();
+    assert!(SchemaStore::open(&file).is_err());
+}
+
+#[test]
+fn load_errors_name_what_was_tried_and_suggest() {
+    let store = store();
+    let err = store.load("auth.user.registerd").unwrap_err().to_string();
+    assert!(err.contains("auth.user.registerd.json"), "{err}");
+    assert!(err.contains("did you mean 'auth.user.registered'"), "{err}");
+    let err = store.load("./no/such.json").unwrap_err().to_string();
+    assert!(err.contains("./no/such.json"), "{err}");
+    // A bare file name ending in .json falls back to the store.
+    assert_eq!(store.load("envelope.json").unwrap().name(), "envelope");
+}
+
+#[test]
+fn names_are_sorted_stems_of_every_json_file() {
+    let names = store().names();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert!(names.contains(&"envelope".to_string()) && names.contains(&"esante.dlq".to_string()));
+}
+
+#[test]
+fn check_all_reports_each_broken_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("good.json"), r#"{"type": "object", "properties": {"a": {"$ref": "defs.json#/$defs/a"}}}"#).unwrap();
+    std::fs::write(d.join("defs.json"), r#"{"$defs": {"a": {"type": "string"}}}"#).unwrap();
+    std::fs::write(d.join("syntax.json"), "{\n  \"type\": \"object\",\n  \"properties\": {,}\n}\n").unwrap();
+    std::fs::write(d.join("badref.json"), r#"{"properties": {"x": {"$ref": "missing.json"}, "y": {"$ref": "defs.json#/$defs/zzz"}}}"#).unwrap();
+    std::fs::write(d.join("badkw.json"), r#"{"type": 12}"#).unwrap();
+    let problems = SchemaStore::open(d).unwrap().check_all();
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    let find = |f: &str| problems.iter().find(|p| p.contains(f)).unwrap_or_else(|| panic!("no problem for {f}: {problems:#?}"));
+    assert!(find("syntax.json").contains("syntax.json:3:18"), "{problems:#?}");
+    let r = find("badref.json");
+    assert!(r.contains("missing.json") && r.contains("/properties/x"), "{r}");
+    assert!(find("badkw.json").contains("does not compile"), "{problems:#?}");
+    assert!(SchemaStore::open(d).unwrap().load("badref").is_err());
+}
+
+#[test]
+fn shipped_store_has_no_problems() {
+    assert_eq!(store().check_all(), Vec::<String>::new());
+}
+
+#[test]
+fn validate_reports_every_error_with_paths() {
+    let (_d, s) = schema_in_dir(
+        &json!({"type": "object", "required": ["a"], "properties": {"b": {"type": "integer"}, "c": {"format": "email", "type": "string"}}}),
+        &[],
+    );
+    let errs = s.validate(&json!({"b": "x", "c": "nope"})).unwrap_err();
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    let b = errs.iter().find(|e| e.instance_path == "/b").unwrap();
+    assert_eq!(b.schema_path, "/properties/b/type");
+    assert_eq!(b.to_string(), format!("at /b: {} (schema /properties/b/type)", b.message));
+    let root = errs.iter().find(|e| e.instance_path.is_empty()).unwrap();
+    assert!(root.to_string().starts_with("at /: "), "{root}");
+    assert!(s.validate(&json!({"a": 1})).is_ok());
+    let json = serde_json::to_value(&errs[0]).unwrap();
+    assert!(json["instance_path"].is_string() && json["schema_path"].is_string() && json["message"].is_string());
+}
+
+#[test]
+fn event_type_is_found_in_root_or_all_of() {
+    let (_d, s) = schema_in_dir(&json!({"properties": {"eventType": {"const": "a.b.c"}}}), &[]);
+    assert_eq!(s.event_type().as_deref(), Some("a.b.c"));
+    let (_d, s) = schema_in_dir(&json!({"allOf": [{}, {"properties": {"eventType": {"enum": ["x.y.z"]}}}]}), &[]);
+    assert_eq!(s.event_type().as_deref(), Some("x.y.z"));
+    let (_d, s) = schema_in_dir(&json!({"properties": {"eventType": {"enum": ["a", "b"]}}}), &[]);
+    assert_eq!(s.event_type(), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generator keywords
+
+#[test]
+fn types_including_arrays_of_types_and_null() {
+    let vals = raw_samples(json!({"type": ["string", "null", "integer"]}), 300);
+    assert!(vals.iter().any(Value::is_null));
+    assert!(vals.iter().any(Value::is_string));
+    assert!(vals.iter().any(Value::is_i64));
+    for t in ["boolean", "null", "integer", "number", "string", "array", "object"] {
+        raw_samples(json!({ "type": t }), 50);
+    }
+    // Untyped but clearly numeric: numbers come out.
+    assert!(raw_samples(json!({"minimum": 3, "maximum": 4}), 50).iter().all(Value::is_number));
+    raw_samples(json!({}), 200);
+    raw_samples(json!(true), 50);
+}
+
+#[test]
+fn properties_required_and_optional() {
+    let vals = raw_samples(
+        json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}, "b": {"type": "string"}}}),
+        200,
+    );
+    assert!(vals.iter().all(|v| v.get("a").is_some()));
+    let with_b = vals.iter().filter(|v| v.get("b").is_some()).count();
+    assert!(with_b > 60 && with_b < 190, "optional included with some probability: {with_b}");
+    // Required but not listed in properties.
+    raw_samples(json!({"type": "object", "required": ["zz"]}), 20);
+}
+
+#[test]
+fn additional_properties() {
+    let vals = raw_samples(
+        json!({"type": "object", "properties": {"a": {"type": "integer"}}, "additionalProperties": false, "minProperties": 1}),
+        100,
+    );
+    assert!(vals.iter().all(|v| v.as_object().unwrap().keys().all(|k| k == "a")));
+    let vals = raw_samples(
+        json!({"type": "object", "additionalProperties": {"type": "integer", "minimum": 7}, "minProperties": 2, "maxProperties": 3}),
+        100,
+    );
+    assert!(vals.iter().all(|v| { let n = v.as_object().unwrap().len(); (2..=3).contains(&n) }));
+    raw_samples(json!({"type": "object", "patternProperties": {"^x-[a-z]{3}$": {"type": "boolean"}}, "additionalProperties": false, "minProperties": 2}), 50);
+    raw_samples(json!({"type": "object", "propertyNames": {"pattern": "^[A-Z]{4}$"}, "minProperties": 1}), 50);
+    raw_samples(json!({"type": "object", "properties": {"a": {}, "b": {}}, "dependentRequired": {"a": ["b"]}}), 50);
+}
+
+#[test]
+fn enum_const_default_examples() {
+    let vals = raw_samples(json!({"enum": ["red", 2, null, {"k": [1]}]}), 200);
+    assert!(vals.contains(&json!({"k": [1]})) && vals.contains(&Value::Null));
+    assert!(raw_samples(json!({"const": {"a": 1}}), 10).iter().all(|v| *v == json!({"a": 1})));
+    // Enum values that violate sibling constraints are never produced.
+    assert!(raw_samples(json!({"type": "string", "enum": ["a", "bbbb", "cc"], "minLength": 2, "maxLength": 3}), 50).iter().all(|v| v == "cc"));
+    let vals = raw_samples(json!({"type": "string", "examples": ["alpha-example"], "default": "beta-default"}), 200);
+    assert!(vals.iter().any(|v| v == "alpha-example") && vals.iter().any(|v| v == "beta-default"));
+    // An invalid default is never used.
+    assert!(!raw_samples(json!({"type": "integer", "minimum": 10, "default": 3}), 200).contains(&json!(3)));
+}
+
+#[test]
+fn string_formats() {
+    for f in ["email", "uuid", "date-time", "date", "time", "uri", "hostname", "ipv4", "ipv6", "duration", "uri-reference", "json-pointer", "regex", "idn-email", "iri", "made-up"] {
+        raw_samples(json!({"type": "string", "format": f}), 100);
+    }
+    let vals = raw_samples(json!({"type": "string", "format": "date-time"}), 20);
+    assert!(vals.iter().all(|v| DateTime::parse_from_rfc3339(v.as_str().unwrap()).is_ok()));
+}
+
+#[test]
+fn string_lengths_and_patterns() {
+    for (min, max) in [(0, 0), (1, 1), (0, 3), (5, 5), (10, 200), (300, 400)] {
+        let vals = raw_samples(json!({"type": "string", "minLength": min, "maxLength": max}), 50);
+        assert!(vals.iter().all(|v| { let n = v.as_str().unwrap().chars().count(); n >= min && n <= max }));
+    }
+    raw_samples(json!({"type": "string", "minLength": 50}), 20);
+    let vals = raw_samples(json!({"type": "string", "pattern": "^[A-Z]{3}-\\d{4}$"}), 100);
+    assert!(vals.iter().all(|v| v.as_str().unwrap().len() == 8));
+    raw_samples(json!({"type": "string", "pattern": "^[a-z]+$", "minLength": 12, "maxLength": 15}), 50);
+    raw_samples(json!({"type": "string", "pattern": "ab+c"}), 50);
+    raw_samples(json!({"type": "string", "pattern": "^(foo|bar)\\.(baz|qux)$"}), 50);
+    raw_samples(json!({"type": "string", "pattern": "^\\w+@\\w+\\.(com|org)$"}), 50);
+    // Two patterns: the second is checked locally.
+    raw_samples(json!({"allOf": [{"type": "string", "pattern": "^[a-c]{3}$"}, {"pattern": "a"}]}), 50);
+}
+
+#[test]
+fn numeric_bounds_and_multiples() {
+    let ints = raw_samples(json!({"type": "integer", "exclusiveMinimum": 5, "exclusiveMaximum": 8}), 100);
+    assert!(ints.iter().all(|v| v == 6 || v == 7) && ints.contains(&json!(6)) && ints.contains(&json!(7)));
+    raw_samples(json!({"type": "integer", "minimum": -50, "maximum": -40, "multipleOf": 3}), 100);
+    raw_samples(json!({"type": "integer", "multipleOf": 7}), 100);
+    raw_samples(json!({"type": "integer", "multipleOf": 0.5, "maximum": 3}), 100);
+    raw_samples(json!({"type": "integer", "minimum": 1e15}), 50);
+    raw_samples(json!({"type": "number", "multipleOf": 0.01, "minimum": 0, "maximum": 1}), 200);
+    raw_samples(json!({"type": "number", "multipleOf": 0.1, "exclusiveMinimum": 0.2, "exclusiveMaximum": 0.5}), 100);
+    raw_samples(json!({"type": "number", "exclusiveMaximum": 0}), 100);
+    raw_samples(json!({"type": "number", "minimum": 0.001, "maximum": 0.002}), 100);
+    raw_samples(json!({"type": "number", "minimum": -1e308, "maximum": 1e308}), 100);
+    raw_samples(json!({"type": "number", "minimum": 2.5, "maximum": 2.5}), 10);
+    raw_samples(json!({"type": "number", "not": {"type": "integer"}}), 100);
+    raw_samples(json!({"allOf": [{"type": "integer", "multipleOf": 4}, {"multipleOf": 6}]}), 100);
+    raw_samples(json!({"$schema": "http://json-schema.org/draft-04/schema#", "type": "number", "minimum": 1, "exclusiveMinimum": true, "maximum": 2, "exclusiveMaximum": true}), 100);
+}
+
+#[test]
+fn arrays() {
+    let vals = raw_samples(json!({"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 4}), 100);
+    assert!(vals.iter().all(|v| (2..=4).contains(&v.as_array().unwrap().len())));
+    let vals = raw_samples(json!({"type": "array", "prefixItems": [{"const": "head"}, {"type": "integer"}], "items": false, "minItems": 2}), 50);
+    assert!(vals.iter().all(|v| v[0] == "head" && v.as_array().unwrap().len() == 2));
+    let vals = raw_samples(json!({"type": "array", "items": {"enum": [1, 2, 3]}, "minItems": 3, "uniqueItems": true}), 50);
+    assert!(vals.iter().all(|v| v.as_array().unwrap().len() == 3));
+    raw_samples(json!({"type": "array", "items": {"type": "boolean"}, "uniqueItems": true, "maxItems": 5}), 50);
+    raw_samples(json!({"type": "array", "items": {"type": "integer"}, "contains": {"const": 42}, "minContains": 2}), 50);
+    raw_samples(json!({"type": "array", "maxItems": 0}), 10);
+    raw_samples(json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "array", "items": [{"type": "string"}], "additionalItems": {"type": "null"}}), 50);
+}
+
+#[test]
+fn objects_with_property_counts() {
+    let vals = raw_samples(
+        json!({"type": "object", "properties": {"a": {}, "b": {}, "c": {}, "d": {}}, "minProperties": 3, "maxProperties": 3}),
+        100,
+    );
+    assert!(vals.iter().all(|v| v.as_object().unwrap().len() == 3));
+}
+
+#[test]
+fn refs_local_sibling_and_fragment() {
+    let other = json!({"$defs": {"code": {"type": "string", "pattern": "^C[0-9]{3}$"}}, "type": "integer", "minimum": 100, "maximum": 100});
+    let schema = json!({
+        "$defs": {"pos": {"type": "integer", "minimum": 1}},
+        "type": "object",
+        "required": ["a", "b", "c"],
+        "properties": {"a": {"$ref": "#/$defs/pos"}, "b": {"$ref": "other.json"}, "c": {"$ref": "other.json#/$defs/code"}}
+    });
+    let (s, vals) = raw_samples_with(&schema, &[("other.json", other)], 50);
+    assert_all_valid(&s, &vals);
+    assert!(vals.iter().all(|v| v["b"] == 100 && v["c"].as_str().unwrap().starts_with('C')));
+    // `$id`-based bases map onto the sibling with the same file name, with no network.
+    let schema = json!({"$id": "https://schemas.example.com/esante/subject.json", "$ref": "other2.json"});
+    let (s, vals) = raw_samples_with(&schema, &[("other2.json", json!({"$anchor": "top", "const": "ok"}))], 5);
+    assert_all_valid(&s, &vals);
+    let schema = json!({"$defs": {"x": {"$anchor": "here", "type": "boolean"}}, "$ref": "#here"});
+    let (s, vals) = raw_samples_with(&schema, &[], 5);
+    assert_all_valid(&s, &vals);
+    assert!(vals.iter().all(Value::is_boolean));
+}
+
+#[test]
+fn all_of_merges() {
+    let vals = raw_samples(
+        json!({"allOf": [
+            {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]},
+            {"properties": {"a": {"minimum": 10, "maximum": 12}, "b": {"type": "string", "maxLength": 2}}, "required": ["b"]}
+        ]}),
+        100,
+    );
+    assert!(vals.iter().all(|v| v["a"].as_i64().is_some_and(|a| (10..=12).contains(&a)) && v["b"].is_string()));
+    // additionalProperties in one part forbids what only the other part declares.
+    raw_samples(
+        json!({"allOf": [{"type": "object", "properties": {"a": {"type": "integer"}}, "additionalProperties": false},
+                         {"properties": {"b": {"type": "integer"}}}]}),
+        100,
+    );
+}
+
+#[test]
+fn any_of_one_of_not_if() {
+    let vals = raw_samples(json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "minimum": 1000}]}), 100);
+    assert!(vals.iter().any(Value::is_string) && vals.iter().any(Value::is_i64));
+    // Branches overlap on multiples of 6; oneOf must avoid them.
+    let vals = raw_samples(json!({"type": "integer", "minimum": 0, "maximum": 30, "oneOf": [{"multipleOf": 2}, {"multipleOf": 3}]}), 200);
+    assert!(vals.iter().all(|v| v.as_i64().unwrap() % 6 != 0));
+    raw_samples(json!({"oneOf": [{"type": "number"}, {"type": "integer"}]}), 100);
+    let vals = raw_samples(json!({"type": "integer", "minimum": 0, "maximum": 5, "not": {"enum": [1, 2, 3]}}), 100);
+    assert!(vals.iter().all(|v| [0, 4, 5].contains(&v.as_i64().unwrap())));
+    raw_samples(json!({"not": {"type": ["string", "object", "array"]}}), 100);
+    raw_samples(
+        json!({"type": "object", "required": ["kind"], "properties": {"kind": {"enum": ["a", "b"]}, "x": {"type": "integer"}, "y": {"type": "string"}},
+               "additionalProperties": false,
+               "if": {"properties": {"kind": {"const": "a"}}}, "then": {"required": ["x"]}, "else": {"required": ["y"], "not": {"required": ["x"]}}}),
+        200,
+    );
+    // Nested choices multiply out.
+    raw_samples(json!({"allOf": [{"anyOf": [{"type": "integer"}, {"type": "string"}]}, {"anyOf": [{"minimum": 5}, {"minLength": 5}]}]}), 100);
+}
+
+#[test]
+fn recursion_is_bounded() {
+    let tree = json!({
+        "$defs": {"node": {"type": "object", "required": ["name", "children"],
+            "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}},
+        "$ref": "#/$defs/node"
+    });
+    raw_samples(tree, 50);
+    raw_samples(json!({"type": "object", "properties": {"next": {"$ref": "#"}, "v": {"type": "integer"}}}), 50);
+    raw_samples(json!({"anyOf": [{"type": "null"}, {"type": "array", "items": {"$ref": "#"}, "minItems": 1}]}), 50);
+}
+
+#[test]
+fn impossible_schemas_are_errors_not_panics() {
+    for schema in [
+        json!({"type": "object", "properties": {"x": {"$ref": "#"}}, "required": ["x"]}),
+        json!({"type": "integer", "minimum": 5, "maximum": 3}),
+        json!({"allOf": [{"type": "string"}, {"type": "integer"}]}),
+        json!(false),
+        json!({"enum": []}),
+        json!({"type": "string", "minLength": 5, "maxLength": 2}),
+        json!({"type": "array", "items": false, "minItems": 1}),
+        json!({"type": "object", "required": ["a"], "additionalProperties": false}),
+        json!({"type": "array", "items": {"enum": [1, 2]}, "uniqueItems": true, "minItems": 3}),
+        json!({"type": "integer", "multipleOf": 10, "minimum": 1, "maximum": 9}),
+        json!({"allOf": [{"$ref": "#/allOf/0"}]}),
+    ] {
+        let (_d, s) = schema_in_dir(&schema, &[]);
+        let r = Generator::new(&s, Some(1)).and_then(|mut g| g.generate(&fill()));
+        let err = r.expect_err(&schema.to_string());
+        assert!(err.to_string().contains("subject"), "error names the schema: {err}");
+    }
+    let (_d, s) = schema_in_dir(&json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3, "maximum": 1}}, "required": ["n"]}), &[]);
+    let err = Generator::new(&s, Some(1)).unwrap().generate(&fill()).unwrap_err().to_string();
+    assert!(err.contains("#/properties/n"), "error names the schema path: {err}");
+}
+
+#[test]
+fn weird_schemas_never_panic() {
+    let weird = [
+        json!({"type": []}),
+        json!({"type": "string", "pattern": "\\bword\\b"}),
+        json!({"type": "string", "pattern": "(?i)abc"}),
+        json!({"type": "string", "pattern": "^\\p{Lu}\\p{Ll}+$"}),
+        json!({"type": "string", "pattern": "[^\\x00-\\x7F]"}),
+        json!({"type": "string", "format": "date", "maxLength": 3}),
+        json!({"type": "number", "multipleOf": 1e-20}),
+        json!({"type": "number", "multipleOf": 0.3333333333333333}),
+        json!({"type": "integer", "maximum": -9007199254740993i64}),
+        json!({"type": "integer", "minimum": 18446744073709551615u64}),
+        json!({"minItems": 100000}),
+        json!({"type": "object", "minProperties": 1000, "maxProperties": 1000}),
+        json!({"items": {"$ref": "#"}, "minItems": 2}),
+        json!({"$dynamicRef": "#meta", "$dynamicAnchor": "meta", "type": "object", "properties": {"x": {"$dynamicRef": "#meta"}}}),
+        json!({"dependentSchemas": {"a": {"required": ["b"]}}, "properties": {"a": {}}, "required": ["a"]}),
+        json!({"unevaluatedProperties": false, "properties": {"a": {"type": "integer"}}, "minProperties": 1}),
+        json!({"contains": {"type": "string"}, "maxContains": 0, "type": "array"}),
+        json!({"oneOf": [{}, {}]}),
+        json!({"anyOf": [false, {"type": "null"}]}),
+    ];
+    for schema in weird {
+        let (_d, s) = schema_in_dir(&schema, &[]);
+        if let Ok(mut g) = Generator::new(&s, Some(2)) {
+            for _ in 0..5 {
+                if let Ok(v) = g.generate(&fill()) {
+                    assert!(s.is_valid(&v), "{schema} -> {v}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn field_names_drive_realism() {
+    let vals = raw_samples(
+        json!({"type": "object", "required": ["email", "firstName", "lastName", "userId", "city", "phone", "diagnosis", "name", "country", "postalCode", "url"],
+               "properties": {"email": {"type": "string"}, "firstName": {"type": "string"}, "lastName": {"type": "string"},
+                              "userId": {"type": "string"}, "city": {"type": "string"}, "phone": {"type": "string"},
+                              "diagnosis": {"type": "string"}, "name": {"type": "string"}, "country": {"type": "string"},
+                              "postalCode": {"type": "string"}, "url": {"type": "string"}}}),
+        30,
+    );
+    for v in vals {
+        assert!(v["email"].as_str().unwrap().contains('@'), "{v}");
+        assert!(uuid::Uuid::parse_str(v["userId"].as_str().unwrap()).is_ok(), "{v}");
+        assert!(v["name"].as_str().unwrap().contains(' '), "{v}");
+        assert!(v["url"].as_str().unwrap().starts_with("https://"), "{v}");
+        assert!(v["postalCode"].as_str().unwrap().chars().all(|c| c.is_ascii_digit()), "{v}");
+        assert!(v["firstName"].as_str().unwrap().chars().next().unwrap().is_uppercase(), "{v}");
+    }
+    // Hints still respect the schema: a short id field is not a 36-char uuid.
+    raw_samples(json!({"type": "object", "required": ["orderId"], "properties": {"orderId": {"type": "string", "maxLength": 8}}}), 30);
+    raw_samples(json!({"type": "object", "required": ["age"], "properties": {"age": {"type": "integer", "minimum": 100}}}), 30);
+}
+
+#[test]
+fn seeded_generation_is_byte_identical() {
+    let store = store();
+    let s = store.load("medical.prescription.created").unwrap();
+    let run = |seed| {
+        let mut g = Generator::new(&s, Some(seed)).unwrap();
+        (0..50).map(|_| serde_json::to_string(&g.generate(&fill()).unwrap()).unwrap()).collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(run(11), run(11));
+    assert_ne!(run(11), run(12));
+    let mut a = Generator::new(&s, None).unwrap();
+    let mut b = Generator::new(&s, None).unwrap();
+    assert_ne!(a.generate(&fill()).unwrap(), b.generate(&fill()).unwrap(), "unseeded generators differ");
+}
+
+#[test]
+fn plan_from_value_resolves_against_a_directory() {
+    let plan = Plan::from_value(&json!({"$ref": "envelope.json"}), &repo_schemas()).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let v = generate_value(&plan, &mut rng, now()).unwrap();
+    assert!(store().load("envelope").unwrap().is_valid(&v), "{v}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property test: varied generated schemas always yield valid values without the retry loop.
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            (0usize..20, 0usize..30, proptest::option::of(0usize..4)).prop_map(|(min, extra, pat)| {
+                let mut s = json!({"type": "string", "minLength": min, "maxLength": min + extra});
+                if let Some(p) = pat {
+                    s["pattern"] = json!(["^[a-z]*$", "^[A-Z0-9_]*$", "^(ab|cd)*$", "^[0-9a-f]*$"][p]);
+                    s["minLength"] = json!(min / 2 * 2);
+                }
+                s
+            }),
+            (-1000i64..1000, 0i64..500, proptest::option::of(1i64..12), any::<(bool, bool)>()).prop_map(|(lo, w, m, (xl, xh))| {
+                let m = m.unwrap_or(1);
+                let mut s = json!({"type": "integer", "multipleOf": m});
+                let hi = lo + w + 3 * m;
+                s[if xl { "exclusiveMinimum" } else { "minimum" }] = json!(lo);
+                s[if xh { "exclusiveMaximum" } else { "maximum" }] = json!(hi);
+                s
+            }),
+            (-1000.0f64..1000.0, 0.5f64..100.0, proptest::option::of(0usize..4), any::<bool>()).prop_map(|(lo, w, m, excl)| {
+                let mut s = json!({"type": "number", "minimum": lo});
+                s[if excl { "exclusiveMaximum" } else { "maximum" }] = json!(lo + w);
+                if let Some(i) = m {
+                    s["multipleOf"] = json!([0.5, 0.25, 0.1, 0.01][i]);
+                }
+                s
+            }),
+            proptest::collection::vec(prop_oneof![any::<i32>().prop_map(Value::from), "[a-z]{0,6}".prop_map(Value::from), Just(Value::Null), any::<bool>().prop_map(Value::from)], 1..5)
+                .prop_map(|e| json!({ "enum": e })),
+            Just(json!({"type": "boolean"})),
+            Just(json!({"type": ["null", "string"], "format": "email"})),
+            Just(json!({"type": "string", "format": "date-time"})),
+        ]
+    }
+
+    fn schema() -> impl Strategy<Value = Value> {
+        leaf().prop_recursive(3, 24, 5, |inner| {
+            prop_oneof![
+                (inner.clone(), 0usize..3, 0usize..4).prop_map(|(items, min, extra)| {
+                    json!({"type": "array", "items": items, "minItems": min, "maxItems": min + extra})
+                }),
+                (proptest::collection::btree_map("[a-z]{1,8}", inner.clone(), 0..5), any::<u8>(), any::<bool>()).prop_map(|(props, mask, closed)| {
+                    let required: Vec<&String> = props.keys().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, k)| k).collect();
+                    json!({"type": "object", "properties": props, "required": required, "additionalProperties": !closed})
+                }),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| json!({"anyOf": [a, b]})),
+                inner.prop_map(|a| json!({"allOf": [a, {"description": "wrapped"}]})),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        #[test]
+        fn generated_values_always_validate(schema in schema(), seed in any::<u64>()) {
+            let (_d, s) = schema_in_dir(&schema, &[]);
+            let plan = Plan::new(&s).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            for _ in 0..10 {
+                let v = generate_value(&plan, &mut rng, now()).unwrap();
+                prop_assert!(s.is_valid(&v), "schema {} value {} errors {:?}", schema, v, s.validate(&v).err());
+            }
+        }
+    }
+}
+
+/// Throughput of generate + validate for a typical envelope schema. Meaningful in release mode:
+/// `cargo test --release --lib schema::tests::throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark; run in release mode"]
+fn throughput() {
+    let s = store().load("appointment.appointment.confirmed").unwrap();
+    let mut g = Generator::new(&s, Some(1)).unwrap();
+    let f = fill();
+    let n = 300_000;
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(g.generate(&f).unwrap());
+    }
+    let rate = n as f64 / t.elapsed().as_secs_f64();
+    println!("{rate:.0} samples/s (generated and validated)");
+}

@@ -1,0 +1,281 @@
+//! Contexts and precedence (`evbus config list|use|show`, `--context`, `EVBUS_CONTEXT`,
+//! `EVBUS_BROKERS`, `-b`, `-X`), the config file locations, and redaction of secrets in what
+//! `config show` prints.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+const CONFIG: &str = "\
+# evbus contexts for the tests
+current: alpha   # the default
+contexts:
+  alpha:
+    brokers: alpha-1:9092,alpha-2:9092
+    manifest: alpha-topics.yaml
+    properties:
+      client.id: from-alpha
+      socket.keepalive.enable: 'true'
+  beta:
+    brokers: beta-1:9093
+  secure:
+    brokers: secure-1:9094
+    sasl:
+      mechanism: SCRAM-SHA-512
+      username: svc
+      password: ${EVBUS_TEST_PW}
+    properties:
+      client.id: secure-client
+";
+
+fn workdir(config: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("evbus.yaml"), config).unwrap();
+    d
+}
+
+fn evbus_in(dir: &Path) -> assert_cmd::Command {
+    let mut c = evbus_cmd();
+    c.current_dir(dir);
+    c
+}
+
+fn show(cmd: &mut assert_cmd::Command) -> Value {
+    let out = cmd.args(["config", "show", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    stdout_json(&out)
+}
+
+fn prop<'a>(show: &'a Value, key: &str) -> Option<(&'a str, &'a str)> {
+    show["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == key)
+        .map(|p| (p["value"].as_str().unwrap(), p["source"].as_str().unwrap()))
+}
+
+#[test]
+fn precedence_flags_over_env_over_context_over_defaults() {
+    let d = workdir(CONFIG);
+    let p = d.path();
+
+    // The file's current context.
+    let s = show(&mut evbus_in(p));
+    assert_eq!(s["context"], "alpha");
+    assert_eq!(s["context_source"], "current");
+    assert_eq!(s["brokers"], "alpha-1:9092,alpha-2:9092");
+    assert_eq!(s["brokers_source"], "context");
+    assert_eq!(s["manifest"], "alpha-topics.yaml");
+    assert_eq!(s["manifest_source"], "context");
+    assert_eq!(prop(&s, "client.id"), Some(("from-alpha", "context alpha (properties)")));
+
+    // EVBUS_CONTEXT beats the file; --context beats EVBUS_CONTEXT.
+    let s = show(evbus_in(p).env("EVBUS_CONTEXT", "beta"));
+    assert_eq!((s["context"].as_str(), s["context_source"].as_str()), (Some("beta"), Some("EVBUS_CONTEXT")));
+    assert_eq!(s["brokers"], "beta-1:9093");
+    assert_eq!(s["manifest"], "topics.yaml");
+    assert_eq!(s["manifest_source"], "default");
+    let s = show(evbus_in(p).env("EVBUS_CONTEXT", "beta").args(["--context", "alpha"]));
+    assert_eq!((s["context"].as_str(), s["context_source"].as_str()), (Some("alpha"), Some("--context")));
+
+    // Environment beats the context for brokers and manifest; -b beats the environment.
+    let s = show(evbus_in(p).env("KAFKA_BOOTSTRAP_SERVERS", "env-kbs:1").env("EVBUS_MANIFEST", "env.yaml"));
+    assert_eq!((s["brokers"].as_str(), s["brokers_source"].as_str()), (Some("env-kbs:1"), Some("KAFKA_BOOTSTRAP_SERVERS")));
+    assert_eq!((s["manifest"].as_str(), s["manifest_source"].as_str()), (Some("env.yaml"), Some("EVBUS_MANIFEST")));
+    let s = show(evbus_in(p).env("KAFKA_BOOTSTRAP_SERVERS", "env-kbs:1").env("EVBUS_BROKERS", "env-evbus:1"));
+    assert_eq!(s["brokers_source"], "EVBUS_BROKERS", "EVBUS_BROKERS is consulted first");
+    let s = show(evbus_in(p).env("EVBUS_BROKERS", "env-evbus:1").args(["-b", "flag:1"]));
+    assert_eq!((s["brokers"].as_str(), s["brokers_source"].as_str()), (Some("flag:1"), Some("--brokers")));
+
+    // -X beats the context's property of the same name; only the winning value is shown.
+    let s = show(evbus_in(p).args(["-X", "client.id=from-flag"]));
+    assert_eq!(prop(&s, "client.id"), Some(("from-flag", "-X")));
+    assert_eq!(prop(&s, "socket.keepalive.enable"), Some(("true", "context alpha (properties)")));
+
+    // No config file at all: built-in defaults.
+    let empty = tempfile::tempdir().unwrap();
+    let s = show(&mut evbus_in(empty.path()));
+    assert_eq!(s["context"], Value::Null);
+    assert_eq!((s["brokers"].as_str(), s["brokers_source"].as_str()), (Some("127.0.0.1:9092"), Some("default")));
+    assert_eq!(s["properties"], serde_json::json!([]));
+}
+
+#[test]
+fn the_context_brokers_are_really_used_and_flags_still_win() {
+    let b = Broker::start();
+    let dead = free_port();
+    let d = workdir(&format!(
+        "current: good\ncontexts:\n  good:\n    brokers: {}\n  dead:\n    brokers: 127.0.0.1:{dead}\n",
+        b.bootstrap
+    ));
+    // No -b anywhere: the context's brokers are where evbus goes.
+    let out = evbus_in(d.path()).args(["topics", "list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    stdout_json(&out);
+    // The dead context fails and says where it tried...
+    let out = evbus_in(d.path()).args(["--context", "dead", "--timeout", "2s", "topics", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("127.0.0.1:{dead}")));
+    // ...unless EVBUS_BROKERS overrides it.
+    let out = evbus_in(d.path())
+        .env("EVBUS_BROKERS", &b.bootstrap)
+        .args(["--context", "dead", "topics", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn config_file_locations_local_then_xdg_then_evbus_config() {
+    let xdg = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(xdg.path().join("evbus")).unwrap();
+    std::fs::write(xdg.path().join("evbus/config.yaml"), "current: user\ncontexts:\n  user: { brokers: 'user:1' }\n").unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+
+    // Only the XDG file: used.
+    let s = show(evbus_in(elsewhere.path()).env("XDG_CONFIG_HOME", xdg.path()));
+    assert_eq!(s["brokers"], "user:1");
+    assert_eq!(s["config_file"], xdg.path().join("evbus/config.yaml").display().to_string());
+    // HOME/.config when XDG_CONFIG_HOME is unset.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".config/evbus")).unwrap();
+    std::fs::write(home.path().join(".config/evbus/config.yaml"), "current: h\ncontexts:\n  h: { brokers: 'home:1' }\n").unwrap();
+    let s = show(evbus_in(elsewhere.path()).env_remove("XDG_CONFIG_HOME").env("HOME", home.path()));
+    assert_eq!(s["brokers"], "home:1");
+    // ./evbus.yaml wins over the user file.
+    let local = workdir("current: local\ncontexts:\n  local: { brokers: 'local:1' }\n");
+    let s = show(evbus_in(local.path()).env("XDG_CONFIG_HOME", xdg.path()));
+    assert_eq!(s["brokers"], "local:1");
+    // EVBUS_CONFIG wins over both.
+    let s = show(evbus_in(local.path()).env("XDG_CONFIG_HOME", xdg.path()).env("EVBUS_CONFIG", xdg.path().join("evbus/config.yaml")));
+    assert_eq!(s["brokers"], "user:1");
+}
+
+#[test]
+fn list_marks_the_active_context() {
+    let d = workdir(CONFIG);
+    let out = evbus_in(d.path()).args(["config", "list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let v = stdout_json(&out);
+    assert_eq!(v["current"], "alpha");
+    let names: Vec<(&str, bool)> =
+        v["contexts"].as_array().unwrap().iter().map(|c| (c["name"].as_str().unwrap(), c["active"].as_bool().unwrap())).collect();
+    assert_eq!(names, vec![("alpha", true), ("beta", false), ("secure", false)]);
+    let secure = &v["contexts"][2];
+    assert_eq!(secure["security"], "SASL_PLAINTEXT SCRAM-SHA-512 user svc");
+
+    // Table: a star on the active row, here chosen by --context.
+    let out = evbus_in(d.path()).args(["--context", "beta", "config", "list", "-o", "table"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let star_rows: Vec<&str> = text.lines().filter(|l| l.contains('*')).collect();
+    assert_eq!(star_rows.len(), 1, "{text}");
+    assert!(star_rows[0].contains("beta"), "{text}");
+}
+
+#[test]
+fn use_switches_the_current_context_and_keeps_comments_and_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = workdir(CONFIG);
+    let file = d.path().join("evbus.yaml");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let out = evbus_in(d.path()).args(["config", "use", "beta", "-o", "table"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("beta"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("# evbus contexts for the tests\ncurrent: beta\n"), "{text}");
+    assert!(text.contains("password: ${EVBUS_TEST_PW}"), "the rest of the file is untouched:\n{text}");
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(show(&mut evbus_in(d.path()))["context"], "beta");
+
+    // A typo: exit 1, a suggestion, and the file is unchanged.
+    let out = evbus_in(d.path()).args(["config", "use", "betaa"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean 'beta'"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+
+    // A file without `current:` gets one.
+    let d2 = workdir("contexts:\n  one: { brokers: 'one:1' }\n");
+    evbus_in(d2.path()).args(["config", "use", "one"]).assert().success();
+    assert_eq!(show(&mut evbus_in(d2.path()))["brokers"], "one:1");
+}
+
+#[test]
+fn without_a_config_file_use_and_list_explain_where_it_goes() {
+    let empty = tempfile::tempdir().unwrap();
+    for args in [&["config", "use", "prod"][..], &["config", "list"][..]] {
+        let out = evbus_in(empty.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("evbus.yaml") && err.contains("contexts:"), "{err}");
+    }
+    let out = evbus_in(empty.path()).args(["--context", "prod", "config", "show"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no config file found"));
+}
+
+#[test]
+fn unknown_context_and_bad_files_are_clear_errors() {
+    let d = workdir(CONFIG);
+    let out = evbus_in(d.path()).args(["--context", "gamma", "config", "show"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'gamma'") && err.contains("alpha, beta, secure"), "{err}");
+
+    let bad = workdir("contexts:\n  a:\n    brokerz: x:1\n");
+    let out = evbus_in(bad.path()).args(["config", "show"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("evbus.yaml:3") && err.contains("brokerz"), "{err}");
+
+    let bad = workdir("contexts:\n  a:\n    sasl: { mechanism: KERBEROS, username: u, password: p4ss-word }\n");
+    let out = evbus_in(bad.path()).args(["--context", "a", "config", "show"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("SCRAM-SHA-512") && !err.contains("p4ss-word"), "{err}");
+}
+
+#[test]
+fn show_redacts_secrets_from_env_files_and_flags() {
+    let pw = "Ctx-secret-1b9e77";
+    let d = workdir(CONFIG);
+    let out = evbus_in(d.path())
+        .env("EVBUS_TEST_PW", pw)
+        .args(["--context", "secure", "config", "show", "-o", "table"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains(pw), "{text}");
+    assert!(text.contains("sasl.password") && text.contains("[redacted]"), "{text}");
+    assert!(text.contains("sasl.username") && text.contains("svc"), "usernames are not secret:\n{text}");
+    assert!(text.contains("secure-1:9094 (context secure)"), "{text}");
+
+    // Secrets given with -X are masked too, whatever the command, including -v logs.
+    let flag_pw = "Flag-secret-4c2d18";
+    let s = show(evbus_in(d.path()).args(["-X", &format!("sasl.password={flag_pw}"), "-X", "ssl.key.password=Key-pw-777"]));
+    let all = s.to_string();
+    assert!(!all.contains(flag_pw) && !all.contains("Key-pw-777"), "{all}");
+    assert_eq!(prop(&s, "sasl.password"), Some(("[redacted]", "-X")));
+
+    // An unset ${VAR}: the error names the variable.
+    let out = evbus_in(d.path()).args(["--context", "secure", "config", "show"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("EVBUS_TEST_PW"));
+}
+
+#[test]
+fn config_commands_have_examples_in_help() {
+    for sub in [&["config", "list"][..], &["config", "use"], &["config", "show"], &["config"]] {
+        let out = evbus_cmd().args(sub).arg("--help").output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("evbus config") || text.contains("Precedence"), "{sub:?}:\n{text}");
+    }
+}

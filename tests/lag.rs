@@ -1,0 +1,388 @@
+//! `evbus lag` against a real broker: exact lag from commits the test makes, uncommitted
+//! partitions, manifest groups without offsets, `--max-lag` exit codes, live members, `--watch`
+//! verdicts driven by commits between samples, Ctrl-C, and a dead broker.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{Value, json};
+
+fn run_json(b: &Broker, args: &[&str]) -> (Option<i32>, Value, String) {
+    let out = b.evbus().arg("lag").args(args).args(["-o", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code(), stdout_json(&out), stderr)
+}
+
+fn group<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["groups"]
+        .as_array()
+        .and_then(|gs| gs.iter().find(|g| g["group"] == name))
+        .unwrap_or_else(|| panic!("group {name} not in {doc:#}"))
+}
+
+fn position(doc: &Value, name: &str) -> usize {
+    doc["groups"].as_array().unwrap().iter().position(|g| g["group"] == name).unwrap()
+}
+
+/// The evbus binary with piped output, for commands that stream (`--watch`).
+fn spawn_evbus(b: &Broker, args: &[&str]) -> Child {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("evbus"));
+    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"] {
+        c.env_remove(v);
+    }
+    c.env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
+        .current_dir(b.dir.path())
+        .args(["-b", &b.bootstrap])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c.spawn().unwrap()
+}
+
+fn wait_for(child: &mut Child, limit: Duration) -> Option<i32> {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s.code();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("evbus did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn exact_lag_per_partition_with_uncommitted_partitions_sorted_by_lag() {
+    let b = Broker::start();
+    let t = b.unique("orders");
+    b.create_topic(&t, 3);
+    produce_n(&b, &t, 0, 10);
+    produce_n(&b, &t, 1, 5);
+    produce_n(&b, &t, 2, 7);
+    let small = b.unique("billing");
+    let big = b.unique("search");
+    // small: 6 behind on p0, caught up on p1, never committed on p2.
+    b.commit(&small, &[(&t, 0, 4), (&t, 1, 5)]);
+    // big: 10 + 5 + 0 behind.
+    b.commit(&big, &[(&t, 0, 0), (&t, 1, 0), (&t, 2, 7)]);
+
+    let (code, doc, err) = run_json(&b, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let g = group(&doc, &small);
+    assert_eq!(g["total_lag"], 6);
+    assert_eq!(g["max_lag"], 6);
+    assert_eq!(g["status"], "OK");
+    assert_eq!(g["members"], 0);
+    assert_ne!(g["state"], "no offsets");
+    assert_eq!(
+        g["partitions"],
+        json!([
+            {"topic": t, "partition": 0, "committed": 4, "end": 10, "lag": 6},
+            {"topic": t, "partition": 1, "committed": 5, "end": 5, "lag": 0},
+            {"topic": t, "partition": 2, "committed": null, "end": 7, "lag": null},
+        ])
+    );
+    let g = group(&doc, &big);
+    assert_eq!(g["total_lag"], 15);
+    assert_eq!(g["max_lag"], 10);
+    // Sorted by total lag, largest first.
+    assert!(position(&doc, &big) < position(&doc, &small), "{doc:#}");
+
+    // A named group gets the per-partition table; the uncommitted partition says so, not "0".
+    let out = b.evbus().args(["lag", &small, "-o", "table"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text.lines().find(|l| l.contains(&t) && l.contains(" 2 ")).unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("no offset"), "{text}");
+    assert!(text.contains("total lag"), "{text}");
+    // Named groups restrict the output to them.
+    let (_, doc, _) = run_json(&b, &[&small]);
+    assert_eq!(doc["groups"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn manifest_groups_without_commits_show_as_no_offsets_and_their_max_lag_applies() {
+    let b = Broker::start();
+    let t = b.unique("lagtest.order.placed");
+    let g = b.unique("fulfilment");
+    b.create_topic(&t, 2);
+    produce_n(&b, &t, 0, 8);
+    write_topics_yaml(
+        &b,
+        &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 2\ngroups:\n  - name: {g}\n    topics: [{t}]\n    max_lag: 5\n"),
+    );
+
+    let (code, doc, err) = run_json(&b, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let row = group(&doc, &g);
+    assert_eq!(row["state"], "no offsets");
+    assert_eq!(row["total_lag"], Value::Null);
+    assert_eq!(row["members"], 0);
+    assert_eq!(
+        row["partitions"],
+        json!([
+            {"topic": t, "partition": 0, "committed": null, "end": 8, "lag": null},
+            {"topic": t, "partition": 1, "committed": null, "end": 0, "lag": null},
+        ])
+    );
+
+    // Once it commits 8 behind, the manifest's max_lag (5) makes the run exit 5, naming it.
+    b.commit(&g, &[(&t, 0, 0)]);
+    let (code, doc, err) = run_json(&b, &[]);
+    assert_eq!(code, Some(5), "{err}");
+    assert!(err.contains(&format!("{g} (8 > 5)")), "{err}");
+    assert_eq!(group(&doc, &g)["status"], "OVER");
+    assert_eq!(group(&doc, &g)["partitions"][1]["committed"], Value::Null);
+    // --max-lag overrides the manifest.
+    let (code, _, err) = run_json(&b, &["--max-lag", "8"]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn max_lag_exits_5_naming_only_the_groups_over() {
+    let b = Broker::start();
+    let t = b.unique("payments");
+    b.create_topic(&t, 1);
+    produce_n(&b, &t, 0, 20);
+    let behind = b.unique("behind");
+    let close = b.unique("close");
+    b.commit(&behind, &[(&t, 0, 5)]);
+    b.commit(&close, &[(&t, 0, 18)]);
+
+    let (code, doc, err) = run_json(&b, &["--max-lag", "10", &behind, &close]);
+    assert_eq!(code, Some(5), "{err}");
+    assert!(err.contains(&format!("{behind} (15 > 10)")), "{err}");
+    assert!(!err.contains(&close), "{err}");
+    assert_eq!(group(&doc, &behind)["status"], "OVER");
+    assert_eq!(group(&doc, &close)["status"], "OK");
+
+    // Exactly at the threshold is not over.
+    let (code, _, err) = run_json(&b, &["--max-lag", "15", &behind, &close]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn a_live_member_shows_state_members_and_owner() {
+    use rdkafka::ClientConfig;
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let b = Broker::start();
+    let t = b.unique("clicks");
+    b.create_topic(&t, 2);
+    produce_n(&b, &t, 0, 4);
+    produce_n(&b, &t, 1, 6);
+    let g = b.unique("analytics");
+    let member: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &b.bootstrap)
+        .set("group.id", &g)
+        .set("client.id", "lagtest-member")
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    member.subscribe(&[&t]).unwrap();
+    let start = Instant::now();
+    while member.assignment().unwrap().count() < 2 {
+        assert!(start.elapsed() < Duration::from_secs(30), "the member never got its partitions");
+        let _ = member.poll(Duration::from_millis(100));
+    }
+    // A Stable group only takes commits from its members (Kafka refuses the others).
+    let mut tpl = rdkafka::TopicPartitionList::new();
+    tpl.add_partition_offset(&t, 0, rdkafka::Offset::Offset(1)).unwrap();
+    member.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
+
+    let (code, doc, err) = run_json(&b, &[&g]);
+    assert_eq!(code, Some(0), "{err}");
+    let row = group(&doc, &g);
+    assert_eq!(row["state"], "Stable", "{doc:#}");
+    assert_eq!(row["members"], 1);
+    assert_eq!(row["total_lag"], 3);
+    // Both assigned partitions are listed, the uncommitted one as such.
+    assert_eq!(row["partitions"][1], json!({"topic": t, "partition": 1, "committed": null, "end": 6, "lag": null}));
+
+    let out = b.evbus().args(["lag", &g, "-o", "table"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("owner"), "{text}");
+    // The owner comes from the member assignment in DescribeGroups. nisshi 0.8.1 answers
+    // DescribeGroups with empty client ids and assignments, so only a real Kafka can show it.
+    if b.external {
+        let owned = text.lines().filter(|l| l.contains(&t) && l.contains("lagtest-member@")).count();
+        assert_eq!(owned, 2, "both partitions owned by the member:\n{text}");
+    }
+    drop(member);
+}
+
+/// Lines of a `--watch -o json` run, with `between(n)` called after sample n is printed (and
+/// before the next one is taken: the pause between samples follows the print).
+fn watch(b: &Broker, args: &[&str], mut between: impl FnMut(usize)) -> (Vec<Value>, Option<i32>, String) {
+    let mut child = spawn_evbus(b, args);
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        lines.push(v);
+        between(lines.len());
+    }
+    let code = wait_for(&mut child, Duration::from_secs(60));
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    (lines, code, err)
+}
+
+fn partition<'a>(sample: &'a Value, g: &str) -> &'a Value {
+    &group(sample, g)["partitions"][0]
+}
+
+#[test]
+fn watch_verdicts_follow_the_commits_stall_warn_ok() {
+    let b = Broker::start();
+    let (ts, tw, to) = (b.unique("stalled"), b.unique("falling-behind"), b.unique("catching-up"));
+    let (gs, gw, go) = (b.unique("gs"), b.unique("gw"), b.unique("go"));
+    for t in [&ts, &tw, &to] {
+        b.create_topic(t, 1);
+        produce_n(&b, t, 0, 10);
+    }
+    let (cs, cw, co) = (Committer::new(&b, &gs), Committer::new(&b, &gw), Committer::new(&b, &go));
+    cs.commit(&[(&ts, 0, 2)]); // lag 8, and it never moves: STALL
+    cw.commit(&[(&tw, 0, 5)]); // lag 5 → 7 → 9 while committing: WARN
+    co.commit(&[(&to, 0, 2)]); // lag 8 → 4 → 1: OK
+
+    let args = ["lag", &gs, &gw, &go, "--watch", "--samples", "3", "--interval", "1s", "-o", "json"];
+    let (samples, code, err) = watch(&b, &args, |n| match n {
+        1 => {
+            produce_n(&b, &tw, 0, 5);
+            cw.commit(&[(&tw, 0, 8)]);
+            co.commit(&[(&to, 0, 6)]);
+        }
+        2 => {
+            produce_n(&b, &tw, 0, 5);
+            cw.commit(&[(&tw, 0, 11)]);
+            co.commit(&[(&to, 0, 9)]);
+        }
+        _ => {}
+    });
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(samples.len(), 3, "{samples:#?}");
+    // The commits landed between samples as intended (otherwise the verdicts below mean nothing).
+    let observed = |g: &str, t: &str| -> Vec<(i64, i64)> {
+        samples
+            .iter()
+            .map(|s| {
+                let p = partition(s, g);
+                assert_eq!(p["topic"], t);
+                (p["committed"].as_i64().unwrap(), p["lag"].as_i64().unwrap())
+            })
+            .collect()
+    };
+    assert_eq!(observed(&gs, &ts), [(2, 8), (2, 8), (2, 8)]);
+    assert_eq!(observed(&gw, &tw), [(5, 5), (8, 7), (11, 9)]);
+    assert_eq!(observed(&go, &to), [(2, 8), (6, 4), (9, 1)]);
+    assert_eq!(samples.iter().map(|s| s["sample"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 3]);
+
+    // One sample with lag: nothing to judge but the threshold (0), so WARN for all three.
+    for g in [&gs, &gw, &go] {
+        assert_eq!(partition(&samples[0], g)["status"], "WARN", "{g}: {:#}", samples[0]);
+        assert_eq!(group(&samples[0], g)["status"], "WARN");
+    }
+    for s in &samples[1..] {
+        assert_eq!(partition(s, &gs)["status"], "STALL", "{s:#}");
+        assert_eq!(group(s, &gs)["status"], "ERR");
+        assert_eq!(partition(s, &gw)["status"], "WARN", "{s:#}");
+        assert_eq!(group(s, &gw)["status"], "WARN");
+        assert_eq!(partition(s, &go)["status"], "OK", "{s:#}");
+        assert_eq!(group(s, &go)["status"], "OK");
+    }
+    assert!(err.contains("3 sample(s) of 3 group(s): 1 OK, 1 WARN, 1 ERR"), "{err}");
+}
+
+#[test]
+fn watch_rewind_and_catch_up() {
+    let b = Broker::start();
+    let t = b.unique("replayed");
+    let g = b.unique("replayer");
+    b.create_topic(&t, 1);
+    produce_n(&b, &t, 0, 10);
+    let c = Committer::new(&b, &g);
+    c.commit(&[(&t, 0, 6)]);
+    let args = ["lag", &g, "--watch", "--samples", "3", "--interval", "1s", "-o", "json"];
+    let (samples, code, err) = watch(&b, &args, |n| match n {
+        1 => c.commit(&[(&t, 0, 3)]),  // went backwards: REWIND
+        2 => c.commit(&[(&t, 0, 10)]), // caught up: OK whatever came before
+        _ => {}
+    });
+    assert_eq!(code, Some(0), "{err}");
+    let statuses: Vec<&Value> = samples.iter().map(|s| &partition(s, &g)["status"]).collect();
+    assert_eq!(statuses, ["WARN", "REWIND", "OK"], "{samples:#?}");
+    assert_eq!(group(&samples[1], &g)["status"], "ERR");
+}
+
+#[test]
+fn ctrl_c_in_watch_exits_130_with_a_summary() {
+    let b = Broker::start();
+    let t = b.unique("events");
+    let g = b.unique("watcher");
+    b.create_topic(&t, 1);
+    produce_n(&b, &t, 0, 3);
+    b.commit(&g, &[(&t, 0, 1)]);
+    let mut child = spawn_evbus(&b, &["lag", &g, "--watch", "--interval", "200ms", "-o", "json"]);
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    let v: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(partition(&v, &g)["lag"], 2);
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let code = wait_for(&mut child, Duration::from_secs(10));
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert_eq!(code, Some(130), "{err}");
+    assert!(err.contains("interrupted: "), "{err}");
+    assert!(err.contains("of 1 group(s)"), "{err}");
+}
+
+#[test]
+fn dead_broker_is_an_error_within_the_timeout() {
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let out = evbus_cmd()
+        .current_dir(dir.path())
+        .args(["-b", &format!("127.0.0.1:{port}"), "--timeout", "2s", "lag", "-o", "json"])
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(took < Duration::from_secs(6), "took {took:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("metadata request") && err.contains(&format!("127.0.0.1:{port}")), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+#[ignore]
+fn perf_tmp() {
+    let b = Broker::start();
+    let topics: Vec<String> = (0..3).map(|i| b.unique(&format!("perf{i}"))).collect();
+    for t in &topics {
+        b.create_topic(t, 10);
+        for p in 0..10 { produce_n(&b, t, p, 3); }
+    }
+    for g in 0..100 {
+        let offs: Vec<(&str, i32, i64)> = topics.iter().flat_map(|t| (0..10).map(move |p| (t.as_str(), p, 1))).collect();
+        b.commit(&format!("perf-group-{g}"), &offs);
+    }
+    for _ in 0..3 {
+        let start = Instant::now();
+        let (code, doc, err) = run_json(&b, &[]);
+        let n = doc["groups"].as_array().unwrap().len();
+        let parts: usize = doc["groups"].as_array().unwrap().iter().map(|g| g["partitions"].as_array().unwrap().len()).sum();
+        eprintln!("code {code:?} groups {n} partitions {parts} in {:?} {err}", start.elapsed());
+    }
+}

@@ -1,0 +1,504 @@
+//! `evbus tail` against a real broker: start positions, topic selection, every filter kind, exact
+//! JSON output, validation, stop conditions, no side effects, broken pipes and Ctrl-C.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use rdkafka::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, Producer};
+use serde_json::{Value, json};
+
+/// `evbus tail ARGS` against the broker; stdout is a pipe, so the default output is JSON lines.
+fn tail(b: &Broker, args: &[&str]) -> std::process::Output {
+    b.evbus().arg("tail").args(args).output().unwrap()
+}
+
+/// Runs tail, expects success, returns the JSON lines.
+fn tail_ok(b: &Broker, args: &[&str]) -> Vec<Value> {
+    let out = tail(b, args);
+    assert!(
+        out.status.success(),
+        "evbus tail {args:?} failed ({:?}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_lines(&out)
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn keys(lines: &[Value]) -> Vec<String> {
+    lines.iter().map(|l| l["key"].as_str().unwrap_or("<none>").to_string()).collect()
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Produce (key, value, timestamp) records to partition 0 with explicit create times.
+fn produce_at(b: &Broker, topic: &str, records: &[(&str, &str, i64)]) {
+    let p = b.producer();
+    for (k, v, ts) in records {
+        p.send(BaseRecord::to(topic).key(*k).payload(*v).partition(0).timestamp(*ts)).map_err(|(e, _)| e).unwrap();
+    }
+    p.flush(Duration::from_secs(10)).unwrap();
+}
+
+/// A topic with one partition and `n` JSON records keyed k0..k(n-1).
+fn topic_with(b: &Broker, base: &str, partitions: i32, records: &[TestRecord]) -> String {
+    let t = b.unique(base);
+    b.create_topic(&t, partitions);
+    b.produce(&t, records);
+    t
+}
+
+fn numbered(n: usize, partition: i32) -> Vec<TestRecord> {
+    (0..n)
+        .map(|i| TestRecord { partition: Some(partition), ..TestRecord::json(&format!("p{partition}-k{i}"), json!({"n": i})) })
+        .collect()
+}
+
+fn group_names(b: &Broker) -> Vec<String> {
+    let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &b.bootstrap).create().unwrap();
+    let list = c.fetch_group_list(None, Duration::from_secs(10)).unwrap();
+    list.groups().iter().map(|g| g.name().to_string()).collect()
+}
+
+/// The evbus binary as a plain std Command (for streaming stdout), isolated like `evbus_cmd`.
+fn evbus_std(b: &Broker) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("evbus"));
+    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"] {
+        c.env_remove(v);
+    }
+    c.env("XDG_CONFIG_HOME", "/nonexistent-evbus-test").current_dir(b.dir.path()).args(["-b", &b.bootstrap]);
+    c
+}
+
+fn wait_with_limit(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("evbus tail did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn from_beginning_last_n_offset_and_exit() {
+    let b = Broker::start();
+    let mut recs = numbered(5, 0);
+    recs.extend(numbered(3, 1));
+    let t = topic_with(&b, "tail-pos", 2, &recs);
+
+    let all = tail_ok(&b, &[&t, "--from", "beginning", "--exit"]);
+    assert_eq!(all.len(), 8);
+    let mut got: Vec<(i64, i64)> =
+        all.iter().map(|l| (l["partition"].as_i64().unwrap(), l["offset"].as_i64().unwrap())).collect();
+    got.sort();
+    let want: Vec<(i64, i64)> = (0..5).map(|o| (0, o)).chain((0..3).map(|o| (1, o))).collect();
+    assert_eq!(got, want);
+    // Per partition, records come in offset order.
+    let p0: Vec<i64> = all.iter().filter(|l| l["partition"] == 0).map(|l| l["value"]["n"].as_i64().unwrap()).collect();
+    assert_eq!(p0, [0, 1, 2, 3, 4]);
+
+    // -N: the last N of each partition.
+    let last = tail_ok(&b, &[&t, "--from", "-2", "--exit"]);
+    let mut k = keys(&last);
+    k.sort();
+    assert_eq!(k, ["p0-k3", "p0-k4", "p1-k1", "p1-k2"]);
+    // -N larger than the partition starts at its beginning.
+    assert_eq!(tail_ok(&b, &[&t, "--from", "-100", "--exit"]).len(), 8);
+
+    // An absolute offset (clamped per partition to what exists).
+    let from3 = tail_ok(&b, &[&t, "--from", "3", "--exit"]);
+    assert_eq!(keys(&from3).iter().filter(|k| k.starts_with("p0")).count(), 2);
+    assert_eq!(keys(&from3).iter().filter(|k| k.starts_with("p1")).count(), 0);
+
+    // From the end with --exit: nothing to print, and it terminates.
+    let out = tail(&b, &[&t, "--exit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("0 records seen, 0 matched"), "{}", stderr(&out));
+
+    // --count stops after N matching records without --exit.
+    let three = tail_ok(&b, &[&t, "--from", "beginning", "--count", "3"]);
+    assert_eq!(three.len(), 3);
+
+    // -q: data only.
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "-q"]);
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn exit_terminates_on_empty_topics_and_no_group_is_created() {
+    let b = Broker::start();
+    let empty = b.unique("tail-empty");
+    b.create_topic(&empty, 3);
+    let t = topic_with(&b, "tail-nogroup", 1, &numbered(3, 0));
+    let groups_before = group_names(&b);
+
+    for from in ["end", "beginning", "-5", "0"] {
+        let start = Instant::now();
+        let out = tail(&b, &[&empty, "--from", from, "--exit"]);
+        assert!(out.status.success(), "--from {from}: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+        assert!(start.elapsed() < Duration::from_secs(10), "--from {from} took {:?}", start.elapsed());
+    }
+    // A mix of an empty and a non-empty topic also ends.
+    assert_eq!(tail_ok(&b, &[&empty, &t, "--from", "beginning", "--exit"]).len(), 3);
+    assert_eq!(tail_ok(&b, &[&t, "--from", "-1", "--exit", "--filter", ".n == 2"]).len(), 1);
+    let _ = tail_ok(&b, &[&t, "--idle-timeout", "300ms"]);
+
+    let groups_after = group_names(&b);
+    let new: Vec<_> = groups_after.iter().filter(|g| !groups_before.contains(g)).collect();
+    assert!(new.is_empty(), "a plain tail must not create consumer groups, found {new:?}");
+}
+
+#[test]
+fn json_output_is_exact_for_binary_text_and_json_values() {
+    let b = Broker::start();
+    let t = b.unique("tail-json");
+    b.create_topic(&t, 1);
+    let recs = vec![
+        TestRecord {
+            key: Some(b"u1".to_vec()),
+            value: Some(br#"{"id":1,"payload":{"role":"doctor"}}"#.to_vec()),
+            headers: vec![("content-type".into(), Some(b"application/json".to_vec())), ("trace".into(), None)],
+            partition: Some(0),
+        },
+        TestRecord { key: Some(b"u2".to_vec()), value: Some(b"plain \"text\"\n".to_vec()), ..Default::default() },
+        TestRecord { key: Some(b"\xff\x00".to_vec()), value: Some(b"\x00\x01\xfe\xff".to_vec()), ..Default::default() },
+        TestRecord { key: Some(b"gone".to_vec()), value: None, ..Default::default() },
+    ];
+    b.produce(&t, &recs);
+    let stored = b.read_all(&t);
+    assert_eq!(stored.len(), 4);
+    let ts: Vec<i64> = stored.iter().map(|r| r.timestamp.unwrap()).collect();
+
+    let lines = tail_ok(&b, &[&t, "--from", "beginning", "--exit", "-o", "json"]);
+    assert_eq!(
+        lines,
+        vec![
+            json!({"topic": t, "partition": 0, "offset": 0, "timestamp": ts[0], "key": "u1",
+                   "headers": {"content-type": "application/json", "trace": null},
+                   "value": {"id": 1, "payload": {"role": "doctor"}}}),
+            json!({"topic": t, "partition": 0, "offset": 1, "timestamp": ts[1], "key": "u2",
+                   "headers": {}, "value": "plain \"text\"\n"}),
+            json!({"topic": t, "partition": 0, "offset": 2, "timestamp": ts[2], "key": null, "key_b64": "/wA=",
+                   "headers": {}, "value": null, "value_b64": "AAH+/w=="}),
+            json!({"topic": t, "partition": 0, "offset": 3, "timestamp": ts[3], "key": "gone",
+                   "headers": {}, "value": null}),
+        ]
+    );
+    // The JSON value is embedded as-is, and the line order of fields is stable.
+    let raw = String::from_utf8(tail(&b, &[&t, "--from", "beginning", "--count", "1"]).stdout).unwrap();
+    assert!(
+        raw.starts_with(&format!(r#"{{"topic":"{t}","partition":0,"offset":0,"timestamp":{},"key":"u1","headers":{{"#, ts[0])),
+        "{raw}"
+    );
+
+    // Raw: value bytes and a newline (a tombstone is an empty line).
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "-o", "raw"]);
+    assert_eq!(out.stdout, b"{\"id\":1,\"payload\":{\"role\":\"doctor\"}}\nplain \"text\"\n\n\x00\x01\xfe\xff\n\n".to_vec());
+
+    // kcat-style template.
+    let out = tail(&b, &[&t, "--from", "beginning", "--count", "2", "--template", "%t|%p|%o|%k|%h|%S\\n"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{t}|0|0|u1|content-type=application/json,trace=|36\n{t}|0|1|u2||13\n")
+    );
+    let out = tail(&b, &[&t, "--template", "%x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn every_filter_kind() {
+    let b = Broker::start();
+    let t = b.unique("tail-filter");
+    b.create_topic(&t, 1);
+    let ev = |role: &str, ty: &str| json!({"eventType": ty, "payload": {"role": role}});
+    b.produce(
+        &t,
+        &[
+            TestRecord::json("u1", ev("doctor", "UserRegistered")).header("source", b"web"),
+            TestRecord::json("u2", ev("nurse", "UserRegistered")).header("source", b"api"),
+            TestRecord::json("u3", ev("doctor", "UserDeleted")).header("source", b"api"),
+            TestRecord { key: Some(b"u4".to_vec()), value: Some(b"not json, mentions doctor".to_vec()), ..Default::default() },
+            TestRecord::json("u5", json!({"payload": {"role": "admin"}})).header("event-type", b"UserDeleted"),
+        ],
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec![t.as_str(), "--from", "beginning", "--exit"];
+        args.extend_from_slice(extra);
+        keys(&tail_ok(&b, &args))
+    };
+    assert_eq!(run(&["--filter", r#".payload.role == "doctor""#]), ["u1", "u3"]);
+    assert_eq!(run(&["--filter", r#"$__meta.key == "u2""#]), ["u2"]);
+    assert_eq!(run(&["--filter", r#"$__meta.headers.source == "api" and $__meta.offset > 1"#]), ["u3"]);
+    assert_eq!(run(&["--filter", r#"$__meta.topic == "nope""#]), Vec::<String>::new());
+    assert_eq!(run(&["--key", "u3"]), ["u3"]);
+    assert_eq!(run(&["--header", "source=api"]), ["u2", "u3"]);
+    assert_eq!(run(&["--type", "UserDeleted"]), ["u3", "u5"]);
+    assert_eq!(run(&["--grep", "doctor"]), ["u1", "u3", "u4"]);
+    // ANDed.
+    assert_eq!(run(&["--grep", "doctor", "--header", "source=api", "--filter", ".eventType | startswith(\"User\")"]), ["u3"]);
+
+    // The non-JSON record never matches a JSON filter, is counted, and does not break the run.
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--filter", "true"]);
+    assert!(out.status.success());
+    assert_eq!(json_lines(&out).len(), 4);
+    assert!(stderr(&out).contains("5 records seen, 4 matched, 1 not JSON"), "{}", stderr(&out));
+
+    // Bad header filter: usage error.
+    assert_eq!(tail(&b, &[&t, "--header", "novalue"]).status.code(), Some(2));
+}
+
+#[test]
+fn bad_jq_is_a_usage_error_before_connecting() {
+    // Nothing listens on port 1: connecting would take the whole --timeout and exit 1.
+    let start = Instant::now();
+    let out = evbus_cmd()
+        .args(["-b", "127.0.0.1:1", "--timeout", "30s", "tail", "orders", "--filter", ".payload.role =="])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("invalid --filter"), "{}", stderr(&out));
+    assert!(start.elapsed() < Duration::from_secs(10));
+    for bad in [vec!["--from", "yesterday"], vec!["--until", "soon"], vec!["--pattern", "("]] {
+        let mut args = vec!["-b", "127.0.0.1:1", "--timeout", "30s", "tail", "orders"];
+        args.extend(bad.iter().copied());
+        let out = evbus_cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+    }
+    let out = evbus_cmd().args(["-b", "127.0.0.1:1", "tail"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn unknown_topic_is_a_clear_error() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-known", 1, &numbered(1, 0));
+    let out = tail(&b, &[&format!("{t}x"), "--exit"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(&format!("unknown topic '{t}x'")), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("did you mean '{t}'")), "{}", stderr(&out));
+    assert!(!b.topic_names().contains(&format!("{t}x")), "tail must not auto-create topics");
+}
+
+#[test]
+fn timestamps_since_and_until() {
+    let b = Broker::start();
+    let t = b.unique("tail-time");
+    b.create_topic(&t, 1);
+    let now = now_ms();
+    let h = 3_600_000;
+    produce_at(&b, &t, &[("old", "1", now - 3 * h), ("mid", "2", now - 2 * h), ("new", "3", now - 60_000)]);
+
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--from", &rfc3339(now - 150 * 60_000), "--exit"])), ["mid", "new"]);
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--since", "30m", "--exit"])), ["new"]);
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--since", "1d", "--exit"])), ["old", "mid", "new"]);
+    // A time after every record: nothing, and --exit still ends.
+    assert!(tail_ok(&b, &[&t, "--from", &rfc3339(now + h), "--exit"]).is_empty());
+
+    // --until in the past stops at the first newer record, even without --exit.
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--from", "beginning", "--until", &rfc3339(now - 150 * 60_000)])), ["old"]);
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--from", "beginning", "--until", &rfc3339(now - 1000)])), ["old", "mid", "new"]);
+}
+
+#[test]
+fn pattern_and_all() {
+    let b = Broker::private(BrokerOpts::default());
+    let a = topic_with(&b, "pat-a", 1, &numbered(2, 0));
+    let c = topic_with(&b, "pat-c", 2, &numbered(1, 1));
+    let other = topic_with(&b, "zzz", 1, &numbered(3, 0));
+
+    let lines = tail_ok(&b, &["--pattern", "^pat-", "--from", "beginning", "--exit"]);
+    let mut topics: Vec<String> = lines.iter().map(|l| l["topic"].as_str().unwrap().to_string()).collect();
+    topics.sort();
+    assert_eq!(topics, [a.clone(), a.clone(), c.clone()]);
+
+    let lines = tail_ok(&b, &["--all", "--from", "beginning", "--exit"]);
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines.iter().filter(|l| l["topic"] == other.as_str()).count(), 3);
+
+    let out = tail(&b, &["--pattern", "^nothing-", "--exit"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no topic matches"), "{}", stderr(&out));
+    assert_eq!(tail(&b, &["--all", &a]).status.code(), Some(2));
+    assert!(group_names(&b).is_empty(), "{:?}", group_names(&b));
+}
+
+#[test]
+fn validate_and_only_invalid() {
+    let b = Broker::start();
+    let t = b.unique("tail-valid");
+    b.create_topic(&t, 1);
+    let dir = b.dir.path().join("myschemas");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(format!("{t}.json")),
+        r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+            "required":["id"],"properties":{"id":{"type":"integer"}}}"#,
+    )
+    .unwrap();
+    b.produce(
+        &t,
+        &[
+            TestRecord::json("ok", json!({"id": 1})),
+            TestRecord::json("bad", json!({"id": "x"})),
+            TestRecord { key: Some(b"text".to_vec()), value: Some(b"oops".to_vec()), ..Default::default() },
+        ],
+    );
+    let schemas = dir.to_str().unwrap();
+    let lines = tail_ok(&b, &[&t, "--from", "beginning", "--exit", "--validate", "--schemas", schemas]);
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].get("invalid").is_none(), "{}", lines[0]);
+    assert!(lines[1]["invalid"].as_str().unwrap().contains("/id"), "{}", lines[1]);
+    assert!(lines[2]["invalid"].as_str().unwrap().contains("not JSON"), "{}", lines[2]);
+
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--only-invalid", "--validate", "--schemas", schemas]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(keys(&json_lines(&out)), ["bad", "text"], "{}", stderr(&out));
+    assert!(stderr(&out).contains("3 records seen, 2 matched, 2 invalid"), "{}", stderr(&out));
+
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--validate", "--schemas", schemas, "-o", "pretty"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("✗ invalid:").count(), 2, "{text}");
+
+    // A topic without a schema is reported, not fatal.
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--validate", "--schemas", "/nonexistent"]);
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("not checked"), "{}", stderr(&out));
+}
+
+#[test]
+fn pretty_output_escapes_control_characters() {
+    let b = Broker::start();
+    let t = b.unique("tail-pretty");
+    b.create_topic(&t, 1);
+    let p = b.producer();
+    let hs = OwnedHeaders::new().insert(Header { key: "h\u{202e}", value: Some(b"\x1b]0;title\x07".as_slice()) });
+    p.send(BaseRecord::to(&t).key("k\x1b[31m").payload("evil\x1b[2J\rtext\x07 \u{202e}rtl\u{9b}".as_bytes()).headers(hs))
+        .map_err(|(e, _)| e)
+        .unwrap();
+    p.send(BaseRecord::to(&t).key("j").payload(r#"{"msg":"a\u001b[2Jb"}"#)).map_err(|(e, _)| e).unwrap();
+    p.flush(Duration::from_secs(10)).unwrap();
+
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "-o", "pretty", "--color", "always"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Colour codes are ours; strip them, then no raw control or bidi character may remain.
+    let plain = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap().replace_all(&text, "");
+    for bad in ['\x1b', '\x07', '\r', '\u{202e}', '\u{9b}'] {
+        assert!(!plain.contains(bad), "{bad:?} reached the terminal: {plain:?}");
+    }
+    assert!(plain.contains("evil\\x1b[2J\\rtext\\x07 \\u{202e}rtl\\u{009b}"), "{plain}");
+    assert!(plain.contains("key=k\\x1b[31m"), "{plain}");
+    assert!(plain.contains("h\\u{202e}: \\x1b]0;title\\x07"), "{plain}");
+
+    // Huge values are truncated in pretty mode unless --full, and whole in JSON.
+    let big = "x".repeat(100_000);
+    b.produce(&t, &[TestRecord { key: Some(b"big".to_vec()), value: Some(big.clone().into_bytes()), ..Default::default() }]);
+    let out = tail(&b, &[&t, "--from", "-1", "--exit", "-o", "pretty"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("truncated") && text.len() < 20_000, "{}", text.len());
+    let out = tail(&b, &[&t, "--from", "-1", "--exit", "-o", "pretty", "--full"]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains(&big));
+    assert_eq!(tail_ok(&b, &[&t, "--from", "-1", "--exit"])[0]["value"], big.as_str());
+}
+
+#[test]
+fn broken_pipe_exits_zero_quietly() {
+    let b = Broker::start();
+    let t = b.unique("tail-pipe");
+    b.create_topic(&t, 1);
+    let filler = "y".repeat(400);
+    let recs: Vec<TestRecord> = (0..5000).map(|i| TestRecord::json(&format!("k{i}"), json!({"i": i, "pad": filler}))).collect();
+    b.produce(&t, &recs);
+
+    // Like `evbus tail T --from beginning | head -1`: follows (no --exit), reader goes away.
+    let mut child = evbus_std(&b)
+        .args(["tail", &t, "--from", "beginning", "-o", "json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    {
+        let mut r = BufReader::new(child.stdout.take().unwrap());
+        r.read_line(&mut first).unwrap();
+    }
+    let v: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(v["key"], "k0");
+    let status = wait_with_limit(&mut child, Duration::from_secs(30));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(0), "stderr: {err}");
+    assert_eq!(err, "", "nothing on stderr after a broken pipe");
+}
+
+#[test]
+fn ctrl_c_prints_a_summary_and_exits_130() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-int", 1, &numbered(2, 0));
+    let mut child = evbus_std(&b)
+        .args(["tail", &t, "--from", "beginning", "--filter", ".n == 1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut r = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    r.read_line(&mut first).unwrap();
+    assert!(first.contains("p0-k1"), "{first}");
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let status = wait_with_limit(&mut child, Duration::from_secs(15));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert_eq!(err.trim_end(), "evbus: interrupted: 2 records seen, 1 matched", "{err}");
+}
+
+#[test]
+fn group_opt_in_commits_what_was_printed() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-group", 1, &numbered(4, 0));
+    let g = b.unique("tail-g");
+    let lines = tail_ok(&b, &[&t, "--group", &g, "--from", "beginning", "--exit"]);
+    assert_eq!(lines.len(), 4);
+    assert!(group_names(&b).contains(&g), "{:?}", group_names(&b));
+
+    // The committed position is the end: a second run of the group has nothing new and ends.
+    let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &b.bootstrap).set("group.id", &g).create().unwrap();
+    let mut tpl = rdkafka::TopicPartitionList::new();
+    tpl.add_partition(&t, 0);
+    let committed = c.committed_offsets(tpl, Duration::from_secs(10)).unwrap();
+    assert_eq!(committed.find_partition(&t, 0).unwrap().offset(), rdkafka::Offset::Offset(4));
+    assert!(tail_ok(&b, &[&t, "--group", &g, "--from", "beginning", "--exit"]).is_empty());
+
+    b.produce(&t, &numbered(1, 0));
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--group", &g, "--exit"])), ["p0-k0"]);
+    // Offsets other than end/beginning make no sense with a group.
+    assert_eq!(tail(&b, &[&t, "--group", &g, "--from", "-3"]).status.code(), Some(2));
+}
