@@ -499,6 +499,13 @@ pub struct HealthArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  evbus dev up && evbus topics apply --yes && evbus produce auth.user.registered -n 5
+  evbus dev status
+  evbus dev down
+
+The broker is nisshi (Kafka protocol, sqlite storage): $NISSHI_BIN, else on PATH, else ~/.cargo/bin;
+scripts/install-broker.sh installs it.")]
 pub enum DevCommand {
     /// Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/
     #[command(after_help = "Examples:
@@ -544,7 +551,12 @@ pub struct DevUpArgs {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(after_help = "Config file: ./evbus.yaml, else $XDG_CONFIG_HOME/evbus/config.yaml ($EVBUS_CONFIG overrides).
+#[command(after_help = "Examples:
+  evbus config list
+  evbus config use prod
+  evbus --context staging config show
+
+Config file: ./evbus.yaml, else $XDG_CONFIG_HOME/evbus/config.yaml ($EVBUS_CONFIG overrides).
 Precedence: flags > environment (EVBUS_BROKERS, EVBUS_CONTEXT, EVBUS_MANIFEST) > context > defaults.")]
 pub enum ConfigCommand {
     /// Contexts in the config file (the active one marked with *)

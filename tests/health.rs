@@ -67,7 +67,10 @@ fn healthy_cluster_is_ok_with_every_check_listed() {
     assert_eq!(code, Some(0), "{err}\n{doc:#}");
     assert_eq!(doc["status"], "ok", "{doc:#}");
     let names: Vec<&str> = doc["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["brokers", "partitions", "manifest topics", &format!("group {}", n.group), &format!("dlq {}", n.dlq)]);
+    assert_eq!(
+        names,
+        ["brokers", "partitions", "manifest topics", &format!("group {}", n.group), &format!("dlq {}", n.dlq)]
+    );
     for c in doc["checks"].as_array().unwrap() {
         assert_eq!(c["status"], "ok", "{c}");
         assert!(c["elapsed_ms"].is_u64(), "{c}");

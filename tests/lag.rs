@@ -31,7 +31,8 @@ fn position(doc: &Value, name: &str) -> usize {
 /// The evbus binary with piped output, for commands that stream (`--watch`).
 fn spawn_evbus(b: &Broker, args: &[&str]) -> Child {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("evbus"));
-    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"] {
+    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"]
+    {
         c.env_remove(v);
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
@@ -116,7 +117,9 @@ fn manifest_groups_without_commits_show_as_no_offsets_and_their_max_lag_applies(
     produce_n(&b, &t, 0, 8);
     write_topics_yaml(
         &b,
-        &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 2\ngroups:\n  - name: {g}\n    topics: [{t}]\n    max_lag: 5\n"),
+        &format!(
+            "version: 1\ntopics:\n  - name: {t}\n    partitions: 2\ngroups:\n  - name: {g}\n    topics: [{t}]\n    max_lag: 5\n"
+        ),
     );
 
     let (code, doc, err) = run_json(&b, &[]);
@@ -363,26 +366,4 @@ fn dead_broker_is_an_error_within_the_timeout() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("metadata request") && err.contains(&format!("127.0.0.1:{port}")), "{err}");
     assert!(out.stdout.is_empty());
-}
-
-#[test]
-#[ignore]
-fn perf_tmp() {
-    let b = Broker::start();
-    let topics: Vec<String> = (0..3).map(|i| b.unique(&format!("perf{i}"))).collect();
-    for t in &topics {
-        b.create_topic(t, 10);
-        for p in 0..10 { produce_n(&b, t, p, 3); }
-    }
-    for g in 0..100 {
-        let offs: Vec<(&str, i32, i64)> = topics.iter().flat_map(|t| (0..10).map(move |p| (t.as_str(), p, 1))).collect();
-        b.commit(&format!("perf-group-{g}"), &offs);
-    }
-    for _ in 0..3 {
-        let start = Instant::now();
-        let (code, doc, err) = run_json(&b, &[]);
-        let n = doc["groups"].as_array().unwrap().len();
-        let parts: usize = doc["groups"].as_array().unwrap().iter().map(|g| g["partitions"].as_array().unwrap().len()).sum();
-        eprintln!("code {code:?} groups {n} partitions {parts} in {:?} {err}", start.elapsed());
-    }
 }

@@ -103,11 +103,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// At most `max` names, then "and N more".
 fn some_of(names: &[String], max: usize) -> String {
     let shown: Vec<String> = names.iter().take(max).map(|n| for_terminal(n).into_owned()).collect();
-    if names.len() > max {
-        format!("{} and {} more", shown.join(", "), names.len() - max)
-    } else {
-        shown.join(", ")
-    }
+    if names.len() > max { format!("{} and {} more", shown.join(", "), names.len() - max) } else { shown.join(", ") }
 }
 
 pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
@@ -126,7 +122,11 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
         let Some(wait) = args.wait else { break report };
         if report.passes(args.strict) {
             if attempt > 1 {
-                app.ui.info(format!("health: healthy after {} attempts ({:.1}s)", attempt, start.elapsed().as_secs_f64()));
+                app.ui.info(format!(
+                    "health: healthy after {} attempts ({:.1}s)",
+                    attempt,
+                    start.elapsed().as_secs_f64()
+                ));
             }
             break report;
         }
@@ -139,7 +139,11 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
             .next()
             .unwrap_or_default();
         if left.is_zero() {
-            app.ui.info(format!("health: attempt {attempt}: {}; giving up after {}", report.status.as_str(), humantime::format_duration(wait)));
+            app.ui.info(format!(
+                "health: attempt {attempt}: {}; giving up after {}",
+                report.status.as_str(),
+                humantime::format_duration(wait)
+            ));
             break report;
         }
         app.ui.info(format!("health: attempt {attempt}: {} ({why}); retrying", report.status.as_str()));
@@ -236,7 +240,11 @@ async fn checks(app: &App, args: &HealthArgs, admin: &Arc<Admin>, manifest: Opti
         }
     };
     let roundtrip_future = async {
-        if args.roundtrip { Some(timed("roundtrip", limit, roundtrip(app, admin, &args.health_topic, &md)).await) } else { None }
+        if args.roundtrip {
+            Some(timed("roundtrip", limit, roundtrip(app, admin, &args.health_topic, &md)).await)
+        } else {
+            None
+        }
     };
     let partitions = timed("partitions", limit, async { partitions_check(&md) }).await;
     let (topics, groups, dlqs, rt) = tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future);
@@ -267,7 +275,11 @@ fn partitions_check(md: &ClusterMeta) -> (Status, String) {
     }
     let topics = md.topics.iter().filter(|t| t.error.is_none()).count();
     if !offline.is_empty() {
-        let mut d = format!("{} offline (no leader): {}", plural(offline.len(), "partition", "partitions"), some_of(&offline, 5));
+        let mut d = format!(
+            "{} offline (no leader): {}",
+            plural(offline.len(), "partition", "partitions"),
+            some_of(&offline, 5)
+        );
         if !under.is_empty() {
             d.push_str(&format!("; {} under-replicated", under.len()));
         }
@@ -276,12 +288,20 @@ fn partitions_check(md: &ClusterMeta) -> (Status, String) {
     if !under.is_empty() {
         return (
             Status::Warn,
-            format!("{} under-replicated (ISR < replicas): {}", plural(under.len(), "partition", "partitions"), some_of(&under, 5)),
+            format!(
+                "{} under-replicated (ISR < replicas): {}",
+                plural(under.len(), "partition", "partitions"),
+                some_of(&under, 5)
+            ),
         );
     }
     (
         Status::Ok,
-        format!("{} in {}, all with a leader and fully in sync", plural(total, "partition", "partitions"), plural(topics, "topic", "topics")),
+        format!(
+            "{} in {}, all with a leader and fully in sync",
+            plural(total, "partition", "partitions"),
+            plural(topics, "topic", "topics")
+        ),
     )
 }
 
@@ -319,11 +339,17 @@ async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status, St
 /// One check per manifest group, from one lag snapshot of all of them.
 async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict: bool, limit: Duration) -> Vec<Check> {
     let start = Instant::now();
-    let sel = Selection { named: manifest.groups.iter().map(|g| g.name.clone()).collect(), describe: true, max_lag: None };
+    let sel =
+        Selection { named: manifest.groups.iter().map(|g| g.name.clone()).collect(), describe: true, max_lag: None };
     let snap = match tokio::time::timeout(limit, lag::snapshot(app, admin, Some(manifest), &sel)).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
-            return vec![Check { name: "consumer groups".into(), status: Status::Fail, detail: format!("{e:#}"), elapsed_ms: ms(start.elapsed()) }];
+            return vec![Check {
+                name: "consumer groups".into(),
+                status: Status::Fail,
+                detail: format!("{e:#}"),
+                elapsed_ms: ms(start.elapsed()),
+            }];
         }
         Err(_) => {
             return vec![Check {
@@ -384,7 +410,11 @@ async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta, limit: Dur
                         } else {
                             (
                                 Status::Warn,
-                                format!("{} waiting (run `evbus dlq inspect {}`)", plural(n as usize, "record", "records"), for_terminal(&name)),
+                                format!(
+                                    "{} waiting (run `evbus dlq inspect {}`)",
+                                    plural(n as usize, "record", "records"),
+                                    for_terminal(&name)
+                                ),
                             )
                         }
                     }
@@ -487,7 +517,11 @@ mod tests {
     use crate::kafka::{PartitionMeta, TopicMeta};
 
     fn md(parts: Vec<PartitionMeta>) -> ClusterMeta {
-        ClusterMeta { brokers: vec![], topics: vec![TopicMeta { name: "t".into(), error: None, partitions: parts }], orig_broker_id: 1 }
+        ClusterMeta {
+            brokers: vec![],
+            topics: vec![TopicMeta { name: "t".into(), error: None, partitions: parts }],
+            orig_broker_id: 1,
+        }
     }
 
     fn p(id: i32, leader: i32, replicas: &[i32], isr: &[i32]) -> PartitionMeta {

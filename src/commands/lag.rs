@@ -108,7 +108,12 @@ fn sort_groups(groups: &mut [GroupLag]) {
 }
 
 /// Read lag for the selected groups (see the module docs for the requests made).
-pub async fn snapshot(app: &App, admin: &Arc<Admin>, manifest: Option<&Manifest>, sel: &Selection) -> Result<Vec<GroupLag>> {
+pub async fn snapshot(
+    app: &App,
+    admin: &Arc<Admin>,
+    manifest: Option<&Manifest>,
+    sel: &Selection,
+) -> Result<Vec<GroupLag>> {
     let (md, listed) = tokio::join!(admin.metadata(None), async {
         if sel.describe { groups::list(admin).await.map(Some) } else { Ok(None) }
     });
@@ -122,7 +127,9 @@ pub async fn snapshot(app: &App, admin: &Arc<Admin>, manifest: Option<&Manifest>
     let mut names: Vec<String> = Vec::new();
     let mut seen = BTreeSet::new();
     let wanted: Box<dyn Iterator<Item = &String>> = if sel.named.is_empty() {
-        Box::new(listed.iter().map(|g| &g.name).chain(manifest.into_iter().flat_map(|m| m.groups.iter().map(|g| &g.name))))
+        Box::new(
+            listed.iter().map(|g| &g.name).chain(manifest.into_iter().flat_map(|m| m.groups.iter().map(|g| &g.name))),
+        )
     } else {
         Box::new(sel.named.iter())
     };
@@ -200,10 +207,12 @@ pub async fn snapshot(app: &App, admin: &Arc<Admin>, manifest: Option<&Manifest>
                     .iter()
                     .flat_map(|m| {
                         let who = owner(m);
-                        m.assignment.iter().flat_map(move |(t, ps)| ps.iter().map({
-                            let who = who.clone();
-                            move |p| ((t.as_str(), *p), who.clone())
-                        }))
+                        m.assignment.iter().flat_map(move |(t, ps)| {
+                            ps.iter().map({
+                                let who = who.clone();
+                                move |p| ((t.as_str(), *p), who.clone())
+                            })
+                        })
                     })
                     .collect()
             })
@@ -406,7 +415,9 @@ fn render_table(app: &App, groups: &[GroupLag], detail: bool, verdicts: Option<&
                     p.owner.as_deref().map_or_else(|| "-".to_string(), |o| for_terminal(o).into_owned()),
                 ];
                 if let Some((_, ps)) = v {
-                    row.push(ps.get(&(p.topic.clone(), p.partition)).map_or("-".into(), |s| paint_status(app, s.as_str())));
+                    row.push(
+                        ps.get(&(p.topic.clone(), p.partition)).map_or("-".into(), |s| paint_status(app, s.as_str())),
+                    );
                 }
                 pt.add_row(row);
             }

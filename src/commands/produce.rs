@@ -1,12 +1,525 @@
-//! `evbus produce` (being built).
+//! `evbus produce TOPIC`: sample events generated from a JSON Schema, or validated events from a
+//! JSON Lines file, sent with an idempotent producer that is always flushed before exit.
 
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use serde_json::{Value, json};
 
 use super::App;
-use crate::cli::ProduceArgs;
+use crate::cli::{OutputFormat, ProduceArgs};
+use crate::exit::{self, Exit};
+use crate::kafka::Ctx;
+use crate::schema::sample::{EnvelopeFill, Generator};
+use crate::schema::{Schema, SchemaStore};
 
-pub async fn run(_app: &App, _args: ProduceArgs) -> Result<ExitCode> {
-    bail!("evbus produce is not available in this build yet")
+/// Parse `200/s`, `50/m`, `1000/h` or a bare number (per second) into events per second.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    let (n, unit) = s.split_once('/').unwrap_or((s, "s"));
+    let n: f64 = n.trim().parse().map_err(|_| format!("--rate {s}: expected N/s, N/m or N/h"))?;
+    let per = match unit.trim() {
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(format!("--rate {s}: unknown unit '{other}' (use s, m or h)")),
+    };
+    if !(n.is_finite() && n > 0.0) {
+        return Err(format!("--rate {s}: must be positive"));
+    }
+    Ok(n / per)
+}
+
+/// The value at a dot path (`payload.userId`), as key text.
+pub fn key_at(v: &Value, path: &str) -> Option<String> {
+    let mut cur = v;
+    for part in path.split('.') {
+        cur = match cur {
+            Value::Object(m) => m.get(part)?,
+            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    match cur {
+        Value::String(s) => Some(s.clone()),
+        Value::Null | Value::Object(_) | Value::Array(_) => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// How each record's key is chosen.
+enum KeyRule {
+    None,
+    Path(String),
+    Literal(String),
+}
+
+impl KeyRule {
+    fn key(&self, v: &Value) -> Result<Option<String>, String> {
+        match self {
+            KeyRule::None => Ok(None),
+            KeyRule::Literal(k) => Ok(Some(k.clone())),
+            KeyRule::Path(p) => key_at(v, p).map(Some).ok_or_else(|| format!("key path {p} not found in the event")),
+        }
+    }
+}
+
+struct Stats {
+    sent: u64,
+    failed: u64,
+    first_error: Option<String>,
+}
+
+/// Sends records and counts delivery reports on a separate task, so sending never waits for
+/// acknowledgements one by one; the bounded channel keeps the number in flight limited.
+struct Sender {
+    producer: FutureProducer<Ctx>,
+    topic: String,
+    tx: Option<tokio::sync::mpsc::Sender<DeliveryFuture>>,
+    reaper: tokio::task::JoinHandle<Stats>,
+    bytes: u64,
+    enqueued: u64,
+    local_failed: u64,
+    local_error: Option<String>,
+    static_headers: Vec<(String, String)>,
+}
+
+impl Sender {
+    fn new(producer: FutureProducer<Ctx>, topic: &str, static_headers: Vec<(String, String)>) -> Sender {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<DeliveryFuture>(65_536);
+        let reaper = tokio::spawn(async move {
+            let mut s = Stats { sent: 0, failed: 0, first_error: None };
+            while let Some(f) = rx.recv().await {
+                match f.await {
+                    Ok(Ok(_)) => s.sent += 1,
+                    Ok(Err((e, _))) => {
+                        s.failed += 1;
+                        s.first_error.get_or_insert_with(|| crate::kafka::describe_error(&e));
+                    }
+                    Err(_) => {
+                        s.failed += 1;
+                        s.first_error.get_or_insert_with(|| "delivery report lost".into());
+                    }
+                }
+            }
+            s
+        });
+        Sender {
+            producer,
+            topic: topic.to_string(),
+            tx: Some(tx),
+            reaper,
+            bytes: 0,
+            enqueued: 0,
+            local_failed: 0,
+            local_error: None,
+            static_headers,
+        }
+    }
+
+    async fn send(&mut self, key: Option<&str>, value: &[u8], event_type: &str) -> Result<()> {
+        let mut headers = OwnedHeaders::new_with_capacity(2 + self.static_headers.len())
+            .insert(Header { key: "event-type", value: Some(event_type) })
+            .insert(Header { key: "content-type", value: Some("application/json") });
+        for (k, v) in &self.static_headers {
+            headers = headers.insert(Header { key: k, value: Some(v) });
+        }
+        let mut record = FutureRecord::to(&self.topic).payload(value).headers(headers);
+        if let Some(k) = key {
+            record = record.key(k);
+        }
+        loop {
+            match self.producer.send_result(record) {
+                Ok(f) => {
+                    self.bytes += value.len() as u64;
+                    self.enqueued += 1;
+                    let tx = self.tx.as_ref().ok_or_else(|| anyhow!("sender closed"))?;
+                    tx.send(f).await.map_err(|_| anyhow!("delivery task stopped"))?;
+                    return Ok(());
+                }
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
+                    // librdkafka's queue is full: give it a moment to send, then retry the same record.
+                    record = r;
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+                Err((e, _)) => {
+                    self.local_failed += 1;
+                    self.local_error.get_or_insert_with(|| e.to_string());
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Flush (bounded by `timeout`) and wait for every delivery report.
+    async fn finish(mut self, timeout: Duration) -> Result<(Stats, u64)> {
+        let p = self.producer.clone();
+        let flushed = tokio::task::spawn_blocking(move || p.flush(timeout)).await?;
+        drop(self.tx.take());
+        let mut s = self.reaper.await?;
+        s.failed += self.local_failed;
+        if s.first_error.is_none() {
+            s.first_error = self.local_error.take();
+        }
+        if let Err(e) = flushed
+            && s.first_error.is_none()
+        {
+            s.first_error = Some(format!("flush: {e}"));
+        }
+        Ok((s, self.bytes))
+    }
+}
+
+/// One input line that failed, reported with its line number.
+struct BadLine {
+    line: usize,
+    error: String,
+}
+
+pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
+    if let Err(e) = crate::manifest::check_topic_name(&a.topic) {
+        return Err(Exit::usage(format!("topic '{}': {e}", a.topic)));
+    }
+    let rate = a.rate.as_deref().map(parse_rate).transpose().map_err(Exit::usage)?;
+    let static_headers: Vec<(String, String)> = a
+        .headers
+        .iter()
+        .map(|h| crate::filter::parse_header_arg(h).map_err(|e| Exit::usage(format!("-H {h}: {e}"))))
+        .collect::<Result<_>>()?;
+    let manifest = app.manifest_opt(&a.manifest)?;
+    let spec = manifest.as_ref().and_then(|m| m.topic(&a.topic));
+    let key_rule = match (&a.key_literal, &a.key, spec.and_then(|s| s.key.clone())) {
+        (Some(k), _, _) => KeyRule::Literal(k.clone()),
+        (None, Some(p), _) => KeyRule::Path(p.clone()),
+        (None, None, Some(p)) => KeyRule::Path(p),
+        _ => KeyRule::None,
+    };
+    let schema_name = a.schema.clone().or_else(|| spec.map(|s| s.schema.clone())).unwrap_or_else(|| a.topic.clone());
+    let store = SchemaStore::open(&a.schemas)?;
+    let needs_schema = a.input.is_none() || !a.no_validate;
+    let schema = if needs_schema {
+        Some(store.load(&schema_name).with_context(|| {
+            format!("no schema for topic {} (pass --schema NAME|PATH{})", a.topic, if a.input.is_some() { " or --no-validate" } else { "" })
+        })?)
+    } else {
+        None
+    };
+
+    match &a.input {
+        Some(input) => from_input(app, &a, input, schema.as_ref(), &key_rule, rate, static_headers).await,
+        None => samples(app, &a, schema.as_ref().ok_or_else(|| anyhow!("schema required"))?, &key_rule, rate, static_headers).await,
+    }
+}
+
+fn stop_flag() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let s = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            s.store(true, Ordering::SeqCst);
+        }
+    });
+    stop
+}
+
+async fn pace(start: Instant, i: u64, rate: Option<f64>) {
+    if let Some(r) = rate {
+        let due = start + Duration::from_secs_f64(i as f64 / r);
+        if due > Instant::now() {
+            tokio::time::sleep_until(due.into()).await;
+        }
+    }
+}
+
+fn event_type_of(v: &Value, schema: Option<&Schema>, topic: &str) -> String {
+    v.get("eventType")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| schema.and_then(Schema::event_type))
+        .unwrap_or_else(|| topic.to_string())
+}
+
+async fn samples(
+    app: &App,
+    a: &ProduceArgs,
+    schema: &Schema,
+    key_rule: &KeyRule,
+    rate: Option<f64>,
+    static_headers: Vec<(String, String)>,
+) -> Result<ExitCode> {
+    let mut generator = Generator::new(schema, a.seed)?;
+    let fill = EnvelopeFill {
+        producer: a.producer.clone(),
+        now: if a.seed.is_some() { super::schemas::seeded_epoch() } else { chrono::Utc::now() },
+    };
+    if a.dry_run {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        for _ in 0..a.count {
+            let v = generator.generate(&fill)?;
+            key_rule.key(&v).map_err(|e| anyhow!("{e} (schema {})", schema.path().display()))?;
+            serde_json::to_writer(&mut out, &v)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        return Ok(exit::code(exit::OK));
+    }
+    app.settings.log_effective();
+    let (producer, _ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
+    let mut sender = Sender::new(producer, &a.topic, static_headers);
+    let stop = stop_flag();
+    let pb = if a.count >= 1000 || rate.is_some() { app.ui.progress(a.count, "producing") } else { indicatif::ProgressBar::hidden() };
+    let start = Instant::now();
+    let mut buf = Vec::with_capacity(1024);
+    let mut generated = 0u64;
+    for i in 0..a.count {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        pace(start, i, rate).await;
+        let v = generator.generate(&fill)?;
+        let key = key_rule.key(&v).map_err(|e| anyhow!("{e} (schema {})", schema.path().display()))?;
+        buf.clear();
+        serde_json::to_writer(&mut buf, &v)?;
+        sender.send(key.as_deref(), &buf, &event_type_of(&v, Some(schema), &a.topic)).await?;
+        generated += 1;
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    finish(app, a, sender, start, generated, stop.load(Ordering::Relaxed)).await
+}
+
+async fn finish(app: &App, a: &ProduceArgs, sender: Sender, start: Instant, attempted: u64, interrupted: bool) -> Result<ExitCode> {
+    let (stats, bytes) = sender.finish(app.settings.timeout).await?;
+    let secs = start.elapsed().as_secs_f64().max(1e-9);
+    if app.ui.format == OutputFormat::Json {
+        app.ui.json(&json!({
+            "topic": a.topic, "sent": stats.sent, "failed": stats.failed, "bytes": bytes,
+            "elapsed_ms": (secs * 1000.0) as u64, "interrupted": interrupted,
+        }))?;
+    }
+    app.ui.info(format!(
+        "evbus: sent {} of {attempted} events ({} bytes) to {} in {:.2}s ({:.0} events/s){}",
+        stats.sent,
+        bytes,
+        a.topic,
+        secs,
+        stats.sent as f64 / secs,
+        if stats.failed > 0 { format!(", {} failed", stats.failed) } else { String::new() }
+    ));
+    if stats.failed > 0 {
+        bail!(
+            "{} of {attempted} events were not delivered to {}: {} (brokers: {})",
+            stats.failed,
+            a.topic,
+            stats.first_error.unwrap_or_default(),
+            app.settings.brokers
+        );
+    }
+    if interrupted {
+        return Ok(exit::code(exit::INTERRUPTED));
+    }
+    Ok(exit::code(exit::OK))
+}
+
+/// The input as something that can be read twice (validate everything, then send): files are
+/// reopened, stdin is buffered in memory.
+enum Input {
+    File(std::path::PathBuf),
+    Memory(Vec<u8>),
+}
+
+impl Input {
+    fn open(spec: &str) -> Result<Input> {
+        if spec == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut buf).context("cannot read stdin")?;
+            Ok(Input::Memory(buf))
+        } else {
+            let p = std::path::PathBuf::from(spec);
+            std::fs::metadata(&p).with_context(|| format!("cannot read {spec}"))?;
+            Ok(Input::File(p))
+        }
+    }
+
+    fn reader(&self) -> Result<Box<dyn BufRead + '_>> {
+        Ok(match self {
+            Input::File(p) => Box::new(std::io::BufReader::with_capacity(
+                1 << 20,
+                std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
+            )),
+            Input::Memory(b) => Box::new(std::io::Cursor::new(b.as_slice())),
+        })
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Memory(_) => "stdin".into(),
+        }
+    }
+}
+
+/// Call `f(line_number, bytes)` for every non-blank line.
+fn for_each_line(r: &mut dyn BufRead, mut f: impl FnMut(usize, &[u8]) -> Result<bool>) -> Result<()> {
+    let mut buf = Vec::with_capacity(4096);
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        if r.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        n += 1;
+        let line = buf.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        if !f(n, line)? {
+            return Ok(());
+        }
+    }
+}
+
+fn check_line(line: &[u8], schema: Option<&Schema>, key_rule: &KeyRule) -> Result<Value, String> {
+    let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
+    if let Some(s) = schema
+        && !s.is_valid(&v)
+    {
+        let errs = s.validate(&v).err().unwrap_or_default();
+        let shown: Vec<String> = errs.iter().take(3).map(|e| e.to_string()).collect();
+        let more = if errs.len() > 3 { format!(" (+{} more)", errs.len() - 3) } else { String::new() };
+        return Err(format!("{}{more}", shown.join("; ")));
+    }
+    key_rule.key(&v)?;
+    Ok(v)
+}
+
+async fn from_input(
+    app: &App,
+    a: &ProduceArgs,
+    spec: &str,
+    schema: Option<&Schema>,
+    key_rule: &KeyRule,
+    rate: Option<f64>,
+    static_headers: Vec<(String, String)>,
+) -> Result<ExitCode> {
+    let input = Input::open(spec)?;
+    let schema = if a.no_validate { None } else { schema };
+
+    // Pass 1: validate every line before anything is sent.
+    let mut bad: Vec<BadLine> = Vec::new();
+    let mut total = 0usize;
+    for_each_line(&mut *input.reader()?, |n, line| {
+        total += 1;
+        if let Err(error) = check_line(line, schema, key_rule) {
+            bad.push(BadLine { line: n, error });
+        }
+        Ok(true)
+    })?;
+    for b in &bad {
+        eprintln!("evbus: {}:{}: {}", input.name(), b.line, crate::sanitize::for_terminal(&b.error));
+    }
+    if !bad.is_empty() && !a.skip_invalid {
+        bail!(
+            "{} of {total} lines of {} are invalid; nothing was sent (--skip-invalid sends the valid ones)",
+            bad.len(),
+            input.name()
+        );
+    }
+    if total == 0 {
+        app.ui.warn(format!("{} has no events; nothing to send", input.name()));
+        return Ok(exit::code(exit::OK));
+    }
+
+    // Pass 2: send the valid lines in order.
+    let skip: std::collections::HashSet<usize> = bad.iter().map(|b| b.line).collect();
+    if a.dry_run {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        for_each_line(&mut *input.reader()?, |n, line| {
+            if !skip.contains(&n) {
+                out.write_all(line)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(true)
+        })?;
+        out.flush()?;
+        return Ok(exit::code(exit::OK));
+    }
+    app.settings.log_effective();
+    let (producer, _ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
+    let mut sender = Sender::new(producer, &a.topic, static_headers);
+    let stop = stop_flag();
+    let to_send = (total - skip.len()) as u64;
+    let pb = if to_send >= 1000 || rate.is_some() { app.ui.progress(to_send, "producing") } else { indicatif::ProgressBar::hidden() };
+    let start = Instant::now();
+    let mut reader = input.reader()?;
+    let mut buf = Vec::with_capacity(4096);
+    let mut n = 0usize;
+    let mut i = 0u64;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        n += 1;
+        let line = buf.trim_ascii();
+        if line.is_empty() || skip.contains(&n) {
+            continue;
+        }
+        // Already validated; parse again only for the key and event type.
+        let v: Value = serde_json::from_slice(line).map_err(|e| anyhow!("{}:{n}: changed while reading: {e}", input.name()))?;
+        let key = key_rule.key(&v).map_err(|e| anyhow!("{}:{n}: {e}", input.name()))?;
+        pace(start, i, rate).await;
+        sender.send(key.as_deref(), line, &event_type_of(&v, schema, &a.topic)).await?;
+        i += 1;
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    if !bad.is_empty() {
+        app.ui.warn(format!("skipped {} invalid line(s) of {}", bad.len(), input.name()));
+    }
+    finish(app, a, sender, start, i, stop.load(Ordering::Relaxed)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("200/s").unwrap(), 200.0);
+        assert_eq!(parse_rate("60/m").unwrap(), 1.0);
+        assert_eq!(parse_rate("50").unwrap(), 50.0);
+        assert!(parse_rate("0/s").is_err());
+        assert!(parse_rate("fast").is_err());
+        assert!(parse_rate("5/fortnight").unwrap_err().contains("unknown unit"));
+    }
+
+    #[test]
+    fn key_paths() {
+        let v = json!({"payload": {"userId": "u1", "n": 3, "arr": ["a", "b"], "obj": {}}});
+        assert_eq!(key_at(&v, "payload.userId").as_deref(), Some("u1"));
+        assert_eq!(key_at(&v, "payload.n").as_deref(), Some("3"));
+        assert_eq!(key_at(&v, "payload.arr.1").as_deref(), Some("b"));
+        assert_eq!(key_at(&v, "payload.obj"), None);
+        assert_eq!(key_at(&v, "payload.missing"), None);
+    }
+
+    #[test]
+    fn line_checks() {
+        let rule = KeyRule::Path("id".into());
+        assert!(check_line(b"{\"id\": 1}", None, &rule).is_ok());
+        assert!(check_line(b"{\"id\": ", None, &rule).unwrap_err().starts_with("not JSON"));
+        assert!(check_line(b"{\"x\": 1}", None, &rule).unwrap_err().contains("key path id"));
+    }
 }

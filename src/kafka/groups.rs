@@ -200,8 +200,7 @@ fn list_groups_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, b
                         client_host: text(m.client_host),
                         // Only the "consumer" protocol has this layout ("" = unknown, try it).
                         assignment: if protocol_type == "consumer" || protocol_type.is_empty() {
-                            decode_assignment(bytes(m.member_assignment, m.member_assignment_size))
-                                .unwrap_or_default()
+                            decode_assignment(bytes(m.member_assignment, m.member_assignment_size)).unwrap_or_default()
                         } else {
                             BTreeMap::new()
                         },
@@ -422,21 +421,14 @@ pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool)> {
 }
 
 /// Committed offsets of many groups at once, bounded by `--timeout` (see [`committed_many_raw`]).
-pub async fn committed_many(
-    admin: &Arc<Admin>,
-    groups: Vec<GroupRequest>,
-) -> Result<Vec<GroupOffsets>> {
+pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Result<Vec<GroupOffsets>> {
     let me = Arc::clone(admin);
     let timeout = admin.settings.timeout;
     let fut = tokio::task::spawn_blocking(move || committed_many_raw(me.client.inner().native_ptr(), &groups, timeout));
     bounded_join(admin, "OffsetFetch (ListConsumerGroupOffsets)", fut).await
 }
 
-async fn bounded_join<T>(
-    admin: &Admin,
-    what: &str,
-    fut: tokio::task::JoinHandle<Result<T, String>>,
-) -> Result<T> {
+async fn bounded_join<T>(admin: &Admin, what: &str, fut: tokio::task::JoinHandle<Result<T, String>>) -> Result<T> {
     // The admin client (held by the task through its Arc) outlives the blocking call either way.
     match tokio::time::timeout(admin.settings.timeout + Duration::from_secs(2), fut).await {
         Err(_) => Err(admin.settings.failure(what, &admin.ctx, None)),

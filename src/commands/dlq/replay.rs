@@ -111,6 +111,8 @@ struct Replay<'a> {
     stats: Stats,
     halt: Option<Halt>,
     producer: Option<FutureProducer<Ctx>>,
+    /// The producer's context: remembers the last transport error for delivery failures.
+    pctx: Ctx,
     inflight: JoinSet<Delivery>,
     group: Arc<BaseConsumer<Ctx>>,
     gctx: Ctx,
@@ -206,12 +208,13 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         app.ui.info(format!("Replaying {dlq} {where_from}: {}", ranges_text(&ranges)));
     }
 
-    let producer = if a.dry_run {
-        None
+    let (producer, pctx) = if a.dry_run {
+        (None, Ctx::default())
     } else {
         // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
         // partition a Java producer (and therefore the original) would have chosen.
-        Some(app.settings.producer(&[("partitioner", "murmur2_random")])?.0)
+        let (p, ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
+        (Some(p), ctx)
     };
     let mut r = Replay {
         app,
@@ -224,6 +227,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         stats: Stats::default(),
         halt: None,
         producer,
+        pctx,
         inflight: JoinSet::new(),
         group,
         gctx,
@@ -292,6 +296,17 @@ fn ranges_text(ranges: &[(i32, i64, i64)]) -> String {
         .map(|(p, s, e)| format!("partition {p} offsets {s}..{}", e - 1))
         .collect();
     if parts.is_empty() { "nothing new".to_owned() } else { parts.join(", ") }
+}
+
+/// A failed delivery in words, with the broker error behind a timeout when there was one.
+fn delivery_error(e: &KafkaError, ctx: &Ctx) -> String {
+    match e.rdkafka_error_code() {
+        Some(RDKafkaErrorCode::MessageTimedOut) => match ctx.last_error() {
+            Some(last) => format!("not acknowledged within --timeout (last broker error: {last})"),
+            None => "not acknowledged within --timeout".to_owned(),
+        },
+        _ => crate::kafka::describe_error(e),
+    }
 }
 
 /// Waits for the next rate-limit slot, then for a record. Cancel-safe (used in `select!`).
@@ -443,10 +458,11 @@ impl Replay<'_> {
             Ok(fut) => {
                 self.tracker.sent(m.partition, m.offset);
                 let (p, o) = (m.partition, m.offset);
+                let pctx = self.pctx.clone();
                 self.inflight.spawn(async move {
                     let r = match fut.await {
                         Ok(Ok(_)) => Ok(()),
-                        Ok(Err((e, _))) => Err(crate::kafka::describe_error(&e)),
+                        Ok(Err((e, _))) => Err(delivery_error(&e, &pctx)),
                         Err(_) => Err("the producer went away before the broker answered".to_owned()),
                     };
                     (p, o, dest, r)
@@ -514,7 +530,8 @@ impl Replay<'_> {
                 self.tracker.failed(p, o);
                 if self.halt.is_none() || matches!(self.halt, Some(Halt::Limit)) {
                     self.halt = Some(Halt::Failed(format!(
-                        "the broker did not accept {}/{p}/{o} replayed to {topic}: {e}",
+                        "replaying {}/{p}/{o} to {topic} failed: {e}; the saved position stays before it, \
+                         so the next run replays it again",
                         self.dlq
                     )));
                 }
@@ -586,6 +603,7 @@ impl Replay<'_> {
                 group.commit(&tpl, CommitMode::Sync)
             })
             .await?;
+        self.app.ui.debug(format!("saved replay position of group {}: {changed:?}", self.a.group));
         self.saved.extend(changed);
         Ok(())
     }

@@ -1,0 +1,815 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[evbus] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'evbus'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'evbus'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand topics 'Declarative topics: validate, plan and apply topics.yaml; list and describe topics'
+            cand schemas 'JSON Schemas of the platform''s events: list, validate, sample'
+            cand produce 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
+            cand tail 'Follow and filter topics (never joins a group unless --group)'
+            cand lag 'Consumer-group lag per partition, totals, and a status verdict'
+            cand dlq 'Dead-letter queues: inspect what failed and replay it safely'
+            cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+            cand dev 'Local single-node development broker (nisshi)'
+            cand config 'Contexts (named broker profiles) from evbus.yaml'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;topics'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand validate 'Check topics.yaml without contacting a broker'
+            cand plan 'Show what `apply` would change on the cluster'
+            cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
+            cand list 'List topics with partitions, replication and message counts'
+            cand describe 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;topics;validate'= {
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;topics;plan'= {
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --prune 'Also plan removal of what the manifest does not declare (unmanaged topics and config keys)'
+            cand --detailed-exitcode 'Exit 0 when there are no changes, 3 when changes are pending, 1 on error'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;topics;apply'= {
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --prune 'Also delete unmanaged topics and remove unmanaged config keys of managed topics'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --dry-run 'Show the plan and stop'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;topics;list'= {
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --all 'Include internal topics (__consumer_offsets, ...)'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;topics;describe'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;topics;help'= {
+            cand validate 'Check topics.yaml without contacting a broker'
+            cand plan 'Show what `apply` would change on the cluster'
+            cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
+            cand list 'List topics with partitions, replication and message counts'
+            cand describe 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;topics;help;validate'= {
+        }
+        &'evbus;topics;help;plan'= {
+        }
+        &'evbus;topics;help;apply'= {
+        }
+        &'evbus;topics;help;list'= {
+        }
+        &'evbus;topics;help;describe'= {
+        }
+        &'evbus;topics;help;help'= {
+        }
+        &'evbus;schemas'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Schemas in the schema directory and the topics using them'
+            cand validate 'Every schema compiles, every $ref resolves, every manifest topic has its schema'
+            cand sample 'Print sample events as JSON lines (no broker needed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;schemas;list'= {
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --schemas 'Schema directory'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;schemas;validate'= {
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --schemas 'Schema directory'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;schemas;sample'= {
+            cand -n 'Number of samples'
+            cand --count 'Number of samples'
+            cand --seed 'Seed for reproducible output (byte-identical across runs)'
+            cand --producer 'Envelope `producer` value'
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --schemas 'Schema directory'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;schemas;help'= {
+            cand list 'Schemas in the schema directory and the topics using them'
+            cand validate 'Every schema compiles, every $ref resolves, every manifest topic has its schema'
+            cand sample 'Print sample events as JSON lines (no broker needed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;schemas;help;list'= {
+        }
+        &'evbus;schemas;help;validate'= {
+        }
+        &'evbus;schemas;help;sample'= {
+        }
+        &'evbus;schemas;help;help'= {
+        }
+        &'evbus;produce'= {
+            cand -n 'Number of sample events to generate (ignored with --input)'
+            cand --count 'Number of sample events to generate (ignored with --input)'
+            cand --seed 'Seed for reproducible samples'
+            cand --rate 'Maximum send rate, e.g. 200/s, 50/m, 1000'
+            cand --schema 'Schema name or path to a schema file (default: the topic''s manifest entry, else the topic name)'
+            cand -i 'Read events from a JSON Lines file (''-'' for stdin) instead of generating them'
+            cand --input 'Read events from a JSON Lines file (''-'' for stdin) instead of generating them'
+            cand -k 'Dot path into the event whose value becomes the key (default: the manifest''s `key`)'
+            cand --key 'Dot path into the event whose value becomes the key (default: the manifest''s `key`)'
+            cand --key-literal 'The same literal key for every record'
+            cand -H 'Extra header (repeatable)'
+            cand --header 'Extra header (repeatable)'
+            cand --producer 'Envelope `producer` value for generated events'
+            cand --schemas 'Schema directory'
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --skip-invalid 'With --input: send the valid lines and report the invalid ones (default: all-or-nothing)'
+            cand --no-validate 'Send events without validating them against the schema'
+            cand --dry-run 'Print the events as JSON lines instead of sending them'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;tail'= {
+            cand --pattern 'Follow every topic whose name matches this regex'
+            cand --from 'Where to start: end, beginning, an offset, -N (last N per partition) or an RFC 3339 time'
+            cand --since 'Start this long ago (e.g. 15m, 2h), like --from <now - DURATION>'
+            cand -n 'Stop after N matching records'
+            cand --count 'Stop after N matching records'
+            cand --until 'Stop at the first record newer than this RFC 3339 time'
+            cand --idle-timeout 'Stop after this long without records'
+            cand --filter 'jq filter on the decoded value (records match when it yields true or non-null)'
+            cand --key 'Only records with this key'
+            cand --header 'Only records with this header (repeatable, all must match)'
+            cand --type 'Only events with this eventType (value field, else the event-type header)'
+            cand --grep 'Only records whose value or key contains this text'
+            cand --template 'kcat-style format: %t topic %p partition %o offset %k key %s value %S size %T timestamp %h headers'
+            cand -g 'Consume as a member of this group and commit after printing (default: no group, no commits)'
+            cand --group 'Consume as a member of this group and commit after printing (default: no group, no commits)'
+            cand --schemas 'Schema directory (for --validate)'
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --all 'Follow every non-internal topic'
+            cand -e 'Stop at the end of every partition (like kcat -e)'
+            cand --exit 'Stop at the end of every partition (like kcat -e)'
+            cand --validate 'Check every event against its topic''s schema and mark the invalid ones'
+            cand --only-invalid 'With --validate: print only the invalid events'
+            cand --full 'Print large values whole in pretty mode'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;lag'= {
+            cand --max-lag 'Exit 5 when any group''s total lag is over N (default: the manifest''s per-group max_lag)'
+            cand --interval 'Time between samples in --watch'
+            cand --window 'Number of samples in the evaluation window (--watch)'
+            cand --samples 'Stop --watch after this many samples (default: until Ctrl-C)'
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -d 'A row per partition'
+            cand --detail 'A row per partition'
+            cand -w 'Sample repeatedly and evaluate each partition with Burrow''s rules'
+            cand --watch 'Sample repeatedly and evaluate each partition with Burrow''s rules'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;dlq'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand inspect 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'
+            cand replay 'Republish dead-letter records to their original topics, resuming where the last run stopped'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;dlq;inspect'= {
+            cand --limit 'At most this many records with --records'
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --records 'List individual records'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;dlq;replay'= {
+            cand --topic 'Only records whose original topic is this (repeatable)'
+            cand --error 'Only records whose error class or message matches this regex'
+            cand --since 'Only records written to the DLQ at or after this time (RFC 3339 or a duration ago, e.g. 2h)'
+            cand --until 'Only records written to the DLQ before this time (RFC 3339 or a duration ago)'
+            cand --from-offset 'Only DLQ offsets ≥ N'
+            cand --to-offset 'Only DLQ offsets ≤ N'
+            cand --filter 'jq filter on the DLQ record''s value (same engine as tail; $__meta available)'
+            cand --limit 'Replay at most N records'
+            cand --to 'Send every record here instead of its original topic'
+            cand --rate 'Maximum replay rate, e.g. 50/s'
+            cand -g 'Consumer group on the DLQ that remembers how far replay got'
+            cand --group 'Consumer group on the DLQ that remembers how far replay got'
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --same-partition 'Send to the original partition when known (default: partition by key, murmur2)'
+            cand --skip-unknown 'Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping'
+            cand --dry-run 'Print the plan and send nothing'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --from-start 'Ignore the saved position and start at the DLQ''s first record'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;dlq;help'= {
+            cand inspect 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'
+            cand replay 'Republish dead-letter records to their original topics, resuming where the last run stopped'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;dlq;help;inspect'= {
+        }
+        &'evbus;dlq;help;replay'= {
+        }
+        &'evbus;dlq;help;help'= {
+        }
+        &'evbus;health'= {
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --health-topic 'Topic used by --roundtrip (created when missing)'
+            cand --wait 'Retry until healthy or until this much time has passed'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --strict 'Treat warnings as failures'
+            cand --roundtrip 'Produce a probe record and consume it back, reporting end-to-end latency'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;dev'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand up 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
+            cand status 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;dev;up'= {
+            cand --port 'Port to listen on (`up`); `down` and `status` use the address `up` recorded'
+            cand --dir 'State directory (pid file, storage, log)'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --install 'Run scripts/install-broker.sh when the broker binary is missing'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;dev;down'= {
+            cand --port 'Port to listen on (`up`); `down` and `status` use the address `up` recorded'
+            cand --dir 'State directory (pid file, storage, log)'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;dev;status'= {
+            cand --port 'Port to listen on (`up`); `down` and `status` use the address `up` recorded'
+            cand --dir 'State directory (pid file, storage, log)'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;dev;help'= {
+            cand up 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
+            cand status 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;dev;help;up'= {
+        }
+        &'evbus;dev;help;down'= {
+        }
+        &'evbus;dev;help;status'= {
+        }
+        &'evbus;dev;help;help'= {
+        }
+        &'evbus;config'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Contexts in the config file (the active one marked with *)'
+            cand use 'Make a context the default (sets `current:` in the config file, comments kept)'
+            cand show 'The effective configuration and where each value comes from (secrets redacted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;config;list'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;config;use'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;config;show'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;config;help'= {
+            cand list 'Contexts in the config file (the active one marked with *)'
+            cand use 'Make a context the default (sets `current:` in the config file, comments kept)'
+            cand show 'The effective configuration and where each value comes from (secrets redacted)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;config;help;list'= {
+        }
+        &'evbus;config;help;use'= {
+        }
+        &'evbus;config;help;show'= {
+        }
+        &'evbus;config;help;help'= {
+        }
+        &'evbus;completions'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --dynamic 'Script that asks evbus at completion time (completes topic/group/schema names)'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;help'= {
+            cand topics 'Declarative topics: validate, plan and apply topics.yaml; list and describe topics'
+            cand schemas 'JSON Schemas of the platform''s events: list, validate, sample'
+            cand produce 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
+            cand tail 'Follow and filter topics (never joins a group unless --group)'
+            cand lag 'Consumer-group lag per partition, totals, and a status verdict'
+            cand dlq 'Dead-letter queues: inspect what failed and replay it safely'
+            cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+            cand dev 'Local single-node development broker (nisshi)'
+            cand config 'Contexts (named broker profiles) from evbus.yaml'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;help;topics'= {
+            cand validate 'Check topics.yaml without contacting a broker'
+            cand plan 'Show what `apply` would change on the cluster'
+            cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
+            cand list 'List topics with partitions, replication and message counts'
+            cand describe 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+        }
+        &'evbus;help;topics;validate'= {
+        }
+        &'evbus;help;topics;plan'= {
+        }
+        &'evbus;help;topics;apply'= {
+        }
+        &'evbus;help;topics;list'= {
+        }
+        &'evbus;help;topics;describe'= {
+        }
+        &'evbus;help;schemas'= {
+            cand list 'Schemas in the schema directory and the topics using them'
+            cand validate 'Every schema compiles, every $ref resolves, every manifest topic has its schema'
+            cand sample 'Print sample events as JSON lines (no broker needed)'
+        }
+        &'evbus;help;schemas;list'= {
+        }
+        &'evbus;help;schemas;validate'= {
+        }
+        &'evbus;help;schemas;sample'= {
+        }
+        &'evbus;help;produce'= {
+        }
+        &'evbus;help;tail'= {
+        }
+        &'evbus;help;lag'= {
+        }
+        &'evbus;help;dlq'= {
+            cand inspect 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'
+            cand replay 'Republish dead-letter records to their original topics, resuming where the last run stopped'
+        }
+        &'evbus;help;dlq;inspect'= {
+        }
+        &'evbus;help;dlq;replay'= {
+        }
+        &'evbus;help;health'= {
+        }
+        &'evbus;help;dev'= {
+            cand up 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
+            cand status 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+        }
+        &'evbus;help;dev;up'= {
+        }
+        &'evbus;help;dev;down'= {
+        }
+        &'evbus;help;dev;status'= {
+        }
+        &'evbus;help;config'= {
+            cand list 'Contexts in the config file (the active one marked with *)'
+            cand use 'Make a context the default (sets `current:` in the config file, comments kept)'
+            cand show 'The effective configuration and where each value comes from (secrets redacted)'
+        }
+        &'evbus;help;config;list'= {
+        }
+        &'evbus;help;config;use'= {
+        }
+        &'evbus;help;config;show'= {
+        }
+        &'evbus;help;completions'= {
+        }
+        &'evbus;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,631 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_evbus_global_optspecs
+    string join \n b/brokers= X= timeout= o/output= color= context= q/quiet v/verbose h/help V/version
+end
+
+function __fish_evbus_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_evbus_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_evbus_using_subcommand
+    set -l cmd (__fish_evbus_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c evbus -n "__fish_evbus_needs_command" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_needs_command" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_needs_command" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_needs_command" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_needs_command" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_needs_command" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_needs_command" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_needs_command" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_needs_command" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "topics" -d 'Declarative topics: validate, plan and apply topics.yaml; list and describe topics'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "schemas" -d 'JSON Schemas of the platform\'s events: list, validate, sample'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "produce" -d 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "tail" -d 'Follow and filter topics (never joins a group unless --group)'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "lag" -d 'Consumer-group lag per partition, totals, and a status verdict'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "dev" -d 'Local single-node development broker (nisshi)'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "plan" -d 'Show what `apply` would change on the cluster'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "list" -d 'List topics with partitions, replication and message counts'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -l prune -d 'Also plan removal of what the manifest does not declare (unmanaged topics and config keys)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -l detailed-exitcode -d 'Exit 0 when there are no changes, 3 when changes are pending, 1 on error'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l prune -d 'Also delete unmanaged topics and remove unmanaged config keys of managed topics'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l dry-run -d 'Show the plan and stop'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -l all -d 'Include internal topics (__consumer_offsets, ...)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Show what `apply` would change on the cluster'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "list" -d 'List topics with partitions, replication and message counts'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -f -a "list" -d 'Schemas in the schema directory and the topics using them'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -f -a "validate" -d 'Every schema compiles, every $ref resolves, every manifest topic has its schema'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -f -a "sample" -d 'Print sample events as JSON lines (no broker needed)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -l schemas -d 'Schema directory' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -l schemas -d 'Schema directory' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s n -l count -d 'Number of samples' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l seed -d 'Seed for reproducible output (byte-identical across runs)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l producer -d 'Envelope `producer` value' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l schemas -d 'Schema directory' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from help" -f -a "list" -d 'Schemas in the schema directory and the topics using them'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Every schema compiles, every $ref resolves, every manifest topic has its schema'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from help" -f -a "sample" -d 'Print sample events as JSON lines (no broker needed)'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s n -l count -d 'Number of sample events to generate (ignored with --input)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l seed -d 'Seed for reproducible samples' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l rate -d 'Maximum send rate, e.g. 200/s, 50/m, 1000' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l schema -d 'Schema name or path to a schema file (default: the topic\'s manifest entry, else the topic name)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s i -l input -d 'Read events from a JSON Lines file (\'-\' for stdin) instead of generating them' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s k -l key -d 'Dot path into the event whose value becomes the key (default: the manifest\'s `key`)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l key-literal -d 'The same literal key for every record' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s H -l header -d 'Extra header (repeatable)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l producer -d 'Envelope `producer` value for generated events' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l schemas -d 'Schema directory' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l skip-invalid -d 'With --input: send the valid lines and report the invalid ones (default: all-or-nothing)'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l no-validate -d 'Send events without validating them against the schema'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l dry-run -d 'Print the events as JSON lines instead of sending them'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l pattern -d 'Follow every topic whose name matches this regex' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l from -d 'Where to start: end, beginning, an offset, -N (last N per partition) or an RFC 3339 time' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l since -d 'Start this long ago (e.g. 15m, 2h), like --from <now - DURATION>' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s n -l count -d 'Stop after N matching records' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l until -d 'Stop at the first record newer than this RFC 3339 time' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l idle-timeout -d 'Stop after this long without records' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l filter -d 'jq filter on the decoded value (records match when it yields true or non-null)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l key -d 'Only records with this key' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l header -d 'Only records with this header (repeatable, all must match)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l type -d 'Only events with this eventType (value field, else the event-type header)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l grep -d 'Only records whose value or key contains this text' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l template -d 'kcat-style format: %t topic %p partition %o offset %k key %s value %S size %T timestamp %h headers' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s g -l group -d 'Consume as a member of this group and commit after printing (default: no group, no commits)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l schemas -d 'Schema directory (for --validate)' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l all -d 'Follow every non-internal topic'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s e -l exit -d 'Stop at the end of every partition (like kcat -e)'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l validate -d 'Check every event against its topic\'s schema and mark the invalid ones'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l only-invalid -d 'With --validate: print only the invalid events'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l full -d 'Print large values whole in pretty mode'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l max-lag -d 'Exit 5 when any group\'s total lag is over N (default: the manifest\'s per-group max_lag)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l interval -d 'Time between samples in --watch' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l window -d 'Number of samples in the evaluation window (--watch)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l samples -d 'Stop --watch after this many samples (default: until Ctrl-C)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s d -l detail -d 'A row per partition'
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s w -l watch -d 'Sample repeatedly and evaluate each partition with Burrow\'s rules'
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -f -a "inspect" -d 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -f -a "replay" -d 'Republish dead-letter records to their original topics, resuming where the last run stopped'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -l limit -d 'At most this many records with --records' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -l records -d 'List individual records'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l topic -d 'Only records whose original topic is this (repeatable)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l error -d 'Only records whose error class or message matches this regex' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only records written to the DLQ at or after this time (RFC 3339 or a duration ago, e.g. 2h)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Only records written to the DLQ before this time (RFC 3339 or a duration ago)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l from-offset -d 'Only DLQ offsets ≥ N' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to-offset -d 'Only DLQ offsets ≤ N' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter -d 'jq filter on the DLQ record\'s value (same engine as tail; $__meta available)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -d 'Replay at most N records' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Send every record here instead of its original topic' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'Maximum replay rate, e.g. 50/s' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s g -l group -d 'Consumer group on the DLQ that remembers how far replay got' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l same-partition -d 'Send to the original partition when known (default: partition by key, murmur2)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l skip-unknown -d 'Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Print the plan and send nothing'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l from-start -d 'Ignore the saved position and start at the DLQ\'s first record'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Republish dead-letter records to their original topics, resuming where the last run stopped'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l health-topic -d 'Topic used by --roundtrip (created when missing)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l wait -d 'Retry until healthy or until this much time has passed' -r
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l strict -d 'Treat warnings as failures'
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l roundtrip -d 'Produce a probe record and consume it back, reporting end-to-end latency'
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l port -d 'Port to listen on (`up`); `down` and `status` use the address `up` recorded' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l dir -d 'State directory (pid file, storage, log)' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l install -d 'Run scripts/install-broker.sh when the broker binary is missing'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -l port -d 'Port to listen on (`up`); `down` and `status` use the address `up` recorded' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -l dir -d 'State directory (pid file, storage, log)' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -l port -d 'Port to listen on (`up`); `down` and `status` use the address `up` recorded' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -l dir -d 'State directory (pid file, storage, log)' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -f -a "list" -d 'Contexts in the config file (the active one marked with *)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -f -a "use" -d 'Make a context the default (sets `current:` in the config file, comments kept)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -f -a "show" -d 'The effective configuration and where each value comes from (secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Contexts in the config file (the active one marked with *)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a context the default (sets `current:` in the config file, comments kept)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'The effective configuration and where each value comes from (secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -l dynamic -d 'Script that asks evbus at completion time (completes topic/group/schema names)'
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "topics" -d 'Declarative topics: validate, plan and apply topics.yaml; list and describe topics'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "schemas" -d 'JSON Schemas of the platform\'s events: list, validate, sample'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "produce" -d 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "tail" -d 'Follow and filter topics (never joins a group unless --group)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "lag" -d 'Consumer-group lag per partition, totals, and a status verdict'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "dev" -d 'Local single-node development broker (nisshi)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "plan" -d 'Show what `apply` would change on the cluster'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topics with partitions, replication and message counts'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "list" -d 'Schemas in the schema directory and the topics using them'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "validate" -d 'Every schema compiles, every $ref resolves, every manifest topic has its schema'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "sample" -d 'Print sample events as JSON lines (no broker needed)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "inspect" -d 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Republish dead-letter records to their original topics, resuming where the last run stopped'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "up" -d 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "status" -d 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Contexts in the config file (the active one marked with *)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make a context the default (sets `current:` in the config file, comments kept)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The effective configuration and where each value comes from (secrets redacted)'

@@ -1,0 +1,235 @@
+//! `evbus produce` and `evbus schemas` against a real broker: valid samples, determinism, murmur2
+//! key placement, all-or-nothing file input, headers.
+
+mod common;
+
+use common::*;
+use evbus::schema::SchemaStore;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+fn setup(b: &Broker, topics: &[(&str, i32)]) {
+    let mut m = String::from("version: 1\ntopics:\n");
+    for (t, p) in topics {
+        m.push_str(&format!("  - name: {t}\n    partitions: {p}\n"));
+    }
+    std::fs::write(b.dir.path().join("topics.yaml"), m).unwrap();
+    b.evbus().args(["topics", "apply", "--yes"]).assert().success();
+}
+
+fn schemas_arg() -> String {
+    repo_root().join("schemas").display().to_string()
+}
+
+#[test]
+fn samples_of_several_schemas_are_valid_on_the_broker() {
+    let b = Broker::start();
+    let store = SchemaStore::open(&repo_root().join("schemas")).unwrap();
+    for schema in ["auth.user.registered", "appointment.appointment.confirmed", "message.message.sent", "medical.consultation.created"] {
+        let topic = b.unique(schema);
+        setup(&b, &[(&topic, 3)]);
+        b.evbus()
+            .args(["produce", &topic, "--schema", schema, "--schemas", &schemas_arg(), "-n", "50"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("sent 50 of 50 events"));
+        let records = b.read_all(&topic);
+        assert_eq!(records.len(), 50, "{schema}");
+        let compiled = store.load(schema).unwrap();
+        for r in &records {
+            let v: Value = serde_json::from_slice(r.value.as_ref().unwrap()).unwrap();
+            compiled.validate(&v).unwrap_or_else(|e| panic!("{schema}: {v} invalid: {e:?}"));
+            assert_eq!(v["eventType"], schema);
+            assert_eq!(v["producer"], "evbus");
+            let hs: std::collections::HashMap<_, _> = r.headers.iter().cloned().collect();
+            assert_eq!(hs["event-type"].as_deref(), Some(schema.as_bytes()));
+            assert_eq!(hs["content-type"].as_deref(), Some(&b"application/json"[..]));
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_events() {
+    let run = |seed: &str| {
+        evbus_cmd()
+            .args(["schemas", "sample", "appointment.appointment.confirmed", "-n", "20", "--seed", seed, "--schemas", &schemas_arg()])
+            .output()
+            .unwrap()
+    };
+    let (a, b, c) = (run("42"), run("42"), run("43"));
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout, "same seed must be byte-identical");
+    assert_ne!(a.stdout, c.stdout);
+    assert_eq!(json_lines(&a).len(), 20);
+
+    // And through the broker: the payloads produced with one seed are the ones sampled with it.
+    let broker = Broker::start();
+    let topic = broker.unique("seeded");
+    setup(&broker, &[(&topic, 1)]);
+    broker
+        .evbus()
+        .args(["produce", &topic, "--schema", "appointment.appointment.confirmed", "--schemas", &schemas_arg(), "-n", "20", "--seed", "42"])
+        .assert()
+        .success();
+    let got: Vec<Value> =
+        broker.read_all(&topic).iter().map(|r| serde_json::from_slice(r.value.as_ref().unwrap()).unwrap()).collect();
+    assert_eq!(got, json_lines(&a));
+}
+
+#[test]
+fn keyed_records_land_on_the_java_partition() {
+    let b = Broker::start();
+    let topic = b.unique("keyed");
+    setup(&b, &[(&topic, 6)]);
+    // murmur2 values from Apache Kafka's UtilsTest; Java's default partitioner picks
+    // (murmur2(key) & 0x7fffffff) % partitions.
+    let known: [(&str, i32); 4] = [("21", -973932308), ("foobar", -790332482), ("a-little-bit-long-string", -985981536), ("abc", 479470107)];
+    for (key, _) in known {
+        b.evbus()
+            .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "-n", "3", "--key-literal", key])
+            .assert()
+            .success();
+    }
+    let records = b.read_all(&topic);
+    assert_eq!(records.len(), 12);
+    for (key, hash) in known {
+        let expected = (hash & 0x7fffffff) % 6;
+        for r in records.iter().filter(|r| r.key.as_deref() == Some(key.as_bytes())) {
+            assert_eq!(r.partition, expected, "key {key}");
+        }
+    }
+
+    // The manifest's key path: every record's key is its payload.userId.
+    let t2 = b.unique("bykey");
+    std::fs::write(
+        b.dir.path().join("keyed.yaml"),
+        format!("version: 1\ntopics:\n  - name: {t2}\n    partitions: 6\n    schema: auth.user.registered\n    key: payload.userId\n"),
+    )
+    .unwrap();
+    b.evbus().args(["topics", "apply", "--yes", "-f", "keyed.yaml"]).assert().success();
+    b.evbus().args(["produce", &t2, "-f", "keyed.yaml", "--schemas", &schemas_arg(), "-n", "30"]).assert().success();
+    for r in b.read_all(&t2) {
+        let v: Value = serde_json::from_slice(r.value.as_ref().unwrap()).unwrap();
+        let key = String::from_utf8(r.key.clone().unwrap()).unwrap();
+        assert_eq!(v["payload"]["userId"], key.as_str());
+        assert_eq!(r.partition, evbus::partitioner::partition_for_key(key.as_bytes(), 6));
+    }
+}
+
+/// A valid auth.user.registered event whose userId ends in `user` (hex digits).
+fn valid_event(user: &str) -> String {
+    let user = uid(user);
+    json!({"eventId": "6f1c1c9e-3c4b-4b7e-9a43-1f2f5bb0c001", "eventType": "auth.user.registered", "version": "1.0",
+           "timestamp": "2026-11-25T10:00:00Z", "producer": "test",
+           "payload": {"userId": user, "email": "a@example.com", "role": "patient"}})
+    .to_string()
+}
+
+fn uid(suffix: &str) -> String {
+    format!("00000000-0000-4000-8000-{suffix:0>12}")
+}
+
+#[test]
+fn invalid_jsonl_sends_nothing_and_names_lines() {
+    let b = Broker::start();
+    let topic = b.unique("jsonl");
+    setup(&b, &[(&topic, 1)]);
+    let file = b.dir.path().join("events.jsonl");
+    let lines = [
+        valid_event("1"),
+        "{not json".to_string(),
+        valid_event("2").replace("\"patient\"", "\"admin\""),
+        String::new(),
+        valid_event("3"),
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    b.evbus()
+        .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "--input", "events.jsonl"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("events.jsonl:2: not JSON"))
+        .stderr(predicate::str::contains("events.jsonl:3: at /payload/role"))
+        .stderr(predicate::str::contains("nothing was sent"))
+        .stderr(predicate::str::contains("panicked").not());
+    assert!(b.read_all(&topic).is_empty(), "all-or-nothing: nothing may reach the topic");
+
+    // --skip-invalid sends the two valid lines, keyed with --key.
+    b.evbus()
+        .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "--input", "events.jsonl"])
+        .args(["--skip-invalid", "--key", "payload.userId", "-H", "source=test-suite"])
+        .assert()
+        .success();
+    let got = b.read_all(&topic);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].key.as_deref(), Some(uid("1").as_bytes()));
+    assert_eq!(got[1].key.as_deref(), Some(uid("3").as_bytes()));
+    assert_eq!(got[0].value.as_deref(), Some(valid_event("1").as_bytes()), "file events are sent byte for byte");
+    assert!(got[0].headers.contains(&("source".to_string(), Some(b"test-suite".to_vec()))));
+}
+
+#[test]
+fn stdin_input_and_dry_run() {
+    let b = Broker::start();
+    let topic = b.unique("stdin");
+    setup(&b, &[(&topic, 1)]);
+    let input = format!("{}\n{}\n", valid_event("a"), valid_event("b"));
+    // --dry-run prints what would be sent and sends nothing.
+    let out = b
+        .evbus()
+        .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "--input", "-", "--dry-run"])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json_lines(&out).len(), 2);
+    assert!(b.read_all(&topic).is_empty());
+    b.evbus()
+        .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "--input", "-"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    assert_eq!(b.read_all(&topic).len(), 2);
+}
+
+#[test]
+fn dead_broker_produce_fails_within_timeout() {
+    let port = free_port();
+    let start = std::time::Instant::now();
+    evbus_cmd()
+        .args(["-b", &format!("127.0.0.1:{port}"), "--timeout", "2s", "produce", "x.y.z", "--schema", "auth.user.registered"])
+        .args(["--schemas", &schemas_arg(), "-n", "5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not delivered"))
+        .stderr(predicate::str::contains(format!("127.0.0.1:{port}")));
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+}
+
+#[test]
+fn schemas_cli_list_validate_and_broken_dir() {
+    let out = evbus_cmd()
+        .current_dir(repo_root())
+        .args(["schemas", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    let rows = v["schemas"].as_array().unwrap();
+    let reg = rows.iter().find(|r| r["schema"] == "auth.user.registered").unwrap();
+    assert_eq!(reg["topics"], json!(["auth.user.registered"]));
+    assert!(rows.iter().any(|r| r["schema"] == "envelope"));
+    evbus_cmd().current_dir(repo_root()).args(["schemas", "validate"]).assert().success();
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("schemas")).unwrap();
+    std::fs::write(dir.path().join("schemas/a.b.c.json"), r#"{"$ref": "missing.json"}"#).unwrap();
+    std::fs::write(dir.path().join("schemas/broken.json"), "{\n  \"type\": \"object\",\n}").unwrap();
+    std::fs::write(dir.path().join("topics.yaml"), "version: 1\ntopics:\n  - name: a.b.c\n  - name: d.e.f\n").unwrap();
+    evbus_cmd()
+        .current_dir(dir.path())
+        .args(["schemas", "validate"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("broken.json"))
+        .stderr(predicate::str::contains("a.b.c.json"))
+        .stderr(predicate::str::contains("schema 'd.e.f'"));
+}
