@@ -403,7 +403,7 @@ pub enum DlqCommand {
   evbus dlq replay esante.dlq --topic auth.user.registered --yes
   evbus dlq replay --error 'Timeout' --rate 50/s --yes
   evbus dlq replay --to retry.topic --skip-unknown --yes")]
-    Replay(DlqReplayArgs),
+    Replay(Box<DlqReplayArgs>),
 }
 
 #[derive(Debug, Args)]

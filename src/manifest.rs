@@ -279,7 +279,7 @@ pub fn parse(src: &str, path: &Path) -> Result<Manifest, ManifestError> {
             dlq: t.dlq,
         });
     }
-    for (k, _) in &raw.defaults.config {
+    for k in raw.defaults.config.keys() {
         if !topic_config::is_known(k) {
             let hint = topic_config::suggest(k).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
             push(locator.key_line(k, 0), format!("defaults.config: unknown topic config key '{k}'{hint}"));

@@ -27,7 +27,7 @@ use crate::exit::Exit;
 pub async fn run(app: &App, cmd: DlqCommand) -> Result<ExitCode> {
     match cmd {
         DlqCommand::Inspect(a) => inspect::run(app, a).await,
-        DlqCommand::Replay(a) => replay::run(app, a).await,
+        DlqCommand::Replay(a) => replay::run(app, *a).await,
     }
 }
 

@@ -126,7 +126,8 @@ impl Admin {
         let native = self.client.inner().native_ptr() as usize;
         let timeout = self.settings.timeout;
         // The admin client outlives this call: we await it here and `self` is borrowed throughout.
-        let fut = tokio::task::spawn_blocking(move || super::incremental::alter(native as *mut _, &changes, timeout));
+        // SAFETY: the client handle stays alive while we await the blocking task below.
+        let fut = tokio::task::spawn_blocking(move || unsafe { super::incremental::alter(native as *mut _, &changes, timeout) });
         match tokio::time::timeout(timeout + Duration::from_secs(2), fut).await {
             Err(_) => Err(self.settings.failure("IncrementalAlterConfigs", &self.ctx, None)),
             Ok(j) => j?.map_err(|e| self.settings.failure("IncrementalAlterConfigs", &self.ctx, Some(e))),

@@ -18,6 +18,9 @@ pub struct TopicConfigChange {
     pub delete: Vec<String>,
 }
 
+/// The outcome for one topic: its name and the broker's error, if any.
+pub type TopicResult = (String, Result<(), String>);
+
 /// Owns every librdkafka object created for one request, so all are freed on every path.
 struct Request {
     queue: *mut RDKafkaQueue,
@@ -61,18 +64,22 @@ unsafe fn error_message(err: *mut sys::rd_kafka_error_t) -> String {
 
 /// Send one IncrementalAlterConfigs request for all `changes` and wait for the answer.
 ///
-/// `rk` must be a live client handle that outlives the call. Returns the per-topic results, or an
-/// error when the request as a whole failed (timeout, unsupported API, transport error).
-pub fn alter(
+/// Returns the per-topic results, or an error when the request as a whole failed (timeout,
+/// unsupported API, transport error).
+///
+/// # Safety
+/// `rk` must be a live librdkafka client handle that outlives the call.
+pub unsafe fn alter(
     rk: *mut RDKafka,
     changes: &[TopicConfigChange],
     timeout: Duration,
-) -> Result<Vec<(String, Result<(), String>)>, String> {
+) -> Result<Vec<TopicResult>, String> {
     if changes.is_empty() {
         return Ok(Vec::new());
     }
     let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
-    // SAFETY: all calls follow librdkafka's documented ownership rules; `Request` frees everything.
+    // SAFETY: `rk` is live (caller's contract); all calls follow librdkafka's documented ownership
+    // rules and `Request` frees everything on every path.
     unsafe {
         let mut req = Request {
             queue: sys::rd_kafka_queue_new(rk),

@@ -152,7 +152,8 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         }
     };
     // Refuse early (exit 2) when nobody could answer the prompt, before touching the broker.
-    if !a.dry_run && !a.yes && !(app.ui.stdin_tty && app.ui.stderr_tty) {
+    let can_ask = app.ui.stdin_tty && app.ui.stderr_tty;
+    if !(a.dry_run || a.yes || can_ask) {
         app.ui.confirm(&format!("Replay records from {dlq}?"), false)?;
     }
     app.settings.log_effective();
