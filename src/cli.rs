@@ -95,10 +95,10 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Declarative topics: validate, plan and apply topics.yaml; list and describe topics
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Examples:\n  evbus topics validate\n  evbus topics plan --detailed-exitcode\n  evbus topics apply --yes\n  evbus topics list\n  evbus topics describe auth.user.registered")]
     Topics(TopicsCommand),
     /// JSON Schemas of the platform's events: list, validate, sample
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Examples:\n  evbus schemas list\n  evbus schemas validate\n  evbus schemas sample auth.user.registered -n 3 --seed 1")]
     Schemas(SchemasCommand),
     /// Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file
     Produce(ProduceArgs),
@@ -107,7 +107,7 @@ pub enum Command {
     /// Consumer-group lag per partition, totals, and a status verdict
     Lag(LagArgs),
     /// Dead-letter queues: inspect what failed and replay it safely
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Examples:\n  evbus dlq inspect\n  evbus dlq replay --dry-run\n  evbus dlq replay --topic auth.user.registered --yes")]
     Dlq(DlqCommand),
     /// Is the event platform OK? Checks with exit codes for CI and healthchecks
     Health(HealthArgs),
@@ -514,8 +514,9 @@ pub enum DevCommand {
   evbus dev up --install              # build the broker first when it is missing (~18 min)
   EVBUS_BROKERS=127.0.0.1:19092 evbus topics apply --yes
 
-The broker keeps running after evbus exits; its log is <dir>/broker.log and its pid <dir>/broker.pid.
-Running `up` again while it runs is a no-op.")]
+Waits until the broker answers (up to --timeout, at least 30s) and prints its address. It keeps
+running after evbus exits; its log is <dir>/broker.log and its pid <dir>/broker.pid. Running `up`
+again while it runs is a no-op.")]
     Up(DevUpArgs),
     /// Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept
     #[command(after_help = "Examples:

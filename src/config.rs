@@ -313,7 +313,7 @@ fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
         };
         let src = format!("context {name}");
         if let Some(tls) = &c.tls {
-            props.push("security.protocol", "SSL".into(), &src);
+            props.push("security.protocol", "SSL".into(), &format!("{src}: tls"));
             for (field, prop, path) in [
                 ("tls.ca", "ssl.ca.location", &tls.ca),
                 ("tls.cert", "ssl.certificate.location", &tls.cert),
@@ -321,7 +321,7 @@ fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
             ] {
                 if let Some(p) = path {
                     match config_relative(base.as_deref(), p) {
-                        Ok(p) => props.push(prop, p.display().to_string(), &format!("{src} ({field})")),
+                        Ok(p) => props.push(prop, p.display().to_string(), &format!("{src}: {field}")),
                         Err(e) => on_problem(e)?,
                     }
                 }
@@ -337,21 +337,21 @@ fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
                 (None, None) => None,
             };
             match key_pw {
-                Some(Ok(pw)) => props.push("ssl.key.password", pw, &format!("{src} (tls.key_password)")),
+                Some(Ok(pw)) => props.push("ssl.key.password", pw, &format!("{src}: tls.key_password")),
                 Some(Err(e)) => on_problem(e)?,
                 None => {}
             }
             if tls.insecure_skip_hostname {
-                props.push("ssl.endpoint.identification.algorithm", "none".into(), &format!("{src} (tls.insecure_skip_hostname)"));
+                props.push("ssl.endpoint.identification.algorithm", "none".into(), &format!("{src}: tls.insecure_skip_hostname"));
             }
         }
         if let Some(sasl) = &c.sasl {
             let proto = if c.tls.is_some() { "SASL_SSL" } else { "SASL_PLAINTEXT" };
             props.remove("security.protocol");
-            props.push("security.protocol", proto.into(), &src);
+            props.push("security.protocol", proto.into(), &format!("{src}: sasl"));
             let mech = sasl.mechanism.trim().to_ascii_uppercase().replace('_', "-");
             if SASL_MECHANISMS.contains(&mech.as_str()) {
-                props.push("sasl.mechanism", mech, &format!("{src} (sasl.mechanism)"));
+                props.push("sasl.mechanism", mech, &format!("{src}: sasl.mechanism"));
             } else {
                 on_problem(anyhow!(
                     "sasl.mechanism '{}' is not one of {} (other mechanisms: set sasl.* under properties:)",
@@ -360,7 +360,7 @@ fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
                 ))?;
             }
             match expand_env(&sasl.username) {
-                Ok(u) => props.push("sasl.username", u, &format!("{src} (sasl.username)")),
+                Ok(u) => props.push("sasl.username", u, &format!("{src}: sasl.username")),
                 Err(e) => on_problem(e)?,
             }
             let pw = match (&sasl.password, &sasl.password_file) {
@@ -371,13 +371,13 @@ fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
                 (None, None) => Err(anyhow!("sasl needs password (e.g. ${{KAFKA_PASSWORD}}) or password_file")),
             };
             match pw {
-                Ok((pw, field)) => props.push("sasl.password", pw, &format!("{src} ({field})")),
+                Ok((pw, field)) => props.push("sasl.password", pw, &format!("{src}: {field}")),
                 Err(e) => on_problem(e)?,
             }
         }
         for (k, v) in &c.properties {
             match expand_env(v) {
-                Ok(v) => props.push(k, v, &format!("{src} (properties)")),
+                Ok(v) => props.push(k, v, &format!("{src}: properties")),
                 Err(e) => on_problem(e.context(format!("property {k}")))?,
             }
         }

@@ -237,8 +237,10 @@ fn show(app: &App) -> Result<ExitCode> {
     } else {
         out.push_str("properties:\n");
         let width = props.iter().map(|p| p.key.len()).max().unwrap_or(0);
-        for p in &props {
-            out.push_str(&format!("  {:width$} = {}   ({})\n", p.key, for_terminal(&p.value), p.source));
+        let values: Vec<String> = props.iter().map(|p| for_terminal(&p.value).into_owned()).collect();
+        let vwidth = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
+        for (p, v) in props.iter().zip(&values) {
+            out.push_str(&format!("  {:width$} = {v:vwidth$}  ({})\n", p.key, p.source));
         }
     }
     for p in &e.problems {

@@ -1,7 +1,8 @@
 //! `evbus dlq inspect|replay`: understand a dead-letter topic and republish its records to where
 //! they came from, resuming exactly where the last replay stopped.
 //!
-//! * [`read`]: partitions, watermarks, saved positions and the reader thread (shared).
+//! * [`read`]: partitions, watermarks and the reader thread (shared).
+//! * [`position`]: the replay group's saved position (OffsetFetch/OffsetCommit, never joining).
 //! * [`inspect`]: read-only summary grouped by original topic × error.
 //! * [`replay`]: the republishing pipeline with acknowledged-only commits.
 //! * [`select`]: the pure rules (selection, progress tracking, `--since`/`--rate` parsing).
@@ -10,6 +11,7 @@
 //! [`crate::dlq`].
 
 mod inspect;
+mod position;
 mod read;
 mod replay;
 mod select;
@@ -34,7 +36,10 @@ pub async fn run(app: &App, cmd: DlqCommand) -> Result<ExitCode> {
 /// The manifest's `dlq: true` topics, or a usage error saying how to name one.
 fn manifest_dlq_topics(app: &App, m: &ManifestArg) -> Result<Vec<String>> {
     let manifest = app.manifest_opt(m)?;
-    let topics: Vec<String> = manifest.iter().flat_map(|m| m.dlq_topics().map(|t| t.name.clone())).collect();
+    let topics: Vec<String> = manifest
+        .iter()
+        .flat_map(|m| m.dlq_topics().map(|t| t.name.clone()))
+        .collect();
     if topics.is_empty() {
         let why = match &manifest {
             Some(m) => format!("{} declares no topic with `dlq: true`", m.path.display()),

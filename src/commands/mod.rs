@@ -31,14 +31,22 @@ pub struct App {
 
 impl App {
     pub fn new(g: &GlobalArgs) -> Result<App> {
-        let effective = crate::config::resolve(g)?;
+        Ok(App::with(g, crate::config::resolve(g)?))
+    }
+
+    /// Unreadable secrets are listed in `effective.problems` instead of failing (config, completions, dev).
+    pub fn lenient(g: &GlobalArgs) -> Result<App> {
+        Ok(App::with(g, crate::config::resolve_lenient(g)?))
+    }
+
+    fn with(g: &GlobalArgs, effective: crate::config::Effective) -> App {
         let settings = kafka::Settings {
             brokers: effective.brokers.clone(),
             props: effective.props.clone(),
             timeout: g.timeout,
             verbose: g.verbose,
         };
-        Ok(App { ui: Ui::new(g), settings, effective, global: g.clone() })
+        App { ui: Ui::new(g), settings, effective, global: g.clone() }
     }
 
     pub fn manifest_path(&self, arg: &ManifestArg) -> PathBuf {

@@ -15,6 +15,8 @@ use super::{ClusterMeta, Ctx, Settings, owned_metadata};
 use crate::plan::{ClusterConfig, Source};
 
 pub struct Admin {
+    /// Declared first so that it is dropped (its thread joined) before the client it polls.
+    pub events: super::EventPump,
     pub client: AdminClient<Ctx>,
     pub ctx: Ctx,
     pub settings: Settings,

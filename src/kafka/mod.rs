@@ -8,6 +8,7 @@ pub mod admin;
 pub mod groups;
 pub mod incremental;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -66,6 +67,92 @@ impl ClientContext for Ctx {
 
 impl ConsumerContext for Ctx {}
 
+/// Serves a client's main librdkafka queue (errors and logs) on a background thread.
+///
+/// rdkafka delivers librdkafka's errors and logs as events on the main queue, and its
+/// `AdminClient` polls only its own result queue: without this, "SSL handshake failed" or "SASL
+/// authentication failed" never reach [`Ctx`] and a timeout cannot say why. (Consumers do not need
+/// it: their main queue is forwarded to the consumer queue that `poll` serves.)
+pub struct EventPump {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// A librdkafka handle moved to the pump thread (librdkafka handles are thread-safe).
+struct SendPtr(*mut rdkafka_sys::RDKafka);
+// SAFETY: librdkafka handles may be used from any thread.
+unsafe impl Send for SendPtr {}
+
+impl EventPump {
+    /// `rk` must outlive the pump: keep the pump in a field declared before the client, so that
+    /// it is dropped (and its thread joined, releasing the queue) first.
+    pub fn start(rk: *mut rdkafka_sys::RDKafka, ctx: Ctx) -> EventPump {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let rk = SendPtr(rk);
+        let thread = std::thread::Builder::new()
+            .name("evbus-events".into())
+            .spawn(move || {
+                let rk = rk;
+                // SAFETY: `rk` is live until this thread is joined (see above); the queue
+                // reference is released before the thread ends; events are destroyed after use.
+                unsafe {
+                    let queue = rdkafka_sys::rd_kafka_queue_get_main(rk.0);
+                    while !flag.load(Ordering::Relaxed) {
+                        let ev = rdkafka_sys::rd_kafka_queue_poll(queue, 100);
+                        if !ev.is_null() {
+                            forward_event(ev, &ctx);
+                            rdkafka_sys::rd_kafka_event_destroy(ev);
+                        }
+                    }
+                    rdkafka_sys::rd_kafka_queue_destroy(queue);
+                }
+            })
+            .ok();
+        EventPump { stop, thread }
+    }
+}
+
+impl Drop for EventPump {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Hand an error or log event to the context, as rdkafka does for the clients it polls.
+///
+/// # Safety
+/// `ev` must be a live event.
+unsafe fn forward_event(ev: *mut rdkafka_sys::RDKafkaEvent, ctx: &Ctx) {
+    let text = |p: *const std::ffi::c_char| {
+        if p.is_null() { String::new() } else { unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().trim().to_string() }
+    };
+    match unsafe { rdkafka_sys::rd_kafka_event_type(ev) } {
+        rdkafka_sys::RD_KAFKA_EVENT_ERROR => {
+            let code = rdkafka::types::RDKafkaErrorCode::from(unsafe { rdkafka_sys::rd_kafka_event_error(ev) });
+            let reason = text(unsafe { rdkafka_sys::rd_kafka_event_error_string(ev) });
+            ctx.error(KafkaError::Global(code), &reason);
+        }
+        rdkafka_sys::RD_KAFKA_EVENT_LOG => {
+            let (mut fac, mut msg, mut level) = (std::ptr::null(), std::ptr::null(), 0);
+            if unsafe { rdkafka_sys::rd_kafka_event_log(ev, &mut fac, &mut msg, &mut level) } == 0 {
+                let level = match level {
+                    0..=3 => RDKafkaLogLevel::Error,
+                    4 => RDKafkaLogLevel::Warning,
+                    5 => RDKafkaLogLevel::Notice,
+                    6 => RDKafkaLogLevel::Info,
+                    _ => RDKafkaLogLevel::Debug,
+                };
+                ctx.log(level, &text(fac), &text(msg));
+            }
+        }
+        _ => {}
+    }
+}
+
 impl ProducerContext for Ctx {
     type DeliveryOpaque = ();
     fn delivery(&self, _: &rdkafka::message::DeliveryResult<'_>, _: Self::DeliveryOpaque) {}
@@ -105,8 +192,10 @@ impl Settings {
 
     pub fn admin(&self) -> Result<admin::Admin> {
         let ctx = self.ctx();
-        let client = self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
-        Ok(admin::Admin { client, ctx, settings: self.clone() })
+        let client: rdkafka::admin::AdminClient<Ctx> =
+            self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
+        let events = EventPump::start(client.inner().native_ptr(), ctx.clone());
+        Ok(admin::Admin { events, client, ctx, settings: self.clone() })
     }
 
     /// A consumer that never commits by itself. `group` is needed only for group operations.

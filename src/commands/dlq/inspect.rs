@@ -76,7 +76,11 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 
 pub async fn run(app: &App, a: DlqInspectArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
-    let topics = if a.topics.is_empty() { manifest_dlq_topics(app, &a.manifest)? } else { a.topics.clone() };
+    let topics = if a.topics.is_empty() {
+        manifest_dlq_topics(app, &a.manifest)?
+    } else {
+        a.topics.clone()
+    };
     app.settings.log_effective();
     let mut reports = Vec::new();
     for t in &topics {
@@ -102,7 +106,9 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
     let partitions = read::partitions(app, topic).await?;
     let ranges: Vec<(i32, i64, i64)> = partitions.iter().map(|p| (p.partition, p.low, p.high)).collect();
     let total: i64 = partitions.iter().map(|p| p.high - p.low).sum();
-    let pb = app.ui.progress(total.max(0) as u64, &format!("reading {}", for_terminal(topic)));
+    let pb = app
+        .ui
+        .progress(total.max(0) as u64, &format!("reading {}", for_terminal(topic)));
     let stop = Arc::new(AtomicBool::new(false));
     let mut rx = read::spawn_reader(&app.settings, topic, &ranges, stop)?;
     let mut r = Report {
@@ -140,7 +146,13 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
         if list.is_some_and(|n| r.listed.len() < n) {
             let mut decoded = d;
             decoded.replay_value = None; // not shown; no need to keep the bytes
-            r.listed.push(Listed { partition: m.partition, offset: m.offset, timestamp_ms: m.timestamp_ms, key: m.key, decoded });
+            r.listed.push(Listed {
+                partition: m.partition,
+                offset: m.offset,
+                timestamp_ms: m.timestamp_ms,
+                key: m.key,
+                decoded,
+            });
         }
     }
     pb.finish_and_clear();
@@ -149,7 +161,10 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
 
 fn offsets_json(offsets: &BTreeMap<i32, (i64, i64)>) -> Value {
     Value::Array(
-        offsets.iter().map(|(p, (first, last))| json!({ "partition": p, "first": first, "last": last })).collect(),
+        offsets
+            .iter()
+            .map(|(p, (first, last))| json!({ "partition": p, "first": first, "last": last }))
+            .collect(),
     )
 }
 
@@ -209,7 +224,13 @@ fn record_json(l: &Listed) -> Value {
 fn offsets_cell(offsets: &BTreeMap<i32, (i64, i64)>) -> String {
     offsets
         .iter()
-        .map(|(p, (a, b))| if a == b { format!("{p}:{a}") } else { format!("{p}:{a}-{b}") })
+        .map(|(p, (a, b))| {
+            if a == b {
+                format!("{p}:{a}")
+            } else {
+                format!("{p}:{a}-{b}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -232,10 +253,18 @@ fn report_table(app: &App, r: &Report, with_records: bool) -> String {
         return s;
     }
     let mut t = app.ui.table();
-    t.set_header(vec!["original topic", "error", "records", "offsets (partition:first-last)"]);
+    t.set_header(vec![
+        "original topic",
+        "error",
+        "records",
+        "offsets (partition:first-last)",
+    ]);
     for (k, g) in &r.groups {
         let (topic, error) = if k.unknown {
-            ("(unknown origin)".to_owned(), cell(k.reason.as_deref().unwrap_or("unknown"), 80))
+            (
+                "(unknown origin)".to_owned(),
+                cell(k.reason.as_deref().unwrap_or("unknown"), 80),
+            )
         } else {
             (cell(&k.original_topic, 60), cell(&k.error, 80))
         };
@@ -244,7 +273,14 @@ fn report_table(app: &App, r: &Report, with_records: bool) -> String {
     s.push_str(&format!("{t}\n"));
     if with_records {
         let mut t = app.ui.table();
-        t.set_header(vec!["partition/offset", "original", "error", "time", "key", "convention"]);
+        t.set_header(vec![
+            "partition/offset",
+            "original",
+            "error",
+            "time",
+            "key",
+            "convention",
+        ]);
         for l in &r.listed {
             let d = &l.decoded;
             let original = match &d.original_topic {
@@ -272,7 +308,10 @@ fn report_table(app: &App, r: &Report, with_records: bool) -> String {
         s.push_str(&format!("{t}\n"));
         let more = r.count - r.listed.len() as u64;
         if more > 0 {
-            s.push_str(&format!("({more} more record{} not listed; raise --limit)\n", if more == 1 { "" } else { "s" }));
+            s.push_str(&format!(
+                "({more} more record{} not listed; raise --limit)\n",
+                if more == 1 { "" } else { "s" }
+            ));
         }
     }
     s.push('\n');

@@ -22,17 +22,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Result, anyhow};
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
-use rdkafka::{Offset, TopicPartitionList};
 use regex::Regex;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::position::Position;
 use super::read::{self, DlqMsg, Item};
 use super::select::{FilterOutcome, Selection, Tracker, Verdict, parse_rate, parse_time};
 use super::{cell, key_cell, key_json, manifest_dlq_topics};
@@ -59,6 +58,8 @@ const COMMIT_EVERY: Duration = Duration::from_secs(1);
 const COMMIT_EVERY_RECORDS: u64 = 500;
 /// Records shown in the dry-run plan.
 const PLAN_PREVIEW: usize = 10;
+/// Skipped records listed in the table summary.
+const SKIPPED_SHOWN: usize = 20;
 
 type Delivery = (i32, i64, String, Result<(), String>);
 
@@ -114,8 +115,7 @@ struct Replay<'a> {
     /// The producer's context: remembers the last transport error for delivery failures.
     pctx: Ctx,
     inflight: JoinSet<Delivery>,
-    group: Arc<BaseConsumer<Ctx>>,
-    gctx: Ctx,
+    position: Position,
     /// What the group has saved, per partition, as far as this run knows.
     saved: BTreeMap<i32, i64>,
     acked_since_commit: u64,
@@ -157,18 +157,29 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         app.ui.confirm(&format!("Replay records from {dlq}?"), false)?;
     }
     app.settings.log_effective();
+    // Created first: the idempotent producer's setup (producer id) then overlaps the lookups below.
+    let (producer, pctx) = if a.dry_run {
+        (None, Ctx::default())
+    } else {
+        // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
+        // partition a Java producer (and therefore the original) would have chosen.
+        let (p, ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
+        (Some(p), ctx)
+    };
 
     let parts = read::partitions(app, &dlq).await?;
-    let (group, gctx) = app.settings.consumer(Some(&a.group), &[])?;
-    let group = Arc::new(group);
-    let ids: Vec<i32> = parts.iter().map(|p| p.partition).collect();
-    let saved = read::committed(&app.settings, &group, &gctx, &dlq, &ids).await?;
+    let position = Position::new(&app.settings, &a.group, &dlq)?;
+    let saved = position.fetch(parts.iter().map(|p| p.partition).collect()).await?;
 
     // The read range per partition: from the saved position (or the start), narrowed by
     // --from-offset/--to-offset, up to the high watermark of now.
     let mut ranges = Vec::new();
     for p in &parts {
-        let mut start = if a.from_start { p.low } else { saved.get(&p.partition).copied().unwrap_or(p.low) };
+        let mut start = if a.from_start {
+            p.low
+        } else {
+            saved.get(&p.partition).copied().unwrap_or(p.low)
+        };
         if start < p.low {
             app.ui.warn(format!(
                 "{}/{}: the saved position {start} is before the oldest record still there ({}); \
@@ -196,33 +207,33 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         };
     }
 
-    let where_from = if a.from_start { "from the start".to_owned() } else { format!("from the saved position of group {}", a.group) };
+    let where_from = if a.from_start {
+        "from the start".to_owned()
+    } else {
+        format!("from the saved position of group {}", a.group)
+    };
     if !a.dry_run {
         if total > 0 {
-            let dest = a.to.as_deref().map_or("their original topics".to_owned(), |t| format!("topic {t}"));
+            let dest =
+                a.to.as_deref()
+                    .map_or("their original topics".to_owned(), |t| format!("topic {t}"));
             let question = format!("Replay up to {total} record(s) of {dlq} ({where_from}) to {dest}?");
             if !app.ui.confirm(&question, a.yes)? {
                 app.ui.info("Nothing replayed.");
                 return Ok(exit::code(exit::OK));
             }
         }
-        app.ui.info(format!("Replaying {dlq} {where_from}: {}", ranges_text(&ranges)));
+        app.ui
+            .info(format!("Replaying {dlq} {where_from}: {}", ranges_text(&ranges)));
     }
 
-    let (producer, pctx) = if a.dry_run {
-        (None, Ctx::default())
-    } else {
-        // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
-        // partition a Java producer (and therefore the original) would have chosen.
-        let (p, ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
-        (Some(p), ctx)
-    };
     let mut r = Replay {
         app,
         a: &a,
         dlq: dlq.clone(),
         sel,
-        gap,
+        // A dry run sends nothing, so there is nothing to throttle.
+        gap: gap.filter(|_| !a.dry_run),
         tracker: Tracker::new(ranges.iter().filter(|(_, s, e)| s < e).map(|(p, s, _)| (*p, *s))),
         dests,
         stats: Stats::default(),
@@ -230,11 +241,12 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         producer,
         pctx,
         inflight: JoinSet::new(),
-        group,
-        gctx,
+        position,
         saved,
         acked_since_commit: 0,
-        pb: app.ui.progress(total.max(0) as u64, &format!("replaying {}", for_terminal(&dlq))),
+        pb: app
+            .ui
+            .progress(total.max(0) as u64, &format!("replaying {}", for_terminal(&dlq))),
     };
     let started = std::time::Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
@@ -274,7 +286,10 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
 fn selection(a: &DlqReplayArgs) -> Result<Selection> {
     let now = chrono::Utc::now().timestamp_millis();
     let time = |flag: &str, v: &Option<String>| {
-        v.as_deref().map(|s| parse_time(s, now)).transpose().map_err(|e| Exit::usage(format!("{flag}: {e}")))
+        v.as_deref()
+            .map(|s| parse_time(s, now))
+            .transpose()
+            .map_err(|e| Exit::usage(format!("{flag}: {e}")))
     };
     Ok(Selection {
         topics: a.original_topics.clone(),
@@ -286,7 +301,12 @@ fn selection(a: &DlqReplayArgs) -> Result<Selection> {
             .map_err(|e| Exit::usage(format!("--error: {e}")))?,
         since_ms: time("--since", &a.since)?,
         until_ms: time("--until", &a.until)?,
-        filter: a.filter.as_deref().map(JqFilter::compile).transpose().map_err(|e| Exit::usage(format!("--filter: {e}")))?,
+        filter: a
+            .filter
+            .as_deref()
+            .map(JqFilter::compile)
+            .transpose()
+            .map_err(|e| Exit::usage(format!("--filter: {e}")))?,
     })
 }
 
@@ -296,7 +316,11 @@ fn ranges_text(ranges: &[(i32, i64, i64)]) -> String {
         .filter(|(_, s, e)| s < e)
         .map(|(p, s, e)| format!("partition {p} offsets {s}..{}", e - 1))
         .collect();
-    if parts.is_empty() { "nothing new".to_owned() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "nothing new".to_owned()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// A failed delivery in words, with the broker error behind a timeout when there was one.
@@ -372,7 +396,10 @@ impl Replay<'_> {
         if let FilterOutcome::Error(e) = &filter {
             self.stats.filter_errors += 1;
             if self.stats.first_filter_error.is_none() {
-                self.app.ui.warn(format!("--filter failed on {}/{}/{} (treated as not selected): {e}", self.dlq, m.partition, m.offset));
+                self.app.ui.warn(format!(
+                    "--filter failed on {}/{}/{} (treated as not selected): {e}",
+                    self.dlq, m.partition, m.offset
+                ));
                 self.stats.first_filter_error = Some(e.clone());
             }
         }
@@ -437,13 +464,22 @@ impl Replay<'_> {
             if d.error_header_names.contains(name) || name == REPLAY_SOURCE || name == REPLAY_TIME {
                 continue;
             }
-            headers = headers.insert(Header { key: name, value: value.as_deref() });
+            headers = headers.insert(Header {
+                key: name,
+                value: value.as_deref(),
+            });
         }
         let source = format!("{}/{}/{}", self.dlq, m.partition, m.offset);
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         headers = headers
-            .insert(Header { key: REPLAY_SOURCE, value: Some(source.as_bytes()) })
-            .insert(Header { key: REPLAY_TIME, value: Some(now.as_bytes()) });
+            .insert(Header {
+                key: REPLAY_SOURCE,
+                value: Some(source.as_bytes()),
+            })
+            .insert(Header {
+                key: REPLAY_TIME,
+                value: Some(now.as_bytes()),
+            });
         let mut rec: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(&dest).headers(headers);
         if let Some(k) = m.key.as_deref() {
             rec = rec.key(k);
@@ -480,13 +516,20 @@ impl Replay<'_> {
     }
 
     /// Hands a record to librdkafka, waiting (bounded by `--timeout`) while its queue is full.
-    async fn enqueue(&self, mut rec: FutureRecord<'_, [u8], [u8]>) -> Result<rdkafka::producer::DeliveryFuture, String> {
-        let Some(producer) = &self.producer else { return Err("no producer".into()) };
+    async fn enqueue(
+        &self,
+        mut rec: FutureRecord<'_, [u8], [u8]>,
+    ) -> Result<rdkafka::producer::DeliveryFuture, String> {
+        let Some(producer) = &self.producer else {
+            return Err("no producer".into());
+        };
         let deadline = Instant::now() + self.app.settings.timeout;
         loop {
             match producer.send_result(rec) {
                 Ok(f) => return Ok(f),
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) if Instant::now() < deadline => {
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back))
+                    if Instant::now() < deadline =>
+                {
                     rec = back;
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
@@ -499,7 +542,11 @@ impl Replay<'_> {
     fn unreplayable(&mut self, m: &DlqMsg, reason: String) -> bool {
         if self.a.skip_unknown {
             self.tracker.done(m.partition, m.offset);
-            self.stats.skipped.push(Skipped { partition: m.partition, offset: m.offset, reason });
+            self.stats.skipped.push(Skipped {
+                partition: m.partition,
+                offset: m.offset,
+                reason,
+            });
         } else {
             self.tracker.block(m.partition, m.offset);
             self.halt = Some(Halt::Unreplayable(m.partition, m.offset, reason));
@@ -590,39 +637,35 @@ impl Replay<'_> {
         if changed.is_empty() {
             return Ok(());
         }
-        let mut tpl = TopicPartitionList::new();
-        for (p, o) in &changed {
-            tpl.add_partition_offset(&self.dlq, *p, Offset::Offset(*o))?;
-        }
-        let group = Arc::clone(&self.group);
-        let what = format!("saving the replay position (commit of group {})", self.a.group);
+        self.position.commit(changed.clone()).await?;
         self.app
-            .settings
-            .blocking(&what, &self.gctx, move || {
-                // Explicit offsets with an assigned-only consumer: an OffsetCommit without group
-                // membership, which Kafka accepts while the group has no members.
-                group.commit(&tpl, CommitMode::Sync)
-            })
-            .await?;
-        self.app.ui.debug(format!("saved replay position of group {}: {changed:?}", self.a.group));
+            .ui
+            .debug(format!("saved replay position of group {}: {changed:?}", self.a.group));
         self.saved.extend(changed);
         Ok(())
     }
 
-    /// Flushes the producer (bounded); returns how many messages it still held.
+    /// Flushes the producer (bounded by `--timeout`); returns how many messages it still held.
+    ///
+    /// On a thread of its own, like [`Position`], so that a producer stuck on a dead broker
+    /// cannot hold up the exit after the bound.
     async fn flush(&mut self) -> i32 {
         let Some(producer) = self.producer.take() else { return 0 };
         let timeout = self.app.settings.timeout;
-        let ctx = Ctx::default();
-        let r = self
-            .app
-            .settings
-            .blocking("flushing the producer", &ctx, move || {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name("evbus-dlq-flush".into())
+            .spawn(move || {
                 let _ = producer.flush(timeout);
-                Ok(producer.in_flight_count())
-            })
-            .await;
-        r.unwrap_or(-1)
+                let _ = tx.send(producer.in_flight_count());
+            });
+        if spawned.is_err() {
+            return -1;
+        }
+        match tokio::time::timeout(timeout + Duration::from_secs(1), rx).await {
+            Ok(Ok(n)) => n,
+            _ => -1,
+        }
     }
 
     fn report(&self, mode: Mode, ranges: &[(i32, i64, i64)], elapsed: Duration, unflushed: i32) -> Result<()> {
@@ -678,7 +721,11 @@ impl Replay<'_> {
             text.push_str(&format!(
                 "Dry run: would replay {total} record(s) of {} ({}); nothing is sent or saved.\n",
                 for_terminal(&self.dlq),
-                if a.from_start { "from the start".to_owned() } else { format!("from the saved position of group {}", for_terminal(&a.group)) },
+                if a.from_start {
+                    "from the start".to_owned()
+                } else {
+                    format!("from the saved position of group {}", for_terminal(&a.group))
+                },
             ));
         } else {
             text.push_str(&format!(
@@ -690,7 +737,10 @@ impl Replay<'_> {
         }
         if !s.by_topic.is_empty() {
             let mut t = self.app.ui.table();
-            t.set_header(vec![if a.to.is_some() { "to topic" } else { "original topic" }, "records"]);
+            t.set_header(vec![
+                if a.to.is_some() { "to topic" } else { "original topic" },
+                "records",
+            ]);
             for (topic, n) in &s.by_topic {
                 t.add_row(vec![cell(topic, 60), n.to_string()]);
             }
@@ -720,17 +770,40 @@ impl Replay<'_> {
             text.push_str(&format!(
                 "Not selected by the filters: {} record(s){}.\n",
                 s.not_selected,
-                if a.dry_run { "" } else { " (the saved position moved past them; --from-start or another --group replays them later)" }
+                if a.dry_run {
+                    ""
+                } else {
+                    " (the saved position moved past them; --from-start or another --group replays them later)"
+                }
             ));
         }
         if !s.skipped.is_empty() {
-            text.push_str(&format!("Skipped {} record(s) that cannot be replayed:\n", s.skipped.len()));
-            for k in &s.skipped {
-                text.push_str(&format!("  {}/{}/{}: {}\n", for_terminal(&self.dlq), k.partition, k.offset, cell(&k.reason, 200)));
+            text.push_str(&format!(
+                "Skipped {} record(s) that cannot be replayed:\n",
+                s.skipped.len()
+            ));
+            // The full list is in `-o json`; a terminal gets the first ones.
+            for k in s.skipped.iter().take(SKIPPED_SHOWN) {
+                text.push_str(&format!(
+                    "  {}/{}/{}: {}\n",
+                    for_terminal(&self.dlq),
+                    k.partition,
+                    k.offset,
+                    cell(&k.reason, 200)
+                ));
+            }
+            if s.skipped.len() > SKIPPED_SHOWN {
+                text.push_str(&format!(
+                    "  ... and {} more (-o json lists all)\n",
+                    s.skipped.len() - SKIPPED_SHOWN
+                ));
             }
         }
         if s.filter_errors > 0 {
-            text.push_str(&format!("--filter failed on {} record(s) (not selected).\n", s.filter_errors));
+            text.push_str(&format!(
+                "--filter failed on {} record(s) (not selected).\n",
+                s.filter_errors
+            ));
         }
         if a.same_partition && s.by_key_fallback > 0 {
             text.push_str(&format!(
@@ -740,7 +813,9 @@ impl Replay<'_> {
         }
         match &self.halt {
             Some(Halt::Limit) => text.push_str(&format!("Stopped at --limit {}.\n", a.limit.unwrap_or_default())),
-            Some(Halt::Interrupted) => text.push_str("Interrupted: stopped reading and waited for the records in flight.\n"),
+            Some(Halt::Interrupted) => {
+                text.push_str("Interrupted: stopped reading and waited for the records in flight.\n")
+            }
             Some(Halt::Unreplayable(p, o, reason)) if a.dry_run => text.push_str(&format!(
                 "The replay would stop at {}/{p}/{o}: {} (--skip-unknown skips such records).\n",
                 for_terminal(&self.dlq),
@@ -749,10 +824,13 @@ impl Replay<'_> {
             _ => {}
         }
         if !s.failed.is_empty() {
-            text.push_str(&format!("{} record(s) were not accepted by the broker and stay in the DLQ.\n", s.failed.len()));
+            text.push_str(&format!(
+                "{} record(s) were not accepted by the broker and stay in the DLQ.\n",
+                s.failed.len()
+            ));
         }
-        if unflushed > 0 {
-            text.push_str(&format!("{unflushed} record(s) were still in the producer at exit.\n"));
+        if unflushed != 0 {
+            text.push_str("The producer did not finish flushing before --timeout; unacknowledged records are replayed again by the next run.\n");
         }
         if !a.dry_run {
             let saved: Vec<String> = ranges
