@@ -442,6 +442,21 @@ fn inspect_defaults_to_manifest_dlq_topics_and_empty_topics() {
     assert_eq!(v["topics"][0]["groups"], json!([]));
     assert_eq!(v["topics"][0]["oldest"], Value::Null);
 
+    // replay takes the manifest's only DLQ topic too; with nothing in it there is nothing to do.
+    let out = b.evbus().args(["dlq", "replay", "--yes", "-o", "json"]).output().unwrap();
+    let v = ok_json(&out);
+    assert_eq!(v["dlq_topic"], dlq);
+    assert_eq!(v["replayed"], 0);
+    // ...but with several it must be told which one.
+    std::fs::write(
+        b.dir.path().join("topics.yaml"),
+        format!("version: 1\ntopics:\n  - name: {dlq}\n    dlq: true\n    naming: false\n  - name: other.dlq\n    dlq: true\n    naming: false\n"),
+    )
+    .unwrap();
+    let out = b.evbus().args(["dlq", "replay", "--dry-run"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("several dead-letter topics"), "{}", stderr(&out));
+
     // A topic that does not exist is an error, not an empty report.
     let out = b
         .evbus()

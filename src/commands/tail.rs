@@ -307,9 +307,7 @@ fn list_offsets(c: &BaseConsumer<Ctx>, topics: &[TopicSel], spec: Offset, timeou
             let e = res.find_partition(&t.name, *p);
             let off = match e {
                 Some(e) => {
-                    if let Err(err) = e.error() {
-                        return Err(err);
-                    }
+                    e.error()?;
                     match e.offset() {
                         Offset::Offset(o) => o,
                         // No record at or after the requested time: the end of the partition.
@@ -480,6 +478,7 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
     }
     let track_done = stop_at_high || opts.until_ms.is_some();
     let done_at_start = track_done && parts.iter().flatten().all(|p| !p.known || p.done);
+    let mut queue: Option<Queue> = None;
     if done_at_start {
         // Nothing to read (e.g. --exit on empty topics): no assignment, no group join.
     } else if let Some(group) = &args.group {
@@ -487,6 +486,9 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
         consumer.subscribe(&names).map_err(|e| anyhow!("cannot subscribe to {}: {e}", names.join(", ")))?;
         app.ui.debug(format!("tail: subscribed as group '{group}'"));
     } else {
+        // Forwarding must be in place before assign(): once a fetch has started, records
+        // already go to the consumer's own queue.
+        queue = Some(Queue::forwarding(&consumer, &topics)?);
         let mut tpl = TopicPartitionList::new();
         for (ti, t) in topics.iter().enumerate() {
             for (pi, &p) in t.partitions.iter().enumerate() {
@@ -538,14 +540,15 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
     {
         let consumer = Arc::clone(&consumer);
         let stop = Arc::clone(&stop);
-        let group = args.group.is_some();
         let topics = topics.clone();
+        let group = args.group.is_some() && !done_at_start;
         std::thread::Builder::new().name("evbus-tail".into()).spawn(move || {
             let mut engine = engine;
-            let r = if group {
-                consume_group(&consumer, &mut engine, &limits, &stop)
-            } else {
-                consume_assigned(&consumer, &topics, &mut engine, &limits, &stop)
+            let r = match queue {
+                Some(queue) => consume_assigned(&consumer, queue, &topics, &mut engine, &limits, &stop),
+                None if group => consume_group(&consumer, &mut engine, &limits, &stop),
+                // Every partition was done before it started.
+                None => Ok(false),
             };
             let _ = tx.send(r.map(|interrupted| (interrupted, engine.stats)));
         })?;
@@ -873,6 +876,38 @@ fn should_stop(stop: &AtomicBool, limits: &Limits, last_record: Instant) -> bool
 /// An owned librdkafka queue handle.
 struct Queue(*mut rdsys::rd_kafka_queue_t);
 
+// SAFETY: librdkafka queues are thread-safe; the handle is only a pointer to one.
+unsafe impl Send for Queue {}
+
+impl Queue {
+    /// A new queue that every partition of `topics` forwards its fetched records to. The
+    /// forwarding is marked as the application's, so librdkafka's fetch start keeps it.
+    fn forwarding(consumer: &BaseConsumer<Ctx>, topics: &[TopicSel]) -> Result<Queue> {
+        let rk = consumer.client().native_ptr();
+        // SAFETY: `rk` is the live client owned by `consumer`.
+        let queue = Queue(unsafe { rdsys::rd_kafka_queue_new(rk) });
+        if queue.0.is_null() {
+            bail!("librdkafka could not create a queue");
+        }
+        for t in topics {
+            let name = CString::new(t.name.as_str()).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
+            for &p in &t.partitions {
+                // SAFETY: valid client and NUL-terminated name; the partition queue handle is
+                // released right away, the forwarding it set up lives in librdkafka.
+                unsafe {
+                    let pq = rdsys::rd_kafka_queue_get_partition(rk, name.as_ptr(), p);
+                    if pq.is_null() {
+                        bail!("librdkafka has no queue for {}[{p}]", t.name);
+                    }
+                    rdsys::rd_kafka_queue_forward(pq, queue.0);
+                    rdsys::rd_kafka_queue_destroy(pq);
+                }
+            }
+        }
+        Ok(queue)
+    }
+}
+
 impl Drop for Queue {
     fn drop(&mut self) {
         // SAFETY: the handle came from rd_kafka_queue_new and is destroyed exactly once.
@@ -906,6 +941,7 @@ impl Drop for Batch {
 /// Returns Ok(true) when interrupted by Ctrl-C.
 fn consume_assigned(
     consumer: &Arc<BaseConsumer<Ctx>>,
+    queue: Queue,
     topics: &[TopicSel],
     engine: &mut Engine,
     limits: &Limits,
@@ -915,28 +951,6 @@ fn consume_assigned(
     if engine.all_done() {
         return Ok(false);
     }
-    let rk = consumer.client().native_ptr();
-    // SAFETY: `rk` is the live client owned by `consumer`, which outlives every use below
-    // (the queue and the messages are released before this function returns).
-    let queue = Queue(unsafe { rdsys::rd_kafka_queue_new(rk) });
-    if queue.0.is_null() {
-        bail!("librdkafka could not create a queue");
-    }
-    for t in topics {
-        let name = CString::new(t.name.as_str()).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
-        for &p in &t.partitions {
-            // SAFETY: valid client and NUL-terminated name; the partition queue handle is released
-            // right away, the forwarding it set up lives in librdkafka.
-            unsafe {
-                let pq = rdsys::rd_kafka_queue_get_partition(rk, name.as_ptr(), p);
-                if !pq.is_null() {
-                    rdsys::rd_kafka_queue_forward(pq, queue.0);
-                    rdsys::rd_kafka_queue_destroy(pq);
-                }
-            }
-        }
-    }
-
     // Topic handle -> index into `topics`; a handful of entries, so a linear scan wins.
     let mut rkts: Vec<(*const rdsys::rd_kafka_topic_t, usize)> = Vec::new();
     let mut batch = Batch { msgs: vec![std::ptr::null_mut(); BATCH], len: 0 };
@@ -951,7 +965,9 @@ fn consume_assigned(
             usize::try_from(n).unwrap_or(0).min(BATCH)
         } else {
             engine.flush(&mut out)?;
-            serve_events(consumer, engine);
+            if serve_events(consumer, engine, &mut last_record) == Flow::Stop {
+                break false;
+            }
             if should_stop(stop, limits, last_record) {
                 break stop.load(Ordering::Relaxed);
             }
@@ -994,15 +1010,46 @@ fn consume_assigned(
 }
 
 /// Logs and errors stay on the consumer's own queue; serve them so librdkafka's log lines go
-/// through our context (quiet unless -vv) and errors are remembered for messages.
-fn serve_events(consumer: &BaseConsumer<Ctx>, engine: &mut Engine) {
-    for _ in 0..64 {
+/// through our context (quiet unless -vv) and errors are remembered for messages. Records are
+/// not expected there (their partitions forward to our queue) but are printed if they come.
+fn serve_events(consumer: &BaseConsumer<Ctx>, engine: &mut Engine, last_record: &mut Instant) -> Flow {
+    for _ in 0..BATCH {
         match consumer.poll(Duration::ZERO) {
             None => break,
-            Some(Ok(_)) => {}
+            Some(Ok(m)) => {
+                *last_record = Instant::now();
+                if process_borrowed(engine, &m).1 == Flow::Stop {
+                    return Flow::Stop;
+                }
+            }
             Some(Err(e)) => report_error(engine, &e),
         }
     }
+    Flow::Go
+}
+
+/// Processes a record delivered by rdkafka's own poll; returns the topic index it belongs to.
+fn process_borrowed(engine: &mut Engine, m: &rdkafka::message::BorrowedMessage<'_>) -> (Option<usize>, Flow) {
+    let Some(t) = engine.topic_names.iter().position(|n| n == m.topic()) else { return (None, Flow::Go) };
+    let mut headers = std::mem::take(&mut engine.headers);
+    headers.clear();
+    if let Some(h) = m.headers() {
+        for h in h.iter() {
+            headers.push(h.key, h.value);
+        }
+    }
+    let rec = RecordView {
+        topic: m.topic(),
+        partition: m.partition(),
+        offset: m.offset(),
+        timestamp_ms: m.timestamp().to_millis(),
+        key: m.key(),
+        value: m.payload(),
+        headers: headers.as_slice(),
+    };
+    let flow = engine.record(t, &rec);
+    engine.headers = headers;
+    (Some(t), flow)
 }
 
 fn report_error(engine: &mut Engine, e: &KafkaError) {
@@ -1137,27 +1184,10 @@ fn consume_group(
                 }
                 Some(Ok(m)) => {
                     last_record = Instant::now();
-                    let Some(t) = engine.topic_names.iter().position(|n| n == m.topic()) else { continue };
-                    let mut headers = std::mem::take(&mut engine.headers);
-                    headers.clear();
-                    if let Some(h) = m.headers() {
-                        for h in h.iter() {
-                            headers.push(h.key, h.value);
-                        }
-                    }
-                    let rec = RecordView {
-                        topic: m.topic(),
-                        partition: m.partition(),
-                        offset: m.offset(),
-                        timestamp_ms: m.timestamp().to_millis(),
-                        key: m.key(),
-                        value: m.payload(),
-                        headers: headers.as_slice(),
-                    };
-                    let flow = engine.record(t, &rec);
-                    engine.headers = headers;
-                    if let Some(slot) =
-                        positions.get_mut(t).and_then(|v| v.get_mut(usize::try_from(m.partition()).ok()?))
+                    let (t, flow) = process_borrowed(engine, &m);
+                    if let Some(slot) = t
+                        .and_then(|t| positions.get_mut(t))
+                        .and_then(|v| v.get_mut(usize::try_from(m.partition()).ok()?))
                     {
                         *slot = m.offset().saturating_add(1);
                         dirty = true;
