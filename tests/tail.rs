@@ -502,3 +502,33 @@ fn group_opt_in_commits_what_was_printed() {
     // Offsets other than end/beginning make no sense with a group.
     assert_eq!(tail(&b, &[&t, "--group", &g, "--from", "-3"]).status.code(), Some(2));
 }
+
+#[test]
+fn jq_filters_on_large_batches_keep_order_and_counts() {
+    // Enough records that batches are evaluated on several threads.
+    let b = Broker::start();
+    let t = b.unique("tail-batch");
+    b.create_topic(&t, 2);
+    let mut recs = Vec::new();
+    for p in 0..2 {
+        for i in 0..1500 {
+            recs.push(if i % 100 == 99 {
+                TestRecord { key: Some(format!("p{p}-x{i}").into_bytes()), value: Some(b"not json".to_vec()), partition: Some(p), ..Default::default() }
+            } else {
+                TestRecord { partition: Some(p), ..TestRecord::json(&format!("p{p}-k{i}"), json!({"n": i})) }
+            });
+        }
+    }
+    b.produce(&t, &recs);
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--filter", ".n % 3 == 0"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    for p in 0..2 {
+        let got: Vec<i64> = lines.iter().filter(|l| l["partition"] == p).map(|l| l["value"]["n"].as_i64().unwrap()).collect();
+        let want: Vec<i64> = (0..1500).filter(|i| i % 3 == 0 && i % 100 != 99).collect();
+        assert_eq!(got, want, "partition {p}");
+    }
+    assert!(stderr(&out).contains("3000 records seen, 990 matched, 30 not JSON"), "{}", stderr(&out));
+    // --count stops at exactly N even when verdicts were computed ahead.
+    assert_eq!(tail_ok(&b, &[&t, "--from", "beginning", "--filter", ".n % 3 == 0", "--count", "7"]).len(), 7);
+}

@@ -57,6 +57,10 @@ const BATCH: usize = 1024;
 const POLL: Duration = Duration::from_millis(100);
 /// In group mode, commit at most this often (and once more at the end).
 const COMMIT_EVERY: Duration = Duration::from_secs(1);
+/// Batches smaller than this evaluate jq on the consumer thread alone (not worth a thread).
+const PARALLEL_MIN: usize = 64;
+/// Upper bound of threads evaluating jq programs.
+const MAX_FILTER_THREADS: usize = 4;
 /// Distinct consumer warnings printed before going quiet (a dead partition repeats forever).
 const MAX_WARNINGS: usize = 20;
 
@@ -173,6 +177,8 @@ struct Options {
     pattern: Option<Regex>,
     format: Format,
     filter: RecordFilter,
+    /// The --filter program when it is a plain field comparison, evaluated without jq.
+    fast: Option<FastEq>,
 }
 
 fn options(app: &App, args: &TailArgs) -> Result<Options> {
@@ -206,7 +212,14 @@ fn options(app: &App, args: &TailArgs) -> Result<Options> {
     if args.count == Some(0) {
         bail!(Exit::usage("--count must be at least 1"));
     }
-    Ok(Options { start, until_ms, pattern, format: pick_format(app, args)?, filter: build_filter(args)? })
+    let mut filter = build_filter(args)?;
+    // Compiled above either way, so a bad program reads the same; the common shape then runs
+    // without jq.
+    let fast = filter.jq.as_ref().and_then(|jq| FastEq::parse(jq.source()));
+    if fast.is_some() {
+        filter.jq = None;
+    }
+    Ok(Options { start, until_ms, pattern, format: pick_format(app, args)?, filter, fast })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,8 +358,10 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
         // consumer that is briefly slower than the broker (kcat's -J mode shows exactly that).
         ("fetch.queue.backoff.ms", "5"),
         ("max.partition.fetch.bytes", "4194304"),
-        // Prefetch cap per partition: bounds memory however far behind the terminal is.
-        ("queued.max.messages.kbytes", "32768"),
+        // Prefetch cap. Our partitions all forward to one queue, whose length is what librdkafka
+        // checks, so this bounds memory in total however far behind the output is; measured
+        // as fast as 32 MiB with half the peak RSS.
+        ("queued.max.messages.kbytes", "8192"),
         ("queued.min.messages", "200000"),
         ("enable.partition.eof", eof),
         ("auto.offset.reset", reset),
@@ -377,14 +392,14 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
         || opts.until_ms.is_some()
         || matches!(opts.start, StartPos::Last(_) | StartPos::Offset(_));
     let marks = if needs_marks {
-        let (c, t, timeout) = (Arc::clone(&consumer), topics.clone(), settings.timeout);
-        let low = settings
-            .blocking("watermark request", &ctx, move || list_offsets(&c, &t, Offset::Beginning, timeout))
-            .await?;
-        let (c, t) = (Arc::clone(&consumer), topics.clone());
-        let high =
-            settings.blocking("watermark request", &ctx, move || list_offsets(&c, &t, Offset::End, timeout)).await?;
-        Some(Watermarks { low, high })
+        let timeout = settings.timeout;
+        let (c1, t1, c2, t2) = (Arc::clone(&consumer), topics.clone(), Arc::clone(&consumer), topics.clone());
+        // Both requests in flight at once: one round trip of startup latency instead of two.
+        let (low, high) = tokio::join!(
+            settings.blocking("watermark request", &ctx, move || list_offsets(&c1, &t1, Offset::Beginning, timeout)),
+            settings.blocking("watermark request", &ctx, move || list_offsets(&c2, &t2, Offset::End, timeout)),
+        );
+        Some(Watermarks { low: low?, high: high? })
     } else {
         None
     };
@@ -509,6 +524,7 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
     let engine = Engine {
         format: opts.format,
         filter: opts.filter,
+        fast: opts.fast,
         topic_names: topics.iter().map(|t| t.name.clone()).collect(),
         schemas,
         only_invalid: args.only_invalid,
@@ -610,6 +626,204 @@ fn close_bounded(consumer: Arc<BaseConsumer<Ctx>>, limit: Duration) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fast path for the most common filter shape
+
+/// A `--filter` of the form `.a.b.c == LITERAL` (or `!=`), with a string (without escapes),
+/// `true`, `false` or `null` literal: by far the most common filter, and one that can be
+/// evaluated in a single pass over the JSON bytes that skips everything off the path, instead
+/// of building a jq value tree for every record (which is allocation-bound). Anything else goes
+/// to jq. The result is exactly jq's (a test compares both on a corpus):
+///
+/// * `.k` on an object is its value for `k` (the last one when the key repeats), `null` when
+///   missing; on `null` it is `null`; on anything else it is an error, and an erroring
+///   program matches nothing, whichever the operator;
+/// * a value that is not (strict, UTF-8) JSON is [`Match::NotJson`]; a tombstone is `null`.
+#[derive(Debug, Clone, PartialEq)]
+struct FastEq {
+    path: Vec<String>,
+    negate: bool,
+    lit: Lit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Lit {
+    Str(String),
+    Bool(bool),
+    Null,
+}
+
+/// What the path led to, reduced to what the comparison needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Leaf {
+    Null,
+    Bool(bool),
+    /// A string; whether it equals the literal.
+    Str(bool),
+    /// A number, array or object: never equal to a supported literal.
+    Other,
+    /// jq would raise an error (indexing a string, number, boolean or array).
+    Error,
+}
+
+const JQ_KEYWORDS: &[&str] = &[
+    "and", "or", "not", "if", "then", "elif", "else", "end", "as", "def", "reduce", "foreach", "try", "catch",
+    "label", "import", "include", "__loc__",
+];
+
+impl FastEq {
+    fn parse(src: &str) -> Option<FastEq> {
+        let s = src.trim();
+        let (lhs, rhs, negate) = match (s.find("=="), s.find("!=")) {
+            (Some(i), None) => (&s[..i], &s[i + 2..], false),
+            (None, Some(i)) => (&s[..i], &s[i + 2..], true),
+            _ => return None,
+        };
+        let mut path = Vec::new();
+        for (i, seg) in lhs.trim().split('.').enumerate() {
+            if i == 0 {
+                if !seg.is_empty() {
+                    return None;
+                }
+                continue;
+            }
+            let mut chars = seg.chars();
+            let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+            if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') || JQ_KEYWORDS.contains(&seg) {
+                return None;
+            }
+            path.push(seg.to_string());
+        }
+        if path.is_empty() {
+            return None;
+        }
+        let lit = match rhs.trim() {
+            "true" => Lit::Bool(true),
+            "false" => Lit::Bool(false),
+            "null" => Lit::Null,
+            other => {
+                let inner = other.strip_prefix('"')?.strip_suffix('"')?;
+                if inner.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+                    return None;
+                }
+                Lit::Str(inner.to_string())
+            }
+        };
+        Some(FastEq { path, negate, lit })
+    }
+
+    fn matches(&self, value: Option<&[u8]>) -> Match {
+        let leaf = match value {
+            None => Leaf::Null,
+            Some(bytes) => {
+                // serde_json does not check UTF-8 in strings it skips; jq would reject it.
+                if std::str::from_utf8(bytes).is_err() {
+                    return Match::NotJson;
+                }
+                let lit = match &self.lit {
+                    Lit::Str(s) => Some(s.as_str()),
+                    _ => None,
+                };
+                let mut de = serde_json::Deserializer::from_slice(bytes);
+                match serde::de::DeserializeSeed::deserialize(Nav { path: &self.path, lit }, &mut de)
+                    .and_then(|leaf| de.end().map(|()| leaf))
+                {
+                    Ok(leaf) => leaf,
+                    Err(_) => return Match::NotJson,
+                }
+            }
+        };
+        let equal = match (leaf, &self.lit) {
+            (Leaf::Error, _) => return Match::No,
+            (Leaf::Null, Lit::Null) => true,
+            (Leaf::Bool(a), Lit::Bool(b)) => a == *b,
+            (Leaf::Str(eq), Lit::Str(_)) => eq,
+            _ => false,
+        };
+        if equal != self.negate { Match::Yes } else { Match::No }
+    }
+}
+
+/// Walks `path` through a JSON document, skipping (but still validating) everything else.
+struct Nav<'p> {
+    path: &'p [String],
+    lit: Option<&'p str>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Nav<'_> {
+    type Value = Leaf;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Leaf, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Nav<'_> {
+    type Value = Leaf;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Leaf, E> {
+        Ok(Leaf::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Leaf, E> {
+        Ok(if self.path.is_empty() { Leaf::Bool(b) } else { Leaf::Error })
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Leaf, E> {
+        Ok(if self.path.is_empty() { Leaf::Other } else { Leaf::Error })
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Leaf, E> {
+        Ok(if self.path.is_empty() { Leaf::Other } else { Leaf::Error })
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Leaf, E> {
+        Ok(if self.path.is_empty() { Leaf::Other } else { Leaf::Error })
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Leaf, E> {
+        Ok(if self.path.is_empty() { Leaf::Str(self.lit == Some(s)) } else { Leaf::Error })
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Leaf, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(if self.path.is_empty() { Leaf::Other } else { Leaf::Error })
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Leaf, A::Error> {
+        let Some((first, rest)) = self.path.split_first() else {
+            while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+            return Ok(Leaf::Other);
+        };
+        // A missing key is null, and so is everything below it.
+        let mut found = Leaf::Null;
+        while let Some(hit) = map.next_key_seed(KeyIs(first))? {
+            if hit {
+                // Repeated keys: jq keeps the last.
+                found = map.next_value_seed(Nav { path: rest, lit: self.lit })?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Map-key seed answering "is this the key we look for?" without allocating.
+struct KeyIs<'k>(&'k str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyIs<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E>(self, s: &str) -> Result<bool, E> {
+        Ok(s == self.0)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Per-record processing
 
 #[derive(Debug, Clone, Copy)]
@@ -691,7 +905,9 @@ impl HeaderPool {
 
 struct Engine {
     format: Format,
+    /// Every condition except a --filter that `fast` evaluates.
     filter: RecordFilter,
+    fast: Option<FastEq>,
     topic_names: Vec<String>,
     /// Per topic, when --validate.
     schemas: Vec<Option<Schema>>,
@@ -754,6 +970,11 @@ impl Engine {
 
     /// Filters, validates and renders one record into `buf`.
     fn record(&mut self, t: usize, rec: &RecordView) -> Flow {
+        self.record_pre(t, rec, None)
+    }
+
+    /// [`Engine::record`] with the filter's verdict, when it was already computed.
+    fn record_pre(&mut self, t: usize, rec: &RecordView, pre: Option<Match>) -> Flow {
         self.stats.seen += 1;
         let p = rec.partition;
         let Some(st) = self.parts.get(t).and_then(|v| v.get(usize::try_from(p).ok()?)).copied() else {
@@ -770,7 +991,10 @@ impl Engine {
             return if self.all_done() { Flow::Stop } else { Flow::Go };
         }
 
-        let matched = if self.filter.is_empty() { Match::Yes } else { self.filter.matches(rec, None) };
+        let matched = match pre {
+            Some(m) => m,
+            None => evaluate(&self.filter, self.fast.as_ref(), rec),
+        };
         let mut flow = Flow::Go;
         match matched {
             Match::Yes => {
@@ -845,6 +1069,15 @@ impl Engine {
             self.buf.clear();
         }
         Ok(())
+    }
+}
+
+/// Every filter condition: the record filter, then the jq-free fast path.
+fn evaluate(filter: &RecordFilter, fast: Option<&FastEq>, rec: &RecordView) -> Match {
+    let matched = if filter.is_empty() { Match::Yes } else { filter.matches(rec, None) };
+    match (matched, fast) {
+        (Match::Yes, Some(fast)) => fast.matches(rec.value),
+        (m, _) => m,
     }
 }
 
@@ -954,6 +1187,11 @@ fn consume_assigned(
     // Topic handle -> index into `topics`; a handful of entries, so a linear scan wins.
     let mut rkts: Vec<(*const rdsys::rd_kafka_topic_t, usize)> = Vec::new();
     let mut batch = Batch { msgs: vec![std::ptr::null_mut(); BATCH], len: 0 };
+    let mut tidx: Vec<Option<usize>> = Vec::with_capacity(BATCH);
+    let mut verdicts: Vec<Option<Match>> = Vec::with_capacity(BATCH);
+    // jq programs are evaluated on several threads (librdkafka and the output stay on this one).
+    let (mut batches, mut parallel_batches) = (0u64, 0u64);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_FILTER_THREADS));
     let mut last_record = Instant::now();
     let poll_ms = i32::try_from(POLL.as_millis()).unwrap_or(100);
     let interrupted = loop {
@@ -981,11 +1219,23 @@ fn consume_assigned(
         };
         batch.len = n;
         last_record = Instant::now();
+        tidx.clear();
+        for &m in &batch.msgs[..n] {
+            // SAFETY: librdkafka returned `n` valid message pointers, alive until released.
+            tidx.push(topic_index(unsafe { &*m }, &mut rkts, topics));
+        }
+        let parallel = threads > 1 && n >= PARALLEL_MIN && engine.filter.jq.is_some();
+        batches += 1;
+        if parallel {
+            parallel_batches += 1;
+            parallel_verdicts(&batch.msgs[..n], &tidx, topics, &engine.filter, engine.fast.as_ref(), threads, &mut verdicts);
+        }
         let mut flow = Flow::Go;
         for i in 0..n {
-            // SAFETY: librdkafka returned `n` valid message pointers, alive until released.
+            // SAFETY: as above.
             let m = unsafe { &*batch.msgs[i] };
-            flow = process_native(m, &mut rkts, topics, engine);
+            let pre = if parallel { verdicts[i] } else { None };
+            flow = process_native(m, tidx[i], pre, topics, engine);
             if flow == Flow::Stop {
                 break;
             }
@@ -1003,6 +1253,7 @@ fn consume_assigned(
     };
     drop(batch);
     engine.flush(&mut out)?;
+    engine.ui.debug(format!("tail: {batches} batches, {parallel_batches} filtered on {threads} threads"));
     // Unassigning stops the fetchers before the queue the partitions forward to goes away.
     let _ = consumer.unassign();
     drop(queue);
@@ -1061,43 +1312,31 @@ fn report_error(engine: &mut Engine, e: &KafkaError) {
     }
 }
 
-fn process_native(
+/// The topic index of a message (None for messages of no followed topic), caching the handle.
+fn topic_index(
     m: &rdsys::rd_kafka_message_t,
     rkts: &mut Vec<(*const rdsys::rd_kafka_topic_t, usize)>,
     topics: &[TopicSel],
-    engine: &mut Engine,
-) -> Flow {
+) -> Option<usize> {
     let rkt = m.rkt as *const rdsys::rd_kafka_topic_t;
-    let t = match rkts.iter().find(|(k, _)| *k == rkt) {
-        Some((_, t)) => *t,
-        None => {
-            if rkt.is_null() {
-                if m.err != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
-                    // SAFETY: valid message; librdkafka returns a NUL-terminated string.
-                    let why = unsafe { CStr::from_ptr(rdsys::rd_kafka_message_errstr(m)) };
-                    engine.warn_once(format!("consumer: {}", why.to_string_lossy()));
-                }
-                return Flow::Go;
-            }
-            // SAFETY: non-null topic handle of a live message; the name is NUL-terminated.
-            let name = unsafe { CStr::from_ptr(rdsys::rd_kafka_topic_name(rkt)) };
-            let Some(t) = topics.iter().position(|t| t.name.as_bytes() == name.to_bytes()) else {
-                return Flow::Go;
-            };
-            rkts.push((rkt, t));
-            t
-        }
-    };
-    if m.err != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
-        if m.err == rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__PARTITION_EOF {
-            return engine.eof(t, m.partition);
-        }
-        // SAFETY: as above.
-        let why = unsafe { CStr::from_ptr(rdsys::rd_kafka_message_errstr(m)) };
-        engine.warn_once(format!("{}[{}]: {}", topics[t].name, m.partition, why.to_string_lossy()));
-        return Flow::Go;
+    if let Some((_, t)) = rkts.iter().find(|(k, _)| *k == rkt) {
+        return Some(*t);
     }
+    if rkt.is_null() {
+        return None;
+    }
+    // SAFETY: non-null topic handle of a live message; the name is NUL-terminated.
+    let name = unsafe { CStr::from_ptr(rdsys::rd_kafka_topic_name(rkt)) };
+    let t = topics.iter().position(|t| t.name.as_bytes() == name.to_bytes())?;
+    rkts.push((rkt, t));
+    Some(t)
+}
 
+/// A record view over a librdkafka message, its headers copied into `headers`.
+///
+/// Not to be called for the same message from two threads at once: librdkafka parses headers
+/// lazily into the message.
+fn native_view<'a>(m: &'a rdsys::rd_kafka_message_t, topic: &'a str, headers: &'a mut HeaderPool) -> RecordView<'a> {
     // SAFETY: librdkafka guarantees `len` bytes at `payload` and `key_len` at `key` while the
     // message lives; a null pointer is a null value/key (distinct from an empty one).
     let (value, key) = unsafe {
@@ -1112,10 +1351,9 @@ fn process_native(
     let timestamp_ms = (tstype != rdsys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0)
         .then_some(ts);
 
-    let mut headers = std::mem::take(&mut engine.headers);
     headers.clear();
     let mut hdrs: *mut rdsys::rd_kafka_headers_t = std::ptr::null_mut();
-    // SAFETY: valid message; the headers belong to it and are read before it is released.
+    // SAFETY: valid message; the headers belong to it and are copied out before it is released.
     unsafe {
         if rdsys::rd_kafka_message_headers(m, &mut hdrs) == rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR
             && !hdrs.is_null()
@@ -1138,18 +1376,103 @@ fn process_native(
             }
         }
     }
-    let rec = RecordView {
-        topic: &topics[t].name,
+    RecordView {
+        topic,
         partition: m.partition,
         offset: m.offset,
         timestamp_ms,
         key,
         value,
         headers: headers.as_slice(),
+    }
+}
+
+fn process_native(
+    m: &rdsys::rd_kafka_message_t,
+    t: Option<usize>,
+    pre: Option<Match>,
+    topics: &[TopicSel],
+    engine: &mut Engine,
+) -> Flow {
+    let Some(t) = t else {
+        if m.err != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+            // SAFETY: valid message; librdkafka returns a NUL-terminated string.
+            let why = unsafe { CStr::from_ptr(rdsys::rd_kafka_message_errstr(m)) };
+            engine.warn_once(format!("consumer: {}", why.to_string_lossy()));
+        }
+        return Flow::Go;
     };
-    let flow = engine.record(t, &rec);
+    if m.err != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+        if m.err == rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__PARTITION_EOF {
+            return engine.eof(t, m.partition);
+        }
+        // SAFETY: as above.
+        let why = unsafe { CStr::from_ptr(rdsys::rd_kafka_message_errstr(m)) };
+        engine.warn_once(format!("{}[{}]: {}", topics[t].name, m.partition, why.to_string_lossy()));
+        return Flow::Go;
+    }
+    let mut headers = std::mem::take(&mut engine.headers);
+    let rec = native_view(m, &topics[t].name, &mut headers);
+    let flow = engine.record_pre(t, &rec, pre);
     engine.headers = headers;
     flow
+}
+
+/// Message pointers shared with the filter workers for the duration of one batch.
+struct Shared<'a>(&'a [*mut rdsys::rd_kafka_message_t]);
+
+// SAFETY: the messages stay alive until the batch is released, which happens after the scoped
+// workers are joined, and each message is read by exactly one thread at a time.
+unsafe impl Sync for Shared<'_> {}
+
+impl Shared<'_> {
+    // A method, not a field access, so closures capture the whole (Sync) wrapper.
+    fn get(&self, i: usize) -> *mut rdsys::rd_kafka_message_t {
+        self.0[i]
+    }
+}
+
+/// Evaluates the filter of a batch on several threads, for jq programs (which cost far more than
+/// everything else per record). The verdicts are used in order afterwards, so output order,
+/// counts and stop conditions are exactly as if evaluated one by one.
+fn parallel_verdicts(
+    msgs: &[*mut rdsys::rd_kafka_message_t],
+    tidx: &[Option<usize>],
+    topics: &[TopicSel],
+    filter: &RecordFilter,
+    fast: Option<&FastEq>,
+    threads: usize,
+    out: &mut Vec<Option<Match>>,
+) {
+    out.clear();
+    out.resize(msgs.len(), None);
+    let shared = Shared(msgs);
+    let chunk = msgs.len().div_ceil(threads.max(1)).max(1);
+    let eval = |start: usize, verdicts: &mut [Option<Match>]| {
+        let mut headers = HeaderPool::default();
+        for (j, v) in verdicts.iter_mut().enumerate() {
+            let i = start + j;
+            // SAFETY: see `Shared`.
+            let m = unsafe { &*shared.get(i) };
+            let Some(t) = tidx[i] else { continue };
+            if m.err != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+                continue;
+            }
+            let rec = native_view(m, &topics[t].name, &mut headers);
+            *v = Some(evaluate(filter, fast, &rec));
+        }
+    };
+    let mut chunks = out.chunks_mut(chunk).enumerate();
+    let first = chunks.next();
+    std::thread::scope(|s| {
+        for (ci, verdicts) in chunks {
+            let eval = &eval;
+            s.spawn(move || eval(ci * chunk, verdicts));
+        }
+        if let Some((_, verdicts)) = first {
+            eval(0, verdicts);
+        }
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1336,6 +1659,92 @@ mod tests {
         assert!(e.contains("unknown topic 'order'") && e.contains("did you mean 'orders'"), "{e}");
         let e = select_topics(&meta(&[]), &[], None, true).unwrap_err().to_string();
         assert!(e.contains("no topics"), "{e}");
+    }
+
+    #[test]
+    fn fast_filter_parses_only_plain_comparisons() {
+        let f = FastEq::parse(r#" .payload.role == "doctor" "#).unwrap();
+        assert_eq!(f, FastEq { path: vec!["payload".into(), "role".into()], negate: false, lit: Lit::Str("doctor".into()) });
+        assert_eq!(FastEq::parse(".a!=null").unwrap().lit, Lit::Null);
+        assert!(FastEq::parse(".a != true").unwrap().negate);
+        for other in [
+            ".a == 1",
+            r#".a == "x\ny""#,
+            r#".a == "x" and .b == "y""#,
+            r#".a.b[0] == "x""#,
+            r#". == "x""#,
+            r#".a? == "x""#,
+            ".a == .b",
+            r#"$__meta.key == "x""#,
+            r#".and == "x""#,
+            r#".a == "x" | not"#,
+            r#".a == "x" == true"#,
+            r#".a == "x\(.b)""#,
+            r#".1a == "x""#,
+            r#".a == "x" or true"#,
+        ] {
+            assert_eq!(FastEq::parse(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn fast_filter_agrees_with_jq() {
+        let programs = [
+            r#".payload.role == "doctor""#,
+            r#".payload.role != "doctor""#,
+            r#".role == "doctor""#,
+            r#".a.b.c == "x""#,
+            ".a == null",
+            ".a != null",
+            ".a.b == true",
+            ".a.b != false",
+            r#".a == """#,
+        ];
+        let docs: &[&[u8]] = &[
+            br#"{"payload":{"role":"doctor"}}"#,
+            br#"{"payload":{"role":"nurse"},"role":"doctor"}"#,
+            br#"{"payload":{"role":"doc\u0074or"}}"#,
+            br#"{"pay\u006coad":{"role":"doctor"}}"#,
+            br#"{"payload":{"role":"doctor"},"payload":{"role":"nurse"}}"#,
+            br#"{"payload":{"role":"nurse"},"payload":{"role":"doctor"}}"#,
+            br#"{"payload":"doctor"}"#,
+            br#"{"payload":[{"role":"doctor"}]}"#,
+            br#"{"payload":null}"#,
+            br#"{"payload":{"role":null}}"#,
+            br#"{"payload":{"role":["doctor"]}}"#,
+            br#"{"payload":{"role":{"doctor":1}}}"#,
+            br#"{"a":{"b":true}}"#,
+            br#"{"a":{"b":false,"c":"x"}}"#,
+            br#"{"a":{"b":{"c":"x"}}}"#,
+            br#"{"a":{"b":{"c":"x","c":1}}}"#,
+            br#"{"a":""}"#,
+            br#"{"a":1}"#,
+            br#"{"a":1.5e3}"#,
+            br#"{}"#,
+            b"null",
+            b"  null  ",
+            b"[]",
+            b"[1,2]",
+            br#""doctor""#,
+            b"42",
+            b"true",
+            b"{\"a\":\"\xff\"}",
+            b"{\"a\":1,\"b\":\"\xff\"}",
+            br#"{"a":1"#,
+            b"{}{}",
+            b"not json",
+            b"",
+            br#"{"payload":{"role":"doctor"}} x"#,
+        ];
+        for prog in programs {
+            let fast = FastEq::parse(prog).unwrap_or_else(|| panic!("{prog} should be fast"));
+            let jq = RecordFilter { jq: Some(JqFilter::compile(prog).unwrap()), ..Default::default() };
+            for value in docs.iter().map(|d| Some(*d)).chain([None]) {
+                let rec =
+                    RecordView { topic: "t", partition: 0, offset: 0, timestamp_ms: None, key: None, value, headers: &[] };
+                assert_eq!(fast.matches(value), jq.matches(&rec, None), "{prog} on {:?}", value.map(String::from_utf8_lossy));
+            }
+        }
     }
 
     #[test]
