@@ -46,6 +46,7 @@ pub(crate) enum Hint {
     Version,
     Timestamp,
     Date,
+    BirthDate,
     Time,
     Age,
     Year,
@@ -97,7 +98,8 @@ pub(crate) fn classify(prop: &str) -> Hint {
         (&["dosage", "dose"], Hint::Dosage),
         (&["frequency"], Hint::Frequency),
         (&["topic"], Hint::Topic),
-        (&["producer", "service", "source", "origin"], Hint::Service),
+        (&["birth", "dob"], Hint::BirthDate),
+        (&["producer", "service"], Hint::Service),
         (&["language", "locale", "lang"], Hint::Language),
         (&["currency"], Hint::Currency),
         (&["version"], Hint::Version),
@@ -133,7 +135,7 @@ pub(crate) fn classify(prop: &str) -> Hint {
     if (prop.ends_with("At") || n.ends_with("time") && !n.ends_with("runtime")) && !n.is_empty() {
         return if prop.ends_with("At") { Hint::Timestamp } else { Hint::Time };
     }
-    if n.ends_with("date") || n == "dob" || n == "birthday" {
+    if n.ends_with("date") {
         return Hint::Date;
     }
     Hint::None
@@ -311,6 +313,11 @@ fn near<R: Rng + ?Sized>(rng: &mut R, now: DateTime<Utc>) -> DateTime<Utc> {
     t - Duration::nanoseconds(i64::from(chrono::Timelike::nanosecond(&t)))
 }
 
+/// A birth date 18 to 90 years back.
+fn birth<R: Rng + ?Sized>(rng: &mut R, now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::days(rng.random_range(18 * 365..90 * 365))
+}
+
 /// String formats the generator knows how to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -367,7 +374,7 @@ pub(crate) fn format_value<R: Rng + ?Sized>(f: Format, hint: Hint, rng: &mut R, 
         }
         Format::Date => {
             let mut s = String::with_capacity(10);
-            push_date(&mut s, &near(rng, now));
+            push_date(&mut s, &if hint == Hint::BirthDate { birth(rng, now) } else { near(rng, now) });
             s
         }
         Format::Time => {
@@ -459,6 +466,11 @@ pub(crate) fn hint_string<R: Rng + ?Sized>(hint: Hint, rng: &mut R, now: DateTim
             push_date(&mut s, &near(rng, now));
             s
         }
+        Hint::BirthDate => {
+            let mut s = String::with_capacity(10);
+            push_date(&mut s, &birth(rng, now));
+            s
+        }
         Hint::Time => format!("{:02}:{:02}", rng.random_range(8..19), rng.random_range(0..4) * 15),
         Hint::Age
         | Hint::Year
@@ -522,6 +534,8 @@ mod tests {
         assert_eq!(classify("message"), Hint::Sentence);
         assert_eq!(classify("page"), Hint::None);
         assert_eq!(classify("age"), Hint::Age);
+        assert_eq!(classify("dateOfBirth"), Hint::BirthDate);
+        assert_eq!(classify("originalMessage"), Hint::Sentence);
     }
 
     #[test]

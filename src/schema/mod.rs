@@ -118,8 +118,8 @@ impl SchemaStore {
             let retriever = DirRetriever::new(abs.parent().unwrap_or(Path::new("/")));
             retriever.remember(&abs, Arc::new(raw.clone()));
             // Reference problems first: our message names the exact `$ref`, the validator's may not.
-            if let Err(e) = DocSet::load(&file_uri(&abs), &raw, retriever.clone()) {
-                problems.push(format!("{}: {e}", path.display()));
+            if let Err(errs) = DocSet::load(&file_uri(&abs), &raw, retriever.clone()) {
+                problems.extend(errs.into_iter().map(|e| format!("{}: {e}", path.display())));
                 continue;
             }
             if let Err(e) = build_validator(&abs, &raw, retriever) {
@@ -136,7 +136,11 @@ fn build_validator(abs: &Path, raw: &Value, retriever: DirRetriever) -> Result<j
         .with_retriever(retriever)
         .should_validate_formats(true)
         .build(raw)
-        .map_err(|e| e.to_string())
+        .map_err(|e| {
+            // For a schema error the "instance" is the schema itself: say where in it.
+            let at = e.instance_path().to_string();
+            if at.is_empty() { e.to_string() } else { format!("at {at}: {e}") }
+        })
 }
 
 /// A compiled schema. Cheap to clone (the validator is shared).

@@ -71,6 +71,11 @@ pub(crate) struct Leaf {
     pub(crate) types: u8,
     /// No keyword narrows the type at all: the generator may produce anything.
     pub(crate) anything: bool,
+    /// Types the schema allows but we only fall back to (an untyped `{"minItems": 2}` prefers
+    /// arrays, yet a string satisfies it when arrays turn out impossible).
+    pub(crate) fallback: u8,
+    /// Integers are excluded (`not: {type: integer}`), so numbers need a fractional part.
+    pub(crate) fraction_only: bool,
     /// `const`/`enum` candidates, already filtered against every other constraint.
     pub(crate) values: Option<Vec<Value>>,
     /// `default`/`examples` that pass every constraint.
@@ -89,6 +94,9 @@ pub(crate) struct StrSpec {
     pub(crate) max: Option<usize>,
     /// Index into [`Plan::regexes`], or why the pattern cannot be sampled.
     pub(crate) pattern: Option<Result<usize, String>>,
+    /// The same pattern as a matcher, so a realistic value from the property name can be used
+    /// when it happens to fit (a phone number for `^\+?[0-9 ]+$`).
+    pub(crate) matcher: Option<regex::Regex>,
     pub(crate) format: Option<Format>,
 }
 
@@ -177,6 +185,8 @@ struct Flat<'d> {
     never: Option<String>,
     /// `$ref` targets on the current flattening path, to detect `allOf`/`$ref` cycles.
     stack: Vec<String>,
+    /// `dependentSchemas` entries already merged because their property is required.
+    applied: Vec<String>,
 }
 
 /// `file:///x/y.json#/a/b&...` -> `y.json#/a/b`, for messages.
@@ -300,13 +310,16 @@ struct ArrPart<'d> {
     rest: Option<Loc<'d>>,
 }
 
+/// Pattern, max repeat, min length, max length.
+type RegexKey = (String, u32, usize, Option<usize>);
+
 pub(crate) struct Compiler<'d> {
     docs: &'d DocSet,
     draft: Option<Value>,
     nodes: Vec<Node>,
     cache: HashMap<String, NodeId>,
     regexes: Vec<rand_regex::Regex>,
-    regex_cache: HashMap<(String, u32), Result<usize, String>>,
+    regex_cache: HashMap<RegexKey, Result<usize, String>>,
     checks: Vec<jsonschema::Validator>,
     check_cache: HashMap<String, Option<CheckId>>,
     expansions: usize,
@@ -334,6 +347,8 @@ impl Plan {
             loc: "(any)".into(),
             types: T_ALL,
             anything: true,
+            fallback: 0,
+            fraction_only: false,
             values: None,
             samples: Vec::new(),
             must: Vec::new(),
@@ -367,7 +382,7 @@ impl<'d> Compiler<'d> {
         for kw in ["$ref", "$dynamicRef"] {
             if let Some(Value::String(r)) = m.get(kw) {
                 if fl.stack.contains(r) {
-                    fl.never.get_or_insert_with(|| format!("{}: circular {kw} to {}", display_loc(&loc.key), display_loc(r)));
+                    // Already part of this conjunction: A and A is A.
                     continue;
                 }
                 let target = self
@@ -442,7 +457,42 @@ impl<'d> Compiler<'d> {
         self.nodes.len() - 1
     }
 
+    /// Merges `dependentSchemas` (and draft-7 schema `dependencies`) whose trigger property is
+    /// required, since they then always apply. Optional triggers become checks in [`Self::leaf`].
+    fn apply_dependent(&self, fl: &mut Flat<'d>) -> Result<(), String> {
+        loop {
+            let required: BTreeSet<&str> = fl
+                .objs
+                .iter()
+                .filter_map(|o| o.v.get("required")?.as_array())
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let mut todo = Vec::new();
+            for o in &fl.objs {
+                for kw in ["dependentSchemas", "dependencies"] {
+                    if let Some(Value::Object(d)) = o.v.get(kw) {
+                        for (k, v) in d {
+                            let l = o.child(&[kw, k], v);
+                            if !v.is_array() && required.contains(k.as_str()) && !fl.applied.contains(&l.key) {
+                                todo.push(l);
+                            }
+                        }
+                    }
+                }
+            }
+            if todo.is_empty() {
+                return Ok(());
+            }
+            for l in todo {
+                fl.applied.push(l.key.clone());
+                self.flatten(l, fl, 0)?;
+            }
+        }
+    }
+
     fn build(&mut self, mut fl: Flat<'d>, key: &str) -> Result<Node, String> {
+        self.apply_dependent(&mut fl)?;
         if let Some(why) = fl.never.take() {
             return Ok(Node::Never(Box::new(Never { loc: display_loc(key), why })));
         }
@@ -533,12 +583,12 @@ impl<'d> Compiler<'d> {
         id
     }
 
-    fn regex(&mut self, pattern: &str, max_repeat: u32) -> Result<usize, String> {
-        let k = (pattern.to_string(), max_repeat);
+    fn regex(&mut self, pattern: &str, max_repeat: u32, min: usize, max: Option<usize>) -> Result<usize, String> {
+        let k = (pattern.to_string(), max_repeat, min, max);
         if let Some(r) = self.regex_cache.get(&k) {
             return r.clone();
         }
-        let r = regexgen::compile(pattern, max_repeat).map(|g| {
+        let r = regexgen::compile_sized(pattern, max_repeat, min, max).map(|g| {
             self.regexes.push(g);
             self.regexes.len() - 1
         });
@@ -568,7 +618,7 @@ impl<'d> Compiler<'d> {
         let mut arr_parts: Vec<ArrPart<'d>> = Vec::new();
         let mut a = ArrSpec::default();
         let mut contains: Option<Loc<'d>> = None;
-        let mut max_contains_zero = false;
+        let mut max_contains: Option<usize> = None;
         let mut closed_items = false;
         let mut obj_parts: Vec<ObjPart<'d>> = Vec::new();
         let mut required: Vec<String> = Vec::new();
@@ -680,7 +730,7 @@ impl<'d> Compiler<'d> {
             {
                 contains = Some(part.child(&["contains"], c));
                 a.min_contains = as_usize(m.get("minContains")).unwrap_or(1);
-                max_contains_zero = as_usize(m.get("maxContains")) == Some(0);
+                max_contains = as_usize(m.get("maxContains"));
             }
             if m.get("unevaluatedItems") == Some(&Value::Bool(false)) {
                 closed_items = true;
@@ -800,7 +850,8 @@ impl<'d> Compiler<'d> {
                     rep = rep.min(mx.max(1));
                 }
                 let rep = rep.min(256) as u32;
-                s.pattern = Some(self.regex(p, rep));
+                s.pattern = Some(self.regex(p, rep, s.min, s.max));
+                s.matcher = regex::Regex::new(p).ok();
                 for p in &patterns[1..] {
                     must.extend(self.check_value(format!("pattern:{p}"), json!({ "pattern": p })));
                 }
@@ -843,10 +894,13 @@ impl<'d> Compiler<'d> {
                     0
                 };
             }
-            let clamp = |x: f64| x.clamp(-(SAFE_INT as f64), SAFE_INT as f64);
-            n.int_lo = n.lo.map(|lo| clamp(if n.lo_excl { lo.floor() + 1.0 } else { lo.ceil() }) as i64);
-            n.int_hi = n.hi.map(|hi| clamp(if n.hi_excl { hi.ceil() - 1.0 } else { hi.floor() }) as i64);
-            let int_possible = n.int_step > 0 && match (n.int_lo, n.int_hi) {
+            // i64 is what we can print exactly; bounds beyond it leave no integer we can produce.
+            let lo_f = n.lo.map(|lo| if n.lo_excl { lo.floor() + 1.0 } else { lo.ceil() });
+            let hi_f = n.hi.map(|hi| if n.hi_excl { hi.ceil() - 1.0 } else { hi.floor() });
+            let outside = lo_f.is_some_and(|x| x > i64::MAX as f64) || hi_f.is_some_and(|x| x < i64::MIN as f64);
+            n.int_lo = lo_f.map(|x| x as i64);
+            n.int_hi = hi_f.map(|x| x as i64);
+            let int_possible = !outside && n.int_step > 0 && match (n.int_lo, n.int_hi) {
                 (Some(l), Some(h)) => l.div_euclid(n.int_step) + i64::from(l.rem_euclid(n.int_step) != 0) <= h.div_euclid(n.int_step),
                 _ => true,
             };
@@ -900,9 +954,6 @@ impl<'d> Compiler<'d> {
             if closed_items {
                 capped(&mut cap, a.prefix.len());
             }
-            if max_contains_zero {
-                a.min_contains = 0;
-            }
             if let Some(c) = &contains
                 && a.min_contains > 0
             {
@@ -912,6 +963,14 @@ impl<'d> Compiler<'d> {
             }
             a.rest = self.compile_or_any(rest_locs)?;
             a.max = cap;
+            if let (Some(c), Some(mc)) = (&contains, max_contains) {
+                if mc < a.min_contains {
+                    types &= !T_ARR;
+                } else {
+                    let schema = json!({"contains": c.v.clone(), "minContains": a.min_contains, "maxContains": mc});
+                    must.extend(self.check_value(format!("{}!maxContains", c.key), schema));
+                }
+            }
             if a.max.is_some_and(|mx| mx < a.min.max(if a.contains.is_some() { a.min_contains } else { 0 })) {
                 types &= !T_ARR;
             }
@@ -994,7 +1053,7 @@ impl<'d> Compiler<'d> {
                 let pats: Vec<(String, Loc<'d>)> =
                     obj_parts.iter().flat_map(|p| p.patterns.iter().map(|(re, l)| (re.as_str().to_string(), l.clone()))).collect();
                 for (p, l) in pats {
-                    if let Ok(r) = self.regex(&p, 8) {
+                    if let Ok(r) = self.regex(&p, 8, 0, None) {
                         let node = self.compile(vec![l])?;
                         o.pattern_names.push((r, node));
                     }
@@ -1003,6 +1062,21 @@ impl<'d> Compiler<'d> {
             let n_required = o.props.iter().filter(|p| p.required).count();
             if o.max.is_some_and(|mx| mx < n_required.max(o.min)) {
                 types &= !T_OBJ;
+            }
+        }
+
+        // dependentSchemas with optional triggers are enforced by checks
+        for part in &fl.objs {
+            for kw in ["dependentSchemas", "dependencies"] {
+                if let Some(Value::Object(d)) = part.v.get(kw) {
+                    for (k, v) in d {
+                        let l = part.child(&[kw, k], v);
+                        if !v.is_array() && !fl.applied.contains(&l.key) {
+                            let schema = json!({ kw: { k.clone(): v.clone() } });
+                            must.extend(self.check_value(l.key, schema));
+                        }
+                    }
+                }
             }
         }
 
@@ -1036,6 +1110,8 @@ impl<'d> Compiler<'d> {
             loc,
             types,
             anything,
+            fallback: if values.is_none() { declared & !types } else { 0 },
+            fraction_only: declared & T_INT == 0,
             values,
             samples,
             must,

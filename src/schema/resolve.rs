@@ -285,27 +285,31 @@ pub(crate) struct DocSet {
     /// `$id` resource URIs and `uri#anchor` names -> (document key, pointer).
     aliases: HashMap<String, (String, String)>,
     retriever: DirRetriever,
+    /// Documents registered but not yet rewritten.
+    pending: VecDeque<String>,
 }
 
 impl DocSet {
     /// Loads `root` (already parsed, living at `root_uri`) and everything its `$ref`s reach.
-    pub(crate) fn load(root_uri: &str, root: &Value, retriever: DirRetriever) -> Result<DocSet, String> {
+    /// On failure, returns one message per `$ref` that does not resolve.
+    pub(crate) fn load(root_uri: &str, root: &Value, retriever: DirRetriever) -> Result<DocSet, Vec<String>> {
         let mut set = DocSet {
             root: root_uri.to_string(),
             docs: HashMap::new(),
             aliases: HashMap::new(),
             retriever,
+            pending: VecDeque::new(),
         };
-        let mut queue = VecDeque::new();
-        set.register(root_uri, root.clone(), &mut queue);
-        while let Some(key) = queue.pop_front() {
-            let mut doc = set.docs.remove(&key).unwrap_or(Value::Null);
+        let mut errs = Vec::new();
+        set.register(root_uri, root.clone());
+        while let Some(key) = set.pending.pop_front() {
+            // Rewrite a copy: the original must stay registered so self-references resolve.
+            let mut doc = set.docs.get(&key).cloned().unwrap_or(Value::Null);
             let base = key.clone();
-            let r = set.rewrite(&key, &mut doc, &base, &mut String::new(), &mut queue, 0);
+            set.rewrite(&key, &mut doc, &base, &mut String::new(), &mut errs, 0);
             set.docs.insert(key, doc);
-            r?;
         }
-        Ok(set)
+        if errs.is_empty() { Ok(set) } else { Err(errs) }
     }
 
     pub(crate) fn retriever(&self) -> &DirRetriever {
@@ -322,19 +326,19 @@ impl DocSet {
         }
     }
 
-    fn register(&mut self, key: &str, doc: Value, queue: &mut VecDeque<String>) {
+    fn register(&mut self, key: &str, doc: Value) {
         let mut found = Vec::new();
         scan_ids(&doc, key, &mut String::new(), &mut found, 0);
         for (alias, ptr) in found {
             self.aliases.entry(alias).or_insert((key.to_string(), ptr));
         }
         self.docs.insert(key.to_string(), doc);
-        queue.push_back(key.to_string());
+        self.pending.push_back(key.to_string());
     }
 
     /// Turns an absolute reference into its canonical `doc#pointer` form, loading the target
     /// document on first use.
-    fn canonical(&mut self, abs: &str, queue: &mut VecDeque<String>) -> Result<String, String> {
+    fn canonical(&mut self, abs: &str) -> Result<String, String> {
         let (u, frag) = split_fragment(abs);
         let (doc, prefix) = if let Some((d, p)) = self.aliases.get(u) {
             (d.clone(), p.clone())
@@ -342,7 +346,7 @@ impl DocSet {
             (u.to_string(), String::new())
         } else {
             let v = self.retriever.fetch(u)?;
-            self.register(u, (*v).clone(), queue);
+            self.register(u, (*v).clone());
             match self.aliases.get(u) {
                 Some((d, p)) => (d.clone(), p.clone()),
                 None => (u.to_string(), String::new()),
@@ -361,7 +365,7 @@ impl DocSet {
         };
         let target = format!("{doc}#{pointer}");
         if self.get(&target).is_none() {
-            return Err(format!("{abs}: JSON pointer {pointer} does not exist in {doc}"));
+            return Err(format!("{} has nothing at #{pointer}", short_name(&doc)));
         }
         Ok(target)
     }
@@ -372,11 +376,12 @@ impl DocSet {
         v: &mut Value,
         base: &str,
         ptr: &mut String,
-        queue: &mut VecDeque<String>,
+        errs: &mut Vec<String>,
         depth: usize,
-    ) -> Result<(), String> {
+    ) {
         if depth > 256 {
-            return Err(format!("{key}#{ptr}: schema nesting too deep"));
+            errs.push(format!("{}#{ptr}: schema nesting too deep", short_name(key)));
+            return;
         }
         match v {
             Value::Object(map) => {
@@ -387,10 +392,12 @@ impl DocSet {
                 for kw in ["$ref", "$dynamicRef"] {
                     if let Some(Value::String(r)) = map.get(kw) {
                         let abs = resolve_uri(&base, r);
-                        let canon = self.canonical(&abs, queue).map_err(|e| {
-                            format!("{kw} \"{r}\" at {}#{ptr} does not resolve: {e}", short_name(key))
-                        })?;
-                        map.insert(kw.to_string(), Value::String(canon));
+                        match self.canonical(&abs) {
+                            Ok(canon) => {
+                                map.insert(kw.to_string(), Value::String(canon));
+                            }
+                            Err(e) => errs.push(format!("{kw} \"{r}\" at {}#{ptr} does not resolve: {e}", short_name(key))),
+                        }
                     }
                 }
                 for (k, child) in map.iter_mut() {
@@ -400,9 +407,8 @@ impl DocSet {
                     let len = ptr.len();
                     ptr.push('/');
                     ptr.push_str(&escape_token(k));
-                    let r = self.rewrite(key, child, &base, ptr, queue, depth + 1);
+                    self.rewrite(key, child, &base, ptr, errs, depth + 1);
                     ptr.truncate(len);
-                    r?;
                 }
             }
             Value::Array(items) => {
@@ -410,14 +416,12 @@ impl DocSet {
                     let len = ptr.len();
                     ptr.push('/');
                     ptr.push_str(&i.to_string());
-                    let r = self.rewrite(key, child, base, ptr, queue, depth + 1);
+                    self.rewrite(key, child, base, ptr, errs, depth + 1);
                     ptr.truncate(len);
-                    r?;
                 }
             }
             _ => {}
         }
-        Ok(())
     }
 }
 

@@ -31,6 +31,10 @@ const SOFT_DEPTH: u32 = 6;
 const HARD_DEPTH: u32 = 48;
 /// Upper bound on values built for one sample (backtracking included).
 const BUDGET: u32 = 100_000;
+/// Longest array (and largest object) we are willing to build.
+const MAX_ITEMS: usize = 10_000;
+/// Longest free-text string we are willing to build.
+const MAX_STRING: usize = 100_000;
 /// Probability of including an optional property.
 const OPTIONAL_P: f64 = 0.7;
 
@@ -45,7 +49,7 @@ impl Plan {
     /// Compiles `schema` (and every document its `$ref`s reach) for sampling.
     pub fn new(schema: &Schema) -> anyhow::Result<Plan> {
         let docs = DocSet::load(&file_uri(schema.path()), schema.raw(), schema.retriever().clone())
-            .map_err(|e| anyhow!(e))
+            .map_err(|e| anyhow!(e.join("; ")))
             .with_context(|| format!("cannot resolve schema {}", schema.path().display()))?;
         Plan::compile(&docs).map_err(|e| anyhow!("cannot sample schema {}: {e}", schema.path().display()))
     }
@@ -54,7 +58,7 @@ impl Plan {
     pub fn from_value(root: &Value, dir: &Path) -> anyhow::Result<Plan> {
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         let uri = file_uri(&dir.join("(inline).json"));
-        let docs = DocSet::load(&uri, root, DirRetriever::new(&dir)).map_err(|e| anyhow!(e))?;
+        let docs = DocSet::load(&uri, root, DirRetriever::new(&dir)).map_err(|e| anyhow!(e.join("; ")))?;
         Plan::compile(&docs).map_err(|e| anyhow!("cannot sample schema: {e}"))
     }
 }
@@ -68,6 +72,10 @@ pub fn generate_value<R: Rng + ?Sized>(plan: &Plan, rng: &mut R, now: DateTime<U
         let mut g = Gen { plan, rng: &mut *rng, now, budget: BUDGET };
         match g.node(plan.root, 0, Hint::None) {
             Ok(v) => return Ok(v),
+            Err(f) if f.fatal => {
+                last = Some(f);
+                break;
+            }
             Err(f) => last = Some(f),
         }
     }
@@ -124,7 +132,9 @@ impl Generator {
     /// call of this generator stamps `fill.now + i ms`).
     pub fn generate(&mut self, fill: &EnvelopeFill) -> anyhow::Result<Value> {
         let mut last = String::new();
-        for _ in 0..MAX_ATTEMPTS {
+        let mut attempts = 0;
+        while attempts < MAX_ATTEMPTS {
+            attempts += 1;
             let mut g = Gen { plan: &self.plan, rng: &mut self.rng, now: fill.now, budget: BUDGET };
             match g.node(self.plan.root, 0, Hint::None) {
                 Ok(mut v) => {
@@ -142,10 +152,15 @@ impl Generator {
                         );
                     }
                 }
-                Err(f) => last = format!("cannot satisfy {}: {}", f.loc, f.why),
+                Err(f) => {
+                    last = format!("cannot satisfy {}: {}", f.loc, f.why);
+                    if f.fatal {
+                        break;
+                    }
+                }
             }
         }
-        bail!("schema '{}': no valid sample after {MAX_ATTEMPTS} attempts; last problem: {last}", self.name)
+        bail!("schema '{}': no valid sample after {attempts} attempt(s); last problem: {last}", self.name)
     }
 
     /// Sets envelope fields; returns the values it replaced so [`Self::unfill`] can undo them.
@@ -201,11 +216,17 @@ impl Generator {
 struct Fail {
     loc: String,
     why: String,
+    /// Retrying cannot help (the sample size limit was hit): stop at once.
+    fatal: bool,
 }
 
 impl Fail {
     fn new(loc: &str, why: impl Into<String>) -> Fail {
-        Fail { loc: loc.to_string(), why: why.into() }
+        Fail { loc: loc.to_string(), why: why.into(), fatal: false }
+    }
+
+    fn fatal(loc: &str, why: impl Into<String>) -> Fail {
+        Fail { fatal: true, ..Fail::new(loc, why) }
     }
 }
 
@@ -214,6 +235,14 @@ struct Gen<'a, R: Rng + ?Sized> {
     rng: &'a mut R,
     now: DateTime<Utc>,
     budget: u32,
+}
+
+fn loc_of(node: &Node) -> &str {
+    match node {
+        Node::Leaf(l) => &l.loc,
+        Node::Choice(c) => &c.loc,
+        Node::Never(n) => &n.loc,
+    }
 }
 
 fn ceil_div(a: i64, b: i64) -> i64 {
@@ -225,14 +254,12 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
         let plan = self.plan;
         let node = &plan.nodes[id];
         if depth > HARD_DEPTH {
-            let loc = match node {
-                Node::Leaf(l) => &l.loc,
-                Node::Choice(c) => &c.loc,
-                Node::Never(n) => &n.loc,
-            };
-            return Err(Fail::new(loc, format!("recursion deeper than {HARD_DEPTH} levels (the schema requires infinite nesting?)")));
+            return Err(Fail::new(loc_of(node), format!("recursion deeper than {HARD_DEPTH} levels (the schema requires infinite nesting?)")));
         }
-        self.budget = self.budget.checked_sub(1).ok_or_else(|| Fail::new("#", "sample grew beyond 100000 values"))?;
+        self.budget = self
+            .budget
+            .checked_sub(1)
+            .ok_or_else(|| Fail::fatal(loc_of(node), format!("sample grew beyond {BUDGET} values")))?;
         match node {
             Node::Never(n) => Err(Fail::new(&n.loc, n.why.clone())),
             Node::Choice(c) => self.choice(c, depth, hint),
@@ -260,6 +287,7 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
                         }
                         last = Some(Fail::new(&c.loc, "generated value matched a competing oneOf branch or `if`"));
                     }
+                    Err(f) if f.fatal => return Err(f),
                     Err(f) => {
                         last = Some(f);
                         break;
@@ -272,19 +300,40 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
 
     fn leaf(&mut self, l: &Leaf, depth: u32, hint: Hint) -> Result<Value, Fail> {
         let plan = self.plan;
+        // Deep down, a scalar the schema allows beats one more level of nesting.
+        let (first, second) = if depth >= SOFT_DEPTH && l.fallback & !(T_ARR | T_OBJ) != 0 {
+            (l.fallback, l.types)
+        } else {
+            (l.types, l.fallback)
+        };
         if l.must.is_empty() && l.must_not.is_empty() {
-            return self.leaf_once(l, depth, hint);
+            return match self.leaf_once(l, depth, hint, first) {
+                Err(f) if !f.fatal && second != 0 => self.leaf_once(l, depth, hint, second),
+                r => r,
+            };
         }
-        for _ in 0..16 {
-            let v = self.leaf_once(l, depth, hint)?;
+        let mut last = None;
+        for i in 0..16 {
+            let types = if i % 2 == 1 && second != 0 { second } else { first };
+            let v = match self.leaf_once(l, depth, hint, types) {
+                Ok(v) => v,
+                Err(f) if f.fatal => return Err(f),
+                Err(f) => {
+                    last = Some(f);
+                    continue;
+                }
+            };
             if l.must.iter().all(|&i| plan.checks[i].is_valid(&v)) && !l.must_not.iter().any(|&i| plan.checks[i].is_valid(&v)) {
                 return Ok(v);
             }
         }
-        Err(Fail::new(&l.loc, "could not generate a value satisfying `not` / extra pattern, format or multipleOf constraints"))
+        Err(last.unwrap_or_else(|| {
+            Fail::new(&l.loc, "could not generate a value satisfying `not` / dependentSchemas / extra pattern, format or multipleOf constraints")
+        }))
     }
 
-    fn leaf_once(&mut self, l: &Leaf, depth: u32, hint: Hint) -> Result<Value, Fail> {
+    /// One attempt at a value of one of `types` (the leaf's preferred types or its fallbacks).
+    fn leaf_once(&mut self, l: &Leaf, depth: u32, hint: Hint, types: u8) -> Result<Value, Fail> {
         if let Some(vals) = &l.values {
             return match vals.len() {
                 0 => Err(Fail::new(&l.loc, "no allowed value")),
@@ -294,19 +343,23 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
         if !l.samples.is_empty() && self.rng.random_bool(0.15) {
             return Ok(l.samples[self.rng.random_range(0..l.samples.len())].clone());
         }
-        match self.pick_type(l, depth, hint) {
+        match self.pick_type(l, types, depth, hint) {
             T_NULL => Ok(Value::Null),
             T_BOOL => Ok(Value::Bool(self.rng.random())),
             T_INT => self.integer(l, hint),
-            T_NUM => self.number(l, hint, l.types & T_INT == 0),
+            T_NUM => self.number(l, hint),
             T_STR => self.string(l, hint),
             T_ARR => self.array(l, depth, hint),
-            _ => self.object(l, depth, hint),
+            T_OBJ => self.object(l, depth, hint),
+            _ => Err(Fail::new(&l.loc, "no type left to generate")),
         }
     }
 
-    fn pick_type(&mut self, l: &Leaf, depth: u32, hint: Hint) -> u8 {
-        let mut t = l.types;
+    fn pick_type(&mut self, l: &Leaf, types: u8, depth: u32, hint: Hint) -> u8 {
+        let mut t = types;
+        if t == 0 {
+            return 0;
+        }
         if depth >= SOFT_DEPTH && t & !(T_ARR | T_OBJ) != 0 {
             t &= !(T_ARR | T_OBJ);
         }
@@ -328,14 +381,14 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
                 }
             }
         }
-        if t & T_STR != 0 && !matches!(hint, Hint::None) && fakes::numeric_range(hint, self.now).is_none() {
-            return T_STR;
-        }
         if t & T_NULL != 0 {
             if self.rng.random_bool(0.1) {
                 return T_NULL;
             }
             t &= !T_NULL;
+        }
+        if t & T_STR != 0 && !matches!(hint, Hint::None) && fakes::numeric_range(hint, self.now).is_none() {
+            return T_STR;
         }
         if t == T_INT | T_NUM {
             return if self.rng.random_bool(0.5) { T_NUM } else { T_INT };
@@ -357,6 +410,13 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
     fn string(&mut self, l: &Leaf, hint: Hint) -> Result<Value, Fail> {
         let s = &l.string;
         if let Some(p) = &s.pattern {
+            if let Some(m) = &s.matcher
+                && let Some(h) = fakes::hint_string(hint, self.rng, self.now)
+                && m.is_match(&h)
+                && (s.min..=s.max.unwrap_or(usize::MAX)).contains(&h.chars().count())
+            {
+                return Ok(Value::String(h));
+            }
             let idx = *p.as_ref().map_err(|e| Fail::new(&l.loc, e.clone()))?;
             let re = &self.plan.regexes[idx];
             for _ in 0..24 {
@@ -377,6 +437,9 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
         if s.max == Some(0) {
             return Ok(Value::String(String::new()));
         }
+        if s.min > MAX_STRING {
+            return Err(Fail::new(&l.loc, format!("minLength {}: strings longer than {MAX_STRING} characters are not generated", s.min)));
+        }
         let out = match fakes::hint_string(hint, self.rng, self.now) {
             Some(h) => fakes::fit_length(h, s.min, s.max, self.rng),
             None => {
@@ -395,18 +458,18 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
         if step <= 0 {
             return Err(Fail::new(&l.loc, "no integer is a multiple of the multipleOf value"));
         }
-        let (mut lo, mut hi) = match (n.int_lo, n.int_hi) {
+        // The name's range when it fits the schema's bounds, else a modest default range.
+        let hinted = fakes::numeric_range(hint, self.now).and_then(|(a, b)| {
+            let a = n.int_lo.map_or(a.ceil() as i64, |lo| lo.max(a.ceil() as i64));
+            let b = n.int_hi.map_or(b.floor() as i64, |hi| hi.min(b.floor() as i64));
+            (ceil_div(a, step) <= b.div_euclid(step)).then_some((a, b))
+        });
+        let (lo, hi) = hinted.unwrap_or(match (n.int_lo, n.int_hi) {
             (Some(a), Some(b)) => (a, b),
             (Some(a), None) => (a, a.saturating_add(1000)),
             (None, Some(b)) => (if b >= 0 { b.saturating_sub(1000).max(0) } else { b.saturating_sub(1000) }, b),
             (None, None) => (0, 1000),
-        };
-        if let Some((a, b)) = fakes::numeric_range(hint, self.now) {
-            let (a, b) = (lo.max(a.ceil() as i64), hi.min(b.floor() as i64));
-            if ceil_div(a, step) <= b.div_euclid(step) {
-                (lo, hi) = (a, b);
-            }
-        }
+        });
         let (klo, khi) = (ceil_div(lo, step), hi.div_euclid(step));
         if klo > khi {
             return Err(Fail::new(&l.loc, format!("no multiple of {step} between {lo} and {hi}")));
@@ -414,26 +477,25 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
         Ok(Value::from(self.rng.random_range(klo..=khi) * step))
     }
 
-    fn number(&mut self, l: &Leaf, hint: Hint, need_fraction: bool) -> Result<Value, Fail> {
+    fn number(&mut self, l: &Leaf, hint: Hint) -> Result<Value, Fail> {
         let n = &l.number;
+        let need_fraction = l.fraction_only;
         let ok = |x: f64| {
             x.is_finite()
                 && n.lo.is_none_or(|b| if n.lo_excl { x > b } else { x >= b })
                 && n.hi.is_none_or(|b| if n.hi_excl { x < b } else { x <= b })
                 && (!need_fraction || x.fract() != 0.0)
         };
-        let (mut lo, mut hi) = match (n.lo, n.hi) {
+        let hinted = fakes::numeric_range(hint, self.now).and_then(|(a, b)| {
+            let (a, b) = (n.lo.map_or(a, |lo| lo.max(a)), n.hi.map_or(b, |hi| hi.min(b)));
+            (a < b).then_some((a, b))
+        });
+        let (lo, hi) = hinted.unwrap_or(match (n.lo, n.hi) {
             (Some(a), Some(b)) => (a, b),
             (Some(a), None) => (a, a + 1000.0),
             (None, Some(b)) => (if b > 0.0 { (b - 1000.0).max(0.0) } else { b - 1000.0 }, b),
             (None, None) => (0.0, 1000.0),
-        };
-        if let Some((a, b)) = fakes::numeric_range(hint, self.now) {
-            let (a, b) = (lo.max(a), hi.min(b));
-            if a < b {
-                (lo, hi) = (a, b);
-            }
-        }
+        });
         if let Some(m) = n.multiple_of {
             if let Some((mant, d)) = n.decimal_step {
                 let scale = 10f64.powi(d);
@@ -476,6 +538,9 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
         let a = &l.array;
         let n_contains = if a.contains.is_some() { a.min_contains } else { 0 };
         let need = a.min.max(n_contains);
+        if need > MAX_ITEMS {
+            return Err(Fail::new(&l.loc, format!("minItems {need}: arrays longer than {MAX_ITEMS} items are not generated")));
+        }
         let cap = a.max.unwrap_or(usize::MAX);
         let hi = need.saturating_add(if depth >= SOFT_DEPTH { 0 } else { 3 }).min(cap);
         let mut lo = need.min(hi);
@@ -507,7 +572,7 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
                         out.push(v);
                         break;
                     }
-                    Err(_) if out.len() >= need && n_contains == 0 => return Ok(Value::Array(out)),
+                    Err(f) if !f.fatal && out.len() >= need && n_contains == 0 => return Ok(Value::Array(out)),
                     Err(f) => return Err(f),
                 }
             }
@@ -517,6 +582,9 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
 
     fn object(&mut self, l: &Leaf, depth: u32, hint: Hint) -> Result<Value, Fail> {
         let o = &l.object;
+        if o.min > MAX_ITEMS {
+            return Err(Fail::new(&l.loc, format!("minProperties {}: objects with more than {MAX_ITEMS} properties are not generated", o.min)));
+        }
         let soft = depth >= SOFT_DEPTH;
         let cap = o.max.unwrap_or(usize::MAX);
         // 0 = left out, 1 = optional pick, 2 = must be present.
@@ -563,7 +631,7 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
                 Ok(v) => {
                     m.insert(p.name.clone(), v);
                 }
-                Err(f) if inc[i] == 2 => return Err(f),
+                Err(f) if inc[i] == 2 || f.fatal => return Err(f),
                 Err(_) => {}
             }
         }
@@ -578,7 +646,7 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
                     m.insert(name, v);
                 }
                 Ok(None) => break,
-                Err(f) if m.len() < o.min => return Err(f),
+                Err(f) if m.len() < o.min || f.fatal => return Err(f),
                 Err(_) => break,
             }
         }

@@ -297,12 +297,15 @@ fn check_all_reports_each_broken_file() {
     std::fs::write(d.join("badref.json"), r#"{"properties": {"x": {"$ref": "missing.json"}, "y": {"$ref": "defs.json#/$defs/zzz"}}}"#).unwrap();
     std::fs::write(d.join("badkw.json"), r#"{"type": 12}"#).unwrap();
     let problems = SchemaStore::open(d).unwrap().check_all();
-    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert_eq!(problems.len(), 4, "{problems:#?}");
     let find = |f: &str| problems.iter().find(|p| p.contains(f)).unwrap_or_else(|| panic!("no problem for {f}: {problems:#?}"));
     assert!(find("syntax.json").contains("syntax.json:3:18"), "{problems:#?}");
-    let r = find("badref.json");
-    assert!(r.contains("missing.json") && r.contains("/properties/x"), "{r}");
-    assert!(find("badkw.json").contains("does not compile"), "{problems:#?}");
+    let r = find("missing.json");
+    assert!(r.contains("badref.json") && r.contains("/properties/x"), "{r}");
+    let r = find("zzz");
+    assert!(r.contains("badref.json") && r.contains("/properties/y"), "{r}");
+    let r = find("badkw.json");
+    assert!(r.contains("does not compile") && r.contains("at /type"), "{r}");
     assert!(SchemaStore::open(d).unwrap().load("badref").is_err());
 }
 
@@ -539,6 +542,10 @@ fn recursion_is_bounded() {
     raw_samples(tree, 50);
     raw_samples(json!({"type": "object", "properties": {"next": {"$ref": "#"}, "v": {"type": "integer"}}}), 50);
     raw_samples(json!({"anyOf": [{"type": "null"}, {"type": "array", "items": {"$ref": "#"}, "minItems": 1}]}), 50);
+    // A reference back into the same conjunction adds nothing (A and A is A).
+    assert!(raw_samples(json!({"$ref": "#", "type": "integer"}), 20).iter().all(Value::is_i64));
+    // Untyped: arrays are preferred, but a scalar ends the otherwise infinite nesting.
+    raw_samples(json!({"items": {"$ref": "#"}, "minItems": 2}), 5);
 }
 
 #[test]
@@ -554,7 +561,6 @@ fn impossible_schemas_are_errors_not_panics() {
         json!({"type": "object", "required": ["a"], "additionalProperties": false}),
         json!({"type": "array", "items": {"enum": [1, 2]}, "uniqueItems": true, "minItems": 3}),
         json!({"type": "integer", "multipleOf": 10, "minimum": 1, "maximum": 9}),
-        json!({"allOf": [{"$ref": "#/allOf/0"}]}),
     ] {
         let (_d, s) = schema_in_dir(&schema, &[]);
         let r = Generator::new(&s, Some(1)).and_then(|mut g| g.generate(&fill()));
@@ -588,9 +594,18 @@ fn weird_schemas_never_panic() {
         json!({"contains": {"type": "string"}, "maxContains": 0, "type": "array"}),
         json!({"oneOf": [{}, {}]}),
         json!({"anyOf": [false, {"type": "null"}]}),
+        json!({"allOf": [{"$ref": "#/allOf/0"}]}),
+        json!({"type": "string", "minLength": 4_000_000_000u64}),
+        json!({"type": "string", "pattern": "^x{9999999}$"}),
+        json!({"type": "object", "minProperties": 1_000_000_000}),
+        json!({"type": "number", "minimum": 1e300}),
     ];
     for schema in weird {
-        let (_d, s) = schema_in_dir(&schema, &[]);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("weird.json");
+        std::fs::write(&p, schema.to_string()).unwrap();
+        // Some of these are rejected by the validator itself; that is fine too.
+        let Ok(s) = Schema::from_file(&p) else { continue };
         if let Ok(mut g) = Generator::new(&s, Some(2)) {
             for _ in 0..5 {
                 if let Ok(v) = g.generate(&fill()) {
@@ -640,6 +655,15 @@ fn seeded_generation_is_byte_identical() {
 }
 
 #[test]
+fn public_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Schema>();
+    send_sync::<SchemaStore>();
+    send_sync::<Plan>();
+    send_sync::<Generator>();
+}
+
+#[test]
 fn plan_from_value_resolves_against_a_directory() {
     let plan = Plan::from_value(&json!({"$ref": "envelope.json"}), &repo_schemas()).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(1);
@@ -684,7 +708,12 @@ mod prop {
                 .prop_map(|e| json!({ "enum": e })),
             Just(json!({"type": "boolean"})),
             Just(json!({"type": ["null", "string"], "format": "email"})),
-            Just(json!({"type": "string", "format": "date-time"})),
+            (0usize..6).prop_map(|i| {
+                let f = ["date-time", "date", "uuid", "uri", "ipv4", "hostname"][i];
+                json!({"type": "string", "format": f})
+            }),
+            (-100i64..100).prop_map(|lo| json!({"type": "integer", "minimum": lo, "maximum": lo + 10, "not": {"const": lo}})),
+            Just(json!({"const": {"nested": [1, "two", null]}})),
         ]
     }
 
@@ -699,13 +728,16 @@ mod prop {
                     json!({"type": "object", "properties": props, "required": required, "additionalProperties": !closed})
                 }),
                 (inner.clone(), inner.clone()).prop_map(|(a, b)| json!({"anyOf": [a, b]})),
+                (inner.clone(), 0usize..4).prop_map(|(v, min)| json!({"type": "object", "additionalProperties": v, "minProperties": min})),
+                (inner.clone(), 1usize..4).prop_map(|(v, n)| json!({"type": "array", "prefixItems": vec![v; n], "items": false})),
                 inner.prop_map(|a| json!({"allOf": [a, {"description": "wrapped"}]})),
             ]
         })
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        // No failure persistence: the regressions file would land outside this module's files.
+        #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
         #[test]
         fn generated_values_always_validate(schema in schema(), seed in any::<u64>()) {
             let (_d, s) = schema_in_dir(&schema, &[]);
@@ -721,6 +753,21 @@ mod prop {
 
 /// Throughput of generate + validate for a typical envelope schema. Meaningful in release mode:
 /// `cargo test --release --lib schema::tests::throughput -- --ignored --nocapture`.
+/// Prints a few samples of every shipped schema, for eyeballing realism:
+/// `cargo test --lib schema::tests::show_samples -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints samples"]
+fn show_samples() {
+    let store = store();
+    for name in store.names() {
+        let s = store.load(&name).unwrap();
+        let mut g = Generator::new(&s, Some(7)).unwrap();
+        for _ in 0..2 {
+            println!("{name}: {}", g.generate(&fill()).unwrap());
+        }
+    }
+}
+
 #[test]
 #[ignore = "benchmark; run in release mode"]
 fn throughput() {
