@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow, bail};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 use serde_json::{Value, json};
 
 use super::App;
 use crate::cli::{OutputFormat, ProduceArgs};
 use crate::exit::{self, Exit};
-use crate::kafka::Ctx;
+use crate::kafka::CountingCtx;
 use crate::schema::sample::{EnvelopeFill, Generator};
 use crate::schema::{Schema, SchemaStore};
 
@@ -76,13 +76,11 @@ struct Stats {
     first_error: Option<String>,
 }
 
-/// Sends records and counts delivery reports on a separate task, so sending never waits for
-/// acknowledgements one by one; the bounded channel keeps the number in flight limited.
+/// Sends records through a producer whose context counts delivery reports, so sending never
+/// waits for acknowledgements one by one and costs no allocation per record beyond librdkafka's.
 struct Sender {
-    producer: FutureProducer<Ctx>,
+    producer: ThreadedProducer<CountingCtx>,
     topic: String,
-    tx: Option<tokio::sync::mpsc::Sender<DeliveryFuture>>,
-    reaper: tokio::task::JoinHandle<Stats>,
     bytes: u64,
     enqueued: u64,
     local_failed: u64,
@@ -91,36 +89,8 @@ struct Sender {
 }
 
 impl Sender {
-    fn new(producer: FutureProducer<Ctx>, topic: &str, static_headers: Vec<(String, String)>) -> Sender {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<DeliveryFuture>(65_536);
-        let reaper = tokio::spawn(async move {
-            let mut s = Stats { sent: 0, failed: 0, first_error: None };
-            while let Some(f) = rx.recv().await {
-                match f.await {
-                    Ok(Ok(_)) => s.sent += 1,
-                    Ok(Err((e, _))) => {
-                        s.failed += 1;
-                        s.first_error.get_or_insert_with(|| crate::kafka::describe_error(&e));
-                    }
-                    Err(_) => {
-                        s.failed += 1;
-                        s.first_error.get_or_insert_with(|| "delivery report lost".into());
-                    }
-                }
-            }
-            s
-        });
-        Sender {
-            producer,
-            topic: topic.to_string(),
-            tx: Some(tx),
-            reaper,
-            bytes: 0,
-            enqueued: 0,
-            local_failed: 0,
-            local_error: None,
-            static_headers,
-        }
+    fn new(producer: ThreadedProducer<CountingCtx>, topic: &str, static_headers: Vec<(String, String)>) -> Sender {
+        Sender { producer, topic: topic.to_string(), bytes: 0, enqueued: 0, local_failed: 0, local_error: None, static_headers }
     }
 
     async fn send(&mut self, key: Option<&str>, value: &[u8], event_type: &str) -> Result<()> {
@@ -130,23 +100,21 @@ impl Sender {
         for (k, v) in &self.static_headers {
             headers = headers.insert(Header { key: k, value: Some(v) });
         }
-        let mut record = FutureRecord::to(&self.topic).payload(value).headers(headers);
+        let mut record: BaseRecord<str, [u8]> = BaseRecord::to(&self.topic).payload(value).headers(headers);
         if let Some(k) = key {
             record = record.key(k);
         }
         loop {
-            match self.producer.send_result(record) {
-                Ok(f) => {
+            match self.producer.send(record) {
+                Ok(()) => {
                     self.bytes += value.len() as u64;
                     self.enqueued += 1;
-                    let tx = self.tx.as_ref().ok_or_else(|| anyhow!("sender closed"))?;
-                    tx.send(f).await.map_err(|_| anyhow!("delivery task stopped"))?;
                     return Ok(());
                 }
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
                     // librdkafka's queue is full: give it a moment to send, then retry the same record.
                     record = r;
-                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
                 }
                 Err((e, _)) => {
                     self.local_failed += 1;
@@ -157,22 +125,33 @@ impl Sender {
         }
     }
 
-    /// Flush (bounded by `timeout`) and wait for every delivery report.
-    async fn finish(mut self, timeout: Duration) -> Result<(Stats, u64)> {
-        let p = self.producer.clone();
-        let flushed = tokio::task::spawn_blocking(move || p.flush(timeout)).await?;
-        drop(self.tx.take());
-        let mut s = self.reaper.await?;
-        s.failed += self.local_failed;
-        if s.first_error.is_none() {
-            s.first_error = self.local_error.take();
+    /// Flush (bounded by `timeout`) and count every delivery report; records without a report
+    /// by then count as failed.
+    async fn finish(self, timeout: Duration) -> Result<(Stats, u64)> {
+        let producer = self.producer;
+        let (producer, flushed) = tokio::task::spawn_blocking(move || {
+            let r = producer.flush(timeout);
+            (producer, r)
+        })
+        .await?;
+        let ctx = producer.context();
+        let delivered = ctx.delivered.load(Ordering::SeqCst);
+        let mut failed = ctx.failed.load(Ordering::SeqCst) + self.local_failed;
+        let mut first_error = ctx.first_error.lock().ok().and_then(|g| g.clone()).or(self.local_error);
+        let missing = self.enqueued.saturating_sub(delivered + ctx.failed.load(Ordering::SeqCst));
+        if missing > 0 {
+            failed += missing;
+            first_error.get_or_insert_with(|| match &flushed {
+                Err(e) => format!("no delivery report within the timeout ({e})"),
+                Ok(()) => "no delivery report".into(),
+            });
         }
-        if let Err(e) = flushed
-            && s.first_error.is_none()
+        if first_error.as_deref().is_some_and(|e| e.contains("timed out") || e.contains("unreachable"))
+            && let Some(last) = ctx.inner.last_error()
         {
-            s.first_error = Some(format!("flush: {e}"));
+            first_error = Some(format!("{}; last broker error: {last}", first_error.unwrap_or_default()));
         }
-        Ok((s, self.bytes))
+        Ok((Stats { sent: delivered, failed, first_error }, self.bytes))
     }
 }
 
@@ -271,7 +250,7 @@ async fn samples(
         return Ok(exit::code(exit::OK));
     }
     app.settings.log_effective();
-    let (producer, _ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
+    let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
     let mut sender = Sender::new(producer, &a.topic, static_headers);
     let stop = stop_flag();
     let pb = if a.count >= 1000 || rate.is_some() { app.ui.progress(a.count, "producing") } else { indicatif::ProgressBar::hidden() };
@@ -386,7 +365,11 @@ fn for_each_line(r: &mut dyn BufRead, mut f: impl FnMut(usize, &[u8]) -> Result<
     }
 }
 
-fn check_line(line: &[u8], schema: Option<&Schema>, key_rule: &KeyRule) -> Result<Value, String> {
+fn check_line(line: &[u8], schema: Option<&Schema>, key_rule: &KeyRule) -> Result<(), String> {
+    if schema.is_none() && matches!(key_rule, KeyRule::None | KeyRule::Literal(_)) {
+        // Nothing to look inside: checking the syntax without building a tree is several times faster.
+        return serde_json::from_slice::<serde::de::IgnoredAny>(line).map(|_| ()).map_err(|e| format!("not JSON: {e}"));
+    }
     let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
     if let Some(s) = schema
         && !s.is_valid(&v)
@@ -397,7 +380,71 @@ fn check_line(line: &[u8], schema: Option<&Schema>, key_rule: &KeyRule) -> Resul
         return Err(format!("{}{more}", shown.join("; ")));
     }
     key_rule.key(&v)?;
-    Ok(v)
+    Ok(())
+}
+
+/// Validate every line, spreading batches of lines over the available cores (schema validation
+/// is the expensive part of a file produce). Returns the number of events and the bad lines.
+fn validate_input(input: &Input, schema: Option<&Schema>, key_rule: &KeyRule) -> Result<(usize, Vec<BadLine>)> {
+    const BATCH: usize = 32_768;
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let mut reader = input.reader()?;
+    let mut bad = Vec::new();
+    let mut total = 0usize;
+    let mut n = 0usize;
+    let mut buf: Vec<u8> = Vec::with_capacity(BATCH * 256);
+    let mut lines: Vec<(usize, usize, usize)> = Vec::with_capacity(BATCH);
+    loop {
+        buf.clear();
+        lines.clear();
+        let mut eof = false;
+        while lines.len() < BATCH {
+            let start = buf.len();
+            if reader.read_until(b'\n', &mut buf)? == 0 {
+                eof = true;
+                break;
+            }
+            n += 1;
+            let (a, b) = trimmed(&buf[start..]);
+            if a < b {
+                lines.push((n, start + a, start + b));
+            }
+        }
+        total += lines.len();
+        let check = |chunk: &[(usize, usize, usize)]| -> Vec<BadLine> {
+            chunk
+                .iter()
+                .filter_map(|&(line, a, b)| check_line(&buf[a..b], schema, key_rule).err().map(|error| BadLine { line, error }))
+                .collect()
+        };
+        if threads > 1 && lines.len() > 1024 {
+            let per = lines.len().div_ceil(threads);
+            let results: Vec<Vec<BadLine>> = std::thread::scope(|sc| {
+                let handles: Vec<_> = lines.chunks(per).map(|c| sc.spawn(move || check(c))).collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+            });
+            bad.extend(results.into_iter().flatten());
+        } else {
+            bad.extend(check(&lines));
+        }
+        if eof {
+            return Ok((total, bad));
+        }
+    }
+}
+
+/// The byte range of `line` without surrounding ASCII whitespace.
+fn trimmed(line: &[u8]) -> (usize, usize) {
+    let a = line.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(line.len());
+    let b = line.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(a, |p| p + 1);
+    (a, b.max(a))
+}
+
+/// Just the field `send` needs, without building the whole tree.
+#[derive(serde::Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "eventType", borrow, default)]
+    event_type: Option<std::borrow::Cow<'a, str>>,
 }
 
 async fn from_input(
@@ -413,15 +460,7 @@ async fn from_input(
     let schema = if a.no_validate { None } else { schema };
 
     // Pass 1: validate every line before anything is sent.
-    let mut bad: Vec<BadLine> = Vec::new();
-    let mut total = 0usize;
-    for_each_line(&mut *input.reader()?, |n, line| {
-        total += 1;
-        if let Err(error) = check_line(line, schema, key_rule) {
-            bad.push(BadLine { line: n, error });
-        }
-        Ok(true)
-    })?;
+    let (total, bad) = validate_input(&input, schema, key_rule)?;
     for b in &bad {
         eprintln!("evbus: {}:{}: {}", input.name(), b.line, crate::sanitize::for_terminal(&b.error));
     }
@@ -453,7 +492,7 @@ async fn from_input(
         return Ok(exit::code(exit::OK));
     }
     app.settings.log_effective();
-    let (producer, _ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
+    let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
     let mut sender = Sender::new(producer, &a.topic, static_headers);
     let stop = stop_flag();
     let to_send = (total - skip.len()) as u64;
@@ -476,11 +515,22 @@ async fn from_input(
         if line.is_empty() || skip.contains(&n) {
             continue;
         }
-        // Already validated; parse again only for the key and event type.
-        let v: Value = serde_json::from_slice(line).map_err(|e| anyhow!("{}:{n}: changed while reading: {e}", input.name()))?;
-        let key = key_rule.key(&v).map_err(|e| anyhow!("{}:{n}: {e}", input.name()))?;
+        // Already validated; read again only what the key and the event-type header need.
+        let changed = |e: serde_json::Error| anyhow!("{}:{n}: changed while reading: {e}", input.name());
+        let (key, event_type) = if let KeyRule::Path(_) = key_rule {
+            let v: Value = serde_json::from_slice(line).map_err(changed)?;
+            let key = key_rule.key(&v).map_err(|e| anyhow!("{}:{n}: {e}", input.name()))?;
+            (key, event_type_of(&v, schema, &a.topic))
+        } else {
+            let h: Head = serde_json::from_slice(line).map_err(changed)?;
+            let et = match h.event_type {
+                Some(t) => t.into_owned(),
+                None => schema.and_then(Schema::event_type).unwrap_or_else(|| a.topic.clone()),
+            };
+            (key_rule.key(&Value::Null).unwrap_or(None), et)
+        };
         pace(start, i, rate).await;
-        sender.send(key.as_deref(), line, &event_type_of(&v, schema, &a.topic)).await?;
+        sender.send(key.as_deref(), line, &event_type).await?;
         i += 1;
         pb.inc(1);
     }
