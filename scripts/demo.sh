@@ -30,7 +30,7 @@ for t in auth.user.registered appointment.appointment.confirmed medical.consulta
     "$EVBUS" produce "$t" --count 25
 done
 
-step "Tailing them back: the last 2 registrations"
+step "Tailing them back: the newest registration of each partition"
 "$EVBUS" tail auth.user.registered --from -1 --exit -o pretty
 
 step "Filtering with jq: text messages only, as JSON lines"

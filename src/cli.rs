@@ -95,10 +95,16 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Declarative topics: validate, plan and apply topics.yaml; list and describe topics
-    #[command(subcommand, after_help = "Examples:\n  evbus topics validate\n  evbus topics plan --detailed-exitcode\n  evbus topics apply --yes\n  evbus topics list\n  evbus topics describe auth.user.registered")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  evbus topics validate\n  evbus topics plan --detailed-exitcode\n  evbus topics apply --yes\n  evbus topics list\n  evbus topics describe auth.user.registered"
+    )]
     Topics(TopicsCommand),
     /// JSON Schemas of the platform's events: list, validate, sample
-    #[command(subcommand, after_help = "Examples:\n  evbus schemas list\n  evbus schemas validate\n  evbus schemas sample auth.user.registered -n 3 --seed 1")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  evbus schemas list\n  evbus schemas validate\n  evbus schemas sample auth.user.registered -n 3 --seed 1"
+    )]
     Schemas(SchemasCommand),
     /// Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file
     Produce(ProduceArgs),
@@ -107,7 +113,10 @@ pub enum Command {
     /// Consumer-group lag per partition, totals, and a status verdict
     Lag(LagArgs),
     /// Dead-letter queues: inspect what failed and replay it safely
-    #[command(subcommand, after_help = "Examples:\n  evbus dlq inspect\n  evbus dlq replay --dry-run\n  evbus dlq replay --topic auth.user.registered --yes")]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  evbus dlq inspect\n  evbus dlq replay --dry-run\n  evbus dlq replay --topic auth.user.registered --yes"
+    )]
     Dlq(DlqCommand),
     /// Is the event platform OK? Checks with exit codes for CI and healthchecks
     Health(HealthArgs),
@@ -134,10 +143,14 @@ pub enum TopicsCommand {
     #[command(after_help = "Example:\n  evbus topics validate -f topics.yaml")]
     Validate(ManifestArg),
     /// Show what `apply` would change on the cluster
-    #[command(after_help = "Examples:\n  evbus topics plan\n  evbus topics plan --detailed-exitcode   # CI drift check: exit 3 when changes are pending\n  evbus topics plan --prune -o json")]
+    #[command(
+        after_help = "Examples:\n  evbus topics plan\n  evbus topics plan --detailed-exitcode   # CI drift check: exit 3 when changes are pending\n  evbus topics plan --prune -o json"
+    )]
     Plan(PlanArgs),
     /// Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)
-    #[command(after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run")]
+    #[command(
+        after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run"
+    )]
     Apply(ApplyArgs),
     /// List topics with partitions, replication and message counts
     #[command(after_help = "Example:\n  evbus topics list --all")]
@@ -199,7 +212,9 @@ pub enum SchemasCommand {
     #[command(after_help = "Example:\n  evbus schemas validate")]
     Validate(SchemasDirArgs),
     /// Print sample events as JSON lines (no broker needed)
-    #[command(after_help = "Examples:\n  evbus schemas sample auth.user.registered --count 3\n  evbus schemas sample ./my-event.json --seed 42")]
+    #[command(
+        after_help = "Examples:\n  evbus schemas sample auth.user.registered --count 3\n  evbus schemas sample ./my-event.json --seed 42"
+    )]
     Sample(SampleArgs),
 }
 
@@ -564,7 +579,9 @@ pub enum ConfigCommand {
     #[command(after_help = "Examples:\n  evbus config list\n  evbus config list -o json")]
     List,
     /// Make a context the default (sets `current:` in the config file, comments kept)
-    #[command(after_help = "Examples:\n  evbus config use prod\n  evbus --context staging topics plan    # one command only")]
+    #[command(
+        after_help = "Examples:\n  evbus config use prod\n  evbus --context staging topics plan    # one command only"
+    )]
     Use {
         /// Context name
         #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::context_names))]

@@ -30,7 +30,9 @@ pub fn group_names() -> Vec<CompletionCandidate> {
         .map(|m| {
             m.groups
                 .iter()
-                .map(|g| CompletionCandidate::new(g.name.clone()).help(Some(format!("{} topics", g.topics.len()).into())))
+                .map(|g| {
+                    CompletionCandidate::new(g.name.clone()).help(Some(format!("{} topics", g.topics.len()).into()))
+                })
                 .collect()
         })
         .unwrap_or_default()

@@ -164,7 +164,8 @@ pub fn expand_env(value: &str) -> Result<String> {
         let after = &rest[start + 2..];
         let end = after.find('}').ok_or_else(|| anyhow!("unterminated ${{...}} in config value"))?;
         let var = &after[..end];
-        let v = std::env::var(var).map_err(|_| anyhow!("environment variable {var} is not set (referenced as ${{{var}}})"))?;
+        let v = std::env::var(var)
+            .map_err(|_| anyhow!("environment variable {var} is not set (referenced as ${{{var}}})"))?;
         out.push_str(&v);
         rest = &after[end + 1..];
     }
@@ -342,7 +343,11 @@ fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
                 None => {}
             }
             if tls.insecure_skip_hostname {
-                props.push("ssl.endpoint.identification.algorithm", "none".into(), &format!("{src}: tls.insecure_skip_hostname"));
+                props.push(
+                    "ssl.endpoint.identification.algorithm",
+                    "none".into(),
+                    &format!("{src}: tls.insecure_skip_hostname"),
+                );
             }
         }
         if let Some(sasl) = &c.sasl {

@@ -291,11 +291,7 @@ struct Headers<'h>(&'h [(String, Option<Vec<u8>>)]);
 
 impl<'h> Headers<'h> {
     fn get(&self, name: &str, pick: Pick) -> Option<&'h [u8]> {
-        let mut values = self
-            .0
-            .iter()
-            .filter(|(n, _)| n == name)
-            .filter_map(|(_, v)| v.as_deref());
+        let mut values = self.0.iter().filter(|(n, _)| n == name).filter_map(|(_, v)| v.as_deref());
         match pick {
             Pick::First => values.next(),
             Pick::Last => values.next_back(),
@@ -303,28 +299,18 @@ impl<'h> Headers<'h> {
     }
 
     fn text(&self, name: &str, pick: Pick) -> Result<Option<String>, String> {
-        self.get(name, pick)
-            .map(|raw| utf8(name, raw))
-            .transpose()
-            .map(|t| t.filter(|t| !t.trim().is_empty()))
+        self.get(name, pick).map(|raw| utf8(name, raw)).transpose().map(|t| t.filter(|t| !t.trim().is_empty()))
     }
 
     fn topic(&self, convention: Convention, name: &str, pick: Pick) -> Result<String, String> {
-        let raw = self
-            .get(name, pick)
-            .ok_or_else(|| format!("{convention} headers present but {name} is missing"))?;
+        let raw = self.get(name, pick).ok_or_else(|| format!("{convention} headers present but {name} is missing"))?;
         let topic = utf8(name, raw)?;
         check_topic(&format!("header {name}"), &topic)?;
         Ok(topic)
     }
 
     /// `binary_width` is `Some(4 | 8)` where Java writes the number as big-endian binary.
-    fn partition(
-        &self,
-        name: &str,
-        pick: Pick,
-        binary_width: Option<usize>,
-    ) -> Result<Option<i32>, String> {
+    fn partition(&self, name: &str, pick: Pick, binary_width: Option<usize>) -> Result<Option<i32>, String> {
         let Some(raw) = self.get(name, pick) else {
             return Ok(None);
         };
@@ -332,9 +318,7 @@ impl<'h> Headers<'h> {
         if n < 0 {
             return Err(format!("header {name} has negative value {n}"));
         }
-        i32::try_from(n)
-            .map(Some)
-            .map_err(|_| format!("header {name} value {n} is out of range"))
+        i32::try_from(n).map(Some).map_err(|_| format!("header {name} value {n} is out of range"))
     }
 
     fn offset(&self, name: &str, pick: Pick, binary: bool) -> Result<Option<i64>, String> {
@@ -357,9 +341,7 @@ impl<'h> Headers<'h> {
 }
 
 fn utf8(name: &str, raw: &[u8]) -> Result<String, String> {
-    std::str::from_utf8(raw)
-        .map(str::to_owned)
-        .map_err(|_| format!("header {name} is not valid UTF-8"))
+    std::str::from_utf8(raw).map(str::to_owned).map_err(|_| format!("header {name} is not valid UTF-8"))
 }
 
 /// Kafka's own topic-name rule; anything else could not have been the source of a record.
@@ -370,14 +352,8 @@ fn check_topic(what: &str, topic: &str) -> Result<(), String> {
     let legal = topic.len() <= 249
         && topic != "."
         && topic != ".."
-        && topic
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if legal {
-        Ok(())
-    } else {
-        Err(format!("{what} is not a legal topic name: {topic:?}"))
-    }
+        && topic.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if legal { Ok(()) } else { Err(format!("{what} is not a legal topic name: {topic:?}")) }
 }
 
 /// Reads a header number as binary (when `binary_width` says Java writes it that way and the value
@@ -400,13 +376,8 @@ fn number(name: &str, raw: &[u8], binary_width: Option<usize>) -> Result<i64, St
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
     });
     match (decimal, binary_width) {
-        (Some(text), _) => text
-            .parse::<i64>()
-            .map_err(|_| format!("header {name} value {text} is out of range")),
-        (None, Some(width)) => Err(format!(
-            "header {name} has {} bytes, expected {width}",
-            raw.len()
-        )),
+        (Some(text), _) => text.parse::<i64>().map_err(|_| format!("header {name} value {text} is out of range")),
+        (None, Some(width)) => Err(format!("header {name} has {} bytes, expected {width}", raw.len())),
         (None, None) => Err(format!("header {name} is not a decimal number")),
     }
 }
@@ -479,10 +450,7 @@ fn split_throwable(s: &str) -> (Option<String>, Option<String>) {
     match s.split_once(": ") {
         Some((class, message)) if !class.is_empty() && !class.contains(char::is_whitespace) => {
             let message = message.trim();
-            (
-                Some(class.to_owned()),
-                (!message.is_empty()).then(|| message.to_owned()),
-            )
+            (Some(class.to_owned()), (!message.is_empty()).then(|| message.to_owned()))
         }
         _ => (Some(s.to_owned()), None),
     }
@@ -526,8 +494,8 @@ fn decode_json_wrapper(rec: &DlqRecord) -> Result<Decoded, String> {
         Some(other) => d.error_message = Some(other.to_string()),
     }
     if let Some(ts) = obj.get("timestamp").filter(|ts| !ts.is_null()) {
-        let ms = json_timestamp(ts)
-            .ok_or_else(|| "JSON wrapper field timestamp is not epoch milliseconds".to_owned())?;
+        let ms =
+            json_timestamp(ts).ok_or_else(|| "JSON wrapper field timestamp is not epoch milliseconds".to_owned())?;
         d.original_timestamp_ms = Some(ms).filter(|t| *t >= 0);
     }
     Ok(d)
@@ -542,18 +510,12 @@ fn non_empty(s: &str) -> Option<String> {
 fn json_timestamp(v: &Value) -> Option<i64> {
     match v {
         // The bound keeps the float-to-int cast exact; real epoch millis are far below it.
-        Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.is_finite() && f.abs() < 9.0e15)
-                .map(|f| f.trunc() as i64)
-        }),
+        Value::Number(n) => {
+            n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite() && f.abs() < 9.0e15).map(|f| f.trunc() as i64))
+        }
         Value::String(s) => {
             let s = s.trim();
-            s.parse::<i64>().ok().or_else(|| {
-                chrono::DateTime::parse_from_rfc3339(s)
-                    .ok()
-                    .map(|t| t.timestamp_millis())
-            })
+            s.parse::<i64>().ok().or_else(|| chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.timestamp_millis()))
         }
         _ => None,
     }
@@ -603,25 +565,13 @@ mod tests {
             hdr(SPRING_ORIGINAL_TOPIC, "orders"),
             hdr(SPRING_ORIGINAL_PARTITION, 3i32.to_be_bytes()),
             hdr(SPRING_ORIGINAL_OFFSET, 42i64.to_be_bytes()),
-            hdr(
-                SPRING_ORIGINAL_TIMESTAMP,
-                1_699_999_999_000i64.to_be_bytes(),
-            ),
+            hdr(SPRING_ORIGINAL_TIMESTAMP, 1_699_999_999_000i64.to_be_bytes()),
             hdr(SPRING_ORIGINAL_TIMESTAMP_TYPE, "CREATE_TIME"),
             hdr(SPRING_ORIGINAL_CONSUMER_GROUP, "billing"),
-            hdr(
-                SPRING_EXCEPTION_FQCN,
-                "org.springframework.kafka.listener.ListenerExecutionFailedException",
-            ),
-            hdr(
-                SPRING_EXCEPTION_CAUSE_FQCN,
-                "java.lang.IllegalStateException",
-            ),
+            hdr(SPRING_EXCEPTION_FQCN, "org.springframework.kafka.listener.ListenerExecutionFailedException"),
+            hdr(SPRING_EXCEPTION_CAUSE_FQCN, "java.lang.IllegalStateException"),
             hdr(SPRING_EXCEPTION_MESSAGE, "Listener failed; bad amount"),
-            hdr(
-                SPRING_EXCEPTION_STACKTRACE,
-                "java.lang.IllegalStateException: bad\n\tat x",
-            ),
+            hdr(SPRING_EXCEPTION_STACKTRACE, "java.lang.IllegalStateException: bad\n\tat x"),
         ]
     }
 
@@ -636,20 +586,9 @@ mod tests {
         assert_eq!(d.original_offset, Some(42));
         assert_eq!(d.original_timestamp_ms, Some(1_699_999_999_000));
         assert_eq!(d.consumer_group.as_deref(), Some("billing"));
-        assert_eq!(
-            d.error_class.as_deref(),
-            Some("java.lang.IllegalStateException")
-        );
-        assert_eq!(
-            d.error_message.as_deref(),
-            Some("Listener failed; bad amount")
-        );
-        assert!(
-            d.stacktrace
-                .as_deref()
-                .unwrap()
-                .starts_with("java.lang.IllegalStateException")
-        );
+        assert_eq!(d.error_class.as_deref(), Some("java.lang.IllegalStateException"));
+        assert_eq!(d.error_message.as_deref(), Some("Listener failed; bad amount"));
+        assert!(d.stacktrace.as_deref().unwrap().starts_with("java.lang.IllegalStateException"));
         assert_eq!(d.unknown_reason, None);
         assert_eq!(d.replay_value.as_deref(), Some(&b"payload"[..]));
         assert!(d.replayable());
@@ -678,10 +617,7 @@ mod tests {
 
     #[test]
     fn spring_without_cause_uses_top_level_class() {
-        let h = vec![
-            hdr(SPRING_ORIGINAL_TOPIC, "orders"),
-            hdr(SPRING_EXCEPTION_FQCN, "com.acme.BadOrder"),
-        ];
+        let h = vec![hdr(SPRING_ORIGINAL_TOPIC, "orders"), hdr(SPRING_EXCEPTION_FQCN, "com.acme.BadOrder")];
         let d = decode_h(&h);
         assert_eq!(d.error_class.as_deref(), Some("com.acme.BadOrder"));
         assert_eq!(d.original_partition, None);
@@ -694,19 +630,13 @@ mod tests {
     fn spring_key_exception_headers_are_a_fallback() {
         let h = vec![
             hdr(SPRING_ORIGINAL_TOPIC, "orders"),
-            hdr(
-                SPRING_KEY_EXCEPTION_FQCN,
-                "org.apache.kafka.common.errors.SerializationException",
-            ),
+            hdr(SPRING_KEY_EXCEPTION_FQCN, "org.apache.kafka.common.errors.SerializationException"),
             hdr(SPRING_KEY_EXCEPTION_MESSAGE, "bad key"),
             hdr(SPRING_KEY_EXCEPTION_STACKTRACE, "trace"),
         ];
         let d = decode_h(&h);
         assert_eq!(d.convention, Convention::Spring);
-        assert_eq!(
-            d.error_class.as_deref(),
-            Some("org.apache.kafka.common.errors.SerializationException")
-        );
+        assert_eq!(d.error_class.as_deref(), Some("org.apache.kafka.common.errors.SerializationException"));
         assert_eq!(d.error_message.as_deref(), Some("bad key"));
         assert_eq!(d.stacktrace.as_deref(), Some("trace"));
         assert_eq!(d.error_header_names.len(), 4);
@@ -756,15 +686,9 @@ mod tests {
         let mut h = spring_full();
         h[2] = hdr(SPRING_ORIGINAL_PARTITION, [0, 0, 3]);
         let d = decode_h(&h);
-        assert_unknown(
-            &d,
-            "header kafka_dlt-original-partition has 3 bytes, expected 4",
-        );
+        assert_unknown(&d, "header kafka_dlt-original-partition has 3 bytes, expected 4");
         // Still told what to strip, so a manual replay stays clean.
-        assert!(
-            d.error_header_names
-                .contains(&SPRING_ORIGINAL_PARTITION.to_owned())
-        );
+        assert!(d.error_header_names.contains(&SPRING_ORIGINAL_PARTITION.to_owned()));
         assert_eq!(d.replay_value.as_deref(), Some(&b"payload"[..]));
     }
 
@@ -772,40 +696,28 @@ mod tests {
     fn spring_offset_of_wrong_length_is_unknown() {
         let mut h = spring_full();
         h[3] = hdr(SPRING_ORIGINAL_OFFSET, [0, 0, 0, 42]);
-        assert_unknown(
-            &decode_h(&h),
-            "header kafka_dlt-original-offset has 4 bytes, expected 8",
-        );
+        assert_unknown(&decode_h(&h), "header kafka_dlt-original-offset has 4 bytes, expected 8");
     }
 
     #[test]
     fn spring_empty_number_is_unknown() {
         let mut h = spring_full();
         h[4] = hdr(SPRING_ORIGINAL_TIMESTAMP, b"");
-        assert_unknown(
-            &decode_h(&h),
-            "header kafka_dlt-original-timestamp has 0 bytes, expected 8",
-        );
+        assert_unknown(&decode_h(&h), "header kafka_dlt-original-timestamp has 0 bytes, expected 8");
     }
 
     #[test]
     fn spring_negative_partition_is_unknown() {
         let mut h = spring_full();
         h[2] = hdr(SPRING_ORIGINAL_PARTITION, (-1i32).to_be_bytes());
-        assert_unknown(
-            &decode_h(&h),
-            "header kafka_dlt-original-partition has negative value -1",
-        );
+        assert_unknown(&decode_h(&h), "header kafka_dlt-original-partition has negative value -1");
     }
 
     #[test]
     fn spring_text_partition_out_of_range_is_unknown() {
         let mut h = spring_full();
         h[2] = hdr(SPRING_ORIGINAL_PARTITION, "99999999999");
-        assert_unknown(
-            &decode_h(&h),
-            "header kafka_dlt-original-partition value 99999999999 is out of range",
-        );
+        assert_unknown(&decode_h(&h), "header kafka_dlt-original-partition value 99999999999 is out of range");
     }
 
     #[test]
@@ -821,20 +733,14 @@ mod tests {
     fn spring_bad_utf8_topic_is_unknown() {
         let mut h = spring_full();
         h[1] = hdr(SPRING_ORIGINAL_TOPIC, [0xff, 0xfe]);
-        assert_unknown(
-            &decode_h(&h),
-            "header kafka_dlt-original-topic is not valid UTF-8",
-        );
+        assert_unknown(&decode_h(&h), "header kafka_dlt-original-topic is not valid UTF-8");
     }
 
     #[test]
     fn spring_bad_utf8_error_text_is_unknown() {
         let mut h = spring_full();
         h[9] = hdr(SPRING_EXCEPTION_MESSAGE, [b'o', 0xc3]);
-        assert_unknown(
-            &decode_h(&h),
-            "header kafka_dlt-exception-message is not valid UTF-8",
-        );
+        assert_unknown(&decode_h(&h), "header kafka_dlt-exception-message is not valid UTF-8");
     }
 
     #[test]
@@ -848,36 +754,21 @@ mod tests {
     fn spring_illegal_topic_is_unknown() {
         let mut h = spring_full();
         h[1] = hdr(SPRING_ORIGINAL_TOPIC, "orders topic");
-        assert_unknown(
-            &decode_h(&h),
-            "header kafka_dlt-original-topic is not a legal topic name: \"orders topic\"",
-        );
+        assert_unknown(&decode_h(&h), "header kafka_dlt-original-topic is not a legal topic name: \"orders topic\"");
     }
 
     #[test]
     fn spring_without_original_topic_is_unknown() {
-        let h = vec![
-            hdr(SPRING_EXCEPTION_FQCN, "com.acme.Boom"),
-            hdr(SPRING_ORIGINAL_PARTITION, 1i32.to_be_bytes()),
-        ];
+        let h = vec![hdr(SPRING_EXCEPTION_FQCN, "com.acme.Boom"), hdr(SPRING_ORIGINAL_PARTITION, 1i32.to_be_bytes())];
         let d = decode_h(&h);
-        assert_unknown(
-            &d,
-            "spring headers present but kafka_dlt-original-topic is missing",
-        );
+        assert_unknown(&d, "spring headers present but kafka_dlt-original-topic is missing");
         assert_eq!(d.error_header_names.len(), 2);
     }
 
     #[test]
     fn null_topic_header_counts_as_missing() {
-        let h = vec![
-            null_hdr(SPRING_ORIGINAL_TOPIC),
-            hdr(SPRING_EXCEPTION_FQCN, "X"),
-        ];
-        assert_unknown(
-            &decode_h(&h),
-            "spring headers present but kafka_dlt-original-topic is missing",
-        );
+        let h = vec![null_hdr(SPRING_ORIGINAL_TOPIC), hdr(SPRING_EXCEPTION_FQCN, "X")];
+        assert_unknown(&decode_h(&h), "spring headers present but kafka_dlt-original-topic is missing");
     }
 
     #[test]
@@ -916,10 +807,7 @@ mod tests {
     fn retry_headers_alone_are_not_a_convention() {
         let h = vec![hdr("retry_topic-attempts", 1i32.to_be_bytes())];
         let d = decode_h(&h);
-        assert_unknown(
-            &d,
-            "no known DLQ headers and the value is not a JSON wrapper",
-        );
+        assert_unknown(&d, "no known DLQ headers and the value is not a JSON wrapper");
         assert_eq!(d.error_header_names, vec!["retry_topic-attempts"]);
     }
 
@@ -934,19 +822,10 @@ mod tests {
             hdr(CONNECT_CONNECTOR_NAME, "jdbc-sink"),
             hdr(CONNECT_TASK_ID, "0"),
             hdr(CONNECT_STAGE, "VALUE_CONVERTER"),
-            hdr(
-                CONNECT_CLASS_NAME,
-                "io.confluent.connect.avro.AvroConverter",
-            ),
-            hdr(
-                CONNECT_EXCEPTION_CLASS_NAME,
-                "org.apache.kafka.connect.errors.DataException",
-            ),
+            hdr(CONNECT_CLASS_NAME, "io.confluent.connect.avro.AvroConverter"),
+            hdr(CONNECT_EXCEPTION_CLASS_NAME, "org.apache.kafka.connect.errors.DataException"),
             hdr(CONNECT_EXCEPTION_MESSAGE, "Failed to deserialize data"),
-            hdr(
-                CONNECT_EXCEPTION_STACKTRACE,
-                "org.apache.kafka.connect.errors.DataException",
-            ),
+            hdr(CONNECT_EXCEPTION_STACKTRACE, "org.apache.kafka.connect.errors.DataException"),
         ]
     }
 
@@ -959,14 +838,8 @@ mod tests {
         assert_eq!(d.original_offset, Some(1000));
         assert_eq!(d.original_timestamp_ms, Some(1_700_000_000_000));
         assert_eq!(d.consumer_group, None);
-        assert_eq!(
-            d.error_class.as_deref(),
-            Some("org.apache.kafka.connect.errors.DataException")
-        );
-        assert_eq!(
-            d.error_message.as_deref(),
-            Some("Failed to deserialize data")
-        );
+        assert_eq!(d.error_class.as_deref(), Some("org.apache.kafka.connect.errors.DataException"));
+        assert_eq!(d.error_message.as_deref(), Some("Failed to deserialize data"));
         assert!(d.stacktrace.is_some());
         assert_eq!(d.error_header_names.len(), 10);
         assert!(!d.error_header_names.contains(&"app-header".to_owned()));
@@ -986,47 +859,29 @@ mod tests {
     fn connect_binary_partition_is_unknown() {
         let mut h = connect_full();
         h[2] = hdr(CONNECT_PARTITION, 7i32.to_be_bytes());
-        assert_unknown(
-            &decode_h(&h),
-            "header __connect.errors.partition is not a decimal number",
-        );
+        assert_unknown(&decode_h(&h), "header __connect.errors.partition is not a decimal number");
     }
 
     #[test]
     fn connect_without_topic_is_unknown() {
-        let h: Hdrs = connect_full()
-            .into_iter()
-            .filter(|(n, _)| n != CONNECT_TOPIC)
-            .collect();
-        assert_unknown(
-            &decode_h(&h),
-            "connect headers present but __connect.errors.topic is missing",
-        );
+        let h: Hdrs = connect_full().into_iter().filter(|(n, _)| n != CONNECT_TOPIC).collect();
+        assert_unknown(&decode_h(&h), "connect headers present but __connect.errors.topic is missing");
     }
 
     #[test]
     fn connect_negative_offset_is_unknown() {
         let mut h = connect_full();
         h[3] = hdr(CONNECT_OFFSET, "-5");
-        assert_unknown(
-            &decode_h(&h),
-            "header __connect.errors.offset has negative value -5",
-        );
+        assert_unknown(&decode_h(&h), "header __connect.errors.offset has negative value -5");
     }
 
     // ---- Streams ----
 
     fn streams_full() -> Hdrs {
         vec![
-            hdr(
-                STREAMS_EXCEPTION,
-                "org.apache.kafka.common.errors.SerializationException: Size of data is not 4",
-            ),
+            hdr(STREAMS_EXCEPTION, "org.apache.kafka.common.errors.SerializationException: Size of data is not 4"),
             hdr(STREAMS_MESSAGE, "Size of data is not 4"),
-            hdr(
-                STREAMS_STACKTRACE,
-                "org.apache.kafka.common.errors.SerializationException",
-            ),
+            hdr(STREAMS_STACKTRACE, "org.apache.kafka.common.errors.SerializationException"),
             hdr(STREAMS_TOPIC, "clicks"),
             hdr(STREAMS_PARTITION, "2"),
             hdr(STREAMS_OFFSET, "31337"),
@@ -1041,10 +896,7 @@ mod tests {
         assert_eq!(d.original_partition, Some(2));
         assert_eq!(d.original_offset, Some(31_337));
         assert_eq!(d.original_timestamp_ms, Some(1_700_000_000_000));
-        assert_eq!(
-            d.error_class.as_deref(),
-            Some("org.apache.kafka.common.errors.SerializationException")
-        );
+        assert_eq!(d.error_class.as_deref(), Some("org.apache.kafka.common.errors.SerializationException"));
         assert_eq!(d.error_message.as_deref(), Some("Size of data is not 4"));
         assert_eq!(d.error_header_names.len(), 6);
     }
@@ -1053,10 +905,7 @@ mod tests {
     fn streams_null_message_falls_back_to_the_exception_text() {
         let mut h = streams_full();
         h[1] = null_hdr(STREAMS_MESSAGE);
-        h[0] = hdr(
-            STREAMS_EXCEPTION,
-            "java.lang.RuntimeException: boom: nested",
-        );
+        h[0] = hdr(STREAMS_EXCEPTION, "java.lang.RuntimeException: boom: nested");
         let d = decode_h(&h);
         assert_eq!(d.error_class.as_deref(), Some("java.lang.RuntimeException"));
         assert_eq!(d.error_message.as_deref(), Some("boom: nested"));
@@ -1068,10 +917,7 @@ mod tests {
         h[0] = hdr(STREAMS_EXCEPTION, "java.lang.NullPointerException");
         h[1] = null_hdr(STREAMS_MESSAGE);
         let d = decode_h(&h);
-        assert_eq!(
-            d.error_class.as_deref(),
-            Some("java.lang.NullPointerException")
-        );
+        assert_eq!(d.error_class.as_deref(), Some("java.lang.NullPointerException"));
         assert_eq!(d.error_message, None);
         assert_eq!(d.error_label(), "java.lang.NullPointerException");
     }
@@ -1081,30 +927,21 @@ mod tests {
         // Streams writes a null topic for errors raised outside record processing (punctuators).
         let mut h = streams_full();
         h[3] = null_hdr(STREAMS_TOPIC);
-        assert_unknown(
-            &decode_h(&h),
-            "streams headers present but __streams.errors.topic is missing",
-        );
+        assert_unknown(&decode_h(&h), "streams headers present but __streams.errors.topic is missing");
     }
 
     #[test]
     fn streams_bad_offset_text_is_unknown() {
         let mut h = streams_full();
         h[5] = hdr(STREAMS_OFFSET, "12a");
-        assert_unknown(
-            &decode_h(&h),
-            "header __streams.errors.offset is not a decimal number",
-        );
+        assert_unknown(&decode_h(&h), "header __streams.errors.offset is not a decimal number");
     }
 
     // ---- SmallRye ----
 
     fn smallrye_full() -> Hdrs {
         vec![
-            hdr(
-                SMALLRYE_EXCEPTION_CLASS_NAME,
-                "java.lang.IllegalArgumentException",
-            ),
+            hdr(SMALLRYE_EXCEPTION_CLASS_NAME, "java.lang.IllegalArgumentException"),
             hdr(SMALLRYE_REASON, "price must be positive"),
             hdr(SMALLRYE_CAUSE_CLASS_NAME, "java.lang.NumberFormatException"),
             hdr(SMALLRYE_CAUSE, "For input string: \"x\""),
@@ -1123,17 +960,11 @@ mod tests {
         assert_eq!(d.original_partition, Some(0));
         assert_eq!(d.original_offset, Some(5));
         assert_eq!(d.original_timestamp_ms, None);
-        assert_eq!(
-            d.error_class.as_deref(),
-            Some("java.lang.IllegalArgumentException")
-        );
+        assert_eq!(d.error_class.as_deref(), Some("java.lang.IllegalArgumentException"));
         assert_eq!(d.error_message.as_deref(), Some("price must be positive"));
         assert_eq!(d.stacktrace, None);
         assert_eq!(d.error_header_names.len(), 7);
-        assert!(
-            !d.error_header_names
-                .contains(&"dead-letter-custom".to_owned())
-        );
+        assert!(!d.error_header_names.contains(&"dead-letter-custom".to_owned()));
     }
 
     #[test]
@@ -1145,10 +976,7 @@ mod tests {
 
     #[test]
     fn smallrye_cause_is_the_message_without_a_reason() {
-        let h = vec![
-            hdr(SMALLRYE_TOPIC, "prices"),
-            hdr(SMALLRYE_CAUSE, "root cause"),
-        ];
+        let h = vec![hdr(SMALLRYE_TOPIC, "prices"), hdr(SMALLRYE_CAUSE, "root cause")];
         let d = decode_h(&h);
         assert_eq!(d.error_message.as_deref(), Some("root cause"));
         assert_eq!(d.error_label(), "root cause");
@@ -1157,10 +985,7 @@ mod tests {
     #[test]
     fn smallrye_without_topic_is_unknown() {
         let h = vec![hdr(SMALLRYE_REASON, "boom")];
-        assert_unknown(
-            &decode_h(&h),
-            "smallrye headers present but dead-letter-topic is missing",
-        );
+        assert_unknown(&decode_h(&h), "smallrye headers present but dead-letter-topic is missing");
     }
 
     // ---- precedence between conventions ----
@@ -1174,10 +999,7 @@ mod tests {
         assert_eq!(d.original_topic.as_deref(), Some("orders"));
         // Both conventions' headers are stripped.
         assert!(d.error_header_names.contains(&CONNECT_TOPIC.to_owned()));
-        assert!(
-            d.error_header_names
-                .contains(&SPRING_ORIGINAL_TOPIC.to_owned())
-        );
+        assert!(d.error_header_names.contains(&SPRING_ORIGINAL_TOPIC.to_owned()));
     }
 
     #[test]
@@ -1205,14 +1027,8 @@ mod tests {
         assert_eq!(d.original_offset, None);
         assert_eq!(d.original_timestamp_ms, Some(1_700_000_000_123));
         assert_eq!(d.error_class, None);
-        assert_eq!(
-            d.error_message.as_deref(),
-            Some("ValidationError: amount < 0")
-        );
-        assert_eq!(
-            d.replay_value.as_deref(),
-            Some(&br#"{"id":1,"items":[1,2]}"#[..])
-        );
+        assert_eq!(d.error_message.as_deref(), Some("ValidationError: amount < 0"));
+        assert_eq!(d.replay_value.as_deref(), Some(&br#"{"id":1,"items":[1,2]}"#[..]));
         assert!(d.error_header_names.is_empty());
         assert!(d.replayable());
         assert_eq!(d.error_label(), "ValidationError: amount < 0");
@@ -1221,19 +1037,13 @@ mod tests {
     #[test]
     fn json_wrapper_string_message_is_raw_text() {
         let v = br#"{"originalTopic":"orders","originalMessage":"{\"id\":1}\nline2","error":"x"}"#;
-        assert_eq!(
-            decode_v(v).replay_value.as_deref(),
-            Some(&b"{\"id\":1}\nline2"[..])
-        );
+        assert_eq!(decode_v(v).replay_value.as_deref(), Some(&b"{\"id\":1}\nline2"[..]));
     }
 
     #[test]
     fn json_wrapper_array_and_scalar_messages_are_compact_json() {
         let v = br#"{"originalTopic":"t","originalMessage":[ 1, "a" ,null ]}"#;
-        assert_eq!(
-            decode_v(v).replay_value.as_deref(),
-            Some(&br#"[1,"a",null]"#[..])
-        );
+        assert_eq!(decode_v(v).replay_value.as_deref(), Some(&br#"[1,"a",null]"#[..]));
         let v = br#"{"originalTopic":"t","originalMessage":42}"#;
         assert_eq!(decode_v(v).replay_value.as_deref(), Some(&b"42"[..]));
         let v = br#"{"originalTopic":"t","originalMessage":true}"#;
@@ -1264,32 +1074,14 @@ mod tests {
             let v = format!(r#"{{"originalTopic":"t","originalMessage":"m","timestamp":{t}}}"#);
             decode_v(v.as_bytes())
         };
-        assert_eq!(
-            ts("1700000000123").original_timestamp_ms,
-            Some(1_700_000_000_123)
-        );
-        assert_eq!(
-            ts("1700000000123.9").original_timestamp_ms,
-            Some(1_700_000_000_123)
-        );
-        assert_eq!(
-            ts(r#""1700000000123""#).original_timestamp_ms,
-            Some(1_700_000_000_123)
-        );
-        assert_eq!(
-            ts(r#""2023-11-14T22:13:20.123Z""#).original_timestamp_ms,
-            Some(1_700_000_000_123)
-        );
+        assert_eq!(ts("1700000000123").original_timestamp_ms, Some(1_700_000_000_123));
+        assert_eq!(ts("1700000000123.9").original_timestamp_ms, Some(1_700_000_000_123));
+        assert_eq!(ts(r#""1700000000123""#).original_timestamp_ms, Some(1_700_000_000_123));
+        assert_eq!(ts(r#""2023-11-14T22:13:20.123Z""#).original_timestamp_ms, Some(1_700_000_000_123));
         assert_eq!(ts("null").original_timestamp_ms, None);
         assert_eq!(ts("-1").original_timestamp_ms, None);
-        assert_unknown(
-            &ts("true"),
-            "JSON wrapper field timestamp is not epoch milliseconds",
-        );
-        assert_unknown(
-            &ts(r#""yesterday""#),
-            "JSON wrapper field timestamp is not epoch milliseconds",
-        );
+        assert_unknown(&ts("true"), "JSON wrapper field timestamp is not epoch milliseconds");
+        assert_unknown(&ts(r#""yesterday""#), "JSON wrapper field timestamp is not epoch milliseconds");
     }
 
     #[test]
@@ -1300,10 +1092,7 @@ mod tests {
 
     #[test]
     fn json_wrapper_missing_message_is_unknown() {
-        assert_unknown(
-            &decode_v(br#"{"originalTopic":"t","error":"x"}"#),
-            "JSON wrapper has no originalMessage",
-        );
+        assert_unknown(&decode_v(br#"{"originalTopic":"t","error":"x"}"#), "JSON wrapper has no originalMessage");
     }
 
     #[test]
@@ -1327,10 +1116,7 @@ mod tests {
     #[test]
     fn plain_record_is_unknown() {
         let d = decode_v(b"just text");
-        assert_unknown(
-            &d,
-            "no known DLQ headers and the value is not a JSON wrapper",
-        );
+        assert_unknown(&d, "no known DLQ headers and the value is not a JSON wrapper");
         assert_eq!(d.replay_value.as_deref(), Some(&b"just text"[..]));
         assert!(d.error_header_names.is_empty());
         assert_eq!(d.error_label(), "unknown");
@@ -1339,10 +1125,7 @@ mod tests {
     #[test]
     fn other_json_is_unknown() {
         for v in [&br#"{"id":1}"#[..], b"[1,2]", b"\"s\"", b"{", b""] {
-            assert_unknown(
-                &decode_v(v),
-                "no known DLQ headers and the value is not a JSON wrapper",
-            );
+            assert_unknown(&decode_v(v), "no known DLQ headers and the value is not a JSON wrapper");
         }
     }
 
@@ -1356,11 +1139,7 @@ mod tests {
 
     #[test]
     fn unknown_reason_is_only_set_for_unknown() {
-        for d in [
-            decode_h(&spring_full()),
-            decode_h(&connect_full()),
-            decode_h(&streams_full()),
-        ] {
+        for d in [decode_h(&spring_full()), decode_h(&connect_full()), decode_h(&streams_full())] {
             assert_ne!(d.convention, Convention::Unknown);
             assert_eq!(d.unknown_reason, None);
         }
@@ -1405,12 +1184,7 @@ mod tests {
         ] {
             assert!(is_dlq_header(name), "{name}");
         }
-        for name in [
-            "traceparent",
-            "dead-letter-custom",
-            "kafka_receivedTopic",
-            "__connect",
-        ] {
+        for name in ["traceparent", "dead-letter-custom", "kafka_receivedTopic", "__connect"] {
             assert!(!is_dlq_header(name), "{name}");
         }
     }
@@ -1426,22 +1200,9 @@ mod tests {
             Convention::Unknown,
         ];
         let json = serde_json::to_string(&all).unwrap();
-        assert_eq!(
-            json,
-            r#"["spring","connect","streams","smallrye","json-wrapper","unknown"]"#
-        );
+        assert_eq!(json, r#"["spring","connect","streams","smallrye","json-wrapper","unknown"]"#);
         let shown: Vec<String> = all.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            shown,
-            [
-                "spring",
-                "connect",
-                "streams",
-                "smallrye",
-                "json-wrapper",
-                "unknown"
-            ]
-        );
+        assert_eq!(shown, ["spring", "connect", "streams", "smallrye", "json-wrapper", "unknown"]);
     }
 
     #[test]
@@ -1452,10 +1213,7 @@ mod tests {
         assert_eq!(json["convention"], "spring");
         assert_eq!(json["original_partition"], 3);
         let d = decode_v(br#"{"originalTopic":"t","originalMessage":null}"#);
-        assert_eq!(
-            serde_json::to_value(&d).unwrap()["replay_value"],
-            Value::Null
-        );
+        assert_eq!(serde_json::to_value(&d).unwrap()["replay_value"], Value::Null);
     }
 
     // ---- robustness ----
@@ -1487,23 +1245,11 @@ mod tests {
             proptest::collection::vec(any::<u8>(), 0..40),
             (
                 "[a-z.]{0,8}",
-                prop_oneof![
-                    Just("null"),
-                    Just("\"m\""),
-                    Just("{\"a\":[1]}"),
-                    Just("1.5e3")
-                ],
-                prop_oneof![
-                    Just("1"),
-                    Just("\"x\""),
-                    Just("-5"),
-                    Just("{}"),
-                    Just("1e400")
-                ],
+                prop_oneof![Just("null"), Just("\"m\""), Just("{\"a\":[1]}"), Just("1.5e3")],
+                prop_oneof![Just("1"), Just("\"x\""), Just("-5"), Just("{}"), Just("1e400")],
             )
                 .prop_map(|(t, m, ts)| {
-                    format!(r#"{{"originalTopic":"{t}","originalMessage":{m},"timestamp":{ts}}}"#)
-                        .into_bytes()
+                    format!(r#"{{"originalTopic":"{t}","originalMessage":{m},"timestamp":{ts}}}"#).into_bytes()
                 }),
         ])
     }

@@ -43,9 +43,7 @@ pub struct JqFilter {
 
 impl fmt::Debug for JqFilter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JqFilter")
-            .field("source", &self.source)
-            .finish_non_exhaustive()
+        f.debug_struct("JqFilter").field("source", &self.source).finish_non_exhaustive()
     }
 }
 
@@ -53,33 +51,17 @@ impl JqFilter {
     /// Parses and compiles `src`. Errors read like `jq: syntax error at line 1, column 9:
     /// expected term, found ")"` or `jq: undefined filter "foo/0" at line 1, column 1`.
     pub fn compile(src: &str) -> Result<JqFilter, String> {
-        let defs = jaq_core::defs()
-            .chain(jaq_std::defs())
-            .chain(jaq_json::defs());
-        let funs = jaq_core::funs()
-            .chain(jaq_std::funs())
-            .chain(jaq_json::funs());
+        let defs = jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs());
+        let funs = jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs());
         let loader = Loader::new(defs);
         let arena = Arena::default();
-        let modules = loader
-            .load(
-                &arena,
-                File {
-                    code: src,
-                    path: (),
-                },
-            )
-            .map_err(|errs| load_errors(src, errs))?;
+        let modules = loader.load(&arena, File { code: src, path: () }).map_err(|errs| load_errors(src, errs))?;
         let filter = Compiler::default()
             .with_funs(funs)
             .with_global_vars([META_VAR])
             .compile(modules)
             .map_err(|errs| compile_errors(src, errs))?;
-        Ok(JqFilter {
-            filter,
-            uses_meta: src.contains(META_VAR),
-            source: src.to_string(),
-        })
+        Ok(JqFilter { filter, uses_meta: src.contains(META_VAR), source: src.to_string() })
     }
 
     /// The program text this filter was compiled from.
@@ -95,42 +77,22 @@ impl JqFilter {
     /// True when the program's first output is truthy (neither `false` nor `null`); no output
     /// (e.g. a failing `select`) is no match. `meta` is what `$__meta` is bound to; see
     /// [`meta_json`].
-    pub fn matches(
-        &self,
-        input: &serde_json::Value,
-        meta: &serde_json::Value,
-    ) -> Result<bool, String> {
-        let meta = if self.uses_meta {
-            json_to_val(meta)
-        } else {
-            Val::Null
-        };
+    pub fn matches(&self, input: &serde_json::Value, meta: &serde_json::Value) -> Result<bool, String> {
+        let meta = if self.uses_meta { json_to_val(meta) } else { Val::Null };
         self.run(json_to_val(input), meta)
     }
 
     /// Like [`JqFilter::matches`] but parses the JSON bytes directly into jaq's value type,
     /// which is the fast path. Bytes that are not (strict) JSON are an `Err`.
-    pub fn matches_bytes(
-        &self,
-        value_json: &[u8],
-        meta: &serde_json::Value,
-    ) -> Result<bool, String> {
+    pub fn matches_bytes(&self, value_json: &[u8], meta: &serde_json::Value) -> Result<bool, String> {
         let input = parse_val(value_json).map_err(|e| format!("value is not JSON: {e}"))?;
-        let meta = if self.uses_meta {
-            json_to_val(meta)
-        } else {
-            Val::Null
-        };
+        let meta = if self.uses_meta { json_to_val(meta) } else { Val::Null };
         self.run(input, meta)
     }
 
     /// Evaluates against a record: input is the parsed value (`null` for a tombstone), `$__meta`
     /// is derived from the record. `Ok(None)` means the value is not JSON.
-    pub fn matches_record(
-        &self,
-        rec: &RecordView,
-        parsed: Option<&serde_json::Value>,
-    ) -> Result<Option<bool>, String> {
+    pub fn matches_record(&self, rec: &RecordView, parsed: Option<&serde_json::Value>) -> Result<Option<bool>, String> {
         let input = match (parsed, rec.value) {
             (Some(v), _) => json_to_val(v),
             (None, None) => Val::Null,
@@ -143,11 +105,7 @@ impl JqFilter {
     }
 
     fn run_record(&self, input: Val, rec: &RecordView) -> Result<bool, String> {
-        let meta = if self.uses_meta {
-            meta_val(rec)
-        } else {
-            Val::Null
-        };
+        let meta = if self.uses_meta { meta_val(rec) } else { Val::Null };
         self.run(input, meta)
     }
 
@@ -177,11 +135,7 @@ impl JqFilter {
 /// `lastHeader`.
 pub fn meta_json(rec: &RecordView) -> serde_json::Value {
     use serde_json::Value;
-    let lossy = |b: Option<&[u8]>| {
-        b.map_or(Value::Null, |b| {
-            Value::String(String::from_utf8_lossy(b).into_owned())
-        })
-    };
+    let lossy = |b: Option<&[u8]>| b.map_or(Value::Null, |b| Value::String(String::from_utf8_lossy(b).into_owned()));
     let mut headers = serde_json::Map::new();
     for (name, value) in rec.headers {
         headers.insert(name.clone(), lossy(value.as_deref()));
@@ -199,17 +153,9 @@ pub fn meta_json(rec: &RecordView) -> serde_json::Value {
 /// Same content as [`meta_json`], built directly as a jaq value.
 fn meta_val(rec: &RecordView) -> Val {
     let s = |s: &str| Val::from(s.to_string());
-    let lossy = |b: Option<&[u8]>| {
-        b.map_or(Val::Null, |b| {
-            Val::from(String::from_utf8_lossy(b).into_owned())
-        })
-    };
+    let lossy = |b: Option<&[u8]>| b.map_or(Val::Null, |b| Val::from(String::from_utf8_lossy(b).into_owned()));
     let int = |i: i64| Val::Num(Num::from_integral(i));
-    let headers: jaq_json::Map = rec
-        .headers
-        .iter()
-        .map(|(k, v)| (s(k), lossy(v.as_deref())))
-        .collect();
+    let headers: jaq_json::Map = rec.headers.iter().map(|(k, v)| (s(k), lossy(v.as_deref()))).collect();
     let fields = [
         (s("topic"), s(rec.topic)),
         (s("partition"), int(i64::from(rec.partition))),
@@ -229,11 +175,7 @@ fn json_to_val(v: &serde_json::Value) -> Val {
         Value::Number(n) => number_to_val(n),
         Value::String(s) => Val::from(s.clone()),
         Value::Array(a) => a.iter().map(json_to_val).collect(),
-        Value::Object(o) => Val::obj(
-            o.iter()
-                .map(|(k, v)| (Val::from(k.clone()), json_to_val(v)))
-                .collect(),
-        ),
+        Value::Object(o) => Val::obj(o.iter().map(|(k, v)| (Val::from(k.clone()), json_to_val(v))).collect()),
     }
 }
 
@@ -439,17 +381,13 @@ impl RecordFilter {
             return Match::No;
         }
         for (name, want) in &self.headers {
-            let present = rec
-                .headers
-                .iter()
-                .any(|(n, v)| n == name && v.as_deref() == Some(want.as_bytes()));
+            let present = rec.headers.iter().any(|(n, v)| n == name && v.as_deref() == Some(want.as_bytes()));
             if !present {
                 return Match::No;
             }
         }
         if let Some(needle) = &self.grep {
-            let hit = rec.value.is_some_and(|v| contains(v, needle))
-                || rec.key.is_some_and(|k| contains(k, needle));
+            let hit = rec.value.is_some_and(|v| contains(v, needle)) || rec.key.is_some_and(|k| contains(k, needle));
             if !hit {
                 return Match::No;
             }
@@ -560,9 +498,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 /// further `=`).
 pub fn parse_header_arg(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
-        Some(("", _)) => Err(format!(
-            "invalid header filter {s:?}: the name before '=' is empty"
-        )),
+        Some(("", _)) => Err(format!("invalid header filter {s:?}: the name before '=' is empty")),
         Some((k, v)) => Ok((k.to_string(), v.to_string())),
         None => Err(format!("invalid header filter {s:?}: expected NAME=VALUE")),
     }
@@ -595,11 +531,7 @@ fn bounded_display(v: &dyn fmt::Display, max: usize) -> String {
             Err(fmt::Error)
         }
     }
-    let mut b = Bounded {
-        buf: String::new(),
-        max,
-        truncated: false,
-    };
+    let mut b = Bounded { buf: String::new(), max, truncated: false };
     let _ = fmt::write(&mut b, format_args!("{v}"));
     if b.truncated {
         b.buf.push('…');
@@ -639,11 +571,7 @@ fn found(at: &str) -> String {
         return "end of input".to_string();
     }
     let excerpt: String = trimmed.chars().take(20).collect();
-    let ellipsis = if trimmed.chars().nth(20).is_some() {
-        "…"
-    } else {
-        ""
-    };
+    let ellipsis = if trimmed.chars().nth(20).is_some() { "…" } else { "" };
     format!("\"{}{ellipsis}\"", crate::sanitize::for_terminal(&excerpt))
 }
 
@@ -672,19 +600,10 @@ fn load_errors(src: &str, errs: jaq_core::load::Errors<&str, ()>) -> String {
                     lex::Expect::Delim(_) => "closing quote",
                     other => other.as_str(),
                 };
-                format!(
-                    "jq: syntax error{}: expected {what}, found {}",
-                    at(src, rest),
-                    found(rest)
-                )
+                format!("jq: syntax error{}: expected {what}, found {}", at(src, rest), found(rest))
             })),
             Error::Parse(v) => msgs.extend(v.into_iter().map(|(expect, tok)| {
-                format!(
-                    "jq: syntax error{}: expected {}, found {}",
-                    at(src, tok),
-                    expect.as_str(),
-                    found(tok)
-                )
+                format!("jq: syntax error{}: expected {}, found {}", at(src, tok), expect.as_str(), found(tok))
             })),
         }
     }
@@ -719,9 +638,7 @@ mod tests {
     use serde_json::json;
 
     fn hdrs(v: &[(&str, Option<&str>)]) -> Vec<(String, Option<Vec<u8>>)> {
-        v.iter()
-            .map(|(k, v)| (k.to_string(), v.map(|v| v.as_bytes().to_vec())))
-            .collect()
+        v.iter().map(|(k, v)| (k.to_string(), v.map(|v| v.as_bytes().to_vec()))).collect()
     }
 
     fn rec<'a>(
@@ -741,10 +658,7 @@ mod tests {
     }
 
     fn jq(src: &str) -> RecordFilter {
-        RecordFilter {
-            jq: Some(JqFilter::compile(src).expect("compiles")),
-            ..Default::default()
-        }
+        RecordFilter { jq: Some(JqFilter::compile(src).expect("compiles")), ..Default::default() }
     }
 
     const DOCTOR: &[u8] = br#"{"eventType":"UserCreated","payload":{"role":"doctor","n":3}}"#;
@@ -757,10 +671,7 @@ mod tests {
         assert_eq!(f.matches(&rec(None, Some(NURSE), &[]), None), Match::No);
         // Pre-parsed input takes the serde_json::Value path.
         let v: serde_json::Value = serde_json::from_slice(DOCTOR).unwrap();
-        assert_eq!(
-            f.matches(&rec(None, Some(DOCTOR), &[]), Some(&v)),
-            Match::Yes
-        );
+        assert_eq!(f.matches(&rec(None, Some(DOCTOR), &[]), Some(&v)), Match::Yes);
         let j = f.jq.as_ref().unwrap();
         assert_eq!(j.matches(&v, &serde_json::Value::Null), Ok(true));
         assert_eq!(j.matches_bytes(NURSE, &serde_json::Value::Null), Ok(false));
@@ -776,45 +687,22 @@ mod tests {
         let f = jq("empty");
         assert_eq!(f.matches(&rec(None, Some(DOCTOR), &[]), None), Match::No);
         let f = jq("false, true");
-        assert_eq!(
-            f.matches(&rec(None, Some(DOCTOR), &[]), None),
-            Match::No,
-            "first output decides"
-        );
+        assert_eq!(f.matches(&rec(None, Some(DOCTOR), &[]), None), Match::No, "first output decides");
         let f = jq(r#"[.payload[]] | length == 2 and (map(tostring) | join(",") == "doctor,3")"#);
         assert_eq!(f.matches(&rec(None, Some(DOCTOR), &[]), None), Match::Yes);
         let f = jq(r#"test("^u"; "i") | not"#);
-        assert_eq!(
-            f.matches(&rec(None, Some(br#""User""#), &[]), None),
-            Match::No
-        );
+        assert_eq!(f.matches(&rec(None, Some(br#""User""#), &[]), None), Match::No);
         let f = jq(".big > 18446744073709551614 and .f == 1.5");
-        assert_eq!(
-            f.matches(
-                &rec(None, Some(br#"{"big":18446744073709551615,"f":1.5}"#), &[]),
-                None
-            ),
-            Match::Yes
-        );
+        assert_eq!(f.matches(&rec(None, Some(br#"{"big":18446744073709551615,"f":1.5}"#), &[]), None), Match::Yes);
     }
 
     #[test]
     fn jq_meta() {
-        let h = hdrs(&[
-            ("trace", Some("abc")),
-            ("trace", Some("def")),
-            ("nil", None),
-        ]);
+        let h = hdrs(&[("trace", Some("abc")), ("trace", Some("def")), ("nil", None)]);
         let f = jq(r#"select($__meta.key == "u1")"#);
         assert!(f.jq.as_ref().unwrap().uses_meta());
-        assert_eq!(
-            f.matches(&rec(Some(b"u1"), Some(DOCTOR), &h), None),
-            Match::Yes
-        );
-        assert_eq!(
-            f.matches(&rec(Some(b"u2"), Some(DOCTOR), &h), None),
-            Match::No
-        );
+        assert_eq!(f.matches(&rec(Some(b"u1"), Some(DOCTOR), &h), None), Match::Yes);
+        assert_eq!(f.matches(&rec(Some(b"u2"), Some(DOCTOR), &h), None), Match::No);
         assert_eq!(f.matches(&rec(None, Some(DOCTOR), &h), None), Match::No);
 
         let f = jq(concat!(
@@ -822,10 +710,7 @@ mod tests {
             r#" and $__meta.timestamp == 1700000000000 and $__meta.headers.trace == "def""#,
             r#" and $__meta.headers.nil == null and ($__meta.headers | length) == 2"#
         ));
-        assert_eq!(
-            f.matches(&rec(Some(b"u1"), Some(DOCTOR), &h), None),
-            Match::Yes
-        );
+        assert_eq!(f.matches(&rec(Some(b"u1"), Some(DOCTOR), &h), None), Match::Yes);
 
         // A tombstone is `null` input, so metadata-only programs still see it.
         let f = jq(r#"$__meta.key == "u1" and . == null"#);
@@ -845,49 +730,26 @@ mod tests {
     #[test]
     fn jq_runtime_errors_are_err_and_no_match() {
         let j = JqFilter::compile(".a.b").unwrap();
-        let e = j
-            .matches_bytes(br#"{"a":"str"}"#, &serde_json::Value::Null)
-            .unwrap_err();
+        let e = j.matches_bytes(br#"{"a":"str"}"#, &serde_json::Value::Null).unwrap_err();
         assert!(e.contains("cannot index"), "{e}");
-        let f = RecordFilter {
-            jq: Some(j),
-            ..Default::default()
-        };
-        assert_eq!(
-            f.matches(&rec(None, Some(br#"{"a":"str"}"#), &[]), None),
-            Match::No
-        );
+        let f = RecordFilter { jq: Some(j), ..Default::default() };
+        assert_eq!(f.matches(&rec(None, Some(br#"{"a":"str"}"#), &[]), None), Match::No);
 
         // Huge values in error messages are cut short.
         let big = format!(r#"{{"a":"{}"}}"#, "x".repeat(100_000));
         let j = JqFilter::compile(".a | .[0]").unwrap();
-        let e = j
-            .matches_bytes(big.as_bytes(), &serde_json::Value::Null)
-            .unwrap_err();
+        let e = j.matches_bytes(big.as_bytes(), &serde_json::Value::Null).unwrap_err();
         assert!(e.len() < 400 && e.ends_with('…'), "{}", e.len());
 
         // `halt` must not exit the process.
         let j = JqFilter::compile("halt").unwrap();
-        assert!(
-            j.matches_bytes(b"1", &serde_json::Value::Null)
-                .unwrap_err()
-                .contains("halt")
-        );
+        assert!(j.matches_bytes(b"1", &serde_json::Value::Null).unwrap_err().contains("halt"));
         let j = JqFilter::compile(r#"error("boom")"#).unwrap();
-        assert_eq!(
-            j.matches_bytes(b"1", &serde_json::Value::Null),
-            Err("boom".to_string())
-        );
+        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err("boom".to_string()));
         let j = JqFilter::compile(r#"error("\u001b[2J")"#).unwrap();
-        assert_eq!(
-            j.matches_bytes(b"1", &serde_json::Value::Null),
-            Err("\\x1b[2J".to_string())
-        );
+        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err("\\x1b[2J".to_string()));
         let j = JqFilter::compile(r#"error({"a":1})"#).unwrap();
-        assert_eq!(
-            j.matches_bytes(b"1", &serde_json::Value::Null),
-            Err(r#"{"a":1}"#.to_string())
-        );
+        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err(r#"{"a":1}"#.to_string()));
     }
 
     #[test]
@@ -895,10 +757,7 @@ mod tests {
         let e = JqFilter::compile(".a | (").unwrap_err();
         assert!(e.starts_with("jq: syntax error at line 1, column"), "{e}");
         let e = JqFilter::compile(".a ==").unwrap_err();
-        assert!(
-            e.contains("syntax error") && e.contains("end of input"),
-            "{e}"
-        );
+        assert!(e.contains("syntax error") && e.contains("end of input"), "{e}");
         let e = JqFilter::compile("select(.a == 1))").unwrap_err();
         assert!(e.contains("syntax error"), "{e}");
         let e = JqFilter::compile(r#""unterminated"#).unwrap_err();
@@ -908,10 +767,7 @@ mod tests {
         let e = JqFilter::compile(".a |\n  nosuchfn(1)").unwrap_err();
         assert_eq!(e, "jq: undefined filter \"nosuchfn/1\" at line 2, column 3");
         let e = JqFilter::compile("$nope").unwrap_err();
-        assert!(
-            e.contains("undefined variable") && e.contains("line 1, column 1"),
-            "{e}"
-        );
+        assert!(e.contains("undefined variable") && e.contains("line 1, column 1"), "{e}");
         let e = JqFilter::compile(r#"import "x" as x; ."#).unwrap_err();
         assert!(e.contains("cannot load module"), "{e}");
         assert!(JqFilter::compile("").is_err() || JqFilter::compile("").is_ok());
@@ -920,82 +776,39 @@ mod tests {
     #[test]
     fn jq_non_json_values() {
         let f = jq("true");
-        assert_eq!(
-            f.matches(&rec(None, Some(b"plain text"), &[]), None),
-            Match::NotJson
-        );
-        assert_eq!(
-            f.matches(&rec(None, Some(b"\xff\xfe"), &[]), None),
-            Match::NotJson
-        );
-        assert_eq!(
-            f.matches(&rec(None, Some(b"NaN"), &[]), None),
-            Match::NotJson
-        );
+        assert_eq!(f.matches(&rec(None, Some(b"plain text"), &[]), None), Match::NotJson);
+        assert_eq!(f.matches(&rec(None, Some(b"\xff\xfe"), &[]), None), Match::NotJson);
+        assert_eq!(f.matches(&rec(None, Some(b"NaN"), &[]), None), Match::NotJson);
         // Hostile nesting is rejected, not a stack overflow.
         let deep = "[".repeat(200_000);
-        assert_eq!(
-            f.matches(&rec(None, Some(deep.as_bytes()), &[]), None),
-            Match::NotJson
-        );
+        assert_eq!(f.matches(&rec(None, Some(deep.as_bytes()), &[]), None), Match::NotJson);
         // ...but cheap conditions that fail first give a plain No.
-        let f = RecordFilter {
-            key: Some("k".into()),
-            ..jq("true")
-        };
+        let f = RecordFilter { key: Some("k".into()), ..jq("true") };
         assert_eq!(f.matches(&rec(None, Some(b"plain"), &[]), None), Match::No);
     }
 
     #[test]
     fn key_header_grep() {
-        let h = hdrs(&[
-            ("source", Some("web")),
-            ("trace", None),
-            ("source", Some("api")),
-        ]);
-        let f = RecordFilter {
-            key: Some("u1".into()),
-            ..Default::default()
-        };
+        let h = hdrs(&[("source", Some("web")), ("trace", None), ("source", Some("api"))]);
+        let f = RecordFilter { key: Some("u1".into()), ..Default::default() };
         assert_eq!(f.matches(&rec(Some(b"u1"), None, &[]), None), Match::Yes);
         assert_eq!(f.matches(&rec(Some(b"u12"), None, &[]), None), Match::No);
         assert_eq!(f.matches(&rec(None, None, &[]), None), Match::No);
 
-        let f = RecordFilter {
-            headers: vec![("source".into(), "api".into())],
-            ..Default::default()
-        };
+        let f = RecordFilter { headers: vec![("source".into(), "api".into())], ..Default::default() };
         assert_eq!(f.matches(&rec(None, None, &h), None), Match::Yes);
         let f = RecordFilter {
             headers: vec![("source".into(), "api".into()), ("trace".into(), "".into())],
             ..Default::default()
         };
-        assert_eq!(
-            f.matches(&rec(None, None, &h), None),
-            Match::No,
-            "null header is not an empty string"
-        );
+        assert_eq!(f.matches(&rec(None, None, &h), None), Match::No, "null header is not an empty string");
 
-        let f = RecordFilter {
-            grep: Some("doctor".into()),
-            ..Default::default()
-        };
+        let f = RecordFilter { grep: Some("doctor".into()), ..Default::default() };
         assert_eq!(f.matches(&rec(None, Some(DOCTOR), &[]), None), Match::Yes);
         assert_eq!(f.matches(&rec(None, Some(NURSE), &[]), None), Match::No);
-        assert_eq!(
-            f.matches(&rec(Some(b"doctor-7"), None, &[]), None),
-            Match::Yes,
-            "grep looks at the key too"
-        );
-        assert_eq!(
-            f.matches(&rec(None, Some(b"\xffdoctor\xfe"), &[]), None),
-            Match::Yes,
-            "binary values"
-        );
-        assert_eq!(
-            f.matches(&rec(None, Some(b"\xffdocto"), &[]), None),
-            Match::No
-        );
+        assert_eq!(f.matches(&rec(Some(b"doctor-7"), None, &[]), None), Match::Yes, "grep looks at the key too");
+        assert_eq!(f.matches(&rec(None, Some(b"\xffdoctor\xfe"), &[]), None), Match::Yes, "binary values");
+        assert_eq!(f.matches(&rec(None, Some(b"\xffdocto"), &[]), None), Match::No);
 
         let f = RecordFilter::default();
         assert!(f.is_empty());
@@ -1004,10 +817,7 @@ mod tests {
 
     #[test]
     fn event_type() {
-        let f = RecordFilter {
-            event_type: Some("UserCreated".into()),
-            ..Default::default()
-        };
+        let f = RecordFilter { event_type: Some("UserCreated".into()), ..Default::default() };
         assert_eq!(f.matches(&rec(None, Some(DOCTOR), &[]), None), Match::Yes);
         assert_eq!(f.matches(&rec(None, Some(NURSE), &[]), None), Match::No);
         let v: serde_json::Value = serde_json::from_slice(NURSE).unwrap();
@@ -1015,56 +825,22 @@ mod tests {
 
         // Header fallback when the value lacks the field, is a tombstone, or is not JSON.
         let h = hdrs(&[("event-type", Some("UserCreated"))]);
-        assert_eq!(
-            f.matches(&rec(None, Some(br#"{"id":1}"#), &h), None),
-            Match::Yes
-        );
-        assert_eq!(
-            f.matches(&rec(None, Some(br#"[1,{"eventType":"x"}]"#), &h), None),
-            Match::Yes
-        );
+        assert_eq!(f.matches(&rec(None, Some(br#"{"id":1}"#), &h), None), Match::Yes);
+        assert_eq!(f.matches(&rec(None, Some(br#"[1,{"eventType":"x"}]"#), &h), None), Match::Yes);
         assert_eq!(f.matches(&rec(None, None, &h), None), Match::Yes);
-        assert_eq!(
-            f.matches(&rec(None, Some(b"\x08protobuf"), &h), None),
-            Match::Yes
-        );
-        assert_eq!(
-            f.matches(&rec(None, Some(NURSE), &h), None),
-            Match::No,
-            "the value's field wins"
-        );
-        assert_eq!(
-            f.matches(&rec(None, Some(br#"{"id":1}"#), &[]), None),
-            Match::No
-        );
-        assert_eq!(
-            f.matches(&rec(None, Some(b"not json"), &[]), None),
-            Match::NotJson
-        );
+        assert_eq!(f.matches(&rec(None, Some(b"\x08protobuf"), &h), None), Match::Yes);
+        assert_eq!(f.matches(&rec(None, Some(NURSE), &h), None), Match::No, "the value's field wins");
+        assert_eq!(f.matches(&rec(None, Some(br#"{"id":1}"#), &[]), None), Match::No);
+        assert_eq!(f.matches(&rec(None, Some(b"not json"), &[]), None), Match::NotJson);
         assert_eq!(f.matches(&rec(None, None, &[]), None), Match::No);
 
         // Combined with jq: one parse serves both.
-        let f = RecordFilter {
-            event_type: Some("UserCreated".into()),
-            ..jq(".payload.n == 3")
-        };
+        let f = RecordFilter { event_type: Some("UserCreated".into()), ..jq(".payload.n == 3") };
         assert_eq!(f.matches(&rec(None, Some(DOCTOR), &[]), None), Match::Yes);
-        let f = RecordFilter {
-            event_type: Some("3".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            f.matches(&rec(None, Some(br#"{"eventType":3}"#), &[]), None),
-            Match::Yes
-        );
-        let f = RecordFilter {
-            event_type: Some("3".into()),
-            ..jq("true")
-        };
-        assert_eq!(
-            f.matches(&rec(None, Some(br#"{"eventType":3}"#), &[]), None),
-            Match::Yes
-        );
+        let f = RecordFilter { event_type: Some("3".into()), ..Default::default() };
+        assert_eq!(f.matches(&rec(None, Some(br#"{"eventType":3}"#), &[]), None), Match::Yes);
+        let f = RecordFilter { event_type: Some("3".into()), ..jq("true") };
+        assert_eq!(f.matches(&rec(None, Some(br#"{"eventType":3}"#), &[]), None), Match::Yes);
     }
 
     #[test]
@@ -1077,22 +853,10 @@ mod tests {
             event_type: Some("UserCreated".into()),
             grep: Some("role".into()),
         };
-        assert_eq!(
-            f.matches(&rec(Some(b"u1"), Some(DOCTOR), &h), None),
-            Match::Yes
-        );
-        assert_eq!(
-            f.matches(&rec(Some(b"u2"), Some(DOCTOR), &h), None),
-            Match::No
-        );
-        assert_eq!(
-            f.matches(&rec(Some(b"u1"), Some(DOCTOR), &[]), None),
-            Match::No
-        );
-        assert_eq!(
-            f.matches(&rec(Some(b"u1"), Some(NURSE), &h), None),
-            Match::No
-        );
+        assert_eq!(f.matches(&rec(Some(b"u1"), Some(DOCTOR), &h), None), Match::Yes);
+        assert_eq!(f.matches(&rec(Some(b"u2"), Some(DOCTOR), &h), None), Match::No);
+        assert_eq!(f.matches(&rec(Some(b"u1"), Some(DOCTOR), &[]), None), Match::No);
+        assert_eq!(f.matches(&rec(Some(b"u1"), Some(NURSE), &h), None), Match::No);
     }
 
     #[test]

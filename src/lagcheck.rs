@@ -129,11 +129,7 @@ pub fn evaluate(window: &[Sample], now_ms: i64, allowed_lag: i64) -> PartitionSt
     let mut points: Vec<Point> = window
         .iter()
         .filter_map(|s| {
-            lag(s.committed, s.end).map(|lag| Point {
-                at_ms: s.at_ms,
-                committed: s.committed.unwrap_or_default(),
-                lag,
-            })
+            lag(s.committed, s.end).map(|lag| Point { at_ms: s.at_ms, committed: s.committed.unwrap_or_default(), lag })
         })
         .collect();
     points.sort_by_key(|p| p.at_ms);
@@ -155,12 +151,8 @@ pub fn evaluate(window: &[Sample], now_ms: i64, allowed_lag: i64) -> PartitionSt
         return PartitionStatus::Rewind;
     }
     // Rule 4. `last.lag > allowed_lag >= 0` already holds, which is the "lag > 0" part.
-    let current_since = points
-        .iter()
-        .rev()
-        .take_while(|p| p.committed == last.committed)
-        .last()
-        .map_or(last.at_ms, |p| p.at_ms);
+    let current_since =
+        points.iter().rev().take_while(|p| p.committed == last.committed).last().map_or(last.at_ms, |p| p.at_ms);
     let window_ms = last.at_ms.saturating_sub(first.at_ms);
     if now_ms.saturating_sub(current_since) > window_ms {
         return PartitionStatus::Stop;
@@ -187,9 +179,7 @@ pub fn roll_up(statuses: impl IntoIterator<Item = PartitionStatus>) -> GroupStat
         .map(|s| match s {
             PartitionStatus::Ok => GroupStatus::Ok,
             PartitionStatus::Warn => GroupStatus::Warn,
-            PartitionStatus::Stop | PartitionStatus::Stall | PartitionStatus::Rewind => {
-                GroupStatus::Err
-            }
+            PartitionStatus::Stop | PartitionStatus::Stall | PartitionStatus::Rewind => GroupStatus::Err,
         })
         .max()
         .unwrap_or(GroupStatus::Ok)
@@ -202,19 +192,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn s(at_ms: i64, committed: i64, end: i64) -> Sample {
-        Sample {
-            at_ms,
-            committed: Some(committed),
-            end,
-        }
+        Sample { at_ms, committed: Some(committed), end }
     }
 
     fn none(at_ms: i64, end: i64) -> Sample {
-        Sample {
-            at_ms,
-            committed: None,
-            end,
-        }
+        Sample { at_ms, committed: None, end }
     }
 
     // ---- lag ----
@@ -479,8 +461,7 @@ mod tests {
     fn statuses_serialize_upper_case() {
         let json = serde_json::to_string(&[Ok, Warn, Stop, Stall, Rewind]).unwrap();
         assert_eq!(json, r#"["OK","WARN","STOP","STALL","REWIND"]"#);
-        let json =
-            serde_json::to_string(&[GroupStatus::Ok, GroupStatus::Warn, GroupStatus::Err]).unwrap();
+        let json = serde_json::to_string(&[GroupStatus::Ok, GroupStatus::Warn, GroupStatus::Err]).unwrap();
         assert_eq!(json, r#"["OK","WARN","ERR"]"#);
         assert_eq!(Rewind.to_string(), "REWIND");
         assert_eq!(GroupStatus::Err.to_string(), "ERR");
@@ -495,16 +476,11 @@ mod tests {
     // ---- properties ----
 
     fn sample() -> impl Strategy<Value = Sample> {
-        (
-            any::<i64>(),
-            proptest::option::of(any::<i64>()),
-            any::<i64>(),
-        )
-            .prop_map(|(at_ms, committed, end)| Sample {
-                at_ms,
-                committed,
-                end,
-            })
+        (any::<i64>(), proptest::option::of(any::<i64>()), any::<i64>()).prop_map(|(at_ms, committed, end)| Sample {
+            at_ms,
+            committed,
+            end,
+        })
     }
 
     proptest! {

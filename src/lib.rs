@@ -32,7 +32,9 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     // Commands that manage evbus itself work while a context's secrets are unavailable: switching
     // away from a context must not need its password.
     let app = match cli.command {
-        cli::Command::Config(_) | cli::Command::Completions(_) | cli::Command::Dev(_) => commands::App::lenient(&cli.global)?,
+        cli::Command::Config(_) | cli::Command::Completions(_) | cli::Command::Dev(_) => {
+            commands::App::lenient(&cli.global)?
+        }
         _ => commands::App::new(&cli.global)?,
     };
     commands::dispatch(&app, cli.command).await

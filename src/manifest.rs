@@ -167,7 +167,11 @@ pub fn parse(src: &str, path: &Path) -> Result<Manifest, ManifestError> {
             Some(i) if loc.is_some() => msg[..i].to_string(),
             _ => msg,
         };
-        err(vec![Problem { line: loc.as_ref().map(|l| l.line()), column: loc.as_ref().map(|l| l.column()), message: msg }])
+        err(vec![Problem {
+            line: loc.as_ref().map(|l| l.line()),
+            column: loc.as_ref().map(|l| l.column()),
+            message: msg,
+        }])
     })?;
     let locator = Locator::new(src);
     let mut problems = Vec::new();
@@ -176,7 +180,10 @@ pub fn parse(src: &str, path: &Path) -> Result<Manifest, ManifestError> {
     };
 
     if raw.version != 1 {
-        push(locator.key_line("version", 0), format!("unsupported manifest version {} (this evbus reads version 1)", raw.version));
+        push(
+            locator.key_line("version", 0),
+            format!("unsupported manifest version {} (this evbus reads version 1)", raw.version),
+        );
     }
 
     let naming = match &raw.naming {
@@ -230,7 +237,10 @@ pub fn parse(src: &str, path: &Path) -> Result<Manifest, ManifestError> {
             && t.naming != Some(false)
             && !re.is_match(&t.name)
         {
-            push(at, format!("{label}: does not match the naming rule '{}' (add `naming: false` to exempt it)", re.as_str()));
+            push(
+                at,
+                format!("{label}: does not match the naming rule '{}' (add `naming: false` to exempt it)", re.as_str()),
+            );
         }
         if t.naming == Some(true) && naming.is_none() {
             push(at, format!("{label}: `naming: true` but the manifest has no naming rule"));
@@ -238,11 +248,17 @@ pub fn parse(src: &str, path: &Path) -> Result<Manifest, ManifestError> {
 
         let partitions = t.partitions.unwrap_or(default_partitions);
         if !(1..=i32::MAX as i64).contains(&partitions) {
-            push(locator.key_line("partitions", after).or(at), format!("{label}: partitions must be at least 1, got {partitions}"));
+            push(
+                locator.key_line("partitions", after).or(at),
+                format!("{label}: partitions must be at least 1, got {partitions}"),
+            );
         }
         let rf = t.replication_factor.unwrap_or(default_rf);
         if !(1..=i16::MAX as i64).contains(&rf) {
-            push(locator.key_line("replication_factor", after).or(at), format!("{label}: replication_factor must be at least 1, got {rf}"));
+            push(
+                locator.key_line("replication_factor", after).or(at),
+                format!("{label}: replication_factor must be at least 1, got {rf}"),
+            );
         }
 
         let mut config = default_config.clone();
@@ -361,7 +377,12 @@ impl<'a> Locator<'a> {
     /// The `nth` `name: NAME` entry under `topics:`.
     fn name_line(&self, name: &str, nth: usize) -> Option<(usize, usize)> {
         let start = self.section_start("topics");
-        let end = self.lines.iter().position(|l| l.trim_end() == "groups:").filter(|&g| g > start).unwrap_or(self.lines.len());
+        let end = self
+            .lines
+            .iter()
+            .position(|l| l.trim_end() == "groups:")
+            .filter(|&g| g > start)
+            .unwrap_or(self.lines.len());
         self.lines[start..end]
             .iter()
             .enumerate()
@@ -387,7 +408,9 @@ impl<'a> Locator<'a> {
             let pos = l.find(&format!("{key}:"))?;
             let before = &l[..pos];
             let ok = before.trim_start_matches([' ', '-', '{', ',']).is_empty()
-                || before.ends_with(' ') || before.ends_with('{') || before.ends_with(',');
+                || before.ends_with(' ')
+                || before.ends_with('{')
+                || before.ends_with(',');
             ok.then_some((i + 1, pos + 1))
         })
     }

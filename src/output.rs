@@ -81,11 +81,7 @@ impl Ui {
     }
 
     pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<()> {
-        let s = if self.stdout_tty {
-            serde_json::to_string_pretty(value)?
-        } else {
-            serde_json::to_string(value)?
-        };
+        let s = if self.stdout_tty { serde_json::to_string_pretty(value)? } else { serde_json::to_string(value)? };
         self.out(&s)
     }
 
@@ -143,9 +139,7 @@ impl Ui {
             return Ok(true);
         }
         if !(self.stdin_tty && self.stderr_tty) {
-            bail!(Exit::usage(format!(
-                "{question} -- refusing without --yes because there is no terminal to ask on"
-            )));
+            bail!(Exit::usage(format!("{question} -- refusing without --yes because there is no terminal to ask on")));
         }
         Ok(dialoguer::Confirm::new().with_prompt(question).default(false).interact()?)
     }

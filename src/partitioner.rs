@@ -89,10 +89,7 @@ mod tests {
         (b"foobar", -790_332_482),
         (b"a-little-bit-long-string", -985_981_536),
         (b"a-little-bit-longer-string", -1_486_304_829),
-        (
-            b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
-            -58_897_971,
-        ),
+        (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
         (b"abc", 479_470_107),
         (b"", 275_646_681),
     ];
@@ -100,12 +97,7 @@ mod tests {
     #[test]
     fn murmur2_matches_kafka_utils_test() {
         for (input, expected) in JAVA_VECTORS {
-            assert_eq!(
-                murmur2(input),
-                *expected,
-                "murmur2({:?})",
-                String::from_utf8_lossy(input)
-            );
+            assert_eq!(murmur2(input), *expected, "murmur2({:?})", String::from_utf8_lossy(input));
         }
     }
 

@@ -162,7 +162,11 @@ pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan 
                 spec.name, have.partitions, spec.partitions
             ));
         } else if have.partitions < spec.partitions {
-            out.changes.push(Change::AddPartitions { topic: spec.name.clone(), from: have.partitions, to: spec.partitions });
+            out.changes.push(Change::AddPartitions {
+                topic: spec.name.clone(),
+                from: have.partitions,
+                to: spec.partitions,
+            });
         }
         if have.replication_factor != spec.replication_factor && have.replication_factor > 0 {
             out.errors.push(format!(
@@ -188,7 +192,11 @@ pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan 
         let mut delete = Vec::new();
         for (key, c) in &have.configs {
             if c.source == Source::DynamicTopic && !spec.config.contains_key(key) {
-                out.unmanaged.push(Unmanaged::Config { topic: spec.name.clone(), key: key.clone(), value: c.value.clone() });
+                out.unmanaged.push(Unmanaged::Config {
+                    topic: spec.name.clone(),
+                    key: key.clone(),
+                    value: c.value.clone(),
+                });
                 if prune {
                     delete.push(key.clone());
                 }
@@ -248,7 +256,10 @@ mod tests {
 
     #[test]
     fn in_sync_cluster_has_no_changes() {
-        let c = [topic("a", 3, &[("retention.ms", dynamic("604800000"))]), topic("b", 6, &[("retention.ms", dynamic("604800000"))])];
+        let c = [
+            topic("a", 3, &[("retention.ms", dynamic("604800000"))]),
+            topic("b", 6, &[("retention.ms", dynamic("604800000"))]),
+        ];
         let p = plan(&m(M), &c, false);
         assert!(p.is_empty(), "{p:?}");
         assert!(p.unmanaged.is_empty());
@@ -266,12 +277,19 @@ mod tests {
             p.changes[0],
             Change::AlterConfig {
                 topic: "a".into(),
-                set: vec![ConfigSet { key: "retention.ms".into(), from: Some("86400000".into()), to: "604800000".into() }],
+                set: vec![ConfigSet {
+                    key: "retention.ms".into(),
+                    from: Some("86400000".into()),
+                    to: "604800000".into()
+                }],
                 delete: vec![]
             }
         );
         assert_eq!(p.changes[1], Change::AddPartitions { topic: "b".into(), from: 4, to: 6 });
-        assert_eq!(p.unmanaged, vec![Unmanaged::Config { topic: "a".into(), key: "segment.ms".into(), value: Some("1000".into()) }]);
+        assert_eq!(
+            p.unmanaged,
+            vec![Unmanaged::Config { topic: "a".into(), key: "segment.ms".into(), value: Some("1000".into()) }]
+        );
     }
 
     #[test]
@@ -312,7 +330,11 @@ mod tests {
     #[test]
     fn default_valued_but_unpinned_key_is_set() {
         let c = [
-            topic("a", 3, &[("retention.ms", ClusterConfig { value: Some("604800000".into()), source: Source::Default })]),
+            topic(
+                "a",
+                3,
+                &[("retention.ms", ClusterConfig { value: Some("604800000".into()), source: Source::Default })],
+            ),
             topic("b", 6, &[("retention.ms", dynamic("604800000"))]),
         ];
         let p = plan(&m(M), &c, false);

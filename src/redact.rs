@@ -13,9 +13,19 @@ pub const MASK: &str = "[redacted]";
 /// True for property names whose values must never be printed.
 pub fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    ["password", "secret", "token", "credential", "private.key", "key.password", "jaas", "oauthbearer.config", "api.key"]
-        .iter()
-        .any(|s| k.contains(s))
+    [
+        "password",
+        "secret",
+        "token",
+        "credential",
+        "private.key",
+        "key.password",
+        "jaas",
+        "oauthbearer.config",
+        "api.key",
+    ]
+    .iter()
+    .any(|s| k.contains(s))
         || k == "ssl.key.pem"
         || k == "ssl.keystore.key"
         || k == "ssl_key"
@@ -71,9 +81,12 @@ pub fn redact_text(text: &str) -> String {
     let urls = URLS.get_or_init(|| regex::Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://[^/\s:@]+):([^@\s/]+)@").ok());
     if let Some(re) = pairs {
         out = re
-            .replace_all(&out, |c: &regex::Captures| {
-                if &c[2] == MASK { c[0].to_string() } else { format!("{}{}", &c[1], MASK) }
-            })
+            .replace_all(
+                &out,
+                |c: &regex::Captures| {
+                    if &c[2] == MASK { c[0].to_string() } else { format!("{}{}", &c[1], MASK) }
+                },
+            )
             .into_owned();
     }
     if let Some(re) = urls {
@@ -118,7 +131,10 @@ mod tests {
     #[test]
     fn masks_yaml_json_and_quoted_forms() {
         assert_eq!(redact_text("password: s3cr3t"), "password: [redacted]");
-        assert_eq!(redact_text(r#"{"sasl.password": "x y z", "user": "bob"}"#), r#"{"sasl.password": [redacted], "user": "bob"}"#);
+        assert_eq!(
+            redact_text(r#"{"sasl.password": "x y z", "user": "bob"}"#),
+            r#"{"sasl.password": [redacted], "user": "bob"}"#
+        );
         assert_eq!(redact_text("ssl.key.password='a b'"), "ssl.key.password=[redacted]");
         assert_eq!(redact_text("client_secret=abc&x=1"), "client_secret=[redacted]");
     }

@@ -61,16 +61,10 @@ pub fn classify(bytes: &[u8]) -> ValueKind<'_> {
 pub fn is_json(s: &str) -> bool {
     // A cheap first-byte check skips the deserializer for obvious plain text (the common case
     // for non-JSON topics), where serde_json would otherwise build an error value.
-    let Some(first) = s
-        .bytes()
-        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-    else {
+    let Some(first) = s.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')) else {
         return false;
     };
-    if !matches!(
-        first,
-        b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
-    ) {
+    if !matches!(first, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
         return false;
     }
     serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok()
@@ -90,11 +84,7 @@ pub fn to_json_line(rec: &RecordView, out: &mut Vec<u8>) {
 pub fn to_json_line_with(rec: &RecordView, extra: &[(&str, serde_json::Value)], out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"topic\":");
     push_json_str(out, rec.topic);
-    let _ = write!(
-        out,
-        ",\"partition\":{},\"offset\":{}",
-        rec.partition, rec.offset
-    );
+    let _ = write!(out, ",\"partition\":{},\"offset\":{}", rec.partition, rec.offset);
     match rec.timestamp_ms {
         Some(ts) => {
             let _ = write!(out, ",\"timestamp\":{ts}");
@@ -196,10 +186,7 @@ fn push_json_verbatim(out: &mut Vec<u8>, s: &str) {
     let t = s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
     let b = t.as_bytes();
     if b.iter().any(|&c| c == b'\n' || c == b'\r') {
-        out.extend(
-            b.iter()
-                .map(|&c| if c == b'\n' || c == b'\r' { b' ' } else { c }),
-        );
+        out.extend(b.iter().map(|&c| if c == b'\n' || c == b'\r' { b' ' } else { c }));
     } else {
         out.extend_from_slice(b);
     }
@@ -305,7 +292,9 @@ pub fn template(fmt: &str) -> Result<Template, String> {
                         ));
                     }
                     None => {
-                        return Err("format string ends with a lone '%' (write %% for a literal percent sign)".to_string());
+                        return Err(
+                            "format string ends with a lone '%' (write %% for a literal percent sign)".to_string()
+                        );
                     }
                 };
                 if !lit.is_empty() {
@@ -313,23 +302,21 @@ pub fn template(fmt: &str) -> Result<Template, String> {
                 }
                 parts.push(part);
             }
-            '\\' => {
-                match chars.next() {
-                    Some('n') => lit.push(b'\n'),
-                    Some('r') => lit.push(b'\r'),
-                    Some('t') => lit.push(b'\t'),
-                    Some('\\') => lit.push(b'\\'),
-                    Some(other) => {
-                        return Err(format!(
-                            "unknown escape '\\{}' in format string (supported: \\n \\r \\t \\\\)",
-                            crate::sanitize::for_terminal(other.encode_utf8(&mut [0; 4]))
-                        ));
-                    }
-                    None => {
-                        return Err("format string ends with a lone '\\' (write \\\\ for a literal backslash)".to_string());
-                    }
+            '\\' => match chars.next() {
+                Some('n') => lit.push(b'\n'),
+                Some('r') => lit.push(b'\r'),
+                Some('t') => lit.push(b'\t'),
+                Some('\\') => lit.push(b'\\'),
+                Some(other) => {
+                    return Err(format!(
+                        "unknown escape '\\{}' in format string (supported: \\n \\r \\t \\\\)",
+                        crate::sanitize::for_terminal(other.encode_utf8(&mut [0; 4]))
+                    ));
                 }
-            }
+                None => {
+                    return Err("format string ends with a lone '\\' (write \\\\ for a literal backslash)".to_string());
+                }
+            },
             c => lit.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
         }
     }
@@ -388,11 +375,7 @@ impl Template {
                         }
                         push_for_terminal(&mut s, name, false);
                         s.push('=');
-                        push_bytes_for_terminal(
-                            &mut s,
-                            value.as_deref().unwrap_or_default(),
-                            false,
-                        );
+                        push_bytes_for_terminal(&mut s, value.as_deref().unwrap_or_default(), false);
                     }
                 }
                 other => {
@@ -436,12 +419,7 @@ pub struct PrettyOpts {
 
 impl Default for PrettyOpts {
     fn default() -> Self {
-        Self {
-            color: false,
-            full: false,
-            max_value_bytes: 4096,
-            invalid: None,
-        }
+        Self { color: false, full: false, max_value_bytes: 4096, invalid: None }
     }
 }
 
@@ -528,11 +506,7 @@ pub fn pretty(rec: &RecordView, opts: &PrettyOpts, out: &mut String) {
         return;
     }
 
-    let limit = if opts.full || value.len() <= opts.max_value_bytes {
-        usize::MAX
-    } else {
-        opts.max_value_bytes
-    };
+    let limit = if opts.full || value.len() <= opts.max_value_bytes { usize::MAX } else { opts.max_value_bytes };
     let start = out.len();
     match classify(value) {
         ValueKind::Json(s) => {
@@ -555,11 +529,7 @@ pub fn pretty(rec: &RecordView, opts: &PrettyOpts, out: &mut String) {
     }
     if limit != usize::MAX {
         paint(out, DIM);
-        let _ = write!(
-            out,
-            "… [truncated, {} total; use --full]",
-            human_size(value.len())
-        );
+        let _ = write!(out, "… [truncated, {} total; use --full]", human_size(value.len()));
         paint(out, RESET);
         out.push('\n');
     }
@@ -683,19 +653,7 @@ fn reindent_json(s: &str, limit: usize, out: &mut String) {
                 // Numbers and literals: copy the run up to the next structural/space byte.
                 let mut j = i + 1;
                 while j < b.len()
-                    && !matches!(
-                        b[j],
-                        b' ' | b'\t'
-                            | b'\n'
-                            | b'\r'
-                            | b','
-                            | b':'
-                            | b'}'
-                            | b']'
-                            | b'{'
-                            | b'['
-                            | b'"'
-                    )
+                    && !matches!(b[j], b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b'}' | b']' | b'{' | b'[' | b'"')
                 {
                     j += 1;
                 }
@@ -715,9 +673,7 @@ mod tests {
     use super::*;
 
     fn hdrs(v: &[(&str, Option<&[u8]>)]) -> Vec<(String, Option<Vec<u8>>)> {
-        v.iter()
-            .map(|(k, v)| (k.to_string(), v.map(<[u8]>::to_vec)))
-            .collect()
+        v.iter().map(|(k, v)| (k.to_string(), v.map(<[u8]>::to_vec))).collect()
     }
 
     fn rec<'a>(
@@ -748,16 +704,8 @@ mod tests {
 
     #[test]
     fn json_line_json_value_with_headers() {
-        let h = hdrs(&[
-            ("content-type", Some(b"application/json")),
-            ("trace", None),
-            ("bin", Some(b"\xff\x00")),
-        ]);
-        let r = rec(
-            Some(b"u1"),
-            Some(br#"{"id":1,"payload":{"role":"doctor"}}"#),
-            &h,
-        );
+        let h = hdrs(&[("content-type", Some(b"application/json")), ("trace", None), ("bin", Some(b"\xff\x00"))]);
+        let r = rec(Some(b"u1"), Some(br#"{"id":1,"payload":{"role":"doctor"}}"#), &h);
         assert_eq!(
             line(&r),
             concat!(
@@ -775,24 +723,15 @@ mod tests {
         let v = b"  {\n  \"a\": [1,\r\n 2],\n  \"s\": \"x y\"\n}\n";
         let r = rec(None, Some(v), &h);
         let s = line(&r);
-        assert!(
-            s.contains(r#""value":{   "a": [1,   2],   "s": "x y" }}"#),
-            "{s}"
-        );
+        assert!(s.contains(r#""value":{   "a": [1,   2],   "s": "x y" }}"#), "{s}");
         let parsed: serde_json::Value = serde_json::from_str(&s).unwrap();
-        assert_eq!(
-            parsed["value"],
-            serde_json::json!({"a": [1, 2], "s": "x y"})
-        );
+        assert_eq!(parsed["value"], serde_json::json!({"a": [1, 2], "s": "x y"}));
     }
 
     #[test]
     fn json_line_text_value() {
         let h = [];
-        let r = RecordView {
-            timestamp_ms: None,
-            ..rec(Some(b"k"), Some(b"hello \"world\"\n\x1b[31m"), &h)
-        };
+        let r = RecordView { timestamp_ms: None, ..rec(Some(b"k"), Some(b"hello \"world\"\n\x1b[31m"), &h) };
         assert_eq!(
             line(&r),
             "{\"topic\":\"orders\",\"partition\":3,\"offset\":1042,\"timestamp\":null,\"key\":\"k\",\"headers\":{},\"value\":\"hello \\\"world\\\"\\n\\u001b[31m\"}\n"
@@ -836,10 +775,7 @@ mod tests {
         let mut out = Vec::new();
         to_json_line_with(
             &r,
-            &[
-                ("invalid", serde_json::json!("missing \"id\"")),
-                ("n", serde_json::json!(2)),
-            ],
+            &[("invalid", serde_json::json!("missing \"id\"")), ("n", serde_json::json!(2))],
             &mut out,
         );
         assert_eq!(
@@ -850,13 +786,7 @@ mod tests {
 
     #[test]
     fn json_str_escaping_matches_serde() {
-        for s in [
-            "",
-            "plain",
-            "q\"b\\s",
-            "\u{0}\u{1}\u{8}\u{c}\u{1f}\u{7f}",
-            "ü🎉\u{202e}",
-        ] {
+        for s in ["", "plain", "q\"b\\s", "\u{0}\u{1}\u{8}\u{c}\u{1f}\u{7f}", "ü🎉\u{202e}"] {
             let mut out = Vec::new();
             push_json_str(&mut out, s);
             let back: String = serde_json::from_slice(&out).unwrap();
@@ -871,19 +801,11 @@ mod tests {
         let t = template("%t|%p|%o|%k|%s|%S|%K|%T|%h|100%%\\t\\\\\\n").unwrap();
         let mut out = Vec::new();
         t.render(&r, &mut out);
-        assert_eq!(
-            out,
-            b"orders|3|1042|k1|v\x00v|3|2|1795608000123|a=1,b=|100%\t\\\n"
-        );
+        assert_eq!(out, b"orders|3|1042|k1|v\x00v|3|2|1795608000123|a=1,b=|100%\t\\\n");
 
-        let r2 = RecordView {
-            timestamp_ms: None,
-            ..rec(None, None, &[])
-        };
+        let r2 = RecordView { timestamp_ms: None, ..rec(None, None, &[]) };
         let mut out = Vec::new();
-        template("[%k][%s] %K %S %T %h\\r")
-            .unwrap()
-            .render(&r2, &mut out);
+        template("[%k][%s] %K %S %T %h\\r").unwrap().render(&r2, &mut out);
         assert_eq!(out, b"[][] -1 -1 -1 \r");
     }
 
@@ -905,13 +827,8 @@ mod tests {
         let h = hdrs(&[("x\x1b", Some(b"\x1b[2J"))]);
         let r = rec(Some(b"\x1b]0;t\x07"), Some(b"line1\nline2\x1b[31m\xff"), &h);
         let mut out = Vec::new();
-        template("%k\\t%s %h\\n")
-            .unwrap()
-            .render_for_terminal(&r, &mut out);
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "\\x1b]0;t\\x07\tline1\nline2\\x1b[31m\\xff x\\x1b=\\x1b[2J\n"
-        );
+        template("%k\\t%s %h\\n").unwrap().render_for_terminal(&r, &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), "\\x1b]0;t\\x07\tline1\nline2\\x1b[31m\\xff x\\x1b=\\x1b[2J\n");
     }
 
     fn pretty_str(r: &RecordView, opts: &PrettyOpts) -> String {
@@ -923,11 +840,7 @@ mod tests {
     #[test]
     fn pretty_json_layout() {
         let h = hdrs(&[("content-type", Some(b"application/json")), ("n", None)]);
-        let r = rec(
-            Some(b"u1"),
-            Some(br#"{"b":1,"a":[1, 2.50,{}],"e":[],"s":"x,y:{z}\"q"}"#),
-            &h,
-        );
+        let r = rec(Some(b"u1"), Some(br#"{"b":1,"a":[1, 2.50,{}],"e":[],"s":"x,y:{z}\"q"}"#), &h);
         assert_eq!(
             pretty_str(&r, &PrettyOpts::default()),
             concat!(
@@ -949,13 +862,7 @@ mod tests {
             headers: &h,
             ..rec(None, None, &[])
         };
-        let out = pretty_str(
-            &r,
-            &PrettyOpts {
-                invalid: Some("bad \x1b[0m value".into()),
-                ..Default::default()
-            },
-        );
+        let out = pretty_str(&r, &PrettyOpts { invalid: Some("bad \x1b[0m value".into()), ..Default::default() });
         for bad in ['\x1b', '\x07', '\u{202e}', '\u{9b}', '\u{7f}'] {
             assert!(!out.contains(bad), "{bad:?} in {out}");
         }
@@ -963,34 +870,18 @@ mod tests {
         assert!(out.contains("key=k\\x1b]0;x\\x07"));
         assert!(out.contains("✗ invalid: bad \\x1b[0m value\n"));
         assert!(out.contains("  h\\u{202e}: \\x1b[2J\n"));
-        assert!(
-            out.contains("\"a\": \"\\u{202e}\\u{009b}\\u001b\\x7f\""),
-            "{out}"
-        );
+        assert!(out.contains("\"a\": \"\\u{202e}\\u{009b}\\u001b\\x7f\""), "{out}");
 
         let r = rec(None, Some(b"text\r\nwith\tcontrols\x1b[1m\xff"), &[]);
         let out = pretty_str(&r, &PrettyOpts::default());
-        assert!(
-            out.ends_with("key=(null)\ntext\\r\nwith\tcontrols\\x1b[1m\\xff\n"),
-            "{out}"
-        );
+        assert!(out.ends_with("key=(null)\ntext\\r\nwith\tcontrols\\x1b[1m\\xff\n"), "{out}");
     }
 
     #[test]
     fn pretty_color_only_for_decorations() {
         let r = rec(Some(b"k"), Some(b"v"), &[]);
-        let out = pretty_str(
-            &r,
-            &PrettyOpts {
-                color: true,
-                invalid: Some("x".into()),
-                ..Default::default()
-            },
-        );
-        assert!(
-            out.starts_with("\x1b[1;36morders[3]@1042\x1b[0m"),
-            "{out:?}"
-        );
+        let out = pretty_str(&r, &PrettyOpts { color: true, invalid: Some("x".into()), ..Default::default() });
+        assert!(out.starts_with("\x1b[1;36morders[3]@1042\x1b[0m"), "{out:?}");
         assert!(out.contains("\x1b[1;31m✗ invalid: x\x1b[0m\n"));
         assert!(out.ends_with("\nv\n"));
     }
@@ -999,91 +890,43 @@ mod tests {
     fn pretty_truncation() {
         let big = "x".repeat(3 * 1024 * 1024 / 2 + 100);
         let r = rec(None, Some(big.as_bytes()), &[]);
-        let out = pretty_str(
-            &r,
-            &PrettyOpts {
-                max_value_bytes: 10,
-                ..Default::default()
-            },
-        );
-        assert!(
-            out.ends_with("\nxxxxxxxxxx\n… [truncated, 1.5 MiB total; use --full]\n"),
-            "{out}"
-        );
-        let out = pretty_str(
-            &r,
-            &PrettyOpts {
-                max_value_bytes: 10,
-                full: true,
-                ..Default::default()
-            },
-        );
+        let out = pretty_str(&r, &PrettyOpts { max_value_bytes: 10, ..Default::default() });
+        assert!(out.ends_with("\nxxxxxxxxxx\n… [truncated, 1.5 MiB total; use --full]\n"), "{out}");
+        let out = pretty_str(&r, &PrettyOpts { max_value_bytes: 10, full: true, ..Default::default() });
         assert!(!out.contains("truncated"));
         assert!(out.len() > big.len());
 
         // Never split a UTF-8 character.
         let r = rec(None, Some("ééééé".as_bytes()), &[]);
-        let out = pretty_str(
-            &r,
-            &PrettyOpts {
-                max_value_bytes: 3,
-                ..Default::default()
-            },
-        );
-        assert!(
-            out.contains("\né\n… [truncated, 10 B total; use --full]\n"),
-            "{out}"
-        );
+        let out = pretty_str(&r, &PrettyOpts { max_value_bytes: 3, ..Default::default() });
+        assert!(out.contains("\né\n… [truncated, 10 B total; use --full]\n"), "{out}");
 
         // JSON: truncated after re-indenting, marker reports the raw size.
         let json = format!("[{}1]", "1,".repeat(5000));
         let r = rec(None, Some(json.as_bytes()), &[]);
-        let out = pretty_str(
-            &r,
-            &PrettyOpts {
-                max_value_bytes: 20,
-                ..Default::default()
-            },
-        );
+        let out = pretty_str(&r, &PrettyOpts { max_value_bytes: 20, ..Default::default() });
         assert!(
-            out.ends_with(
-                "key=(null)\n[\n  1,\n  1,\n  1,\n  1\n… [truncated, 9.8 KiB total; use --full]\n"
-            ),
+            out.ends_with("key=(null)\n[\n  1,\n  1,\n  1,\n  1\n… [truncated, 9.8 KiB total; use --full]\n"),
             "{out}"
         );
 
         // Small JSON may expand beyond the limit when indented; it is not truncated.
         let r = rec(None, Some(b"[1,2,3]"), &[]);
-        let out = pretty_str(
-            &r,
-            &PrettyOpts {
-                max_value_bytes: 7,
-                ..Default::default()
-            },
-        );
+        let out = pretty_str(&r, &PrettyOpts { max_value_bytes: 7, ..Default::default() });
         assert!(out.ends_with("[\n  1,\n  2,\n  3\n]\n"), "{out}");
     }
 
     #[test]
     fn pretty_tombstone_empty_binary_and_timestamps() {
-        let r = RecordView {
-            timestamp_ms: None,
-            ..rec(None, None, &[])
-        };
+        let r = RecordView { timestamp_ms: None, ..rec(None, None, &[]) };
         assert_eq!(
             pretty_str(&r, &PrettyOpts::default()),
             "orders[3]@1042  (no timestamp)  key=(null)\n(tombstone: null value)\n"
         );
-        let r = RecordView {
-            timestamp_ms: Some(i64::MAX),
-            ..rec(None, Some(b""), &[])
-        };
+        let r = RecordView { timestamp_ms: Some(i64::MAX), ..rec(None, Some(b""), &[]) };
         assert_eq!(
             pretty_str(&r, &PrettyOpts::default()),
-            format!(
-                "orders[3]@1042  ts={}ms  key=(null)\n(empty value)\n",
-                i64::MAX
-            )
+            format!("orders[3]@1042  ts={}ms  key=(null)\n(empty value)\n", i64::MAX)
         );
         let r = rec(None, Some(b"\x00\x01\xff\n"), &[]);
         assert!(pretty_str(&r, &PrettyOpts::default()).ends_with("key=(null)\n\\x00\\x01\\xff\n"));

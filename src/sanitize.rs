@@ -160,18 +160,9 @@ mod tests {
 
     #[test]
     fn clean_text_is_borrowed() {
-        for s in [
-            "",
-            "orders",
-            "héllo wörld ✓ 日本語",
-            "C:\\path\\x",
-            "émoji 🎉 – dash",
-        ] {
+        for s in ["", "orders", "héllo wörld ✓ 日本語", "C:\\path\\x", "émoji 🎉 – dash"] {
             assert!(matches!(for_terminal(s), Cow::Borrowed(_)), "{s:?}");
-            assert!(
-                matches!(for_terminal_multiline(s), Cow::Borrowed(_)),
-                "{s:?}"
-            );
+            assert!(matches!(for_terminal_multiline(s), Cow::Borrowed(_)), "{s:?}");
         }
     }
 
@@ -191,8 +182,8 @@ mod tests {
         let out = for_terminal(evil);
         assert_eq!(out, "invoice\\u{202e}txt.exe");
         for c in [
-            '\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}',
-            '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+            '\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}',
         ] {
             let s = format!("a{c}b");
             let out = for_terminal(&s);
@@ -208,10 +199,7 @@ mod tests {
         assert_eq!(for_terminal("a\x7fb"), "a\\x7fb");
         assert_eq!(for_terminal("\0"), "\\x00");
         // Neighbours of the escaped ranges stay as they are.
-        assert_eq!(
-            for_terminal("\u{a0}\u{2010}\u{2030}\u{2065}\u{206a}"),
-            "\u{a0}\u{2010}\u{2030}\u{2065}\u{206a}"
-        );
+        assert_eq!(for_terminal("\u{a0}\u{2010}\u{2030}\u{2065}\u{206a}"), "\u{a0}\u{2010}\u{2030}\u{2065}\u{206a}");
     }
 
     #[test]
@@ -219,10 +207,7 @@ mod tests {
         let s = "line1\n\tline2\r\n";
         assert_eq!(for_terminal(s), "line1\\n\\tline2\\r\\n");
         assert_eq!(for_terminal_multiline(s), "line1\n\tline2\\r\n");
-        assert!(matches!(
-            for_terminal_multiline("a\nb\tc"),
-            Cow::Borrowed(_)
-        ));
+        assert!(matches!(for_terminal_multiline("a\nb\tc"), Cow::Borrowed(_)));
         assert!(needs_escaping("a\nb", false));
         assert!(!needs_escaping("a\nb", true));
     }

@@ -41,12 +41,13 @@ fn man_pages_are_in_sync() {
     let docs = repo_root().join("docs");
     let tmp = tempfile::tempdir().unwrap();
     clap_mangen::generate_to(evbus::cli::Cli::command(), tmp.path()).unwrap();
-    let mut generated: Vec<String> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut generated: Vec<String> =
+        std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     generated.sort();
-    assert!(generated.contains(&"evbus.1".to_string()) && generated.contains(&"evbus-dev-up.1".to_string()), "{generated:?}");
+    assert!(
+        generated.contains(&"evbus.1".to_string()) && generated.contains(&"evbus-dev-up.1".to_string()),
+        "{generated:?}"
+    );
 
     if std::env::var_os("EVBUS_BLESS").is_some() {
         std::fs::create_dir_all(&docs).unwrap();
@@ -111,7 +112,8 @@ fn project_dir() -> tempfile::TempDir {
 }
 
 fn manifest_topics() -> Vec<String> {
-    let m: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(repo_root().join("topics.yaml")).unwrap()).unwrap();
+    let m: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(repo_root().join("topics.yaml")).unwrap()).unwrap();
     m["topics"].as_sequence().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
 }
 
@@ -160,7 +162,11 @@ fn dynamic_completion_offers_manifest_topics_groups_schemas_and_contexts() {
     assert!(got.contains(&"topics".to_string()), "{got:?}");
 
     // Context names for `config use` and --context.
-    std::fs::write(d.path().join("evbus.yaml"), "contexts:\n  staging: { brokers: 's:1' }\n  prod: { brokers: 'p:1' }\n").unwrap();
+    std::fs::write(
+        d.path().join("evbus.yaml"),
+        "contexts:\n  staging: { brokers: 's:1' }\n  prod: { brokers: 'p:1' }\n",
+    )
+    .unwrap();
     let got = dynamic_candidates(d.path(), &["evbus", "config", "use", ""]);
     assert_eq!(got, vec!["prod", "staging"]);
     let got = dynamic_candidates(d.path(), &["evbus", "--context", "st"]);

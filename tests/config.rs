@@ -84,7 +84,10 @@ fn precedence_flags_over_env_over_context_over_defaults() {
 
     // Environment beats the context for brokers and manifest; -b beats the environment.
     let s = show(evbus_in(p).env("KAFKA_BOOTSTRAP_SERVERS", "env-kbs:1").env("EVBUS_MANIFEST", "env.yaml"));
-    assert_eq!((s["brokers"].as_str(), s["brokers_source"].as_str()), (Some("env-kbs:1"), Some("KAFKA_BOOTSTRAP_SERVERS")));
+    assert_eq!(
+        (s["brokers"].as_str(), s["brokers_source"].as_str()),
+        (Some("env-kbs:1"), Some("KAFKA_BOOTSTRAP_SERVERS"))
+    );
     assert_eq!((s["manifest"].as_str(), s["manifest_source"].as_str()), (Some("env.yaml"), Some("EVBUS_MANIFEST")));
     let s = show(evbus_in(p).env("KAFKA_BOOTSTRAP_SERVERS", "env-kbs:1").env("EVBUS_BROKERS", "env-evbus:1"));
     assert_eq!(s["brokers_source"], "EVBUS_BROKERS", "EVBUS_BROKERS is consulted first");
@@ -133,7 +136,8 @@ fn the_context_brokers_are_really_used_and_flags_still_win() {
 fn config_file_locations_local_then_xdg_then_evbus_config() {
     let xdg = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(xdg.path().join("evbus")).unwrap();
-    std::fs::write(xdg.path().join("evbus/config.yaml"), "current: user\ncontexts:\n  user: { brokers: 'user:1' }\n").unwrap();
+    std::fs::write(xdg.path().join("evbus/config.yaml"), "current: user\ncontexts:\n  user: { brokers: 'user:1' }\n")
+        .unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
 
     // Only the XDG file: used.
@@ -143,7 +147,11 @@ fn config_file_locations_local_then_xdg_then_evbus_config() {
     // HOME/.config when XDG_CONFIG_HOME is unset.
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join(".config/evbus")).unwrap();
-    std::fs::write(home.path().join(".config/evbus/config.yaml"), "current: h\ncontexts:\n  h: { brokers: 'home:1' }\n").unwrap();
+    std::fs::write(
+        home.path().join(".config/evbus/config.yaml"),
+        "current: h\ncontexts:\n  h: { brokers: 'home:1' }\n",
+    )
+    .unwrap();
     let s = show(evbus_in(elsewhere.path()).env_remove("XDG_CONFIG_HOME").env("HOME", home.path()));
     assert_eq!(s["brokers"], "home:1");
     // ./evbus.yaml wins over the user file.
@@ -151,7 +159,11 @@ fn config_file_locations_local_then_xdg_then_evbus_config() {
     let s = show(evbus_in(local.path()).env("XDG_CONFIG_HOME", xdg.path()));
     assert_eq!(s["brokers"], "local:1");
     // EVBUS_CONFIG wins over both.
-    let s = show(evbus_in(local.path()).env("XDG_CONFIG_HOME", xdg.path()).env("EVBUS_CONFIG", xdg.path().join("evbus/config.yaml")));
+    let s = show(
+        evbus_in(local.path())
+            .env("XDG_CONFIG_HOME", xdg.path())
+            .env("EVBUS_CONFIG", xdg.path().join("evbus/config.yaml")),
+    );
     assert_eq!(s["brokers"], "user:1");
 }
 
@@ -162,8 +174,12 @@ fn list_marks_the_active_context() {
     assert!(out.status.success());
     let v = stdout_json(&out);
     assert_eq!(v["current"], "alpha");
-    let names: Vec<(&str, bool)> =
-        v["contexts"].as_array().unwrap().iter().map(|c| (c["name"].as_str().unwrap(), c["active"].as_bool().unwrap())).collect();
+    let names: Vec<(&str, bool)> = v["contexts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["active"].as_bool().unwrap()))
+        .collect();
     assert_eq!(names, vec![("alpha", true), ("beta", false), ("secure", false)]);
     let secure = &v["contexts"][2];
     assert_eq!(secure["security"], "SASL_PLAINTEXT SCRAM-SHA-512 user svc");
@@ -259,7 +275,8 @@ fn show_redacts_secrets_from_env_files_and_flags() {
 
     // Secrets given with -X are masked too, whatever the command, including -v logs.
     let flag_pw = "Flag-secret-4c2d18";
-    let s = show(evbus_in(d.path()).args(["-X", &format!("sasl.password={flag_pw}"), "-X", "ssl.key.password=Key-pw-777"]));
+    let s =
+        show(evbus_in(d.path()).args(["-X", &format!("sasl.password={flag_pw}"), "-X", "ssl.key.password=Key-pw-777"]));
     let all = s.to_string();
     assert!(!all.contains(flag_pw) && !all.contains("Key-pw-777"), "{all}");
     assert_eq!(prop(&s, "sasl.password"), Some(("[redacted]", "-X")));

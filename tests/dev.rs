@@ -37,7 +37,8 @@ impl Dev {
     fn json(&self, sub: &str) -> (Option<i32>, Value, String) {
         let out = self.evbus(sub).args(["-o", "json"]).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("dev {sub}: not JSON ({e}): {:?}\n{err}", out.stdout));
+        let v = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("dev {sub}: not JSON ({e}): {:?}\n{err}", out.stdout));
         (out.status.code(), v, err)
     }
 
@@ -78,7 +79,10 @@ fn create_topic(addr: &str, name: &str) {
     use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
     let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", addr).create().unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    for r in rt.block_on(admin.create_topics(&[NewTopic::new(name, 2, TopicReplication::Fixed(1))], &AdminOptions::new())).unwrap() {
+    for r in rt
+        .block_on(admin.create_topics(&[NewTopic::new(name, 2, TopicReplication::Fixed(1))], &AdminOptions::new()))
+        .unwrap()
+    {
         r.unwrap();
     }
 }
@@ -99,7 +103,10 @@ fn up_status_down_cycle_keeps_data_across_restarts() {
     assert!(dev.dir.join("broker.db").exists(), "sqlite storage lives in the state dir");
     assert!(dev.dir.join("broker.log").exists());
     // Stderr tells how to point evbus at a non-default port, and how to stop it.
-    assert!(err.contains(&format!("EVBUS_BROKERS={}", dev.addr())) && err.contains("evbus dev down --dir state"), "{err}");
+    assert!(
+        err.contains(&format!("EVBUS_BROKERS={}", dev.addr())) && err.contains("evbus dev down --dir state"),
+        "{err}"
+    );
 
     let (code, v, _) = dev.json("status");
     assert_eq!(code, Some(0));
@@ -111,7 +118,9 @@ fn up_status_down_cycle_keeps_data_across_restarts() {
 
     let out = dev.evbus("down").args(["-o", "table"]).output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("stopped the dev broker at {} (pid {pid})", dev.addr())));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!("stopped the dev broker at {} (pid {pid})", dev.addr()))
+    );
     assert!(!alive(pid), "down stops the process");
     assert!(dev.pid().is_none(), "down removes the pid file");
 
@@ -187,7 +196,10 @@ fn a_missing_broker_binary_says_how_to_install_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not installed") && err.contains("scripts/install-broker.sh") && err.contains("--install"), "{err}");
+    assert!(
+        err.contains("not installed") && err.contains("scripts/install-broker.sh") && err.contains("--install"),
+        "{err}"
+    );
     assert!(!dev.dir.join("broker.pid").exists());
 
     let out = dev.evbus("up").env("NISSHI_BIN", "/nonexistent/nisshi").output().unwrap();
@@ -209,7 +221,10 @@ fn a_broker_that_dies_at_startup_is_reported_with_its_log() {
     assert!(err.contains("exited during startup"), "{err}");
     // The log tail shows what the broker said, including the arguments evbus gave it.
     assert!(err.contains("fake broker: cannot open storage"), "{err}");
-    assert!(err.contains("--storage-engine sqlite://broker.db") && err.contains(&format!("tcp://{}", dev.addr())), "{err}");
+    assert!(
+        err.contains("--storage-engine sqlite://broker.db") && err.contains(&format!("tcp://{}", dev.addr())),
+        "{err}"
+    );
     assert!(dev.pid().is_none(), "no pid file for a broker that is not running");
 }
 

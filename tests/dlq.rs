@@ -25,16 +25,10 @@ fn spring(topic: &str, partition: i32, offset: i64, cause: &str, message: &str) 
         h("kafka_dlt-original-timestamp", &1_700_000_000_000i64.to_be_bytes()),
         h("kafka_dlt-original-timestamp-type", b"CreateTime"),
         h("kafka_dlt-original-consumer-group", b"order-service"),
-        h(
-            "kafka_dlt-exception-fqcn",
-            b"org.springframework.kafka.listener.ListenerExecutionFailedException",
-        ),
+        h("kafka_dlt-exception-fqcn", b"org.springframework.kafka.listener.ListenerExecutionFailedException"),
         h("kafka_dlt-exception-cause-fqcn", cause.as_bytes()),
         h("kafka_dlt-exception-message", message.as_bytes()),
-        h(
-            "kafka_dlt-exception-stacktrace",
-            b"java.lang.IllegalStateException: boom\n\tat Foo.bar(Foo.java:1)",
-        ),
+        h("kafka_dlt-exception-stacktrace", b"java.lang.IllegalStateException: boom\n\tat Foo.bar(Foo.java:1)"),
     ]
 }
 
@@ -46,18 +40,9 @@ fn connect(topic: &str) -> Hdrs {
         h("__connect.errors.connector.name", b"jdbc-sink"),
         h("__connect.errors.task.id", b"0"),
         h("__connect.errors.stage", b"VALUE_CONVERTER"),
-        h(
-            "__connect.errors.class.name",
-            b"org.apache.kafka.connect.json.JsonConverter",
-        ),
-        h(
-            "__connect.errors.exception.class.name",
-            b"org.apache.kafka.connect.errors.DataException",
-        ),
-        h(
-            "__connect.errors.exception.message",
-            b"Converting byte[] to Kafka Connect data failed",
-        ),
+        h("__connect.errors.class.name", b"org.apache.kafka.connect.json.JsonConverter"),
+        h("__connect.errors.exception.class.name", b"org.apache.kafka.connect.errors.DataException"),
+        h("__connect.errors.exception.message", b"Converting byte[] to Kafka Connect data failed"),
     ]
 }
 
@@ -67,19 +52,13 @@ fn streams(topic: &str) -> Hdrs {
         h("__streams.errors.partition", b"0"),
         h("__streams.errors.offset", b"3"),
         h("__streams.errors.exception", b"java.lang.NullPointerException: boom"),
-        h(
-            "__streams.errors.stacktrace",
-            b"java.lang.NullPointerException: boom\n\tat X",
-        ),
+        h("__streams.errors.stacktrace", b"java.lang.NullPointerException: boom\n\tat X"),
     ]
 }
 
 fn smallrye(topic: &str) -> Hdrs {
     vec![
-        h(
-            "dead-letter-exception-class-name",
-            b"java.lang.IllegalArgumentException",
-        ),
+        h("dead-letter-exception-class-name", b"java.lang.IllegalArgumentException"),
         h("dead-letter-reason", b"price must be positive"),
         h("dead-letter-topic", topic.as_bytes()),
         h("dead-letter-partition", b"1"),
@@ -88,12 +67,7 @@ fn smallrye(topic: &str) -> Hdrs {
 }
 
 fn rec(key: &str, value: &[u8], headers: Hdrs, partition: i32) -> TestRecord {
-    TestRecord {
-        key: Some(key.as_bytes().to_vec()),
-        value: Some(value.to_vec()),
-        headers,
-        partition: Some(partition),
-    }
+    TestRecord { key: Some(key.as_bytes().to_vec()), value: Some(value.to_vec()), headers, partition: Some(partition) }
 }
 
 fn with(mut hs: Hdrs, extra: &[(&str, &[u8])]) -> Hdrs {
@@ -122,11 +96,7 @@ struct Expect {
 }
 
 fn fixture(b: &Broker) -> Fixture {
-    let f = Fixture {
-        dlq: b.unique("dlq"),
-        orders: b.unique("orders"),
-        payments: b.unique("payments"),
-    };
+    let f = Fixture { dlq: b.unique("dlq"), orders: b.unique("orders"), payments: b.unique("payments") };
     b.create_topic(&f.dlq, 2);
     b.create_topic(&f.orders, 3);
     b.create_topic(&f.payments, 2);
@@ -144,38 +114,22 @@ fn fixture(b: &Broker) -> Fixture {
                 br#"{"id":1}"#,
                 with(
                     spring(&f.orders, 2, 42, "java.lang.IllegalStateException", "bad order"),
-                    &[
-                        ("traceparent", b"00-abc-01"),
-                        ("retry_topic-attempts", &3i32.to_be_bytes()),
-                    ],
+                    &[("traceparent", b"00-abc-01"), ("retry_topic-attempts", &3i32.to_be_bytes())],
                 ),
                 0,
             ),
             rec(
                 "order-2",
                 br#"{"id":2}"#,
-                with(
-                    spring(&f.orders, 0, 43, "java.lang.IllegalStateException", "bad order"),
-                    &[("x-tenant", b"t1")],
-                ),
+                with(spring(&f.orders, 0, 43, "java.lang.IllegalStateException", "bad order"), &[("x-tenant", b"t1")]),
                 0,
             ),
-            rec(
-                "pay-1",
-                b"payment-1 bytes",
-                with(connect(&f.payments), &[("x-other", b"kept")]),
-                0,
-            ),
+            rec("pay-1", b"payment-1 bytes", with(connect(&f.payments), &[("x-other", b"kept")]), 0),
             rec("order-3", wrapper.to_string().as_bytes(), vec![], 0),
             rec("u-1", b"garbage", vec![h("x-unknown", b"1")], 0),
             rec("pay-2", br#"{"p":2}"#, streams(&f.payments), 1),
             rec("order-4", br#"{"id":4}"#, smallrye(&f.orders), 1),
-            rec(
-                "pay-3",
-                br#"{"p":3}"#,
-                spring(&f.payments, 1, 5, "java.lang.IllegalStateException", "bad payment"),
-                1,
-            ),
+            rec("pay-3", br#"{"p":3}"#, spring(&f.payments, 1, 5, "java.lang.IllegalStateException", "bad payment"), 1),
         ],
     );
     f
@@ -227,11 +181,7 @@ fn replayed(b: &Broker, topic: &str) -> Vec<Expect> {
             assert!((chrono::Utc::now().timestamp() - t.timestamp()).abs() < 600, "{time}");
             let key = r.key.unwrap_or_default();
             // Keys keep their partition: murmur2, as the Java client computes it.
-            assert_eq!(
-                r.partition,
-                evbus::partitioner::partition_for_key(&key, parts),
-                "key {key:?}"
-            );
+            assert_eq!(r.partition, evbus::partitioner::partition_for_key(&key, parts), "key {key:?}");
             Expect {
                 key,
                 value: r.value.unwrap_or_default(),
@@ -251,10 +201,7 @@ trait Partitions {
 impl Partitions for Broker {
     fn read_partitions(&self, topic: &str) -> i32 {
         use rdkafka::consumer::{BaseConsumer, Consumer};
-        let c: BaseConsumer = rdkafka::ClientConfig::new()
-            .set("bootstrap.servers", &self.bootstrap)
-            .create()
-            .unwrap();
+        let c: BaseConsumer = rdkafka::ClientConfig::new().set("bootstrap.servers", &self.bootstrap).create().unwrap();
         let md = c.fetch_metadata(Some(topic), Duration::from_secs(10)).unwrap();
         md.topics()[0].partitions().len() as i32
     }
@@ -279,11 +226,7 @@ fn stderr(out: &std::process::Output) -> String {
 fn inspect_groups_and_counts() {
     let b = Broker::start();
     let f = fixture(&b);
-    let out = b
-        .evbus()
-        .args(["dlq", "inspect", &f.dlq, "-o", "json"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "inspect", &f.dlq, "-o", "json"]).output().unwrap();
     let v = ok_json(&out);
     let t = &v["topics"][0];
     assert_eq!(t["topic"], f.dlq);
@@ -297,82 +240,32 @@ fn inspect_groups_and_counts() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| {
-            (
-                g["original_topic"].clone(),
-                g["error"].clone(),
-                g["count"].clone(),
-                g["offsets"].clone(),
-            )
-        })
+        .map(|g| (g["original_topic"].clone(), g["error"].clone(), g["count"].clone(), g["offsets"].clone()))
         .collect();
     let off = |p: i32, a: i64, z: i64| json!([{"partition": p, "first": a, "last": z}]);
     assert_eq!(
         groups,
         vec![
-            (
-                json!(f.orders),
-                json!("ValidationError: amount < 0"),
-                json!(1),
-                off(0, 3, 3)
-            ),
-            (
-                json!(f.orders),
-                json!("java.lang.IllegalArgumentException"),
-                json!(1),
-                off(1, 1, 1)
-            ),
-            (
-                json!(f.orders),
-                json!("java.lang.IllegalStateException"),
-                json!(2),
-                off(0, 0, 1)
-            ),
-            (
-                json!(f.payments),
-                json!("java.lang.IllegalStateException"),
-                json!(1),
-                off(1, 2, 2)
-            ),
-            (
-                json!(f.payments),
-                json!("java.lang.NullPointerException"),
-                json!(1),
-                off(1, 0, 0)
-            ),
-            (
-                json!(f.payments),
-                json!("org.apache.kafka.connect.errors.DataException"),
-                json!(1),
-                off(0, 2, 2)
-            ),
+            (json!(f.orders), json!("ValidationError: amount < 0"), json!(1), off(0, 3, 3)),
+            (json!(f.orders), json!("java.lang.IllegalArgumentException"), json!(1), off(1, 1, 1)),
+            (json!(f.orders), json!("java.lang.IllegalStateException"), json!(2), off(0, 0, 1)),
+            (json!(f.payments), json!("java.lang.IllegalStateException"), json!(1), off(1, 2, 2)),
+            (json!(f.payments), json!("java.lang.NullPointerException"), json!(1), off(1, 0, 0)),
+            (json!(f.payments), json!("org.apache.kafka.connect.errors.DataException"), json!(1), off(0, 2, 2)),
             (Value::Null, json!("unknown"), json!(1), off(0, 4, 4)),
         ]
     );
     let unknown = t["groups"].as_array().unwrap().last().unwrap();
-    assert!(
-        unknown["unknown_reason"]
-            .as_str()
-            .unwrap()
-            .contains("no known DLQ headers"),
-        "{unknown}"
-    );
+    assert!(unknown["unknown_reason"].as_str().unwrap().contains("no known DLQ headers"), "{unknown}");
     assert!(t.get("records").is_none());
 
     // --records lists each record with its origin; unknown origin is listed with its reason.
-    let out = b
-        .evbus()
-        .args(["dlq", "inspect", &f.dlq, "--records", "--limit", "6", "-o", "json"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "inspect", &f.dlq, "--records", "--limit", "6", "-o", "json"]).output().unwrap();
     let v = ok_json(&out);
     let recs = v["topics"][0]["records"].as_array().unwrap();
     assert_eq!(recs.len(), 6);
     assert_eq!(v["topics"][0]["records_not_listed"], 2);
-    let first = recs
-        .iter()
-        .find(|r| r["partition"] == 0 && r["offset"] == 0)
-        .expect("p0/0 listed");
+    let first = recs.iter().find(|r| r["partition"] == 0 && r["offset"] == 0).expect("p0/0 listed");
     assert_eq!(first["key"], "order-1");
     assert_eq!(first["convention"], "spring");
     assert_eq!(first["original_topic"], f.orders);
@@ -381,11 +274,7 @@ fn inspect_groups_and_counts() {
     assert_eq!(first["original_time"], "2023-11-14T22:13:20.000Z");
     assert_eq!(first["error"], "java.lang.IllegalStateException");
     assert_eq!(first["error_message"], "bad order");
-    let all = b
-        .evbus()
-        .args(["dlq", "inspect", &f.dlq, "--records", "-o", "json"])
-        .output()
-        .unwrap();
+    let all = b.evbus().args(["dlq", "inspect", &f.dlq, "--records", "-o", "json"]).output().unwrap();
     let v = ok_json(&all);
     let unknown = v["topics"][0]["records"]
         .as_array()
@@ -396,19 +285,10 @@ fn inspect_groups_and_counts() {
         .unwrap();
     assert_eq!(unknown["convention"], "unknown");
     assert_eq!(unknown["replayable"], false);
-    assert!(
-        unknown["unknown_reason"]
-            .as_str()
-            .unwrap()
-            .contains("not a JSON wrapper")
-    );
+    assert!(unknown["unknown_reason"].as_str().unwrap().contains("not a JSON wrapper"));
 
     // The table names groups and the unknown reason.
-    let out = b
-        .evbus()
-        .args(["dlq", "inspect", &f.dlq, "--records", "-o", "table"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "inspect", &f.dlq, "--records", "-o", "table"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("8 records in 2 partitions"), "{text}");
@@ -417,11 +297,7 @@ fn inspect_groups_and_counts() {
     assert!(text.contains(&format!("{}/2/42", f.orders)), "{text}");
 
     // Read-only: inspecting neither created a group position nor moved anything.
-    let dry = b
-        .evbus()
-        .args(["dlq", "replay", &f.dlq, "--dry-run", "--skip-unknown", "-o", "json"])
-        .output()
-        .unwrap();
+    let dry = b.evbus().args(["dlq", "replay", &f.dlq, "--dry-run", "--skip-unknown", "-o", "json"]).output().unwrap();
     assert_eq!(ok_json(&dry)["would_replay"], 7);
 }
 
@@ -458,11 +334,7 @@ fn inspect_defaults_to_manifest_dlq_topics_and_empty_topics() {
     assert!(stderr(&out).contains("several dead-letter topics"), "{}", stderr(&out));
 
     // A topic that does not exist is an error, not an empty report.
-    let out = b
-        .evbus()
-        .args(["dlq", "inspect", "no-such-dlq-topic", "-o", "json"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "inspect", "no-such-dlq-topic", "-o", "json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
 }
@@ -472,17 +344,7 @@ fn inspect_is_bounded_by_timeout_when_no_broker_answers() {
     let port = free_port();
     let start = Instant::now();
     let out = evbus_cmd()
-        .args([
-            "-b",
-            &format!("127.0.0.1:{port}"),
-            "--timeout",
-            "1s",
-            "dlq",
-            "inspect",
-            "x.dlq",
-            "-o",
-            "json",
-        ])
+        .args(["-b", &format!("127.0.0.1:{port}"), "--timeout", "1s", "dlq", "inspect", "x.dlq", "-o", "json"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -495,17 +357,7 @@ fn replay_restores_key_value_headers_on_original_topics() {
     let f = fixture(&b);
     let out = b
         .evbus()
-        .args([
-            "dlq",
-            "replay",
-            &f.dlq,
-            "--skip-unknown",
-            "--yes",
-            "-o",
-            "json",
-            "-g",
-            "g1",
-        ])
+        .args(["dlq", "replay", &f.dlq, "--skip-unknown", "--yes", "-o", "json", "-g", "g1"])
         .output()
         .unwrap();
     let v = ok_json(&out);
@@ -514,12 +366,7 @@ fn replay_restores_key_value_headers_on_original_topics() {
     assert_eq!(v["skipped"].as_array().unwrap().len(), 1);
     assert_eq!(v["skipped"][0]["partition"], 0);
     assert_eq!(v["skipped"][0]["offset"], 4);
-    assert!(
-        v["skipped"][0]["reason"]
-            .as_str()
-            .unwrap()
-            .starts_with("unknown origin")
-    );
+    assert!(v["skipped"][0]["reason"].as_str().unwrap().starts_with("unknown origin"));
     assert_eq!(
         v["positions"],
         json!([
@@ -535,17 +382,7 @@ fn replay_restores_key_value_headers_on_original_topics() {
     // Resume: a second run finds nothing new and sends nothing.
     let out = b
         .evbus()
-        .args([
-            "dlq",
-            "replay",
-            &f.dlq,
-            "--skip-unknown",
-            "--yes",
-            "-o",
-            "json",
-            "-g",
-            "g1",
-        ])
+        .args(["dlq", "replay", &f.dlq, "--skip-unknown", "--yes", "-o", "json", "-g", "g1"])
         .output()
         .unwrap();
     let v = ok_json(&out);
@@ -554,28 +391,10 @@ fn replay_restores_key_value_headers_on_original_topics() {
     assert_eq!(b.read_all(&f.orders).len(), 4);
 
     // New dead letters: only they are replayed.
-    b.produce(
-        &f.dlq,
-        &[rec(
-            "order-5",
-            br#"{"id":5}"#,
-            spring(&f.orders, 1, 50, "java.lang.X", "m"),
-            1,
-        )],
-    );
+    b.produce(&f.dlq, &[rec("order-5", br#"{"id":5}"#, spring(&f.orders, 1, 50, "java.lang.X", "m"), 1)]);
     let out = b
         .evbus()
-        .args([
-            "dlq",
-            "replay",
-            &f.dlq,
-            "--skip-unknown",
-            "--yes",
-            "-o",
-            "json",
-            "-g",
-            "g1",
-        ])
+        .args(["dlq", "replay", &f.dlq, "--skip-unknown", "--yes", "-o", "json", "-g", "g1"])
         .output()
         .unwrap();
     let v = ok_json(&out);
@@ -613,19 +432,7 @@ fn replay_same_partition_and_to() {
     // --to gives every record a destination, unknown origin included.
     let out = b
         .evbus()
-        .args([
-            "dlq",
-            "replay",
-            &f.dlq,
-            "--to",
-            &retry,
-            "--same-partition",
-            "--yes",
-            "-o",
-            "json",
-            "-g",
-            "to",
-        ])
+        .args(["dlq", "replay", &f.dlq, "--to", &retry, "--same-partition", "--yes", "-o", "json", "-g", "to"])
         .output()
         .unwrap();
     let v = ok_json(&out);
@@ -633,12 +440,7 @@ fn replay_same_partition_and_to() {
     assert_eq!(v["skipped"], json!([]));
     let got = b.read_all(&retry);
     assert_eq!(got.len(), 8);
-    let part = |key: &str| {
-        got.iter()
-            .find(|r| r.key.as_deref() == Some(key.as_bytes()))
-            .unwrap()
-            .partition
-    };
+    let part = |key: &str| got.iter().find(|r| r.key.as_deref() == Some(key.as_bytes())).unwrap().partition;
     // Original partitions where known: Spring 2 and 0, Connect 1, Streams 0, SmallRye 1.
     assert_eq!(part("order-1"), 2);
     assert_eq!(part("order-2"), 0);
@@ -654,11 +456,7 @@ fn replay_same_partition_and_to() {
     assert_eq!(unknown.headers[0], ("x-unknown".to_string(), Some(b"1".to_vec())));
 
     // --to a topic that does not exist fails before anything is sent.
-    let out = b
-        .evbus()
-        .args(["dlq", "replay", &f.dlq, "--to", "nope-nope", "--yes", "-g", "to2"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "replay", &f.dlq, "--to", "nope-nope", "--yes", "-g", "to2"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
 }
@@ -714,19 +512,11 @@ fn replay_filters_and_dry_run() {
     let v = dry(&b, &f, &["--skip-unknown", "--since", "2999-01-01T00:00:00Z"]);
     assert_eq!(v["would_replay"], 0);
     assert_eq!(v["not_selected"], 8);
-    let v = dry(
-        &b,
-        &f,
-        &["--skip-unknown", "--until", "2999-01-01T00:00:00Z", "--since", "1h"],
-    );
+    let v = dry(&b, &f, &["--skip-unknown", "--until", "2999-01-01T00:00:00Z", "--since", "1h"]);
     assert_eq!(v["would_replay"], 7);
 
     // The table plan goes to stdout.
-    let out = b
-        .evbus()
-        .args(["dlq", "replay", &f.dlq, "--dry-run", "--skip-unknown", "-o", "table"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "replay", &f.dlq, "--dry-run", "--skip-unknown", "-o", "table"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("would replay 7 record(s)"), "{text}");
@@ -741,19 +531,7 @@ fn replay_filters_and_dry_run() {
     // A real filtered run sends only the selection.
     let out = b
         .evbus()
-        .args([
-            "dlq",
-            "replay",
-            &f.dlq,
-            "--topic",
-            &f.payments,
-            "--skip-unknown",
-            "--yes",
-            "-o",
-            "json",
-            "-g",
-            "pay",
-        ])
+        .args(["dlq", "replay", &f.dlq, "--topic", &f.payments, "--skip-unknown", "--yes", "-o", "json", "-g", "pay"])
         .output()
         .unwrap();
     assert_eq!(ok_json(&out)["replayed"], 3);
@@ -782,10 +560,7 @@ fn usage_errors_before_connecting() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
-        assert!(
-            start.elapsed() < Duration::from_secs(2),
-            "{extra:?} contacted the broker"
-        );
+        assert!(start.elapsed() < Duration::from_secs(2), "{extra:?} contacted the broker");
         if extra.is_empty() {
             assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
         }
@@ -816,8 +591,7 @@ fn unknown_origin_and_missing_topic_stop_the_replay_unless_skipped() {
 
     let run = |extra: &[&str]| {
         let mut c = b.evbus();
-        c.args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "stop"])
-            .args(extra);
+        c.args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "stop"]).args(extra);
         c.output().unwrap()
     };
     let out = run(&[]);
@@ -848,20 +622,11 @@ fn unknown_origin_and_missing_topic_stop_the_replay_unless_skipped() {
         .collect();
     assert_eq!(skipped.len(), 2);
     assert_eq!(skipped[0].0, 1);
-    assert_eq!(
-        skipped[1],
-        (3, format!("original topic {missing} does not exist on the cluster"))
-    );
+    assert_eq!(skipped[1], (3, format!("original topic {missing} does not exist on the cluster")));
     assert_eq!(v["positions"][0]["saved"], 5);
     let orders_got = b.read_all(&orders);
     assert_eq!(orders_got.len(), 2);
-    assert_eq!(
-        orders_got
-            .iter()
-            .filter(|r| r.value.as_deref() == Some(&b"text"[..]))
-            .count(),
-        1
-    );
+    assert_eq!(orders_got.iter().filter(|r| r.value.as_deref() == Some(&b"text"[..])).count(), 1);
     assert_eq!(b.read_all(&payments).len(), 1);
     assert!(!b.topic_names().contains(&missing), "replay must not create topics");
 
@@ -869,17 +634,7 @@ fn unknown_origin_and_missing_topic_stop_the_replay_unless_skipped() {
     b.produce(&dlq, &[rec("f", b"F", vec![], 0)]);
     let out = b
         .evbus()
-        .args([
-            "dlq",
-            "replay",
-            &dlq,
-            "--yes",
-            "--skip-unknown",
-            "-o",
-            "table",
-            "-g",
-            "stop",
-        ])
+        .args(["dlq", "replay", &dlq, "--yes", "--skip-unknown", "-o", "table", "-g", "stop"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -931,11 +686,7 @@ fn saved_total(b: &Broker, group: &str, topic: &str, partitions: i32) -> i64 {
     let Ok(got) = c.committed_offsets(tpl, Duration::from_secs(5)) else {
         return 0;
     };
-    got.elements()
-        .iter()
-        .filter_map(|e| e.offset().to_raw())
-        .filter(|o| *o > 0)
-        .sum()
+    got.elements().iter().filter_map(|e| e.offset().to_raw()).filter(|o| *o > 0).sum()
 }
 
 fn spawn_replay(b: &Broker, args: &[&str]) -> std::process::Child {
@@ -962,12 +713,7 @@ fn resume_after_kill_loses_nothing() {
     b.create_topic(&orders, 3);
     let keys = bulk(&b, &dlq, &orders, 200);
 
-    let mut child = spawn_replay(
-        &b,
-        &[
-            "dlq", "replay", &dlq, "--rate", "20/s", "--yes", "-o", "json", "-g", "kill",
-        ],
-    );
+    let mut child = spawn_replay(&b, &["dlq", "replay", &dlq, "--rate", "20/s", "--yes", "-o", "json", "-g", "kill"]);
     std::thread::sleep(Duration::from_millis(1500));
     // On a loaded machine the process may not have saved anything yet after 1.5 s; the point is
     // a kill *between* two saves, so wait for the first real one (at most a few seconds more).
@@ -979,25 +725,12 @@ fn resume_after_kill_loses_nothing() {
     child.kill().unwrap(); // SIGKILL
     let _ = child.wait();
     let first = key_counts(&b, &orders);
-    assert!(
-        !first.is_empty() && first.len() < keys.len(),
-        "the first run should be cut short: {}",
-        first.len()
-    );
+    assert!(!first.is_empty() && first.len() < keys.len(), "the first run should be cut short: {}", first.len());
 
-    let out = b
-        .evbus()
-        .args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "kill"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "kill"]).output().unwrap();
     let v = ok_json(&out);
     // The first run saved its progress: the second does not start from the beginning.
-    let resumed: i64 = v["positions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["start"].as_i64().unwrap())
-        .sum();
+    let resumed: i64 = v["positions"].as_array().unwrap().iter().map(|p| p["start"].as_i64().unwrap()).sum();
     assert!(resumed > 0, "{v}");
 
     let got = key_counts(&b, &orders);
@@ -1009,18 +742,12 @@ fn resume_after_kill_loses_nothing() {
     let duplicates = total - keys.len();
     // At most the records acknowledged since the last commit (1 s at 20/s) and those in flight.
     assert!(duplicates <= 30, "{duplicates} duplicates");
-    assert_eq!(
-        v["replayed"].as_u64().unwrap() as usize + first.values().sum::<usize>() - duplicates,
-        keys.len()
-    );
+    assert_eq!(v["replayed"].as_u64().unwrap() as usize + first.values().sum::<usize>() - duplicates, keys.len());
 }
 
 #[test]
 fn broker_restart_mid_replay_loses_nothing() {
-    let mut b = Broker::private(BrokerOpts {
-        sqlite: true,
-        ..Default::default()
-    });
+    let mut b = Broker::private(BrokerOpts { sqlite: true, ..Default::default() });
     let dlq = b.unique("restart.dlq");
     let orders = b.unique("orders");
     b.create_topic(&dlq, 2);
@@ -1029,40 +756,18 @@ fn broker_restart_mid_replay_loses_nothing() {
 
     let child = spawn_replay(
         &b,
-        &[
-            "--timeout",
-            "5s",
-            "dlq",
-            "replay",
-            &dlq,
-            "--rate",
-            "50/s",
-            "--yes",
-            "-o",
-            "json",
-            "-g",
-            "rs",
-        ],
+        &["--timeout", "5s", "dlq", "replay", &dlq, "--rate", "50/s", "--yes", "-o", "json", "-g", "rs"],
     );
     std::thread::sleep(Duration::from_millis(1000));
     b.restart();
     let first = child.wait_with_output().unwrap();
     // The interrupted run either rode out the restart or stopped with an error; both are fine
     // as long as the next run completes.
-    assert!(
-        matches!(first.status.code(), Some(0) | Some(1)),
-        "{:?} {}",
-        first.status,
-        stderr(&first)
-    );
+    assert!(matches!(first.status.code(), Some(0) | Some(1)), "{:?} {}", first.status, stderr(&first));
     // The data survived the restart.
     assert_eq!(b.read_all(&dlq).len(), keys.len());
 
-    let out = b
-        .evbus()
-        .args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "rs"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "rs"]).output().unwrap();
     ok_json(&out);
     let got = key_counts(&b, &orders);
     for k in &keys {
@@ -1070,20 +775,13 @@ fn broker_restart_mid_replay_loses_nothing() {
     }
     assert_eq!(got.len(), keys.len());
     // And a further run has nothing left to do.
-    let out = b
-        .evbus()
-        .args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "rs"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "rs"]).output().unwrap();
     assert_eq!(ok_json(&out)["replayed"], 0);
 }
 
 #[test]
 fn broker_gone_mid_replay_ends_in_bounded_time_and_resumes() {
-    let mut b = Broker::private(BrokerOpts {
-        sqlite: true,
-        ..Default::default()
-    });
+    let mut b = Broker::private(BrokerOpts { sqlite: true, ..Default::default() });
     let dlq = b.unique("gone.dlq");
     let orders = b.unique("orders");
     b.create_topic(&dlq, 2);
@@ -1092,20 +790,7 @@ fn broker_gone_mid_replay_ends_in_bounded_time_and_resumes() {
 
     let child = spawn_replay(
         &b,
-        &[
-            "--timeout",
-            "2s",
-            "dlq",
-            "replay",
-            &dlq,
-            "--rate",
-            "50/s",
-            "--yes",
-            "-o",
-            "json",
-            "-g",
-            "gone",
-        ],
+        &["--timeout", "2s", "dlq", "replay", &dlq, "--rate", "50/s", "--yes", "-o", "json", "-g", "gone"],
     );
     // Stop the broker once some progress is saved, so that the run has acknowledged records
     // left to save when the broker disappears (the final commit then has nobody to talk to).
@@ -1123,11 +808,7 @@ fn broker_gone_mid_replay_ends_in_bounded_time_and_resumes() {
     assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
 
     b.restart();
-    let out = b
-        .evbus()
-        .args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "gone"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "gone"]).output().unwrap();
     ok_json(&out);
     let got = key_counts(&b, &orders);
     for k in &keys {
@@ -1144,21 +825,13 @@ fn ctrl_c_waits_for_acks_saves_and_exits_130() {
     b.create_topic(&orders, 3);
     let keys = bulk(&b, &dlq, &orders, 200);
 
-    let child = spawn_replay(
-        &b,
-        &[
-            "dlq", "replay", &dlq, "--rate", "20/s", "--yes", "-o", "json", "-g", "int",
-        ],
-    );
+    let child = spawn_replay(&b, &["dlq", "replay", &dlq, "--rate", "20/s", "--yes", "-o", "json", "-g", "int"]);
     std::thread::sleep(Duration::from_millis(1500));
     let deadline = Instant::now() + Duration::from_secs(8);
     while saved_total(&b, "int", &dlq, 2) == 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let start = Instant::now();
     let out = child.wait_with_output().unwrap();
@@ -1169,21 +842,12 @@ fn ctrl_c_waits_for_acks_saves_and_exits_130() {
     let first = v["replayed"].as_u64().unwrap() as usize;
     assert!(first > 0 && first < keys.len(), "{v}");
     // Everything acknowledged was saved: the position equals what was replayed.
-    let saved: i64 = v["positions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["saved"].as_i64().unwrap())
-        .sum();
+    let saved: i64 = v["positions"].as_array().unwrap().iter().map(|p| p["saved"].as_i64().unwrap()).sum();
     assert_eq!(saved as usize, first);
     assert_eq!(b.read_all(&orders).len(), first);
 
     // So the next run replays exactly the rest: no duplicates at all.
-    let out = b
-        .evbus()
-        .args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "int"])
-        .output()
-        .unwrap();
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "int"]).output().unwrap();
     assert_eq!(ok_json(&out)["replayed"].as_u64().unwrap() as usize, keys.len() - first);
     let got = key_counts(&b, &orders);
     assert_eq!(got.len(), keys.len());

@@ -25,7 +25,12 @@ fn schemas_arg() -> String {
 fn samples_of_several_schemas_are_valid_on_the_broker() {
     let b = Broker::start();
     let store = SchemaStore::open(&repo_root().join("schemas")).unwrap();
-    for schema in ["auth.user.registered", "appointment.appointment.confirmed", "message.message.sent", "medical.consultation.created"] {
+    for schema in [
+        "auth.user.registered",
+        "appointment.appointment.confirmed",
+        "message.message.sent",
+        "medical.consultation.created",
+    ] {
         let topic = b.unique(schema);
         setup(&b, &[(&topic, 3)]);
         b.evbus()
@@ -52,7 +57,17 @@ fn samples_of_several_schemas_are_valid_on_the_broker() {
 fn same_seed_same_events() {
     let run = |seed: &str| {
         evbus_cmd()
-            .args(["schemas", "sample", "appointment.appointment.confirmed", "-n", "20", "--seed", seed, "--schemas", &schemas_arg()])
+            .args([
+                "schemas",
+                "sample",
+                "appointment.appointment.confirmed",
+                "-n",
+                "20",
+                "--seed",
+                seed,
+                "--schemas",
+                &schemas_arg(),
+            ])
             .output()
             .unwrap()
     };
@@ -68,7 +83,18 @@ fn same_seed_same_events() {
     setup(&broker, &[(&topic, 1)]);
     broker
         .evbus()
-        .args(["produce", &topic, "--schema", "appointment.appointment.confirmed", "--schemas", &schemas_arg(), "-n", "20", "--seed", "42"])
+        .args([
+            "produce",
+            &topic,
+            "--schema",
+            "appointment.appointment.confirmed",
+            "--schemas",
+            &schemas_arg(),
+            "-n",
+            "20",
+            "--seed",
+            "42",
+        ])
         .assert()
         .success();
     let got: Vec<Value> =
@@ -83,10 +109,22 @@ fn keyed_records_land_on_the_java_partition() {
     setup(&b, &[(&topic, 6)]);
     // murmur2 values from Apache Kafka's UtilsTest; Java's default partitioner picks
     // (murmur2(key) & 0x7fffffff) % partitions.
-    let known: [(&str, i32); 4] = [("21", -973932308), ("foobar", -790332482), ("a-little-bit-long-string", -985981536), ("abc", 479470107)];
+    let known: [(&str, i32); 4] =
+        [("21", -973932308), ("foobar", -790332482), ("a-little-bit-long-string", -985981536), ("abc", 479470107)];
     for (key, _) in known {
         b.evbus()
-            .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "-n", "3", "--key-literal", key])
+            .args([
+                "produce",
+                &topic,
+                "--schema",
+                "auth.user.registered",
+                "--schemas",
+                &schemas_arg(),
+                "-n",
+                "3",
+                "--key-literal",
+                key,
+            ])
             .assert()
             .success();
     }
@@ -144,7 +182,16 @@ fn invalid_jsonl_sends_nothing_and_names_lines() {
     ];
     std::fs::write(&file, lines.join("\n")).unwrap();
     b.evbus()
-        .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "--input", "events.jsonl"])
+        .args([
+            "produce",
+            &topic,
+            "--schema",
+            "auth.user.registered",
+            "--schemas",
+            &schemas_arg(),
+            "--input",
+            "events.jsonl",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("events.jsonl:2: not JSON"))
@@ -155,7 +202,16 @@ fn invalid_jsonl_sends_nothing_and_names_lines() {
 
     // --skip-invalid sends the two valid lines, keyed with --key.
     b.evbus()
-        .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "--input", "events.jsonl"])
+        .args([
+            "produce",
+            &topic,
+            "--schema",
+            "auth.user.registered",
+            "--schemas",
+            &schemas_arg(),
+            "--input",
+            "events.jsonl",
+        ])
         .args(["--skip-invalid", "--key", "payload.userId", "-H", "source=test-suite"])
         .assert()
         .success();
@@ -176,7 +232,17 @@ fn stdin_input_and_dry_run() {
     // --dry-run prints what would be sent and sends nothing.
     let out = b
         .evbus()
-        .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "--input", "-", "--dry-run"])
+        .args([
+            "produce",
+            &topic,
+            "--schema",
+            "auth.user.registered",
+            "--schemas",
+            &schemas_arg(),
+            "--input",
+            "-",
+            "--dry-run",
+        ])
         .write_stdin(input.clone())
         .output()
         .unwrap();
@@ -196,7 +262,16 @@ fn dead_broker_produce_fails_within_timeout() {
     let port = free_port();
     let start = std::time::Instant::now();
     evbus_cmd()
-        .args(["-b", &format!("127.0.0.1:{port}"), "--timeout", "2s", "produce", "x.y.z", "--schema", "auth.user.registered"])
+        .args([
+            "-b",
+            &format!("127.0.0.1:{port}"),
+            "--timeout",
+            "2s",
+            "produce",
+            "x.y.z",
+            "--schema",
+            "auth.user.registered",
+        ])
         .args(["--schemas", &schemas_arg(), "-n", "5"])
         .assert()
         .code(1)
@@ -207,11 +282,7 @@ fn dead_broker_produce_fails_within_timeout() {
 
 #[test]
 fn schemas_cli_list_validate_and_broken_dir() {
-    let out = evbus_cmd()
-        .current_dir(repo_root())
-        .args(["schemas", "list", "-o", "json"])
-        .output()
-        .unwrap();
+    let out = evbus_cmd().current_dir(repo_root()).args(["schemas", "list", "-o", "json"]).output().unwrap();
     let v = stdout_json(&out);
     let rows = v["schemas"].as_array().unwrap();
     let reg = rows.iter().find(|r| r["schema"] == "auth.user.registered").unwrap();

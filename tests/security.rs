@@ -24,7 +24,11 @@ struct Pki {
 const CLIENT_KEY_PASSWORD: &str = "KeyPw-7c1d93";
 
 fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl").current_dir(dir).args(args).output().expect("the openssl CLI is needed for these tests");
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the openssl CLI is needed for these tests");
     assert!(out.status.success(), "openssl {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -38,22 +42,69 @@ impl Pki {
             let mut args = vec!["req", "-x509"];
             args.extend(ec);
             args.extend(["-keyout", &key, "-out", &pem, "-days", "2", "-subj", &subj]);
-            args.extend(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+            args.extend([
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ]);
             openssl(d, &args);
         }
-        std::fs::write(d.join("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n").unwrap();
+        std::fs::write(
+            d.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
         std::fs::write(d.join("client.ext"), "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n").unwrap();
         for (name, cn) in [("server", "localhost"), ("client", "evbus-client")] {
-            let (key, csr, pem, ext, subj) =
-                (format!("{name}.key"), format!("{name}.csr"), format!("{name}.pem"), format!("{name}.ext"), format!("/CN={cn}"));
+            let (key, csr, pem, ext, subj) = (
+                format!("{name}.key"),
+                format!("{name}.csr"),
+                format!("{name}.pem"),
+                format!("{name}.ext"),
+                format!("/CN={cn}"),
+            );
             let mut args = vec!["req"];
             args.extend(ec);
             args.extend(["-keyout", &key, "-out", &csr, "-subj", &subj]);
             openssl(d, &args);
-            openssl(d, &["x509", "-req", "-in", &csr, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", &pem, "-days", "2", "-extfile", &ext]);
+            openssl(
+                d,
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    &csr,
+                    "-CA",
+                    "ca.pem",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-out",
+                    &pem,
+                    "-days",
+                    "2",
+                    "-extfile",
+                    &ext,
+                ],
+            );
         }
         let pass = format!("pass:{CLIENT_KEY_PASSWORD}");
-        openssl(d, &["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "client.key", "-out", "client-enc.key", "-passout", &pass]);
+        openssl(
+            d,
+            &[
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "aes-256-cbc",
+                "-in",
+                "client.key",
+                "-out",
+                "client-enc.key",
+                "-passout",
+                &pass,
+            ],
+        );
         Pki { dir }
     }
 
@@ -147,7 +198,9 @@ fn tls_via_context_with_ca_relative_to_the_config_file() {
     .unwrap();
     let work = tempfile::tempdir().unwrap();
     write_manifest(work.path(), "sec.tls.context");
-    let run = |args: &[&str]| evbus_cmd().current_dir(work.path()).env("XDG_CONFIG_HOME", xdg.path()).args(args).output().unwrap();
+    let run = |args: &[&str]| {
+        evbus_cmd().current_dir(work.path()).env("XDG_CONFIG_HOME", xdg.path()).args(args).output().unwrap()
+    };
 
     assert_ok(&run(&["topics", "apply", "--yes", "-o", "json"]));
     let out = run(&["topics", "list", "-o", "json"]);
@@ -182,7 +235,10 @@ fn tls_with_the_wrong_ca_fails_with_a_certificate_error_within_the_timeout() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(took < Duration::from_secs(12), "took {took:?} with --timeout 4s");
     let err = stderr(&out).to_lowercase();
-    assert!(err.contains("ssl") && err.contains("certificate"), "the error should say the certificate was not trusted:\n{err}");
+    assert!(
+        err.contains("ssl") && err.contains("certificate"),
+        "the error should say the certificate was not trusted:\n{err}"
+    );
     assert!(stdout(&out).is_empty(), "no data on failure: {}", stdout(&out));
 }
 
@@ -238,7 +294,9 @@ fn client_certificate_settings_are_loaded_and_checked() {
     assert_eq!(topics_in(&out), vec!["sec.mtls.check"]);
 
     // -v logs the effective settings: the key password is masked there and everywhere else.
-    for args in [&["-v", "topics", "plan", "-o", "json"][..], &["config", "show"][..], &["config", "show", "-o", "json"][..]] {
+    for args in
+        [&["-v", "topics", "plan", "-o", "json"][..], &["config", "show"][..], &["config", "show", "-o", "json"][..]]
+    {
         let out = run("encrypted", args);
         assert_ok(&out);
         let all = format!("{}{}", stdout(&out), stderr(&out));
@@ -266,7 +324,16 @@ fn scram_broker(users: &[(&str, &str, &str)], tls: Option<&Pki>) -> Broker {
     let mut b = Broker::private(BrokerOpts { sqlite: true, ..Default::default() });
     for (mechanism, name, password) in users {
         let out = Command::new(nisshi_bin())
-            .args(["user", "create", "--broker", &format!("tcp://{}", b.bootstrap), "--mechanism", mechanism, name, password])
+            .args([
+                "user",
+                "create",
+                "--broker",
+                &format!("tcp://{}", b.bootstrap),
+                "--mechanism",
+                mechanism,
+                name,
+                password,
+            ])
             .output()
             .unwrap();
         assert!(out.status.success(), "nisshi user create: {}", String::from_utf8_lossy(&out.stderr));
@@ -299,9 +366,19 @@ fn scram_sha_256_and_512_work_and_a_wrong_password_says_authentication_failed() 
     let b = scram_broker(&[("scram256", "alice", PW_256), ("scram512", "bob", PW_512)], None);
     write_manifest(b.dir.path(), "sec.scram.check");
 
-    let out = b.evbus().args(sasl_flags("SCRAM-SHA-256", "alice", PW_256)).args(["topics", "apply", "--yes", "-o", "json"]).output().unwrap();
+    let out = b
+        .evbus()
+        .args(sasl_flags("SCRAM-SHA-256", "alice", PW_256))
+        .args(["topics", "apply", "--yes", "-o", "json"])
+        .output()
+        .unwrap();
     assert_ok(&out);
-    let out = b.evbus().args(sasl_flags("SCRAM-SHA-512", "bob", PW_512)).args(["topics", "list", "-o", "json"]).output().unwrap();
+    let out = b
+        .evbus()
+        .args(sasl_flags("SCRAM-SHA-512", "bob", PW_512))
+        .args(["topics", "list", "-o", "json"])
+        .output()
+        .unwrap();
     assert_ok(&out);
     assert_eq!(topics_in(&out), vec!["sec.scram.check"]);
 
@@ -318,13 +395,17 @@ fn scram_sha_256_and_512_work_and_a_wrong_password_says_authentication_failed() 
         assert_eq!(out.status.code(), Some(1), "{verbosity:?}: {}", stderr(&out));
         assert!(took < Duration::from_secs(12), "took {took:?} with --timeout 4s");
         let err = stderr(&out);
-        assert!(err.to_lowercase().contains("authentication"), "{verbosity:?}: the error should say authentication failed:\n{err}");
+        assert!(
+            err.to_lowercase().contains("authentication"),
+            "{verbosity:?}: the error should say authentication failed:\n{err}"
+        );
         let all = format!("{}{err}", stdout(&out));
         assert!(!all.contains(wrong) && !all.contains(PW_256), "{verbosity:?}: password printed:\n{all}");
     }
 
     // The mechanism matters: bob has only a SCRAM-SHA-512 credential.
-    let (out, _) = timed(b.evbus().args(sasl_flags("SCRAM-SHA-256", "bob", PW_512)).args(["--timeout", "3s", "topics", "list"]));
+    let (out, _) =
+        timed(b.evbus().args(sasl_flags("SCRAM-SHA-256", "bob", PW_512)).args(["--timeout", "3s", "topics", "list"]));
     assert_eq!(out.status.code(), Some(1));
     assert!(!stderr(&out).contains(PW_512));
 
@@ -383,7 +464,15 @@ fn scram_via_context_with_env_reference_and_password_file_never_prints_the_passw
 
     // A wrong password in the file: authentication failure, password not printed.
     std::fs::write(work.path().join("carol.pw"), "Not-carols-pw-0a9\n").unwrap();
-    let (out, took) = timed(evbus_cmd().current_dir(work.path()).args(["--context", "from-file", "--timeout", "4s", "-v", "topics", "list"]));
+    let (out, took) = timed(evbus_cmd().current_dir(work.path()).args([
+        "--context",
+        "from-file",
+        "--timeout",
+        "4s",
+        "-v",
+        "topics",
+        "list",
+    ]));
     assert_eq!(out.status.code(), Some(1));
     assert!(took < Duration::from_secs(12), "took {took:?}");
     let err = stderr(&out);

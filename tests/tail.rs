@@ -66,7 +66,10 @@ fn topic_with(b: &Broker, base: &str, partitions: i32, records: &[TestRecord]) -
 
 fn numbered(n: usize, partition: i32) -> Vec<TestRecord> {
     (0..n)
-        .map(|i| TestRecord { partition: Some(partition), ..TestRecord::json(&format!("p{partition}-k{i}"), json!({"n": i})) })
+        .map(|i| TestRecord {
+            partition: Some(partition),
+            ..TestRecord::json(&format!("p{partition}-k{i}"), json!({"n": i}))
+        })
         .collect()
 }
 
@@ -79,7 +82,8 @@ fn group_names(b: &Broker) -> Vec<String> {
 /// The evbus binary as a plain std Command (for streaming stdout), isolated like `evbus_cmd`.
 fn evbus_std(b: &Broker) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("evbus"));
-    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"] {
+    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"]
+    {
         c.env_remove(v);
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent-evbus-test").current_dir(b.dir.path()).args(["-b", &b.bootstrap]);
@@ -211,13 +215,19 @@ fn json_output_is_exact_for_binary_text_and_json_values() {
     // The JSON value is embedded as-is, and the line order of fields is stable.
     let raw = String::from_utf8(tail(&b, &[&t, "--from", "beginning", "--count", "1"]).stdout).unwrap();
     assert!(
-        raw.starts_with(&format!(r#"{{"topic":"{t}","partition":0,"offset":0,"timestamp":{},"key":"u1","headers":{{"#, ts[0])),
+        raw.starts_with(&format!(
+            r#"{{"topic":"{t}","partition":0,"offset":0,"timestamp":{},"key":"u1","headers":{{"#,
+            ts[0]
+        )),
         "{raw}"
     );
 
     // Raw: value bytes and a newline (a tombstone is an empty line).
     let out = tail(&b, &[&t, "--from", "beginning", "--exit", "-o", "raw"]);
-    assert_eq!(out.stdout, b"{\"id\":1,\"payload\":{\"role\":\"doctor\"}}\nplain \"text\"\n\n\x00\x01\xfe\xff\n\n".to_vec());
+    assert_eq!(
+        out.stdout,
+        b"{\"id\":1,\"payload\":{\"role\":\"doctor\"}}\nplain \"text\"\n\n\x00\x01\xfe\xff\n\n".to_vec()
+    );
 
     // kcat-style template.
     let out = tail(&b, &[&t, "--from", "beginning", "--count", "2", "--template", "%t|%p|%o|%k|%h|%S\\n"]);
@@ -241,7 +251,11 @@ fn every_filter_kind() {
             TestRecord::json("u1", ev("doctor", "UserRegistered")).header("source", b"web"),
             TestRecord::json("u2", ev("nurse", "UserRegistered")).header("source", b"api"),
             TestRecord::json("u3", ev("doctor", "UserDeleted")).header("source", b"api"),
-            TestRecord { key: Some(b"u4".to_vec()), value: Some(b"not json, mentions doctor".to_vec()), ..Default::default() },
+            TestRecord {
+                key: Some(b"u4".to_vec()),
+                value: Some(b"not json, mentions doctor".to_vec()),
+                ..Default::default()
+            },
             TestRecord::json("u5", json!({"payload": {"role": "admin"}})).header("event-type", b"UserDeleted"),
         ],
     );
@@ -259,7 +273,10 @@ fn every_filter_kind() {
     assert_eq!(run(&["--type", "UserDeleted"]), ["u3", "u5"]);
     assert_eq!(run(&["--grep", "doctor"]), ["u1", "u3", "u4"]);
     // ANDed.
-    assert_eq!(run(&["--grep", "doctor", "--header", "source=api", "--filter", ".eventType | startswith(\"User\")"]), ["u3"]);
+    assert_eq!(
+        run(&["--grep", "doctor", "--header", "source=api", "--filter", ".eventType | startswith(\"User\")"]),
+        ["u3"]
+    );
 
     // The non-JSON record never matches a JSON filter, is counted, and does not break the run.
     let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--filter", "true"]);
@@ -320,7 +337,10 @@ fn timestamps_since_and_until() {
 
     // --until in the past stops at the first newer record, even without --exit.
     assert_eq!(keys(&tail_ok(&b, &[&t, "--from", "beginning", "--until", &rfc3339(now - 150 * 60_000)])), ["old"]);
-    assert_eq!(keys(&tail_ok(&b, &[&t, "--from", "beginning", "--until", &rfc3339(now - 1000)])), ["old", "mid", "new"]);
+    assert_eq!(
+        keys(&tail_ok(&b, &[&t, "--from", "beginning", "--until", &rfc3339(now - 1000)])),
+        ["old", "mid", "new"]
+    );
 }
 
 #[test]
@@ -396,9 +416,11 @@ fn pretty_output_escapes_control_characters() {
     b.create_topic(&t, 1);
     let p = b.producer();
     let hs = OwnedHeaders::new().insert(Header { key: "h\u{202e}", value: Some(b"\x1b]0;title\x07".as_slice()) });
-    p.send(BaseRecord::to(&t).key("k\x1b[31m").payload("evil\x1b[2J\rtext\x07 \u{202e}rtl\u{9b}".as_bytes()).headers(hs))
-        .map_err(|(e, _)| e)
-        .unwrap();
+    p.send(
+        BaseRecord::to(&t).key("k\x1b[31m").payload("evil\x1b[2J\rtext\x07 \u{202e}rtl\u{9b}".as_bytes()).headers(hs),
+    )
+    .map_err(|(e, _)| e)
+    .unwrap();
     p.send(BaseRecord::to(&t).key("j").payload(r#"{"msg":"a\u001b[2Jb"}"#)).map_err(|(e, _)| e).unwrap();
     p.flush(Duration::from_secs(10)).unwrap();
 
@@ -416,7 +438,10 @@ fn pretty_output_escapes_control_characters() {
 
     // Huge values are truncated in pretty mode unless --full, and whole in JSON.
     let big = "x".repeat(100_000);
-    b.produce(&t, &[TestRecord { key: Some(b"big".to_vec()), value: Some(big.clone().into_bytes()), ..Default::default() }]);
+    b.produce(
+        &t,
+        &[TestRecord { key: Some(b"big".to_vec()), value: Some(big.clone().into_bytes()), ..Default::default() }],
+    );
     let out = tail(&b, &[&t, "--from", "-1", "--exit", "-o", "pretty"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("truncated") && text.len() < 20_000, "{}", text.len());
@@ -431,7 +456,8 @@ fn broken_pipe_exits_zero_quietly() {
     let t = b.unique("tail-pipe");
     b.create_topic(&t, 1);
     let filler = "y".repeat(400);
-    let recs: Vec<TestRecord> = (0..5000).map(|i| TestRecord::json(&format!("k{i}"), json!({"i": i, "pad": filler}))).collect();
+    let recs: Vec<TestRecord> =
+        (0..5000).map(|i| TestRecord::json(&format!("k{i}"), json!({"i": i, "pad": filler}))).collect();
     b.produce(&t, &recs);
 
     // Like `evbus tail T --from beginning | head -1`: follows (no --exit), reader goes away.
@@ -490,7 +516,8 @@ fn group_opt_in_commits_what_was_printed() {
     assert!(group_names(&b).contains(&g), "{:?}", group_names(&b));
 
     // The committed position is the end: a second run of the group has nothing new and ends.
-    let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &b.bootstrap).set("group.id", &g).create().unwrap();
+    let c: BaseConsumer =
+        ClientConfig::new().set("bootstrap.servers", &b.bootstrap).set("group.id", &g).create().unwrap();
     let mut tpl = rdkafka::TopicPartitionList::new();
     tpl.add_partition(&t, 0);
     let committed = c.committed_offsets(tpl, Duration::from_secs(10)).unwrap();
@@ -513,7 +540,12 @@ fn jq_filters_on_large_batches_keep_order_and_counts() {
     for p in 0..2 {
         for i in 0..1500 {
             recs.push(if i % 100 == 99 {
-                TestRecord { key: Some(format!("p{p}-x{i}").into_bytes()), value: Some(b"not json".to_vec()), partition: Some(p), ..Default::default() }
+                TestRecord {
+                    key: Some(format!("p{p}-x{i}").into_bytes()),
+                    value: Some(b"not json".to_vec()),
+                    partition: Some(p),
+                    ..Default::default()
+                }
             } else {
                 TestRecord { partition: Some(p), ..TestRecord::json(&format!("p{p}-k{i}"), json!({"n": i})) }
             });
@@ -524,7 +556,8 @@ fn jq_filters_on_large_batches_keep_order_and_counts() {
     assert!(out.status.success(), "{}", stderr(&out));
     let lines = json_lines(&out);
     for p in 0..2 {
-        let got: Vec<i64> = lines.iter().filter(|l| l["partition"] == p).map(|l| l["value"]["n"].as_i64().unwrap()).collect();
+        let got: Vec<i64> =
+            lines.iter().filter(|l| l["partition"] == p).map(|l| l["value"]["n"].as_i64().unwrap()).collect();
         let want: Vec<i64> = (0..1500).filter(|i| i % 3 == 0 && i % 100 != 99).collect();
         assert_eq!(got, want, "partition {p}");
     }

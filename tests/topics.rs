@@ -57,7 +57,11 @@ fn apply_repo_manifest_then_no_changes_then_drift() {
     let out = b.evbus().args(["topics", "plan", "--detailed-exitcode", "-o", "json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(stdout_json(&out)["changes"], serde_json::json!([]));
-    b.evbus().args(["topics", "apply", "--yes", "-o", "table"]).assert().success().stdout(predicate::str::contains("No changes"));
+    b.evbus()
+        .args(["topics", "apply", "--yes", "-o", "table"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No changes"));
 
     // A key set on the cluster outside the manifest, then a retention edit in the manifest.
     let topic = topic_name("auth.user.verified", &sfx);
@@ -78,7 +82,10 @@ fn apply_repo_manifest_then_no_changes_then_drift() {
         serde_json::json!([{"action": "alter_config", "topic": topic, "delete": [],
             "set": [{"key": "retention.ms", "from": "2592000000", "to": "172800000"}]}])
     );
-    assert_eq!(plan["unmanaged"], serde_json::json!([{"kind": "config", "topic": topic, "key": "segment.ms", "value": "3600000"}]));
+    assert_eq!(
+        plan["unmanaged"],
+        serde_json::json!([{"kind": "config", "topic": topic, "key": "segment.ms", "value": "3600000"}])
+    );
 
     b.evbus().args(["topics", "apply", "--yes"]).assert().success();
     let d = describe(&b, &topic);
@@ -90,7 +97,9 @@ fn apply_repo_manifest_then_no_changes_then_drift() {
 /// Sets a dynamic config key "outside" the main manifest, through a second manifest that declares
 /// it (the broker has no other way in: nisshi lacks the legacy AlterConfigs).
 fn set_config_outside(b: &Broker, topic: &str, partitions: i32, key: &str, value: &str) {
-    let m = format!("version: 1\ntopics:\n  - name: {topic}\n    partitions: {partitions}\n    config: {{ {key}: {value}, retention.ms: 30d, cleanup.policy: delete }}\n");
+    let m = format!(
+        "version: 1\ntopics:\n  - name: {topic}\n    partitions: {partitions}\n    config: {{ {key}: {value}, retention.ms: 30d, cleanup.policy: delete }}\n"
+    );
     let p = b.dir.path().join("other.yaml");
     std::fs::write(&p, m).unwrap();
     b.evbus().args(["topics", "apply", "--yes", "-f", "other.yaml"]).assert().success();
@@ -113,7 +122,10 @@ fn prune_removes_unmanaged_keys_and_topics_only_with_yes() {
     assert_eq!(plan["changes"], serde_json::json!([]));
     let unmanaged = plan["unmanaged"].as_array().unwrap();
     assert!(unmanaged.contains(&serde_json::json!({"kind": "topic", "topic": "stray-topic"})), "{unmanaged:?}");
-    assert!(!unmanaged.iter().any(|u| u["topic"].as_str().unwrap().starts_with("__")), "internal topics are never listed");
+    assert!(
+        !unmanaged.iter().any(|u| u["topic"].as_str().unwrap().starts_with("__")),
+        "internal topics are never listed"
+    );
 
     // --prune without --yes and without a terminal: refused, nothing deleted.
     b.evbus().args(["topics", "apply", "--prune"]).assert().code(2).stderr(predicate::str::contains("--yes"));
@@ -172,8 +184,16 @@ fn malformed_manifests_are_located_and_change_nothing() {
     let b = Broker::start();
     let t = b.unique("never");
     let cases = [
-        (format!("version: 1\ntopics:\n  - name: {t}\n    partitons: 3\n"), "topics.yaml:4:5", "unknown field `partitons`"),
-        (format!("version: 1\ntopics:\n  - name: {t}\n    config: {{ retention.msx: 1d }}\n"), "topics.yaml:4:", "did you mean 'retention.ms'"),
+        (
+            format!("version: 1\ntopics:\n  - name: {t}\n    partitons: 3\n"),
+            "topics.yaml:4:5",
+            "unknown field `partitons`",
+        ),
+        (
+            format!("version: 1\ntopics:\n  - name: {t}\n    config: {{ retention.msx: 1d }}\n"),
+            "topics.yaml:4:",
+            "did you mean 'retention.ms'",
+        ),
         (format!("version: 1\ntopics:\n  - name: {t}\n    partitions: [\n"), "topics.yaml:4:", "partitions"),
         (format!("version: 1\ntopics:\n  - name: {t}\n  - name: {t}\n"), "topics.yaml:4:5", "duplicate topic"),
     ];
@@ -219,7 +239,10 @@ fn list_shows_counts_and_managed_flag() {
     write_manifest(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 2\n"));
     b.evbus().args(["topics", "apply", "--yes"]).assert().success();
     b.create_topic(&other, 1);
-    b.produce(&t, &[TestRecord::json("a", serde_json::json!({"n": 1})), TestRecord::json("b", serde_json::json!({"n": 2}))]);
+    b.produce(
+        &t,
+        &[TestRecord::json("a", serde_json::json!({"n": 1})), TestRecord::json("b", serde_json::json!({"n": 2}))],
+    );
     let out = b.evbus().args(["topics", "list", "-o", "json"]).output().unwrap();
     let v = stdout_json(&out);
     let rows = v["topics"].as_array().unwrap();

@@ -27,7 +27,9 @@ pub async fn run(app: &App, cmd: ConfigCommand) -> Result<ExitCode> {
 }
 
 fn no_config_file() -> anyhow::Error {
-    let user = config::user_config_path().map(|p| p.display().to_string()).unwrap_or_else(|| "$XDG_CONFIG_HOME/evbus/config.yaml".into());
+    let user = config::user_config_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "$XDG_CONFIG_HOME/evbus/config.yaml".into());
     anyhow!(
         "no config file: create ./evbus.yaml or {user} with a `contexts:` section, e.g.\n\
          \x20 contexts:\n\
@@ -112,7 +114,9 @@ fn list(app: &App) -> Result<ExitCode> {
     };
     match active {
         Some(a) => app.ui.info(format!("active: {a}{why}; file: {}", path.display())),
-        None => app.ui.info(format!("no active context (set one with `evbus config use NAME`); file: {}", path.display())),
+        None => {
+            app.ui.info(format!("no active context (set one with `evbus config use NAME`); file: {}", path.display()))
+        }
     }
     Ok(exit::code(exit::OK))
 }
@@ -134,7 +138,9 @@ fn use_context(app: &App, name: &str) -> Result<ExitCode> {
     }
     let updated = config::set_current(&src, name)
         .filter(|text| config::parse(text, &path).is_ok_and(|f: ConfigFile| f.current.as_deref() == Some(name)))
-        .ok_or_else(|| anyhow!("cannot update `current:` in {} automatically; set `current: {name}` there by hand", path.display()))?;
+        .ok_or_else(|| {
+            anyhow!("cannot update `current:` in {} automatically; set `current: {name}` there by hand", path.display())
+        })?;
     write_keeping_mode(&path, &updated)?;
     if mode == Mode::Json {
         app.ui.json(&json!({ "file": path, "current": name }))?;

@@ -153,17 +153,13 @@ fn find_broker() -> Result<PathBuf> {
         .map(|paths| std::env::split_paths(&paths).map(|d| d.join(BROKER_BIN)).collect::<Vec<_>>())
         .unwrap_or_default();
     let cargo_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin").join(BROKER_BIN));
-    on_path
-        .into_iter()
-        .chain(cargo_bin)
-        .find(|p| is_executable(p))
-        .ok_or_else(|| {
-            anyhow!(
-                "the dev broker `{BROKER_BIN}` is not installed (looked at $NISSHI_BIN, PATH and ~/.cargo/bin). \
+    on_path.into_iter().chain(cargo_bin).find(|p| is_executable(p)).ok_or_else(|| {
+        anyhow!(
+            "the dev broker `{BROKER_BIN}` is not installed (looked at $NISSHI_BIN, PATH and ~/.cargo/bin). \
                  Install it with scripts/install-broker.sh (builds nisshi 0.8.1 with cargo; ~18 minutes the first \
                  time), or run `evbus dev up --install` to do that now"
-            )
-        })
+        )
+    })
 }
 
 /// scripts/install-broker.sh of the evbus checkout: in the working directory, or above the
@@ -284,12 +280,20 @@ async fn up(app: &App, a: DevUpArgs) -> Result<ExitCode> {
     let bin = fs::canonicalize(&bin).unwrap_or(bin);
 
     fs::create_dir_all(&dir).with_context(|| format!("cannot create the state directory {}", dir.display()))?;
-    let log = fs::File::create(state.log_file())
-        .with_context(|| format!("cannot create {}", state.log_file().display()))?;
+    let log =
+        fs::File::create(state.log_file()).with_context(|| format!("cannot create {}", state.log_file().display()))?;
     let url = format!("tcp://{addr}");
     let mut cmd = Command::new(&bin);
     cmd.current_dir(&dir)
-        .args(["broker", "--storage-engine", "sqlite://broker.db", "--listener-url", &url, "--advertised-listener-url", &url])
+        .args([
+            "broker",
+            "--storage-engine",
+            "sqlite://broker.db",
+            "--listener-url",
+            &url,
+            "--advertised-listener-url",
+            &url,
+        ])
         .args(["--cluster-id", CLUSTER_ID])
         .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
         .stdin(Stdio::null())

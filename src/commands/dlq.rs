@@ -36,10 +36,7 @@ pub async fn run(app: &App, cmd: DlqCommand) -> Result<ExitCode> {
 /// The manifest's `dlq: true` topics, or a usage error saying how to name one.
 fn manifest_dlq_topics(app: &App, m: &ManifestArg) -> Result<Vec<String>> {
     let manifest = app.manifest_opt(m)?;
-    let topics: Vec<String> = manifest
-        .iter()
-        .flat_map(|m| m.dlq_topics().map(|t| t.name.clone()))
-        .collect();
+    let topics: Vec<String> = manifest.iter().flat_map(|m| m.dlq_topics().map(|t| t.name.clone())).collect();
     if topics.is_empty() {
         let why = match &manifest {
             Some(m) => format!("{} declares no topic with `dlq: true`", m.path.display()),

@@ -17,9 +17,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::{Command, GlobalArgs, ManifestArg};
+use crate::kafka;
 use crate::manifest::Manifest;
 use crate::output::Ui;
-use crate::kafka;
 
 /// What every command gets: output policy, connection settings, the resolved configuration.
 pub struct App {

@@ -90,7 +90,15 @@ struct Sender {
 
 impl Sender {
     fn new(producer: ThreadedProducer<CountingCtx>, topic: &str, static_headers: Vec<(String, String)>) -> Sender {
-        Sender { producer, topic: topic.to_string(), bytes: 0, enqueued: 0, local_failed: 0, local_error: None, static_headers }
+        Sender {
+            producer,
+            topic: topic.to_string(),
+            bytes: 0,
+            enqueued: 0,
+            local_failed: 0,
+            local_error: None,
+            static_headers,
+        }
     }
 
     async fn send(&mut self, key: Option<&str>, value: &[u8], event_type: &str) -> Result<()> {
@@ -184,7 +192,11 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
     let needs_schema = a.input.is_none() || !a.no_validate;
     let schema = if needs_schema {
         Some(store.load(&schema_name).with_context(|| {
-            format!("no schema for topic {} (pass --schema NAME|PATH{})", a.topic, if a.input.is_some() { " or --no-validate" } else { "" })
+            format!(
+                "no schema for topic {} (pass --schema NAME|PATH{})",
+                a.topic,
+                if a.input.is_some() { " or --no-validate" } else { "" }
+            )
         })?)
     } else {
         None
@@ -192,7 +204,17 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
 
     match &a.input {
         Some(input) => from_input(app, &a, input, schema.as_ref(), &key_rule, rate, static_headers).await,
-        None => samples(app, &a, schema.as_ref().ok_or_else(|| anyhow!("schema required"))?, &key_rule, rate, static_headers).await,
+        None => {
+            samples(
+                app,
+                &a,
+                schema.as_ref().ok_or_else(|| anyhow!("schema required"))?,
+                &key_rule,
+                rate,
+                static_headers,
+            )
+            .await
+        }
     }
 }
 
@@ -253,7 +275,11 @@ async fn samples(
     let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
     let mut sender = Sender::new(producer, &a.topic, static_headers);
     let stop = stop_flag();
-    let pb = if a.count >= 1000 || rate.is_some() { app.ui.progress(a.count, "producing") } else { indicatif::ProgressBar::hidden() };
+    let pb = if a.count >= 1000 || rate.is_some() {
+        app.ui.progress(a.count, "producing")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let start = Instant::now();
     let mut buf = Vec::with_capacity(1024);
     let mut generated = 0u64;
@@ -274,7 +300,14 @@ async fn samples(
     finish(app, a, sender, start, generated, stop.load(Ordering::Relaxed)).await
 }
 
-async fn finish(app: &App, a: &ProduceArgs, sender: Sender, start: Instant, attempted: u64, interrupted: bool) -> Result<ExitCode> {
+async fn finish(
+    app: &App,
+    a: &ProduceArgs,
+    sender: Sender,
+    start: Instant,
+    attempted: u64,
+    interrupted: bool,
+) -> Result<ExitCode> {
     let (stats, bytes) = sender.finish(app.settings.timeout).await?;
     let secs = start.elapsed().as_secs_f64().max(1e-9);
     if app.ui.format == OutputFormat::Json {
@@ -414,7 +447,9 @@ fn validate_input(input: &Input, schema: Option<&Schema>, key_rule: &KeyRule) ->
         let check = |chunk: &[(usize, usize, usize)]| -> Vec<BadLine> {
             chunk
                 .iter()
-                .filter_map(|&(line, a, b)| check_line(&buf[a..b], schema, key_rule).err().map(|error| BadLine { line, error }))
+                .filter_map(|&(line, a, b)| {
+                    check_line(&buf[a..b], schema, key_rule).err().map(|error| BadLine { line, error })
+                })
                 .collect()
         };
         if threads > 1 && lines.len() > 1024 {
@@ -496,7 +531,11 @@ async fn from_input(
     let mut sender = Sender::new(producer, &a.topic, static_headers);
     let stop = stop_flag();
     let to_send = (total - skip.len()) as u64;
-    let pb = if to_send >= 1000 || rate.is_some() { app.ui.progress(to_send, "producing") } else { indicatif::ProgressBar::hidden() };
+    let pb = if to_send >= 1000 || rate.is_some() {
+        app.ui.progress(to_send, "producing")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let start = Instant::now();
     let mut reader = input.reader()?;
     let mut buf = Vec::with_capacity(4096);

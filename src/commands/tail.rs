@@ -120,13 +120,8 @@ fn now_ms() -> i64 {
 enum Format {
     Json,
     Pretty(PrettyOpts),
-    Raw {
-        terminal: bool,
-    },
-    Template {
-        template: Template,
-        terminal: bool,
-    },
+    Raw { terminal: bool },
+    Template { template: Template, terminal: bool },
 }
 
 fn pick_format(app: &App, args: &TailArgs) -> Result<Format> {
@@ -156,11 +151,7 @@ fn build_filter(args: &TailArgs) -> Result<RecordFilter> {
         Some(src) => Some(JqFilter::compile(src).map_err(|e| Exit::usage(format!("invalid --filter: {e}")))?),
         None => None,
     };
-    let headers = args
-        .headers
-        .iter()
-        .map(|h| parse_header_arg(h).map_err(Exit::usage))
-        .collect::<Result<Vec<_>>>()?;
+    let headers = args.headers.iter().map(|h| parse_header_arg(h).map_err(Exit::usage)).collect::<Result<Vec<_>>>()?;
     Ok(RecordFilter {
         jq,
         key: args.key.clone(),
@@ -258,7 +249,10 @@ fn select_topics(meta: &ClusterMeta, names: &[String], pattern: Option<&Regex>, 
                     .filter(|(s, _)| *s > 0.85)
                     .max_by(|a, b| a.0.total_cmp(&b.0));
                 let hint = near.map(|(_, n)| format!("; did you mean '{n}'?")).unwrap_or_default();
-                bail!("unknown topic '{}'{hint} (evbus topics list shows the topics)", crate::sanitize::for_terminal(name));
+                bail!(
+                    "unknown topic '{}'{hint} (evbus topics list shows the topics)",
+                    crate::sanitize::for_terminal(name)
+                );
             }
         }
     }
@@ -305,7 +299,12 @@ struct Watermarks {
     high: Vec<Vec<i64>>,
 }
 
-fn list_offsets(c: &BaseConsumer<Ctx>, topics: &[TopicSel], spec: Offset, timeout: Duration) -> Result<Vec<Vec<i64>>, KafkaError> {
+fn list_offsets(
+    c: &BaseConsumer<Ctx>,
+    topics: &[TopicSel],
+    spec: Offset,
+    timeout: Duration,
+) -> Result<Vec<Vec<i64>>, KafkaError> {
     let mut tpl = TopicPartitionList::new();
     for t in topics {
         for p in &t.partitions {
@@ -388,9 +387,8 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
 
     // Watermarks are only needed to stop at the end, to count back or to clamp an offset, so the
     // plain `evbus tail T` costs one metadata request before records flow.
-    let needs_marks = exit_at_end
-        || opts.until_ms.is_some()
-        || matches!(opts.start, StartPos::Last(_) | StartPos::Offset(_));
+    let needs_marks =
+        exit_at_end || opts.until_ms.is_some() || matches!(opts.start, StartPos::Last(_) | StartPos::Offset(_));
     let marks = if needs_marks {
         let timeout = settings.timeout;
         let (c1, t1, c2, t2) = (Arc::clone(&consumer), topics.clone(), Arc::clone(&consumer), topics.clone());
@@ -470,9 +468,8 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
         }
         let c = Arc::clone(&consumer);
         let timeout = settings.timeout;
-        let committed = settings
-            .blocking("committed-offsets request", &ctx, move || c.committed_offsets(tpl, timeout))
-            .await?;
+        let committed =
+            settings.blocking("committed-offsets request", &ctx, move || c.committed_offsets(tpl, timeout)).await?;
         for (ti, t) in topics.iter().enumerate() {
             for (pi, &p) in t.partitions.iter().enumerate() {
                 let start = match committed.find_partition(&t.name, p).map(|e| e.offset()) {
@@ -585,7 +582,11 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
 
     if !app.ui.quiet {
         let line = stats.summary(args.validate);
-        if interrupted { app.ui.info(format!("evbus: interrupted: {line}")) } else { app.ui.info(format!("evbus: {line}")) }
+        if interrupted {
+            app.ui.info(format!("evbus: interrupted: {line}"))
+        } else {
+            app.ui.info(format!("evbus: {line}"))
+        }
     }
     Ok(if interrupted { exit::code(exit::INTERRUPTED) } else { ExitCode::SUCCESS })
 }
@@ -597,10 +598,8 @@ fn load_schemas(app: &App, args: &TailArgs, topics: &[TopicSel]) -> Result<Vec<O
     let store = SchemaStore::open(&args.schemas)?;
     let mut out = Vec::with_capacity(topics.len());
     for t in topics {
-        let name = manifest
-            .as_ref()
-            .and_then(|m| m.topic(&t.name))
-            .map_or_else(|| t.name.clone(), |spec| spec.schema.clone());
+        let name =
+            manifest.as_ref().and_then(|m| m.topic(&t.name)).map_or_else(|| t.name.clone(), |spec| spec.schema.clone());
         match store.load(&name) {
             Ok(s) => out.push(Some(s)),
             Err(e) => {
@@ -666,8 +665,8 @@ enum Leaf {
 }
 
 const JQ_KEYWORDS: &[&str] = &[
-    "and", "or", "not", "if", "then", "elif", "else", "end", "as", "def", "reduce", "foreach", "try", "catch",
-    "label", "import", "include", "__loc__",
+    "and", "or", "not", "if", "then", "elif", "else", "end", "as", "def", "reduce", "foreach", "try", "catch", "label",
+    "import", "include", "__loc__",
 ];
 
 impl FastEq {
@@ -953,9 +952,8 @@ impl Engine {
     /// exactly one followed topic still waits on that partition number.
     fn eof_ambiguous(&mut self, p: i32) -> Flow {
         let Ok(idx) = usize::try_from(p) else { return Flow::Go };
-        let waiting: Vec<usize> = (0..self.parts.len())
-            .filter(|&t| self.parts[t].get(idx).is_some_and(|s| s.known && !s.done))
-            .collect();
+        let waiting: Vec<usize> =
+            (0..self.parts.len()).filter(|&t| self.parts[t].get(idx).is_some_and(|s| s.known && !s.done)).collect();
         match waiting.as_slice() {
             [t] => self.eof(*t, p),
             _ => Flow::Go,
@@ -1228,7 +1226,15 @@ fn consume_assigned(
         batches += 1;
         if parallel {
             parallel_batches += 1;
-            parallel_verdicts(&batch.msgs[..n], &tidx, topics, &engine.filter, engine.fast.as_ref(), threads, &mut verdicts);
+            parallel_verdicts(
+                &batch.msgs[..n],
+                &tidx,
+                topics,
+                &engine.filter,
+                engine.fast.as_ref(),
+                threads,
+                &mut verdicts,
+            );
         }
         let mut flow = Flow::Go;
         for i in 0..n {
@@ -1348,8 +1354,8 @@ fn native_view<'a>(m: &'a rdsys::rd_kafka_message_t, topic: &'a str, headers: &'
     let mut tstype = rdsys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
     // SAFETY: valid message and out-pointer.
     let ts = unsafe { rdsys::rd_kafka_message_timestamp(m, &mut tstype) };
-    let timestamp_ms = (tstype != rdsys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0)
-        .then_some(ts);
+    let timestamp_ms =
+        (tstype != rdsys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0).then_some(ts);
 
     headers.clear();
     let mut hdrs: *mut rdsys::rd_kafka_headers_t = std::ptr::null_mut();
@@ -1553,10 +1559,9 @@ fn consume_group(
         match rx.recv_timeout(limits.timeout) {
             Ok(Ok(())) => {}
             Ok(Err(e)) => engine.ui.warn(format!("final commit failed: {}", crate::kafka::describe_error(&e))),
-            Err(_) => engine.ui.warn(format!(
-                "final commit did not complete within {}",
-                humantime::format_duration(limits.timeout)
-            )),
+            Err(_) => engine
+                .ui
+                .warn(format!("final commit did not complete within {}", humantime::format_duration(limits.timeout))),
         }
     }
     Ok(interrupted)
@@ -1638,7 +1643,8 @@ mod tests {
 
     #[test]
     fn topic_selection() {
-        let m = meta(&[("auth.user.registered", 3), ("auth.user.deleted", 1), ("orders", 2), ("__consumer_offsets", 50)]);
+        let m =
+            meta(&[("auth.user.registered", 3), ("auth.user.deleted", 1), ("orders", 2), ("__consumer_offsets", 50)]);
         let sel = select_topics(&m, &["orders".into()], None, false).unwrap();
         assert_eq!(sel, vec![TopicSel { name: "orders".into(), partitions: vec![0, 1] }]);
 
@@ -1664,7 +1670,10 @@ mod tests {
     #[test]
     fn fast_filter_parses_only_plain_comparisons() {
         let f = FastEq::parse(r#" .payload.role == "doctor" "#).unwrap();
-        assert_eq!(f, FastEq { path: vec!["payload".into(), "role".into()], negate: false, lit: Lit::Str("doctor".into()) });
+        assert_eq!(
+            f,
+            FastEq { path: vec!["payload".into(), "role".into()], negate: false, lit: Lit::Str("doctor".into()) }
+        );
         assert_eq!(FastEq::parse(".a!=null").unwrap().lit, Lit::Null);
         assert!(FastEq::parse(".a != true").unwrap().negate);
         for other in [
@@ -1740,9 +1749,21 @@ mod tests {
             let fast = FastEq::parse(prog).unwrap_or_else(|| panic!("{prog} should be fast"));
             let jq = RecordFilter { jq: Some(JqFilter::compile(prog).unwrap()), ..Default::default() };
             for value in docs.iter().map(|d| Some(*d)).chain([None]) {
-                let rec =
-                    RecordView { topic: "t", partition: 0, offset: 0, timestamp_ms: None, key: None, value, headers: &[] };
-                assert_eq!(fast.matches(value), jq.matches(&rec, None), "{prog} on {:?}", value.map(String::from_utf8_lossy));
+                let rec = RecordView {
+                    topic: "t",
+                    partition: 0,
+                    offset: 0,
+                    timestamp_ms: None,
+                    key: None,
+                    value,
+                    headers: &[],
+                };
+                assert_eq!(
+                    fast.matches(value),
+                    jq.matches(&rec, None),
+                    "{prog} on {:?}",
+                    value.map(String::from_utf8_lossy)
+                );
             }
         }
     }
@@ -1763,6 +1784,9 @@ mod tests {
     fn summary_line() {
         let s = Stats { seen: 10, matched: 3, not_json: 2, invalid: 1 };
         assert_eq!(s.summary(false), "10 records seen, 3 matched, 2 not JSON (never match --filter/--type)");
-        assert_eq!(Stats { seen: 1, matched: 1, ..Default::default() }.summary(true), "1 records seen, 1 matched, 0 invalid");
+        assert_eq!(
+            Stats { seen: 1, matched: 1, ..Default::default() }.summary(true),
+            "1 records seen, 1 matched, 0 invalid"
+        );
     }
 }

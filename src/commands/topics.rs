@@ -103,7 +103,12 @@ fn print_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bool) -> Resul
                 Change::AlterConfig { .. } => ("~", "33"),
                 Change::DeleteTopic { .. } => ("-", "31"),
             };
-            t.add_row(vec![app.ui.paint(sign, color), c.action().to_string(), for_terminal(c.topic()).into_owned(), c.describe()]);
+            t.add_row(vec![
+                app.ui.paint(sign, color),
+                c.action().to_string(),
+                for_terminal(c.topic()).into_owned(),
+                c.describe(),
+            ]);
         }
         s.push_str(&format!("{t}\n"));
     }
@@ -201,7 +206,9 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
         for o in &outcomes {
             match &o.error {
                 None => s.push_str(&format!("{} {} {}\n", app.ui.paint("✓", "32"), o.action, for_terminal(&o.topic))),
-                Some(e) => s.push_str(&format!("{} {} {}: {}\n", app.ui.paint("✗", "31"), o.action, for_terminal(&o.topic), e)),
+                Some(e) => {
+                    s.push_str(&format!("{} {} {}: {}\n", app.ui.paint("✗", "31"), o.action, for_terminal(&o.topic), e))
+                }
             }
         }
         app.ui.out(s.trim_end())?;
@@ -210,7 +217,10 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
     if failed > 0 {
         bail!(Exit::with(
             exit::ERROR,
-            format!("{failed} of {} changes failed; the others were applied (run `evbus topics plan` to see what remains)", outcomes.len())
+            format!(
+                "{failed} of {} changes failed; the others were applied (run `evbus topics plan` to see what remains)",
+                outcomes.len()
+            )
         ));
     }
     Ok(exit::code(exit::OK))
@@ -342,7 +352,9 @@ async fn list(app: &App, a: ListArgs) -> Result<ExitCode> {
             topic: t.name.clone(),
             partitions: t.partitions.len(),
             replication_factor: t.replication_factor(),
-            messages: Some(t.partitions.iter().filter_map(|p| wm.get(&(t.name.clone(), p.id))).map(|(lo, hi)| hi - lo).sum()),
+            messages: Some(
+                t.partitions.iter().filter_map(|p| wm.get(&(t.name.clone(), p.id))).map(|(lo, hi)| hi - lo).sum(),
+            ),
             managed: manifest.as_ref().is_some_and(|m| m.topic(&t.name).is_some()),
             internal: plan::is_internal(&t.name),
         })
@@ -359,7 +371,13 @@ async fn list(app: &App, a: ListArgs) -> Result<ExitCode> {
                 r.partitions.to_string(),
                 r.replication_factor.to_string(),
                 r.messages.map(|m| m.to_string()).unwrap_or_default(),
-                if r.internal { "internal".into() } else if r.managed { "yes".into() } else { "no".into() },
+                if r.internal {
+                    "internal".into()
+                } else if r.managed {
+                    "yes".into()
+                } else {
+                    "no".into()
+                },
             ]);
         }
         app.ui.out(&t.to_string())?;
@@ -371,7 +389,8 @@ async fn describe(app: &App, a: DescribeArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
     let admin = Arc::new(app.settings.admin()?);
     let md = admin.metadata(Some(&a.topic)).await?;
-    let Some(topic) = md.topics.iter().find(|t| t.name == a.topic && t.error.is_none() && !t.partitions.is_empty()) else {
+    let Some(topic) = md.topics.iter().find(|t| t.name == a.topic && t.error.is_none() && !t.partitions.is_empty())
+    else {
         bail!("topic '{}' does not exist on {}", for_terminal(&a.topic), app.settings.brokers);
     };
     let wm = watermarks(app, topic.partitions.iter().map(|p| (topic.name.clone(), p.id)).collect()).await?;

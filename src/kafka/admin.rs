@@ -87,7 +87,10 @@ impl Admin {
         Ok(out)
     }
 
-    pub async fn create_topics(&self, topics: &[(String, i32, i16, BTreeMap<String, String>)]) -> Result<Vec<OpResult>> {
+    pub async fn create_topics(
+        &self,
+        topics: &[(String, i32, i16, BTreeMap<String, String>)],
+    ) -> Result<Vec<OpResult>> {
         let new: Vec<NewTopic> = topics
             .iter()
             .map(|(name, p, rf, cfg)| {
@@ -99,7 +102,8 @@ impl Admin {
             })
             .collect();
         let opts = self.opts();
-        let res = self.settings.bounded("CreateTopics", &self.ctx, self.client.create_topics(new.iter(), &opts)).await?;
+        let res =
+            self.settings.bounded("CreateTopics", &self.ctx, self.client.create_topics(new.iter(), &opts)).await?;
         Ok(topic_results(res, "CreateTopics"))
     }
 
@@ -124,12 +128,17 @@ impl Admin {
     }
 
     /// IncrementalAlterConfigs: set and delete only the given keys, leaving the rest alone.
-    pub async fn incremental_alter(&self, changes: Vec<super::incremental::TopicConfigChange>) -> Result<Vec<OpResult>> {
+    pub async fn incremental_alter(
+        &self,
+        changes: Vec<super::incremental::TopicConfigChange>,
+    ) -> Result<Vec<OpResult>> {
         let native = self.client.inner().native_ptr() as usize;
         let timeout = self.settings.timeout;
         // The admin client outlives this call: we await it here and `self` is borrowed throughout.
         // SAFETY: the client handle stays alive while we await the blocking task below.
-        let fut = tokio::task::spawn_blocking(move || unsafe { super::incremental::alter(native as *mut _, &changes, timeout) });
+        let fut = tokio::task::spawn_blocking(move || unsafe {
+            super::incremental::alter(native as *mut _, &changes, timeout)
+        });
         match tokio::time::timeout(timeout + Duration::from_secs(2), fut).await {
             Err(_) => Err(self.settings.failure("IncrementalAlterConfigs", &self.ctx, None)),
             Ok(j) => j?.map_err(|e| self.settings.failure("IncrementalAlterConfigs", &self.ctx, Some(e))),
@@ -149,7 +158,9 @@ fn topic_results(res: Vec<rdkafka::admin::TopicResult>, api: &str) -> Vec<OpResu
 /// Name the missing API instead of librdkafka's generic "unsupported" wording.
 pub fn explain(code: RDKafkaErrorCode, api: &str) -> String {
     match code {
-        RDKafkaErrorCode::UnsupportedVersion | RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::InvalidRequest => {
+        RDKafkaErrorCode::UnsupportedVersion
+        | RDKafkaErrorCode::UnsupportedFeature
+        | RDKafkaErrorCode::InvalidRequest => {
             format!("broker does not support {api} ({code})")
         }
         other => other.to_string(),
@@ -159,7 +170,9 @@ pub fn explain(code: RDKafkaErrorCode, api: &str) -> String {
 fn unsupported_or(e: anyhow::Error, api: &str) -> anyhow::Error {
     let s = e.to_string();
     if s.contains("UnsupportedFeature") || s.contains("UnsupportedVersion") || s.contains("not supported") {
-        anyhow::anyhow!("broker does not support {api} (Kafka API needed to add partitions; Apache Kafka has it since 1.0)")
+        anyhow::anyhow!(
+            "broker does not support {api} (Kafka API needed to add partitions; Apache Kafka has it since 1.0)"
+        )
     } else {
         e
     }

@@ -120,7 +120,13 @@ pub unsafe fn alter(
         let mut errstr = [0 as std::ffi::c_char; 512];
         sys::rd_kafka_AdminOptions_set_request_timeout(req.options, ms, errstr.as_mut_ptr(), errstr.len());
 
-        sys::rd_kafka_IncrementalAlterConfigs(rk, req.resources.as_mut_ptr(), req.resources.len(), req.options, req.queue);
+        sys::rd_kafka_IncrementalAlterConfigs(
+            rk,
+            req.resources.as_mut_ptr(),
+            req.resources.len(),
+            req.options,
+            req.queue,
+        );
         req.event = sys::rd_kafka_queue_poll(req.queue, ms.saturating_add(1000));
         if req.event.is_null() {
             return Err("timed out".into());
@@ -130,9 +136,14 @@ pub unsafe fn alter(
             let msg = CStr::from_ptr(sys::rd_kafka_event_error_string(req.event)).to_string_lossy().into_owned();
             let unsupported = matches!(
                 code,
-                RDKafkaRespErr::RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE | RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION
+                RDKafkaRespErr::RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE
+                    | RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION
             );
-            return Err(if unsupported { format!("broker does not support IncrementalAlterConfigs ({msg})") } else { msg });
+            return Err(if unsupported {
+                format!("broker does not support IncrementalAlterConfigs ({msg})")
+            } else {
+                msg
+            });
         }
         let result = sys::rd_kafka_event_IncrementalAlterConfigs_result(req.event);
         if result.is_null() {

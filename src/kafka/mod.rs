@@ -164,7 +164,11 @@ impl Drop for EventPump {
 /// `ev` must be a live event.
 unsafe fn forward_event(ev: *mut rdkafka_sys::RDKafkaEvent, ctx: &Ctx) {
     let text = |p: *const std::ffi::c_char| {
-        if p.is_null() { String::new() } else { unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().trim().to_string() }
+        if p.is_null() {
+            String::new()
+        } else {
+            unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().trim().to_string()
+        }
     };
     match unsafe { rdkafka_sys::rd_kafka_event_type(ev) } {
         rdkafka_sys::RD_KAFKA_EVENT_ERROR => {
@@ -390,7 +394,11 @@ impl TopicMeta {
 pub fn owned_metadata(md: &rdkafka::metadata::Metadata) -> ClusterMeta {
     ClusterMeta {
         orig_broker_id: md.orig_broker_id(),
-        brokers: md.brokers().iter().map(|b| BrokerMeta { id: b.id(), host: b.host().to_string(), port: b.port() }).collect(),
+        brokers: md
+            .brokers()
+            .iter()
+            .map(|b| BrokerMeta { id: b.id(), host: b.host().to_string(), port: b.port() })
+            .collect(),
         topics: md
             .topics()
             .iter()

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
 use fake::Fake;
-use fake::faker::{address::en as addr, company::en as company, internet::en as net, lorem::en as lorem, name::en as name};
+use fake::faker::{
+    address::en as addr, company::en as company, internet::en as net, lorem::en as lorem, name::en as name,
+};
 use rand::{Rng, RngExt};
 
 /// What a property's name says about its content. Computed once per property at plan time.
@@ -73,7 +75,12 @@ pub(crate) fn classify(prop: &str) -> Hint {
     if has("email") || n == "mail" {
         return Hint::Email;
     }
-    if has("ipaddr") || n == "ip" || n.ends_with("ip") && n.len() <= 8 && (n.starts_with("client") || n.starts_with("remote") || n.starts_with("source")) {
+    if has("ipaddr")
+        || n == "ip"
+        || n.ends_with("ip")
+            && n.len() <= 8
+            && (n.starts_with("client") || n.starts_with("remote") || n.starts_with("source"))
+    {
         return Hint::Ip;
     }
     let table: &[(&[&str], Hint)] = &[
@@ -106,7 +113,28 @@ pub(crate) fn classify(prop: &str) -> Hint {
         (&["latitude"], Hint::Latitude),
         (&["longitude"], Hint::Longitude),
         (&["timestamp"], Hint::Timestamp),
-        (&["description", "text", "content", "body", "message", "comment", "notes", "note", "reason", "summary", "outcome", "instructions", "details", "bio", "error", "remarks", "feedback"], Hint::Sentence),
+        (
+            &[
+                "description",
+                "text",
+                "content",
+                "body",
+                "message",
+                "comment",
+                "notes",
+                "note",
+                "reason",
+                "summary",
+                "outcome",
+                "instructions",
+                "details",
+                "bio",
+                "error",
+                "remarks",
+                "feedback",
+            ],
+            Hint::Sentence,
+        ),
         (&["title", "subject", "headline"], Hint::Title),
         (&["fullname", "displayname", "name"], Hint::FullName),
         (&["percent"], Hint::Percent),
@@ -123,7 +151,13 @@ pub(crate) fn classify(prop: &str) -> Hint {
             return *hint;
         }
     }
-    if n == "age" || n.ends_with("age") && n.len() <= 8 && !n.ends_with("message") && !n.ends_with("page") && !n.ends_with("image") {
+    if n == "age"
+        || n.ends_with("age")
+            && n.len() <= 8
+            && !n.ends_with("message")
+            && !n.ends_with("page")
+            && !n.ends_with("image")
+    {
         return Hint::Age;
     }
     if n == "lat" {
@@ -171,31 +205,86 @@ pub(crate) fn numeric_range(hint: Hint, now: DateTime<Utc>) -> Option<(f64, f64)
 }
 
 const SPECIALTIES: &[&str] = &[
-    "General Practice", "Cardiology", "Dermatology", "Endocrinology", "Gastroenterology", "Neurology",
-    "Obstetrics and Gynecology", "Ophthalmology", "Orthopedics", "Pediatrics", "Psychiatry",
-    "Pulmonology", "Radiology", "Rheumatology", "Urology", "Oncology", "ENT",
+    "General Practice",
+    "Cardiology",
+    "Dermatology",
+    "Endocrinology",
+    "Gastroenterology",
+    "Neurology",
+    "Obstetrics and Gynecology",
+    "Ophthalmology",
+    "Orthopedics",
+    "Pediatrics",
+    "Psychiatry",
+    "Pulmonology",
+    "Radiology",
+    "Rheumatology",
+    "Urology",
+    "Oncology",
+    "ENT",
 ];
 const DIAGNOSES: &[&str] = &[
-    "Acute bronchitis", "Seasonal allergic rhinitis", "Essential hypertension", "Type 2 diabetes mellitus",
-    "Migraine without aura", "Iron deficiency anemia", "Lumbar strain", "Gastroesophageal reflux disease",
-    "Acute otitis media", "Urinary tract infection", "Generalized anxiety disorder", "Atopic dermatitis",
-    "Viral pharyngitis", "Hypothyroidism", "Mild persistent asthma", "Vitamin D deficiency",
+    "Acute bronchitis",
+    "Seasonal allergic rhinitis",
+    "Essential hypertension",
+    "Type 2 diabetes mellitus",
+    "Migraine without aura",
+    "Iron deficiency anemia",
+    "Lumbar strain",
+    "Gastroesophageal reflux disease",
+    "Acute otitis media",
+    "Urinary tract infection",
+    "Generalized anxiety disorder",
+    "Atopic dermatitis",
+    "Viral pharyngitis",
+    "Hypothyroidism",
+    "Mild persistent asthma",
+    "Vitamin D deficiency",
 ];
 const SYMPTOMS: &[&str] = &[
-    "fever", "headache", "dry cough", "fatigue", "sore throat", "nausea", "chest pain", "shortness of breath",
-    "dizziness", "abdominal pain", "back pain", "rash", "joint pain", "insomnia", "runny nose",
+    "fever",
+    "headache",
+    "dry cough",
+    "fatigue",
+    "sore throat",
+    "nausea",
+    "chest pain",
+    "shortness of breath",
+    "dizziness",
+    "abdominal pain",
+    "back pain",
+    "rash",
+    "joint pain",
+    "insomnia",
+    "runny nose",
 ];
 const MEDICATIONS: &[&str] = &[
-    "Amoxicillin", "Paracetamol", "Ibuprofen", "Metformin", "Amlodipine", "Omeprazole", "Salbutamol",
-    "Levothyroxine", "Cetirizine", "Atorvastatin", "Lisinopril", "Sertraline", "Prednisolone",
+    "Amoxicillin",
+    "Paracetamol",
+    "Ibuprofen",
+    "Metformin",
+    "Amlodipine",
+    "Omeprazole",
+    "Salbutamol",
+    "Levothyroxine",
+    "Cetirizine",
+    "Atorvastatin",
+    "Lisinopril",
+    "Sertraline",
+    "Prednisolone",
 ];
 const DOSAGES: &[&str] = &["250 mg", "500 mg", "1 g", "5 mg", "10 mg", "20 mg", "100 mcg", "2 puffs", "5 ml"];
-const FREQUENCIES: &[&str] = &[
-    "once daily", "twice daily", "three times daily", "every 8 hours", "at bedtime", "as needed", "once weekly",
-];
+const FREQUENCIES: &[&str] =
+    &["once daily", "twice daily", "three times daily", "every 8 hours", "at bedtime", "as needed", "once weekly"];
 const SERVICES: &[&str] = &[
-    "auth-service", "user-service", "appointment-service", "medical-service", "referral-service",
-    "messaging-service", "notification-service", "audit-service",
+    "auth-service",
+    "user-service",
+    "appointment-service",
+    "medical-service",
+    "referral-service",
+    "messaging-service",
+    "notification-service",
+    "audit-service",
 ];
 const LANGUAGES: &[&str] = &["fr", "en", "ar", "es", "de"];
 const CURRENCIES: &[&str] = &["EUR", "USD", "MAD", "GBP", "CHF"];
@@ -369,7 +458,11 @@ pub(crate) fn format_value<R: Rng + ?Sized>(f: Format, hint: Hint, rng: &mut R, 
         Format::Email => email(rng),
         Format::Uuid => uuid(rng),
         Format::DateTime => {
-            let t = if hint == Hint::Timestamp { now - Duration::seconds(rng.random_range(0..30 * 86_400)) } else { near(rng, now) };
+            let t = if hint == Hint::Timestamp {
+                now - Duration::seconds(rng.random_range(0..30 * 86_400))
+            } else {
+                near(rng, now)
+            };
             rfc3339_millis(&t)
         }
         Format::Date => {
@@ -383,7 +476,9 @@ pub(crate) fn format_value<R: Rng + ?Sized>(f: Format, hint: Hint, rng: &mut R, 
             s.push('Z');
             s
         }
-        Format::Duration => format!("P{}DT{}H{}M", rng.random_range(0..30), rng.random_range(0..24), rng.random_range(0..60)),
+        Format::Duration => {
+            format!("P{}DT{}H{}M", rng.random_range(0..30), rng.random_range(0..24), rng.random_range(0..60))
+        }
         Format::Uri => url(rng),
         Format::UriReference => format!("/{}/{}", lorem_word(rng), rng.random_range(1..10_000)),
         Format::UriTemplate => format!("https://{}/{}/{{id}}", pick(rng, DOMAINS), lorem_word(rng)),
@@ -409,7 +504,13 @@ fn url<R: Rng + ?Sized>(rng: &mut R) -> String {
 }
 
 fn ipv4<R: Rng + ?Sized>(rng: &mut R) -> String {
-    format!("{}.{}.{}.{}", rng.random_range(1..=223u8), rng.random::<u8>(), rng.random::<u8>(), rng.random_range(1..=254u8))
+    format!(
+        "{}.{}.{}.{}",
+        rng.random_range(1..=223u8),
+        rng.random::<u8>(),
+        rng.random::<u8>(),
+        rng.random_range(1..=254u8)
+    )
 }
 
 /// A string for a name hint, or `None` when the hint has nothing string-like to offer.
@@ -429,8 +530,18 @@ pub(crate) fn hint_string<R: Rng + ?Sized>(hint: Hint, rng: &mut R, now: DateTim
         Hint::City => addr::CityName().fake_with_rng(rng),
         Hint::Country => addr::CountryName().fake_with_rng::<&str, _>(rng).to_string(),
         Hint::CountryCode => addr::CountryCode().fake_with_rng::<&str, _>(rng).to_string(),
-        Hint::Phone => format!("+33 6 {:02} {:02} {:02} {:02}", rng.random_range(0..100), rng.random_range(0..100), rng.random_range(0..100), rng.random_range(0..100)),
-        Hint::Street => format!("{} {}", addr::BuildingNumber().fake_with_rng::<String, _>(rng), addr::StreetName().fake_with_rng::<String, _>(rng)),
+        Hint::Phone => format!(
+            "+33 6 {:02} {:02} {:02} {:02}",
+            rng.random_range(0..100),
+            rng.random_range(0..100),
+            rng.random_range(0..100),
+            rng.random_range(0..100)
+        ),
+        Hint::Street => format!(
+            "{} {}",
+            addr::BuildingNumber().fake_with_rng::<String, _>(rng),
+            addr::StreetName().fake_with_rng::<String, _>(rng)
+        ),
         Hint::Address => format!(
             "{} {}, {}",
             addr::BuildingNumber().fake_with_rng::<String, _>(rng),

@@ -169,10 +169,8 @@ impl Schema {
         retriever.remember(&abs, Arc::new(raw.clone()));
         let validator = build_validator(&abs, &raw, retriever.clone())
             .map_err(|e| anyhow!("{}: schema does not compile: {e}", path.display()))?;
-        let name = path
-            .file_name()
-            .map(|f| f.to_string_lossy().trim_end_matches(".json").to_string())
-            .unwrap_or_default();
+        let name =
+            path.file_name().map(|f| f.to_string_lossy().trim_end_matches(".json").to_string()).unwrap_or_default();
         let event_type = find_event_type(&raw, 0);
         Ok(Schema { name, path: abs, raw, validator: Arc::new(validator), retriever, event_type })
     }

@@ -279,8 +279,14 @@ fn families(m: &Map<String, Value>) -> u8 {
             "minLength" | "maxLength" | "pattern" | "format" => T_STR,
             "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => T_INT | T_NUM,
             "items" | "prefixItems" | "minItems" | "maxItems" | "uniqueItems" | "contains" | "additionalItems" => T_ARR,
-            "properties" | "required" | "additionalProperties" | "patternProperties" | "minProperties"
-            | "maxProperties" | "propertyNames" | "dependentRequired" => T_OBJ,
+            "properties"
+            | "required"
+            | "additionalProperties"
+            | "patternProperties"
+            | "minProperties"
+            | "maxProperties"
+            | "propertyNames"
+            | "dependentRequired" => T_OBJ,
             _ => 0,
         };
     }
@@ -328,9 +334,8 @@ pub(crate) struct Compiler<'d> {
 
 impl Plan {
     pub(crate) fn compile(docs: &DocSet) -> Result<Plan, String> {
-        let root_v = docs
-            .get(&format!("{}#", docs.root))
-            .ok_or_else(|| format!("{}: root document missing", docs.root))?;
+        let root_v =
+            docs.get(&format!("{}#", docs.root)).ok_or_else(|| format!("{}: root document missing", docs.root))?;
         let mut c = Compiler {
             docs,
             draft: root_v.get("$schema").cloned(),
@@ -412,7 +417,12 @@ impl<'d> Compiler<'d> {
             let then = m.get("then").map(|t| loc.child(&["then"], t));
             let els = m.get("else").map(|e| loc.child(&["else"], e));
             if then.is_some() || els.is_some() {
-                fl.groups.push(Group::If { loc: loc.child(&["if"], cond).key, cond: loc.child(&["if"], cond), then, els });
+                fl.groups.push(Group::If {
+                    loc: loc.child(&["if"], cond).key,
+                    cond: loc.child(&["if"], cond),
+                    then,
+                    els,
+                });
             }
         }
         if let Some(n) = m.get("not") {
@@ -698,7 +708,8 @@ impl<'d> Compiler<'d> {
             let mut ap = ArrPart { prefix: Vec::new(), rest: None };
             let mut has_arr = false;
             if let Some(Value::Array(p)) = m.get("prefixItems") {
-                ap.prefix = p.iter().enumerate().map(|(i, x)| part.child(&["prefixItems", &i.to_string()], x)).collect();
+                ap.prefix =
+                    p.iter().enumerate().map(|(i, x)| part.child(&["prefixItems", &i.to_string()], x)).collect();
                 has_arr = true;
             }
             match m.get("items") {
@@ -900,10 +911,14 @@ impl<'d> Compiler<'d> {
             let outside = lo_f.is_some_and(|x| x > i64::MAX as f64) || hi_f.is_some_and(|x| x < i64::MIN as f64);
             n.int_lo = lo_f.map(|x| x as i64);
             n.int_hi = hi_f.map(|x| x as i64);
-            let int_possible = !outside && n.int_step > 0 && match (n.int_lo, n.int_hi) {
-                (Some(l), Some(h)) => l.div_euclid(n.int_step) + i64::from(l.rem_euclid(n.int_step) != 0) <= h.div_euclid(n.int_step),
-                _ => true,
-            };
+            let int_possible = !outside
+                && n.int_step > 0
+                && match (n.int_lo, n.int_hi) {
+                    (Some(l), Some(h)) => {
+                        l.div_euclid(n.int_step) + i64::from(l.rem_euclid(n.int_step) != 0) <= h.div_euclid(n.int_step)
+                    }
+                    _ => true,
+                };
             if !int_possible {
                 types &= !T_INT;
             }
@@ -1050,8 +1065,10 @@ impl<'d> Compiler<'d> {
                 o.name_node = Some(self.compile(prop_names)?);
             }
             {
-                let pats: Vec<(String, Loc<'d>)> =
-                    obj_parts.iter().flat_map(|p| p.patterns.iter().map(|(re, l)| (re.as_str().to_string(), l.clone()))).collect();
+                let pats: Vec<(String, Loc<'d>)> = obj_parts
+                    .iter()
+                    .flat_map(|p| p.patterns.iter().map(|(re, l)| (re.as_str().to_string(), l.clone())))
+                    .collect();
                 for (p, l) in pats {
                     if let Ok(r) = self.regex(&p, 8, 0, None) {
                         let node = self.compile(vec![l])?;
@@ -1083,8 +1100,12 @@ impl<'d> Compiler<'d> {
         // groups left over once the expansion budget ran out are enforced by checks
         for g in &fl.groups {
             let (k, schema) = match g {
-                Group::Any(k, bs) => (k.clone(), json!({ "anyOf": bs.iter().map(|b| b.v.clone()).collect::<Vec<_>>() })),
-                Group::One(k, bs) => (k.clone(), json!({ "oneOf": bs.iter().map(|b| b.v.clone()).collect::<Vec<_>>() })),
+                Group::Any(k, bs) => {
+                    (k.clone(), json!({ "anyOf": bs.iter().map(|b| b.v.clone()).collect::<Vec<_>>() }))
+                }
+                Group::One(k, bs) => {
+                    (k.clone(), json!({ "oneOf": bs.iter().map(|b| b.v.clone()).collect::<Vec<_>>() }))
+                }
                 Group::If { loc, cond, then, els } => {
                     let mut m = Map::new();
                     m.insert("if".into(), cond.v.clone());
@@ -1103,7 +1124,8 @@ impl<'d> Compiler<'d> {
         if values.is_none() && types == 0 {
             return Ok(Node::Never(Box::new(Never {
                 loc,
-                why: "the constraints leave no possible value (bounds, lengths or item/property counts contradict)".into(),
+                why: "the constraints leave no possible value (bounds, lengths or item/property counts contradict)"
+                    .into(),
             })));
         }
         Ok(Node::Leaf(Box::new(Leaf {

@@ -6,7 +6,9 @@
 //! too), and narrow classes to printable ASCII where that leaves something, because ECMA `\d`/`\w`
 //! are ASCII-only and a validator would reject a Devanagari digit.
 
-use regex_syntax::hir::{Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition,
+};
 
 /// Longest pattern we try to compile; anything larger is almost certainly not meant for sampling.
 const MAX_PATTERN_LEN: usize = 4096;
@@ -31,7 +33,8 @@ pub(crate) fn compile_sized(
         .build()
         .parse(pattern)
         .map_err(|e| format!("unsupported regex syntax: {}", first_line(&e.to_string())))?;
-    let hir = simplify(hir, 0).ok_or_else(|| format!("regex nested too deeply or repeating more than {MAX_COUNT} times"))?;
+    let hir =
+        simplify(hir, 0).ok_or_else(|| format!("regex nested too deeply or repeating more than {MAX_COUNT} times"))?;
     let hir = if min_len > 0 || max_len.is_some() { fit_length(hir, min_len, max_len) } else { hir };
     rand_regex::Regex::with_hir(hir, max_repeat).map_err(|e| format!("cannot sample regex: {e}"))
 }
@@ -58,10 +61,7 @@ fn simplify(hir: Hir, depth: usize) -> Option<Hir> {
             let max = r.max.map(|m| m.min(MAX_COUNT.max(r.min)));
             Hir::repetition(Repetition { sub: Box::new(simplify(*r.sub, depth + 1)?), max, ..r })
         }
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(simplify(*c.sub, depth + 1)?),
-            ..c
-        }),
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(simplify(*c.sub, depth + 1)?), ..c }),
         HirKind::Concat(v) => Hir::concat(v.into_iter().map(|h| simplify(h, depth + 1)).collect::<Option<_>>()?),
         HirKind::Alternation(v) => {
             Hir::alternation(v.into_iter().map(|h| simplify(h, depth + 1)).collect::<Option<_>>()?)

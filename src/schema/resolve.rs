@@ -53,9 +53,7 @@ pub(crate) fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(v);
             i += 3;
@@ -127,11 +125,7 @@ fn remove_dot_segments(path: &str) -> String {
         }
     }
     let joined = out.join("/");
-    if path.starts_with('/') && !joined.starts_with('/') {
-        format!("/{joined}")
-    } else {
-        joined
-    }
+    if path.starts_with('/') && !joined.starts_with('/') { format!("/{joined}") } else { joined }
 }
 
 /// Resolves `reference` against the absolute `base` (RFC 3986 section 5.2, without query subtleties).
@@ -204,12 +198,7 @@ struct RetrieverInner {
 
 impl DirRetriever {
     pub(crate) fn new(dir: &Path) -> DirRetriever {
-        DirRetriever {
-            inner: Arc::new(RetrieverInner {
-                dir: dir.to_path_buf(),
-                cache: Mutex::new(HashMap::new()),
-            }),
-        }
+        DirRetriever { inner: Arc::new(RetrieverInner { dir: dir.to_path_buf(), cache: Mutex::new(HashMap::new()) }) }
     }
 
     /// Seeds the cache so the root document is not read twice.
@@ -225,13 +214,7 @@ impl DirRetriever {
         if let Some(p) = uri_to_path(u) {
             return Ok(p);
         }
-        let last = u
-            .split(['?'])
-            .next()
-            .unwrap_or(u)
-            .rsplit('/')
-            .next()
-            .unwrap_or("");
+        let last = u.split(['?']).next().unwrap_or(u).rsplit('/').next().unwrap_or("");
         let last = percent_decode(last);
         if !last.is_empty() && !last.contains(['\\', ':']) && last != ".." {
             let p = self.inner.dir.join(&last);
@@ -266,13 +249,8 @@ impl DirRetriever {
 }
 
 impl jsonschema::Retrieve for DirRetriever {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        self.fetch(uri.as_str())
-            .map(|v| (*v).clone())
-            .map_err(|e| e.into())
+    fn retrieve(&self, uri: &jsonschema::Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        self.fetch(uri.as_str()).map(|v| (*v).clone()).map_err(|e| e.into())
     }
 }
 
@@ -396,7 +374,9 @@ impl DocSet {
                             Ok(canon) => {
                                 map.insert(kw.to_string(), Value::String(canon));
                             }
-                            Err(e) => errs.push(format!("{kw} \"{r}\" at {}#{ptr} does not resolve: {e}", short_name(key))),
+                            Err(e) => {
+                                errs.push(format!("{kw} \"{r}\" at {}#{ptr} does not resolve: {e}", short_name(key)))
+                            }
                         }
                     }
                 }
@@ -429,10 +409,7 @@ impl DocSet {
 pub(crate) fn short_name(key: &str) -> String {
     let (u, _) = split_fragment(key);
     match uri_to_path(u) {
-        Some(p) => p
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_else(|| u.to_string()),
+        Some(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| u.to_string()),
         None => u.to_string(),
     }
 }

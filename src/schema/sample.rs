@@ -254,7 +254,10 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
         let plan = self.plan;
         let node = &plan.nodes[id];
         if depth > HARD_DEPTH {
-            return Err(Fail::new(loc_of(node), format!("recursion deeper than {HARD_DEPTH} levels (the schema requires infinite nesting?)")));
+            return Err(Fail::new(
+                loc_of(node),
+                format!("recursion deeper than {HARD_DEPTH} levels (the schema requires infinite nesting?)"),
+            ));
         }
         self.budget = self
             .budget
@@ -323,7 +326,9 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
                     continue;
                 }
             };
-            if l.must.iter().all(|&i| plan.checks[i].is_valid(&v)) && !l.must_not.iter().any(|&i| plan.checks[i].is_valid(&v)) {
+            if l.must.iter().all(|&i| plan.checks[i].is_valid(&v))
+                && !l.must_not.iter().any(|&i| plan.checks[i].is_valid(&v))
+            {
                 return Ok(v);
             }
         }
@@ -367,7 +372,8 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
             return t;
         }
         if l.anything {
-            const W: [(u8, u32); 7] = [(T_STR, 40), (T_INT, 20), (T_NUM, 8), (T_BOOL, 10), (T_NULL, 4), (T_OBJ, 12), (T_ARR, 6)];
+            const W: [(u8, u32); 7] =
+                [(T_STR, 40), (T_INT, 20), (T_NUM, 8), (T_BOOL, 10), (T_NULL, 4), (T_OBJ, 12), (T_ARR, 6)];
             let total: u32 = W.iter().filter(|(b, _)| t & b != 0).map(|(_, w)| w).sum();
             if total > 0 {
                 let mut r = self.rng.random_range(0..total);
@@ -438,7 +444,10 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
             return Ok(Value::String(String::new()));
         }
         if s.min > MAX_STRING {
-            return Err(Fail::new(&l.loc, format!("minLength {}: strings longer than {MAX_STRING} characters are not generated", s.min)));
+            return Err(Fail::new(
+                &l.loc,
+                format!("minLength {}: strings longer than {MAX_STRING} characters are not generated", s.min),
+            ));
         }
         let out = match fakes::hint_string(hint, self.rng, self.now) {
             Some(h) => fakes::fit_length(h, s.min, s.max, self.rng),
@@ -514,7 +523,11 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
                 return Err(Fail::new(&l.loc, format!("no multiple of {m} within the bounds")));
             }
             // Not a short decimal: zero is a multiple of everything.
-            return if ok(0.0) { Ok(Value::from(0.0)) } else { Err(Fail::new(&l.loc, format!("cannot produce multiples of {m}"))) };
+            return if ok(0.0) {
+                Ok(Value::from(0.0))
+            } else {
+                Err(Fail::new(&l.loc, format!("cannot produce multiples of {m}")))
+            };
         }
         for _ in 0..8 {
             let u: f64 = self.rng.random();
@@ -539,7 +552,10 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
         let n_contains = if a.contains.is_some() { a.min_contains } else { 0 };
         let need = a.min.max(n_contains);
         if need > MAX_ITEMS {
-            return Err(Fail::new(&l.loc, format!("minItems {need}: arrays longer than {MAX_ITEMS} items are not generated")));
+            return Err(Fail::new(
+                &l.loc,
+                format!("minItems {need}: arrays longer than {MAX_ITEMS} items are not generated"),
+            ));
         }
         let cap = a.max.unwrap_or(usize::MAX);
         let hi = need.saturating_add(if depth >= SOFT_DEPTH { 0 } else { 3 }).min(cap);
@@ -583,7 +599,10 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
     fn object(&mut self, l: &Leaf, depth: u32, hint: Hint) -> Result<Value, Fail> {
         let o = &l.object;
         if o.min > MAX_ITEMS {
-            return Err(Fail::new(&l.loc, format!("minProperties {}: objects with more than {MAX_ITEMS} properties are not generated", o.min)));
+            return Err(Fail::new(
+                &l.loc,
+                format!("minProperties {}: objects with more than {MAX_ITEMS} properties are not generated", o.min),
+            ));
         }
         let soft = depth >= SOFT_DEPTH;
         let cap = o.max.unwrap_or(usize::MAX);
@@ -651,13 +670,22 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
             }
         }
         if m.len() < o.min {
-            return Err(Fail::new(&l.loc, format!("minProperties {} cannot be reached: no more properties are allowed", o.min)));
+            return Err(Fail::new(
+                &l.loc,
+                format!("minProperties {} cannot be reached: no more properties are allowed", o.min),
+            ));
         }
         Ok(Value::Object(m))
     }
 
     /// A property outside `properties`: named by `patternProperties`/`propertyNames` or a word.
-    fn extra(&mut self, l: &Leaf, m: &Map<String, Value>, k: usize, depth: u32) -> Result<Option<(String, Value)>, Fail> {
+    fn extra(
+        &mut self,
+        l: &Leaf,
+        m: &Map<String, Value>,
+        k: usize,
+        depth: u32,
+    ) -> Result<Option<(String, Value)>, Fail> {
         let o = &l.object;
         for _ in 0..10 {
             let from_pattern = !o.pattern_names.is_empty() && (o.extra.is_none() || self.rng.random_bool(0.5));

@@ -89,7 +89,10 @@ fn raw_samples(schema: Value, n: usize) -> Vec<Value> {
     let (s, out) = raw_samples_with(&schema, &[], n);
     for v in &out {
         if let Err(errs) = s.validate(v) {
-            panic!("invalid sample {v}\nfor schema {schema}\n{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+            panic!(
+                "invalid sample {v}\nfor schema {schema}\n{}",
+                errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+            );
         }
     }
     out
@@ -165,7 +168,10 @@ fn documented_fields_are_enforced() {
                "timestamp": "2025-06-01T12:00:00.000Z", "producer": "auth-service", "payload": payload})
     };
     let reg = store.load("auth.user.registered").unwrap();
-    let ok = env("auth.user.registered", json!({"userId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c11", "email": "a.b@example.com", "role": "patient"}));
+    let ok = env(
+        "auth.user.registered",
+        json!({"userId": "7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c11", "email": "a.b@example.com", "role": "patient"}),
+    );
     assert!(reg.is_valid(&ok), "{:?}", reg.validate(&ok));
     let mut bad = ok.clone();
     bad["payload"]["role"] = json!("admin");
@@ -291,14 +297,21 @@ fn names_are_sorted_stems_of_every_json_file() {
 fn check_all_reports_each_broken_file() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    std::fs::write(d.join("good.json"), r#"{"type": "object", "properties": {"a": {"$ref": "defs.json#/$defs/a"}}}"#).unwrap();
+    std::fs::write(d.join("good.json"), r#"{"type": "object", "properties": {"a": {"$ref": "defs.json#/$defs/a"}}}"#)
+        .unwrap();
     std::fs::write(d.join("defs.json"), r#"{"$defs": {"a": {"type": "string"}}}"#).unwrap();
     std::fs::write(d.join("syntax.json"), "{\n  \"type\": \"object\",\n  \"properties\": {,}\n}\n").unwrap();
-    std::fs::write(d.join("badref.json"), r#"{"properties": {"x": {"$ref": "missing.json"}, "y": {"$ref": "defs.json#/$defs/zzz"}}}"#).unwrap();
+    std::fs::write(
+        d.join("badref.json"),
+        r#"{"properties": {"x": {"$ref": "missing.json"}, "y": {"$ref": "defs.json#/$defs/zzz"}}}"#,
+    )
+    .unwrap();
     std::fs::write(d.join("badkw.json"), r#"{"type": 12}"#).unwrap();
     let problems = SchemaStore::open(d).unwrap().check_all();
     assert_eq!(problems.len(), 4, "{problems:#?}");
-    let find = |f: &str| problems.iter().find(|p| p.contains(f)).unwrap_or_else(|| panic!("no problem for {f}: {problems:#?}"));
+    let find = |f: &str| {
+        problems.iter().find(|p| p.contains(f)).unwrap_or_else(|| panic!("no problem for {f}: {problems:#?}"))
+    };
     assert!(find("syntax.json").contains("syntax.json:3:18"), "{problems:#?}");
     let r = find("missing.json");
     assert!(r.contains("badref.json") && r.contains("/properties/x"), "{r}");
@@ -384,8 +397,14 @@ fn additional_properties() {
         json!({"type": "object", "additionalProperties": {"type": "integer", "minimum": 7}, "minProperties": 2, "maxProperties": 3}),
         100,
     );
-    assert!(vals.iter().all(|v| { let n = v.as_object().unwrap().len(); (2..=3).contains(&n) }));
-    raw_samples(json!({"type": "object", "patternProperties": {"^x-[a-z]{3}$": {"type": "boolean"}}, "additionalProperties": false, "minProperties": 2}), 50);
+    assert!(vals.iter().all(|v| {
+        let n = v.as_object().unwrap().len();
+        (2..=3).contains(&n)
+    }));
+    raw_samples(
+        json!({"type": "object", "patternProperties": {"^x-[a-z]{3}$": {"type": "boolean"}}, "additionalProperties": false, "minProperties": 2}),
+        50,
+    );
     raw_samples(json!({"type": "object", "propertyNames": {"pattern": "^[A-Z]{4}$"}, "minProperties": 1}), 50);
     raw_samples(json!({"type": "object", "properties": {"a": {}, "b": {}}, "dependentRequired": {"a": ["b"]}}), 50);
 }
@@ -396,7 +415,11 @@ fn enum_const_default_examples() {
     assert!(vals.contains(&json!({"k": [1]})) && vals.contains(&Value::Null));
     assert!(raw_samples(json!({"const": {"a": 1}}), 10).iter().all(|v| *v == json!({"a": 1})));
     // Enum values that violate sibling constraints are never produced.
-    assert!(raw_samples(json!({"type": "string", "enum": ["a", "bbbb", "cc"], "minLength": 2, "maxLength": 3}), 50).iter().all(|v| v == "cc"));
+    assert!(
+        raw_samples(json!({"type": "string", "enum": ["a", "bbbb", "cc"], "minLength": 2, "maxLength": 3}), 50)
+            .iter()
+            .all(|v| v == "cc")
+    );
     let vals = raw_samples(json!({"type": "string", "examples": ["alpha-example"], "default": "beta-default"}), 200);
     assert!(vals.iter().any(|v| v == "alpha-example") && vals.iter().any(|v| v == "beta-default"));
     // An invalid default is never used.
@@ -405,7 +428,24 @@ fn enum_const_default_examples() {
 
 #[test]
 fn string_formats() {
-    for f in ["email", "uuid", "date-time", "date", "time", "uri", "hostname", "ipv4", "ipv6", "duration", "uri-reference", "json-pointer", "regex", "idn-email", "iri", "made-up"] {
+    for f in [
+        "email",
+        "uuid",
+        "date-time",
+        "date",
+        "time",
+        "uri",
+        "hostname",
+        "ipv4",
+        "ipv6",
+        "duration",
+        "uri-reference",
+        "json-pointer",
+        "regex",
+        "idn-email",
+        "iri",
+        "made-up",
+    ] {
         raw_samples(json!({"type": "string", "format": f}), 100);
     }
     let vals = raw_samples(json!({"type": "string", "format": "date-time"}), 20);
@@ -416,7 +456,10 @@ fn string_formats() {
 fn string_lengths_and_patterns() {
     for (min, max) in [(0, 0), (1, 1), (0, 3), (5, 5), (10, 200), (300, 400)] {
         let vals = raw_samples(json!({"type": "string", "minLength": min, "maxLength": max}), 50);
-        assert!(vals.iter().all(|v| { let n = v.as_str().unwrap().chars().count(); n >= min && n <= max }));
+        assert!(vals.iter().all(|v| {
+            let n = v.as_str().unwrap().chars().count();
+            n >= min && n <= max
+        }));
     }
     raw_samples(json!({"type": "string", "minLength": 50}), 20);
     let vals = raw_samples(json!({"type": "string", "pattern": "^[A-Z]{3}-\\d{4}$"}), 100);
@@ -445,21 +488,34 @@ fn numeric_bounds_and_multiples() {
     raw_samples(json!({"type": "number", "minimum": 2.5, "maximum": 2.5}), 10);
     raw_samples(json!({"type": "number", "not": {"type": "integer"}}), 100);
     raw_samples(json!({"allOf": [{"type": "integer", "multipleOf": 4}, {"multipleOf": 6}]}), 100);
-    raw_samples(json!({"$schema": "http://json-schema.org/draft-04/schema#", "type": "number", "minimum": 1, "exclusiveMinimum": true, "maximum": 2, "exclusiveMaximum": true}), 100);
+    raw_samples(
+        json!({"$schema": "http://json-schema.org/draft-04/schema#", "type": "number", "minimum": 1, "exclusiveMinimum": true, "maximum": 2, "exclusiveMaximum": true}),
+        100,
+    );
 }
 
 #[test]
 fn arrays() {
     let vals = raw_samples(json!({"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 4}), 100);
     assert!(vals.iter().all(|v| (2..=4).contains(&v.as_array().unwrap().len())));
-    let vals = raw_samples(json!({"type": "array", "prefixItems": [{"const": "head"}, {"type": "integer"}], "items": false, "minItems": 2}), 50);
+    let vals = raw_samples(
+        json!({"type": "array", "prefixItems": [{"const": "head"}, {"type": "integer"}], "items": false, "minItems": 2}),
+        50,
+    );
     assert!(vals.iter().all(|v| v[0] == "head" && v.as_array().unwrap().len() == 2));
-    let vals = raw_samples(json!({"type": "array", "items": {"enum": [1, 2, 3]}, "minItems": 3, "uniqueItems": true}), 50);
+    let vals =
+        raw_samples(json!({"type": "array", "items": {"enum": [1, 2, 3]}, "minItems": 3, "uniqueItems": true}), 50);
     assert!(vals.iter().all(|v| v.as_array().unwrap().len() == 3));
     raw_samples(json!({"type": "array", "items": {"type": "boolean"}, "uniqueItems": true, "maxItems": 5}), 50);
-    raw_samples(json!({"type": "array", "items": {"type": "integer"}, "contains": {"const": 42}, "minContains": 2}), 50);
+    raw_samples(
+        json!({"type": "array", "items": {"type": "integer"}, "contains": {"const": 42}, "minContains": 2}),
+        50,
+    );
     raw_samples(json!({"type": "array", "maxItems": 0}), 10);
-    raw_samples(json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "array", "items": [{"type": "string"}], "additionalItems": {"type": "null"}}), 50);
+    raw_samples(
+        json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "array", "items": [{"type": "string"}], "additionalItems": {"type": "null"}}),
+        50,
+    );
 }
 
 #[test]
@@ -513,10 +569,14 @@ fn all_of_merges() {
 
 #[test]
 fn any_of_one_of_not_if() {
-    let vals = raw_samples(json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "minimum": 1000}]}), 100);
+    let vals =
+        raw_samples(json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "minimum": 1000}]}), 100);
     assert!(vals.iter().any(Value::is_string) && vals.iter().any(Value::is_i64));
     // Branches overlap on multiples of 6; oneOf must avoid them.
-    let vals = raw_samples(json!({"type": "integer", "minimum": 0, "maximum": 30, "oneOf": [{"multipleOf": 2}, {"multipleOf": 3}]}), 200);
+    let vals = raw_samples(
+        json!({"type": "integer", "minimum": 0, "maximum": 30, "oneOf": [{"multipleOf": 2}, {"multipleOf": 3}]}),
+        200,
+    );
     assert!(vals.iter().all(|v| v.as_i64().unwrap() % 6 != 0));
     raw_samples(json!({"oneOf": [{"type": "number"}, {"type": "integer"}]}), 100);
     let vals = raw_samples(json!({"type": "integer", "minimum": 0, "maximum": 5, "not": {"enum": [1, 2, 3]}}), 100);
@@ -529,7 +589,10 @@ fn any_of_one_of_not_if() {
         200,
     );
     // Nested choices multiply out.
-    raw_samples(json!({"allOf": [{"anyOf": [{"type": "integer"}, {"type": "string"}]}, {"anyOf": [{"minimum": 5}, {"minLength": 5}]}]}), 100);
+    raw_samples(
+        json!({"allOf": [{"anyOf": [{"type": "integer"}, {"type": "string"}]}, {"anyOf": [{"minimum": 5}, {"minLength": 5}]}]}),
+        100,
+    );
 }
 
 #[test]
@@ -567,7 +630,10 @@ fn impossible_schemas_are_errors_not_panics() {
         let err = r.expect_err(&schema.to_string());
         assert!(err.to_string().contains("subject"), "error names the schema: {err}");
     }
-    let (_d, s) = schema_in_dir(&json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3, "maximum": 1}}, "required": ["n"]}), &[]);
+    let (_d, s) = schema_in_dir(
+        &json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3, "maximum": 1}}, "required": ["n"]}),
+        &[],
+    );
     let err = Generator::new(&s, Some(1)).unwrap().generate(&fill()).unwrap_err().to_string();
     assert!(err.contains("#/properties/n"), "error names the schema path: {err}");
 }
@@ -635,8 +701,14 @@ fn field_names_drive_realism() {
         assert!(v["firstName"].as_str().unwrap().chars().next().unwrap().is_uppercase(), "{v}");
     }
     // Hints still respect the schema: a short id field is not a 36-char uuid.
-    raw_samples(json!({"type": "object", "required": ["orderId"], "properties": {"orderId": {"type": "string", "maxLength": 8}}}), 30);
-    raw_samples(json!({"type": "object", "required": ["age"], "properties": {"age": {"type": "integer", "minimum": 100}}}), 30);
+    raw_samples(
+        json!({"type": "object", "required": ["orderId"], "properties": {"orderId": {"type": "string", "maxLength": 8}}}),
+        30,
+    );
+    raw_samples(
+        json!({"type": "object", "required": ["age"], "properties": {"age": {"type": "integer", "minimum": 100}}}),
+        30,
+    );
 }
 
 #[test]
@@ -688,31 +760,44 @@ mod prop {
                 }
                 s
             }),
-            (-1000i64..1000, 0i64..500, proptest::option::of(1i64..12), any::<(bool, bool)>()).prop_map(|(lo, w, m, (xl, xh))| {
-                let m = m.unwrap_or(1);
-                let mut s = json!({"type": "integer", "multipleOf": m});
-                let hi = lo + w + 3 * m;
-                s[if xl { "exclusiveMinimum" } else { "minimum" }] = json!(lo);
-                s[if xh { "exclusiveMaximum" } else { "maximum" }] = json!(hi);
-                s
-            }),
-            (-1000.0f64..1000.0, 0.5f64..100.0, proptest::option::of(0usize..4), any::<bool>()).prop_map(|(lo, w, m, excl)| {
-                let mut s = json!({"type": "number", "minimum": lo});
-                s[if excl { "exclusiveMaximum" } else { "maximum" }] = json!(lo + w);
-                if let Some(i) = m {
-                    s["multipleOf"] = json!([0.5, 0.25, 0.1, 0.01][i]);
+            (-1000i64..1000, 0i64..500, proptest::option::of(1i64..12), any::<(bool, bool)>()).prop_map(
+                |(lo, w, m, (xl, xh))| {
+                    let m = m.unwrap_or(1);
+                    let mut s = json!({"type": "integer", "multipleOf": m});
+                    let hi = lo + w + 3 * m;
+                    s[if xl { "exclusiveMinimum" } else { "minimum" }] = json!(lo);
+                    s[if xh { "exclusiveMaximum" } else { "maximum" }] = json!(hi);
+                    s
                 }
-                s
-            }),
-            proptest::collection::vec(prop_oneof![any::<i32>().prop_map(Value::from), "[a-z]{0,6}".prop_map(Value::from), Just(Value::Null), any::<bool>().prop_map(Value::from)], 1..5)
-                .prop_map(|e| json!({ "enum": e })),
+            ),
+            (-1000.0f64..1000.0, 0.5f64..100.0, proptest::option::of(0usize..4), any::<bool>()).prop_map(
+                |(lo, w, m, excl)| {
+                    let mut s = json!({"type": "number", "minimum": lo});
+                    s[if excl { "exclusiveMaximum" } else { "maximum" }] = json!(lo + w);
+                    if let Some(i) = m {
+                        s["multipleOf"] = json!([0.5, 0.25, 0.1, 0.01][i]);
+                    }
+                    s
+                }
+            ),
+            proptest::collection::vec(
+                prop_oneof![
+                    any::<i32>().prop_map(Value::from),
+                    "[a-z]{0,6}".prop_map(Value::from),
+                    Just(Value::Null),
+                    any::<bool>().prop_map(Value::from)
+                ],
+                1..5
+            )
+            .prop_map(|e| json!({ "enum": e })),
             Just(json!({"type": "boolean"})),
             Just(json!({"type": ["null", "string"], "format": "email"})),
             (0usize..6).prop_map(|i| {
                 let f = ["date-time", "date", "uuid", "uri", "ipv4", "hostname"][i];
                 json!({"type": "string", "format": f})
             }),
-            (-100i64..100).prop_map(|lo| json!({"type": "integer", "minimum": lo, "maximum": lo + 10, "not": {"const": lo}})),
+            (-100i64..100)
+                .prop_map(|lo| json!({"type": "integer", "minimum": lo, "maximum": lo + 10, "not": {"const": lo}})),
             Just(json!({"const": {"nested": [1, "two", null]}})),
         ]
     }

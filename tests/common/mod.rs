@@ -102,7 +102,15 @@ impl Broker {
         let log = std::fs::File::create(self.dir.path().join("broker.log")).unwrap();
         let child = Command::new(nisshi_bin())
             .current_dir(self.dir.path())
-            .args(["broker", "--storage-engine", &storage, "--listener-url", &listener, "--advertised-listener-url", &listener])
+            .args([
+                "broker",
+                "--storage-engine",
+                &storage,
+                "--listener-url",
+                &listener,
+                "--advertised-listener-url",
+                &listener,
+            ])
             .args(["--cluster-id", "evbus-test"])
             .args(&self.opts.args)
             .env("RUST_LOG", "warn")
@@ -135,7 +143,12 @@ impl Broker {
             if c.fetch_metadata(None, Duration::from_millis(1000)).is_ok_and(|m| !m.brokers().is_empty()) {
                 return;
             }
-            assert!(start.elapsed() < limit, "broker at {} did not answer metadata within {limit:?}; log: {}", self.bootstrap, self.log());
+            assert!(
+                start.elapsed() < limit,
+                "broker at {} did not answer metadata within {limit:?}; log: {}",
+                self.bootstrap,
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -324,7 +337,8 @@ pub struct ReadRecord {
 /// The evbus binary with an environment that cannot leak the developer's settings into tests.
 pub fn evbus_cmd() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("evbus").unwrap();
-    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"] {
+    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"]
+    {
         c.env_remove(v);
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent-evbus-test").timeout(Duration::from_secs(120));
@@ -342,7 +356,8 @@ pub fn manifest_for(broker: &Broker) -> (String, String) {
     if !broker.external {
         return (src, String::new());
     }
-    let letters: String = uuid::Uuid::new_v4().simple().to_string().chars().filter(|c| c.is_ascii_lowercase()).take(6).collect();
+    let letters: String =
+        uuid::Uuid::new_v4().simple().to_string().chars().filter(|c| c.is_ascii_lowercase()).take(6).collect();
     let suffix = format!("x{letters}");
     let mut doc: serde_yaml::Value = serde_yaml::from_str(&src).unwrap();
     let rename = |n: &str| match n.split_once('.') {
@@ -377,7 +392,11 @@ pub fn topic_name(name: &str, suffix: &str) -> String {
 
 pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
     })
 }
 
@@ -392,7 +411,11 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
 /// `n` small records to one partition, acknowledged before returning.
 pub fn produce_n(b: &Broker, topic: &str, partition: i32, n: usize) {
     let records: Vec<TestRecord> = (0..n)
-        .map(|i| TestRecord { value: Some(format!("r{i}").into_bytes()), partition: Some(partition), ..Default::default() })
+        .map(|i| TestRecord {
+            value: Some(format!("r{i}").into_bytes()),
+            partition: Some(partition),
+            ..Default::default()
+        })
         .collect();
     b.produce(topic, &records);
 }

@@ -76,11 +76,7 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 
 pub async fn run(app: &App, a: DlqInspectArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
-    let topics = if a.topics.is_empty() {
-        manifest_dlq_topics(app, &a.manifest)?
-    } else {
-        a.topics.clone()
-    };
+    let topics = if a.topics.is_empty() { manifest_dlq_topics(app, &a.manifest)? } else { a.topics.clone() };
     app.settings.log_effective();
     let mut reports = Vec::new();
     for t in &topics {
@@ -106,9 +102,7 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
     let partitions = read::partitions(app, topic).await?;
     let ranges: Vec<(i32, i64, i64)> = partitions.iter().map(|p| (p.partition, p.low, p.high)).collect();
     let total: i64 = partitions.iter().map(|p| p.high - p.low).sum();
-    let pb = app
-        .ui
-        .progress(total.max(0) as u64, &format!("reading {}", for_terminal(topic)));
+    let pb = app.ui.progress(total.max(0) as u64, &format!("reading {}", for_terminal(topic)));
     let stop = Arc::new(AtomicBool::new(false));
     let mut rx = read::spawn_reader(&app.settings, topic, &ranges, stop)?;
     let mut r = Report {
@@ -161,10 +155,7 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
 
 fn offsets_json(offsets: &BTreeMap<i32, (i64, i64)>) -> Value {
     Value::Array(
-        offsets
-            .iter()
-            .map(|(p, (first, last))| json!({ "partition": p, "first": first, "last": last }))
-            .collect(),
+        offsets.iter().map(|(p, (first, last))| json!({ "partition": p, "first": first, "last": last })).collect(),
     )
 }
 
@@ -224,13 +215,7 @@ fn record_json(l: &Listed) -> Value {
 fn offsets_cell(offsets: &BTreeMap<i32, (i64, i64)>) -> String {
     offsets
         .iter()
-        .map(|(p, (a, b))| {
-            if a == b {
-                format!("{p}:{a}")
-            } else {
-                format!("{p}:{a}-{b}")
-            }
-        })
+        .map(|(p, (a, b))| if a == b { format!("{p}:{a}") } else { format!("{p}:{a}-{b}") })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -253,18 +238,10 @@ fn report_table(app: &App, r: &Report, with_records: bool) -> String {
         return s;
     }
     let mut t = app.ui.table();
-    t.set_header(vec![
-        "original topic",
-        "error",
-        "records",
-        "offsets (partition:first-last)",
-    ]);
+    t.set_header(vec!["original topic", "error", "records", "offsets (partition:first-last)"]);
     for (k, g) in &r.groups {
         let (topic, error) = if k.unknown {
-            (
-                "(unknown origin)".to_owned(),
-                cell(k.reason.as_deref().unwrap_or("unknown"), 80),
-            )
+            ("(unknown origin)".to_owned(), cell(k.reason.as_deref().unwrap_or("unknown"), 80))
         } else {
             (cell(&k.original_topic, 60), cell(&k.error, 80))
         };
@@ -273,14 +250,7 @@ fn report_table(app: &App, r: &Report, with_records: bool) -> String {
     s.push_str(&format!("{t}\n"));
     if with_records {
         let mut t = app.ui.table();
-        t.set_header(vec![
-            "partition/offset",
-            "original",
-            "error",
-            "time",
-            "key",
-            "convention",
-        ]);
+        t.set_header(vec!["partition/offset", "original", "error", "time", "key", "convention"]);
         for l in &r.listed {
             let d = &l.decoded;
             let original = match &d.original_topic {

@@ -38,51 +38,44 @@ impl Position {
         let (tx, rx) = std_mpsc::channel::<Request>();
         let timeout = settings.timeout;
         let topic = topic.to_owned();
-        std::thread::Builder::new()
-            .name("evbus-dlq-position".into())
-            .spawn(move || {
-                for req in rx {
-                    match req {
-                        Request::Fetch(parts, reply) => {
-                            let mut tpl = TopicPartitionList::new();
-                            for p in parts {
-                                tpl.add_partition(&topic, p);
-                            }
-                            let got = consumer.committed_offsets(tpl, timeout).map(|tpl| {
-                                tpl.elements()
-                                    .iter()
-                                    .filter_map(|e| match e.offset() {
-                                        Offset::Offset(o) if o >= 0 => Some((e.partition(), o)),
-                                        _ => None,
-                                    })
-                                    .collect()
-                            });
-                            let _ = reply.send(got);
+        std::thread::Builder::new().name("evbus-dlq-position".into()).spawn(move || {
+            for req in rx {
+                match req {
+                    Request::Fetch(parts, reply) => {
+                        let mut tpl = TopicPartitionList::new();
+                        for p in parts {
+                            tpl.add_partition(&topic, p);
                         }
-                        Request::Commit(offsets, reply) => {
-                            let mut tpl = TopicPartitionList::new();
-                            let mut r = Ok(());
-                            for (p, o) in offsets {
-                                if let Err(e) = tpl.add_partition_offset(&topic, p, Offset::Offset(o)) {
-                                    r = Err(e);
-                                }
+                        let got = consumer.committed_offsets(tpl, timeout).map(|tpl| {
+                            tpl.elements()
+                                .iter()
+                                .filter_map(|e| match e.offset() {
+                                    Offset::Offset(o) if o >= 0 => Some((e.partition(), o)),
+                                    _ => None,
+                                })
+                                .collect()
+                        });
+                        let _ = reply.send(got);
+                    }
+                    Request::Commit(offsets, reply) => {
+                        let mut tpl = TopicPartitionList::new();
+                        let mut r = Ok(());
+                        for (p, o) in offsets {
+                            if let Err(e) = tpl.add_partition_offset(&topic, p, Offset::Offset(o)) {
+                                r = Err(e);
                             }
-                            // Explicit offsets from an assign-only client: an OffsetCommit without
-                            // group membership, which Kafka accepts while the group has no members.
-                            if r.is_ok() {
-                                r = consumer.commit(&tpl, CommitMode::Sync);
-                            }
-                            let _ = reply.send(r);
                         }
+                        // Explicit offsets from an assign-only client: an OffsetCommit without
+                        // group membership, which Kafka accepts while the group has no members.
+                        if r.is_ok() {
+                            r = consumer.commit(&tpl, CommitMode::Sync);
+                        }
+                        let _ = reply.send(r);
                     }
                 }
-            })?;
-        Ok(Position {
-            tx,
-            ctx,
-            settings: settings.clone(),
-            group: group.to_owned(),
-        })
+            }
+        })?;
+        Ok(Position { tx, ctx, settings: settings.clone(), group: group.to_owned() })
     }
 
     async fn ask<T>(
@@ -92,16 +85,12 @@ impl Position {
     ) -> Result<T> {
         let (reply, answer) = oneshot::channel();
         if self.tx.send(make(reply)).is_err() {
-            return Err(self
-                .settings
-                .failure(what, &self.ctx, Some("the group client stopped".into())));
+            return Err(self.settings.failure(what, &self.ctx, Some("the group client stopped".into())));
         }
         let limit = self.settings.timeout + Duration::from_secs(1);
         match tokio::time::timeout(limit, answer).await {
             Err(_) => Err(self.settings.failure(what, &self.ctx, None)),
-            Ok(Err(_)) => Err(self
-                .settings
-                .failure(what, &self.ctx, Some("the group client stopped".into()))),
+            Ok(Err(_)) => Err(self.settings.failure(what, &self.ctx, Some("the group client stopped".into()))),
             Ok(Ok(Err(e))) => Err(self.settings.failure(what, &self.ctx, Some(describe_error(&e)))),
             Ok(Ok(Ok(v))) => Ok(v),
         }
@@ -109,10 +98,7 @@ impl Position {
 
     /// The saved offsets of these partitions (partitions without one are absent).
     pub async fn fetch(&self, parts: Vec<i32>) -> Result<BTreeMap<i32, i64>> {
-        let what = format!(
-            "reading the saved replay position (OffsetFetch for group {})",
-            self.group
-        );
+        let what = format!("reading the saved replay position (OffsetFetch for group {})", self.group);
         self.ask(&what, |reply| Request::Fetch(parts, reply)).await
     }
 

@@ -117,15 +117,10 @@ pub struct PartInfo {
 
 /// Partitions and watermarks of a topic; an error naming the topic when it does not exist.
 pub async fn partitions(app: &App, topic: &str) -> Result<Vec<PartInfo>> {
-    let ids = topic_partitions(app, topic)
-        .await?
-        .ok_or_else(|| anyhow!("topic {topic} does not exist"))?;
+    let ids = topic_partitions(app, topic).await?.ok_or_else(|| anyhow!("topic {topic} does not exist"))?;
     let parts = ids.iter().map(|p| (topic.to_owned(), *p)).collect();
     let wm = crate::commands::topics::watermarks(app, parts).await?;
-    Ok(wm
-        .into_iter()
-        .map(|((_, partition), (low, high))| PartInfo { partition, low, high })
-        .collect())
+    Ok(wm.into_iter().map(|((_, partition), (low, high))| PartInfo { partition, low, high }).collect())
 }
 
 /// A topic's partition ids, `None` when the cluster does not have it.
@@ -170,76 +165,67 @@ pub fn spawn_reader(
     }
     // EOF events say "nothing more right now" even when the last offsets are transaction
     // markers or were compacted away, which a wait for offset `end - 1` would never see.
-    let (consumer, ctx) = settings.consumer(
-        None,
-        &[("enable.partition.eof", "true"), ("auto.offset.reset", "earliest")],
-    )?;
+    let (consumer, ctx) =
+        settings.consumer(None, &[("enable.partition.eof", "true"), ("auto.offset.reset", "earliest")])?;
     let mut tpl = TopicPartitionList::new();
     for (p, start, _) in &ranges {
         tpl.add_partition_offset(topic, *p, Offset::Offset(*start))?;
     }
-    consumer
-        .assign(&tpl)
-        .map_err(|e| anyhow!("cannot assign {topic}: {}", describe_error(&e)))?;
+    consumer.assign(&tpl).map_err(|e| anyhow!("cannot assign {topic}: {}", describe_error(&e)))?;
     let timeout = settings.timeout;
     let brokers = settings.brokers.clone();
     let topic = topic.to_owned();
-    std::thread::Builder::new()
-        .name("evbus-dlq-reader".into())
-        .spawn(move || {
-            let mut remaining: BTreeMap<i32, i64> = ranges.iter().map(|(p, _, end)| (*p, *end)).collect();
-            let mut last_progress = Instant::now();
-            let mut last_error: Option<String> = None;
-            while !remaining.is_empty() {
-                if stop.load(Ordering::Relaxed) {
-                    return;
+    std::thread::Builder::new().name("evbus-dlq-reader".into()).spawn(move || {
+        let mut remaining: BTreeMap<i32, i64> = ranges.iter().map(|(p, _, end)| (*p, *end)).collect();
+        let mut last_progress = Instant::now();
+        let mut last_error: Option<String> = None;
+        while !remaining.is_empty() {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            match consumer.poll(Duration::from_millis(100)) {
+                None => {
+                    if last_progress.elapsed() > timeout {
+                        let why = last_error.clone().or_else(|| ctx.last_error()).unwrap_or_else(|| "no answer".into());
+                        let msg = format!(
+                            "reading {topic} timed out after {} ({why}; brokers tried: {brokers})",
+                            humantime::format_duration(timeout)
+                        );
+                        let _ = tx.blocking_send(Err(crate::redact::redact_text(&msg)));
+                        return;
+                    }
                 }
-                match consumer.poll(Duration::from_millis(100)) {
-                    None => {
-                        if last_progress.elapsed() > timeout {
-                            let why = last_error
-                                .clone()
-                                .or_else(|| ctx.last_error())
-                                .unwrap_or_else(|| "no answer".into());
-                            let msg = format!(
-                                "reading {topic} timed out after {} ({why}; brokers tried: {brokers})",
-                                humantime::format_duration(timeout)
-                            );
-                            let _ = tx.blocking_send(Err(crate::redact::redact_text(&msg)));
-                            return;
-                        }
-                    }
-                    Some(Err(KafkaError::PartitionEOF(p))) => {
+                Some(Err(KafkaError::PartitionEOF(p))) => {
+                    remaining.remove(&p);
+                    last_progress = Instant::now();
+                }
+                // Transport errors are reported here too, but librdkafka keeps retrying; the
+                // timeout above decides when to give up.
+                Some(Err(e)) => last_error = Some(describe_error(&e)),
+                Some(Ok(m)) => {
+                    last_progress = Instant::now();
+                    let (p, o) = (m.partition(), m.offset());
+                    let Some(end) = remaining.get(&p).copied() else {
+                        continue;
+                    };
+                    if o >= end {
                         remaining.remove(&p);
-                        last_progress = Instant::now();
+                        continue;
                     }
-                    // Transport errors are reported here too, but librdkafka keeps retrying; the
-                    // timeout above decides when to give up.
-                    Some(Err(e)) => last_error = Some(describe_error(&e)),
-                    Some(Ok(m)) => {
-                        last_progress = Instant::now();
-                        let (p, o) = (m.partition(), m.offset());
-                        let Some(end) = remaining.get(&p).copied() else {
-                            continue;
-                        };
-                        if o >= end {
-                            remaining.remove(&p);
-                            continue;
-                        }
-                        let msg = DlqMsg::from_borrowed(&m);
-                        drop(m);
-                        if tx.blocking_send(Ok(msg)).is_err() {
-                            return;
-                        }
-                        // Time spent waiting for the consumer of the channel (rate limit, prompts)
-                        // is not broker silence.
-                        last_progress = Instant::now();
-                        if o + 1 >= end {
-                            remaining.remove(&p);
-                        }
+                    let msg = DlqMsg::from_borrowed(&m);
+                    drop(m);
+                    if tx.blocking_send(Ok(msg)).is_err() {
+                        return;
+                    }
+                    // Time spent waiting for the consumer of the channel (rate limit, prompts)
+                    // is not broker silence.
+                    last_progress = Instant::now();
+                    if o + 1 >= end {
+                        remaining.remove(&p);
                     }
                 }
             }
-        })?;
+        }
+    })?;
     Ok(rx)
 }

@@ -175,11 +175,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     // --from-offset/--to-offset, up to the high watermark of now.
     let mut ranges = Vec::new();
     for p in &parts {
-        let mut start = if a.from_start {
-            p.low
-        } else {
-            saved.get(&p.partition).copied().unwrap_or(p.low)
-        };
+        let mut start = if a.from_start { p.low } else { saved.get(&p.partition).copied().unwrap_or(p.low) };
         if start < p.low {
             app.ui.warn(format!(
                 "{}/{}: the saved position {start} is before the oldest record still there ({}); \
@@ -214,17 +210,14 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     };
     if !a.dry_run {
         if total > 0 {
-            let dest =
-                a.to.as_deref()
-                    .map_or("their original topics".to_owned(), |t| format!("topic {t}"));
+            let dest = a.to.as_deref().map_or("their original topics".to_owned(), |t| format!("topic {t}"));
             let question = format!("Replay up to {total} record(s) of {dlq} ({where_from}) to {dest}?");
             if !app.ui.confirm(&question, a.yes)? {
                 app.ui.info("Nothing replayed.");
                 return Ok(exit::code(exit::OK));
             }
         }
-        app.ui
-            .info(format!("Replaying {dlq} {where_from}: {}", ranges_text(&ranges)));
+        app.ui.info(format!("Replaying {dlq} {where_from}: {}", ranges_text(&ranges)));
     }
 
     let mut r = Replay {
@@ -244,9 +237,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         position,
         saved,
         acked_since_commit: 0,
-        pb: app
-            .ui
-            .progress(total.max(0) as u64, &format!("replaying {}", for_terminal(&dlq))),
+        pb: app.ui.progress(total.max(0) as u64, &format!("replaying {}", for_terminal(&dlq))),
     };
     let started = std::time::Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
@@ -286,19 +277,11 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
 fn selection(a: &DlqReplayArgs) -> Result<Selection> {
     let now = chrono::Utc::now().timestamp_millis();
     let time = |flag: &str, v: &Option<String>| {
-        v.as_deref()
-            .map(|s| parse_time(s, now))
-            .transpose()
-            .map_err(|e| Exit::usage(format!("{flag}: {e}")))
+        v.as_deref().map(|s| parse_time(s, now)).transpose().map_err(|e| Exit::usage(format!("{flag}: {e}")))
     };
     Ok(Selection {
         topics: a.original_topics.clone(),
-        error: a
-            .error
-            .as_deref()
-            .map(Regex::new)
-            .transpose()
-            .map_err(|e| Exit::usage(format!("--error: {e}")))?,
+        error: a.error.as_deref().map(Regex::new).transpose().map_err(|e| Exit::usage(format!("--error: {e}")))?,
         since_ms: time("--since", &a.since)?,
         until_ms: time("--until", &a.until)?,
         filter: a
@@ -316,11 +299,7 @@ fn ranges_text(ranges: &[(i32, i64, i64)]) -> String {
         .filter(|(_, s, e)| s < e)
         .map(|(p, s, e)| format!("partition {p} offsets {s}..{}", e - 1))
         .collect();
-    if parts.is_empty() {
-        "nothing new".to_owned()
-    } else {
-        parts.join(", ")
-    }
+    if parts.is_empty() { "nothing new".to_owned() } else { parts.join(", ") }
 }
 
 /// A failed delivery in words, with the broker error behind a timeout when there was one.
@@ -464,22 +443,13 @@ impl Replay<'_> {
             if d.error_header_names.contains(name) || name == REPLAY_SOURCE || name == REPLAY_TIME {
                 continue;
             }
-            headers = headers.insert(Header {
-                key: name,
-                value: value.as_deref(),
-            });
+            headers = headers.insert(Header { key: name, value: value.as_deref() });
         }
         let source = format!("{}/{}/{}", self.dlq, m.partition, m.offset);
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         headers = headers
-            .insert(Header {
-                key: REPLAY_SOURCE,
-                value: Some(source.as_bytes()),
-            })
-            .insert(Header {
-                key: REPLAY_TIME,
-                value: Some(now.as_bytes()),
-            });
+            .insert(Header { key: REPLAY_SOURCE, value: Some(source.as_bytes()) })
+            .insert(Header { key: REPLAY_TIME, value: Some(now.as_bytes()) });
         let mut rec: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(&dest).headers(headers);
         if let Some(k) = m.key.as_deref() {
             rec = rec.key(k);
@@ -542,11 +512,7 @@ impl Replay<'_> {
     fn unreplayable(&mut self, m: &DlqMsg, reason: String) -> bool {
         if self.a.skip_unknown {
             self.tracker.done(m.partition, m.offset);
-            self.stats.skipped.push(Skipped {
-                partition: m.partition,
-                offset: m.offset,
-                reason,
-            });
+            self.stats.skipped.push(Skipped { partition: m.partition, offset: m.offset, reason });
         } else {
             self.tracker.block(m.partition, m.offset);
             self.halt = Some(Halt::Unreplayable(m.partition, m.offset, reason));
@@ -628,19 +594,13 @@ impl Replay<'_> {
     /// Saves the position of every partition where it moved.
     async fn commit(&mut self) -> Result<()> {
         self.acked_since_commit = 0;
-        let changed: Vec<(i32, i64)> = self
-            .tracker
-            .committable()
-            .into_iter()
-            .filter(|(p, o)| self.saved.get(p) != Some(o))
-            .collect();
+        let changed: Vec<(i32, i64)> =
+            self.tracker.committable().into_iter().filter(|(p, o)| self.saved.get(p) != Some(o)).collect();
         if changed.is_empty() {
             return Ok(());
         }
         self.position.commit(changed.clone()).await?;
-        self.app
-            .ui
-            .debug(format!("saved replay position of group {}: {changed:?}", self.a.group));
+        self.app.ui.debug(format!("saved replay position of group {}: {changed:?}", self.a.group));
         self.saved.extend(changed);
         Ok(())
     }
@@ -653,12 +613,10 @@ impl Replay<'_> {
         let Some(producer) = self.producer.take() else { return 0 };
         let timeout = self.app.settings.timeout;
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let spawned = std::thread::Builder::new()
-            .name("evbus-dlq-flush".into())
-            .spawn(move || {
-                let _ = producer.flush(timeout);
-                let _ = tx.send(producer.in_flight_count());
-            });
+        let spawned = std::thread::Builder::new().name("evbus-dlq-flush".into()).spawn(move || {
+            let _ = producer.flush(timeout);
+            let _ = tx.send(producer.in_flight_count());
+        });
         if spawned.is_err() {
             return -1;
         }
@@ -737,10 +695,7 @@ impl Replay<'_> {
         }
         if !s.by_topic.is_empty() {
             let mut t = self.app.ui.table();
-            t.set_header(vec![
-                if a.to.is_some() { "to topic" } else { "original topic" },
-                "records",
-            ]);
+            t.set_header(vec![if a.to.is_some() { "to topic" } else { "original topic" }, "records"]);
             for (topic, n) in &s.by_topic {
                 t.add_row(vec![cell(topic, 60), n.to_string()]);
             }
@@ -778,10 +733,7 @@ impl Replay<'_> {
             ));
         }
         if !s.skipped.is_empty() {
-            text.push_str(&format!(
-                "Skipped {} record(s) that cannot be replayed:\n",
-                s.skipped.len()
-            ));
+            text.push_str(&format!("Skipped {} record(s) that cannot be replayed:\n", s.skipped.len()));
             // The full list is in `-o json`; a terminal gets the first ones.
             for k in s.skipped.iter().take(SKIPPED_SHOWN) {
                 text.push_str(&format!(
@@ -793,17 +745,11 @@ impl Replay<'_> {
                 ));
             }
             if s.skipped.len() > SKIPPED_SHOWN {
-                text.push_str(&format!(
-                    "  ... and {} more (-o json lists all)\n",
-                    s.skipped.len() - SKIPPED_SHOWN
-                ));
+                text.push_str(&format!("  ... and {} more (-o json lists all)\n", s.skipped.len() - SKIPPED_SHOWN));
             }
         }
         if s.filter_errors > 0 {
-            text.push_str(&format!(
-                "--filter failed on {} record(s) (not selected).\n",
-                s.filter_errors
-            ));
+            text.push_str(&format!("--filter failed on {} record(s) (not selected).\n", s.filter_errors));
         }
         if a.same_partition && s.by_key_fallback > 0 {
             text.push_str(&format!(

@@ -49,9 +49,7 @@ pub fn parse_rate(raw: &str) -> Result<Duration, String> {
             (n.trim(), per)
         }
     };
-    let n: f64 = n
-        .parse()
-        .map_err(|_| format!("--rate {raw:?} is not a rate like 50/s"))?;
+    let n: f64 = n.parse().map_err(|_| format!("--rate {raw:?} is not a rate like 50/s"))?;
     if !(n.is_finite() && n > 0.0) {
         return Err(format!("--rate {raw:?} must be a positive number of records"));
     }
@@ -186,12 +184,8 @@ impl Tracker {
             parts: starts
                 .into_iter()
                 .map(|(p, o)| {
-                    let pp = PartProgress {
-                        next_read: o,
-                        pending: BTreeSet::new(),
-                        failed: BTreeSet::new(),
-                        blocked: None,
-                    };
+                    let pp =
+                        PartProgress { next_read: o, pending: BTreeSet::new(), failed: BTreeSet::new(), blocked: None };
                     (p, pp)
                 })
                 .collect(),
@@ -272,10 +266,8 @@ mod tests {
     use crate::dlq::{Convention, DlqRecord, decode};
 
     fn decoded(headers: &[(&str, &str)], value: &[u8]) -> Decoded {
-        let h: Vec<(String, Option<Vec<u8>>)> = headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), Some(v.as_bytes().to_vec())))
-            .collect();
+        let h: Vec<(String, Option<Vec<u8>>)> =
+            headers.iter().map(|(k, v)| ((*k).to_owned(), Some(v.as_bytes().to_vec()))).collect();
         let rec = DlqRecord {
             topic: "dlq",
             partition: 0,
@@ -305,10 +297,7 @@ mod tests {
         assert_eq!(parse_time("2h", now).unwrap(), now - 7_200_000);
         assert_eq!(parse_time("1700000000123", now).unwrap(), 1_700_000_000_123);
         assert_eq!(parse_time("2023-11-14T22:13:20.123Z", now).unwrap(), 1_700_000_000_123);
-        assert_eq!(
-            parse_time("2023-11-14T23:13:20.123+01:00", now).unwrap(),
-            1_700_000_000_123
-        );
+        assert_eq!(parse_time("2023-11-14T23:13:20.123+01:00", now).unwrap(), 1_700_000_000_123);
         assert!(parse_time("yesterday", now).unwrap_err().contains("RFC 3339"));
     }
 
@@ -325,52 +314,26 @@ mod tests {
 
     #[test]
     fn selection_by_topic_error_and_time() {
-        let d = connect(
-            "orders",
-            "org.apache.kafka.connect.errors.DataException",
-            "Bad schema\nline 2",
-        );
+        let d = connect("orders", "org.apache.kafka.connect.errors.DataException", "Bad schema\nline 2");
         let all = Selection::default();
         let m = FilterOutcome::Match;
         assert_eq!(all.verdict(&d, Some(5), &m), Verdict::Replay);
         assert_eq!(all.verdict(&d, Some(5), &FilterOutcome::NoMatch), Verdict::NotSelected);
-        assert_eq!(
-            all.verdict(&d, Some(5), &FilterOutcome::Error("x".into())),
-            Verdict::NotSelected
-        );
+        assert_eq!(all.verdict(&d, Some(5), &FilterOutcome::Error("x".into())), Verdict::NotSelected);
 
-        let topics = Selection {
-            topics: vec!["payments".into(), "orders".into()],
-            ..Default::default()
-        };
+        let topics = Selection { topics: vec!["payments".into(), "orders".into()], ..Default::default() };
         assert_eq!(topics.verdict(&d, None, &m), Verdict::Replay);
-        let other = Selection {
-            topics: vec!["payments".into()],
-            ..Default::default()
-        };
+        let other = Selection { topics: vec!["payments".into()], ..Default::default() };
         assert_eq!(other.verdict(&d, None, &m), Verdict::NotSelected);
 
-        let by_class = Selection {
-            error: Some(Regex::new("DataExc").unwrap()),
-            ..Default::default()
-        };
+        let by_class = Selection { error: Some(Regex::new("DataExc").unwrap()), ..Default::default() };
         assert_eq!(by_class.verdict(&d, None, &m), Verdict::Replay);
-        let by_message = Selection {
-            error: Some(Regex::new("^line 2$").unwrap()),
-            ..Default::default()
-        };
+        let by_message = Selection { error: Some(Regex::new("^line 2$").unwrap()), ..Default::default() };
         assert_eq!(by_message.verdict(&d, None, &m), Verdict::NotSelected);
-        let by_message = Selection {
-            error: Some(Regex::new("(?m)^line 2$").unwrap()),
-            ..Default::default()
-        };
+        let by_message = Selection { error: Some(Regex::new("(?m)^line 2$").unwrap()), ..Default::default() };
         assert_eq!(by_message.verdict(&d, None, &m), Verdict::Replay);
 
-        let window = Selection {
-            since_ms: Some(10),
-            until_ms: Some(20),
-            ..Default::default()
-        };
+        let window = Selection { since_ms: Some(10), until_ms: Some(20), ..Default::default() };
         assert_eq!(window.verdict(&d, Some(9), &m), Verdict::NotSelected);
         assert_eq!(window.verdict(&d, Some(10), &m), Verdict::Replay);
         assert_eq!(window.verdict(&d, Some(19), &m), Verdict::Replay);
@@ -387,24 +350,15 @@ mod tests {
             Verdict::NoOrigin(r) => assert!(r.starts_with("unknown origin: no known DLQ headers"), "{r}"),
             v => panic!("{v:?}"),
         }
-        let topics = Selection {
-            topics: vec!["orders".into()],
-            ..Default::default()
-        };
+        let topics = Selection { topics: vec!["orders".into()], ..Default::default() };
         match topics.verdict(&d, Some(1), &m) {
             Verdict::Undecidable(r) => assert!(r.contains("cannot tell"), "{r}"),
             v => panic!("{v:?}"),
         }
         // Conditions that can be evaluated on the record itself still apply.
-        let since = Selection {
-            since_ms: Some(5),
-            ..Default::default()
-        };
+        let since = Selection { since_ms: Some(5), ..Default::default() };
         assert_eq!(since.verdict(&d, Some(1), &m), Verdict::NotSelected);
-        assert_eq!(
-            Selection::default().verdict(&d, Some(1), &FilterOutcome::NoMatch),
-            Verdict::NotSelected
-        );
+        assert_eq!(Selection::default().verdict(&d, Some(1), &FilterOutcome::NoMatch), Verdict::NotSelected);
     }
 
     #[test]
