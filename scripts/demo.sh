@@ -18,12 +18,12 @@ PORT="${EVBUS_DEMO_PORT:-9092}"
 export EVBUS_BROKERS="127.0.0.1:$PORT"
 
 step "Starting the local broker (evbus dev up)"
-"$EVBUS" dev up --port "$PORT"
+"$EVBUS" dev up --port "$PORT" -o table
 
 step "Checking and applying topics.yaml"
-"$EVBUS" topics validate
-"$EVBUS" topics plan || true
-"$EVBUS" topics apply --yes
+"$EVBUS" topics validate -o table
+"$EVBUS" topics plan -o table || true
+"$EVBUS" topics apply --yes -o table
 
 step "Producing sample events generated from schemas/"
 for t in auth.user.registered appointment.appointment.confirmed medical.consultation.created message.message.sent; do
