@@ -122,17 +122,9 @@ pub mod header {
 
 use header::*;
 
-/// A borrowed view of one record read from a dead-letter topic.
-#[derive(Debug, Clone, Copy)]
-pub struct DlqRecord<'a> {
-    pub topic: &'a str,
-    pub partition: i32,
-    pub offset: i64,
-    pub timestamp_ms: Option<i64>,
-    pub key: Option<&'a [u8]>,
-    pub value: Option<&'a [u8]>,
-    pub headers: &'a [(String, Option<Vec<u8>>)],
-}
+/// A borrowed view of one record read from a dead-letter topic: the same view `tail` renders
+/// and filters, so the DLQ commands can use both without copying.
+pub type DlqRecord<'a> = crate::render::RecordView<'a>;
 
 /// Which dead-letter convention a record follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

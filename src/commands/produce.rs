@@ -498,7 +498,8 @@ async fn from_input(
     // The producer is created first so that its connection and idempotent-producer setup (a
     // broker round trip that takes ~0.5 s on some brokers) overlap the validation pass. It sends
     // nothing until pass 2, so an invalid file still leaves the topic untouched.
-    let producer = if a.dry_run { None } else { Some(app.settings.counting_producer(&[("partitioner", "murmur2_random")])?) };
+    let producer =
+        if a.dry_run { None } else { Some(app.settings.counting_producer(&[("partitioner", "murmur2_random")])?) };
     let (total, bad) = validate_input(&input, schema, key_rule)?;
     for b in &bad {
         eprintln!("evbus: {}:{}: {}", input.name(), b.line, crate::sanitize::for_terminal(&b.error));

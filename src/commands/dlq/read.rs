@@ -35,16 +35,9 @@ pub struct DlqMsg {
 }
 
 impl DlqMsg {
+    /// The decoder's view of this record (the same type as the renderers' view).
     pub fn record<'a>(&'a self, topic: &'a str) -> DlqRecord<'a> {
-        DlqRecord {
-            topic,
-            partition: self.partition,
-            offset: self.offset,
-            timestamp_ms: self.timestamp_ms,
-            key: self.key.as_deref(),
-            value: self.value.as_deref(),
-            headers: &self.headers,
-        }
+        self.view(topic)
     }
 
     pub fn view<'a>(&'a self, topic: &'a str) -> RecordView<'a> {
