@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow, bail};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use serde_json::{Value, json};
 
 use super::App;
@@ -79,7 +79,7 @@ struct Stats {
 /// Sends records through a producer whose context counts delivery reports, so sending never
 /// waits for acknowledgements one by one and costs no allocation per record beyond librdkafka's.
 struct Sender {
-    producer: ThreadedProducer<CountingCtx>,
+    producer: BaseProducer<CountingCtx>,
     topic: String,
     bytes: u64,
     enqueued: u64,
@@ -89,7 +89,7 @@ struct Sender {
 }
 
 impl Sender {
-    fn new(producer: ThreadedProducer<CountingCtx>, topic: &str, static_headers: Vec<(String, String)>) -> Sender {
+    fn new(producer: BaseProducer<CountingCtx>, topic: &str, static_headers: Vec<(String, String)>) -> Sender {
         Sender {
             producer,
             topic: topic.to_string(),
@@ -117,12 +117,15 @@ impl Sender {
                 Ok(()) => {
                     self.bytes += value.len() as u64;
                     self.enqueued += 1;
+                    // Serve delivery reports as we go, without blocking.
+                    self.producer.poll(Duration::ZERO);
                     return Ok(());
                 }
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
-                    // librdkafka's queue is full: give it a moment to send, then retry the same record.
+                    // librdkafka's queue is full: serve delivery reports until there is room.
                     record = r;
-                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    self.producer.poll(Duration::from_millis(5));
+                    tokio::task::yield_now().await;
                 }
                 Err((e, _)) => {
                     self.local_failed += 1;
