@@ -262,33 +262,19 @@ fn partition_ids(md: &ClusterMeta, topic: &str) -> Vec<i32> {
 }
 
 /// Log-end offsets (high watermarks) of many partitions in one batched ListOffsets(latest)
-/// request per leader, instead of a watermark round trip per partition.
+/// request per leader; partitions the broker reports an error for are left out.
 pub async fn end_offsets(app: &App, parts: Vec<(String, i32)>) -> Result<HashMap<(String, i32), i64>> {
-    if parts.is_empty() {
-        return Ok(HashMap::new());
-    }
     // read_uncommitted: the high watermark, as kafka-consumer-groups reports lag.
-    let (consumer, ctx) = app.settings.consumer(None, &[("isolation.level", "read_uncommitted")])?;
-    let timeout = app.settings.timeout;
-    app.settings
-        .blocking("ListOffsets (log-end offsets)", &ctx, move || {
-            use rdkafka::consumer::Consumer;
-            let mut tpl = rdkafka::TopicPartitionList::with_capacity(parts.len());
-            for (t, p) in &parts {
-                tpl.add_partition_offset(t, *p, rdkafka::Offset::End)?;
-            }
-            let res = consumer.offsets_for_times(tpl, timeout)?;
-            let mut out = HashMap::with_capacity(parts.len());
-            for e in res.elements() {
-                if e.error().is_ok()
-                    && let rdkafka::Offset::Offset(o) = e.offset()
-                {
-                    out.insert((e.topic().to_string(), e.partition()), o);
-                }
-            }
-            Ok(out)
-        })
-        .await
+    let mut maps = app
+        .settings
+        .list_offsets(
+            "ListOffsets (log-end offsets)",
+            parts,
+            vec![rdkafka::Offset::End],
+            &[("isolation.level", "read_uncommitted")],
+        )
+        .await?;
+    Ok(maps.pop().unwrap_or_default().into_iter().filter_map(|(tp, o)| o.ok().map(|o| (tp, o))).collect())
 }
 
 #[derive(Serialize)]

@@ -321,21 +321,25 @@ struct ListRow {
     internal: bool,
 }
 
-/// Low and high watermarks of every partition of the given topics.
+/// Low and high watermarks of every partition of the given topics (two batched ListOffsets
+/// requests); an error for any partition fails the lookup.
 pub async fn watermarks(app: &App, parts: Vec<(String, i32)>) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
-    let (consumer, ctx) = app.settings.consumer(None, &[])?;
-    let timeout = app.settings.timeout;
-    app.settings
-        .blocking("watermark lookup", &ctx, move || {
-            use rdkafka::consumer::Consumer;
-            let mut out = BTreeMap::new();
-            for (t, p) in parts {
-                let w = consumer.fetch_watermarks(&t, p, timeout)?;
-                out.insert((t, p), w);
-            }
-            Ok(out)
+    use rdkafka::Offset;
+    let mut maps =
+        app.settings.list_offsets("watermark lookup", parts.clone(), vec![Offset::Beginning, Offset::End], &[]).await?;
+    let (high, low) = (maps.pop().unwrap_or_default(), maps.pop().unwrap_or_default());
+    parts
+        .into_iter()
+        .map(|tp| {
+            let found = |m: &crate::kafka::PartitionOffsets| match m.get(&tp) {
+                Some(Ok(o)) => Ok(*o),
+                Some(Err(e)) => bail!("watermark lookup for {}/{} failed: {e}", tp.0, tp.1),
+                None => bail!("watermark lookup: no answer for {}/{}", tp.0, tp.1),
+            };
+            let w = (found(&low)?, found(&high)?);
+            Ok((tp, w))
         })
-        .await
+        .collect()
 }
 
 async fn list(app: &App, a: ListArgs) -> Result<ExitCode> {

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod groups;
 pub mod incremental;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -342,6 +343,53 @@ impl Settings {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
         }
+    }
+}
+
+/// Offsets of many partitions, per partition: the broker's answer or its error.
+pub type PartitionOffsets = HashMap<(String, i32), Result<i64, String>>;
+
+impl Settings {
+    /// ListOffsets for many partitions: one batched request per leader and per entry of `at`
+    /// (`Offset::Beginning` gives low watermarks, `Offset::End` high ones), instead of a round
+    /// trip per partition. One result map per entry of `at`, in the same order.
+    pub async fn list_offsets(
+        &self,
+        what: &str,
+        parts: Vec<(String, i32)>,
+        at: Vec<rdkafka::Offset>,
+        extra: &[(&str, &str)],
+    ) -> Result<Vec<PartitionOffsets>> {
+        if parts.is_empty() {
+            return Ok(at.iter().map(|_| PartitionOffsets::new()).collect());
+        }
+        let (consumer, ctx) = self.consumer(None, extra)?;
+        let timeout = self.timeout;
+        self.blocking(what, &ctx, move || {
+            use rdkafka::consumer::Consumer;
+            at.into_iter()
+                .map(|spec| {
+                    let mut tpl = rdkafka::TopicPartitionList::with_capacity(parts.len());
+                    for (t, p) in &parts {
+                        tpl.add_partition_offset(t, *p, spec)?;
+                    }
+                    let res = consumer.offsets_for_times(tpl, timeout)?;
+                    Ok(res
+                        .elements()
+                        .iter()
+                        .map(|e| {
+                            let v = match (e.error(), e.offset()) {
+                                (Err(err), _) => Err(err.to_string()),
+                                (Ok(()), rdkafka::Offset::Offset(o)) => Ok(o),
+                                (Ok(()), other) => Err(format!("no offset in the answer ({other:?})")),
+                            };
+                            ((e.topic().to_string(), e.partition()), v)
+                        })
+                        .collect())
+                })
+                .collect()
+        })
+        .await
     }
 }
 
