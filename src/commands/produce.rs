@@ -241,12 +241,14 @@ async fn pace(start: Instant, i: u64, rate: Option<f64>) {
     }
 }
 
-fn event_type_of(v: &Value, schema: Option<&Schema>, topic: &str) -> String {
-    v.get("eventType")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| schema.and_then(Schema::event_type))
-        .unwrap_or_else(|| topic.to_string())
+/// The `event-type` header for events without an `eventType` field: the schema's event type,
+/// else the topic name. Computed once per run.
+fn default_event_type(schema: Option<&Schema>, topic: &str) -> String {
+    schema.and_then(Schema::event_type).unwrap_or_else(|| topic.to_string())
+}
+
+fn event_type_of(v: &Value, fallback: &str) -> String {
+    v.get("eventType").and_then(Value::as_str).unwrap_or(fallback).to_string()
 }
 
 async fn samples(
@@ -277,6 +279,7 @@ async fn samples(
     app.settings.log_effective();
     let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
     let mut sender = Sender::new(producer, &a.topic, static_headers);
+    let fallback_type = default_event_type(Some(schema), &a.topic);
     let stop = stop_flag();
     let pb = if a.count >= 1000 || rate.is_some() {
         app.ui.progress(a.count, "producing")
@@ -295,7 +298,7 @@ async fn samples(
         let key = key_rule.key(&v).map_err(|e| anyhow!("{e} (schema {})", schema.path().display()))?;
         buf.clear();
         serde_json::to_writer(&mut buf, &v)?;
-        sender.send(key.as_deref(), &buf, &event_type_of(&v, Some(schema), &a.topic)).await?;
+        sender.send(key.as_deref(), &buf, &event_type_of(&v, &fallback_type)).await?;
         generated += 1;
         pb.inc(1);
     }
@@ -381,22 +384,29 @@ impl Input {
     }
 }
 
-/// Call `f(line_number, bytes)` for every non-blank line.
-fn for_each_line(r: &mut dyn BufRead, mut f: impl FnMut(usize, &[u8]) -> Result<bool>) -> Result<()> {
-    let mut buf = Vec::with_capacity(4096);
-    let mut n = 0usize;
-    loop {
-        buf.clear();
-        if r.read_until(b'\n', &mut buf)? == 0 {
-            return Ok(());
-        }
-        n += 1;
-        let line = buf.trim_ascii();
-        if line.is_empty() {
-            continue;
-        }
-        if !f(n, line)? {
-            return Ok(());
+/// The non-blank lines of an input, trimmed, with their 1-based line numbers (blank lines count,
+/// so numbers match what an editor shows).
+struct Lines<R> {
+    reader: R,
+    buf: Vec<u8>,
+    n: usize,
+}
+
+impl<R: BufRead> Lines<R> {
+    fn new(reader: R) -> Self {
+        Lines { reader, buf: Vec::with_capacity(4096), n: 0 }
+    }
+
+    fn next_line(&mut self) -> std::io::Result<Option<(usize, &[u8])>> {
+        loop {
+            self.buf.clear();
+            if self.reader.read_until(b'\n', &mut self.buf)? == 0 {
+                return Ok(None);
+            }
+            self.n += 1;
+            if !self.buf.trim_ascii().is_empty() {
+                return Ok(Some((self.n, self.buf.trim_ascii())));
+            }
         }
     }
 }
@@ -424,10 +434,9 @@ fn check_line(line: &[u8], schema: Option<&Schema>, key_rule: &KeyRule) -> Resul
 fn validate_input(input: &Input, schema: Option<&Schema>, key_rule: &KeyRule) -> Result<(usize, Vec<BadLine>)> {
     const BATCH: usize = 32_768;
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let mut reader = input.reader()?;
+    let mut reader = Lines::new(input.reader()?);
     let mut bad = Vec::new();
     let mut total = 0usize;
-    let mut n = 0usize;
     let mut buf: Vec<u8> = Vec::with_capacity(BATCH * 256);
     let mut lines: Vec<(usize, usize, usize)> = Vec::with_capacity(BATCH);
     loop {
@@ -435,16 +444,13 @@ fn validate_input(input: &Input, schema: Option<&Schema>, key_rule: &KeyRule) ->
         lines.clear();
         let mut eof = false;
         while lines.len() < BATCH {
-            let start = buf.len();
-            if reader.read_until(b'\n', &mut buf)? == 0 {
+            let Some((n, line)) = reader.next_line()? else {
                 eof = true;
                 break;
-            }
-            n += 1;
-            let (a, b) = trimmed(&buf[start..]);
-            if a < b {
-                lines.push((n, start + a, start + b));
-            }
+            };
+            let start = buf.len();
+            buf.extend_from_slice(line);
+            lines.push((n, start, buf.len()));
         }
         total += lines.len();
         let check = |chunk: &[(usize, usize, usize)]| -> Vec<BadLine> {
@@ -469,13 +475,6 @@ fn validate_input(input: &Input, schema: Option<&Schema>, key_rule: &KeyRule) ->
             return Ok((total, bad));
         }
     }
-}
-
-/// The byte range of `line` without surrounding ASCII whitespace.
-fn trimmed(line: &[u8]) -> (usize, usize) {
-    let a = line.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(line.len());
-    let b = line.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(a, |p| p + 1);
-    (a, b.max(a))
 }
 
 /// Just the field `send` needs, without building the whole tree.
@@ -524,13 +523,13 @@ async fn from_input(
     if a.dry_run {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        for_each_line(&mut *input.reader()?, |n, line| {
+        let mut lines = Lines::new(input.reader()?);
+        while let Some((n, line)) = lines.next_line()? {
             if !skip.contains(&n) {
                 out.write_all(line)?;
                 out.write_all(b"\n")?;
             }
-            Ok(true)
-        })?;
+        }
         out.flush()?;
         return Ok(exit::code(exit::OK));
     }
@@ -545,36 +544,27 @@ async fn from_input(
         indicatif::ProgressBar::hidden()
     };
     let start = Instant::now();
-    let mut reader = input.reader()?;
-    let mut buf = Vec::with_capacity(4096);
-    let mut n = 0usize;
+    let fallback_type = default_event_type(schema, &a.topic);
+    let mut lines = Lines::new(input.reader()?);
     let mut i = 0u64;
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            break;
-        }
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
-        n += 1;
-        let line = buf.trim_ascii();
-        if line.is_empty() || skip.contains(&n) {
+    while !stop.load(Ordering::Relaxed) {
+        let Some((n, line)) = lines.next_line()? else { break };
+        if skip.contains(&n) {
             continue;
         }
         // Already validated; read again only what the key and the event-type header need.
         let changed = |e: serde_json::Error| anyhow!("{}:{n}: changed while reading: {e}", input.name());
-        let (key, event_type) = if let KeyRule::Path(_) = key_rule {
-            let v: Value = serde_json::from_slice(line).map_err(changed)?;
-            let key = key_rule.key(&v).map_err(|e| anyhow!("{}:{n}: {e}", input.name()))?;
-            (key, event_type_of(&v, schema, &a.topic))
-        } else {
-            let h: Head = serde_json::from_slice(line).map_err(changed)?;
-            let et = match h.event_type {
-                Some(t) => t.into_owned(),
-                None => schema.and_then(Schema::event_type).unwrap_or_else(|| a.topic.clone()),
-            };
-            (key_rule.key(&Value::Null).unwrap_or(None), et)
+        let (key, event_type) = match key_rule {
+            KeyRule::Path(_) => {
+                let v: Value = serde_json::from_slice(line).map_err(changed)?;
+                let key = key_rule.key(&v).map_err(|e| anyhow!("{}:{n}: {e}", input.name()))?;
+                (key, event_type_of(&v, &fallback_type))
+            }
+            KeyRule::Literal(_) | KeyRule::None => {
+                let h: Head = serde_json::from_slice(line).map_err(changed)?;
+                let key = if let KeyRule::Literal(k) = key_rule { Some(k.clone()) } else { None };
+                (key, h.event_type.map_or_else(|| fallback_type.clone(), |t| t.into_owned()))
+            }
         };
         pace(start, i, rate).await;
         sender.send(key.as_deref(), line, &event_type).await?;
