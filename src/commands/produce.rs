@@ -481,7 +481,25 @@ fn validate_input(input: &Input, schema: Option<&Schema>, key_rule: &KeyRule) ->
 #[derive(serde::Deserialize)]
 struct Head<'a> {
     #[serde(rename = "eventType", borrow, default)]
-    event_type: Option<std::borrow::Cow<'a, str>>,
+    event_type: Option<TypeField<'a>>,
+}
+
+/// `eventType` as found: any JSON is accepted (validation may be off), only a string is used.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum TypeField<'a> {
+    Text(#[serde(borrow)] std::borrow::Cow<'a, str>),
+    Other(serde::de::IgnoredAny),
+}
+
+impl Head<'_> {
+    /// The `event-type` header, like [`event_type_of`] on the parsed value.
+    fn event_type(self, fallback: &str) -> String {
+        match self.event_type {
+            Some(TypeField::Text(t)) => t.into_owned(),
+            _ => fallback.to_string(),
+        }
+    }
 }
 
 async fn from_input(
@@ -563,7 +581,7 @@ async fn from_input(
             KeyRule::Literal(_) | KeyRule::None => {
                 let h: Head = serde_json::from_slice(line).map_err(changed)?;
                 let key = if let KeyRule::Literal(k) = key_rule { Some(k.clone()) } else { None };
-                (key, h.event_type.map_or_else(|| fallback_type.clone(), |t| t.into_owned()))
+                (key, h.event_type(&fallback_type))
             }
         };
         pace(start, i, rate).await;
@@ -600,6 +618,21 @@ mod tests {
         assert_eq!(key_at(&v, "payload.arr.1").as_deref(), Some("b"));
         assert_eq!(key_at(&v, "payload.obj"), None);
         assert_eq!(key_at(&v, "payload.missing"), None);
+    }
+
+    #[test]
+    fn head_reads_the_event_type_like_the_full_parse() {
+        for line in [
+            r#"{"eventType":"a.b","x":1}"#,
+            r#"{"eventType":5}"#,
+            r#"{"x":{"eventType":"nested"}}"#,
+            r#"{"eventType":null}"#,
+            r#"{"eventType":"esc\"aped"}"#,
+        ] {
+            let h: Head = serde_json::from_slice(line.as_bytes()).unwrap();
+            let v: Value = serde_json::from_str(line).unwrap();
+            assert_eq!(h.event_type("fallback"), event_type_of(&v, "fallback"), "{line}");
+        }
     }
 
     #[test]
