@@ -73,6 +73,19 @@ impl State {
     fn addr_file(&self) -> PathBuf {
         self.dir.join("broker.addr")
     }
+    /// The report skeleton every subcommand prints for this state dir.
+    fn report(&self, status: &'static str, address: &str, pid: Option<i32>) -> Report {
+        Report {
+            status,
+            address: address.to_string(),
+            pid,
+            dir: self.dir.clone(),
+            log: self.log_file(),
+            started: None,
+            note: None,
+        }
+    }
+
     fn log_file(&self) -> PathBuf {
         self.dir.join("broker.log")
     }
@@ -240,13 +253,8 @@ async fn up(app: &App, a: DevUpArgs) -> Result<ExitCode> {
             }
             let ok = answers(&running_at, app.settings.timeout).await;
             let report = Report {
-                status: if ok { "running" } else { "unresponsive" },
-                address: running_at.clone(),
-                pid: Some(pid),
-                dir: dir.clone(),
-                log: state.log_file(),
                 started: Some(false),
-                note: None,
+                ..state.report(if ok { "running" } else { "unresponsive" }, &running_at, Some(pid))
             };
             print_report(app, mode, &report, &format!("dev broker already running at {running_at} (pid {pid})"))?;
             return Ok(exit::code(if ok { exit::OK } else { exit::UNHEALTHY }));
@@ -335,15 +343,7 @@ async fn up(app: &App, a: DevUpArgs) -> Result<ExitCode> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
-    let report = Report {
-        status: "running",
-        address: addr.clone(),
-        pid: Some(pid),
-        dir: dir.clone(),
-        log: state.log_file(),
-        started: Some(true),
-        note: None,
-    };
+    let report = Report { started: Some(true), ..state.report("running", &addr, Some(pid)) };
     print_report(app, mode, &report, &format!("dev broker running at {addr} (pid {pid})"))?;
     app.ui.info(format!(
         "evbus: data in {}, log in {}; stop it with `evbus dev down{}`",
@@ -408,15 +408,7 @@ fn down(app: &App, a: DevArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
     let state = State { dir: a.dir.clone() };
     let address = state.address(a.port);
-    let mut report = Report {
-        status: "stopped",
-        address: address.clone(),
-        pid: None,
-        dir: a.dir.clone(),
-        log: state.log_file(),
-        started: None,
-        note: None,
-    };
+    let mut report = state.report("stopped", &address, None);
     let text = match state.recorded() {
         Recorded::Nothing => {
             report.note = Some("not running".into());
@@ -449,15 +441,7 @@ async fn status(app: &App, a: DevArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
     let state = State { dir: a.dir.clone() };
     let address = state.address(a.port);
-    let mut report = Report {
-        status: "stopped",
-        address: address.clone(),
-        pid: None,
-        dir: a.dir.clone(),
-        log: state.log_file(),
-        started: None,
-        note: None,
-    };
+    let mut report = state.report("stopped", &address, None);
     let (text, code) = match state.recorded() {
         Recorded::Running(pid) => {
             report.pid = Some(pid);
