@@ -11,6 +11,7 @@ pub mod config;
 pub mod dlq;
 pub mod exit;
 pub mod filter;
+pub mod ingest;
 pub mod kafka;
 pub mod lagcheck;
 pub mod manifest;

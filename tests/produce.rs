@@ -221,6 +221,40 @@ fn invalid_jsonl_sends_nothing_and_names_lines() {
     assert_eq!(got[1].key.as_deref(), Some(uid("3").as_bytes()));
     assert_eq!(got[0].value.as_deref(), Some(valid_event("1").as_bytes()), "file events are sent byte for byte");
     assert!(got[0].headers.contains(&("source".to_string(), Some(b"test-suite".to_vec()))));
+    assert!(got[0].headers.contains(&("event-type".to_string(), Some(b"auth.user.registered".to_vec()))));
+    assert!(got[0].headers.contains(&("content-type".to_string(), Some(b"application/json".to_vec()))));
+}
+
+#[test]
+fn large_file_arrives_whole_and_in_order() {
+    // Enough lines to be checked in several rounds on several threads: the records must still go
+    // out in file order (one partition keeps it) with each line's own event type and key.
+    let b = Broker::start();
+    let topic = b.unique("large");
+    setup(&b, &[(&topic, 1)]);
+    let n = 40_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("{{\"eventType\":\"t{}\",\"id\":\"k{i}\",\"n\":{i}}}\n", i % 3));
+        if i % 10_000 == 0 {
+            text.push_str("   \n");
+        }
+    }
+    std::fs::write(b.dir.path().join("large.jsonl"), text).unwrap();
+    b.evbus()
+        .args(["produce", &topic, "--no-validate", "--input", "large.jsonl", "--key", "id"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("sent {n} of {n} events")));
+    let got = b.read_all(&topic);
+    assert_eq!(got.len(), n);
+    for (i, r) in got.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_slice(r.value.as_deref().unwrap()).unwrap();
+        assert_eq!(v["n"], i, "record {i} out of order");
+        assert_eq!(r.key.as_deref(), Some(format!("k{i}").as_bytes()));
+        let t = format!("t{}", i % 3);
+        assert!(r.headers.contains(&("event-type".to_string(), Some(t.into_bytes()))), "record {i}");
+    }
 }
 
 #[test]

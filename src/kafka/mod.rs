@@ -159,6 +159,167 @@ impl Drop for EventPump {
     }
 }
 
+/// Gets an idempotent producer its producer id as soon as a broker is up, instead of after
+/// librdkafka's 500 ms retry timer, on a background thread.
+///
+/// librdkafka asks for the id when a metadata response arrives. The first response comes from the
+/// bootstrap connection, before any broker learned from it is up, so the request waits for the
+/// timer and every run idles 0.5–1 s before its first send (kcat does too). A metadata response
+/// from a learned broker (non-negative id) proves that broker is up, and handling it makes
+/// librdkafka send InitProducerId at once. The requests ask for brokers only: naming the topic
+/// could auto-create it before the input has been validated. Errors are left for the sends.
+pub struct ProducerIdWarmup {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProducerIdWarmup {
+    /// `rk` must outlive the warm-up: either drop the warm-up before the producer (it stops
+    /// within 100 ms), or pass a clone of a shared producer as `keep`, held until the thread ends.
+    pub fn start<K: Send + 'static>(rk: *mut rdkafka_sys::RDKafka, timeout: Duration, keep: K) -> ProducerIdWarmup {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let rk = SendPtr(rk);
+        let thread = std::thread::Builder::new()
+            .name("evbus-pid".into())
+            .spawn(move || {
+                let rk = rk;
+                let _keep = keep;
+                let deadline = std::time::Instant::now() + timeout;
+                while !flag.load(Ordering::Relaxed) {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        return;
+                    }
+                    // Short requests, so that a drop is not held up by a dead broker.
+                    let wait = left.min(Duration::from_millis(100));
+                    match unsafe { metadata_origin(rk.0, wait) } {
+                        Some(id) if id >= 0 => return,
+                        Some(_) => std::thread::sleep(Duration::from_millis(2)),
+                        None => {}
+                    }
+                }
+            })
+            .ok();
+        ProducerIdWarmup { stop, thread }
+    }
+}
+
+impl Drop for ProducerIdWarmup {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Asks for the brokers' metadata; returns the id of the broker that answered (-1 for a
+/// bootstrap connection), or `None` on error or timeout.
+///
+/// # Safety
+/// `rk` must be a live client handle.
+unsafe fn metadata_origin(rk: *mut rdkafka_sys::RDKafka, wait: Duration) -> Option<i32> {
+    let mut md: *const rdkafka_sys::RDKafkaMetadata = std::ptr::null();
+    // all_topics=0 without a topic handle asks for the brokers and the topics this client
+    // already uses; `md` is freed right after reading one field.
+    let err = unsafe { rdkafka_sys::rd_kafka_metadata(rk, 0, std::ptr::null_mut(), &mut md, wait.as_millis() as i32) };
+    if err != rdkafka_sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR || md.is_null() {
+        return None;
+    }
+    // SAFETY: librdkafka returned a valid metadata object, destroyed exactly once.
+    unsafe {
+        let id = (*md).orig_broker_id;
+        rdkafka_sys::rd_kafka_metadata_destroy(md);
+        Some(id)
+    }
+}
+
+/// One topic of a producer, for sending many records to it.
+///
+/// rdkafka's `BaseProducer::send` builds a C string and looks the topic up by name for every
+/// record, and `OwnedHeaders` a C string per header: on a bulk send those allocations took a
+/// fifth of the sending thread, the bottleneck. Payloads and keys are still copied by librdkafka.
+pub struct TopicSink {
+    rkt: *mut rdkafka_sys::RDKafkaTopic,
+}
+
+impl TopicSink {
+    /// Drop the sink before the producer (declare it first in a struct that holds both).
+    pub fn new<C: ClientContext>(client: &rdkafka::client::Client<C>, topic: &str) -> Result<TopicSink> {
+        let name = std::ffi::CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
+        // SAFETY: a live client; a NULL conf uses the producer's topic defaults (partitioner,
+        // acks, compression set in its configuration).
+        let rkt = unsafe { rdkafka_sys::rd_kafka_topic_new(client.native_ptr(), name.as_ptr(), std::ptr::null_mut()) };
+        if rkt.is_null() {
+            return Err(anyhow!(
+                "cannot open topic {topic}: {}",
+                rdkafka::error::RDKafkaErrorCode::from(unsafe { rdkafka_sys::rd_kafka_last_error() })
+            ));
+        }
+        Ok(TopicSink { rkt })
+    }
+
+    /// Enqueue one record for the partitioner to place. On error (a full queue, most often)
+    /// nothing was enqueued and the caller may retry.
+    pub fn send<'h, C: ClientContext>(
+        &self,
+        client: &rdkafka::client::Client<C>,
+        key: Option<&[u8]>,
+        value: &[u8],
+        headers: impl IntoIterator<Item = (&'h str, &'h [u8])>,
+    ) -> Result<(), rdkafka::error::RDKafkaErrorCode> {
+        use rdkafka_sys::rd_kafka_vtype_t::*;
+        // SAFETY: every pointer is valid for the call and its length; librdkafka copies the
+        // payload (F_COPY), the key and the header names and values, and takes the header list
+        // only when the record is enqueued (we destroy it otherwise).
+        unsafe {
+            let hdrs = rdkafka_sys::rd_kafka_headers_new(4);
+            for (name, v) in headers {
+                rdkafka_sys::rd_kafka_header_add(
+                    hdrs,
+                    name.as_ptr().cast(),
+                    name.len() as isize,
+                    v.as_ptr().cast(),
+                    v.len() as isize,
+                );
+            }
+            let (kp, kl) = key.map_or((std::ptr::null(), 0), |k| (k.as_ptr(), k.len()));
+            let err = rdkafka_sys::rd_kafka_producev(
+                client.native_ptr(),
+                RD_KAFKA_VTYPE_RKT,
+                self.rkt,
+                RD_KAFKA_VTYPE_PARTITION,
+                -1i32, // RD_KAFKA_PARTITION_UA: the partitioner decides
+                RD_KAFKA_VTYPE_MSGFLAGS,
+                rdkafka_sys::RD_KAFKA_MSG_F_COPY,
+                RD_KAFKA_VTYPE_VALUE,
+                value.as_ptr(),
+                value.len(),
+                RD_KAFKA_VTYPE_KEY,
+                kp,
+                kl,
+                RD_KAFKA_VTYPE_HEADERS,
+                hdrs,
+                RD_KAFKA_VTYPE_END,
+            );
+            if err == rdkafka_sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+                Ok(())
+            } else {
+                rdkafka_sys::rd_kafka_headers_destroy(hdrs);
+                Err(err.into())
+            }
+        }
+    }
+}
+
+impl Drop for TopicSink {
+    fn drop(&mut self) {
+        // SAFETY: created by rd_kafka_topic_new, released once; the producer is still alive.
+        unsafe { rdkafka_sys::rd_kafka_topic_destroy(self.rkt) }
+    }
+}
+
 /// Hand an error or log event to the context, as rdkafka does for the clients it polls.
 ///
 /// # Safety

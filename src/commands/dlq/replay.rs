@@ -112,6 +112,8 @@ struct Replay<'a> {
     stats: Stats,
     halt: Option<Halt>,
     producer: Option<FutureProducer<Ctx>>,
+    /// Gets the producer its id without librdkafka's startup delay; holds a clone of it.
+    _warmup: Option<crate::kafka::ProducerIdWarmup>,
     /// The producer's context: remembers the last transport error for delivery failures.
     pctx: Ctx,
     inflight: JoinSet<Delivery>,
@@ -166,6 +168,9 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         let (p, ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
         (Some(p), ctx)
     };
+    let warmup = producer
+        .as_ref()
+        .map(|p| crate::kafka::ProducerIdWarmup::start(p.client().native_ptr(), app.settings.timeout, p.clone()));
 
     let parts = read::partitions(app, &dlq).await?;
     let position = Position::new(&app.settings, &a.group, &dlq)?;
@@ -231,6 +236,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         dests,
         stats: Stats::default(),
         halt: None,
+        _warmup: warmup,
         producer,
         pctx,
         inflight: JoinSet::new(),

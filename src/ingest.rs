@@ -1,0 +1,399 @@
+//! JSON Lines input for `produce --input`: the input is held once (a memory map for files, a
+//! buffer for stdin and pipes), every line is checked on all cores, and each valid line is planned
+//! for sending: its key and `event-type` header are found during the check, so the send loop
+//! parses nothing and the sending thread (the bottleneck of a bulk send) only hands records to
+//! librdkafka.
+//!
+//! Nothing here knows about the broker or the terminal.
+
+use std::io::Read;
+
+use anyhow::{Context as _, Result};
+use serde_json::Value;
+
+use crate::schema::Schema;
+
+/// Lines checked per round; each round is split over the worker threads.
+const BATCH: usize = 32_768;
+
+/// The value at a dot path (`payload.userId`), as key text.
+pub fn key_at(v: &Value, path: &str) -> Option<String> {
+    let mut cur = v;
+    for part in path.split('.') {
+        cur = match cur {
+            Value::Object(m) => m.get(part)?,
+            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    match cur {
+        Value::String(s) => Some(s.clone()),
+        Value::Null | Value::Object(_) | Value::Array(_) => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// How each record's key is chosen.
+#[derive(Debug, Clone)]
+pub enum KeyRule {
+    None,
+    Path(String),
+    Literal(String),
+}
+
+impl KeyRule {
+    pub fn key(&self, v: &Value) -> Result<Option<String>, String> {
+        match self {
+            KeyRule::None => Ok(None),
+            KeyRule::Literal(k) => Ok(Some(k.clone())),
+            KeyRule::Path(p) => key_at(v, p).map(Some).ok_or_else(|| format!("key path {p} not found in the event")),
+        }
+    }
+}
+
+/// The `eventType` field of an event, if it is a string.
+pub fn event_type_of(v: &Value) -> Option<&str> {
+    v.get("eventType").and_then(Value::as_str)
+}
+
+/// The whole input, read or mapped once.
+pub struct Input {
+    name: String,
+    data: Data,
+}
+
+enum Data {
+    Map(memmap2::Mmap),
+    Buf(Vec<u8>),
+}
+
+impl Input {
+    /// `-` is stdin; anything else a file. Regular files are memory-mapped (no copy, and the
+    /// kernel pages them in as the checks go); pipes and other special files are read.
+    pub fn open(spec: &str) -> Result<Input> {
+        if spec == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut buf).context("cannot read stdin")?;
+            return Ok(Input { name: "stdin".into(), data: Data::Buf(buf) });
+        }
+        let mut file = std::fs::File::open(spec).with_context(|| format!("cannot read {spec}"))?;
+        let meta = file.metadata().with_context(|| format!("cannot read {spec}"))?;
+        if meta.is_dir() {
+            anyhow::bail!("cannot read {spec}: it is a directory");
+        }
+        let data = if meta.is_file() && meta.len() > 0 {
+            // SAFETY: the map is read-only and private to this process. If another process
+            // truncates the file while we run, reads past the new end fault (SIGBUS), as with any
+            // tool that maps its input (ripgrep); we accept that for not copying the file.
+            Data::Map(unsafe { memmap2::Mmap::map(&file) }.with_context(|| format!("cannot map {spec}"))?)
+        } else {
+            let mut buf = Vec::new();
+            file.read_to_end(&mut buf).with_context(|| format!("cannot read {spec}"))?;
+            Data::Buf(buf)
+        };
+        Ok(Input { name: spec.to_string(), data })
+    }
+
+    /// An in-memory input (tests, and callers that already hold the bytes).
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Input {
+        Input { name: name.to_string(), data: Data::Buf(bytes) }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            Data::Map(m) => m,
+            Data::Buf(b) => b,
+        }
+    }
+}
+
+/// One input line that failed, with its 1-based line number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadLine {
+    pub line: usize,
+    pub error: String,
+}
+
+/// Where a planned string lives: in its chunk's arena (`NONE` when absent).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    off: u32,
+    len: u32,
+}
+
+impl Span {
+    const NONE: Span = Span { off: u32::MAX, len: 0 };
+
+    fn store(arena: &mut Vec<u8>, s: &[u8]) -> Span {
+        let off = arena.len() as u32;
+        arena.extend_from_slice(s);
+        Span { off, len: s.len() as u32 }
+    }
+
+    fn get(self, arena: &[u8]) -> Option<&[u8]> {
+        (self.off != u32::MAX).then(|| &arena[self.off as usize..(self.off + self.len) as usize])
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Planned {
+    start: usize,
+    len: u32,
+    event_type: Span,
+    key: Span,
+}
+
+/// The valid lines of one run of one worker, in input order.
+#[derive(Default)]
+struct Chunk {
+    recs: Vec<Planned>,
+    /// Keys and event types, copied (they are short) so that a record needs no parse to send.
+    arena: Vec<u8>,
+}
+
+/// Every line checked: what to send, in input order, and what was wrong.
+#[derive(Default)]
+pub struct Plan {
+    chunks: Vec<Chunk>,
+    /// Non-blank lines seen.
+    pub total: usize,
+    pub bad: Vec<BadLine>,
+}
+
+/// One record to send.
+#[derive(Debug, PartialEq)]
+pub struct Record<'a> {
+    /// The line as written (trimmed of surrounding whitespace).
+    pub value: &'a [u8],
+    /// The key found at the key path (`KeyRule::Path` only).
+    pub key: Option<&'a [u8]>,
+    /// The event's `eventType`, when it is a string.
+    pub event_type: Option<&'a [u8]>,
+}
+
+impl Plan {
+    /// Records to send, in input order. `data` must be the bytes the plan was made from.
+    pub fn records<'a>(&'a self, data: &'a [u8]) -> impl Iterator<Item = Record<'a>> + 'a {
+        self.chunks.iter().flat_map(move |c| {
+            c.recs.iter().map(move |r| Record {
+                value: &data[r.start..r.start + r.len as usize],
+                key: r.key.get(&c.arena),
+                event_type: r.event_type.get(&c.arena),
+            })
+        })
+    }
+
+    /// Number of records to send.
+    pub fn len(&self) -> usize {
+        self.chunks.iter().map(|c| c.recs.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Checks one line: JSON, valid against `schema` (when given), key found (for a key path).
+/// Returns the event type and key to send it with.
+fn check_line<'l>(
+    line: &'l [u8],
+    schema: Option<&Schema>,
+    key_rule: &KeyRule,
+) -> Result<(Option<std::borrow::Cow<'l, str>>, Option<String>), String> {
+    if schema.is_none() && !matches!(key_rule, KeyRule::Path(_)) {
+        // Nothing to look inside but the event type: a parse that builds no tree.
+        let h: Head = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
+        let t = match h.event_type {
+            Some(TypeField::Text(t)) => Some(t),
+            _ => None,
+        };
+        return Ok((t, None));
+    }
+    let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
+    if let Some(s) = schema
+        && !s.is_valid(&v)
+    {
+        let errs = s.validate(&v).err().unwrap_or_default();
+        let shown: Vec<String> = errs.iter().take(3).map(|e| e.to_string()).collect();
+        let more = if errs.len() > 3 { format!(" (+{} more)", errs.len() - 3) } else { String::new() };
+        return Err(format!("{}{more}", shown.join("; ")));
+    }
+    let key = match key_rule {
+        KeyRule::Path(_) => key_rule.key(&v)?,
+        _ => None,
+    };
+    Ok((event_type_of(&v).map(|t| std::borrow::Cow::Owned(t.to_string())), key))
+}
+
+/// Just `eventType`, without building the whole tree (the rest is still parsed, so syntax
+/// errors anywhere in the line are found).
+#[derive(serde::Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "eventType", borrow, default)]
+    event_type: Option<TypeField<'a>>,
+}
+
+/// `eventType` as found: any JSON is accepted here, only a string is used.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum TypeField<'a> {
+    Text(#[serde(borrow)] std::borrow::Cow<'a, str>),
+    Other(serde::de::IgnoredAny),
+}
+
+/// Checks a run of lines `(line number, start, end)` of `data`.
+fn check_run(
+    data: &[u8],
+    lines: &[(usize, usize, usize)],
+    schema: Option<&Schema>,
+    key_rule: &KeyRule,
+) -> (Chunk, Vec<BadLine>) {
+    let mut chunk = Chunk { recs: Vec::with_capacity(lines.len()), arena: Vec::with_capacity(lines.len() * 16) };
+    let mut bad = Vec::new();
+    for &(n, a, b) in lines {
+        match check_line(&data[a..b], schema, key_rule) {
+            Ok((t, k)) => {
+                let event_type = t.map_or(Span::NONE, |t| Span::store(&mut chunk.arena, t.as_bytes()));
+                let key = k.map_or(Span::NONE, |k| Span::store(&mut chunk.arena, k.as_bytes()));
+                chunk.recs.push(Planned { start: a, len: (b - a) as u32, event_type, key });
+            }
+            Err(error) => bad.push(BadLine { line: n, error }),
+        }
+    }
+    (chunk, bad)
+}
+
+/// Checks every non-blank line of `data` on up to `threads` threads. Line numbers count blank
+/// lines too, so they match what an editor shows.
+pub fn plan(data: &[u8], schema: Option<&Schema>, key_rule: &KeyRule, threads: usize) -> Plan {
+    let threads = threads.max(1);
+    let mut out = Plan::default();
+    let mut lines: Vec<(usize, usize, usize)> = Vec::with_capacity(BATCH);
+    let mut pos = 0usize;
+    let mut n = 0usize;
+    while pos < data.len() {
+        lines.clear();
+        while pos < data.len() && lines.len() < BATCH {
+            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
+            n += 1;
+            let raw = &data[pos..end];
+            let t = raw.trim_ascii();
+            if !t.is_empty() {
+                let a = pos + (t.as_ptr() as usize - raw.as_ptr() as usize);
+                lines.push((n, a, a + t.len()));
+            }
+            pos = end + 1;
+        }
+        out.total += lines.len();
+        if threads > 1 && lines.len() > 1024 {
+            let per = lines.len().div_ceil(threads);
+            let results: Vec<(Chunk, Vec<BadLine>)> = std::thread::scope(|sc| {
+                let handles: Vec<_> =
+                    lines.chunks(per).map(|c| sc.spawn(move || check_run(data, c, schema, key_rule))).collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+            });
+            for (c, b) in results {
+                out.chunks.push(c);
+                out.bad.extend(b);
+            }
+        } else {
+            let (c, b) = check_run(data, &lines, schema, key_rule);
+            out.chunks.push(c);
+            out.bad.extend(b);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn key_paths() {
+        let v = json!({"payload": {"userId": "u1", "n": 3, "arr": ["a", "b"], "obj": {}}});
+        assert_eq!(key_at(&v, "payload.userId").as_deref(), Some("u1"));
+        assert_eq!(key_at(&v, "payload.n").as_deref(), Some("3"));
+        assert_eq!(key_at(&v, "payload.arr.1").as_deref(), Some("b"));
+        assert_eq!(key_at(&v, "payload.obj"), None);
+        assert_eq!(key_at(&v, "payload.missing"), None);
+    }
+
+    fn plan_of(text: &str, key: KeyRule, threads: usize) -> (Vec<(String, Option<String>, Option<String>)>, Plan) {
+        let p = plan(text.as_bytes(), None, &key, threads);
+        let recs = p
+            .records(text.as_bytes())
+            .map(|r| {
+                let s = |b: Option<&[u8]>| b.map(|b| String::from_utf8(b.to_vec()).unwrap());
+                (String::from_utf8(r.value.to_vec()).unwrap(), s(r.key), s(r.event_type))
+            })
+            .collect();
+        (recs, p)
+    }
+
+    #[test]
+    fn lines_are_numbered_like_an_editor_and_trimmed() {
+        let text = "{\"a\":1}\n\n  {\"eventType\":\"x.y\"}  \r\nnot json\n{\"b\":2}";
+        let (recs, p) = plan_of(text, KeyRule::None, 1);
+        assert_eq!(p.total, 4);
+        assert_eq!(
+            recs,
+            vec![
+                ("{\"a\":1}".into(), None, None),
+                ("{\"eventType\":\"x.y\"}".into(), None, Some("x.y".into())),
+                ("{\"b\":2}".into(), None, None),
+            ]
+        );
+        assert_eq!(p.bad.len(), 1);
+        assert_eq!(p.bad[0].line, 4);
+        assert!(p.bad[0].error.starts_with("not JSON"), "{}", p.bad[0].error);
+    }
+
+    #[test]
+    fn event_types_match_the_full_parse() {
+        for line in [
+            r#"{"eventType":"a.b","x":1}"#,
+            r#"{"eventType":5}"#,
+            r#"{"x":{"eventType":"nested"}}"#,
+            r#"{"eventType":null}"#,
+            r#"{"eventType":"esc\"aped"}"#,
+        ] {
+            let v: Value = serde_json::from_str(line).unwrap();
+            for rule in [KeyRule::None, KeyRule::Path("x".into())] {
+                let p = plan(line.as_bytes(), None, &rule, 1);
+                let got: Vec<Option<Vec<u8>>> =
+                    p.records(line.as_bytes()).map(|r| r.event_type.map(<[u8]>::to_vec)).collect();
+                let want = if matches!(rule, KeyRule::Path(_)) && key_at(&v, "x").is_none() {
+                    vec![]
+                } else {
+                    vec![event_type_of(&v).map(|t| t.as_bytes().to_vec())]
+                };
+                assert_eq!(got, want, "{line} {rule:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_planned_and_missing_keys_are_errors() {
+        let text = "{\"id\": 1}\n{\"id\": \"k\"}\n{\"x\": 1}\n{\"id\": ";
+        let (recs, p) = plan_of(text, KeyRule::Path("id".into()), 1);
+        assert_eq!(recs.iter().map(|r| r.1.clone()).collect::<Vec<_>>(), vec![Some("1".into()), Some("k".into())]);
+        assert_eq!(p.bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![3, 4]);
+        assert!(p.bad[0].error.contains("key path id"));
+    }
+
+    #[test]
+    fn threads_keep_input_order() {
+        let text: String = (0..5000).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+        let (one, _) = plan_of(&text, KeyRule::Path("n".into()), 1);
+        let (four, p) = plan_of(&text, KeyRule::Path("n".into()), 4);
+        assert_eq!(one, four);
+        assert_eq!(p.len(), 5000);
+        assert_eq!(four[4999].1.as_deref(), Some("4999"));
+    }
+}
