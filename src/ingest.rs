@@ -11,7 +11,7 @@ use std::io::Read;
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
-use crate::schema::Schema;
+use crate::schema::{Schema, Tape};
 
 /// Lines checked per round; each round is split over the worker threads.
 const BATCH: usize = 32_768;
@@ -199,50 +199,30 @@ impl Plan {
 
 /// Checks one line: JSON, valid against `schema` (when given), key found (for a key path).
 /// Returns the event type and key to send it with.
-fn check_line<'l>(
-    line: &'l [u8],
+///
+/// The line is read into `tape` (no tree is built); an invalid line is parsed again into a
+/// `Value` only to word its errors, as elsewhere in evbus.
+fn check_line<'t>(
+    tape: &'t mut Tape,
+    line: &'t [u8],
     schema: Option<&Schema>,
     key_rule: &KeyRule,
-) -> Result<(Option<std::borrow::Cow<'l, str>>, Option<String>), String> {
-    if schema.is_none() && !matches!(key_rule, KeyRule::Path(_)) {
-        // Nothing to look inside but the event type: a parse that builds no tree.
-        let h: Head = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
-        let t = match h.event_type {
-            Some(TypeField::Text(t)) => Some(t),
-            _ => None,
-        };
-        return Ok((t, None));
-    }
-    let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
+) -> Result<(Option<&'t str>, Option<String>), String> {
+    let doc = tape.parse(line).map_err(|e| format!("not JSON: {e}"))?;
     if let Some(s) = schema
-        && !s.is_valid(&v)
+        && !s.is_valid_tape(&doc)
     {
+        let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
         let errs = s.validate(&v).err().unwrap_or_default();
         let shown: Vec<String> = errs.iter().take(3).map(|e| e.to_string()).collect();
         let more = if errs.len() > 3 { format!(" (+{} more)", errs.len() - 3) } else { String::new() };
         return Err(format!("{}{more}", shown.join("; ")));
     }
     let key = match key_rule {
-        KeyRule::Path(_) => key_rule.key(&v)?,
+        KeyRule::Path(p) => Some(doc.key_at(p).ok_or_else(|| format!("key path {p} not found in the event"))?),
         _ => None,
     };
-    Ok((event_type_of(&v).map(|t| std::borrow::Cow::Owned(t.to_string())), key))
-}
-
-/// Just `eventType`, without building the whole tree (the rest is still parsed, so syntax
-/// errors anywhere in the line are found).
-#[derive(serde::Deserialize)]
-struct Head<'a> {
-    #[serde(rename = "eventType", borrow, default)]
-    event_type: Option<TypeField<'a>>,
-}
-
-/// `eventType` as found: any JSON is accepted here, only a string is used.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum TypeField<'a> {
-    Text(#[serde(borrow)] std::borrow::Cow<'a, str>),
-    Other(serde::de::IgnoredAny),
+    Ok((doc.event_type(), key))
 }
 
 /// Checks a run of lines `(line number, start, end)` of `data`.
@@ -254,8 +234,9 @@ fn check_run(
 ) -> (Chunk, Vec<BadLine>) {
     let mut chunk = Chunk { recs: Vec::with_capacity(lines.len()), arena: Vec::with_capacity(lines.len() * 16) };
     let mut bad = Vec::new();
+    let mut tape = Tape::new();
     for &(n, a, b) in lines {
-        match check_line(&data[a..b], schema, key_rule) {
+        match check_line(&mut tape, &data[a..b], schema, key_rule) {
             Ok((t, k)) => {
                 let event_type = t.map_or(Span::NONE, |t| Span::store(&mut chunk.arena, t.as_bytes()));
                 let key = k.map_or(Span::NONE, |k| Span::store(&mut chunk.arena, k.as_bytes()));
@@ -324,7 +305,10 @@ mod tests {
         assert_eq!(key_at(&v, "payload.missing"), None);
     }
 
-    fn plan_of(text: &str, key: KeyRule, threads: usize) -> (Vec<(String, Option<String>, Option<String>)>, Plan) {
+    /// Value, key and event type of each planned record, as text.
+    type Planned3 = (String, Option<String>, Option<String>);
+
+    fn plan_of(text: &str, key: KeyRule, threads: usize) -> (Vec<Planned3>, Plan) {
         let p = plan(text.as_bytes(), None, &key, threads);
         let recs = p
             .records(text.as_bytes())

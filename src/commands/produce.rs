@@ -80,7 +80,7 @@ impl Sender {
                     self.enqueued += 1;
                     // Serve delivery reports as we go, without blocking; in batches, as each
                     // poll costs clock reads and queue locks.
-                    if self.enqueued % 64 == 0 {
+                    if self.enqueued.is_multiple_of(64) {
                         self.producer.poll(Duration::ZERO);
                     }
                     return Ok(());
@@ -377,7 +377,7 @@ async fn from_input(
         sender.send(key, r.value, r.event_type.unwrap_or(fallback_type.as_bytes())).await?;
         i += 1;
         // The bar redraws on its own clock; counting every record costs a clock read each.
-        if i % 1024 == 0 {
+        if i.is_multiple_of(1024) {
             pb.set_position(i);
         }
     }

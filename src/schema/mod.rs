@@ -1,6 +1,8 @@
 //! JSON Schemas of the event platform: a directory of schemas ([`SchemaStore`]), compiled schemas
 //! whose `$ref`s into sibling files resolve wherever the directory lives ([`Schema`]), validation
 //! that reports every error ([`SchemaError`]), and realistic sample generation ([`sample`]).
+//! JSON Lines input is validated on a reusable [`tape`] encoding of each line
+//! ([`Schema::is_valid_tape`]), which costs far less than building a `Value` per line.
 //!
 //! Format keywords (`uuid`, `date-time`, `email`, ...) are asserted, not just annotations: an
 //! event with a malformed eventId is a bug worth reporting. `$ref`s never touch the network; a
@@ -11,15 +13,18 @@ mod plan;
 mod regexgen;
 mod resolve;
 pub mod sample;
+pub mod tape;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail};
+use jsonschema::json::{Json, SerdeJson};
 use serde_json::Value;
 
 use resolve::{DirRetriever, DocSet, file_uri, read_json};
+pub use tape::{Tape, TapeDoc, TapeJson, TapeNode};
 
 /// A directory of schemas, one `<name>.json` per event type.
 #[derive(Debug, Clone)]
@@ -122,7 +127,7 @@ impl SchemaStore {
                 problems.extend(errs.into_iter().map(|e| format!("{}: {e}", path.display())));
                 continue;
             }
-            if let Err(e) = build_validator(&abs, &raw, retriever) {
+            if let Err(e) = build_validator::<SerdeJson>(&abs, &raw, retriever) {
                 problems.push(format!("{}: schema does not compile: {e}", path.display()));
             }
         }
@@ -130,8 +135,14 @@ impl SchemaStore {
     }
 }
 
-fn build_validator(abs: &Path, raw: &Value, retriever: DirRetriever) -> Result<jsonschema::Validator, String> {
-    jsonschema::options()
+/// The one place validators are configured, so the `Value` and tape validators of a [`Schema`]
+/// accept the same instances.
+fn build_validator<F: Json>(
+    abs: &Path,
+    raw: &Value,
+    retriever: DirRetriever,
+) -> Result<jsonschema::Validator<F>, String> {
+    jsonschema::options_for::<F>()
         .with_base_uri(file_uri(abs))
         .with_retriever(retriever)
         .should_validate_formats(true)
@@ -150,6 +161,8 @@ pub struct Schema {
     path: PathBuf,
     raw: Value,
     validator: Arc<jsonschema::Validator>,
+    /// The same schema compiled for [`Tape`] documents: validating one skips building a `Value`.
+    tape_validator: Arc<jsonschema::Validator<TapeJson>>,
     retriever: DirRetriever,
     event_type: Option<String>,
 }
@@ -167,12 +180,21 @@ impl Schema {
         let abs = std::path::absolute(path)?;
         let retriever = DirRetriever::new(abs.parent().unwrap_or(Path::new("/")));
         retriever.remember(&abs, Arc::new(raw.clone()));
-        let validator = build_validator(&abs, &raw, retriever.clone())
-            .map_err(|e| anyhow!("{}: schema does not compile: {e}", path.display()))?;
+        let compile_error = |e| anyhow!("{}: schema does not compile: {e}", path.display());
+        let validator = build_validator::<SerdeJson>(&abs, &raw, retriever.clone()).map_err(compile_error)?;
+        let tape_validator = build_validator::<TapeJson>(&abs, &raw, retriever.clone()).map_err(compile_error)?;
         let name =
             path.file_name().map(|f| f.to_string_lossy().trim_end_matches(".json").to_string()).unwrap_or_default();
         let event_type = find_event_type(&raw, 0);
-        Ok(Schema { name, path: abs, raw, validator: Arc::new(validator), retriever, event_type })
+        Ok(Schema {
+            name,
+            path: abs,
+            raw,
+            validator: Arc::new(validator),
+            tape_validator: Arc::new(tape_validator),
+            retriever,
+            event_type,
+        })
     }
 
     /// The file stem, e.g. `auth.user.registered`.
@@ -211,6 +233,12 @@ impl Schema {
 
     pub fn is_valid(&self, v: &Value) -> bool {
         self.validator.is_valid(v)
+    }
+
+    /// [`Schema::is_valid`] of the line `doc` was parsed from, without building its `Value`.
+    /// Errors are not reported here: re-check an invalid line with [`Schema::validate`].
+    pub fn is_valid_tape(&self, doc: &TapeDoc<'_>) -> bool {
+        self.tape_validator.is_valid(doc.root())
     }
 
     pub(crate) fn retriever(&self) -> &DirRetriever {

@@ -823,6 +823,28 @@ mod prop {
     proptest! {
         // No failure persistence: the regressions file would land outside this module's files.
         #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
+        /// The tape validator agrees with the `Value` one across keyword combinations, on valid
+        /// values and mutated ones.
+        #[test]
+        fn tape_validates_like_value_on_generated_schemas(
+            schema in schema(),
+            seed in any::<u64>(),
+            mutations in proptest::collection::vec(tape_agreement::mutation(), 0..3),
+            how in tape_agreement::writing(),
+        ) {
+            let (_d, s) = schema_in_dir(&schema, &[]);
+            let plan = Plan::new(&s).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut tape = crate::schema::Tape::new();
+            for _ in 0..4 {
+                let mut v = generate_value(&plan, &mut rng, now()).unwrap();
+                for m in &mutations {
+                    tape_agreement::mutate(&mut v, *m, &mut rng);
+                }
+                tape_agreement::check_line(&mut tape, tape_agreement::write(&v, &how).as_bytes(), &[&s]);
+            }
+        }
+
         #[test]
         fn generated_values_always_validate(schema in schema(), seed in any::<u64>()) {
             let (_d, s) = schema_in_dir(&schema, &[]);
@@ -866,4 +888,691 @@ fn throughput() {
     }
     let rate = n as f64 / t.elapsed().as_secs_f64();
     println!("{rate:.0} samples/s (generated and validated)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tape (tape.rs) must be indistinguishable from `Value`: same lines accepted with the same
+// errors, same `Value` back, same validity under every schema, same key and eventType lookups.
+
+pub(super) mod tape_agreement {
+    use std::fmt::Write as _;
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    use serde_json::{Value, json};
+
+    use super::{Generator, fill, repo_schemas, store};
+    use crate::schema::tape::{Tape, TapeJson};
+    use crate::schema::{Schema, SchemaStore};
+
+    /// `produce`'s `key_at`, the reference the tape's must match.
+    fn value_key_at(v: &Value, path: &str) -> Option<String> {
+        let mut cur = v;
+        for part in path.split('.') {
+            cur = match cur {
+                Value::Object(m) => m.get(part)?,
+                Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        match cur {
+            Value::String(s) => Some(s.clone()),
+            Value::Null | Value::Object(_) | Value::Array(_) => None,
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// Dotted paths of every value in `v` (the root's is `""`), plus lookups that miss.
+    fn key_paths(v: &Value) -> Vec<String> {
+        fn walk(v: &Value, at: &str, out: &mut Vec<String>) {
+            out.push(at.to_string());
+            let join = |k: &str| if at.is_empty() { k.to_string() } else { format!("{at}.{k}") };
+            match v {
+                Value::Object(m) => m.iter().for_each(|(k, c)| walk(c, &join(k), out)),
+                Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| walk(c, &join(&i.to_string()), out)),
+                _ => out.push(join("deeper")),
+            }
+        }
+        let mut out = Vec::new();
+        walk(v, "", &mut out);
+        out.extend(["nope", "eventType", "eventType.x", "payload.0", "0", "+0", "00", "payload..x"].map(String::from));
+        out
+    }
+
+    /// Parses `line` both ways and checks every observable agrees; returns whether it parsed.
+    pub(in crate::schema) fn check_line(tape: &mut Tape, line: &[u8], schemas: &[&Schema]) -> bool {
+        let shown = String::from_utf8_lossy(line);
+        // The fast path (no serde_json) must build exactly what the serde_json path builds.
+        let mut via_serde = Tape::new();
+        let slow_ok = via_serde.parse_with_serde(line).is_ok();
+        if tape.fast_path_takes(line) {
+            assert!(slow_ok, "fast path accepts what serde_json rejects: {shown}");
+            assert!(tape.same_encoding(&via_serde), "fast path encodes differently: {shown}");
+        }
+        match (serde_json::from_slice::<Value>(line), tape.parse(line)) {
+            (Ok(v), Ok(doc)) => {
+                assert_eq!(doc.to_value(), v, "to_value of {shown}");
+                for s in schemas {
+                    assert_eq!(s.is_valid_tape(&doc), s.is_valid(&v), "validity under {} of {shown}", s.name());
+                }
+                assert_eq!(doc.event_type(), v.get("eventType").and_then(Value::as_str), "eventType of {shown}");
+                for p in key_paths(&v) {
+                    assert_eq!(doc.key_at(&p), value_key_at(&v, &p), "key_at({p:?}) of {shown}");
+                }
+                true
+            }
+            (Err(want), Err(got)) => {
+                assert_eq!(got.to_string(), want.to_string(), "error for {shown}");
+                assert_eq!(got.classify(), want.classify(), "error class for {shown}");
+                false
+            }
+            (Ok(v), Err(e)) => panic!("tape rejects what serde_json accepts ({v}): {e}: {shown}"),
+            (Err(e), Ok(_)) => panic!("tape accepts what serde_json rejects ({e}): {shown}"),
+        }
+    }
+
+    /// How a value is written out: escapes, member order, and one repeated member name.
+    #[derive(Debug, Clone)]
+    pub(in crate::schema) struct Writing {
+        /// Escape some characters (`\u0065` for `e`, ...) in names and strings: those go to
+        /// the tape's arena instead of pointing into the line.
+        pub escape: bool,
+        pub reverse: bool,
+        /// Repeat a member of the n-th object (document order): its name, with this value,
+        /// before (shadowed) or after (shadowing) the original.
+        pub duplicate: Option<(usize, usize, bool, Value)>,
+    }
+
+    pub(in crate::schema) fn writing() -> impl Strategy<Value = Writing> {
+        let dup_value = prop_oneof![
+            Just(json!(null)),
+            Just(json!("dup")),
+            Just(json!(7)),
+            Just(json!({"x": [1]})),
+            Just(json!("7d0c3f0e-8a43-4a35-9d1f-8b9a4f0d2c11")),
+        ];
+        (any::<bool>(), any::<bool>(), proptest::option::of((0usize..6, 0usize..8, any::<bool>(), dup_value)))
+            .prop_map(|(escape, reverse, duplicate)| Writing { escape, reverse, duplicate })
+    }
+
+    pub(in crate::schema) fn write(v: &Value, how: &Writing) -> String {
+        let mut out = String::new();
+        emit(v, how, &mut 0, &mut out);
+        out
+    }
+
+    fn emit(v: &Value, how: &Writing, objects: &mut usize, out: &mut String) {
+        match v {
+            Value::Object(m) => {
+                let me = *objects;
+                *objects += 1;
+                let mut members: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                if how.reverse {
+                    members.reverse();
+                }
+                if let Some((at, which, before, dup)) = &how.duplicate
+                    && *at == me
+                {
+                    let name = m.keys().nth(which % m.len().max(1)).map_or("dup", |k| k.as_str());
+                    members.insert(if *before { 0 } else { members.len() }, (name, dup));
+                }
+                out.push('{');
+                for (i, (k, c)) in members.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    emit_str(k, how.escape, out);
+                    out.push(':');
+                    emit(c, how, objects, out);
+                }
+                out.push('}');
+            }
+            Value::Array(a) => {
+                out.push('[');
+                for (i, c) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    emit(c, how, objects, out);
+                }
+                out.push(']');
+            }
+            Value::String(s) => emit_str(s, how.escape, out),
+            other => out.push_str(&other.to_string()),
+        }
+    }
+
+    fn emit_str(s: &str, escape: bool, out: &mut String) {
+        if !escape {
+            out.push_str(&serde_json::to_string(s).unwrap());
+            return;
+        }
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                'e' | 'I' | 'é' => write!(out, "\\u{:04x}", c as u32).unwrap(),
+                '/' => out.push_str("\\/"),
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32).unwrap(),
+                c if (c as u32) > 0xffff => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        write!(out, "\\u{u:04X}").unwrap();
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+
+    #[derive(Debug, Clone, Copy)]
+    pub(in crate::schema) enum Mutation {
+        DropMember,
+        ChangeType,
+        WrongEnum,
+        BadFormat,
+        ExtraMember,
+    }
+
+    pub(in crate::schema) fn mutation() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            Just(Mutation::DropMember),
+            Just(Mutation::ChangeType),
+            Just(Mutation::WrongEnum),
+            Just(Mutation::BadFormat),
+            Just(Mutation::ExtraMember),
+        ]
+    }
+
+    /// JSON pointers of every value in `v`.
+    fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, c) in m {
+                    pointers(c, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                }
+            }
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| pointers(c, format!("{at}/{i}"), out)),
+            _ => {}
+        }
+        out.push(at);
+    }
+
+    /// Applies `m` somewhere in `v` (a no-op when `v` has no place for it).
+    pub(in crate::schema) fn mutate(v: &mut Value, m: Mutation, rng: &mut ChaCha8Rng) {
+        let mut all = Vec::new();
+        pointers(v, String::new(), &mut all);
+        let pick = |rng: &mut ChaCha8Rng, keep: &dyn Fn(&Value) -> bool| {
+            let fit: Vec<&String> = all.iter().filter(|p| v.pointer(p).is_some_and(keep)).collect();
+            (!fit.is_empty()).then(|| fit[rng.random_range(0..fit.len())].clone())
+        };
+        let target = match m {
+            Mutation::DropMember | Mutation::ExtraMember => pick(rng, &|x| x.is_object()),
+            Mutation::ChangeType => pick(rng, &|_| true),
+            Mutation::WrongEnum | Mutation::BadFormat => pick(rng, &|x| x.is_string()),
+        };
+        let Some(target) = target.and_then(|p| v.pointer_mut(&p)) else { return };
+        match m {
+            Mutation::DropMember => {
+                let o = target.as_object_mut().unwrap();
+                if let Some(k) = o.keys().nth(rng.random_range(0..o.len().max(1))).cloned() {
+                    o.remove(&k);
+                }
+            }
+            Mutation::ExtraMember => {
+                target.as_object_mut().unwrap().insert("unexpectedField".into(), json!("x"));
+            }
+            Mutation::ChangeType => {
+                *target = match target {
+                    Value::String(_) => json!(42),
+                    Value::Number(_) => json!("12"),
+                    Value::Bool(_) => json!("true"),
+                    Value::Null => json!(0),
+                    Value::Array(_) => json!({}),
+                    Value::Object(_) => json!([]),
+                }
+            }
+            Mutation::WrongEnum => {
+                let s = target.as_str().unwrap().to_string();
+                *target = json!(if rng.random_bool(0.5) { format!("{s}x") } else { s.to_uppercase() });
+            }
+            Mutation::BadFormat => {
+                let bad = ["not-a-uuid", "2025-02-30T25:61:00Z", "user@", "", "http//x y", "2025-13-01", "9:3", "é"];
+                *target = json!(bad[rng.random_range(0..bad.len())]);
+            }
+        }
+    }
+
+    /// Every shipped schema, plus the benchmark's.
+    static SCHEMAS: LazyLock<Vec<Schema>> = LazyLock::new(|| {
+        let store = store();
+        let mut all: Vec<Schema> = store.names().iter().map(|n| store.load(n).unwrap()).collect();
+        let bench = repo_schemas().join("../scripts/bench-event.schema.json");
+        all.push(Schema::from_file(&bench).unwrap());
+        all
+    });
+
+    #[test]
+    fn tape_conforms_to_the_validator_contract() {
+        use jsonschema::json::conformance::{assert_conformance, document};
+        let mut tape = Tape::new();
+        let line = serde_json::to_vec(&document()).unwrap();
+        assert_conformance::<TapeJson>(&tape.parse(&line).unwrap().root());
+        // Again with escaped names and strings (arena-backed) and shadowed repeated members.
+        let how = Writing { escape: true, reverse: true, duplicate: Some((0, 0, true, json!([null]))) };
+        let line = write(&document(), &how);
+        assert!(line.contains("\\u0065") && line.starts_with(r#"{"array":[null],"#), "{line}");
+        assert_conformance::<TapeJson>(&tape.parse(line.as_bytes()).unwrap().root());
+    }
+
+    #[test]
+    fn tape_parses_like_serde_json() {
+        let deep = |open: &str, close: &str, n: usize| format!("{}1{}", open.repeat(n), close.repeat(n));
+        let mut lines: Vec<String> = [
+            r#"{"a":"plain","b":"esc\"aped\\ \/ \b\f\n\r\t","c":"\u00e9\u4e2d\ud83e\udd80"}"#,
+            r#""\ud83e\udd80""#,
+            r#""\ud83e""#,
+            r#""\udd80x""#,
+            r#""\ud83e\u0041""#,
+            r#""\u12""#,
+            r#""\x""#,
+            "\"tab\there\"",
+            "\"nl\nhere\"",
+            "\"\u{7f}\"",
+            "\"\u{1F980} \u{e9}\"",
+            "01",
+            "-01",
+            "-0",
+            "-0.0",
+            "0.0",
+            "1.",
+            ".5",
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "1E+2",
+            "2.5e-3",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "123456789012345678901234567890",
+            "0.1000000000000000055511151231257827",
+            "1.7976931348623157e308",
+            "NaN",
+            "Infinity",
+            "-",
+            "+1",
+            "true",
+            "tru",
+            "null",
+            "nul",
+            "[1,2,]",
+            r#"{"a":1,}"#,
+            r#"{"a":1}x"#,
+            r#"{"a":1} {"b":2}"#,
+            "[1] ",
+            " \t\r\n[1]\n",
+            "[1]\u{a0}",
+            "",
+            " ",
+            "{",
+            "[",
+            r#"{"a"}"#,
+            r#"{"a":}"#,
+            r#"{a:1}"#,
+            r#"{'a':1}"#,
+            r#"{"":1,"":2}"#,
+            r#"{"a":1,"a":2}"#,
+            r#"{"a":1,"b":2,"a":3,"a":{"x":1,"x":[1,2]}}"#,
+            r#"{"\u0061":1,"a":2,"a\u0000":3}"#,
+            r#"{"eventType":"x","eventType":"y"}"#,
+            r#"{"eventType":1,"eventType":"y"}"#,
+            r#"{"eventType":"y","eventType":1}"#,
+            r#"{"event\u0054ype":"esc"}"#,
+            r#"[[],{},[[]],{"a":{}}]"#,
+            r#"{"a":[{"b":[{"c":"d"}]}]}"#,
+        ]
+        .map(String::from)
+        .to_vec();
+        for n in [127, 128, 129, 200] {
+            lines.push(deep("[", "]", n));
+            lines.push(deep("{\"k\":", "}", n));
+        }
+        // 20 repeated names in a 40-member object: the sorting path of the duplicate search.
+        let big: Vec<String> = (0..40).map(|i| format!("\"k{}\":{i}", i % 20)).collect();
+        lines.push(format!("{{{}}}", big.join(",")));
+        let mut tape = Tape::new();
+        let mut parsed = 0;
+        for line in &lines {
+            parsed += check_line(&mut tape, line.as_bytes(), &[]) as usize;
+        }
+        for bytes in [&b"\"\xff\""[..], b"\"\xc3\x28\"", b"\xef\xbb\xbf[1]", b"[\"\xed\xa0\x80\"]", b"{\"\xff\":1}"] {
+            assert!(!check_line(&mut tape, bytes, &[]));
+        }
+        assert!(parsed > 20 && parsed < lines.len(), "{parsed} of {}", lines.len());
+        let doc = tape.parse(br#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(doc.to_value(), json!({"a": 3, "b": 2}));
+    }
+
+    /// Keywords whose tape implementations are not the `Value` defaults: member counts and
+    /// repeated names, const/enum equality, uniqueItems, propertyNames (string nodes), lengths.
+    #[test]
+    fn tape_validates_like_value_on_tricky_keywords() {
+        let schemas = [
+            json!({"maxProperties": 1}),
+            json!({"minProperties": 2}),
+            json!({"required": ["a", "b"]}),
+            json!({"properties": {"a": {"type": "integer"}}, "additionalProperties": false}),
+            json!({"propertyNames": {"maxLength": 1}}),
+            json!({"propertyNames": {"pattern": "^[a-z]+$"}}),
+            json!({"patternProperties": {"^a": {"const": 1}}}),
+            json!({"dependentRequired": {"a": ["b"]}}),
+            json!({"uniqueItems": true}),
+            json!({"const": {"a": [1, "two", null], "b": 1.0}}),
+            json!({"enum": [1, "a", null, true, [1], {"a": 1}]}),
+            json!({"enum": ["doctor", "nurse", "é\u{1F980}"]}),
+            json!({"items": {"type": "string", "minLength": 2, "maxLength": 3}}),
+            json!({"type": "object", "unevaluatedProperties": false, "properties": {"a": true}}),
+            json!({"contains": {"const": 2}, "minContains": 2}),
+            json!({"items": {"multipleOf": 0.5, "maximum": 10, "exclusiveMinimum": -1}}),
+            json!({"type": "integer"}),
+            json!({"$defs": {"t": {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"$ref": "#/$defs/t"}}]}}, "$ref": "#/$defs/t"}),
+        ];
+        let lines = [
+            r#"{"a":1}"#,
+            r#"{"a":1,"a":1}"#,
+            r#"{"a":1,"a":"x"}"#,
+            r#"{"a":"x","a":1}"#,
+            r#"{"a":1,"b":2}"#,
+            r#"{"a":1,"b":2,"b":3}"#,
+            r#"{"b":1,"a":1,"b":1}"#,
+            r#"{"\u0061":1,"b\u0000":2}"#,
+            r#"{"ab":1,"ab":2}"#,
+            r#"{"A":1}"#,
+            r#"{"a":[1,"two",null],"b":1}"#,
+            r#"{"b":1,"a":[1,"two",null],"b":1.0}"#,
+            r#"{"a":[1,"two",null],"b":2,"b":1}"#,
+            r#"{"a":[1,"two",null],"b":1,"c":1}"#,
+            r#"{"a":1.0}"#,
+            r#"{"a":1,"b":1,"a":2}"#,
+            r#"[1,2]"#,
+            r#"[1,1.0]"#,
+            r#"[{"a":1,"a":2},{"a":2}]"#,
+            r#"[{"a":1,"b":2},{"b":2,"a":1}]"#,
+            r#"[2,2.0,3]"#,
+            r#"["ab","abc","é🦀","🦀🦀🦀🦀","a"]"#,
+            r#"["\u00e9\ud83e\udd80"]"#,
+            r#"[0.5,9.5,-0.5,10]"#,
+            r#"[[1,[2,[3]]]]"#,
+            r#"[[1,[2,["x"]]]]"#,
+            r#""doctor""#,
+            r#""do\u0063tor""#,
+            r#""é🦀""#,
+            "1",
+            "1.0",
+            "1e2",
+            "-0",
+            "18446744073709551615",
+            "1.5",
+            "true",
+            "null",
+            r#"{"a":{"a":1}}"#,
+            "[1]",
+            "{}",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let compiled: Vec<Schema> = schemas
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let p = dir.path().join(format!("s{i}.json"));
+                let mut s = s.clone();
+                s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+                std::fs::write(&p, s.to_string()).unwrap();
+                Schema::from_file(&p).unwrap()
+            })
+            .collect();
+        let refs: Vec<&Schema> = compiled.iter().collect();
+        // Large objects (indexed, looked up by binary search), with repeated names.
+        let big = |n: usize, repeat: usize| {
+            let members: Vec<String> =
+                (0..n).map(|i| format!("\"{}\":{i}", ["a", "b", "c"][i % 3].repeat(1 + i % repeat))).collect();
+            format!("{{{}}}", members.join(","))
+        };
+        let big_lines = [big(17, 17), big(40, 7), big(40, 40), big(100, 2)];
+        let mut tape = Tape::new();
+        for line in lines.iter().copied().chain(big_lines.iter().map(String::as_str)) {
+            assert!(check_line(&mut tape, line.as_bytes(), &refs), "{line}");
+        }
+        // Spot checks of the `Value` semantics the tape must reproduce.
+        let max1 = &compiled[0];
+        assert!(max1.is_valid_tape(&tape.parse(br#"{"a":1,"a":2}"#).unwrap()));
+        assert!(!max1.is_valid_tape(&tape.parse(br#"{"a":1,"b":2}"#).unwrap()));
+        let unique = &compiled[8];
+        assert!(!unique.is_valid_tape(&tape.parse(br#"[{"a":1,"a":2},{"a":2}]"#).unwrap()));
+        let integer = &compiled[16];
+        assert!(!integer.is_valid_tape(&tape.parse(br#"{"a":1}"#).unwrap()));
+        assert!(integer.is_valid_tape(&tape.parse(b"1.0").unwrap()));
+    }
+
+    #[test]
+    fn tape_agrees_on_every_shipped_schema_and_mutation() {
+        let mut tape = Tape::new();
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mutations = [
+            Mutation::DropMember,
+            Mutation::ChangeType,
+            Mutation::WrongEnum,
+            Mutation::BadFormat,
+            Mutation::ExtraMember,
+        ];
+        let (mut valid, mut invalid, mut fast) = (0, 0, 0);
+        for s in SCHEMAS.iter() {
+            let mut g = Generator::new(s, Some(5)).unwrap();
+            for i in 0..8 {
+                let v = g.generate(&fill()).unwrap();
+                let plain = Writing { escape: false, reverse: false, duplicate: None };
+                let escaped =
+                    Writing { escape: true, reverse: i % 2 == 0, duplicate: Some((0, i, i % 3 == 0, json!(1))) };
+                for how in [&plain, &escaped] {
+                    for m in [None].into_iter().chain(mutations.map(Some)) {
+                        let mut v = v.clone();
+                        if let Some(m) = m {
+                            mutate(&mut v, m, &mut rng);
+                        }
+                        let line = write(&v, how);
+                        fast += tape.fast_path_takes(line.as_bytes()) as usize;
+                        assert!(check_line(&mut tape, line.as_bytes(), &[s]));
+                        if s.is_valid(&serde_json::from_str(&line).unwrap()) { valid += 1 } else { invalid += 1 }
+                    }
+                }
+            }
+        }
+        // Both outcomes must be well represented for the comparison to mean something.
+        assert!(valid > 200 && invalid > 1000, "{valid} valid, {invalid} invalid");
+        // Unescaped lines (half of them) without floats take the fast path.
+        assert!(fast > (valid + invalid) / 3, "{fast} of {} took the fast path", valid + invalid);
+    }
+
+    #[test]
+    fn fast_path_takes_the_common_case_only() {
+        let mut tape = Tape::new();
+        let nested = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        let common = [
+            r#"{"a":"b","n":[1,-2,0,18446744073709551615,-9223372036854775808],"t":true,"f":false,"z":null}"#,
+            r#"{"é":"中🦀","":""}"#,
+            " [ ]\n",
+            "{ }",
+            "0",
+            r#"{"a":1,"a":2}"#,
+            &nested,
+        ];
+        for line in common {
+            assert!(tape.fast_path_takes(line.as_bytes()), "{line}");
+            assert!(check_line(&mut tape, line.as_bytes(), &[]), "{line}");
+        }
+        let nested = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        let other = [
+            r#""a\nb""#,
+            r#"{"a\u0041":1}"#,
+            "1.5",
+            "1e2",
+            "-0",
+            "-",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "01",
+            "[1,]",
+            r#"{"a":1,}"#,
+            "",
+            "[1] x",
+            "\"\u{1}\"",
+            "tru",
+            &nested,
+        ];
+        for line in other {
+            assert!(!tape.fast_path_takes(line.as_bytes()), "{line}");
+            check_line(&mut tape, line.as_bytes(), &[]);
+        }
+        assert!(!tape.fast_path_takes(b"\"\xff\""));
+    }
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+            "[a-e/\"\\\\\\x00-\\x1f é中🦀]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+                proptest::collection::btree_map("[a-e.é]{0,3}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A byte-level edit of a line, to reach syntax errors at every position.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Truncate(usize),
+        Delete(usize),
+        Insert(usize, u8),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let byte = prop_oneof![Just(b'"'), Just(b','), Just(b'\\'), Just(b'}'), Just(b'1'), Just(0xff), any::<u8>()];
+        prop_oneof![
+            any::<usize>().prop_map(Edit::Truncate),
+            any::<usize>().prop_map(Edit::Delete),
+            (any::<usize>(), byte).prop_map(|(i, b)| Edit::Insert(i, b)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Generated (and mutated) events of every shipped schema.
+        #[test]
+        fn tape_agrees_with_value_on_schema_samples(
+            which in any::<prop::sample::Index>(),
+            seed in any::<u64>(),
+            mutations in proptest::collection::vec(mutation(), 0..3),
+            how in writing(),
+        ) {
+            let s = which.get(&SCHEMAS);
+            let mut g = Generator::new(s, Some(seed)).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut tape = Tape::new();
+            for _ in 0..3 {
+                let mut v = g.generate(&fill()).unwrap();
+                for m in &mutations {
+                    mutate(&mut v, *m, &mut rng);
+                }
+                check_line(&mut tape, write(&v, &how).as_bytes(), &[s]);
+            }
+        }
+
+        /// Arbitrary documents, written with escapes and repeated names, then broken byte-wise.
+        #[test]
+        fn tape_agrees_with_value_on_any_json(v in any_json(), how in writing(), edits in proptest::collection::vec(edit(), 0..3)) {
+            let mut tape = Tape::new();
+            let mut line = write(&v, &how).into_bytes();
+            prop_assert!(check_line(&mut tape, &line, &[]));
+            for e in edits {
+                match e {
+                    Edit::Truncate(i) => line.truncate(i % (line.len() + 1)),
+                    Edit::Delete(i) if !line.is_empty() => _ = line.remove(i % line.len()),
+                    Edit::Delete(_) => {}
+                    Edit::Insert(i, b) => line.insert(i % (line.len() + 1), b),
+                }
+                check_line(&mut tape, &line, &[]);
+            }
+        }
+    }
+
+    /// Release-mode cost per line of the two validation paths on the benchmark's input:
+    /// `cargo test --release --lib schema::tests::tape_agreement::tape_throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "benchmark; run in release mode after scripts/bench.sh generated its events"]
+    fn tape_throughput() {
+        let root = repo_schemas().join("..");
+        let data = std::fs::read(root.join("target/bench/events-1000000.jsonl")).expect("run scripts/bench.sh first");
+        let s = Schema::from_file(&root.join("scripts/bench-event.schema.json")).unwrap();
+        let lines: Vec<&[u8]> = data.split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
+        let per_line = |t: std::time::Instant| t.elapsed().as_nanos() as f64 / lines.len() as f64;
+        let mut tape = Tape::new();
+        for round in 0..2 {
+            let t = std::time::Instant::now();
+            let mut valid = 0;
+            for l in &lines {
+                valid += s.is_valid(&serde_json::from_slice(l).unwrap()) as usize;
+            }
+            let value = per_line(t);
+            let t = std::time::Instant::now();
+            let mut valid_tape = 0;
+            for l in &lines {
+                valid_tape += s.is_valid_tape(&tape.parse(l).unwrap()) as usize;
+            }
+            let tape_ns = per_line(t);
+            assert_eq!(valid, valid_tape);
+            let t = std::time::Instant::now();
+            for l in &lines {
+                std::hint::black_box(serde_json::from_slice::<Value>(l).unwrap());
+            }
+            let value_parse = per_line(t);
+            let t = std::time::Instant::now();
+            for l in &lines {
+                std::hint::black_box(tape.parse(l).unwrap());
+            }
+            let tape_parse = per_line(t);
+            println!(
+                "round {round}, {} lines ({valid} valid): Value {value:.0} ns/line (parse {value_parse:.0}), \
+                 tape {tape_ns:.0} ns/line (parse {tape_parse:.0}), {:.2}x",
+                lines.len(),
+                value / tape_ns
+            );
+        }
+    }
+
+    #[test]
+    fn tape_sees_escaped_and_repeated_event_types() {
+        let mut tape = Tape::new();
+        let doc = tape.parse(br#"{"event\u0054ype":"a\/b","eventType":"c","p":{"k":[1,{"n":2.50}]}}"#).unwrap();
+        assert_eq!(doc.event_type(), Some("c"));
+        assert_eq!(doc.key_at("p.k.1.n").as_deref(), Some("2.5"));
+        assert_eq!(doc.key_at("p.k.0").as_deref(), Some("1"));
+        assert_eq!(doc.key_at("p.k"), None);
+        let doc = tape.parse(br#"{"eventType":"c","event\u0054ype":"a\/b"}"#).unwrap();
+        assert_eq!(doc.event_type(), Some("a/b"));
+        let _ = SchemaStore::open(&repo_schemas()).unwrap();
+    }
 }
