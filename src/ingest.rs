@@ -103,10 +103,46 @@ impl Input {
         &self.name
     }
 
+    /// Lets the kernel drop the mapped pages of `range` from this process (they stay in the page
+    /// cache and come back if read again), so that a large file does not stay resident as a
+    /// whole. Does nothing for buffered input or on error.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        if let Data::Map(m) = &self.data
+            && range.start < range.end
+            && range.end <= m.len()
+        {
+            // SAFETY: the map is read-only and never written, so dropped pages are read back from
+            // the file on the next access (the same exposure to concurrent truncation as `open`).
+            let _ = unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, range.start, range.len()) };
+        }
+    }
+
+    /// Releases the input in steps as a pass over its records moves on (see [`Input::release`]).
+    pub fn window(&self) -> Window<'_> {
+        Window { input: self, released: 0 }
+    }
+
     pub fn bytes(&self) -> &[u8] {
         match &self.data {
             Data::Map(m) => m,
             Data::Buf(b) => b,
+        }
+    }
+}
+
+/// See [`Input::window`].
+pub struct Window<'a> {
+    input: &'a Input,
+    released: usize,
+}
+
+impl Window<'_> {
+    /// `record` (a slice of the input) is next: everything before it may go.
+    pub fn at(&mut self, record: &[u8]) {
+        let at = (record.as_ptr() as usize).saturating_sub(self.input.bytes().as_ptr() as usize);
+        if at.saturating_sub(self.released) >= 8 << 20 {
+            self.input.release(self.released..at);
+            self.released = at;
         }
     }
 }
@@ -249,8 +285,15 @@ fn check_run(
 }
 
 /// Checks every non-blank line of `data` on up to `threads` threads. Line numbers count blank
-/// lines too, so they match what an editor shows.
-pub fn plan(data: &[u8], schema: Option<&Schema>, key_rule: &KeyRule, threads: usize) -> Plan {
+/// lines too, so they match what an editor shows. `checked` is told each byte range once done
+/// with (see [`Input::release`]).
+pub fn plan(
+    data: &[u8],
+    schema: Option<&Schema>,
+    key_rule: &KeyRule,
+    threads: usize,
+    mut checked: impl FnMut(std::ops::Range<usize>),
+) -> Plan {
     let threads = threads.max(1);
     let mut out = Plan::default();
     let mut lines: Vec<(usize, usize, usize)> = Vec::with_capacity(BATCH);
@@ -258,6 +301,7 @@ pub fn plan(data: &[u8], schema: Option<&Schema>, key_rule: &KeyRule, threads: u
     let mut n = 0usize;
     while pos < data.len() {
         lines.clear();
+        let batch_start = pos;
         while pos < data.len() && lines.len() < BATCH {
             let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
             n += 1;
@@ -286,6 +330,7 @@ pub fn plan(data: &[u8], schema: Option<&Schema>, key_rule: &KeyRule, threads: u
             out.chunks.push(c);
             out.bad.extend(b);
         }
+        checked(batch_start..pos.min(data.len()));
     }
     out
 }
@@ -309,7 +354,7 @@ mod tests {
     type Planned3 = (String, Option<String>, Option<String>);
 
     fn plan_of(text: &str, key: KeyRule, threads: usize) -> (Vec<Planned3>, Plan) {
-        let p = plan(text.as_bytes(), None, &key, threads);
+        let p = plan(text.as_bytes(), None, &key, threads, |_| {});
         let recs = p
             .records(text.as_bytes())
             .map(|r| {
@@ -349,7 +394,7 @@ mod tests {
         ] {
             let v: Value = serde_json::from_str(line).unwrap();
             for rule in [KeyRule::None, KeyRule::Path("x".into())] {
-                let p = plan(line.as_bytes(), None, &rule, 1);
+                let p = plan(line.as_bytes(), None, &rule, 1, |_| {});
                 let got: Vec<Option<Vec<u8>>> =
                     p.records(line.as_bytes()).map(|r| r.event_type.map(<[u8]>::to_vec)).collect();
                 let want = if matches!(rule, KeyRule::Path(_)) && key_at(&v, "x").is_none() {
@@ -369,6 +414,18 @@ mod tests {
         assert_eq!(recs.iter().map(|r| r.1.clone()).collect::<Vec<_>>(), vec![Some("1".into()), Some("k".into())]);
         assert_eq!(p.bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![3, 4]);
         assert!(p.bad[0].error.contains("key path id"));
+    }
+
+    #[test]
+    fn checked_ranges_cover_the_input_once_in_order() {
+        let text: String = (0..(BATCH + 10)).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+        let mut ranges = Vec::new();
+        let p = plan(text.as_bytes(), None, &KeyRule::None, 2, |r| ranges.push(r));
+        assert_eq!(p.len(), BATCH + 10);
+        assert_eq!(ranges.len(), 2, "one range per round of {BATCH} lines");
+        assert_eq!(ranges[0].start, 0);
+        assert_eq!(ranges[0].end, ranges[1].start);
+        assert_eq!(ranges[1].end, text.len());
     }
 
     #[test]

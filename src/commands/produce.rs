@@ -325,7 +325,7 @@ async fn from_input(
         Some(Sender::new(producer, &a.topic, static_headers, app.settings.timeout)?)
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let plan = ingest::plan(input.bytes(), schema, key_rule, threads);
+    let plan = ingest::plan(input.bytes(), schema, key_rule, threads, |r| input.release(r));
     for b in &plan.bad {
         eprintln!("evbus: {}:{}: {}", input.name(), b.line, crate::sanitize::for_terminal(&b.error));
     }
@@ -346,7 +346,9 @@ async fn from_input(
     let Some(mut sender) = sender.take() else {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
+        let mut window = input.window();
         for r in plan.records(data) {
+            window.at(r.value);
             out.write_all(r.value)?;
             out.write_all(b"\n")?;
         }
@@ -368,10 +370,13 @@ async fn from_input(
         _ => None,
     };
     let mut i = 0u64;
+    // librdkafka copies each record: only the part of the file being sent needs to stay resident.
+    let mut window = input.window();
     for r in plan.records(data) {
         if stop.load(Ordering::Relaxed) {
             break;
         }
+        window.at(r.value);
         pace(start, i, rate).await;
         let key = literal.or(r.key);
         sender.send(key, r.value, r.event_type.unwrap_or(fallback_type.as_bytes())).await?;
