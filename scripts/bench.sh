@@ -226,6 +226,20 @@ bench_produce() {
             "$EVBUS -b $B -q produce bench.produce.novalidate --no-validate --input $EVENTS"
         measure "evbus produce --input FILE (validating every line)" 0 \
             "$EVBUS -b $B -q produce bench.produce.validate --schema $schema --input $EVENTS"
+        # Small files are the daily case: here start-up (connection, producer id) is the cost.
+        local small=$BENCH_DIR/events-1000.jsonl
+        head -n 1000 "$EVENTS" >"$small"
+        echo
+        echo "### produce: the first 1000 of those events ($(date -u +%F))"
+        echo
+        echo "| command | wall s (median of $RUNS) | CPU s | peak RSS MiB |"
+        echo "|---|---|---|---|"
+        measure "kcat -P -l FILE (1000 events)" 0 "kcat -P -b $B -t bench.produce.kcat -l $small"
+        measure "kcat -P -l FILE (1000 events) with evbus's delivery settings and headers" 0 \
+            "kcat -P -b $B -t bench.produce.kcat-same -l $small -X enable.idempotence=true -X acks=all \
+             -X compression.type=lz4 -X linger.ms=5 -H event-type=UserRegistered -H content-type=application/json"
+        measure "evbus produce --input FILE (1000 events, validating every line)" 0 \
+            "$EVBUS -b $B -q produce bench.produce.validate --schema $schema --input $small"
         echo
         echo "### samples: $RECORDS generated and validated ($(date -u +%F))"
         echo

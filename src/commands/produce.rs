@@ -87,7 +87,7 @@ impl Sender {
                 }
                 Err(RDKafkaErrorCode::QueueFull) => {
                     // librdkafka's queue is full: serve delivery reports until there is room.
-                    self.producer.poll(Duration::from_millis(5));
+                    self.producer.poll(Duration::from_millis(1));
                     tokio::task::yield_now().await;
                 }
                 Err(e) => {
@@ -106,7 +106,7 @@ impl Sender {
         let producer = self.producer;
         let warmup = self.warmup;
         let (producer, flushed) = tokio::task::spawn_blocking(move || {
-            let r = producer.flush(timeout);
+            let r = crate::kafka::flush(&producer, timeout);
             (producer, r)
         })
         .await?;
