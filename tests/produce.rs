@@ -226,6 +226,30 @@ fn invalid_jsonl_sends_nothing_and_names_lines() {
 }
 
 #[test]
+fn invalid_file_leaves_a_missing_topic_missing() {
+    // Brokers that auto-create topics (nisshi does, as Kafka does by default) create one when a
+    // producer asks for its metadata: that must not happen before the whole file is checked.
+    // Enough lines that the check takes long enough for an early metadata request to go out.
+    let b = Broker::start();
+    let topic = b.unique("never-created");
+    let mut text = String::new();
+    for i in 0..60_000 {
+        text.push_str(&valid_event(&i.to_string()));
+        text.push('\n');
+    }
+    text.push_str("{not json\n");
+    std::fs::write(b.dir.path().join("events.jsonl"), text).unwrap();
+    b.evbus()
+        .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg()])
+        .args(["--input", "events.jsonl"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("events.jsonl:60001: not JSON"))
+        .stderr(predicate::str::contains("nothing was sent"));
+    assert!(!b.topic_names().contains(&topic), "the topic was created: {:?}", b.topic_names());
+}
+
+#[test]
 fn large_file_arrives_whole_and_in_order() {
     // Enough lines to be checked in several rounds on several threads: the records must still go
     // out in file order (one partition keeps it) with each line's own event type and key.

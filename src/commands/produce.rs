@@ -47,8 +47,11 @@ struct Stats {
 struct Sender {
     /// Declared before `producer`: these must go before the producer is destroyed.
     warmup: Option<ProducerIdWarmup>,
-    sink: TopicSink,
+    /// Opened at the first send, once the input is known to be sendable: a topic handle makes
+    /// librdkafka ask for the topic's metadata, which auto-creates it on brokers configured so.
+    sink: Option<TopicSink>,
     producer: BaseProducer<CountingCtx>,
+    topic: String,
     bytes: u64,
     enqueued: u64,
     local_failed: u64,
@@ -63,18 +66,31 @@ impl Sender {
         topic: &str,
         static_headers: Vec<(String, String)>,
         timeout: Duration,
-    ) -> Result<Sender> {
+    ) -> Sender {
         let warmup = Some(ProducerIdWarmup::start(producer.client().native_ptr(), timeout, ()));
-        let sink = TopicSink::new(producer.client(), topic)?;
-        Ok(Sender { warmup, sink, producer, bytes: 0, enqueued: 0, local_failed: 0, local_error: None, static_headers })
+        Sender {
+            warmup,
+            sink: None,
+            producer,
+            topic: topic.to_string(),
+            bytes: 0,
+            enqueued: 0,
+            local_failed: 0,
+            local_error: None,
+            static_headers,
+        }
     }
 
     async fn send(&mut self, key: Option<&[u8]>, value: &[u8], event_type: &[u8]) -> Result<()> {
+        if self.sink.is_none() {
+            self.sink = Some(TopicSink::new(self.producer.client(), &self.topic)?);
+        }
+        let Some(sink) = &self.sink else { bail!("no topic handle") };
         loop {
             let headers = [("event-type", event_type), ("content-type", b"application/json".as_slice())]
                 .into_iter()
                 .chain(self.static_headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
-            match self.sink.send(self.producer.client(), key, value, headers) {
+            match sink.send(self.producer.client(), key, value, headers) {
                 Ok(()) => {
                     self.bytes += value.len() as u64;
                     self.enqueued += 1;
@@ -234,7 +250,7 @@ async fn samples(
     }
     app.settings.log_effective();
     let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
-    let mut sender = Sender::new(producer, &a.topic, static_headers, app.settings.timeout)?;
+    let mut sender = Sender::new(producer, &a.topic, static_headers, app.settings.timeout);
     let fallback_type = default_event_type(Some(schema), &a.topic);
     let stop = stop_flag();
     let pb = if a.count >= 1000 || rate.is_some() {
@@ -322,7 +338,7 @@ async fn from_input(
         None
     } else {
         let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
-        Some(Sender::new(producer, &a.topic, static_headers, app.settings.timeout)?)
+        Some(Sender::new(producer, &a.topic, static_headers, app.settings.timeout))
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     let plan = ingest::plan(input.bytes(), schema, key_rule, threads, |r| input.release(r));
