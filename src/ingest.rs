@@ -164,10 +164,13 @@ struct Span {
 impl Span {
     const NONE: Span = Span { off: u32::MAX, len: 0 };
 
-    fn store(arena: &mut Vec<u8>, s: &[u8]) -> Span {
-        let off = arena.len() as u32;
+    /// `None` when the arena would outgrow 32-bit offsets (4 GiB of keys in one run of lines).
+    fn store(arena: &mut Vec<u8>, s: &[u8]) -> Option<Span> {
+        let off = u32::try_from(arena.len()).ok().filter(|&o| o != u32::MAX)?;
+        let len = u32::try_from(s.len()).ok()?;
+        off.checked_add(len)?;
         arena.extend_from_slice(s);
-        Span { off, len: s.len() as u32 }
+        Some(Span { off, len })
     }
 
     fn get(self, arena: &[u8]) -> Option<&[u8]> {
@@ -274,9 +277,18 @@ fn check_run(
     for &(n, a, b) in lines {
         match check_line(&mut tape, &data[a..b], schema, key_rule) {
             Ok((t, k)) => {
-                let event_type = t.map_or(Span::NONE, |t| Span::store(&mut chunk.arena, t.as_bytes()));
-                let key = k.map_or(Span::NONE, |k| Span::store(&mut chunk.arena, k.as_bytes()));
-                chunk.recs.push(Planned { start: a, len: (b - a) as u32, event_type, key });
+                let mut keep = |s: Option<&[u8]>| match s {
+                    None => Some(Span::NONE),
+                    Some(s) => Span::store(&mut chunk.arena, s),
+                };
+                match (keep(t.map(str::as_bytes)), keep(k.as_deref().map(str::as_bytes)), u32::try_from(b - a)) {
+                    (Some(event_type), Some(key), Ok(len)) => {
+                        chunk.recs.push(Planned { start: a, len, event_type, key })
+                    }
+                    _ => {
+                        bad.push(BadLine { line: n, error: "too large to send (4 GiB of keys or event types)".into() })
+                    }
+                }
             }
             Err(error) => bad.push(BadLine { line: n, error }),
         }
