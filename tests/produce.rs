@@ -362,3 +362,35 @@ fn schemas_cli_list_validate_and_broken_dir() {
         .stderr(predicate::str::contains("a.b.c.json"))
         .stderr(predicate::str::contains("schema 'd.e.f'"));
 }
+
+#[test]
+fn ctrl_c_flushes_what_was_sent_and_exits_130() {
+    let b = Broker::start();
+    let topic = b.unique("ctrlc");
+    setup(&b, &[(&topic, 2)]);
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("evbus"))
+        .current_dir(b.dir.path())
+        .env_remove("EVBUS_BROKERS")
+        .env_remove("EVBUS_CONTEXT")
+        .env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
+        .args(["-b", &b.bootstrap, "-o", "json", "produce", &topic, "--schema", "auth.user.registered"])
+        .args(["--schemas", &schemas_arg(), "-n", "1000", "--rate", "20/s"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["interrupted"], true, "{v}");
+    let sent = v["sent"].as_u64().unwrap();
+    assert!(sent > 0 && sent < 1000, "{v}");
+    assert_eq!(v["failed"], 0, "{v}");
+    assert!(err.contains(&format!("sent {sent} of {sent} events")), "{err}");
+    // Everything counted as sent was flushed to the broker before exit.
+    assert_eq!(b.read_all(&topic).len() as u64, sent);
+}
