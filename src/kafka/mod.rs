@@ -111,51 +111,61 @@ impl ProducerContext for CountingCtx {
 /// authentication failed" never reach [`Ctx`] and a timeout cannot say why. (Consumers do not need
 /// it: their main queue is forwarded to the consumer queue that `poll` serves.)
 pub struct EventPump {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _thread: StoppableThread,
 }
 
-/// A librdkafka handle moved to the pump thread (librdkafka handles are thread-safe).
+/// A librdkafka handle moved to a helper thread (librdkafka handles are thread-safe).
 struct SendPtr(*mut rdkafka_sys::RDKafka);
 // SAFETY: librdkafka handles may be used from any thread.
 unsafe impl Send for SendPtr {}
 
-impl EventPump {
-    /// `rk` must outlive the pump: keep the pump in a field declared before the client, so that
-    /// it is dropped (and its thread joined, releasing the queue) first.
-    pub fn start(rk: *mut rdkafka_sys::RDKafka, ctx: Ctx) -> EventPump {
+/// A background thread told to stop, and joined, when dropped.
+struct StoppableThread {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StoppableThread {
+    /// `f` runs until it returns; it should check its flag often, as dropping waits for it.
+    fn spawn(name: &str, f: impl FnOnce(&AtomicBool) + Send + 'static) -> StoppableThread {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let rk = SendPtr(rk);
-        let thread = std::thread::Builder::new()
-            .name("evbus-events".into())
-            .spawn(move || {
-                let rk = rk;
-                // SAFETY: `rk` is live until this thread is joined (see above); the queue
-                // reference is released before the thread ends; events are destroyed after use.
-                unsafe {
-                    let queue = rdkafka_sys::rd_kafka_queue_get_main(rk.0);
-                    while !flag.load(Ordering::Relaxed) {
-                        let ev = rdkafka_sys::rd_kafka_queue_poll(queue, 100);
-                        if !ev.is_null() {
-                            forward_event(ev, &ctx);
-                            rdkafka_sys::rd_kafka_event_destroy(ev);
-                        }
-                    }
-                    rdkafka_sys::rd_kafka_queue_destroy(queue);
-                }
-            })
-            .ok();
-        EventPump { stop, thread }
+        let thread = std::thread::Builder::new().name(name.into()).spawn(move || f(&flag)).ok();
+        StoppableThread { stop, thread }
     }
 }
 
-impl Drop for EventPump {
+impl Drop for StoppableThread {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+impl EventPump {
+    /// `rk` must outlive the pump: keep the pump in a field declared before the client, so that
+    /// it is dropped (and its thread joined, releasing the queue) first.
+    pub fn start(rk: *mut rdkafka_sys::RDKafka, ctx: Ctx) -> EventPump {
+        let rk = SendPtr(rk);
+        let thread = StoppableThread::spawn("evbus-events", move |stop| {
+            let rk = rk;
+            // SAFETY: `rk` is live until this thread is joined (see above); the queue reference
+            // is released before the thread ends; events are destroyed after use.
+            unsafe {
+                let queue = rdkafka_sys::rd_kafka_queue_get_main(rk.0);
+                while !stop.load(Ordering::Relaxed) {
+                    let ev = rdkafka_sys::rd_kafka_queue_poll(queue, 100);
+                    if !ev.is_null() {
+                        forward_event(ev, &ctx);
+                        rdkafka_sys::rd_kafka_event_destroy(ev);
+                    }
+                }
+                rdkafka_sys::rd_kafka_queue_destroy(queue);
+            }
+        });
+        EventPump { _thread: thread }
     }
 }
 
@@ -169,48 +179,34 @@ impl Drop for EventPump {
 /// librdkafka send InitProducerId at once. The requests ask for brokers only: naming the topic
 /// could auto-create it before the input has been validated. Errors are left for the sends.
 pub struct ProducerIdWarmup {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _thread: StoppableThread,
 }
 
 impl ProducerIdWarmup {
     /// `rk` must outlive the warm-up: either drop the warm-up before the producer (it stops
     /// within 100 ms), or pass a clone of a shared producer as `keep`, held until the thread ends.
     pub fn start<K: Send + 'static>(rk: *mut rdkafka_sys::RDKafka, timeout: Duration, keep: K) -> ProducerIdWarmup {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
         let rk = SendPtr(rk);
-        let thread = std::thread::Builder::new()
-            .name("evbus-pid".into())
-            .spawn(move || {
-                let rk = rk;
-                let _keep = keep;
-                let deadline = std::time::Instant::now() + timeout;
-                while !flag.load(Ordering::Relaxed) {
-                    let left = deadline.saturating_duration_since(std::time::Instant::now());
-                    if left.is_zero() {
-                        return;
-                    }
-                    // Short requests, so that a drop is not held up by a dead broker.
-                    let wait = left.min(Duration::from_millis(100));
-                    match unsafe { metadata_origin(rk.0, wait) } {
-                        Some(id) if id >= 0 => return,
-                        Some(_) => std::thread::sleep(Duration::from_millis(2)),
-                        None => {}
-                    }
+        let thread = StoppableThread::spawn("evbus-pid", move |stop| {
+            let rk = rk;
+            let _keep = keep;
+            let deadline = std::time::Instant::now() + timeout;
+            while !stop.load(Ordering::Relaxed) {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    return;
                 }
-            })
-            .ok();
-        ProducerIdWarmup { stop, thread }
-    }
-}
-
-impl Drop for ProducerIdWarmup {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+                // Short requests, so that a drop is not held up by a dead broker.
+                let wait = left.min(Duration::from_millis(100));
+                // SAFETY: `rk` is live until this thread ends (see above).
+                match unsafe { metadata_origin(rk.0, wait) } {
+                    Some(id) if id >= 0 => return,
+                    Some(_) => std::thread::sleep(Duration::from_millis(2)),
+                    None => {}
+                }
+            }
+        });
+        ProducerIdWarmup { _thread: thread }
     }
 }
 

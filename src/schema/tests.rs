@@ -907,23 +907,6 @@ pub(super) mod tape_agreement {
     use crate::schema::tape::{Tape, TapeJson};
     use crate::schema::{Schema, SchemaStore};
 
-    /// `produce`'s `key_at`, the reference the tape's must match.
-    fn value_key_at(v: &Value, path: &str) -> Option<String> {
-        let mut cur = v;
-        for part in path.split('.') {
-            cur = match cur {
-                Value::Object(m) => m.get(part)?,
-                Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-        match cur {
-            Value::String(s) => Some(s.clone()),
-            Value::Null | Value::Object(_) | Value::Array(_) => None,
-            other => Some(other.to_string()),
-        }
-    }
-
     /// Dotted paths of every value in `v` (the root's is `""`), plus lookups that miss.
     fn key_paths(v: &Value) -> Vec<String> {
         fn walk(v: &Value, at: &str, out: &mut Vec<String>) {
@@ -959,7 +942,7 @@ pub(super) mod tape_agreement {
                 }
                 assert_eq!(doc.event_type(), v.get("eventType").and_then(Value::as_str), "eventType of {shown}");
                 for p in key_paths(&v) {
-                    assert_eq!(doc.key_at(&p), value_key_at(&v, &p), "key_at({p:?}) of {shown}");
+                    assert_eq!(doc.key_at(&p), crate::ingest::key_at(&v, &p), "key_at({p:?}) of {shown}");
                 }
                 true
             }
