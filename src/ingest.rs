@@ -179,7 +179,7 @@ impl Span {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Planned {
+struct PlannedRec {
     start: usize,
     len: u32,
     event_type: Span,
@@ -188,19 +188,41 @@ struct Planned {
 
 /// The valid lines of one run of one worker, in input order.
 #[derive(Default)]
-struct Chunk {
-    recs: Vec<Planned>,
+pub struct Chunk {
+    recs: Vec<PlannedRec>,
     /// Keys and event types, copied (they are short) so that a record needs no parse to send.
     arena: Vec<u8>,
 }
 
 /// Every line checked: what to send, in input order, and what was wrong.
-#[derive(Default)]
-pub struct Plan {
-    chunks: Vec<Chunk>,
+///
+/// The send plan of the first [`KEEP_LINES`] lines is kept from the check; later rounds of lines
+/// are planned again when their turn to be sent comes, so that the memory a plan takes stays
+/// bounded however long the input is (the check itself had to see every line first: nothing is
+/// sent from an input with an invalid line).
+pub struct Plan<'s> {
+    segments: Vec<Segment>,
+    schema: Option<&'s Schema>,
+    key_rule: &'s KeyRule,
+    threads: usize,
     /// Non-blank lines seen.
     pub total: usize,
     pub bad: Vec<BadLine>,
+    sendable: usize,
+}
+
+/// Lines whose send plan is kept by the check (about 50 bytes each).
+pub const KEEP_LINES: usize = 1 << 20;
+
+/// One round of lines.
+enum Segment {
+    Kept(Vec<Chunk>),
+    /// `start..end` of the input, whose first line is line `first`.
+    Later {
+        start: usize,
+        end: usize,
+        first: usize,
+    },
 }
 
 /// One record to send.
@@ -214,10 +236,20 @@ pub struct Record<'a> {
     pub event_type: Option<&'a [u8]>,
 }
 
-impl Plan {
-    /// Records to send, in input order. `data` must be the bytes the plan was made from.
+/// The plan of one round of lines, kept or made again (see [`Plan::segment`]).
+pub enum Planned<'p> {
+    Kept(&'p [Chunk]),
+    Again(Vec<Chunk>),
+}
+
+impl Planned<'_> {
+    /// Its records in input order. `data` must be the bytes the plan was made from.
     pub fn records<'a>(&'a self, data: &'a [u8]) -> impl Iterator<Item = Record<'a>> + 'a {
-        self.chunks.iter().flat_map(move |c| {
+        let chunks = match self {
+            Planned::Kept(c) => c,
+            Planned::Again(c) => c.as_slice(),
+        };
+        chunks.iter().flat_map(move |c| {
             c.recs.iter().map(move |r| Record {
                 value: &data[r.start..r.start + r.len as usize],
                 key: r.key.get(&c.arena),
@@ -225,14 +257,35 @@ impl Plan {
             })
         })
     }
+}
+
+impl<'s> Plan<'s> {
+    /// Number of rounds of lines; send them in order, each through [`Plan::segment`].
+    pub fn segments(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// Round `i`: its kept plan, or its lines checked again to plan them (invalid ones, already
+    /// reported, are left out again).
+    pub fn segment(&self, i: usize, data: &[u8]) -> Planned<'_> {
+        match &self.segments[i] {
+            Segment::Kept(c) => Planned::Kept(c),
+            Segment::Later { start, end, first } => {
+                let mut pos = *start;
+                let mut n = *first;
+                let lines = next_lines(&data[..*end], &mut pos, &mut n);
+                Planned::Again(check_batch(data, &lines, self.schema, self.key_rule, self.threads).0)
+            }
+        }
+    }
 
     /// Number of records to send.
     pub fn len(&self) -> usize {
-        self.chunks.iter().map(|c| c.recs.len()).sum()
+        self.sendable
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.sendable == 0
     }
 }
 
@@ -283,7 +336,7 @@ fn check_run(
                 };
                 match (keep(t.map(str::as_bytes)), keep(k.as_deref().map(str::as_bytes)), u32::try_from(b - a)) {
                     (Some(event_type), Some(key), Ok(len)) => {
-                        chunk.recs.push(Planned { start: a, len, event_type, key })
+                        chunk.recs.push(PlannedRec { start: a, len, event_type, key })
                     }
                     _ => {
                         bad.push(BadLine { line: n, error: "too large to send (4 GiB of keys or event types)".into() })
@@ -296,53 +349,90 @@ fn check_run(
     (chunk, bad)
 }
 
-/// Checks every non-blank line of `data` on up to `threads` threads. Line numbers count blank
-/// lines too, so they match what an editor shows. `checked` is told each byte range once done
-/// with (see [`Input::release`]).
-pub fn plan(
+/// The next round of up to [`BATCH`] non-blank lines from `*pos`: `(line number, start, end)`.
+fn next_lines(data: &[u8], pos: &mut usize, n: &mut usize) -> Vec<(usize, usize, usize)> {
+    let mut lines = Vec::with_capacity(BATCH.min(data.len() / 64 + 1));
+    while *pos < data.len() && lines.len() < BATCH {
+        let end = memchr::memchr(b'\n', &data[*pos..]).map_or(data.len(), |i| *pos + i);
+        *n += 1;
+        let raw = &data[*pos..end];
+        let t = raw.trim_ascii();
+        if !t.is_empty() {
+            let a = *pos + (t.as_ptr() as usize - raw.as_ptr() as usize);
+            lines.push((*n, a, a + t.len()));
+        }
+        *pos = end + 1;
+    }
+    lines
+}
+
+/// Checks a round of lines, split over up to `threads` threads, in order.
+fn check_batch(
     data: &[u8],
+    lines: &[(usize, usize, usize)],
     schema: Option<&Schema>,
     key_rule: &KeyRule,
     threads: usize,
+) -> (Vec<Chunk>, Vec<BadLine>) {
+    if threads > 1 && lines.len() > 1024 {
+        let per = lines.len().div_ceil(threads);
+        let results: Vec<(Chunk, Vec<BadLine>)> = std::thread::scope(|sc| {
+            let handles: Vec<_> =
+                lines.chunks(per).map(|c| sc.spawn(move || check_run(data, c, schema, key_rule))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let mut chunks = Vec::with_capacity(results.len());
+        let mut bad = Vec::new();
+        for (c, b) in results {
+            chunks.push(c);
+            bad.extend(b);
+        }
+        (chunks, bad)
+    } else {
+        let (c, b) = check_run(data, lines, schema, key_rule);
+        (vec![c], b)
+    }
+}
+
+/// Checks every non-blank line of `data` on up to `threads` threads. Line numbers count blank
+/// lines too, so they match what an editor shows. `checked` is told each byte range once done
+/// with (see [`Input::release`]).
+pub fn plan<'s>(
+    data: &[u8],
+    schema: Option<&'s Schema>,
+    key_rule: &'s KeyRule,
+    threads: usize,
+    checked: impl FnMut(std::ops::Range<usize>),
+) -> Plan<'s> {
+    plan_keeping(data, schema, key_rule, threads, KEEP_LINES, checked)
+}
+
+/// [`plan`], keeping the send plan of about `keep` lines.
+pub fn plan_keeping<'s>(
+    data: &[u8],
+    schema: Option<&'s Schema>,
+    key_rule: &'s KeyRule,
+    threads: usize,
+    keep: usize,
     mut checked: impl FnMut(std::ops::Range<usize>),
-) -> Plan {
+) -> Plan<'s> {
     let threads = threads.max(1);
-    let mut out = Plan::default();
-    let mut lines: Vec<(usize, usize, usize)> = Vec::with_capacity(BATCH);
+    let mut out = Plan { segments: Vec::new(), schema, key_rule, threads, total: 0, bad: Vec::new(), sendable: 0 };
     let mut pos = 0usize;
     let mut n = 0usize;
     while pos < data.len() {
-        lines.clear();
-        let batch_start = pos;
-        while pos < data.len() && lines.len() < BATCH {
-            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
-            n += 1;
-            let raw = &data[pos..end];
-            let t = raw.trim_ascii();
-            if !t.is_empty() {
-                let a = pos + (t.as_ptr() as usize - raw.as_ptr() as usize);
-                lines.push((n, a, a + t.len()));
-            }
-            pos = end + 1;
-        }
+        let (start, first) = (pos, n);
+        let lines = next_lines(data, &mut pos, &mut n);
         out.total += lines.len();
-        if threads > 1 && lines.len() > 1024 {
-            let per = lines.len().div_ceil(threads);
-            let results: Vec<(Chunk, Vec<BadLine>)> = std::thread::scope(|sc| {
-                let handles: Vec<_> =
-                    lines.chunks(per).map(|c| sc.spawn(move || check_run(data, c, schema, key_rule))).collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-            });
-            for (c, b) in results {
-                out.chunks.push(c);
-                out.bad.extend(b);
-            }
+        let (chunks, bad) = check_batch(data, &lines, schema, key_rule, threads);
+        out.sendable += chunks.iter().map(|c| c.recs.len()).sum::<usize>();
+        out.bad.extend(bad);
+        if out.total <= keep {
+            out.segments.push(Segment::Kept(chunks));
         } else {
-            let (c, b) = check_run(data, &lines, schema, key_rule);
-            out.chunks.push(c);
-            out.bad.extend(b);
+            out.segments.push(Segment::Later { start, end: pos.min(data.len()), first });
         }
-        checked(batch_start..pos.min(data.len()));
+        checked(start..pos.min(data.len()));
     }
     out
 }
@@ -365,25 +455,41 @@ mod tests {
     /// Value, key and event type of each planned record, as text.
     type Planned3 = (String, Option<String>, Option<String>);
 
-    fn plan_of(text: &str, key: KeyRule, threads: usize) -> (Vec<Planned3>, Plan) {
-        let p = plan(text.as_bytes(), None, &key, threads, |_| {});
-        let recs = p
-            .records(text.as_bytes())
-            .map(|r| {
-                let s = |b: Option<&[u8]>| b.map(|b| String::from_utf8(b.to_vec()).unwrap());
-                (String::from_utf8(r.value.to_vec()).unwrap(), s(r.key), s(r.event_type))
-            })
-            .collect();
-        (recs, p)
+    /// What a plan says, with its records as text.
+    struct Seen {
+        recs: Vec<Planned3>,
+        total: usize,
+        bad: Vec<BadLine>,
+        len: usize,
+    }
+
+    fn texts(p: &Plan, data: &[u8]) -> Vec<Planned3> {
+        let s = |b: Option<&[u8]>| b.map(|b| String::from_utf8(b.to_vec()).unwrap());
+        let mut out = Vec::new();
+        for i in 0..p.segments() {
+            for r in p.segment(i, data).records(data) {
+                out.push((String::from_utf8(r.value.to_vec()).unwrap(), s(r.key), s(r.event_type)));
+            }
+        }
+        out
+    }
+
+    fn plan_of_keeping(text: &str, key: KeyRule, threads: usize, keep: usize) -> Seen {
+        let p = plan_keeping(text.as_bytes(), None, &key, threads, keep, |_| {});
+        Seen { recs: texts(&p, text.as_bytes()), total: p.total, bad: p.bad.clone(), len: p.len() }
+    }
+
+    fn plan_of(text: &str, key: KeyRule, threads: usize) -> Seen {
+        plan_of_keeping(text, key, threads, KEEP_LINES)
     }
 
     #[test]
     fn lines_are_numbered_like_an_editor_and_trimmed() {
         let text = "{\"a\":1}\n\n  {\"eventType\":\"x.y\"}  \r\nnot json\n{\"b\":2}";
-        let (recs, p) = plan_of(text, KeyRule::None, 1);
+        let p = plan_of(text, KeyRule::None, 1);
         assert_eq!(p.total, 4);
         assert_eq!(
-            recs,
+            p.recs,
             vec![
                 ("{\"a\":1}".into(), None, None),
                 ("{\"eventType\":\"x.y\"}".into(), None, Some("x.y".into())),
@@ -406,13 +512,12 @@ mod tests {
         ] {
             let v: Value = serde_json::from_str(line).unwrap();
             for rule in [KeyRule::None, KeyRule::Path("x".into())] {
-                let p = plan(line.as_bytes(), None, &rule, 1, |_| {});
-                let got: Vec<Option<Vec<u8>>> =
-                    p.records(line.as_bytes()).map(|r| r.event_type.map(<[u8]>::to_vec)).collect();
+                let p = plan_of(line, rule.clone(), 1);
+                let got: Vec<Option<String>> = p.recs.into_iter().map(|r| r.2).collect();
                 let want = if matches!(rule, KeyRule::Path(_)) && key_at(&v, "x").is_none() {
                     vec![]
                 } else {
-                    vec![event_type_of(&v).map(|t| t.as_bytes().to_vec())]
+                    vec![event_type_of(&v).map(str::to_string)]
                 };
                 assert_eq!(got, want, "{line} {rule:?}");
             }
@@ -422,8 +527,8 @@ mod tests {
     #[test]
     fn keys_are_planned_and_missing_keys_are_errors() {
         let text = "{\"id\": 1}\n{\"id\": \"k\"}\n{\"x\": 1}\n{\"id\": ";
-        let (recs, p) = plan_of(text, KeyRule::Path("id".into()), 1);
-        assert_eq!(recs.iter().map(|r| r.1.clone()).collect::<Vec<_>>(), vec![Some("1".into()), Some("k".into())]);
+        let p = plan_of(text, KeyRule::Path("id".into()), 1);
+        assert_eq!(p.recs.iter().map(|r| r.1.clone()).collect::<Vec<_>>(), vec![Some("1".into()), Some("k".into())]);
         assert_eq!(p.bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![3, 4]);
         assert!(p.bad[0].error.contains("key path id"));
     }
@@ -443,10 +548,34 @@ mod tests {
     #[test]
     fn threads_keep_input_order() {
         let text: String = (0..5000).map(|i| format!("{{\"n\":{i}}}\n")).collect();
-        let (one, _) = plan_of(&text, KeyRule::Path("n".into()), 1);
-        let (four, p) = plan_of(&text, KeyRule::Path("n".into()), 4);
-        assert_eq!(one, four);
-        assert_eq!(p.len(), 5000);
-        assert_eq!(four[4999].1.as_deref(), Some("4999"));
+        let one = plan_of(&text, KeyRule::Path("n".into()), 1);
+        let four = plan_of(&text, KeyRule::Path("n".into()), 4);
+        assert_eq!(one.recs, four.recs);
+        assert_eq!(four.len, 5000);
+        assert_eq!(four.recs[4999].1.as_deref(), Some("4999"));
+    }
+
+    #[test]
+    fn rounds_planned_again_send_what_a_kept_plan_sends() {
+        // Three rounds of lines, blank and invalid lines among them: keeping the plan of only
+        // the first round must send the same records, with the same line numbers for errors.
+        let mut text = String::new();
+        for i in 0..(2 * BATCH + 100) {
+            match i % 1000 {
+                7 => text.push_str("not json\n"),
+                8 => text.push_str("  \n"),
+                9 => text.push_str("{\"x\":1}\n"),
+                _ => text.push_str(&format!("{{\"id\":\"k{i}\",\"eventType\":\"t{}\"}}\n", i % 3)),
+            }
+        }
+        for threads in [1, 3] {
+            let all = plan_of(&text, KeyRule::Path("id".into()), threads);
+            let few = plan_of_keeping(&text, KeyRule::Path("id".into()), threads, 10);
+            assert_eq!(few.recs, all.recs);
+            assert_eq!((few.total, few.len), (all.total, all.len));
+            assert_eq!(few.bad, all.bad);
+            assert_eq!(all.len, all.recs.len());
+            assert!(all.bad.iter().any(|b| b.line > BATCH + 1000), "errors in later rounds are numbered");
+        }
     }
 }

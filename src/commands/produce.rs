@@ -363,10 +363,12 @@ async fn from_input(
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut window = input.window();
-        for r in plan.records(data) {
-            window.at(r.value);
-            out.write_all(r.value)?;
-            out.write_all(b"\n")?;
+        for seg in 0..plan.segments() {
+            for r in plan.segment(seg, data).records(data) {
+                window.at(r.value);
+                out.write_all(r.value)?;
+                out.write_all(b"\n")?;
+            }
         }
         out.flush()?;
         return Ok(exit::code(exit::OK));
@@ -388,18 +390,21 @@ async fn from_input(
     let mut i = 0u64;
     // librdkafka copies each record: only the part of the file being sent needs to stay resident.
     let mut window = input.window();
-    for r in plan.records(data) {
-        if stop.load(Ordering::Relaxed) {
-            break;
-        }
-        window.at(r.value);
-        pace(start, i, rate).await;
-        let key = literal.or(r.key);
-        sender.send(key, r.value, r.event_type.unwrap_or(fallback_type.as_bytes())).await?;
-        i += 1;
-        // The bar redraws on its own clock; counting every record costs a clock read each.
-        if i.is_multiple_of(1024) {
-            pb.set_position(i);
+    'send: for seg in 0..plan.segments() {
+        let planned = plan.segment(seg, data);
+        for r in planned.records(data) {
+            if stop.load(Ordering::Relaxed) {
+                break 'send;
+            }
+            window.at(r.value);
+            pace(start, i, rate).await;
+            let key = literal.or(r.key);
+            sender.send(key, r.value, r.event_type.unwrap_or(fallback_type.as_bytes())).await?;
+            i += 1;
+            // The bar redraws on its own clock; counting every record costs a clock read each.
+            if i.is_multiple_of(1024) {
+                pb.set_position(i);
+            }
         }
     }
     pb.finish_and_clear();
