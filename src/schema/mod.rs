@@ -17,7 +17,7 @@ pub mod tape;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{anyhow, bail};
 use jsonschema::json::{Json, SerdeJson};
@@ -161,8 +161,9 @@ pub struct Schema {
     path: PathBuf,
     raw: Value,
     validator: Arc<jsonschema::Validator>,
-    /// The same schema compiled for [`Tape`] documents: validating one skips building a `Value`.
-    tape_validator: Arc<jsonschema::Validator<TapeJson>>,
+    /// The same schema compiled for [`Tape`] documents (validating one skips building a
+    /// `Value`), on first use: only file input needs it.
+    tape_validator: Arc<OnceLock<Result<jsonschema::Validator<TapeJson>, String>>>,
     retriever: DirRetriever,
     event_type: Option<String>,
 }
@@ -180,9 +181,8 @@ impl Schema {
         let abs = std::path::absolute(path)?;
         let retriever = DirRetriever::new(abs.parent().unwrap_or(Path::new("/")));
         retriever.remember(&abs, Arc::new(raw.clone()));
-        let compile_error = |e| anyhow!("{}: schema does not compile: {e}", path.display());
-        let validator = build_validator::<SerdeJson>(&abs, &raw, retriever.clone()).map_err(compile_error)?;
-        let tape_validator = build_validator::<TapeJson>(&abs, &raw, retriever.clone()).map_err(compile_error)?;
+        let validator = build_validator::<SerdeJson>(&abs, &raw, retriever.clone())
+            .map_err(|e| anyhow!("{}: schema does not compile: {e}", path.display()))?;
         let name =
             path.file_name().map(|f| f.to_string_lossy().trim_end_matches(".json").to_string()).unwrap_or_default();
         let event_type = find_event_type(&raw, 0);
@@ -191,7 +191,7 @@ impl Schema {
             path: abs,
             raw,
             validator: Arc::new(validator),
-            tape_validator: Arc::new(tape_validator),
+            tape_validator: Arc::default(),
             retriever,
             event_type,
         })
@@ -238,7 +238,15 @@ impl Schema {
     /// [`Schema::is_valid`] of the line `doc` was parsed from, without building its `Value`.
     /// Errors are not reported here: re-check an invalid line with [`Schema::validate`].
     pub fn is_valid_tape(&self, doc: &TapeDoc<'_>) -> bool {
-        self.tape_validator.is_valid(doc.root())
+        let tape = self
+            .tape_validator
+            .get_or_init(|| build_validator::<TapeJson>(&self.path, &self.raw, self.retriever.clone()));
+        match tape {
+            Ok(v) => v.is_valid(doc.root()),
+            // Built with the options the `Value` validator compiled with, so not expected; if it
+            // happens, the `Value` path still gives the right verdict.
+            Err(_) => self.validator.is_valid(&doc.to_value()),
+        }
     }
 
     pub(crate) fn retriever(&self) -> &DirRetriever {
