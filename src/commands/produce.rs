@@ -46,7 +46,7 @@ struct Stats {
 /// waits for acknowledgements one by one and costs no allocation per record beyond librdkafka's.
 struct Sender {
     /// Declared before `producer`: these must go before the producer is destroyed.
-    warmup: Option<ProducerIdWarmup>,
+    warmup: ProducerIdWarmup,
     /// Opened at the first send, once the input is known to be sendable: a topic handle makes
     /// librdkafka ask for the topic's metadata, which auto-creates it on brokers configured so.
     sink: Option<TopicSink>,
@@ -67,9 +67,8 @@ impl Sender {
         static_headers: Vec<(String, String)>,
         timeout: Duration,
     ) -> Sender {
-        let warmup = Some(ProducerIdWarmup::start(producer.client().native_ptr(), timeout, ()));
         Sender {
-            warmup,
+            warmup: ProducerIdWarmup::start(producer.client().native_ptr(), timeout, ()),
             sink: None,
             producer,
             topic: topic.to_string(),
@@ -82,10 +81,10 @@ impl Sender {
     }
 
     async fn send(&mut self, key: Option<&[u8]>, value: &[u8], event_type: &[u8]) -> Result<()> {
-        if self.sink.is_none() {
-            self.sink = Some(TopicSink::new(self.producer.client(), &self.topic)?);
-        }
-        let Some(sink) = &self.sink else { bail!("no topic handle") };
+        let sink = match &mut self.sink {
+            Some(sink) => &*sink,
+            none => none.insert(TopicSink::new(self.producer.client(), &self.topic)?),
+        };
         loop {
             let headers = [("event-type", event_type), ("content-type", b"application/json".as_slice())]
                 .into_iter()
