@@ -206,6 +206,9 @@ bench_tail() {
 # line against scripts/bench-event.schema.json first), and 1M samples generated + validated.
 bench_produce() {
     local B=$BROKER schema=$ROOT/scripts/bench-event.schema.json t
+    # kcat doing what evbus does on the wire: idempotent acks=all, lz4, linger 5 ms, the two headers.
+    local same="-X enable.idempotence=true -X acks=all -X compression.type=lz4 -X linger.ms=5"
+    same="$same -H event-type=UserRegistered -H content-type=application/json"
     for t in bench.produce.kcat bench.produce.kcat-same bench.produce.novalidate bench.produce.validate bench.samples; do
         nisshi topic create --broker "tcp://$B" --partitions 4 --silent "$t" >&2
     done
@@ -216,10 +219,8 @@ bench_produce() {
         echo "| command | wall s (median of $RUNS) | CPU s | peak RSS MiB |"
         echo "|---|---|---|---|"
         measure "kcat -P -l FILE" 0 "kcat -P -b $B -t bench.produce.kcat -l $EVENTS"
-        # kcat doing what evbus does on the wire: idempotent acks=all, lz4, linger 5 ms, the two headers.
         measure "kcat -P -l FILE with evbus's delivery settings and headers" 0 \
-            "kcat -P -b $B -t bench.produce.kcat-same -l $EVENTS -X enable.idempotence=true -X acks=all \
-             -X compression.type=lz4 -X linger.ms=5 -H event-type=UserRegistered -H content-type=application/json"
+            "kcat -P -b $B -t bench.produce.kcat-same -l $EVENTS $same"
         measure "evbus produce --input FILE --dry-run (validation only, no broker)" "$RECORDS" \
             "$EVBUS -q produce bench.produce.validate --schema $schema --input $EVENTS --dry-run"
         measure "evbus produce --input FILE --no-validate" 0 \
@@ -236,8 +237,7 @@ bench_produce() {
         echo "|---|---|---|---|"
         measure "kcat -P -l FILE (1000 events)" 0 "kcat -P -b $B -t bench.produce.kcat -l $small"
         measure "kcat -P -l FILE (1000 events) with evbus's delivery settings and headers" 0 \
-            "kcat -P -b $B -t bench.produce.kcat-same -l $small -X enable.idempotence=true -X acks=all \
-             -X compression.type=lz4 -X linger.ms=5 -H event-type=UserRegistered -H content-type=application/json"
+            "kcat -P -b $B -t bench.produce.kcat-same -l $small $same"
         measure "evbus produce --input FILE (1000 events, validating every line)" 0 \
             "$EVBUS -b $B -q produce bench.produce.validate --schema $schema --input $small"
         echo
