@@ -229,6 +229,12 @@ fn select_topics(meta: &ClusterMeta, names: &[String], pattern: Option<&Regex>, 
         if out.iter().any(|s| s.name == t.name) {
             return Ok(());
         }
+        if t.error.as_deref() == Some("TopicAuthorizationFailed") {
+            bail!(
+                "not authorized: Describe on topic '{}' (the broker's ACLs do not allow this principal to see it)",
+                crate::sanitize::for_terminal(&t.name)
+            );
+        }
         if let Some(e) = &t.error {
             bail!("topic '{}' is not readable: {e}", crate::sanitize::for_terminal(&t.name));
         }
@@ -375,6 +381,25 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
             .blocking("metadata request", &ctx, move || c.fetch_metadata(None, timeout).map(|m| owned_metadata(&m)))
             .await?
     };
+    // A metadata request for all topics leaves out the ones this principal may not describe:
+    // ask for each missing named topic, so "not authorized" is told apart from "unknown".
+    let mut meta = meta;
+    for name in &args.topics {
+        if meta.topics.iter().any(|t| &t.name == name) {
+            continue;
+        }
+        let c = Arc::clone(&consumer);
+        let timeout = settings.timeout;
+        let n = name.clone();
+        let one = settings
+            .blocking("metadata request", &ctx, move || c.fetch_metadata(Some(&n), timeout).map(|m| owned_metadata(&m)))
+            .await?;
+        meta.topics.extend(
+            one.topics
+                .into_iter()
+                .filter(|t| &t.name == name && t.error.as_deref() == Some("TopicAuthorizationFailed")),
+        );
+    }
     let topics = select_topics(&meta, &args.topics, opts.pattern.as_ref(), args.all)?;
     let n_partitions: usize = topics.iter().map(|t| t.partitions.len()).sum();
     app.ui.debug(format!(

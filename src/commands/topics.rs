@@ -215,11 +215,19 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
         app.ui.info(format!("Applied {} of {} changes.", outcomes.len() - failed, outcomes.len()));
     }
     if failed > 0 {
+        let first: Vec<String> = outcomes
+            .iter()
+            .filter_map(|o| o.error.as_ref().map(|e| format!("{} {}: {e}", o.action, for_terminal(&o.topic))))
+            .take(3)
+            .collect();
+        let what = if failed == outcomes.len() { "none was applied" } else { "the others were applied" };
         bail!(Exit::with(
             exit::ERROR,
             format!(
-                "{failed} of {} changes failed; the others were applied (run `evbus topics plan` to see what remains)",
-                outcomes.len()
+                "{failed} of {} changes failed ({}{}); {what} (run `evbus topics plan` to see what remains)",
+                outcomes.len(),
+                first.join("; "),
+                if failed > first.len() { "; …" } else { "" }
             )
         ));
     }
@@ -294,6 +302,23 @@ async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Outco
         record("delete_topic", batch_result(r, deletes.iter().cloned()));
     }
     pb.finish_and_clear();
+    // Done means usable: wait until the brokers know a leader for every new partition, so the
+    // next command (a describe, a produce) does not meet "not leader for partition".
+    let grown: Vec<(String, i32)> = creates
+        .iter()
+        .map(|c| (c.0.clone(), c.1))
+        .chain(parts.iter().cloned())
+        .filter(|(t, _)| out.iter().any(|o| o.ok && &o.topic == t))
+        .collect();
+    if !grown.is_empty() {
+        let waiting = admin.wait_for_leaders(&grown).await;
+        if !waiting.is_empty() {
+            app.ui.warn(format!(
+                "created, but no leader known yet for every partition of: {} (the brokers may still be catching up)",
+                waiting.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
     Ok(out)
 }
 

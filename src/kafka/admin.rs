@@ -43,6 +43,34 @@ impl Admin {
             .await
     }
 
+    /// Wait, within `--timeout`, until the metadata shows every partition of these topics with
+    /// a leader: CreateTopics and CreatePartitions return once the controller has them, and the
+    /// brokers learn of them a moment later. Returns the topics still without leaders.
+    pub async fn wait_for_leaders(self: &Arc<Self>, topics: &[(String, i32)]) -> Vec<String> {
+        let deadline = std::time::Instant::now() + self.settings.timeout;
+        loop {
+            let pending: Vec<String> = match self.metadata(None).await {
+                Ok(md) => topics
+                    .iter()
+                    .filter(|(name, partitions)| {
+                        !md.topics.iter().any(|t| {
+                            &t.name == name
+                                && t.error.is_none()
+                                && t.partitions.len() as i32 >= *partitions
+                                && t.partitions.iter().all(|p| p.leader >= 0 && p.error.is_none())
+                        })
+                    })
+                    .map(|(n, _)| n.clone())
+                    .collect(),
+                Err(_) => topics.iter().map(|(n, _)| n.clone()).collect(),
+            };
+            if pending.is_empty() || std::time::Instant::now() >= deadline {
+                return pending;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The controller's broker id, when the broker reports it.
     pub async fn controller_id(self: &Arc<Self>) -> Option<i32> {
         let me = Arc::clone(self);
@@ -150,14 +178,36 @@ fn topic_results(res: Vec<rdkafka::admin::TopicResult>, api: &str) -> Vec<OpResu
     res.into_iter()
         .map(|r| match r {
             Ok(t) => (t, Ok(())),
-            Err((t, code)) => (t, Err(explain(code, api))),
+            Err((t, code)) => {
+                let e = explain(code, api, &t);
+                (t, Err(e))
+            }
         })
         .collect()
 }
 
-/// Name the missing API instead of librdkafka's generic "unsupported" wording.
-pub fn explain(code: RDKafkaErrorCode, api: &str) -> String {
+/// The ACL operation a topic admin API needs (for "not authorized: <operation> on <resource>").
+fn operation_of(api: &str) -> &'static str {
+    match api {
+        "CreateTopics" => "Create",
+        "DeleteTopics" => "Delete",
+        "CreatePartitions" => "Alter",
+        "IncrementalAlterConfigs" => "AlterConfigs",
+        "DescribeConfigs" => "DescribeConfigs",
+        _ => "Describe",
+    }
+}
+
+/// Name the missing API instead of librdkafka's generic "unsupported" wording, and say which
+/// operation on which resource an ACL refused.
+pub fn explain(code: RDKafkaErrorCode, api: &str, topic: &str) -> String {
     match code {
+        RDKafkaErrorCode::TopicAuthorizationFailed => {
+            format!("not authorized: {} on topic '{}' ({api})", operation_of(api), crate::sanitize::for_terminal(topic))
+        }
+        RDKafkaErrorCode::ClusterAuthorizationFailed => {
+            format!("not authorized: {} on the cluster ({api})", operation_of(api))
+        }
         RDKafkaErrorCode::UnsupportedVersion
         | RDKafkaErrorCode::UnsupportedFeature
         | RDKafkaErrorCode::InvalidRequest => {

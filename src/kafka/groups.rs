@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use rdkafka::consumer::Consumer as _;
 use rdkafka_sys as sys;
 use sys::types::*;
 
@@ -29,13 +30,18 @@ pub struct Member {
     pub assignment: BTreeMap<String, Vec<i32>>,
 }
 
-/// One group: ListGroups + DescribeGroups.
+/// One group: ListGroups, then DescribeConsumerGroups for consumer groups of either protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Group {
     pub name: String,
-    /// Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, or what the broker says.
+    /// Stable, Empty, PreparingRebalance, CompletingRebalance, Assigning, Reconciling, Dead, or
+    /// what the broker says.
     pub state: String,
     pub protocol_type: String,
+    /// The group's type: `classic` or `consumer` (KIP-848) for consumer groups, else `connect`,
+    /// `share`, `streams` or the protocol type the broker reports. Only `classic` and
+    /// `consumer` groups are consumer groups (with committed offsets and lag).
+    pub kind: String,
     /// The DescribeGroups error for this group, when there was one.
     pub error: Option<String>,
     pub members: Vec<Member>,
@@ -206,11 +212,238 @@ fn list_groups_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, b
                         },
                     })
                     .collect(),
+                kind: String::new(),
                 protocol_type,
             });
         }
     }
     Ok((out, partial))
+}
+
+/// Owns the librdkafka objects of one admin request answered on its own queue.
+struct AdminCall {
+    queue: *mut RDKafkaQueue,
+    options: *mut RDKafkaAdminOptions,
+    event: *mut RDKafkaEvent,
+}
+
+impl AdminCall {
+    /// A queue and options for `op`, with librdkafka's request timeout set to `timeout`.
+    ///
+    /// # Safety
+    /// `rk` must be a live client handle that outlives the returned value.
+    unsafe fn new(rk: *mut RDKafka, op: RDKafkaAdminOp, timeout: Duration) -> AdminCall {
+        let ms = timeout.as_millis().clamp(1, i32::MAX as u128) as i32;
+        // SAFETY: rk is live (caller's contract); both objects are owned by the returned value.
+        unsafe {
+            let options = sys::rd_kafka_AdminOptions_new(rk, op);
+            let mut errstr = [0 as c_char; 512];
+            sys::rd_kafka_AdminOptions_set_request_timeout(options, ms, errstr.as_mut_ptr(), errstr.len());
+            AdminCall { queue: sys::rd_kafka_queue_new(rk), options, event: std::ptr::null_mut() }
+        }
+    }
+
+    /// Wait for the answer (at most `wait`); `Err` carries the request-level error.
+    fn wait(&mut self, wait: Duration) -> Result<*mut RDKafkaEvent, String> {
+        // SAFETY: the queue is live; the event is owned by `self` and destroyed once in Drop.
+        unsafe {
+            let ev = sys::rd_kafka_queue_poll(self.queue, wait.as_millis().clamp(1, i32::MAX as u128) as i32);
+            if ev.is_null() {
+                return Err("timed out".into());
+            }
+            self.event = ev;
+            let code = sys::rd_kafka_event_error(ev);
+            if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+                return Err(if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT {
+                    "timed out".into()
+                } else {
+                    text(sys::rd_kafka_event_error_string(ev))
+                });
+            }
+            Ok(ev)
+        }
+    }
+}
+
+impl Drop for AdminCall {
+    fn drop(&mut self) {
+        // SAFETY: each pointer came from its librdkafka constructor and is freed exactly once.
+        unsafe {
+            if !self.event.is_null() {
+                sys::rd_kafka_event_destroy(self.event);
+            }
+            sys::rd_kafka_AdminOptions_destroy(self.options);
+            sys::rd_kafka_queue_destroy(self.queue);
+        }
+    }
+}
+
+/// A consumer group as ListConsumerGroups lists it.
+struct Listing {
+    name: String,
+    state: String,
+    kind: String,
+}
+
+fn type_name(t: sys::rd_kafka_consumer_group_type_t) -> String {
+    match t {
+        sys::rd_kafka_consumer_group_type_t::RD_KAFKA_CONSUMER_GROUP_TYPE_CONSUMER => "consumer".into(),
+        // A broker before KIP-848 reports no type: every consumer group there is classic.
+        _ => "classic".into(),
+    }
+}
+
+/// ListConsumerGroups: every group of the consumer protocol type (classic and KIP-848) with its
+/// state and type. The flag is true when some broker's answer is missing.
+fn list_consumer_groups_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Listing>, bool), String> {
+    // SAFETY: rk is live (caller's contract); every object is owned by `call` or by the event.
+    unsafe {
+        let mut call = AdminCall::new(rk, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeout);
+        sys::rd_kafka_ListConsumerGroups(rk, call.options, call.queue);
+        let ev = call.wait(timeout + Duration::from_millis(500))?;
+        let res = sys::rd_kafka_event_ListConsumerGroups_result(ev);
+        if res.is_null() {
+            return Err("unexpected reply to ListConsumerGroups".into());
+        }
+        let mut cnt = 0usize;
+        let valid = sys::rd_kafka_ListConsumerGroups_result_valid(res, &mut cnt);
+        let list: &[*const sys::rd_kafka_ConsumerGroupListing_t] =
+            if valid.is_null() || cnt == 0 { &[] } else { std::slice::from_raw_parts(valid, cnt) };
+        let mut out = Vec::with_capacity(list.len());
+        for &g in list {
+            out.push(Listing {
+                name: text(sys::rd_kafka_ConsumerGroupListing_group_id(g)),
+                state: text(sys::rd_kafka_consumer_group_state_name(sys::rd_kafka_ConsumerGroupListing_state(g))),
+                kind: type_name(sys::rd_kafka_ConsumerGroupListing_type(g)),
+            });
+        }
+        let mut ecnt = 0usize;
+        let _ = sys::rd_kafka_ListConsumerGroups_result_errors(res, &mut ecnt);
+        Ok((out, ecnt > 0))
+    }
+}
+
+/// DescribeConsumerGroups (ConsumerGroupDescribe for KIP-848 groups, DescribeGroups for classic
+/// ones: librdkafka picks per group): state, type and members with their assignments.
+fn describe_consumer_groups_raw(rk: *mut RDKafka, names: &[String], timeout: Duration) -> Result<Vec<Group>, String> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cnames: Vec<CString> = names.iter().filter_map(|n| CString::new(n.as_str()).ok()).collect();
+    let mut ptrs: Vec<*const c_char> = cnames.iter().map(|c| c.as_ptr()).collect();
+    // SAFETY: rk is live (caller's contract); the names outlive the call (librdkafka copies
+    // them); everything read below lives until `call` (and its event) drops.
+    unsafe {
+        let mut call = AdminCall::new(rk, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeout);
+        sys::rd_kafka_DescribeConsumerGroups(rk, ptrs.as_mut_ptr(), ptrs.len(), call.options, call.queue);
+        let ev = call.wait(timeout + Duration::from_millis(500))?;
+        let res = sys::rd_kafka_event_DescribeConsumerGroups_result(ev);
+        if res.is_null() {
+            return Err("unexpected reply to DescribeConsumerGroups".into());
+        }
+        let mut cnt = 0usize;
+        let gs = sys::rd_kafka_DescribeConsumerGroups_result_groups(res, &mut cnt);
+        let gs: &[*const sys::rd_kafka_ConsumerGroupDescription_t] =
+            if gs.is_null() || cnt == 0 { &[] } else { std::slice::from_raw_parts(gs, cnt) };
+        let mut out = Vec::with_capacity(gs.len());
+        for &g in gs {
+            let err = sys::rd_kafka_ConsumerGroupDescription_error(g);
+            let error = (!err.is_null()).then(|| text(sys::rd_kafka_error_string(err)));
+            let mut members = Vec::new();
+            for i in 0..sys::rd_kafka_ConsumerGroupDescription_member_count(g) {
+                let m = sys::rd_kafka_ConsumerGroupDescription_member(g, i);
+                if m.is_null() {
+                    continue;
+                }
+                let mut assignment: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+                let a = sys::rd_kafka_MemberDescription_assignment(m);
+                if !a.is_null() {
+                    let l = sys::rd_kafka_MemberAssignment_partitions(a);
+                    if !l.is_null() {
+                        let l = &*l;
+                        let elems: &[sys::rd_kafka_topic_partition_t] = if l.elems.is_null() || l.cnt <= 0 {
+                            &[]
+                        } else {
+                            std::slice::from_raw_parts(l.elems, l.cnt as usize)
+                        };
+                        for e in elems {
+                            assignment.entry(text(e.topic)).or_default().push(e.partition);
+                        }
+                    }
+                }
+                members.push(Member {
+                    member_id: text(sys::rd_kafka_MemberDescription_consumer_id(m)),
+                    client_id: text(sys::rd_kafka_MemberDescription_client_id(m)),
+                    client_host: text(sys::rd_kafka_MemberDescription_host(m)),
+                    assignment,
+                });
+            }
+            out.push(Group {
+                name: text(sys::rd_kafka_ConsumerGroupDescription_group_id(g)),
+                state: text(sys::rd_kafka_consumer_group_state_name(sys::rd_kafka_ConsumerGroupDescription_state(g))),
+                protocol_type: "consumer".into(),
+                kind: type_name(sys::rd_kafka_ConsumerGroupDescription_type(g)),
+                error,
+                members,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The type of a group that ListConsumerGroups does not list, from its protocol type.
+fn kind_of_protocol(protocol_type: &str) -> String {
+    match protocol_type {
+        "" | "consumer" => "classic".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Every group: ListGroups + DescribeGroups for all protocol types (to see Connect, share and
+/// streams groups), ListConsumerGroups for the consumer groups' types, and DescribeConsumerGroups
+/// for their members, so KIP-848 groups (which the classic DescribeGroups answers as "not
+/// found") are described as well as classic ones. All three share one deadline.
+fn list_all_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, bool), String> {
+    let deadline = Instant::now() + timeout;
+    let left = || deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+    let (all, partial_all) = list_groups_raw(rk, left())?;
+    let (listing, partial_cg) = list_consumer_groups_raw(rk, left())?;
+    let names: Vec<String> = listing.iter().map(|l| l.name.clone()).collect();
+    let described = describe_consumer_groups_raw(rk, &names, left())?;
+    let mut by_name: BTreeMap<String, Group> = described.into_iter().map(|g| (g.name.clone(), g)).collect();
+    let mut out = Vec::new();
+    for l in listing {
+        let mut g = by_name.remove(&l.name).unwrap_or_else(|| Group {
+            name: l.name.clone(),
+            state: l.state.clone(),
+            protocol_type: "consumer".into(),
+            kind: l.kind.clone(),
+            error: Some("not described".into()),
+            members: Vec::new(),
+        });
+        if g.state.is_empty() || g.state == "Unknown" {
+            g.state = l.state;
+        }
+        if l.kind == "consumer" {
+            g.kind = l.kind;
+        }
+        out.push(g);
+    }
+    for mut g in all {
+        if out.iter().any(|o| o.name == g.name) {
+            continue;
+        }
+        g.kind = kind_of_protocol(&g.protocol_type);
+        if g.kind != "classic" {
+            // Not a consumer group: its members' metadata is not a consumer assignment.
+            for m in &mut g.members {
+                m.assignment.clear();
+            }
+        }
+        out.push(g);
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((out, partial_all || partial_cg))
 }
 
 /// Owns every librdkafka object of one batch of ListConsumerGroupOffsets requests.
@@ -411,21 +644,65 @@ unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, String> {
     }
 }
 
-/// Every group on the cluster with its members and their assignments, bounded by `--timeout`.
+/// Every group on the cluster with its type, state, members and their assignments, bounded by
+/// `--timeout` (see [`list_all_raw`]).
 /// The flag is true when some broker did not answer (the list may be incomplete).
 pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool)> {
     let me = Arc::clone(admin);
     let timeout = admin.settings.timeout;
-    let fut = tokio::task::spawn_blocking(move || list_groups_raw(me.client.inner().native_ptr(), timeout));
-    bounded_join(admin, "ListGroups/DescribeGroups", fut).await
+    let fut = tokio::task::spawn_blocking(move || list_all_raw(me.client.inner().native_ptr(), timeout));
+    bounded_join(admin, "ListGroups/DescribeConsumerGroups", fut).await
 }
 
 /// Committed offsets of many groups at once, bounded by `--timeout` (see [`committed_many_raw`]).
+///
+/// The requests go through a consumer handle (with a `group.id`, never joined), not the admin
+/// client: librdkafka 2.12 dereferences a null consumer group when an OffsetFetch answer says
+/// NOT_COORDINATOR on a client without one (librdkafka issue 5040), which Apache Kafka answers
+/// while a group's coordinator loads. Those answers, and "coordinator loading/not available",
+/// are asked again until the timeout.
 pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Result<Vec<GroupOffsets>> {
-    let me = Arc::clone(admin);
-    let timeout = admin.settings.timeout;
-    let fut = tokio::task::spawn_blocking(move || committed_many_raw(me.client.inner().native_ptr(), &groups, timeout));
-    bounded_join(admin, "OffsetFetch (ListConsumerGroupOffsets)", fut).await
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let settings = &admin.settings;
+    let (consumer, ctx) = settings.consumer(Some(&groups[0].0), &[])?;
+    let consumer = Arc::new(consumer);
+    let timeout = settings.timeout;
+    let c = Arc::clone(&consumer);
+    let fut = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + timeout;
+        let rk = c.client().native_ptr();
+        let mut done: BTreeMap<String, Result<Vec<Committed>, String>> = BTreeMap::new();
+        let mut pending = groups;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(200));
+            let answers = committed_many_raw(rk, &pending, left)?;
+            let mut again = Vec::new();
+            for ((name, r), req) in answers.into_iter().zip(pending) {
+                match r {
+                    Err(e) if transient_group_error(&e) && Instant::now() < deadline => again.push(req),
+                    r => {
+                        done.insert(name, r);
+                    }
+                }
+            }
+            if again.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(150));
+            pending = again;
+        }
+        Ok(done.into_iter().collect())
+    });
+    let r = bounded_join(admin, "OffsetFetch (ListConsumerGroupOffsets)", fut).await;
+    drop((consumer, ctx));
+    r
+}
+
+/// Answers a group coordinator gives while it moves or loads: worth asking again.
+fn transient_group_error(e: &str) -> bool {
+    ["Not coordinator", "Coordinator load in progress", "Coordinator not available"].iter().any(|t| e.contains(t))
 }
 
 async fn bounded_join<T>(admin: &Admin, what: &str, fut: tokio::task::JoinHandle<Result<T, String>>) -> Result<T> {

@@ -553,7 +553,18 @@ impl Settings {
                     for (t, p) in &parts {
                         tpl.add_partition_offset(t, *p, spec)?;
                     }
-                    let res = consumer.offsets_for_times(tpl, timeout)?;
+                    // Right after a topic is created or a leader moves, a broker can answer "not
+                    // leader" until its metadata catches up: retry those within the timeout.
+                    let deadline = std::time::Instant::now() + timeout;
+                    let res = loop {
+                        let left = deadline.saturating_duration_since(std::time::Instant::now());
+                        match consumer.offsets_for_times(tpl.clone(), left.max(Duration::from_millis(100))) {
+                            Err(e) if transient(&e) && !left.is_zero() => {
+                                std::thread::sleep(Duration::from_millis(100).min(left));
+                            }
+                            r => break r?,
+                        }
+                    };
                     Ok(res
                         .elements()
                         .iter()
@@ -571,6 +582,12 @@ impl Settings {
         })
         .await
     }
+}
+
+/// Errors a broker gives while its metadata catches up (a new topic, a moved leader).
+fn transient(e: &KafkaError) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as C;
+    matches!(e.rdkafka_error_code(), Some(C::NotLeaderForPartition | C::LeaderNotAvailable | C::NotCoordinator))
 }
 
 /// librdkafka's error text, with the timeout case spelled out.

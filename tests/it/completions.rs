@@ -4,14 +4,12 @@
 //!
 //! After changing src/cli.rs: `scripts/gen-completions.sh` regenerates completions/ and docs/.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::*;
 use clap::CommandFactory as _;
 use clap_complete::{Generator as _, Shell};
-use common::*;
 
 const SHELLS: [Shell; 5] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish];
 

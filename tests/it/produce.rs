@@ -1,9 +1,7 @@
 //! `evbus produce` and `evbus schemas` against a real broker: valid samples, determinism, murmur2
 //! key placement, all-or-nothing file input, headers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use evbus::schema::SchemaStore;
 use predicates::prelude::*;
 use serde_json::{Value, json};

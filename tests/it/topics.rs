@@ -1,10 +1,8 @@
 //! `evbus topics` against a real broker: apply, idempotence, drift, prune, bad manifests, dead brokers.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 fn write_manifest(b: &Broker, text: &str) -> std::path::PathBuf {
@@ -21,7 +19,8 @@ fn describe(b: &Broker, topic: &str) -> serde_json::Value {
 
 #[test]
 fn apply_repo_manifest_then_no_changes_then_drift() {
-    let b = Broker::start();
+    // It checks the unmanaged topics of the whole cluster: a private broker.
+    let b = Broker::private(BrokerOpts::default());
     let (text, sfx) = manifest_for(&b);
     write_manifest(&b, &text);
     let manifest: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();

@@ -2,11 +2,9 @@
 //! a non-empty DLQ, groups over their max_lag or without offsets, `--strict`, `--roundtrip`, a dead
 //! address within the timeout, and `--wait` until a broker that starts late is up.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// Names of one test's manifest objects, unique per test.

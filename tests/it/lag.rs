@@ -2,13 +2,11 @@
 //! partitions, manifest groups without offsets, `--max-lag` exit codes, live members, `--watch`
 //! verdicts driven by commits between samples, Ctrl-C, and a dead broker.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn run_json(b: &Broker, args: &[&str]) -> (Option<i32>, Value, String) {
@@ -143,8 +141,8 @@ fn manifest_groups_without_commits_show_as_no_offsets_and_their_max_lag_applies(
     assert!(err.contains(&format!("{g} (8 > 5)")), "{err}");
     assert_eq!(group(&doc, &g)["status"], "OVER");
     assert_eq!(group(&doc, &g)["partitions"][1]["committed"], Value::Null);
-    // --max-lag overrides the manifest.
-    let (code, _, err) = run_json(&b, &["--max-lag", "8"]);
+    // --max-lag overrides the manifest (named, as other tests' groups share this broker).
+    let (code, _, err) = run_json(&b, &["--max-lag", "8", &g]);
     assert_eq!(code, Some(0), "{err}");
 }
 

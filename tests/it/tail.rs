@@ -1,13 +1,11 @@
 //! `evbus tail` against a real broker: start positions, topic selection, every filter kind, exact
 //! JSON output, validation, stop conditions, no side effects, broken pipes and Ctrl-C.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Header, OwnedHeaders};

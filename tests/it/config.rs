@@ -2,11 +2,9 @@
 //! `EVBUS_BROKERS`, `-b`, `-X`), the config file locations, and redaction of secrets in what
 //! `config show` prints.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const CONFIG: &str = "\

@@ -2,13 +2,11 @@
 //! across restarts, idempotence, and the clear failures (port taken, binary missing, broker that
 //! dies at startup, stale pid file).
 
-mod common;
-
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use serde_json::Value;

@@ -1,11 +1,7 @@
-//! Test harness: a real Kafka-protocol broker per test (nisshi on a free loopback port), or an
-//! external one from `EVBUS_TEST_BOOTSTRAP=host:port` (e.g. Apache Kafka), plus helpers to run the
-//! evbus binary against it and to read/write records directly with rdkafka.
-#![allow(dead_code)]
+//! Test helpers: run the evbus binary against the test broker (`broker.rs`) and read or write
+//! records directly with rdkafka to set up and check what evbus did.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rdkafka::ClientConfig;
@@ -14,184 +10,13 @@ use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::{Offset, TopicPartitionList};
 
-/// Options for a private broker.
-#[derive(Default, Clone)]
-pub struct BrokerOpts {
-    /// `sqlite://FILE` storage (relative to the broker's working dir) instead of memory.
-    pub sqlite: bool,
-    /// Extra arguments (TLS cert/key, --authentication...).
-    pub args: Vec<String>,
-    /// Listener scheme, tcp by default.
-    pub port: Option<u16>,
-}
+pub use crate::broker::*;
 
-pub struct Broker {
-    pub bootstrap: String,
-    pub port: u16,
-    child: Option<Child>,
-    pub dir: tempfile::TempDir,
-    opts: BrokerOpts,
-    pub external: bool,
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// The nisshi binary: $NISSHI_BIN, else on PATH, else ~/.cargo/bin/nisshi.
-pub fn nisshi_bin() -> PathBuf {
-    if let Some(p) = std::env::var_os("NISSHI_BIN") {
-        return PathBuf::from(p);
-    }
-    if let Some(paths) = std::env::var_os("PATH") {
-        for d in std::env::split_paths(&paths) {
-            let p = d.join("nisshi");
-            if p.is_file() {
-                return p;
-            }
-        }
-    }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-    let p = home.join(".cargo/bin/nisshi");
-    assert!(
-        p.is_file(),
-        "the test broker `nisshi` is not installed: run scripts/install-broker.sh (or scripts/test.sh), \
-         or point EVBUS_TEST_BOOTSTRAP at a running Kafka"
-    );
-    p
-}
-
+/// Direct access to the broker for test setup and checks (rdkafka, not evbus), through its
+/// INTERNAL plaintext listener so it works on secured brokers too.
 impl Broker {
-    /// The shared test broker: external when EVBUS_TEST_BOOTSTRAP is set, else a private nisshi.
-    pub fn start() -> Broker {
-        if let Ok(b) = std::env::var("EVBUS_TEST_BOOTSTRAP") {
-            let broker = Broker {
-                port: b.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(9092),
-                bootstrap: b,
-                child: None,
-                dir: tempfile::tempdir().unwrap(),
-                opts: BrokerOpts::default(),
-                external: true,
-            };
-            broker.wait_ready(Duration::from_secs(30));
-            return broker;
-        }
-        Broker::private(BrokerOpts::default())
-    }
-
-    /// Always a private nisshi, even with EVBUS_TEST_BOOTSTRAP: for tests that delete every
-    /// unmanaged topic or restart the broker, which must never run against a shared cluster.
-    pub fn private(opts: BrokerOpts) -> Broker {
-        let port = opts.port.unwrap_or_else(free_port);
-        let mut b = Broker {
-            bootstrap: format!("127.0.0.1:{port}"),
-            port,
-            child: None,
-            dir: tempfile::tempdir().unwrap(),
-            opts,
-            external: false,
-        };
-        b.spawn();
-        b.wait_ready(Duration::from_secs(60));
-        b
-    }
-
-    fn spawn(&mut self) {
-        let storage = if self.opts.sqlite { "sqlite://broker.db".to_string() } else { "memory://evbus/".to_string() };
-        let listener = format!("tcp://127.0.0.1:{}", self.port);
-        let log = std::fs::File::create(self.dir.path().join("broker.log")).unwrap();
-        let child = Command::new(nisshi_bin())
-            .current_dir(self.dir.path())
-            .args([
-                "broker",
-                "--storage-engine",
-                &storage,
-                "--listener-url",
-                &listener,
-                "--advertised-listener-url",
-                &listener,
-            ])
-            .args(["--cluster-id", "evbus-test"])
-            .args(&self.opts.args)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("cannot start nisshi");
-        self.child = Some(child);
-    }
-
-    /// Block until the broker answers a metadata request.
-    pub fn wait_ready(&self, limit: Duration) {
-        if !self.opts.args.is_empty() {
-            // TLS/SASL brokers are probed by the tests themselves; just wait for the port.
-            let start = Instant::now();
-            while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-                assert!(start.elapsed() < limit, "broker did not open port {}", self.port);
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            return;
-        }
-        let start = Instant::now();
-        loop {
-            let c: BaseConsumer = ClientConfig::new()
-                .set("bootstrap.servers", &self.bootstrap)
-                .set("socket.connection.setup.timeout.ms", "1000")
-                .create()
-                .unwrap();
-            if c.fetch_metadata(None, Duration::from_millis(1000)).is_ok_and(|m| !m.brokers().is_empty()) {
-                return;
-            }
-            assert!(
-                start.elapsed() < limit,
-                "broker at {} did not answer metadata within {limit:?}; log: {}",
-                self.bootstrap,
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("broker.log")).unwrap_or_default()
-    }
-
-    pub fn stop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-
-    pub fn restart(&mut self) {
-        self.stop();
-        self.spawn();
-        self.wait_ready(Duration::from_secs(60));
-    }
-
-    /// Restart with other extra arguments (same storage, same port).
-    pub fn restart_with(&mut self, args: Vec<String>) {
-        self.stop();
-        self.opts.args = args;
-        self.spawn();
-        self.wait_ready(Duration::from_secs(60));
-    }
-
-    /// The evbus binary, pointed at this broker, isolated from the developer's environment.
-    pub fn evbus(&self) -> assert_cmd::Command {
-        let mut c = evbus_cmd();
-        c.current_dir(self.dir.path()).args(["-b", &self.bootstrap]);
-        c
-    }
-
-    /// A name no other test uses (matters on a shared external broker).
-    pub fn unique(&self, base: &str) -> String {
-        format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])
-    }
-
     pub fn producer(&self) -> ThreadedProducer<DefaultProducerContext> {
-        ClientConfig::new().set("bootstrap.servers", &self.bootstrap).set("linger.ms", "0").create().unwrap()
+        ClientConfig::new().set("bootstrap.servers", &self.internal).set("linger.ms", "0").create().unwrap()
     }
 
     /// Produce records and wait until every one is acknowledged.
@@ -220,7 +45,7 @@ impl Broker {
     /// Every record of a topic, read from the beginning without a group.
     pub fn read_all(&self, topic: &str) -> Vec<ReadRecord> {
         let c: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &self.bootstrap)
+            .set("bootstrap.servers", &self.internal)
             .set("group.id", "evbus-test-reader")
             .set("enable.auto.commit", "false")
             .create()
@@ -263,7 +88,7 @@ impl Broker {
     /// Commit offsets for a group without joining it (what a consumer would have committed).
     pub fn commit(&self, group: &str, offsets: &[(&str, i32, i64)]) {
         let c: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &self.bootstrap)
+            .set("bootstrap.servers", &self.internal)
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .create()
@@ -278,7 +103,7 @@ impl Broker {
     /// Create a topic directly (not through evbus).
     pub fn create_topic(&self, name: &str, partitions: i32) {
         use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-        let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &self.bootstrap).create().unwrap();
+        let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &self.internal).create().unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let r = rt
             .block_on(admin.create_topics(
@@ -292,17 +117,11 @@ impl Broker {
     }
 
     pub fn topic_names(&self) -> Vec<String> {
-        let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &self.bootstrap).create().unwrap();
+        let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &self.internal).create().unwrap();
         let md = c.fetch_metadata(None, Duration::from_secs(10)).unwrap();
         let mut v: Vec<String> = md.topics().iter().map(|t| t.name().to_string()).collect();
         v.sort();
         v
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        self.stop();
     }
 }
 
@@ -429,7 +248,7 @@ pub struct Committer {
 impl Committer {
     pub fn new(b: &Broker, group: &str) -> Committer {
         let consumer = ClientConfig::new()
-            .set("bootstrap.servers", &b.bootstrap)
+            .set("bootstrap.servers", &b.internal)
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .create()

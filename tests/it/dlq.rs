@@ -1,13 +1,11 @@
 //! `evbus dlq inspect|replay` against a real broker, with dead letters in every convention the
 //! decoder knows (binary Spring headers included), produced by the tests themselves.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 type Hdrs = Vec<(String, Option<Vec<u8>>)>;
@@ -747,7 +745,7 @@ fn resume_after_kill_loses_nothing() {
 
 #[test]
 fn broker_restart_mid_replay_loses_nothing() {
-    let mut b = Broker::private(BrokerOpts { sqlite: true, ..Default::default() });
+    let mut b = Broker::private(BrokerOpts::default());
     let dlq = b.unique("restart.dlq");
     let orders = b.unique("orders");
     b.create_topic(&dlq, 2);
@@ -781,7 +779,7 @@ fn broker_restart_mid_replay_loses_nothing() {
 
 #[test]
 fn broker_gone_mid_replay_ends_in_bounded_time_and_resumes() {
-    let mut b = Broker::private(BrokerOpts { sqlite: true, ..Default::default() });
+    let mut b = Broker::private(BrokerOpts::default());
     let dlq = b.unique("gone.dlq");
     let orders = b.unique("orders");
     b.create_topic(&dlq, 2);
