@@ -220,6 +220,25 @@ pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan 
     out
 }
 
+/// A topic cannot have more replicas than the cluster has brokers: Kafka refuses such a
+/// CreateTopics with INVALID_REPLICATION_FACTOR. Caught here, the whole plan is refused before
+/// anything changes, instead of failing that one create after the rest was applied.
+pub fn check_replication(plan: &mut Plan, brokers: usize) {
+    if brokers == 0 {
+        return;
+    }
+    for c in &plan.changes {
+        if let Change::Create { topic, replication_factor, .. } = c {
+            if *replication_factor as usize > brokers {
+                plan.errors.push(format!(
+                    "{topic}: replication factor {replication_factor} is more than the {brokers} broker(s) the cluster has; \
+                     Kafka would refuse it (INVALID_REPLICATION_FACTOR: the target replication factor cannot be reached)"
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +263,19 @@ mod tests {
             internal: false,
             configs: cfg.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
         }
+    }
+
+    #[test]
+    fn replication_above_the_broker_count_is_a_plan_error() {
+        let src =
+            "version: 1\ntopics:\n  - name: a\n    replication_factor: 3\n  - name: b\n    replication_factor: 1\n";
+        let mut p = plan(&m(src), &[], false);
+        check_replication(&mut p, 1);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert!(p.errors[0].starts_with("a: replication factor 3 is more than the 1 broker(s)"), "{}", p.errors[0]);
+        let mut p = plan(&m(src), &[], false);
+        check_replication(&mut p, 3);
+        assert!(p.errors.is_empty());
     }
 
     #[test]

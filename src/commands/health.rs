@@ -376,6 +376,11 @@ async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict
                 d.push_str(&format!(" (max_lag {m})"));
             }
             d.push_str(&format!(", {}, {}", plural(g.members, "member", "members"), g.state));
+            match g.kind.as_str() {
+                "consumer" => d.push_str(", consumer protocol (KIP-848)"),
+                "classic" => d.push_str(", classic protocol"),
+                _ => {}
+            }
             let uncommitted = g.partitions.iter().filter(|p| p.committed.is_none()).count();
             if uncommitted > 0 {
                 d.push_str(&format!(", {} without a commit", plural(uncommitted, "partition", "partitions")));

@@ -47,6 +47,8 @@ pub struct PartitionLag {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupLag {
     pub name: String,
+    /// `classic` or `consumer` (KIP-848); empty when the group was not listed.
+    pub kind: String,
     pub state: String,
     pub members: usize,
     pub partitions: Vec<PartitionLag>,
@@ -127,8 +129,14 @@ pub async fn snapshot(
     let mut names: Vec<String> = Vec::new();
     let mut seen = BTreeSet::new();
     let wanted: Box<dyn Iterator<Item = &String>> = if sel.named.is_empty() {
+        // Connect, share and streams groups have no consumer offsets to lag behind: `lag`
+        // covers consumer groups of both protocols (classic and KIP-848) only.
         Box::new(
-            listed.iter().map(|g| &g.name).chain(manifest.into_iter().flat_map(|m| m.groups.iter().map(|g| &g.name))),
+            listed
+                .iter()
+                .filter(|g| is_consumer_group(&g.kind))
+                .map(|g| &g.name)
+                .chain(manifest.into_iter().flat_map(|m| m.groups.iter().map(|g| &g.name))),
         )
     } else {
         Box::new(sel.named.iter())
@@ -237,11 +245,22 @@ pub async fn snapshot(
             _ => "unknown".to_string(),
         };
         let threshold = sel.max_lag.or_else(|| manifest.and_then(|m| m.group(&name)).and_then(|g| g.max_lag));
-        let error = error.or_else(|| listed.and_then(|g| g.error.clone()).map(|e| format!("DescribeGroups: {e}")));
-        out.push(GroupLag { name, state, members, partitions, threshold, error });
+        let kind = listed.map(|g| g.kind.clone()).unwrap_or_default();
+        let error = match listed {
+            Some(g) if !is_consumer_group(&g.kind) => {
+                Some(format!("not a consumer group: a {} group has no consumer offsets", g.kind))
+            }
+            _ => error.or_else(|| listed.and_then(|g| g.error.clone()).map(|e| format!("DescribeConsumerGroups: {e}"))),
+        };
+        out.push(GroupLag { name, kind, state, members, partitions, threshold, error });
     }
     sort_groups(&mut out);
     Ok(out)
+}
+
+/// Classic and KIP-848 consumer groups: the ones with committed offsets and lag.
+fn is_consumer_group(kind: &str) -> bool {
+    matches!(kind, "classic" | "consumer")
 }
 
 fn owner(m: &groups::Member) -> String {
@@ -284,6 +303,9 @@ struct PartitionJson<'a> {
     committed: Option<i64>,
     end: Option<i64>,
     lag: Option<i64>,
+    /// `client-id@host` of the member assigned this partition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<PartitionStatus>,
 }
@@ -291,6 +313,9 @@ struct PartitionJson<'a> {
 #[derive(Serialize)]
 struct GroupJson<'a> {
     group: &'a str,
+    /// `classic` or `consumer` (KIP-848); omitted when unknown.
+    #[serde(rename = "type", skip_serializing_if = "str::is_empty")]
+    kind: &'a str,
     state: &'a str,
     members: usize,
     total_lag: Option<i64>,
@@ -317,6 +342,7 @@ fn group_json<'a>(g: &'a GroupLag, verdicts: Option<&'a Verdicts>) -> GroupJson<
     let v = verdicts.and_then(|v| v.get(&g.name));
     GroupJson {
         group: &g.name,
+        kind: &g.kind,
         state: &g.state,
         members: g.members,
         total_lag: g.total_lag(),
@@ -335,6 +361,7 @@ fn group_json<'a>(g: &'a GroupLag, verdicts: Option<&'a Verdicts>) -> GroupJson<
                 committed: p.committed,
                 end: p.end,
                 lag: p.lag,
+                owner: p.owner.as_deref(),
                 status: v.and_then(|(_, ps)| ps.get(&(p.topic.clone(), p.partition)).copied()),
             })
             .collect(),
@@ -368,11 +395,12 @@ fn topics_cell(g: &GroupLag) -> String {
 
 fn render_table(app: &App, groups: &[GroupLag], detail: bool, verdicts: Option<&Verdicts>) -> String {
     let mut t = app.ui.table();
-    t.set_header(vec!["group", "state", "members", "topics", "total lag", "max lag", "status"]);
+    t.set_header(vec!["group", "type", "state", "members", "topics", "total lag", "max lag", "status"]);
     for g in groups {
         let j = group_json(g, verdicts);
         t.add_row(vec![
             for_terminal(&g.name).into_owned(),
+            if g.kind.is_empty() { "-".to_string() } else { g.kind.clone() },
             for_terminal(&g.state).into_owned(),
             g.members.to_string(),
             topics_cell(g),
@@ -612,7 +640,15 @@ mod tests {
     }
 
     fn group(name: &str, parts: Vec<PartitionLag>, threshold: Option<i64>) -> GroupLag {
-        GroupLag { name: name.into(), state: "Empty".into(), members: 0, partitions: parts, threshold, error: None }
+        GroupLag {
+            name: name.into(),
+            kind: "classic".into(),
+            state: "Empty".into(),
+            members: 0,
+            partitions: parts,
+            threshold,
+            error: None,
+        }
     }
 
     #[test]

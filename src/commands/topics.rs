@@ -47,6 +47,11 @@ fn validate(app: &App, m: &ManifestArg) -> Result<ExitCode> {
 
 /// Read every topic on the cluster with its partitions and (for managed topics) configs.
 pub async fn read_cluster(admin: &Arc<Admin>, manifest: &Manifest) -> Result<Vec<ClusterTopic>> {
+    Ok(read_cluster_and_brokers(admin, manifest).await?.0)
+}
+
+/// The cluster's topics (see [`read_cluster`]) and how many brokers it has.
+async fn read_cluster_and_brokers(admin: &Arc<Admin>, manifest: &Manifest) -> Result<(Vec<ClusterTopic>, usize)> {
     let md = admin.metadata(None).await?;
     let managed: Vec<String> = md
         .topics
@@ -56,7 +61,7 @@ pub async fn read_cluster(admin: &Arc<Admin>, manifest: &Manifest) -> Result<Vec
         .collect();
     // One batched DescribeConfigs for all managed topics, not one request per topic.
     let mut configs = admin.topic_configs(&managed).await?;
-    Ok(md
+    let topics = md
         .topics
         .iter()
         .filter(|t| t.error.is_none())
@@ -67,7 +72,8 @@ pub async fn read_cluster(admin: &Arc<Admin>, manifest: &Manifest) -> Result<Vec
             internal: plan::is_internal(&t.name),
             configs: configs.remove(&t.name).unwrap_or_default(),
         })
-        .collect())
+        .collect();
+    Ok((topics, md.brokers.len()))
 }
 
 async fn make_plan(app: &App, m: &ManifestArg, prune: bool) -> Result<(Manifest, Arc<Admin>, Plan)> {
@@ -75,8 +81,9 @@ async fn make_plan(app: &App, m: &ManifestArg, prune: bool) -> Result<(Manifest,
     let manifest = app.manifest(m)?;
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
-    let cluster = read_cluster(&admin, &manifest).await?;
-    let plan = plan::plan(&manifest, &cluster, prune);
+    let (cluster, brokers) = read_cluster_and_brokers(&admin, &manifest).await?;
+    let mut plan = plan::plan(&manifest, &cluster, prune);
+    plan::check_replication(&mut plan, brokers);
     Ok((manifest, admin, plan))
 }
 

@@ -169,54 +169,101 @@ fn max_lag_exits_5_naming_only_the_groups_over() {
     assert_eq!(code, Some(0), "{err}");
 }
 
-#[test]
-fn a_live_member_shows_state_members_and_owner() {
+/// A live member of `group` (subscribed to `topic`, holding `partitions` of it), with the
+/// classic protocol or KIP-848's (`group.protocol=consumer`).
+fn live_member(
+    b: &Broker,
+    group: &str,
+    client_id: &str,
+    protocol: &str,
+    topic: &str,
+    partitions: usize,
+) -> rdkafka::consumer::BaseConsumer {
     use rdkafka::ClientConfig;
     use rdkafka::consumer::{BaseConsumer, Consumer};
+    let member: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &b.internal)
+        .set("group.id", group)
+        .set("group.protocol", protocol)
+        .set("client.id", client_id)
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    member.subscribe(&[topic]).unwrap();
+    let start = Instant::now();
+    while member.assignment().unwrap().count() < partitions {
+        assert!(start.elapsed() < Duration::from_secs(30), "the {protocol} member never got its partitions");
+        let _ = member.poll(Duration::from_millis(100));
+    }
+    // A Stable group only takes commits from its members (Kafka refuses the others).
+    let mut tpl = rdkafka::TopicPartitionList::new();
+    tpl.add_partition_offset(topic, 0, rdkafka::Offset::Offset(1)).unwrap();
+    member.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
+    member
+}
+
+/// Consumer groups of both protocols side by side, each with a live member: `lag`, `lag` with
+/// owners per partition, and `health` give each its type, state, members and owners. (The
+/// classic DescribeGroups answers "not found" for a KIP-848 group: a tool that only asks it
+/// shows such a group as dead.)
+#[test]
+fn consumer_groups_of_both_protocols_side_by_side() {
     let b = Broker::start();
     let t = b.unique("clicks");
     b.create_topic(&t, 2);
     produce_n(&b, &t, 0, 4);
     produce_n(&b, &t, 1, 6);
-    let g = b.unique("analytics");
-    let member: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &b.bootstrap)
-        .set("group.id", &g)
-        .set("client.id", "lagtest-member")
-        .set("enable.auto.commit", "false")
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    member.subscribe(&[&t]).unwrap();
-    let start = Instant::now();
-    while member.assignment().unwrap().count() < 2 {
-        assert!(start.elapsed() < Duration::from_secs(30), "the member never got its partitions");
-        let _ = member.poll(Duration::from_millis(100));
-    }
-    // A Stable group only takes commits from its members (Kafka refuses the others).
-    let mut tpl = rdkafka::TopicPartitionList::new();
-    tpl.add_partition_offset(&t, 0, rdkafka::Offset::Offset(1)).unwrap();
-    member.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
+    let (gc, gk) = (b.unique("analytics-classic"), b.unique("analytics-kip848"));
+    let classic = live_member(&b, &gc, "classic-member", "classic", &t, 2);
+    let modern = live_member(&b, &gk, "kip848-member", "consumer", &t, 2);
 
-    let (code, doc, err) = run_json(&b, &[&g]);
+    let (code, doc, err) = run_json(&b, &[&gc, &gk]);
     assert_eq!(code, Some(0), "{err}");
-    let row = group(&doc, &g);
-    assert_eq!(row["state"], "Stable", "{doc:#}");
-    assert_eq!(row["members"], 1);
-    assert_eq!(row["total_lag"], 3);
-    // Both assigned partitions are listed, the uncommitted one as such.
-    assert_eq!(row["partitions"][1], json!({"topic": t, "partition": 1, "committed": null, "end": 6, "lag": null}));
-
-    let out = b.evbus().args(["lag", &g, "-o", "table"]).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("owner"), "{text}");
-    // The owner comes from the member assignment in DescribeGroups. nisshi 0.8.1 answers
-    // DescribeGroups with empty client ids and assignments, so only a real Kafka can show it.
-    if b.external {
-        let owned = text.lines().filter(|l| l.contains(&t) && l.contains("lagtest-member@")).count();
-        assert_eq!(owned, 2, "both partitions owned by the member:\n{text}");
+    for (g, kind, who) in [(&gc, "classic", "classic-member@"), (&gk, "consumer", "kip848-member@")] {
+        let row = group(&doc, g);
+        assert_eq!(row["type"], kind, "{doc:#}");
+        assert_eq!(row["state"], "Stable", "{doc:#}");
+        assert_eq!(row["members"], 1);
+        assert_eq!(row["total_lag"], 3);
+        let parts = row["partitions"].as_array().unwrap();
+        assert_eq!(parts.len(), 2, "both assigned partitions are listed, the uncommitted one as such");
+        assert_eq!(parts[1]["committed"], Value::Null);
+        assert_eq!(parts[1]["end"], 6);
+        for p in parts {
+            assert!(p["owner"].as_str().is_some_and(|o| o.starts_with(who)), "owner of {p} should be {who}…");
+        }
     }
-    drop(member);
+    // Without names: both are listed with their type.
+    let (_, doc, _) = run_json(&b, &[]);
+    assert_eq!(group(&doc, &gc)["type"], "classic");
+    assert_eq!(group(&doc, &gk)["type"], "consumer");
+
+    let out = b.evbus().args(["lag", &gc, &gk, "-o", "table"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("owner") && text.contains("type"), "{text}");
+    for who in ["classic-member@", "kip848-member@"] {
+        let owned = text.lines().filter(|l| l.contains(&t) && l.contains(who)).count();
+        assert_eq!(owned, 2, "both partitions owned by {who}:\n{text}");
+    }
+
+    // health with a manifest that names both groups.
+    write_topics_yaml(
+        &b,
+        &format!(
+            "version: 1\ntopics:\n  - name: {t}\n    partitions: 2\ngroups:\n  - name: {gc}\n    topics: [{t}]\n  - name: {gk}\n    topics: [{t}]\n"
+        ),
+    );
+    let out = b.evbus().args(["health", "-o", "json"]).output().unwrap();
+    let doc = stdout_json(&out);
+    let checks = doc["checks"].as_array().unwrap();
+    for (g, proto) in [(&gc, "classic protocol"), (&gk, "consumer protocol (KIP-848)")] {
+        let c = checks.iter().find(|c| c["name"] == format!("group {g}")).unwrap_or_else(|| panic!("{doc:#}"));
+        assert_eq!(c["status"], "ok", "{c}");
+        let d = c["detail"].as_str().unwrap();
+        assert!(d.contains("1 member") && d.contains("Stable") && d.contains(proto), "{d}");
+    }
+    drop((classic, modern));
 }
 
 /// Lines of a `--watch -o json` run, with `between(n)` called after sample n is printed (and

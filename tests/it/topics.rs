@@ -252,3 +252,111 @@ fn list_shows_counts_and_managed_flag() {
     assert_eq!(rows.iter().find(|r| r["topic"] == other).unwrap()["managed"], false);
     assert!(!rows.iter().any(|r| r["topic"].as_str().unwrap().starts_with("__")));
 }
+
+/// Kafka's own kafka-configs: set a dynamic topic config the way an operator would by hand.
+fn kafka_configs_alter(b: &Broker, topic: &str, add: &str) {
+    let class = if kafka_major() >= 4 { "org.apache.kafka.tools.ConfigCommand" } else { "kafka.admin.ConfigCommand" };
+    let out = b.kafka_tool(
+        class,
+        &[
+            "--bootstrap-server",
+            &b.internal,
+            "--alter",
+            "--entity-type",
+            "topics",
+            "--entity-name",
+            topic,
+            "--add-config",
+            add,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "kafka-configs: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Real config sources: a broker started with a non-default `log.retention.hours`. Declared keys
+/// compare with the effective value (the broker's static default included, and such a key is
+/// pinned on the topic even when the value is equal); "unmanaged" means dynamic topic configs
+/// only, never the dozens of defaults DescribeConfigs returns; prune removes only those.
+#[test]
+fn plan_and_prune_against_real_config_sources() {
+    let b =
+        Broker::private(BrokerOpts { props: vec![("log.retention.hours".into(), "100".into())], ..Default::default() });
+    b.create_topic("cfg.src.weekly", 1);
+    b.create_topic("cfg.src.same", 1);
+    write_manifest(
+        &b,
+        "version: 1\ntopics:\n  - name: cfg.src.weekly\n    partitions: 1\n    config: { retention.ms: 7d }\n  \
+         - name: cfg.src.same\n    partitions: 1\n    config: { retention.ms: 100h }\n",
+    );
+    let out = b.evbus().args(["topics", "plan", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let plan = stdout_json(&out);
+    assert_eq!(
+        plan["changes"],
+        serde_json::json!([
+            {"action": "alter_config", "topic": "cfg.src.weekly", "delete": [],
+             "set": [{"key": "retention.ms", "from": "360000000", "to": "604800000"}]},
+            {"action": "alter_config", "topic": "cfg.src.same", "delete": [],
+             "set": [{"key": "retention.ms", "from": "360000000", "to": "360000000"}]},
+        ]),
+        "the broker's 100 h default is the effective value, and an equal value is still pinned"
+    );
+    assert_eq!(plan["unmanaged"], serde_json::json!([]), "defaults are not unmanaged keys");
+
+    b.evbus().args(["topics", "apply", "--yes"]).assert().success();
+    b.evbus().args(["topics", "plan", "--detailed-exitcode"]).assert().code(0);
+
+    // A key set by hand with Kafka's own tool is unmanaged; prune removes it and nothing else.
+    kafka_configs_alter(&b, "cfg.src.weekly", "segment.ms=3600000");
+    let out = b.evbus().args(["topics", "plan", "-o", "json"]).output().unwrap();
+    let plan = stdout_json(&out);
+    assert_eq!(
+        plan["unmanaged"],
+        serde_json::json!([{"kind": "config", "topic": "cfg.src.weekly", "key": "segment.ms", "value": "3600000"}])
+    );
+    assert_eq!(plan["changes"], serde_json::json!([]));
+    let out = b.evbus().args(["topics", "apply", "--prune", "--yes", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let d = describe(&b, "cfg.src.weekly");
+    assert_eq!(d["configs"], serde_json::json!({"retention.ms": "604800000"}), "only the declared key stays set");
+    b.evbus().args(["topics", "plan", "--prune", "--detailed-exitcode"]).assert().code(0);
+}
+
+/// CreatePartitions succeeds; a replication factor above the broker count is refused before
+/// anything changes, naming the count and Kafka's reason.
+#[test]
+fn add_partitions_and_a_replication_factor_above_the_broker_count() {
+    let b = Broker::start();
+    let t = b.unique("parts.grow");
+    write_manifest(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 2\n"));
+    b.evbus().args(["topics", "apply", "--yes"]).assert().success();
+    write_manifest(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 4\n"));
+    let out = b.evbus().args(["topics", "apply", "--yes", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout_json(&out)["applied"], serde_json::json!([{"action": "add_partitions", "ok": true, "topic": t}]));
+    assert_eq!(describe(&b, &t)["partitions"].as_array().unwrap().len(), 4);
+    // Records reach the new partitions at once (the apply waited for their leaders).
+    produce_n(&b, &t, 3, 2);
+    assert_eq!(b.read_all(&t).iter().filter(|r| r.partition == 3).count(), 2);
+
+    let r3 = b.unique("parts.replicated");
+    write_manifest(
+        &b,
+        &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 6\n  - name: {r3}\n    replication_factor: 3\n"),
+    );
+    let out = b.evbus().args(["topics", "apply", "--yes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{r3}: replication factor 3 is more than the 1 broker(s)"))
+            && err.contains("INVALID_REPLICATION_FACTOR"),
+        "{err}"
+    );
+    assert_eq!(describe(&b, &t)["partitions"].as_array().unwrap().len(), 4, "nothing half-done");
+    assert!(!b.topic_names().contains(&r3));
+}
