@@ -272,3 +272,45 @@ pub fn write_topics_yaml(b: &Broker, text: &str) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+impl Broker {
+    /// Write `batches` to `topic` with a transactional producer, each batch one transaction,
+    /// committed (`true`) or aborted (`false`). Every transaction leaves a control record behind
+    /// its records, so offsets have gaps that readers must step over.
+    pub fn produce_transactions(&self, topic: &str, batches: &[(&[TestRecord], bool)]) {
+        use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+        let p: BaseProducer = ClientConfig::new()
+            .set("bootstrap.servers", &self.internal)
+            .set("transactional.id", format!("evbus-test-{}", uuid::Uuid::new_v4()))
+            .set("linger.ms", "0")
+            .create()
+            .unwrap();
+        p.init_transactions(Duration::from_secs(30)).unwrap();
+        for (records, commit) in batches {
+            p.begin_transaction().unwrap();
+            for r in *records {
+                let mut hs = OwnedHeaders::new();
+                for (k, v) in &r.headers {
+                    hs = hs.insert(Header { key: k, value: v.as_deref() });
+                }
+                let mut rec: BaseRecord<[u8], [u8]> = BaseRecord::to(topic).headers(hs);
+                if let Some(k) = &r.key {
+                    rec = rec.key(k.as_slice());
+                }
+                if let Some(v) = &r.value {
+                    rec = rec.payload(v.as_slice());
+                }
+                if let Some(pt) = r.partition {
+                    rec = rec.partition(pt);
+                }
+                p.send(rec).map_err(|(e, _)| e).unwrap();
+            }
+            p.flush(Duration::from_secs(10)).unwrap();
+            if *commit {
+                p.commit_transaction(Duration::from_secs(30)).unwrap();
+            } else {
+                p.abort_transaction(Duration::from_secs(30)).unwrap();
+            }
+        }
+    }
+}

@@ -15,3 +15,4 @@ mod produce;
 mod security;
 mod tail;
 mod topics;
+mod transactions;
