@@ -16,7 +16,7 @@ use super::App;
 use crate::cli::{OutputFormat, ProduceArgs};
 use crate::exit::{self, Exit};
 use crate::ingest::{self, Input, KeyRule};
-use crate::kafka::{CountingCtx, ProducerIdWarmup, TopicSink};
+use crate::kafka::{CountingCtx, ProducerIdWarmup, TopicSink, mono_ms, stalled};
 use crate::schema::sample::{EnvelopeFill, Generator};
 use crate::schema::{Schema, SchemaStore};
 
@@ -38,7 +38,10 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
 
 struct Stats {
     sent: u64,
+    /// Not stored: never sent, or refused by the broker.
     failed: u64,
+    /// In flight when the broker stopped answering: each may or may not be stored.
+    unknown: u64,
     first_error: Option<String>,
 }
 
@@ -57,6 +60,11 @@ struct Sender {
     local_failed: u64,
     local_error: Option<String>,
     static_headers: Vec<(String, String)>,
+    /// [`mono_ms`] of the first enqueue: where the stall watch starts.
+    first_send_ms: u64,
+    /// No delivery report for `--timeout` while records wait: stop sending.
+    stalled: bool,
+    timeout: Duration,
 }
 
 impl Sender {
@@ -77,7 +85,15 @@ impl Sender {
             local_failed: 0,
             local_error: None,
             static_headers,
+            first_send_ms: 0,
+            stalled: false,
+            timeout,
         }
+    }
+
+    /// True once the broker stopped answering for `--timeout`: the caller stops sending.
+    fn stalled(&self) -> bool {
+        self.stalled
     }
 
     async fn send(&mut self, key: Option<&[u8]>, value: &[u8], event_type: &[u8]) -> Result<()> {
@@ -93,6 +109,9 @@ impl Sender {
                 Ok(()) => {
                     self.bytes += value.len() as u64;
                     self.enqueued += 1;
+                    if self.first_send_ms == 0 {
+                        self.first_send_ms = mono_ms();
+                    }
                     // Serve delivery reports as we go, without blocking; in batches, as each
                     // poll costs clock reads and queue locks.
                     if self.enqueued.is_multiple_of(64) {
@@ -101,8 +120,13 @@ impl Sender {
                     return Ok(());
                 }
                 Err(RDKafkaErrorCode::QueueFull) => {
-                    // librdkafka's queue is full: serve delivery reports until there is room.
+                    // librdkafka's queue is full: serve delivery reports until there is room,
+                    // unless the broker has stopped answering.
                     self.producer.poll(Duration::from_millis(1));
+                    if stalled(self.producer.context(), self.enqueued, self.first_send_ms, self.timeout) {
+                        self.stalled = true;
+                        return Ok(());
+                    }
                     tokio::task::yield_now().await;
                 }
                 Err(e) => {
@@ -114,28 +138,35 @@ impl Sender {
         }
     }
 
-    /// Flush (bounded by `timeout`) and count every delivery report; records without a report
-    /// by then count as failed.
-    async fn finish(self, timeout: Duration) -> Result<(Stats, u64)> {
+    /// Wait for every delivery report while the broker answers (see [`flush_or_purge`]) and
+    /// count them: acknowledged, failed (not stored) and unknown (maybe stored).
+    async fn finish(self) -> Result<(Stats, u64)> {
         drop(self.sink);
         let producer = self.producer;
         let warmup = self.warmup;
-        let (producer, flushed) = tokio::task::spawn_blocking(move || {
-            let r = crate::kafka::flush(&producer, timeout);
+        let (enqueued, since, stall) = (self.enqueued, self.first_send_ms, self.timeout);
+        let (producer, complete) = tokio::task::spawn_blocking(move || {
+            let r = crate::kafka::flush_or_purge(&producer, enqueued, since, stall);
             (producer, r)
         })
         .await?;
         drop(warmup);
         let ctx = producer.context();
         let delivered = ctx.delivered.load(Ordering::SeqCst);
-        let mut failed = ctx.failed.load(Ordering::SeqCst) + self.local_failed;
+        let failed = ctx.failed.load(Ordering::SeqCst) + self.local_failed;
+        let mut unknown = ctx.unknown.load(Ordering::SeqCst);
         let mut first_error = ctx.first_error.lock().ok().and_then(|g| g.clone()).or(self.local_error);
-        let missing = self.enqueued.saturating_sub(delivered + ctx.failed.load(Ordering::SeqCst));
-        if missing > 0 {
-            failed += missing;
-            first_error.get_or_insert_with(|| match &flushed {
-                Err(e) => format!("no delivery report within the timeout ({e})"),
-                Ok(()) => "no delivery report".into(),
+        // Records whose report never came (not even after the purge) may have been written.
+        let missing = self.enqueued.saturating_sub(ctx.reported());
+        unknown += missing;
+        if !complete || self.stalled {
+            let why = format!(
+                "no answer from the broker for {} while records were waiting",
+                humantime::format_duration(self.timeout)
+            );
+            first_error = Some(match first_error {
+                Some(e) if !e.contains("urge") => format!("{why} (first error: {e})"),
+                _ => why,
             });
         }
         if first_error.as_deref().is_some_and(|e| e.contains("timed out") || e.contains("unreachable"))
@@ -143,7 +174,7 @@ impl Sender {
         {
             first_error = Some(format!("{}; last broker error: {last}", first_error.unwrap_or_default()));
         }
-        Ok((Stats { sent: delivered, failed, first_error }, self.bytes))
+        Ok((Stats { sent: delivered, failed, unknown, first_error }, self.bytes))
     }
 }
 
@@ -271,43 +302,67 @@ async fn samples(
         serde_json::to_writer(&mut buf, &v)?;
         let event_type = ingest::event_type_of(&v).unwrap_or(&fallback_type);
         sender.send(key.as_deref().map(str::as_bytes), &buf, event_type.as_bytes()).await?;
+        if sender.stalled() {
+            break;
+        }
         generated += 1;
         pb.inc(1);
     }
     pb.finish_and_clear();
-    finish(app, a, sender, start, generated, stop.load(Ordering::Relaxed)).await
+    finish(app, a, sender, start, generated, a.count, stop.load(Ordering::Relaxed)).await
 }
 
+/// `attempted` records were handed to the producer, of `total` the run meant to send.
 async fn finish(
     app: &App,
     a: &ProduceArgs,
     sender: Sender,
     start: Instant,
     attempted: u64,
+    total: u64,
     interrupted: bool,
 ) -> Result<ExitCode> {
-    let (stats, bytes) = sender.finish(app.settings.timeout).await?;
+    let stalled = sender.stalled();
+    let (stats, bytes) = sender.finish().await?;
     let secs = start.elapsed().as_secs_f64().max(1e-9);
+    let not_sent = total.saturating_sub(attempted);
     if app.ui.format == OutputFormat::Json {
         app.ui.json(&json!({
-            "topic": a.topic, "sent": stats.sent, "failed": stats.failed, "bytes": bytes,
-            "elapsed_ms": (secs * 1000.0) as u64, "interrupted": interrupted,
+            "topic": a.topic, "sent": stats.sent, "failed": stats.failed, "unknown": stats.unknown,
+            "not_sent": not_sent, "bytes": bytes,
+            "elapsed_ms": (secs * 1000.0) as u64, "events_per_s": (stats.sent as f64 / secs).round(),
+            "interrupted": interrupted,
         }))?;
     }
+    let mut tail = String::new();
+    if stats.failed > 0 {
+        tail.push_str(&format!(", {} failed (not stored)", stats.failed));
+    }
+    if stats.unknown > 0 {
+        tail.push_str(&format!(
+            ", {} unknown (in flight when the broker stopped answering: maybe stored)",
+            stats.unknown
+        ));
+    }
+    if not_sent > 0 && !interrupted {
+        tail.push_str(&format!(", {not_sent} not sent"));
+    }
     app.ui.info(format!(
-        "evbus: sent {} of {attempted} events ({} bytes) to {} in {:.2}s ({:.0} events/s){}",
+        "evbus: sent {} of {attempted} events ({} bytes) to {} in {:.2}s ({:.0} events/s){tail}",
         stats.sent,
         bytes,
         a.topic,
         secs,
         stats.sent as f64 / secs,
-        if stats.failed > 0 { format!(", {} failed", stats.failed) } else { String::new() }
     ));
-    if stats.failed > 0 {
+    if stats.failed > 0 || stats.unknown > 0 || stalled {
         bail!(
-            "{} of {attempted} events were not delivered to {}: {} (brokers: {})",
-            stats.failed,
+            "{} of {total} events were not acknowledged by {} ({} failed, {} unknown, {} not sent): {} (brokers: {})",
+            total - stats.sent,
             a.topic,
+            stats.failed,
+            stats.unknown,
+            not_sent,
             stats.first_error.unwrap_or_default(),
             app.settings.brokers
         );
@@ -399,6 +454,9 @@ async fn from_input(
             pace(start, i, rate).await;
             let key = literal.or(r.key);
             sender.send(key, r.value, r.event_type.unwrap_or(fallback_type.as_bytes())).await?;
+            if sender.stalled() {
+                break 'send;
+            }
             i += 1;
             // The bar redraws on its own clock; counting every record costs a clock read each.
             if i.is_multiple_of(1024) {
@@ -410,7 +468,7 @@ async fn from_input(
     if !plan.bad.is_empty() {
         app.ui.warn(format!("skipped {} invalid line(s) of {}", plan.bad.len(), input.name()));
     }
-    finish(app, a, sender, start, i, stop.load(Ordering::Relaxed)).await
+    finish(app, a, sender, start, i, to_send, stop.load(Ordering::Relaxed)).await
 }
 
 #[cfg(test)]

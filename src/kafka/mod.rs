@@ -68,13 +68,33 @@ impl ClientContext for Ctx {
 
 impl ConsumerContext for Ctx {}
 
+/// Milliseconds on a process-wide monotonic clock (for timestamps kept in atomics).
+pub fn mono_ms() -> u64 {
+    static T0: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    T0.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64 + 1
+}
+
 /// Counts delivery reports (and keeps the first failure) for [`Settings::counting_producer`].
+///
+/// A failed record is *failed* when librdkafka knows it was not stored (never sent, or refused),
+/// and *unknown* when it may have been (it was in flight when it timed out or was purged).
 #[derive(Default)]
 pub struct CountingCtx {
     pub inner: Ctx,
     pub delivered: std::sync::atomic::AtomicU64,
     pub failed: std::sync::atomic::AtomicU64,
+    pub unknown: std::sync::atomic::AtomicU64,
+    /// [`mono_ms`] of the last delivery report (0: none yet): the broker's sign of life.
+    pub last_report_ms: std::sync::atomic::AtomicU64,
     pub first_error: Mutex<Option<String>>,
+}
+
+impl CountingCtx {
+    /// Reports received so far, of every kind.
+    pub fn reported(&self) -> u64 {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.delivered.load(SeqCst) + self.failed.load(SeqCst) + self.unknown.load(SeqCst)
+    }
 }
 
 impl ClientContext for CountingCtx {
@@ -94,13 +114,20 @@ impl ProducerContext for CountingCtx {
             Ok(_) => {
                 self.delivered.fetch_add(1, Relaxed);
             }
-            Err((e, _)) => {
-                self.failed.fetch_add(1, Relaxed);
+            Err((e, m)) => {
+                // SAFETY: the message is live for the duration of the callback.
+                let status = unsafe { rdkafka_sys::rd_kafka_message_status(m.ptr()) };
+                if status == rdkafka_sys::rd_kafka_msg_status_t::RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED {
+                    self.unknown.fetch_add(1, Relaxed);
+                } else {
+                    self.failed.fetch_add(1, Relaxed);
+                }
                 if let Ok(mut g) = self.first_error.lock() {
                     g.get_or_insert_with(|| describe_error(e));
                 }
             }
         }
+        self.last_report_ms.store(mono_ms(), Relaxed);
     }
 }
 
@@ -252,6 +279,46 @@ pub fn flush<C: ProducerContext>(producer: &BaseProducer<C>, timeout: Duration) 
             return Err(KafkaError::Flush(rdkafka::error::RDKafkaErrorCode::OperationTimedOut));
         }
     }
+}
+
+/// Waits until every record has its delivery report, as long as the broker shows signs of life:
+/// returns `true` at once when all are reported, and purges what is left (queued records fail,
+/// in-flight ones become unknown) when no report came for `stall` since `since_ms` or the last
+/// report, returning `false` once the purge is reported (or a short grace ran out).
+///
+/// Why not a deadline per record (`message.timeout.ms`): librdkafka's idempotent producer resets
+/// its producer id when an in-flight record times out, and the retries of the records behind it
+/// are then written again: a broker restart shorter than the timeout left thousands of
+/// duplicates. With no per-record timeout, librdkafka retries under the same producer id and
+/// sequence numbers, which the broker deduplicates; this stall watch bounds the wait instead.
+pub fn flush_or_purge(producer: &BaseProducer<CountingCtx>, enqueued: u64, since_ms: u64, stall: Duration) -> bool {
+    use rdkafka::producer::Producer as _;
+    let ctx = producer.context();
+    loop {
+        // SAFETY: a live producer handle. A zero timeout only marks the producer as flushing
+        // (lingering records go out now) and wakes its broker threads.
+        unsafe { rdkafka_sys::rd_kafka_flush(producer.client().native_ptr(), 0) };
+        producer.poll(Duration::from_millis(1));
+        if ctx.reported() >= enqueued && producer.in_flight_count() == 0 {
+            return true;
+        }
+        if stalled(ctx, enqueued, since_ms, stall) {
+            break;
+        }
+    }
+    producer.purge(rdkafka::producer::PurgeConfig::default().queue().inflight());
+    let grace = std::time::Instant::now() + Duration::from_secs(2);
+    while ctx.reported() < enqueued && std::time::Instant::now() < grace {
+        producer.poll(Duration::from_millis(5));
+    }
+    false
+}
+
+/// No delivery report for `stall` (counted from `since_ms` or the last report), with records
+/// still unreported: the broker is gone or not answering.
+pub fn stalled(ctx: &CountingCtx, enqueued: u64, since_ms: u64, stall: Duration) -> bool {
+    let last = ctx.last_report_ms.load(Ordering::Relaxed).max(since_ms);
+    ctx.reported() < enqueued && mono_ms().saturating_sub(last) > stall.as_millis() as u64
 }
 
 /// One topic of a producer, for sending many records to it.
@@ -453,9 +520,15 @@ impl Settings {
     /// A producer whose delivery reports are counted by the context instead of one future per
     /// record, served by the caller's own `poll(0)` as kcat does (no extra polling thread
     /// contending for librdkafka's queue locks): what bulk sends (1M records) need.
+    ///
+    /// Records have no delivery deadline of their own (`message.timeout.ms=0`): the caller
+    /// bounds the send with [`flush_or_purge`] and [`stalled`], so a broker restart shorter than
+    /// `--timeout` is ridden out under one producer id, without duplicates.
     pub fn counting_producer(&self, extra: &[(&str, &str)]) -> Result<BaseProducer<CountingCtx>> {
         let ctx = CountingCtx { inner: self.ctx(), ..Default::default() };
-        self.producer_config(extra).create_with_context(ctx).map_err(|e| self.config_error(e))
+        let mut all: Vec<(&str, &str)> = vec![("message.timeout.ms", "0")];
+        all.extend_from_slice(extra);
+        self.producer_config(&all).create_with_context(ctx).map_err(|e| self.config_error(e))
     }
 
     /// Idempotent, acks=all, bounded by --timeout; `extra` then `-X` override.

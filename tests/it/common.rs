@@ -62,7 +62,7 @@ impl Broker {
         let total: i64 = ends.values().sum::<i64>();
         c.assign(&tpl).unwrap();
         let mut out = Vec::new();
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(90);
         let done = |out: &Vec<ReadRecord>| {
             ends.iter().all(|(p, hi)| *hi == 0 || out.iter().any(|r| r.partition == *p && r.offset == hi - 1))
         };

@@ -9,6 +9,7 @@ mod completions;
 mod config;
 mod dev;
 mod dlq;
+mod faults;
 mod health;
 mod lag;
 mod produce;

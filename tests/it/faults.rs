@@ -1,0 +1,132 @@
+//! Broker faults during a send: Apache Kafka killed with SIGKILL mid-send and started again.
+//! A restart shorter than `--timeout` must end in exit 0 with every line stored exactly once; a
+//! longer outage must end within `--timeout` (plus a small margin) with every record counted once
+//! as acknowledged, failed, unknown or not sent.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use serde_json::Value;
+
+/// A JSON Lines file of `n` events `{"id": i, ...}`.
+fn lines_file(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let p = dir.join("events.jsonl");
+    let mut s = String::with_capacity(n * 80);
+    for i in 0..n {
+        s.push_str(&format!(
+            "{{\"id\":\"e{i:07}\",\"eventType\":\"fault.test\",\"payload\":\"{}\"}}\n",
+            "x".repeat(40)
+        ));
+    }
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn spawn_produce(b: &Broker, topic: &str, file: &std::path::Path, timeout: &str, rate: &str) -> std::process::Child {
+    Command::new(assert_cmd::cargo::cargo_bin("evbus"))
+        .current_dir(b.dir.path())
+        .env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
+        .env_remove("EVBUS_BROKERS")
+        .args(["-b", &b.bootstrap, "--timeout", timeout, "produce", topic, "--input"])
+        .arg(file)
+        .args(["--no-validate", "--key", "id", "--rate", rate, "-o", "json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn finish(mut child: std::process::Child, limit: Duration) -> (Option<i32>, Value, String, Duration) {
+    let start = Instant::now();
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("evbus produce did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let waited = start.elapsed();
+    let (mut out, mut err) = (String::new(), String::new());
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let v = serde_json::from_str(out.trim()).unwrap_or(Value::Null);
+    (code, v, err, waited)
+}
+
+/// How many times each key is stored on the topic.
+fn key_counts(b: &Broker, topic: &str) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for r in b.read_all(topic) {
+        *m.entry(String::from_utf8(r.key.unwrap()).unwrap()).or_default() += 1;
+    }
+    m
+}
+
+#[test]
+fn a_broker_restart_shorter_than_the_timeout_loses_and_duplicates_nothing() {
+    let mut b = Broker::private(BrokerOpts::default());
+    let t = "faults.restart";
+    b.create_topic(t, 3);
+    let n = 60_000;
+    let file = lines_file(b.dir.path(), n);
+    // Paced so that the kill lands mid-send: 60k at 10k/s is 6 s of sending.
+    let child = spawn_produce(&b, t, &file, "60s", "10000/s");
+    std::thread::sleep(Duration::from_millis(2000));
+    b.restart(); // SIGKILL, then start again on the same data and ports
+    let (code, v, err, _) = finish(child, Duration::from_secs(120));
+    assert_eq!(code, Some(0), "{err}\n{v}");
+    assert_eq!(
+        (v["sent"].as_u64(), v["failed"].as_u64(), v["unknown"].as_u64()),
+        (Some(n as u64), Some(0), Some(0)),
+        "{v}"
+    );
+    let counts = key_counts(&b, t);
+    let dups: Vec<_> = counts.iter().filter(|(_, c)| **c > 1).take(5).collect();
+    assert!(
+        dups.is_empty(),
+        "duplicates after the restart, e.g. {dups:?} ({} keys stored twice or more)",
+        counts.values().filter(|c| **c > 1).count()
+    );
+    assert_eq!(counts.len(), n, "every line stored");
+}
+
+#[test]
+fn an_outage_longer_than_the_timeout_ends_in_time_and_counts_every_record_once() {
+    let mut b = Broker::private(BrokerOpts::default());
+    let t = "faults.outage";
+    b.create_topic(t, 3);
+    let n = 60_000;
+    let file = lines_file(b.dir.path(), n);
+    let child = spawn_produce(&b, t, &file, "4s", "10000/s");
+    std::thread::sleep(Duration::from_millis(2000));
+    b.stop();
+    let killed = Instant::now();
+    let (code, v, err, _) = finish(child, Duration::from_secs(60));
+    let took = killed.elapsed();
+    assert_eq!(code, Some(1), "{err}\n{v}");
+    // --timeout 4s after the last acknowledgement, plus the purge's grace (2 s) and slack.
+    assert!(took < Duration::from_secs(9), "ended {took:?} after the broker died, with --timeout 4s");
+    assert!(err.contains("no answer from the broker for 4s"), "{err}");
+    let (sent, failed, unknown, not_sent) = (
+        v["sent"].as_u64().unwrap(),
+        v["failed"].as_u64().unwrap(),
+        v["unknown"].as_u64().unwrap(),
+        v["not_sent"].as_u64().unwrap(),
+    );
+    assert_eq!(sent + failed + unknown + not_sent, n as u64, "each record counted once: {v}");
+    assert!(sent > 0 && sent < n as u64, "{v}");
+
+    // Back up: what is stored is every acknowledged record, and at most the unknown ones more.
+    b.start_again();
+    let counts = key_counts(&b, t);
+    assert!(counts.values().all(|c| *c == 1), "no duplicates");
+    let stored = counts.len() as u64;
+    assert!(stored >= sent && stored <= sent + unknown, "stored {stored}, {v}");
+}
