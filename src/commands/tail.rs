@@ -561,6 +561,9 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
         headers: HeaderPool::default(),
         warned: HashSet::new(),
         ui: app.ui.clone(),
+        outage: None,
+        last_probe: Instant::now(),
+        brokers: settings.brokers.clone(),
     };
     let limits = Limits {
         idle: args.idle_timeout,
@@ -951,6 +954,11 @@ struct Engine {
     headers: HeaderPool,
     warned: HashSet<String>,
     ui: crate::output::Ui,
+    /// Since when every broker connection is down (librdkafka reported it), if it is.
+    outage: Option<Instant>,
+    last_probe: Instant,
+    /// The bootstrap list, for messages.
+    brokers: String,
 }
 
 impl Engine {
@@ -1229,6 +1237,7 @@ fn consume_assigned(
             if serve_events(consumer, engine, &mut last_record) == Flow::Stop {
                 break false;
             }
+            watch_outage(consumer, engine, limits)?;
             if should_stop(stop, limits, last_record) {
                 break stop.load(Ordering::Relaxed);
             }
@@ -1242,6 +1251,9 @@ fn consume_assigned(
         };
         batch.len = n;
         last_record = Instant::now();
+        if engine.outage.take().is_some() {
+            engine.ui.info("evbus: the brokers are back; resuming where the tail stopped");
+        }
         tidx.clear();
         for &m in &batch.msgs[..n] {
             // SAFETY: librdkafka returned `n` valid message pointers, alive until released.
@@ -1335,12 +1347,50 @@ fn process_borrowed(engine: &mut Engine, m: &rdkafka::message::BorrowedMessage<'
 }
 
 fn report_error(engine: &mut Engine, e: &KafkaError) {
-    // Transport errors are retried by librdkafka forever; a tail just waits for the broker.
+    // Transport errors are retried by librdkafka forever: the outage watch (see `watch_outage`)
+    // says so on stderr, and bounds the wait of a run that has to end (--exit, --until).
     use rdkafka::types::RDKafkaErrorCode as C;
     match e.rdkafka_error_code() {
-        Some(C::BrokerTransportFailure | C::AllBrokersDown | C::PartitionEOF) => {}
+        Some(C::AllBrokersDown) => {
+            if engine.outage.is_none() {
+                engine.outage = Some(Instant::now());
+                engine.last_probe = Instant::now();
+                engine.ui.warn(format!(
+                    "lost the connection to every broker ({}); waiting for them to come back",
+                    engine.brokers
+                ));
+            }
+        }
+        Some(C::BrokerTransportFailure | C::PartitionEOF) => {}
         _ => engine.warn_once(format!("consumer: {}", crate::kafka::describe_error(e))),
     }
+}
+
+/// While the brokers are down: every second, ask for metadata to learn whether they are back
+/// (a quiet topic brings no record to say so). A run that has to end (--exit, --until) fails
+/// once the outage lasts `--timeout`; a follow run waits on and says when they are back.
+fn watch_outage(consumer: &BaseConsumer<Ctx>, engine: &mut Engine, limits: &Limits) -> Result<()> {
+    let Some(since) = engine.outage else { return Ok(()) };
+    if engine.last_probe.elapsed() >= Duration::from_secs(1) {
+        engine.last_probe = Instant::now();
+        if consumer.fetch_metadata(None, Duration::from_millis(500)).is_ok_and(|m| !m.brokers().is_empty()) {
+            engine.outage = None;
+            engine.ui.info(format!(
+                "evbus: the brokers are back after {}; resuming where the tail stopped",
+                humantime::format_duration(Duration::from_secs(since.elapsed().as_secs()))
+            ));
+            return Ok(());
+        }
+    }
+    if engine.track_done && since.elapsed() >= limits.timeout {
+        let last = consumer.context().last_error().map(|e| format!("; last broker error: {e}")).unwrap_or_default();
+        bail!(
+            "no broker answered for {} (brokers tried: {}{last})",
+            humantime::format_duration(limits.timeout),
+            engine.brokers
+        );
+    }
+    Ok(())
 }
 
 /// The topic index of a message (None for messages of no followed topic), caching the handle.
@@ -1534,10 +1584,14 @@ fn consume_group(
                 None => {
                     engine.flush(&mut out)?;
                     last_flush = Instant::now();
+                    watch_outage(consumer, engine, limits)?;
                     Flow::Go
                 }
                 Some(Ok(m)) => {
                     last_record = Instant::now();
+                    if engine.outage.take().is_some() {
+                        engine.ui.info("evbus: the brokers are back; resuming where the tail stopped");
+                    }
                     let (t, flow) = process_borrowed(engine, &m);
                     if let Some(slot) = t
                         .and_then(|t| positions.get_mut(t))

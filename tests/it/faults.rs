@@ -130,3 +130,109 @@ fn an_outage_longer_than_the_timeout_ends_in_time_and_counts_every_record_once()
     let stored = counts.len() as u64;
     assert!(stored >= sent && stored <= sent + unknown, "stored {stored}, {v}");
 }
+
+/// A tail reading JSON lines in the background, with its stdout lines arriving on a channel.
+struct Tailing {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Tailing {
+    fn start(b: &Broker, args: &[&str]) -> Tailing {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("evbus"))
+            .current_dir(b.dir.path())
+            .env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
+            .env_remove("EVBUS_BROKERS")
+            .args(["-b", &b.bootstrap])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead as _;
+            for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        Tailing { child, lines: rx }
+    }
+
+    /// The next `n` records' offsets (within `limit`).
+    fn offsets(&self, n: usize, limit: Duration) -> Vec<i64> {
+        (0..n)
+            .map(|_| {
+                let l = self.lines.recv_timeout(limit).expect("a record within the limit");
+                serde_json::from_str::<Value>(&l).unwrap()["offset"].as_i64().unwrap()
+            })
+            .collect()
+    }
+
+    fn stderr(&mut self) -> String {
+        let mut e = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut e).unwrap();
+        e
+    }
+}
+
+/// A tail that has to end (--until in the future: it waits for records until then) fails within
+/// --timeout once every broker is gone, naming them, instead of waiting forever.
+#[test]
+fn a_bounded_tail_fails_within_the_timeout_when_the_broker_dies() {
+    let mut b = Broker::private(BrokerOpts::default());
+    let t = "faults.tail.bounded";
+    b.create_topic(t, 1);
+    produce_n(&b, t, 0, 3);
+    let until = (chrono::Utc::now() + chrono::Duration::seconds(300)).to_rfc3339();
+    let mut tail =
+        Tailing::start(&b, &["--timeout", "4s", "tail", t, "--from", "beginning", "--until", &until, "-o", "json"]);
+    assert_eq!(tail.offsets(3, Duration::from_secs(30)), vec![0, 1, 2]);
+    b.stop();
+    let killed = Instant::now();
+    let code = loop {
+        if let Some(s) = tail.child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(killed.elapsed() < Duration::from_secs(30), "tail still waiting 30 s after the broker died");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let took = killed.elapsed();
+    let err = tail.stderr();
+    assert_eq!(code, Some(1), "{err}");
+    assert!(took < Duration::from_secs(10), "ended {took:?} after the broker died, with --timeout 4s");
+    assert!(err.contains("no broker answered for 4s") && err.contains(&b.bootstrap), "{err}");
+}
+
+/// A following tail says when the brokers are gone and when they are back, and resumes where it
+/// stopped: no gap, no record twice.
+#[test]
+fn a_following_tail_reports_the_outage_and_resumes_without_gaps() {
+    let mut b = Broker::private(BrokerOpts::default());
+    let t = "faults.tail.follow";
+    b.create_topic(t, 1);
+    produce_n(&b, t, 0, 3);
+    let mut tail = Tailing::start(&b, &["--timeout", "3s", "tail", t, "--from", "beginning", "-o", "json"]);
+    assert_eq!(tail.offsets(3, Duration::from_secs(30)), vec![0, 1, 2]);
+    b.stop();
+    // Down for longer than --timeout: a following tail keeps waiting.
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(tail.child.try_wait().unwrap().is_none(), "a following tail must not give up");
+    b.start_again();
+    produce_n(&b, t, 0, 3);
+    assert_eq!(tail.offsets(3, Duration::from_secs(60)), vec![3, 4, 5], "resumed without gap or repeat");
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(tail.child.id() as i32).unwrap(),
+        rustix::process::Signal::INT,
+    )
+    .unwrap();
+    let _ = tail.child.wait();
+    assert!(tail.lines.try_recv().is_err(), "nothing more was printed");
+    let err = tail.stderr();
+    assert!(err.contains("lost the connection to every broker"), "{err}");
+    assert!(err.contains("the brokers are back"), "{err}");
+}
