@@ -292,6 +292,11 @@ pub struct ProduceArgs {
     /// Print the events as JSON lines instead of sending them
     #[arg(long)]
     pub dry_run: bool,
+    /// Create the topic when it does not exist (with the broker's default partitions and
+    /// replication). A topic declared in the manifest is created as declared without this flag;
+    /// any other missing topic is an error, never auto-created.
+    #[arg(long)]
+    pub create: bool,
     /// Schema directory
     #[arg(long, value_name = "DIR", default_value = "schemas")]
     pub schemas: PathBuf,

@@ -212,11 +212,12 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
     };
 
     match &a.input {
-        Some(input) => from_input(app, &a, input, schema.as_ref(), &key_rule, rate, static_headers).await,
+        Some(input) => from_input(app, &a, spec, input, schema.as_ref(), &key_rule, rate, static_headers).await,
         None => {
             samples(
                 app,
                 &a,
+                spec,
                 schema.as_ref().ok_or_else(|| anyhow!("schema required"))?,
                 &key_rule,
                 rate,
@@ -247,6 +248,56 @@ async fn pace(start: Instant, i: u64, rate: Option<f64>) {
     }
 }
 
+/// The topic must exist before anything is sent: evbus never lets a broker auto-create one.
+/// A missing topic declared in the manifest is created as declared; with `--create`, any missing
+/// topic is created with the broker's defaults; otherwise it is an error with a hint.
+async fn ensure_topic(app: &App, topic: &str, spec: Option<&crate::manifest::TopicSpec>, create: bool) -> Result<()> {
+    let admin = Arc::new(app.settings.admin()?);
+    let md = admin.metadata(Some(topic)).await?;
+    let found = md.topics.iter().find(|t| t.name == topic);
+    match found.and_then(|t| t.error.as_deref()) {
+        None if found.is_some_and(|t| !t.partitions.is_empty()) => return Ok(()),
+        Some("TopicAuthorizationFailed") => {
+            bail!("not authorized: Describe on topic '{}'", crate::sanitize::for_terminal(topic))
+        }
+        Some(e) if e != "UnknownTopicOrPartition" => {
+            bail!("topic '{}' is not usable: {e}", crate::sanitize::for_terminal(topic))
+        }
+        _ => {}
+    }
+    let new = match (spec, create) {
+        (Some(s), _) => (s.name.clone(), s.partitions, s.replication_factor, s.config.clone()),
+        // -1: the broker's num.partitions and default.replication.factor (KIP-464).
+        (None, true) => (topic.to_string(), -1, -1, Default::default()),
+        (None, false) => {
+            return Err(Exit::with(
+                exit::ERROR,
+                format!(
+                    "topic '{}' does not exist; declare it in the manifest and run `evbus topics apply`, or pass --create",
+                    crate::sanitize::for_terminal(topic)
+                ),
+            )
+            .into());
+        }
+    };
+    app.ui.info(format!(
+        "evbus: creating topic {} ({})",
+        crate::sanitize::for_terminal(topic),
+        if spec.is_some() { "as the manifest declares it" } else { "--create: the broker's defaults" }
+    ));
+    let parts = new.1;
+    for (name, r) in admin.create_topics(&[new]).await? {
+        if let Err(e) = r {
+            // Another producer may have created it meanwhile: that is fine.
+            if !e.contains("TopicAlreadyExists") && !e.contains("already exists") {
+                bail!("could not create topic {}: {e}", crate::sanitize::for_terminal(&name));
+            }
+        }
+    }
+    admin.wait_for_leaders(&[(topic.to_string(), parts.max(1))]).await;
+    Ok(())
+}
+
 /// The `event-type` header for events without an `eventType` field: the schema's event type,
 /// else the topic name. Computed once per run.
 fn default_event_type(schema: Option<&Schema>, topic: &str) -> String {
@@ -256,6 +307,7 @@ fn default_event_type(schema: Option<&Schema>, topic: &str) -> String {
 async fn samples(
     app: &App,
     a: &ProduceArgs,
+    spec: Option<&crate::manifest::TopicSpec>,
     schema: &Schema,
     key_rule: &KeyRule,
     rate: Option<f64>,
@@ -279,6 +331,7 @@ async fn samples(
         return Ok(exit::code(exit::OK));
     }
     app.settings.log_effective();
+    ensure_topic(app, &a.topic, spec, a.create).await?;
     let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
     let mut sender = Sender::new(producer, &a.topic, static_headers, app.settings.timeout);
     let fallback_type = default_event_type(Some(schema), &a.topic);
@@ -373,9 +426,11 @@ async fn finish(
     Ok(exit::code(exit::OK))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn from_input(
     app: &App,
     a: &ProduceArgs,
+    topic_spec: Option<&crate::manifest::TopicSpec>,
     spec: &str,
     schema: Option<&Schema>,
     key_rule: &KeyRule,
@@ -428,6 +483,7 @@ async fn from_input(
         return Ok(exit::code(exit::OK));
     };
     app.settings.log_effective();
+    ensure_topic(app, &a.topic, topic_spec, a.create).await?;
     let stop = stop_flag();
     let to_send = plan.len() as u64;
     let pb = if to_send >= 1000 || rate.is_some() {

@@ -457,8 +457,15 @@ impl Settings {
             // Short reconnect backoff: a CLI should notice a broker coming back quickly (--wait).
             .set("reconnect.backoff.ms", "50")
             .set("reconnect.backoff.max.ms", "1000")
-            .set("log.connection.close", "false");
+            .set("log.connection.close", "false")
+            // Read-only means read-only: a metadata request for a missing topic must never
+            // create it (librdkafka's producers, and so its admin client, ask brokers to).
+            .set("allow.auto.create.topics", "false");
         c.set_log_level(if self.verbose >= 2 { RDKafkaLogLevel::Debug } else { RDKafkaLogLevel::Warning });
+        if self.verbose >= 2 {
+            // -vv: what librdkafka does on the wire (not `conf`, which would list settings).
+            c.set("debug", "generic,broker,topic,metadata,security,protocol");
+        }
         for (k, v) in &self.props {
             c.set(k, v);
         }

@@ -63,11 +63,15 @@ impl Broker {
         c.assign(&tpl).unwrap();
         let mut out = Vec::new();
         let deadline = Instant::now() + Duration::from_secs(90);
-        let done = |out: &Vec<ReadRecord>| {
-            ends.iter().all(|(p, hi)| *hi == 0 || out.iter().any(|r| r.partition == *p && r.offset == hi - 1))
+        // The next offset seen per partition: done when every partition reached its end.
+        let mut next: std::collections::HashMap<i32, i64> = std::collections::HashMap::new();
+        let done = |next: &std::collections::HashMap<i32, i64>| {
+            ends.iter().all(|(p, hi)| *hi == 0 || next.get(p).is_some_and(|n| n >= hi))
         };
-        while !done(&out) && Instant::now() < deadline && total > 0 {
+        while !done(&next) && Instant::now() < deadline && total > 0 {
             if let Some(Ok(m)) = c.poll(Duration::from_millis(200)) {
+                let n = next.entry(m.partition()).or_insert(0);
+                *n = (*n).max(m.offset() + 1);
                 out.push(ReadRecord {
                     partition: m.partition(),
                     offset: m.offset(),

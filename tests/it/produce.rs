@@ -331,7 +331,8 @@ fn dead_broker_produce_fails_within_timeout() {
         .args(["--schemas", &schemas_arg(), "-n", "5"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("not delivered"))
+        // The cause, not a timeout: nothing listens there.
+        .stderr(predicate::str::contains("Connection refused"))
         .stderr(predicate::str::contains(format!("127.0.0.1:{port}")));
     assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
 }
@@ -391,4 +392,39 @@ fn ctrl_c_flushes_what_was_sent_and_exits_130() {
     assert!(err.contains(&format!("sent {sent} of {sent} events")), "{err}");
     // Everything counted as sent was flushed to the broker before exit.
     assert_eq!(b.read_all(&topic).len() as u64, sent);
+}
+
+/// Read-only means read-only, and produce never lets the broker auto-create a topic (the shared
+/// test broker has Kafka's default `auto.create.topics.enable=true`): a missing topic is an
+/// error with a hint, `--create` creates it with the broker's defaults, a manifest-declared one
+/// is created as declared.
+#[test]
+fn missing_topics_are_never_auto_created() {
+    let b = Broker::start();
+    let ghost = b.unique("ghost.topic");
+    let out = b.evbus().args(["topics", "describe", &ghost]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    let out = b.evbus().args(["--timeout", "3s", "tail", &ghost, "--exit"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = b.evbus().args(["dlq", "inspect", &ghost, "-o", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!b.topic_names().contains(&ghost), "a read-only command created {ghost}");
+
+    let args = ["--schema", "auth.user.registered", "--schemas", &schemas_arg(), "-n", "3"];
+    let out = b.evbus().args(["produce", &ghost]).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("topic '{ghost}' does not exist")) && err.contains("--create"), "{err}");
+    assert!(!b.topic_names().contains(&ghost), "produce without --create created {ghost}");
+
+    b.evbus().args(["produce", &ghost, "--create"]).args(args).assert().success();
+    assert_eq!(b.read_all(&ghost).len(), 3);
+
+    // Declared in the manifest: created as declared (4 partitions), no flag needed.
+    let declared = b.unique("declared.topic");
+    write_topics_yaml(&b, &format!("version: 1\ntopics:\n  - name: {declared}\n    partitions: 4\n"));
+    b.evbus().args(["produce", &declared]).args(args).assert().success();
+    let out = b.evbus().args(["topics", "describe", &declared, "-o", "json"]).output().unwrap();
+    assert_eq!(stdout_json(&out)["partitions"].as_array().unwrap().len(), 4);
 }
