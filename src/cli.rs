@@ -516,6 +516,10 @@ pub struct HealthArgs {
     /// Retry until healthy or until this much time has passed
     #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub wait: Option<Duration>,
+    /// Check only that the brokers answer, whatever the manifest says (with --wait: the "wait
+    /// until Kafka is up" step before `topics apply`)
+    #[arg(long)]
+    pub brokers_only: bool,
 }
 
 #[derive(Debug, Subcommand)]

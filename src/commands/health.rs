@@ -54,6 +54,10 @@ pub struct Check {
     pub status: Status,
     pub detail: String,
     pub elapsed_ms: u64,
+    /// A warning that `--strict` does not turn into a failure: a manifest group never seen on
+    /// the cluster (no members, no committed offsets), i.e. a service not deployed yet.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_yet: bool,
 }
 
 /// The result of one round of checks.
@@ -69,11 +73,12 @@ impl Report {
         Report { status, checks }
     }
 
-    /// Healthy enough to exit 0: no failure, and no warning with `--strict`.
+    /// Healthy enough to exit 0: no failure, and with `--strict` no warning either (except
+    /// for groups not seen yet, see [`Check::not_yet`]).
     fn passes(&self, strict: bool) -> bool {
         match self.status {
             Status::Ok => true,
-            Status::Warn => !strict,
+            Status::Warn => !strict || self.checks.iter().all(|c| c.status != Status::Warn || c.not_yet),
             Status::Fail => false,
         }
     }
@@ -93,7 +98,7 @@ where
         Ok(r) => r,
         Err(_) => (Status::Fail, format!("no answer within {}", humantime::format_duration(limit))),
     };
-    Check { name: name.into(), status, detail, elapsed_ms: ms(start.elapsed()) }
+    Check { name: name.into(), status, detail, elapsed_ms: ms(start.elapsed()), not_yet: false }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -217,9 +222,14 @@ async fn checks(app: &App, args: &HealthArgs, admin: &Arc<Admin>, manifest: Opti
     .await;
     let Some(md) = md else {
         let mut c = brokers;
-        c.detail.push_str(" (other checks skipped)");
+        if !args.brokers_only {
+            c.detail.push_str(" (other checks skipped)");
+        }
         return Ok(Report::new(vec![c]));
     };
+    if args.brokers_only {
+        return Ok(Report::new(vec![brokers]));
+    }
 
     let groups_future = async {
         match manifest.filter(|m| !m.groups.is_empty()) {
@@ -349,6 +359,7 @@ async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict
                 status: Status::Fail,
                 detail: format!("{e:#}"),
                 elapsed_ms: ms(start.elapsed()),
+                not_yet: false,
             }];
         }
         Err(_) => {
@@ -357,6 +368,7 @@ async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict
                 status: Status::Fail,
                 detail: format!("no answer within {}", humantime::format_duration(limit)),
                 elapsed_ms: ms(start.elapsed()),
+                not_yet: false,
             }];
         }
     };
@@ -369,7 +381,11 @@ async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict
         let (status, detail) = if let Some(e) = &g.error {
             (Status::Fail, format!("cannot read committed offsets: {e}"))
         } else if g.state == NO_OFFSETS {
-            (Status::Warn, "no committed offsets (group missing or not deployed yet)".to_string())
+            (
+                Status::Warn,
+                "not seen yet: no members and no committed offsets (not deployed yet?); a warning even with --strict"
+                    .to_string(),
+            )
         } else {
             let mut d = format!("lag {}", lag_text(g.total_lag()));
             if let Some(m) = g.threshold {
@@ -391,7 +407,8 @@ async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict
                 (Status::Ok, d)
             }
         };
-        out.push(Check { name: format!("group {}", g.name), status, detail, elapsed_ms });
+        let not_yet = g.state == NO_OFFSETS && g.error.is_none();
+        out.push(Check { name: format!("group {}", g.name), status, detail, elapsed_ms, not_yet });
     }
     out
 }
@@ -547,7 +564,7 @@ mod tests {
 
     #[test]
     fn strict_turns_warnings_into_failure() {
-        let c = |s| Check { name: "x".into(), status: s, detail: String::new(), elapsed_ms: 0 };
+        let c = |s| Check { name: "x".into(), status: s, detail: String::new(), elapsed_ms: 0, not_yet: false };
         let r = Report::new(vec![c(Status::Ok), c(Status::Warn)]);
         assert_eq!(r.status, Status::Warn);
         assert!(r.passes(false));

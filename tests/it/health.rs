@@ -280,3 +280,64 @@ fn evbus_failures_exit_1_or_2_not_4() {
     let out = b.evbus().args(["health", "--wait", "soon"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The README's CI recipe, as written, against a broker that starts late: wait for the brokers
+/// only, apply the repo's topics.yaml, no drift, then a strict health check that passes although
+/// the manifest's groups are not deployed yet (they warn, they do not fail).
+#[test]
+fn the_readme_ci_recipe_passes() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let recipe: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- run: evbus "))
+        .map(|l| l.split('#').next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        recipe,
+        [
+            "health --brokers-only --wait 60s",
+            "topics apply --yes",
+            "topics plan --detailed-exitcode",
+            "health --strict"
+        ],
+        "the README's recipe changed: update this test with it"
+    );
+    let port = free_port();
+    let starter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(2));
+        Broker::private(BrokerOpts { port: Some(port), ..Default::default() })
+    });
+    let work = tempfile::tempdir().unwrap();
+    std::fs::copy(repo_root().join("topics.yaml"), work.path().join("topics.yaml")).unwrap();
+    let mut starter = Some(starter);
+    let mut broker = None;
+    for step in &recipe {
+        let out = evbus_cmd()
+            .current_dir(work.path())
+            .args(["-b", &format!("127.0.0.1:{port}"), "-o", "json"])
+            .args(step.split_whitespace())
+            .output()
+            .unwrap();
+        if let Some(s) = starter.take() {
+            broker = Some(s.join().unwrap());
+        }
+        assert_eq!(out.status.code(), Some(0), "`evbus {step}` failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        if *step == "health --strict" {
+            let doc = stdout_json(&out);
+            let groups: Vec<&Value> = doc["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["name"].as_str().unwrap().starts_with("group "))
+                .collect();
+            assert!(!groups.is_empty(), "{doc:#}");
+            for g in groups {
+                assert_eq!(g["status"], "warn", "{g}");
+                assert_eq!(g["not_yet"], true, "{g}");
+            }
+        }
+    }
+    // A group that has committed offsets is no longer "not yet": with lag over its max_lag it
+    // fails with --strict as before (see group_over_max_lag_warns_and_fails_with_strict).
+    drop(broker);
+}
