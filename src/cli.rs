@@ -399,8 +399,8 @@ pub struct LagArgs {
     /// Sample repeatedly and evaluate each partition with Burrow's rules
     #[arg(short, long)]
     pub watch: bool,
-    /// Time between samples in --watch
-    #[arg(long, value_parser = humantime::parse_duration, default_value = "5s", value_name = "DURATION")]
+    /// Time between samples in --watch (at least 500ms)
+    #[arg(long, value_parser = watch_interval, default_value = "5s", value_name = "DURATION")]
     pub interval: Duration,
     /// Number of samples in the evaluation window (--watch)
     #[arg(long, default_value_t = 10)]
@@ -621,4 +621,13 @@ pub struct CompletionsArgs {
     /// Script that asks evbus at completion time (completes topic/group/schema names)
     #[arg(long)]
     pub dynamic: bool,
+}
+
+/// A `--watch` interval: a duration of at least 500 ms (shorter ones would only spin).
+fn watch_interval(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| e.to_string())?;
+    if d < Duration::from_millis(500) {
+        return Err(format!("{s} is too short: the interval must be at least 500ms"));
+    }
+    Ok(d)
 }

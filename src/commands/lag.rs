@@ -459,6 +459,26 @@ fn check_thresholds(groups: &[GroupLag]) -> Result<()> {
     Ok(())
 }
 
+/// A group named on the command line that the cluster has never seen (no members, no commits)
+/// and the manifest does not declare is most likely a typo: an error, with the nearest known
+/// name, rather than an "OK" for a group that does not exist. (A declared group that is not
+/// deployed yet shows as "no offsets".)
+fn check_named(groups: &[GroupLag], named: &[String], manifest: Option<&Manifest>) -> Result<()> {
+    let unknown: Vec<&GroupLag> = groups
+        .iter()
+        .filter(|g| named.contains(&g.name) && g.state == NO_OFFSETS && g.kind.is_empty())
+        .filter(|g| manifest.and_then(|m| m.group(&g.name)).is_none())
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = unknown.iter().map(|g| format!("'{}'", for_terminal(&g.name))).collect();
+    bail!(
+        "unknown consumer group {}: no members and no committed offsets on the cluster, and not declared in the manifest (`evbus lag` lists the groups)",
+        names.join(", ")
+    );
+}
+
 fn check_errors(groups: &[GroupLag]) -> Result<()> {
     let failed: Vec<&str> = groups.iter().filter(|g| g.error.is_some()).map(|g| g.name.as_str()).collect();
     if !failed.is_empty() {
@@ -484,6 +504,7 @@ pub async fn run(app: &App, args: LagArgs) -> Result<ExitCode> {
         return watch(app, &args, &admin, manifest.as_ref(), &sel, mode, detail).await;
     }
     let groups = snapshot(app, &admin, manifest.as_ref(), &sel).await?;
+    check_named(&groups, &args.groups, manifest.as_ref())?;
     if mode == Mode::Json {
         app.ui.json(&LagJson { groups: groups.iter().map(|g| group_json(g, None)).collect() })?;
     } else {

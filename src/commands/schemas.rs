@@ -29,6 +29,14 @@ pub fn seeded_epoch() -> chrono::DateTime<chrono::Utc> {
 
 fn list(app: &App, a: &SchemasDirArgs) -> Result<ExitCode> {
     let store = SchemaStore::open(&a.schemas)?;
+    // A missing directory is most often a typo or the wrong working directory: say so rather
+    // than list nothing.
+    if !a.schemas.is_dir() {
+        bail!(
+            "no schema directory at {} (run from the directory that holds schemas/, or pass --schemas DIR)",
+            a.schemas.display()
+        );
+    }
     let manifest = app.manifest_opt(&a.manifest)?;
     let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(m) = &manifest {

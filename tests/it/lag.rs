@@ -412,3 +412,25 @@ fn dead_broker_is_an_error_within_the_timeout() {
     assert!(err.contains("metadata request") && err.contains(&format!("127.0.0.1:{port}")), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+/// Typos are loud: a group named explicitly that the cluster has never seen and the manifest
+/// does not declare is an error (not "OK"); a watch interval that would spin is refused.
+#[test]
+fn an_unknown_group_is_an_error_and_intervals_have_a_minimum() {
+    let b = Broker::start();
+    let ghost = b.unique("no-such-group");
+    let out = b.evbus().args(["lag", &ghost, "-o", "json"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("unknown consumer group '{ghost}'")), "{err}");
+    assert!(out.stdout.is_empty());
+    // Declared in the manifest: not a typo, a group not deployed yet.
+    write_topics_yaml(&b, &format!("version: 1\ngroups:\n  - name: {ghost}\n    topics: []\n"));
+    let (code, doc, err) = run_json(&b, &[&ghost]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(group(&doc, &ghost)["state"], "no offsets");
+
+    let out = b.evbus().args(["lag", "--watch", "--interval", "0s"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 500ms"));
+}

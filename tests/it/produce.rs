@@ -338,6 +338,15 @@ fn dead_broker_produce_fails_within_timeout() {
 }
 
 #[test]
+fn schemas_list_without_a_schema_directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = evbus_cmd().current_dir(dir.path()).args(["schemas", "list", "-o", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no schema directory at schemas"));
+    assert!(out.stdout.is_empty(), "no empty list that looks like success");
+}
+
+#[test]
 fn schemas_cli_list_validate_and_broken_dir() {
     let out = evbus_cmd().current_dir(repo_root()).args(["schemas", "list", "-o", "json"]).output().unwrap();
     let v = stdout_json(&out);
