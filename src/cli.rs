@@ -33,6 +33,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS,
     /// KAFKA_BOOTSTRAP_SERVERS; default: the context's brokers, else 127.0.0.1:9092]

@@ -125,8 +125,12 @@ impl Ui {
         }
         let pb = ProgressBar::new(len);
         pb.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})")
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({rate}, eta {eta})")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
+                // A whole number of events a second ("19936/s"), not "19,935.9605/s".
+                .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", s.per_sec());
+                })
                 .progress_chars("=> "),
         );
         pb.set_message(what.to_string());
@@ -141,7 +145,17 @@ impl Ui {
         if !(self.stdin_tty && self.stderr_tty) {
             bail!(Exit::usage(format!("{question} -- refusing without --yes because there is no terminal to ask on")));
         }
-        Ok(dialoguer::Confirm::new().with_prompt(question).default(false).interact()?)
+        // A plain line in the terminal's cooked mode, not a raw-mode key reader: Ctrl-C then is
+        // the usual SIGINT (exit 130, nothing changed) and never leaves the cursor hidden, which
+        // a raw-mode prompt killed by the signal did.
+        use std::io::Write as _;
+        let mut err = std::io::stderr().lock();
+        write!(err, "{question} [y/N] ")?;
+        err.flush()?;
+        drop(err);
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
     }
 
     pub fn paint(&self, text: &str, ansi: &str) -> String {

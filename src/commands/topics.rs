@@ -98,6 +98,11 @@ fn print_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bool) -> Resul
     if app.ui.mode()? == Mode::Json {
         return app.ui.json(&PlanJson { changes: &plan.changes, unmanaged: &plan.unmanaged, errors: &plan.errors });
     }
+    app.ui.out(&render_plan(app, manifest, plan, prune))
+}
+
+/// The plan as a person reads it (a table, what is left alone, what cannot be done).
+fn render_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bool) -> String {
     let mut s = String::new();
     if plan.changes.is_empty() {
         s.push_str(&format!("No changes: the cluster matches {}.\n", manifest.path.display()));
@@ -150,7 +155,11 @@ fn print_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bool) -> Resul
             count("delete_topic")
         ));
     }
-    app.ui.out(s.trim_end())
+    s.trim_end().to_string()
+}
+
+fn changes(n: usize) -> String {
+    if n == 1 { "1 change".into() } else { format!("{n} changes") }
 }
 
 fn impossible(plan: &Plan) -> anyhow::Error {
@@ -193,15 +202,20 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
         }
         return Ok(exit::code(exit::OK));
     }
+    // JSON on stdout (piped): the plan was not shown, and a person is about to be asked, or
+    // refused for want of a terminal. Either way they see what would change, on stderr.
+    if json && !a.yes {
+        eprintln!("{}", render_plan(app, &manifest, &plan, a.prune));
+    }
     let deletes = plan.changes.iter().filter(|c| matches!(c, Change::DeleteTopic { .. })).count();
     let question = if deletes > 0 {
-        format!("Apply {} changes, including deleting {deletes} topic(s) and their data?", plan.changes.len())
+        format!("Apply {}, including deleting {deletes} topic(s) and their data?", changes(plan.changes.len()))
     } else {
-        format!("Apply {} changes?", plan.changes.len())
+        format!("Apply {}?", changes(plan.changes.len()))
     };
     if !app.ui.confirm(&question, a.yes)? {
-        app.ui.info("Nothing applied.");
-        return Ok(exit::code(exit::ERROR));
+        app.ui.info("Nothing changed.");
+        return Ok(exit::code(exit::OK));
     }
 
     let outcomes = execute(app, &admin, &plan).await?;

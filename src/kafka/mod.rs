@@ -583,12 +583,26 @@ impl Settings {
         F: FnOnce() -> Result<T, KafkaError> + Send + 'static,
     {
         let limit = self.timeout + Duration::from_secs(1);
-        match tokio::time::timeout(limit, tokio::task::spawn_blocking(f)).await {
+        let started = std::time::Instant::now();
+        let r = match tokio::time::timeout(limit, tokio::task::spawn_blocking(f)).await {
             Err(_) => Err(self.failure(what, ctx, None)),
             Ok(join) => match join.context("broker call panicked")? {
                 Ok(v) => Ok(v),
                 Err(e) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
             },
+        };
+        self.trace(what, started, r.is_ok());
+        r
+    }
+
+    /// `-v`: each request to the brokers and how long it took, on stderr.
+    fn trace(&self, what: &str, started: std::time::Instant, ok: bool) {
+        if self.verbose >= 1 {
+            eprintln!(
+                "evbus: {what}: {} in {:.1} ms",
+                if ok { "answered" } else { "failed" },
+                started.elapsed().as_secs_f64() * 1000.0
+            );
         }
     }
 
@@ -598,11 +612,14 @@ impl Settings {
         Fut: std::future::Future<Output = Result<T, KafkaError>>,
     {
         let limit = self.timeout + Duration::from_secs(1);
-        match tokio::time::timeout(limit, fut).await {
+        let started = std::time::Instant::now();
+        let r = match tokio::time::timeout(limit, fut).await {
             Err(_) => Err(self.failure(what, ctx, None)),
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
-        }
+        };
+        self.trace(what, started, r.is_ok());
+        r
     }
 }
 

@@ -15,5 +15,6 @@ mod lag;
 mod produce;
 mod security;
 mod tail;
+mod terminal;
 mod topics;
 mod transactions;
