@@ -44,7 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('lag', 'lag', [CompletionResultType]::ParameterValue, 'Consumer-group lag per partition, totals, and a status verdict')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Dead-letter queues: inspect what failed and replay it safely')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Is the event platform OK? Checks with exit codes for CI and healthchecks')
-            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local single-node development broker (nisshi)')
+            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local single-node development broker (Apache Kafka, else nisshi)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Contexts (named broker profiles) from evbus.yaml')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -575,15 +575,16 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'evbus;dev;up' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (`up`); `down` and `status` use the address `up` recorded')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory (pid file, storage, log)')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'Which broker to run')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
             [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
             [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem')
@@ -592,7 +593,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: auto = table (or pretty records) on a terminal, JSON when piped')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR in the environment means never for auto)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]')
-            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'Run scripts/install-broker.sh when the broker binary is missing')
+            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'Install what the broker needs when it is missing: Kafka''s jars (scripts/install-kafka.sh), or nisshi with --broker nisshi (scripts/install-broker.sh)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
@@ -646,9 +647,9 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             break
         }
         'evbus;dev;help' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -791,7 +792,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('lag', 'lag', [CompletionResultType]::ParameterValue, 'Consumer-group lag per partition, totals, and a status verdict')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Dead-letter queues: inspect what failed and replay it safely')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Is the event platform OK? Checks with exit codes for CI and healthchecks')
-            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local single-node development broker (nisshi)')
+            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local single-node development broker (Apache Kafka, else nisshi)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Contexts (named broker profiles) from evbus.yaml')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -859,9 +860,9 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             break
         }
         'evbus;help;dev' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
-            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering')
             break
         }
         'evbus;help;dev;up' {

@@ -833,7 +833,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dev__subcmd__up)
-            opts="-b -X -o -q -v -h -V --port --dir --install --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-b -X -o -q -v -h -V --port --dir --broker --install --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,6 +845,10 @@ _evbus() {
                     ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker)
+                    COMPREPLY=($(compgen -W "auto kafka nisshi" -- "${cur}"))
                     return 0
                     ;;
                 --brokers)

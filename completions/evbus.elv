@@ -41,7 +41,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand lag 'Consumer-group lag per partition, totals, and a status verdict'
             cand dlq 'Dead-letter queues: inspect what failed and replay it safely'
             cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
-            cand dev 'Local single-node development broker (nisshi)'
+            cand dev 'Local single-node development broker (Apache Kafka, else nisshi)'
             cand config 'Contexts (named broker profiles) from evbus.yaml'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -538,14 +538,15 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand up 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
-            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
-            cand status 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+            cand up 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
+            cand status 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'evbus;dev;up'= {
             cand --port 'Port to listen on (`up`); `down` and `status` use the address `up` recorded'
             cand --dir 'State directory (pid file, storage, log)'
+            cand --broker 'Which broker to run'
             cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
             cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
             cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
@@ -554,7 +555,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
             cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
             cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
-            cand --install 'Run scripts/install-broker.sh when the broker binary is missing'
+            cand --install 'Install what the broker needs when it is missing: Kafka''s jars (scripts/install-kafka.sh), or nisshi with --broker nisshi (scripts/install-broker.sh)'
             cand -q 'Print only data and errors (no summaries, no progress)'
             cand --quiet 'Print only data and errors (no summaries, no progress)'
             cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
@@ -605,9 +606,9 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --version 'Print version'
         }
         &'evbus;dev;help'= {
-            cand up 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
-            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
-            cand status 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+            cand up 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
+            cand status 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'evbus;dev;help;up'= {
@@ -735,7 +736,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand lag 'Consumer-group lag per partition, totals, and a status verdict'
             cand dlq 'Dead-letter queues: inspect what failed and replay it safely'
             cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
-            cand dev 'Local single-node development broker (nisshi)'
+            cand dev 'Local single-node development broker (Apache Kafka, else nisshi)'
             cand config 'Contexts (named broker profiles) from evbus.yaml'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -785,9 +786,9 @@ set edit:completion:arg-completer[evbus] = {|@words|
         &'evbus;help;health'= {
         }
         &'evbus;help;dev'= {
-            cand up 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
-            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
-            cand status 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+            cand up 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+            cand down 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
+            cand status 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
         }
         &'evbus;help;dev;up'= {
         }

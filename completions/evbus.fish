@@ -47,7 +47,7 @@ complete -c evbus -n "__fish_evbus_needs_command" -f -a "tail" -d 'Follow and fi
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "lag" -d 'Consumer-group lag per partition, totals, and a status verdict'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
-complete -c evbus -n "__fish_evbus_needs_command" -f -a "dev" -d 'Local single-node development broker (nisshi)'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -450,12 +450,15 @@ complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_sub
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s V -l version -d 'Print version'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l port -d 'Port to listen on (`up`); `down` and `status` use the address `up` recorded' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l dir -d 'State directory (pid file, storage, log)' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l broker -d 'Which broker to run' -r -f -a "auto\t'Apache Kafka when Java 17+ and Kafka\'s jars are at hand, else nisshi'
+kafka\t'Apache Kafka in KRaft mode (Java 17+ and Kafka\'s jars)'
+nisshi\t'nisshi, a Kafka-compatible broker with sqlite storage'"
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
@@ -468,7 +471,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcomm
 always\t''
 never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l install -d 'Run scripts/install-broker.sh when the broker binary is missing'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l install -d 'Install what the broker needs when it is missing: Kafka\'s jars (scripts/install-kafka.sh), or nisshi with --broker nisshi (scripts/install-broker.sh)'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -509,9 +512,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
@@ -609,7 +612,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_su
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "lag" -d 'Consumer-group lag per partition, totals, and a status verdict'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "dev" -d 'Local single-node development broker (nisshi)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -623,9 +626,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcom
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "sample" -d 'Print sample events as JSON lines (no broker needed)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "inspect" -d 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Republish dead-letter records to their original topics, resuming where the last run stopped'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "up" -d 'Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "status" -d 'Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "up" -d 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "status" -d 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Contexts in the config file (the active one marked with *)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make a context the default (sets `current:` in the config file, comments kept)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The effective configuration and where each value comes from (secrets redacted)'

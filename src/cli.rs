@@ -121,7 +121,7 @@ pub enum Command {
     Dlq(DlqCommand),
     /// Is the event platform OK? Checks with exit codes for CI and healthchecks
     Health(HealthArgs),
-    /// Local single-node development broker (nisshi)
+    /// Local single-node development broker (Apache Kafka, else nisshi)
     #[command(subcommand)]
     Dev(DevCommand),
     /// Contexts (named broker profiles) from evbus.yaml
@@ -529,27 +529,31 @@ pub struct HealthArgs {
   evbus dev status
   evbus dev down
 
-The broker is nisshi (Kafka protocol, sqlite storage): $NISSHI_BIN, else on PATH, else ~/.cargo/bin;
-scripts/install-broker.sh installs it.")]
+The broker is Apache Kafka (KRaft, one combined broker+controller node), which needs Java 17+ and
+Kafka's jars: $KAFKA_HOME/libs, else $EVBUS_KAFKA_LIBS, else what scripts/install-kafka.sh put in
+~/.cache/evbus. Without them it falls back to nisshi ($NISSHI_BIN, PATH or ~/.cargo/bin;
+scripts/install-broker.sh).")]
 pub enum DevCommand {
-    /// Start a local broker (nisshi) on 127.0.0.1 with durable storage under .evbus/dev/
+    /// Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/
     #[command(after_help = "Examples:
   evbus dev up                        # 127.0.0.1:9092, data in .evbus/dev/
   evbus dev up --port 19092 --dir /tmp/evbus-dev
-  evbus dev up --install              # build the broker first when it is missing (~18 min)
+  evbus dev up --install              # fetch Kafka's jars first when they are missing (~1 min)
+  evbus dev up --broker nisshi        # the Kafka-compatible nisshi instead of Apache Kafka
   EVBUS_BROKERS=127.0.0.1:19092 evbus topics apply --yes
 
-Waits until the broker answers (up to --timeout, at least 30s) and prints its address. It keeps
-running after evbus exits; its log is <dir>/broker.log and its pid <dir>/broker.pid. Running `up`
-again while it runs is a no-op.")]
+Waits until the broker answers (up to --timeout, at least 90s for Kafka and 30s for nisshi) and
+prints its address. It keeps running after evbus exits; its log is <dir>/broker.log and its pid
+<dir>/broker.pid. Kafka also needs a controller port: the first free one above --port, recorded in
+<dir>/controller.port. Running `up` again while it runs is a no-op.")]
     Up(DevUpArgs),
-    /// Stop the local broker (SIGTERM, then SIGKILL after 5s); data is kept
+    /// Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept
     #[command(after_help = "Examples:
   evbus dev down
   evbus dev down --dir /tmp/evbus-dev
   rm -rf .evbus/dev                   # also forget the data")]
     Down(DevArgs),
-    /// Is the local broker running? Exit 0 running, 1 stopped, 4 running but not answering
+    /// Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering
     #[command(after_help = "Examples:
   evbus dev status
   evbus dev status -o json
@@ -571,9 +575,23 @@ pub struct DevArgs {
 pub struct DevUpArgs {
     #[command(flatten)]
     pub dev: DevArgs,
-    /// Run scripts/install-broker.sh when the broker binary is missing
+    /// Which broker to run
+    #[arg(long, value_enum, default_value_t = DevBroker::Auto)]
+    pub broker: DevBroker,
+    /// Install what the broker needs when it is missing: Kafka's jars (scripts/install-kafka.sh), or
+    /// nisshi with --broker nisshi (scripts/install-broker.sh)
     #[arg(long)]
     pub install: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DevBroker {
+    /// Apache Kafka when Java 17+ and Kafka's jars are at hand, else nisshi
+    Auto,
+    /// Apache Kafka in KRaft mode (Java 17+ and Kafka's jars)
+    Kafka,
+    /// nisshi, a Kafka-compatible broker with sqlite storage
+    Nisshi,
 }
 
 #[derive(Debug, Subcommand)]

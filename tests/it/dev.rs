@@ -1,17 +1,20 @@
-//! `evbus dev up|status|down` with the real broker binary on a free port: the cycle, durability
-//! across restarts, idempotence, and the clear failures (port taken, binary missing, broker that
-//! dies at startup, stale pid file).
+//! `evbus dev up|status|down` running Apache Kafka (the jars of `broker::kafka_libs`) on a free
+//! port: the cycle, durability across restarts, idempotence, and the clear failures (port taken,
+//! nothing to run, Java too old, a broker that dies at startup, stale pid file). The nisshi
+//! fallback is checked with a stand-in binary, so these tests need no nisshi.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use serde_json::Value;
 
-/// A dev state directory that is always stopped at the end of the test, even when it fails.
+/// A dev state directory whose broker is always stopped at the end of the test, even when it
+/// fails.
 struct Dev {
     _tmp: tempfile::TempDir,
     work: PathBuf,
@@ -26,9 +29,28 @@ impl Dev {
         Dev { dir: work.join("state"), work, _tmp: tmp, port: free_port() }
     }
 
+    /// `evbus dev SUB` on this state dir, finding Kafka the way the test harness does (and not
+    /// through a KAFKA_HOME of the developer's).
     fn evbus(&self, sub: &str) -> assert_cmd::Command {
         let mut c = evbus_cmd();
-        c.current_dir(&self.work).args(["dev", sub, "--dir", "state", "--port", &self.port.to_string()]);
+        c.current_dir(&self.work)
+            .args(["dev", sub, "--dir", "state", "--port", &self.port.to_string()])
+            .env_remove("KAFKA_HOME")
+            .env("EVBUS_KAFKA_LIBS", kafka_libs())
+            // The broker's own startup limit is at least 90s; a 2-core machine shared with other
+            // test runs can need more than that, which is not what these tests are about.
+            .args(["--timeout", "4m"])
+            .timeout(Duration::from_secs(300));
+        c
+    }
+
+    /// `evbus dev SUB` where no Apache Kafka can be found, and nothing else of the developer's.
+    fn without_kafka(&self, sub: &str, empty_home: &Path) -> assert_cmd::Command {
+        let mut c = self.evbus(sub);
+        for v in ["EVBUS_KAFKA_LIBS", "EVBUS_CACHE", "KAFKA_VERSION", "JAVA_HOME", "NISSHI_BIN"] {
+            c.env_remove(v);
+        }
+        c.env("HOME", empty_home);
         c
     }
 
@@ -47,13 +69,22 @@ impl Dev {
     fn addr(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
+
+    fn controller_port(&self) -> Option<u16> {
+        std::fs::read_to_string(self.dir.join("controller.port")).ok().and_then(|s| s.trim().parse().ok())
+    }
 }
 
 impl Drop for Dev {
     fn drop(&mut self) {
         let _ = self.evbus("down").output();
-        // Last resort when evbus itself misbehaved: never leave a broker behind.
-        if let Some(pid) = self.pid() {
+        // Last resort when evbus itself misbehaved: never leave a broker behind (but never kill a
+        // process that is not one, should the pid have been reused).
+        if let Some(pid) = self.pid()
+            && alive(pid)
+            && std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains("evbus-dev"))
+        {
             let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
         }
     }
@@ -78,11 +109,34 @@ fn create_topic(addr: &str, name: &str) {
     let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", addr).create().unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     for r in rt
-        .block_on(admin.create_topics(&[NewTopic::new(name, 2, TopicReplication::Fixed(1))], &AdminOptions::new()))
+        .block_on(admin.create_topics(
+            &[NewTopic::new(name, 2, TopicReplication::Fixed(1))],
+            &AdminOptions::new().operation_timeout(Some(Duration::from_secs(30))),
+        ))
         .unwrap()
     {
         r.unwrap();
     }
+}
+
+fn produce_one(addr: &str, topic: &str) {
+    let p: ThreadedProducer<DefaultProducerContext> =
+        ClientConfig::new().set("bootstrap.servers", addr).set("linger.ms", "0").create().unwrap();
+    p.send(BaseRecord::<[u8], [u8]>::to(topic).payload(b"kept".as_slice()).partition(0)).map_err(|(e, _)| e).unwrap();
+    p.flush(Duration::from_secs(30)).unwrap();
+}
+
+fn high_watermark(addr: &str, topic: &str) -> i64 {
+    let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", addr).create().unwrap();
+    c.fetch_watermarks(topic, 0, Duration::from_secs(30)).unwrap().1
+}
+
+/// A stand-in `nisshi` that fails the way a broker with broken storage would.
+fn dying_nisshi(dir: &Path) -> PathBuf {
+    let fake = dir.join("fake-nisshi");
+    std::fs::write(&fake, "#!/bin/sh\necho \"fake broker: cannot open storage ($*)\" >&2\nexit 3\n").unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    fake
 }
 
 #[test]
@@ -94,12 +148,24 @@ fn up_status_down_cycle_keeps_data_across_restarts() {
     assert_eq!(v["status"], "running");
     assert_eq!(v["started"], true);
     assert_eq!(v["address"], dev.addr());
+    // With Kafka's jars and Java at hand, `auto` runs Apache Kafka, the version of those jars.
+    assert_eq!(v["broker"], "kafka", "{v}\n{err}");
+    let version = v["version"].as_str().unwrap().to_string();
+    assert!(kafka_libs().join(format!("kafka_2.13-{version}.jar")).is_file(), "{version}");
     let pid = dev.pid().expect("pid file written");
     assert_eq!(v["pid"], pid);
     // evbus has exited; the broker it started still runs and answers.
     assert!(alive(pid));
-    assert!(dev.dir.join("broker.db").exists(), "sqlite storage lives in the state dir");
-    assert!(dev.dir.join("broker.log").exists());
+    assert!(dev.dir.join("kafka-data/meta.properties").is_file(), "storage formatted in the state dir");
+    assert!(err.contains("formatting Kafka's storage"), "{err}");
+    let properties = std::fs::read_to_string(dev.dir.join("server.properties")).unwrap();
+    let controller = dev.controller_port().expect("controller port recorded");
+    assert_ne!(controller, dev.port);
+    assert!(
+        properties.contains(&format!("listeners=PLAINTEXT://{},CONTROLLER://127.0.0.1:{controller}", dev.addr())),
+        "{properties}"
+    );
+    assert!(std::fs::read_to_string(dev.dir.join("broker.log")).unwrap().contains("kafka.server.BrokerServer"));
     // Stderr tells how to point evbus at a non-default port, and how to stop it.
     assert!(
         err.contains(&format!("EVBUS_BROKERS={}", dev.addr())) && err.contains("evbus dev down --dir state"),
@@ -109,16 +175,26 @@ fn up_status_down_cycle_keeps_data_across_restarts() {
     let (code, v, _) = dev.json("status");
     assert_eq!(code, Some(0));
     assert_eq!((v["status"].as_str(), v["pid"].as_i64()), (Some("running"), Some(pid as i64)));
+    assert_eq!((v["broker"].as_str(), v["version"].as_str()), (Some("kafka"), Some(version.as_str())));
+    let out = dev.evbus("status").args(["-o", "table"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("running at {} (Apache Kafka {version}, pid {pid})", dev.addr())
+    );
 
     // evbus itself talks to it.
     evbus_cmd().args(["-b", &dev.addr(), "topics", "list", "-o", "json"]).assert().success();
     create_topic(&dev.addr(), "dev.data.kept");
+    produce_one(&dev.addr(), "dev.data.kept");
 
     let out = dev.evbus("down").args(["-o", "table"]).output().unwrap();
-    assert!(out.status.success());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains(&format!("stopped the dev broker at {} (pid {pid})", dev.addr()))
+        text.contains(&format!("stopped the dev broker (Apache Kafka {version}) at {} (pid {pid})", dev.addr())),
+        "{text}"
     );
+    assert!(!text.contains("killed"), "SIGTERM is enough for a clean shutdown: {text}");
     assert!(!alive(pid), "down stops the process");
     assert!(dev.pid().is_none(), "down removes the pid file");
 
@@ -131,10 +207,15 @@ fn up_status_down_cycle_keeps_data_across_restarts() {
     assert_eq!(code, Some(0));
     assert_eq!(v["note"], "not running");
 
-    // Up again on the same directory: the topic is still there (durable sqlite storage).
-    let (code, _, err) = dev.json("up");
+    // Up again on the same directory: not formatted again, same controller port, and the topic
+    // and its record are still there.
+    let (code, v, err) = dev.json("up");
     assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["started"], true);
+    assert!(!err.contains("formatting"), "{err}");
+    assert_eq!(dev.controller_port(), Some(controller));
     assert!(topics_at(&dev.addr()).contains(&"dev.data.kept".to_string()));
+    assert_eq!(high_watermark(&dev.addr(), "dev.data.kept"), 1);
 }
 
 #[test]
@@ -147,6 +228,7 @@ fn up_twice_is_a_no_op_and_another_port_is_refused() {
     let (code, v, _) = dev.json("up");
     assert_eq!(code, Some(0));
     assert_eq!((v["started"].as_bool(), v["pid"].as_i64()), (Some(false), Some(pid as i64)));
+    assert_eq!(v["broker"], "kafka");
 
     let other = free_port();
     let out = evbus_cmd()
@@ -156,7 +238,12 @@ fn up_twice_is_a_no_op_and_another_port_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("already runs at {}", dev.addr())) && err.contains("evbus dev down"), "{err}");
+    assert!(
+        err.contains("(Apache Kafka")
+            && err.contains(&format!("already runs at {}", dev.addr()))
+            && err.contains("evbus dev down"),
+        "{err}"
+    );
     assert_eq!(dev.pid(), Some(pid));
 }
 
@@ -173,6 +260,7 @@ fn a_taken_port_is_reported_before_starting_anything() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("port {port} on 127.0.0.1 is already in use")) && err.contains("--port"), "{err}");
     assert!(dev.pid().is_none(), "nothing started, nothing recorded");
+    assert!(!dev.dir.join("kafka-data").exists(), "nothing formatted");
 
     // status says stopped, and that something else holds the port.
     let (code, v, _) = dev.json("status");
@@ -182,41 +270,83 @@ fn a_taken_port_is_reported_before_starting_anything() {
 }
 
 #[test]
-fn a_missing_broker_binary_says_how_to_install_it() {
+fn with_nothing_to_run_the_error_says_what_is_needed() {
     let dev = Dev::new();
-    let empty_home = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    // A KAFKA_HOME that is no Kafka distribution, no java and no nisshi.
     let out = dev
-        .evbus("up")
-        .env_remove("NISSHI_BIN")
+        .without_kafka("up", empty.path())
+        .env("KAFKA_HOME", empty.path())
         .env("PATH", "/nonexistent-evbus-path")
-        .env("HOME", empty_home.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("not installed") && err.contains("scripts/install-broker.sh") && err.contains("--install"),
-        "{err}"
-    );
+    for needed in [
+        &format!("KAFKA_HOME={} is not an Apache Kafka distribution", empty.path().display()),
+        "java is not on PATH",
+        "Java 17+",
+        "scripts/install-kafka.sh",
+        "--install",
+        "nisshi is not installed",
+        "scripts/install-broker.sh",
+    ] {
+        assert!(err.contains(needed), "missing {needed:?} in:\n{err}");
+    }
     assert!(!dev.dir.join("broker.pid").exists());
 
-    let out = dev.evbus("up").env("NISSHI_BIN", "/nonexistent/nisshi").output().unwrap();
+    // Asked for nisshi only, it speaks of nisshi only.
+    let out = dev
+        .without_kafka("up", empty.path())
+        .args(["--broker", "nisshi"])
+        .env("NISSHI_BIN", "/nonexistent/nisshi")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("NISSHI_BIN=/nonexistent/nisshi is not an executable file"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("NISSHI_BIN=/nonexistent/nisshi is not an executable file"), "{err}");
+    assert!(err.contains("scripts/install-broker.sh") && !err.contains("Kafka"), "{err}");
 }
 
 #[test]
-fn a_broker_that_dies_at_startup_is_reported_with_its_log() {
+fn java_that_is_missing_or_too_old_is_named() {
     let dev = Dev::new();
-    let fake = dev.work.join("fake-nisshi");
-    std::fs::write(&fake, "#!/bin/sh\necho \"fake broker: cannot open storage ($*)\" >&2\nexit 3\n").unwrap();
-    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let start = Instant::now();
-    let out = dev.evbus("up").env("NISSHI_BIN", &fake).output().unwrap();
+    let bin = dev.work.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let java = bin.join("java");
+    std::fs::write(&java, "#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n").unwrap();
+    std::fs::set_permissions(&java, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    let out = dev.evbus("up").args(["--broker", "kafka"]).env_remove("JAVA_HOME").env("PATH", &bin).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(start.elapsed() < Duration::from_secs(10), "an exited broker is noticed at once");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("exited during startup"), "{err}");
+    assert!(
+        err.contains(&format!("cannot run Apache Kafka: {} is Java 11, too old", java.display()))
+            && err.contains("Java 17+"),
+        "{err}"
+    );
+
+    let out = dev.evbus("up").args(["--broker", "kafka"]).env_remove("JAVA_HOME").env("PATH", "/nonexistent").output();
+    let err = String::from_utf8_lossy(&out.as_ref().unwrap().stderr).into_owned();
+    assert!(err.contains("java is not on PATH") && err.contains("scripts/install-kafka.sh"), "{err}");
+    assert!(dev.pid().is_none() && !dev.dir.join("kafka-data").exists(), "nothing started");
+}
+
+#[test]
+fn without_kafka_auto_falls_back_to_nisshi() {
+    let dev = Dev::new();
+    let empty = tempfile::tempdir().unwrap();
+    let fake = dying_nisshi(&dev.work);
+    let start = Instant::now();
+    let out = dev.without_kafka("up", empty.path()).env("NISSHI_BIN", &fake).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(start.elapsed() < Duration::from_secs(30), "an exited broker is noticed at once");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Apache Kafka is not available (no Kafka jars") && err.contains("running nisshi instead"),
+        "{err}"
+    );
+    assert!(err.contains("the dev broker (nisshi) exited during startup"), "{err}");
     // The log tail shows what the broker said, including the arguments evbus gave it.
     assert!(err.contains("fake broker: cannot open storage"), "{err}");
     assert!(
@@ -224,6 +354,22 @@ fn a_broker_that_dies_at_startup_is_reported_with_its_log() {
         "{err}"
     );
     assert!(dev.pid().is_none(), "no pid file for a broker that is not running");
+}
+
+#[test]
+fn a_kafka_that_cannot_start_is_reported_with_its_log() {
+    // A KAFKA_HOME whose broker jar is no jar: the JVM cannot load Kafka's classes.
+    let dev = Dev::new();
+    let home = dev.work.join("kafka_2.13-4.4.0");
+    std::fs::create_dir_all(home.join("libs")).unwrap();
+    std::fs::write(home.join("libs/kafka_2.13-4.4.0.jar"), "not a jar").unwrap();
+    let out = dev.evbus("up").env("KAFKA_HOME", &home).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("formatting Kafka's storage in") && err.contains("failed"), "{err}");
+    assert!(err.contains("kafka.tools.StorageTool"), "the JVM's complaint is shown:\n{err}");
+    assert!(dev.pid().is_none());
+    assert!(!dev.dir.join("kafka-data/meta.properties").exists());
 }
 
 #[test]
@@ -254,6 +400,7 @@ fn a_stale_pid_file_is_recognised_and_cleaned_up() {
     let (code, v, err) = dev.json("up");
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(v["started"], true);
+    assert_ne!(v["pid"].as_i64(), Some(dead as i64));
 }
 
 #[test]
@@ -263,4 +410,7 @@ fn dev_help_has_examples() {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("Examples:") && text.contains(&format!("evbus dev {sub}")), "{sub}:\n{text}");
     }
+    let out = evbus_cmd().args(["dev", "up", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--broker") && text.contains("kafka") && text.contains("nisshi"), "{text}");
 }
