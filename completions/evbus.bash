@@ -1051,7 +1051,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dlq__subcmd__replay)
-            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --limit --to --same-partition --skip-unknown --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --limit --to --same-partition --allow-internal --allow-undeclared --skip-unknown --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1090,10 @@ _evbus() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-internal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -386,6 +386,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter -d 'jq filter on the DLQ record\'s value (same engine as tail; $__meta available)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -d 'Replay at most N records' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Send every record here instead of its original topic' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l allow-internal -d 'Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect internals), which is refused otherwise even when a dead letter names it (repeatable)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'Maximum replay rate, e.g. 50/s' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s g -l group -d 'Consumer group on the DLQ that remembers how far replay got' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
@@ -402,6 +403,7 @@ always\t''
 never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l same-partition -d 'Send to the original partition when known (default: partition by key, murmur2)'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l allow-undeclared -d 'With a manifest: also write to topics it does not declare'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l skip-unknown -d 'Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Print the plan and send nothing'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'

@@ -475,6 +475,13 @@ pub struct DlqReplayArgs {
     /// Send to the original partition when known (default: partition by key, murmur2)
     #[arg(long)]
     pub same_partition: bool,
+    /// Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect
+    /// internals), which is refused otherwise even when a dead letter names it (repeatable)
+    #[arg(long, value_name = "TOPIC")]
+    pub allow_internal: Vec<String>,
+    /// With a manifest: also write to topics it does not declare
+    #[arg(long)]
+    pub allow_undeclared: bool,
     /// Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping
     #[arg(long)]
     pub skip_unknown: bool,

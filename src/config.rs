@@ -394,7 +394,7 @@ fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
         props.push(k.trim(), v.to_string(), "-X");
     }
 
-    let (brokers, brokers_source) = if let Some(b) = &g.brokers {
+    let (mut brokers, brokers_source) = if let Some(b) = &g.brokers {
         (b.clone(), "--brokers")
     } else if let Some((b, var)) = env_brokers() {
         (b, var)
@@ -403,6 +403,23 @@ fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
     } else {
         (DEFAULT_BROKERS.to_string(), "default")
     };
+    let with_userinfo = redact::brokers_with_userinfo(&brokers);
+    if !with_userinfo.is_empty() {
+        redact::register_broker_userinfo(&brokers);
+        let which: Vec<String> = with_userinfo.iter().map(usize::to_string).collect();
+        // The address itself is not quoted: it holds the password.
+        let msg = format!(
+            "broker address {} (from {brokers_source}) contains user info (`user:password@`); Kafka bootstrap \
+             addresses are host:port only: give credentials in a context's `sasl:` block or with \
+             -X sasl.username=... -X sasl.password=...",
+            which.join(", ")
+        );
+        if strict {
+            return Err(crate::exit::Exit::usage(msg));
+        }
+        problems.push(msg);
+        brokers = redact::redact_brokers(&brokers);
+    }
     let (manifest, manifest_source) = if let Some(m) = std::env::var_os("EVBUS_MANIFEST").filter(|v| !v.is_empty()) {
         (PathBuf::from(m), "EVBUS_MANIFEST")
     } else if let Some(m) = ctx.as_ref().and_then(|c| c.manifest.clone()) {

@@ -289,6 +289,27 @@ impl<'s> Plan<'s> {
     }
 }
 
+/// The most of one validation error kept for a line: the validator quotes the offending value,
+/// which for a 50 MB line is the whole line, echoed to stderr and held in memory per bad line.
+const MAX_ERROR_PART: usize = 240;
+/// The most of a line's whole error text (up to three validation errors).
+const MAX_ERROR: usize = 800;
+
+/// `text` cut to at most `max` bytes (at a character boundary), saying how long it was.
+fn bounded(mut text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let total = text.len();
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    text.push_str(&format!("… [cut, {total} bytes]"));
+    text
+}
+
 /// Checks one line: JSON, valid against `schema` (when given), key found (for a key path).
 /// Returns the event type and key to send it with.
 ///
@@ -306,7 +327,7 @@ fn check_line<'t>(
     {
         let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
         let errs = s.validate(&v).err().unwrap_or_default();
-        let shown: Vec<String> = errs.iter().take(3).map(|e| e.to_string()).collect();
+        let shown: Vec<String> = errs.iter().take(3).map(|e| bounded(e.to_string(), MAX_ERROR_PART)).collect();
         let more = if errs.len() > 3 { format!(" (+{} more)", errs.len() - 3) } else { String::new() };
         return Err(format!("{}{more}", shown.join("; ")));
     }
@@ -343,7 +364,7 @@ fn check_run(
                     }
                 }
             }
-            Err(error) => bad.push(BadLine { line: n, error }),
+            Err(error) => bad.push(BadLine { line: n, error: bounded(error, MAX_ERROR) }),
         }
     }
     (chunk, bad)
@@ -481,6 +502,23 @@ mod tests {
 
     fn plan_of(text: &str, key: KeyRule, threads: usize) -> Seen {
         plan_of_keeping(text, key, threads, KEEP_LINES)
+    }
+
+    #[test]
+    fn errors_about_a_huge_line_quote_only_a_prefix_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("obj.json");
+        std::fs::write(&path, r#"{"type": "object", "required": ["id"]}"#).unwrap();
+        let schema = Schema::from_file(&path).unwrap();
+        // A 4 MB JSON string where an object is expected: the validator's message quotes it.
+        let line = format!("\"{}\"\n{{\"id\":1}}\n", "é".repeat(2 << 20));
+        let p = plan_keeping(line.as_bytes(), Some(&schema), &KeyRule::None, 1, KEEP_LINES, |_| {});
+        assert_eq!((p.total, p.bad.len()), (2, 1));
+        let e = &p.bad[0].error;
+        assert!(e.len() < 1000, "{} bytes of error", e.len());
+        assert!(e.contains("ééé") && e.contains("cut,"), "{e}");
+        assert_eq!(bounded("short".into(), 10), "short");
+        assert_eq!(bounded("ééé".into(), 3), "é… [cut, 6 bytes]");
     }
 
     #[test]

@@ -81,20 +81,23 @@ impl Ui {
     }
 
     pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<()> {
-        let s = if self.stdout_tty { serde_json::to_string_pretty(value)? } else { serde_json::to_string(value)? };
-        self.out(&s)
+        self.out(&json_text(value, self.stdout_tty)?)
     }
 
     /// A status line on stderr, unless --quiet.
+    ///
+    /// Callers escape the untrusted parts themselves: some summaries carry colour of their own.
     pub fn info(&self, msg: impl AsRef<str>) {
         if !self.quiet {
             eprintln!("{}", crate::redact::redact_text(msg.as_ref()));
         }
     }
 
-    /// A warning on stderr (even with --quiet: it concerns correctness).
+    /// A warning on stderr (even with --quiet: it concerns correctness). Warnings quote topic
+    /// names, dead letters and broker errors, so the whole message is escaped.
     pub fn warn(&self, msg: impl AsRef<str>) {
         let m = crate::redact::redact_text(msg.as_ref());
+        let m = crate::sanitize::for_terminal_multiline(&m);
         if self.color_stderr {
             eprintln!("\x1b[33mevbus: warning:\x1b[0m {m}");
         } else {
@@ -105,7 +108,7 @@ impl Ui {
     /// Debug log on stderr with -v.
     pub fn debug(&self, msg: impl AsRef<str>) {
         if self.verbose > 0 {
-            eprintln!("evbus: {}", crate::redact::redact_text(msg.as_ref()));
+            eprintln!("evbus: {}", crate::sanitize::for_terminal_multiline(&crate::redact::redact_text(msg.as_ref())));
         }
     }
 
@@ -163,11 +166,39 @@ impl Ui {
     }
 }
 
+/// A JSON document as printed: pretty and escaped for a terminal (control and bidi characters
+/// inside strings as `\uXXXX`, see [`crate::sanitize::json_for_terminal`]), compact and
+/// byte-exact for a pipe.
+pub fn json_text<T: serde::Serialize>(value: &T, terminal: bool) -> Result<String> {
+    Ok(if terminal {
+        crate::sanitize::json_for_terminal(&serde_json::to_string_pretty(value)?).into_owned()
+    } else {
+        serde_json::to_string(value)?
+    })
+}
+
 /// Status marks used by health and lag tables.
 pub fn mark(status: &str) -> &'static str {
     match status {
         "ok" | "OK" => "✓",
         "warn" | "WARN" => "!",
         _ => "✗",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_escaped_on_a_terminal_and_exact_in_a_pipe() {
+        let v = serde_json::json!({"topic": "invoice\u{202e}fdp.exe", "group": "g\u{85}"});
+        let tty = json_text(&v, true).unwrap();
+        assert!(!tty.contains('\u{202e}') && !tty.contains('\u{85}'), "{tty}");
+        assert!(tty.contains("invoice\\u202efdp.exe"), "{tty}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&tty).unwrap(), v);
+        let pipe = json_text(&v, false).unwrap();
+        assert_eq!(pipe, serde_json::to_string(&v).unwrap());
+        assert!(pipe.contains('\u{202e}'));
     }
 }

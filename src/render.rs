@@ -177,6 +177,20 @@ pub fn to_json_line_with(rec: &RecordView, extra: &[(&str, serde_json::Value)], 
     out.extend_from_slice(b"}\n");
 }
 
+/// Escapes, for a terminal, the JSON written to `buf` from `start` on (see
+/// [`crate::sanitize::json_for_terminal`]): still valid JSON with the same meaning, but bidi
+/// overrides, C1 and other controls that the JSON writer leaves raw (and that JSON values
+/// embedded verbatim may hold) become `\uXXXX`.
+pub fn escape_json_for_terminal(buf: &mut Vec<u8>, start: usize) {
+    let Some(tail) = buf.get(start..) else { return };
+    // Always UTF-8: the writers above only embed text that passed `from_utf8`.
+    let Ok(text) = std::str::from_utf8(tail) else { return };
+    if let std::borrow::Cow::Owned(safe) = crate::sanitize::json_for_terminal(text) {
+        buf.truncate(start);
+        buf.extend_from_slice(safe.as_bytes());
+    }
+}
+
 /// Embeds an already-validated JSON document.
 ///
 /// Raw CR/LF can only occur between tokens in valid JSON (inside strings they must be escaped),
@@ -782,6 +796,26 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"topic\":\"orders\",\"partition\":3,\"offset\":1042,\"timestamp\":1795608000123,\"key\":null,\"key_b64\":\"wyg=\",\"headers\":{},\"value\":1,\"invalid\":\"missing \\\"id\\\"\",\"n\":2}\n"
         );
+    }
+
+    #[test]
+    fn json_line_for_a_terminal_escapes_bidi_and_c1_and_stays_the_same_json() {
+        let h = hdrs(&[("h\u{2067}", Some("v\u{9b}".as_bytes()))]);
+        let value = "{\"name\":\"invoice\u{202e}fdp.exe\",\"n\":1}";
+        let r = RecordView { topic: "t\u{200f}", ..rec(Some("k\u{7f}".as_bytes()), Some(value.as_bytes()), &h) };
+        let mut plain = b"previous line\n".to_vec();
+        let start = plain.len();
+        to_json_line(&r, &mut plain);
+        let mut tty = plain.clone();
+        escape_json_for_terminal(&mut tty, start);
+        let tty = String::from_utf8(tty).unwrap();
+        assert!(tty.starts_with("previous line\n"));
+        for bad in ['\u{202e}', '\u{9b}', '\u{7f}', '\u{200f}', '\u{2067}'] {
+            assert!(!tty.contains(bad), "{bad:?} in {tty}");
+        }
+        assert!(tty.contains(r#""name":"invoice\u202efdp.exe""#), "{tty}");
+        let line = |s: &str| serde_json::from_str::<serde_json::Value>(s.lines().nth(1).unwrap()).unwrap();
+        assert_eq!(line(&tty), line(&String::from_utf8(plain).unwrap()));
     }
 
     #[test]

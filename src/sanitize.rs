@@ -11,6 +11,10 @@
 //!   U+2066–U+2069) and the line/paragraph separators U+2028/U+2029 as `\u{NNNN}`;
 //! * bytes that are not UTF-8 (only in the `bytes_*` functions) as `\xNN`.
 //!
+//! JSON bound for a terminal goes through [`json_for_terminal`] instead, which writes the same
+//! characters as JSON `\uXXXX` escapes so that the output stays valid JSON meaning the same
+//! thing; JSON bound for a pipe is left byte-exact.
+//!
 //! Backslashes are not escaped: the output is meant for human eyes, not for round-tripping,
 //! and doubling every backslash in Windows paths or regexes would hurt readability more than
 //! the ambiguity does.
@@ -68,6 +72,38 @@ pub fn push_bytes_for_terminal(out: &mut String, b: &[u8], multiline: bool) {
             let _ = write!(out, "\\x{byte:02x}");
         }
     }
+}
+
+/// JSON text made safe for a terminal while staying valid JSON with the same meaning.
+///
+/// In valid JSON every character this module escapes can only occur inside a string, except
+/// the whitespace `\n`, `\t` and `\r` between tokens, so each one becomes a `\uXXXX` escape
+/// (which JSON reads back as the very same character) and `\r` becomes a space. Strings
+/// already escaped by the JSON writer (C0 controls) are not touched. Use it for `-o json` on
+/// a terminal only: piped JSON stays byte-exact.
+pub fn json_for_terminal(s: &str) -> Cow<'_, str> {
+    let Some(i) = first_escape(s, true) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len() + 16);
+    out.push_str(&s[..i]);
+    let tail = &s[i..];
+    let mut clean_from = 0;
+    for (j, c) in tail.char_indices() {
+        if !needs_escape(c, true) {
+            continue;
+        }
+        out.push_str(&tail[clean_from..j]);
+        clean_from = j + c.len_utf8();
+        if c == '\r' {
+            out.push(' ');
+        } else {
+            // Every escaped character is in the Basic Multilingual Plane: one \uXXXX each.
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        }
+    }
+    out.push_str(&tail[clean_from..]);
+    Cow::Owned(out)
 }
 
 /// True when `s` would be changed by [`for_terminal`] (or the multiline variant).
@@ -221,6 +257,28 @@ mod tests {
         assert_eq!(bytes_for_terminal_multiline(b"a\nb\x80"), "a\nb\\x80");
         // A raw 0x9b byte is not UTF-8 and becomes \x9b rather than being passed through.
         assert_eq!(bytes_for_terminal(b"\x9b2J"), "\\x9b2J");
+    }
+
+    #[test]
+    fn json_for_terminal_stays_the_same_json() {
+        let v = serde_json::json!({
+            "topic": "t\u{202e}gpj.exe",
+            "value": "a\u{9b}31mb\u{7f}\u{2028}\u{200f}\x1b[2J",
+            "k\u{2066}": ["x\ny"],
+        });
+        for text in [serde_json::to_string(&v).unwrap(), serde_json::to_string_pretty(&v).unwrap()] {
+            let safe = json_for_terminal(&text);
+            for bad in ['\u{202e}', '\u{9b}', '\u{7f}', '\u{2028}', '\u{200f}', '\u{2066}', '\x1b'] {
+                assert!(!safe.contains(bad), "{bad:?} in {safe}");
+            }
+            assert!(safe.contains("t\\u202egpj.exe"), "{safe}");
+            let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+            assert_eq!(back, v);
+        }
+        // Layout newlines of pretty JSON are kept; clean JSON is borrowed.
+        let pretty = json_for_terminal("{\n  \"a\": 1\n}");
+        assert!(matches!(pretty, Cow::Borrowed(_)));
+        assert_eq!(json_for_terminal("{\"a\":1}\r\n"), "{\"a\":1} \n");
     }
 
     #[test]

@@ -324,8 +324,7 @@ async fn samples(
         for _ in 0..a.count {
             let v = generator.generate(&fill)?;
             key_rule.key(&v).map_err(|e| anyhow!("{e} (schema {})", schema.path().display()))?;
-            serde_json::to_writer(&mut out, &v)?;
-            out.write_all(b"\n")?;
+            write_json_line(&mut out, &v, app.ui.stdout_tty)?;
         }
         out.flush()?;
         return Ok(exit::code(exit::OK));
@@ -475,7 +474,13 @@ async fn from_input(
         for seg in 0..plan.segments() {
             for r in plan.segment(seg, data).records(data) {
                 window.at(r.value);
-                out.write_all(r.value)?;
+                if app.ui.stdout_tty {
+                    // Checked lines are JSON, so escaping keeps them JSON (see json_for_terminal).
+                    let text = String::from_utf8_lossy(r.value);
+                    out.write_all(crate::sanitize::json_for_terminal(&text).as_bytes())?;
+                } else {
+                    out.write_all(r.value)?;
+                }
                 out.write_all(b"\n")?;
             }
         }
@@ -540,4 +545,16 @@ mod tests {
         assert!(parse_rate("fast").is_err());
         assert!(parse_rate("5/fortnight").unwrap_err().contains("unknown unit"));
     }
+}
+
+/// One generated event as a JSON line; escaped for a terminal, byte-exact for a pipe.
+pub(crate) fn write_json_line(out: &mut impl Write, v: &serde_json::Value, terminal: bool) -> Result<()> {
+    if terminal {
+        let text = serde_json::to_string(v)?;
+        out.write_all(crate::sanitize::json_for_terminal(&text).as_bytes())?;
+    } else {
+        serde_json::to_writer(&mut *out, v)?;
+    }
+    out.write_all(b"\n")?;
+    Ok(())
 }

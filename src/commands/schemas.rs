@@ -102,13 +102,11 @@ fn sample(app: &App, a: &SampleArgs) -> Result<ExitCode> {
         producer: a.producer.clone(),
         now: if a.seed.is_some() { seeded_epoch() } else { chrono::Utc::now() },
     };
-    let _ = &app.ui;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     for _ in 0..a.count {
         let v = generator.generate(&fill)?;
-        serde_json::to_writer(&mut out, &v)?;
-        out.write_all(b"\n")?;
+        super::produce::write_json_line(&mut out, &v, app.ui.stdout_tty)?;
     }
     out.flush()?;
     Ok(exit::code(exit::OK))

@@ -118,10 +118,18 @@ fn now_ms() -> i64 {
 
 /// How records are printed.
 enum Format {
-    Json,
+    /// JSON lines; on a terminal, control and bidi characters inside strings are `\uXXXX`.
+    Json {
+        terminal: bool,
+    },
     Pretty(PrettyOpts),
-    Raw { terminal: bool },
-    Template { template: Template, terminal: bool },
+    Raw {
+        terminal: bool,
+    },
+    Template {
+        template: Template,
+        terminal: bool,
+    },
 }
 
 fn pick_format(app: &App, args: &TailArgs) -> Result<Format> {
@@ -134,11 +142,11 @@ fn pick_format(app: &App, args: &TailArgs) -> Result<Format> {
         return Ok(Format::Template { template, terminal });
     }
     Ok(match app.ui.format {
-        OutputFormat::Json => Format::Json,
+        OutputFormat::Json => Format::Json { terminal },
         OutputFormat::Raw => Format::Raw { terminal },
         OutputFormat::Pretty | OutputFormat::Table => Format::Pretty(pretty_opts(app, args)),
         OutputFormat::Auto if terminal => Format::Pretty(pretty_opts(app, args)),
-        OutputFormat::Auto => Format::Json,
+        OutputFormat::Auto => Format::Json { terminal: false },
     })
 }
 
@@ -1059,12 +1067,20 @@ impl Engine {
 
     fn render(&mut self, rec: &RecordView, invalid: Option<String>) {
         match &mut self.format {
-            Format::Json => match invalid {
-                None => crate::render::to_json_line(rec, &mut self.buf),
-                Some(why) => {
-                    crate::render::to_json_line_with(rec, &[("invalid", serde_json::Value::String(why))], &mut self.buf)
+            Format::Json { terminal } => {
+                let start = self.buf.len();
+                match invalid {
+                    None => crate::render::to_json_line(rec, &mut self.buf),
+                    Some(why) => crate::render::to_json_line_with(
+                        rec,
+                        &[("invalid", serde_json::Value::String(why))],
+                        &mut self.buf,
+                    ),
                 }
-            },
+                if *terminal {
+                    crate::render::escape_json_for_terminal(&mut self.buf, start);
+                }
+            }
             Format::Pretty(opts) => {
                 opts.invalid = invalid;
                 self.sbuf.clear();

@@ -478,7 +478,11 @@ impl Settings {
 
     pub fn log_effective(&self) {
         if self.verbose > 0 {
-            eprintln!("evbus: brokers={} timeout={}", self.brokers, humantime::format_duration(self.timeout));
+            eprintln!(
+                "evbus: brokers={} timeout={}",
+                redact::redact_text(&redact::redact_brokers(&self.brokers)),
+                humantime::format_duration(self.timeout)
+            );
             for (k, v) in &self.props {
                 eprintln!("evbus:   {k}={}", redact::value_for_display(k, v));
             }
@@ -557,7 +561,7 @@ impl Settings {
     }
 
     fn config_error(&self, e: KafkaError) -> anyhow::Error {
-        anyhow!("invalid client configuration: {}", redact::redact_text(&e.to_string()))
+        config_error(e)
     }
 
     /// The error for a broker call that failed or ran out of time.
@@ -681,6 +685,26 @@ impl Settings {
     }
 }
 
+/// The error for a configuration librdkafka refused, without the value that was set.
+///
+/// rdkafka's own text for it is "{librdkafka's reason} {key} {value}", so `-X sasl.passwd=...`
+/// (a misspelled, hence unregistered, secret) printed the password. librdkafka's reason names
+/// the property and quotes the value only for values it cannot parse; that quote is masked
+/// for secret-looking names, whatever their length.
+fn config_error(e: KafkaError) -> anyhow::Error {
+    let text = match &e {
+        KafkaError::ClientConfig(_, reason, key, value) => {
+            let mut reason = reason.clone();
+            if redact::is_secret_key(key) && !value.is_empty() {
+                reason = reason.replace(value.as_str(), redact::MASK);
+            }
+            if reason.contains(key.as_str()) { reason } else { format!("{reason} ({key})") }
+        }
+        other => other.to_string(),
+    };
+    anyhow!("invalid client configuration: {}", redact::redact_text(&text))
+}
+
 /// Errors a broker gives while its metadata catches up (a new topic, a moved leader).
 fn transient(e: &KafkaError) -> bool {
     use rdkafka::types::RDKafkaErrorCode as C;
@@ -761,5 +785,30 @@ pub fn owned_metadata(md: &rdkafka::metadata::Metadata) -> ClusterMeta {
                     .collect(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(props: &[(&str, &str)]) -> Settings {
+        Settings {
+            brokers: "127.0.0.1:1".into(),
+            props: props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            timeout: Duration::from_secs(1),
+            verbose: 0,
+        }
+    }
+
+    #[test]
+    fn refused_properties_are_named_without_their_value() {
+        // Not registered as a secret (Settings built directly): the error alone must not leak it.
+        let e = settings(&[("sasl.passwd", "Unreg-pw-6b1f")]).consumer(None, &[]).err().expect("unknown property");
+        let text = format!("{e:#}");
+        assert!(text.contains("sasl.passwd"), "{text}");
+        assert!(!text.contains("Unreg-pw-6b1f"), "{text}");
+        let e = settings(&[("no.such.prop", "x1")]).admin().err().expect("unknown property");
+        assert!(format!("{e:#}").contains("no.such.prop"), "{e:#}");
     }
 }

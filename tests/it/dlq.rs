@@ -641,6 +641,82 @@ fn unknown_origin_and_missing_topic_stop_the_replay_unless_skipped() {
     assert!(err.contains(&format!("{dlq}/0/5: unknown origin")), "{err}");
 }
 
+#[test]
+fn replay_never_writes_to_internal_or_undeclared_topics_unless_allowed() {
+    let b = Broker::start();
+    let dlq = b.unique("guard.dlq");
+    let orders = b.unique("orders");
+    // Internal by its name (like __consumer_offsets), but the test's own topic: were the guard
+    // missing, this test writes here, never into the broker's real internal topics.
+    let internal = format!("__{}", b.unique("evbus-test-internal"));
+    let undeclared = b.unique("payments");
+    for t in [&dlq, &orders, &internal, &undeclared] {
+        b.create_topic(t, 1);
+    }
+    b.produce(
+        &dlq,
+        &[
+            rec("a", b"A", spring(&orders, 0, 1, "java.lang.X", "m"), 0),
+            rec("b", b"B", spring(&internal, 0, 2, "java.lang.X", "m"), 0),
+            rec("c", b"C", connect(&undeclared), 0),
+        ],
+    );
+    let run = |extra: &[&str]| {
+        let mut c = b.evbus();
+        c.args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "guard"]).args(extra);
+        c.output().unwrap()
+    };
+
+    // A dead letter naming an internal topic as its origin stops the replay there.
+    let out = run(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("stopped at {dlq}/0/1: {internal} is an internal topic")), "{err}");
+    assert!(err.contains(&format!("--allow-internal {internal}")), "{err}");
+    assert_eq!(stdout_json(&out)["replayed"], 1);
+    assert!(b.read_all(&internal).is_empty());
+    // --skip-unknown passes over it, naming why; without a manifest any other topic is fine.
+    let v = ok_json(&run(&["--dry-run", "--skip-unknown"]));
+    assert_eq!(v["skipped"][0]["offset"], 1, "{v}");
+    assert!(v["skipped"][0]["reason"].as_str().unwrap().contains("internal topic"), "{v}");
+    assert_eq!(v["by_topic"], json!({ undeclared.clone(): 1 }));
+    assert_eq!(v["manifest"], Value::Null);
+    // An internal --to is refused before connecting (exit 2).
+    let out = run(&["--to", &internal]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--allow-internal"), "{}", stderr(&out));
+
+    // With a manifest, destinations it does not declare need --allow-undeclared, and the plan
+    // says so.
+    write_topics_yaml(&b, &format!("version: 1\ntopics:\n  - name: {dlq}\n    dlq: true\n  - name: {orders}\n"));
+    let v = ok_json(&run(&["--dry-run", "--skip-unknown", "--allow-internal", &internal]));
+    assert_eq!(v["manifest"], "topics.yaml");
+    let skipped: Vec<(i64, String)> = v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["offset"].as_i64().unwrap(), s["reason"].as_str().unwrap().to_string()))
+        .collect();
+    let why = |t: &str| format!("{t} is not declared in topics.yaml (--allow-undeclared replays to it anyway)");
+    assert_eq!(skipped, vec![(1, why(&internal)), (2, why(&undeclared))]);
+    let out = b
+        .evbus()
+        .args(["dlq", "replay", &dlq, "--dry-run", "-o", "table", "-g", "guard", "--allow-internal", &internal])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Destinations are checked against topics.yaml"), "{text}");
+    assert!(text.contains(&format!("would stop at {dlq}/0/1: {}", why(&internal))), "{text}");
+
+    // Both allowed: replayed, and the summary names the undeclared destinations.
+    let v = ok_json(&run(&["--allow-internal", &internal, "--allow-undeclared"]));
+    assert_eq!(v["replayed"], 2, "{v}");
+    assert_eq!(v["undeclared_targets"], json!([internal.clone(), undeclared.clone()]));
+    assert_eq!(b.read_all(&internal).len(), 1);
+    assert_eq!(b.read_all(&undeclared).len(), 1);
+}
+
 /// Many Spring dead letters for one original topic; returns the expected keys.
 fn bulk(b: &Broker, dlq: &str, orders: &str, n: usize) -> Vec<String> {
     let keys: Vec<String> = (0..n).map(|i| format!("k{i:04}")).collect();

@@ -33,7 +33,7 @@ use tokio::time::Instant;
 
 use super::position::Position;
 use super::read::{self, DlqMsg, Item};
-use super::select::{FilterOutcome, Selection, Tracker, Verdict, parse_rate, parse_time};
+use super::select::{FilterOutcome, Selection, Targets, Tracker, Verdict, parse_rate, parse_time};
 use super::{cell, key_cell, key_json, manifest_dlq_topics};
 use crate::cli::DlqReplayArgs;
 use crate::commands::App;
@@ -98,6 +98,8 @@ struct Stats {
     first_filter_error: Option<String>,
     /// --same-partition records whose original partition was unknown or out of range.
     by_key_fallback: u64,
+    /// Destinations the manifest does not declare (replayed only with --allow-undeclared).
+    undeclared: std::collections::BTreeSet<String>,
     preview: Vec<Value>,
 }
 
@@ -106,6 +108,8 @@ struct Replay<'a> {
     a: &'a DlqReplayArgs,
     dlq: String,
     sel: Selection,
+    /// Which destinations records may be written to.
+    targets: Targets,
     gap: Option<Duration>,
     tracker: Tracker,
     dests: HashMap<String, Dest>,
@@ -139,6 +143,18 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         && f > t
     {
         return Err(Exit::usage(format!("--from-offset {f} is after --to-offset {t}")));
+    }
+    let manifest = app.manifest_opt(&a.manifest)?;
+    let targets = Targets {
+        allow_internal: a.allow_internal.iter().cloned().collect(),
+        manifest: manifest
+            .as_ref()
+            .map(|m| (m.path.display().to_string(), m.topics.iter().map(|t| t.name.clone()).collect())),
+        allow_undeclared: a.allow_undeclared,
+    };
+    // An explicit --to is checked like any destination, and refused before connecting.
+    if let Some(to) = &a.to {
+        targets.check(to).map_err(|e| Exit::usage(format!("--to {e}")))?;
     }
     let dlq = match &a.dlq_topic {
         Some(t) => t.clone(),
@@ -230,6 +246,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         a: &a,
         dlq: dlq.clone(),
         sel,
+        targets,
         // A dry run sends nothing, so there is nothing to throttle.
         gap: gap.filter(|_| !a.dry_run),
         tracker: Tracker::new(ranges.iter().filter(|(_, s, e)| s < e).map(|(p, s, _)| (*p, *s))),
@@ -405,6 +422,14 @@ impl Replay<'_> {
             Err(reason) => return self.unreplayable(&m, reason),
             Ok(t) => t,
         };
+        // Checked before the topic is looked up: a dead letter must not even steer evbus to
+        // an internal topic's metadata.
+        if let Err(reason) = self.targets.check(&dest) {
+            return self.unreplayable(&m, reason);
+        }
+        if self.targets.undeclared(&dest) {
+            self.stats.undeclared.insert(dest.clone());
+        }
         let partitions = match self.dest(&dest).await {
             Ok(Dest::Exists { partitions }) => partitions,
             Ok(Dest::Missing) => {
@@ -664,6 +689,8 @@ impl Replay<'_> {
                 "interrupted": matches!(self.halt, Some(Halt::Interrupted)),
                 "limit_reached": matches!(self.halt, Some(Halt::Limit)),
                 "filter_errors": s.filter_errors,
+                "manifest": self.targets.manifest.as_ref().map(|(path, _)| path),
+                "undeclared_targets": s.undeclared,
                 "positions": positions,
                 "elapsed_ms": elapsed.as_millis() as u64,
             });
@@ -726,6 +753,21 @@ impl Replay<'_> {
                 ]);
             }
             text.push_str(&format!("{t}\n"));
+        }
+        if let Some((path, _)) = &self.targets.manifest {
+            let path = for_terminal(path);
+            if s.undeclared.is_empty() {
+                text.push_str(&format!(
+                    "Destinations are checked against {path}: a topic it does not declare is refused \
+                     (--allow-undeclared allows it).\n"
+                ));
+            } else {
+                let names: Vec<String> = s.undeclared.iter().map(|t| cell(t, 60)).collect();
+                text.push_str(&format!(
+                    "Not declared in {path}, replayed because of --allow-undeclared: {}.\n",
+                    names.join(", ")
+                ));
+            }
         }
         if s.not_selected > 0 {
             text.push_str(&format!(

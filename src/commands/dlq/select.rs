@@ -1,5 +1,6 @@
 //! Pure parts of `evbus dlq replay`: parsing `--since/--until/--rate`, deciding what happens to
-//! each dead letter, and tracking how far the replay may safely commit.
+//! each dead letter, which topics it may be written to ([`Targets`]), and tracking how far the
+//! replay may safely commit.
 //!
 //! Kept free of broker calls so the rules that decide whether data is lost or duplicated are unit
 //! tested on their own.
@@ -260,8 +261,111 @@ impl Tracker {
     }
 }
 
+/// Why a topic is internal to Kafka or to a tool around it, or `None` for an ordinary topic.
+///
+/// A dead letter names its origin in headers or a JSON field that anyone producing to the DLQ
+/// controls, so replaying "to where it came from" could write into `__consumer_offsets` or a
+/// Streams changelog and corrupt the cluster's or an application's state. Besides
+/// [`crate::plan::is_internal`] (`__*`, `_confluent*`, `_schemas`) this covers any leading `_`
+/// (the convention for tool topics), Kafka Streams' `-changelog`/`-repartition` topics, Kafka
+/// Connect's default `connect-configs|offsets|status` and MirrorMaker 2's `*.internal` topics.
+pub fn internal_topic(topic: &str) -> Option<&'static str> {
+    if crate::plan::is_internal(topic) || topic.starts_with('_') {
+        Some("an internal topic")
+    } else if topic.ends_with("-changelog") || topic.ends_with("-repartition") {
+        Some("a Kafka Streams internal topic")
+    } else if matches!(topic, "connect-configs" | "connect-offsets" | "connect-status") {
+        Some("a Kafka Connect internal topic")
+    } else if topic.ends_with(".internal") {
+        Some("a MirrorMaker internal topic")
+    } else {
+        None
+    }
+}
+
+/// Where replayed records may go: never into an internal topic unless `--allow-internal`
+/// names it, and, with a manifest, only into topics it declares unless `--allow-undeclared`.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    /// `--allow-internal`: internal topics named explicitly.
+    pub allow_internal: BTreeSet<String>,
+    /// The manifest's path and topics, when there is one.
+    pub manifest: Option<(String, BTreeSet<String>)>,
+    pub allow_undeclared: bool,
+}
+
+impl Targets {
+    /// `Err(reason)` when records must not be written to `topic`, naming the flag that allows it.
+    pub fn check(&self, topic: &str) -> Result<(), String> {
+        if let Some(what) = internal_topic(topic)
+            && !self.allow_internal.contains(topic)
+        {
+            return Err(format!(
+                "{topic} is {what}; evbus does not write there unless it is named with --allow-internal {topic}"
+            ));
+        }
+        if !self.allow_undeclared
+            && let Some((path, declared)) = &self.manifest
+            && !declared.contains(topic)
+        {
+            return Err(format!("{topic} is not declared in {path} (--allow-undeclared replays to it anyway)"));
+        }
+        Ok(())
+    }
+
+    /// True when `topic` is allowed only because of --allow-undeclared, for the plan to say so.
+    pub fn undeclared(&self, topic: &str) -> bool {
+        self.manifest.as_ref().is_some_and(|(_, declared)| !declared.contains(topic))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn internal_topics_are_refused_unless_named() {
+        for t in [
+            "__consumer_offsets",
+            "__transaction_state",
+            "_schemas",
+            "_confluent-metrics",
+            "_anything",
+            "app-store-changelog",
+            "app-KSTREAM-AGGREGATE-0000000003-repartition",
+            "connect-offsets",
+            "mm2-offset-syncs.b.internal",
+            "a.checkpoints.internal",
+        ] {
+            assert!(internal_topic(t).is_some(), "{t}");
+        }
+        for t in ["orders", "orders_v2", "orders.changelog.v1", "connect-orders", "a__b"] {
+            assert!(internal_topic(t).is_none(), "{t}");
+        }
+        let mut targets = Targets::default();
+        let e = targets.check("__consumer_offsets").unwrap_err();
+        assert!(e.contains("internal") && e.contains("--allow-internal __consumer_offsets"), "{e}");
+        assert!(targets.check("orders").is_ok());
+        targets.allow_internal.insert("__consumer_offsets".into());
+        assert!(targets.check("__consumer_offsets").is_ok());
+        assert!(targets.check("__transaction_state").is_err(), "only the named one");
+    }
+
+    #[test]
+    fn with_a_manifest_only_declared_targets_unless_allowed() {
+        let mut targets = Targets {
+            manifest: Some(("topics.yaml".into(), BTreeSet::from(["orders".to_string()]))),
+            ..Targets::default()
+        };
+        assert!(targets.check("orders").is_ok());
+        let e = targets.check("payments").unwrap_err();
+        assert_eq!(e, "payments is not declared in topics.yaml (--allow-undeclared replays to it anyway)");
+        assert!(targets.undeclared("payments") && !targets.undeclared("orders"));
+        targets.allow_undeclared = true;
+        assert!(targets.check("payments").is_ok());
+        // --allow-undeclared does not open internal topics.
+        assert!(targets.check("__consumer_offsets").is_err());
+    }
+
     use super::*;
     use crate::dlq::{Convention, DlqRecord, decode};
 
