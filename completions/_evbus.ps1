@@ -352,6 +352,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'With --input: send the valid lines and report the invalid ones (default: all-or-nothing)')
             [CompletionResult]::new('--no-validate', '--no-validate', [CompletionResultType]::ParameterName, 'Send events without validating them against the schema')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the events as JSON lines instead of sending them')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the topic when it does not exist (with the broker''s default partitions and replication). A topic declared in the manifest is created as declared without this flag; any other missing topic is an error, never auto-created')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
@@ -407,7 +408,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
         }
         'evbus;lag' {
             [CompletionResult]::new('--max-lag', '--max-lag', [CompletionResultType]::ParameterName, 'Exit 5 when any group''s total lag is over N (default: the manifest''s per-group max_lag)')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between samples in --watch')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between samples in --watch (at least 500ms)')
             [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Number of samples in the evaluation window (--watch)')
             [CompletionResult]::new('--samples', '--samples', [CompletionResultType]::ParameterName, 'Stop --watch after this many samples (default: until Ctrl-C)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Topics manifest [default: the context''s manifest, else ./topics.yaml]')
@@ -550,6 +551,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Treat warnings as failures')
             [CompletionResult]::new('--roundtrip', '--roundtrip', [CompletionResultType]::ParameterName, 'Produce a probe record and consume it back, reporting end-to-end latency')
+            [CompletionResult]::new('--brokers-only', '--brokers-only', [CompletionResultType]::ParameterName, 'Check only that the brokers answer, whatever the manifest says (with --wait: the "wait until Kafka is up" step before `topics apply`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')

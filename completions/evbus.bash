@@ -1157,7 +1157,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__health)
-            opts="-f -b -X -o -q -v -h -V --file --strict --roundtrip --health-topic --wait --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-f -b -X -o -q -v -h -V --file --strict --roundtrip --health-topic --wait --brokers-only --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1681,7 +1681,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__produce)
-            opts="-n -i -k -H -f -b -X -o -q -v -h -V --count --seed --rate --schema --input --skip-invalid --no-validate --key --key-literal --header --producer --dry-run --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-n -i -k -H -f -b -X -o -q -v -h -V --count --seed --rate --schema --input --skip-invalid --no-validate --key --key-literal --header --producer --dry-run --create --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -326,6 +326,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --skip-invalid 'With --input: send the valid lines and report the invalid ones (default: all-or-nothing)'
             cand --no-validate 'Send events without validating them against the schema'
             cand --dry-run 'Print the events as JSON lines instead of sending them'
+            cand --create 'Create the topic when it does not exist (with the broker''s default partitions and replication). A topic declared in the manifest is created as declared without this flag; any other missing topic is an error, never auto-created'
             cand -q 'Print only data and errors (no summaries, no progress)'
             cand --quiet 'Print only data and errors (no summaries, no progress)'
             cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
@@ -379,7 +380,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
         }
         &'evbus;lag'= {
             cand --max-lag 'Exit 5 when any group''s total lag is over N (default: the manifest''s per-group max_lag)'
-            cand --interval 'Time between samples in --watch'
+            cand --interval 'Time between samples in --watch (at least 500ms)'
             cand --window 'Number of samples in the evaluation window (--watch)'
             cand --samples 'Stop --watch after this many samples (default: until Ctrl-C)'
             cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
@@ -514,6 +515,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
             cand --strict 'Treat warnings as failures'
             cand --roundtrip 'Produce a probe record and consume it back, reporting end-to-end latency'
+            cand --brokers-only 'Check only that the brokers answer, whatever the manifest says (with --wait: the "wait until Kafka is up" step before `topics apply`)'
             cand -q 'Print only data and errors (no summaries, no progress)'
             cand --quiet 'Print only data and errors (no summaries, no progress)'
             cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'

@@ -276,6 +276,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand produce" -l context -d 'Name
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l skip-invalid -d 'With --input: send the valid lines and report the invalid ones (default: all-or-nothing)'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l no-validate -d 'Send events without validating them against the schema'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l dry-run -d 'Print the events as JSON lines instead of sending them'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l create -d 'Create the topic when it does not exist (with the broker\'s default partitions and replication). A topic declared in the manifest is created as declared without this flag; any other missing topic is an error, never auto-created'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -317,7 +318,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand tail" -s v -l verbose -d 'Lo
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l max-lag -d 'Exit 5 when any group\'s total lag is over N (default: the manifest\'s per-group max_lag)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand lag" -l interval -d 'Time between samples in --watch' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l interval -d 'Time between samples in --watch (at least 500ms)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l window -d 'Number of samples in the evaluation window (--watch)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l samples -d 'Stop --watch after this many samples (default: until Ctrl-C)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
@@ -432,6 +433,7 @@ never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l strict -d 'Treat warnings as failures'
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l roundtrip -d 'Produce a probe record and consume it back, reporting end-to-end latency'
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l brokers-only -d 'Check only that the brokers answer, whatever the manifest says (with --wait: the "wait until Kafka is up" step before `topics apply`)'
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
