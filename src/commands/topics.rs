@@ -331,6 +331,19 @@ async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Outco
         .chain(parts.iter().cloned())
         .filter(|(t, _)| out.iter().any(|o| o.ok && &o.topic == t))
         .collect();
+    let altered: Vec<&TopicConfigChange> = alters
+        .iter()
+        .filter(|a| out.iter().any(|o| o.ok && o.action == "alter_config" && o.topic == a.topic))
+        .collect();
+    if !altered.is_empty() {
+        let waiting = wait_for_configs(admin, &altered).await;
+        if !waiting.is_empty() {
+            app.ui.warn(format!(
+                "changed, but the brokers do not show the new config yet for: {}",
+                waiting.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
     if !grown.is_empty() {
         let waiting = admin.wait_for_leaders(&grown).await;
         if !waiting.is_empty() {
@@ -341,6 +354,35 @@ async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Outco
         }
     }
     Ok(out)
+}
+
+/// Wait, within `--timeout`, until DescribeConfigs shows what IncrementalAlterConfigs set (the
+/// controller has it at once, a broker a moment later): `apply` then `plan` must say "no
+/// changes". Returns the topics whose configs still differ.
+async fn wait_for_configs(admin: &Arc<Admin>, altered: &[&TopicConfigChange]) -> Vec<String> {
+    let deadline = std::time::Instant::now() + admin.settings.timeout;
+    let topics: Vec<String> = altered.iter().map(|a| a.topic.clone()).collect();
+    loop {
+        let pending: Vec<String> = match admin.topic_configs(&topics).await {
+            Ok(have) => altered
+                .iter()
+                .filter(|a| {
+                    let cfg = have.get(&a.topic);
+                    let shows = |k: &str| cfg.and_then(|c| c.get(k));
+                    !(a.set.iter().all(|(k, v)| {
+                        shows(k)
+                            .is_some_and(|c| c.source == plan::Source::DynamicTopic && c.value.as_deref() == Some(v))
+                    }) && a.delete.iter().all(|k| shows(k).is_none_or(|c| c.source != plan::Source::DynamicTopic)))
+                })
+                .map(|a| a.topic.clone())
+                .collect(),
+            Err(_) => topics.clone(),
+        };
+        if pending.is_empty() || std::time::Instant::now() >= deadline {
+            return pending;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// A failed batch request fails each of its operations, so the report stays per operation.

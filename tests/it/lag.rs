@@ -379,7 +379,7 @@ fn ctrl_c_in_watch_exits_130_with_a_summary() {
     b.create_topic(&t, 1);
     produce_n(&b, &t, 0, 3);
     b.commit(&g, &[(&t, 0, 1)]);
-    let mut child = spawn_evbus(&b, &["lag", &g, "--watch", "--interval", "200ms", "-o", "json"]);
+    let mut child = spawn_evbus(&b, &["lag", &g, "--watch", "--interval", "500ms", "-o", "json"]);
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     reader.read_line(&mut first).unwrap();
