@@ -157,15 +157,16 @@ impl Admin {
 
     /// IncrementalAlterConfigs: set and delete only the given keys, leaving the rest alone.
     pub async fn incremental_alter(
-        &self,
+        self: &Arc<Self>,
         changes: Vec<super::incremental::TopicConfigChange>,
     ) -> Result<Vec<OpResult>> {
-        let native = self.client.inner().native_ptr() as usize;
         let timeout = self.settings.timeout;
-        // The admin client outlives this call: we await it here and `self` is borrowed throughout.
-        // SAFETY: the client handle stays alive while we await the blocking task below.
+        // The task owns a clone of the Arc: when the outer timeout below gives up, the blocking
+        // call may still run, and the client handle must outlive it (a raw pointer did not).
+        let me = Arc::clone(self);
+        // SAFETY: `me` keeps the client handle alive for the whole call.
         let fut = tokio::task::spawn_blocking(move || unsafe {
-            super::incremental::alter(native as *mut _, &changes, timeout)
+            super::incremental::alter(me.client.inner().native_ptr(), &changes, timeout)
         });
         match tokio::time::timeout(timeout + Duration::from_secs(2), fut).await {
             Err(_) => Err(self.settings.failure("IncrementalAlterConfigs", &self.ctx, None)),
