@@ -60,6 +60,24 @@ fn finish(mut child: std::process::Child, limit: Duration) -> (Option<i32>, Valu
     (code, v, err, waited)
 }
 
+/// Wait until the topic holds at least `n` records (so a kill lands mid-send, whatever the load).
+fn wait_stored(b: &Broker, topic: &str, partitions: i32, n: i64) {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let c: BaseConsumer = rdkafka::ClientConfig::new().set("bootstrap.servers", &b.internal).create().unwrap();
+    let start = Instant::now();
+    loop {
+        let total: i64 = (0..partitions)
+            .filter_map(|p| c.fetch_watermarks(topic, p, Duration::from_secs(5)).ok())
+            .map(|(_, hi)| hi)
+            .sum();
+        if total >= n {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "only {total} records stored after 60 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// How many times each key is stored on the topic.
 fn key_counts(b: &Broker, topic: &str) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
@@ -78,7 +96,7 @@ fn a_broker_restart_shorter_than_the_timeout_loses_and_duplicates_nothing() {
     let file = lines_file(b.dir.path(), n);
     // Paced so that the kill lands mid-send: 60k at 10k/s is 6 s of sending.
     let child = spawn_produce(&b, t, &file, "60s", "10000/s");
-    std::thread::sleep(Duration::from_millis(2000));
+    wait_stored(&b, t, 3, 5_000);
     b.restart(); // SIGKILL, then start again on the same data and ports
     let (code, v, err, _) = finish(child, Duration::from_secs(120));
     assert_eq!(code, Some(0), "{err}\n{v}");
@@ -105,7 +123,7 @@ fn an_outage_longer_than_the_timeout_ends_in_time_and_counts_every_record_once()
     let n = 60_000;
     let file = lines_file(b.dir.path(), n);
     let child = spawn_produce(&b, t, &file, "4s", "10000/s");
-    std::thread::sleep(Duration::from_millis(2000));
+    wait_stored(&b, t, 3, 5_000);
     b.stop();
     let killed = Instant::now();
     let (code, v, err, _) = finish(child, Duration::from_secs(60));
