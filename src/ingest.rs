@@ -617,3 +617,42 @@ mod tests {
         }
     }
 }
+
+/// Hostile input for the JSON Lines reader (issue 14): arbitrary bytes never panic, every line is
+/// accounted for once (sent or reported), and a report quotes a bounded prefix of its line.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_lines_never_panic_and_are_counted_once(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    proptest::collection::vec(any::<u8>(), 0..60),
+                    "\\{\"id\":\"[a-z]{0,5}\",\"eventType\":\"[a-z.]{0,6}\",\"n\":(1e400|-0|1.5|[0-9]{1,20})\\}".prop_map(String::into_bytes),
+                    Just(b"{\"id\":\"\\ud800\"}".to_vec()),
+                    Just(b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]".to_vec()),
+                ],
+                0..20,
+            ),
+            threads in 1usize..4,
+        ) {
+            let mut data = Vec::new();
+            for l in &lines {
+                data.extend(l.iter().map(|b| if *b == b'\n' { b' ' } else { *b }));
+                data.push(b'\n');
+            }
+            let rule = KeyRule::Path("id".into());
+            let plan = plan(&data, None, &rule, threads, |_| {});
+            prop_assert!(plan.bad.len() <= plan.total);
+            prop_assert_eq!(plan.len() + plan.bad.len(), plan.total);
+            for b in &plan.bad {
+                prop_assert!(b.error.len() <= 1200, "an unbounded report: {} bytes", b.error.len());
+            }
+        }
+    }
+}
