@@ -18,13 +18,20 @@ Examples:
   evbus tail auth.user.registered --from beginning --filter '.payload.role == \"doctor\"'
   evbus lag --max-lag 1000
   evbus dlq inspect
-  evbus health --wait 60s
+  evbus health --wait 60s";
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 changes pending, 4 unhealthy, 5 lag over threshold, 130 interrupted.";
+/// The top-level `--help` epilogue: the examples, then the exit codes from [`crate::exit::TABLE`].
+fn after_help() -> String {
+    let mut s = format!("{EXAMPLES}\n\nExit codes:\n");
+    for (code, meaning) in crate::exit::TABLE {
+        s.push_str(&format!("  {code:>3}  {}\n", meaning.replace('`', "")));
+    }
+    s.trim_end().to_string()
+}
 
 #[derive(Debug, Parser)]
 #[command(name = "evbus", version = crate::version::short(), long_version = crate::version::long(),
-          about = ABOUT, after_help = EXAMPLES, propagate_version = true)]
+          about = ABOUT, after_help = after_help(), propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -508,7 +515,12 @@ pub struct DlqReplayArgs {
 #[command(after_help = "Examples:
   evbus health
   evbus health --strict --roundtrip -o json
-  evbus health --wait 60s            # compose/Kubernetes healthcheck")]
+  evbus health --wait 60s            # compose/Kubernetes healthcheck
+  evbus health --brokers-only --wait 60s && evbus topics apply --yes && evbus health --strict
+
+Exit codes: 0 healthy (warnings allowed unless --strict), 4 unhealthy (a check failed, or a
+warning with --strict; groups not seen yet only warn), 1 evbus itself failed (unreadable
+manifest, bad client configuration), 2 bad flags.")]
 pub struct HealthArgs {
     #[command(flatten)]
     pub manifest: ManifestArg,

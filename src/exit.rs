@@ -1,6 +1,7 @@
 //! Named process exit codes, the contract evbus keeps with shells, CI pipelines and healthchecks.
 //!
-//! The README's exit-code table is generated from the same list; keep both in step.
+//! `--help` prints [`TABLE`], and a unit test checks that the README's table is
+//! [`markdown_table`] to the byte: one list, no hand copies.
 
 use std::fmt;
 use std::process::ExitCode;
@@ -24,12 +25,24 @@ pub const INTERRUPTED: u8 = 130;
 pub const TABLE: &[(u8, &str)] = &[
     (OK, "success (no changes, healthy, lag within limits)"),
     (ERROR, "error: bad input, broker unreachable, an operation failed"),
-    (USAGE, "usage error: unknown flag, bad value, filter that does not compile"),
+    (
+        USAGE,
+        "usage error: unknown flag, bad value, a filter that does not compile, a destructive action without `--yes` and without a terminal",
+    ),
     (CHANGES_PENDING, "`topics plan --detailed-exitcode`: changes pending (drift)"),
-    (UNHEALTHY, "`health`: unhealthy"),
+    (UNHEALTHY, "`health`: unhealthy (also `--strict` with warnings)"),
     (LAG_OVER, "`lag`: a group is over its lag threshold"),
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
+
+/// [`TABLE`] as the README shows it.
+pub fn markdown_table() -> String {
+    let mut s = String::from("| code | meaning |\n|---|---|\n");
+    for (code, meaning) in TABLE {
+        s.push_str(&format!("| {code} | {meaning} |\n"));
+    }
+    s
+}
 
 pub fn code(c: u8) -> ExitCode {
     ExitCode::from(c)
@@ -86,6 +99,16 @@ pub fn error_text(err: &anyhow::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_readme_exit_code_table_is_the_table() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        assert!(
+            readme.contains(&super::markdown_table()),
+            "README.md's exit-code table differs from exit::TABLE; paste this:\n{}",
+            super::markdown_table()
+        );
+    }
+
     use super::*;
 
     #[test]
