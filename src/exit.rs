@@ -27,7 +27,7 @@ pub const TABLE: &[(u8, &str)] = &[
     (USAGE, "usage error: unknown flag, bad value, filter that does not compile"),
     (CHANGES_PENDING, "`topics plan --detailed-exitcode`: changes pending (drift)"),
     (UNHEALTHY, "`health`: unhealthy"),
-    (LAG_OVER, "`lag`: a group is over its lag threshold"),
+    (LAG_OVER, "`lag`: a group is over its lag threshold (`--max-lag`, `max_lag`, `--max-time-lag`)"),
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
