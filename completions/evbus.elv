@@ -38,7 +38,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand schemas 'JSON Schemas of the platform''s events: list, validate, sample'
             cand produce 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
             cand tail 'Follow and filter topics (never joins a group unless --group)'
-            cand lag 'Consumer-group lag per partition, totals, and a status verdict'
+            cand lag 'Consumer-group lag per partition, in offsets and in time, totals, and a status verdict'
+            cand groups 'Consumer groups: list, describe, reset offsets, delete'
             cand dlq 'Dead-letter queues: inspect what failed and replay it safely'
             cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
             cand dev 'Local single-node development broker (Apache Kafka, else nisshi)'
@@ -380,6 +381,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
         }
         &'evbus;lag'= {
             cand --max-lag 'Exit 5 when any group''s total lag is over N (default: the manifest''s per-group max_lag)'
+            cand --max-time-lag 'Exit 5 when any group''s time lag (age of its oldest unconsumed record) is over this'
+            cand --retention-warn 'Warn when the oldest unconsumed record is this old, as a percentage of the topic''s retention.ms'
             cand --interval 'Time between samples in --watch (at least 500ms)'
             cand --window 'Number of samples in the evaluation window (--watch)'
             cand --samples 'Stop --watch after this many samples (default: until Ctrl-C)'
@@ -405,6 +408,136 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'evbus;groups'= {
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every group with its type, state, members, topics and total lag'
+            cand describe 'Members and their assignments; per partition: committed offset, log end, lag, time lag, owner'
+            cand reset 'Move a group''s committed offsets: prints the plan, asks (or needs --yes), then commits it'
+            cand delete 'Delete a group, or only its committed offsets on some topics (asks, or needs --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;groups;list'= {
+            cand --type 'Only groups of this type (repeatable)'
+            cand --state 'Only groups in this state, case-insensitive: stable, empty, dead, preparingrebalance, completingrebalance, assigning, reconciling (repeatable)'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;groups;describe'= {
+            cand --retention-warn 'Warn when the oldest unconsumed record is this old, as a percentage of retention.ms'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;groups;reset'= {
+            cand --topic 'Topic to reset, every partition (TOPIC) or some (TOPIC:0,2); repeatable. With --from-file, only these topics of the plan'
+            cand --to 'The log start or the log end'
+            cand --to-offset 'This offset on every selected partition'
+            cand --to-datetime 'The first record at or after this RFC 3339 time (the log end when none is that recent)'
+            cand --by-duration 'The first record at or after this long ago (e.g. 2h, 30m, 1d)'
+            cand --shift-by 'Move each committed offset by N (negative = re-read N records); uncommitted partitions are left alone'
+            cand --from-file 'Apply a plan written by `groups reset -o json` (its topic, partition and new offsets)'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --all-topics 'Every partition of every topic the group has committed offsets for'
+            cand --dry-run 'Print the plan and change nothing'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;groups;delete'= {
+            cand --topic 'Delete only the group''s committed offsets on this topic (repeatable); the group stays'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table (or pretty records) on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --dry-run 'Print what would be deleted and change nothing'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;groups;help'= {
+            cand list 'Every group with its type, state, members, topics and total lag'
+            cand describe 'Members and their assignments; per partition: committed offset, log end, lag, time lag, owner'
+            cand reset 'Move a group''s committed offsets: prints the plan, asks (or needs --yes), then commits it'
+            cand delete 'Delete a group, or only its committed offsets on some topics (asks, or needs --yes)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'evbus;groups;help;list'= {
+        }
+        &'evbus;groups;help;describe'= {
+        }
+        &'evbus;groups;help;reset'= {
+        }
+        &'evbus;groups;help;delete'= {
+        }
+        &'evbus;groups;help;help'= {
         }
         &'evbus;dlq'= {
             cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
@@ -505,6 +638,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
             cand --health-topic 'Topic used by --roundtrip (created when missing)'
             cand --wait 'Retry until healthy or until this much time has passed'
+            cand --retention-warn 'Warn when a group''s oldest unconsumed record is this old, as a percentage of retention.ms'
             cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
             cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
             cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
@@ -737,7 +871,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand schemas 'JSON Schemas of the platform''s events: list, validate, sample'
             cand produce 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
             cand tail 'Follow and filter topics (never joins a group unless --group)'
-            cand lag 'Consumer-group lag per partition, totals, and a status verdict'
+            cand lag 'Consumer-group lag per partition, in offsets and in time, totals, and a status verdict'
+            cand groups 'Consumer groups: list, describe, reset offsets, delete'
             cand dlq 'Dead-letter queues: inspect what failed and replay it safely'
             cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
             cand dev 'Local single-node development broker (Apache Kafka, else nisshi)'
@@ -778,6 +913,20 @@ set edit:completion:arg-completer[evbus] = {|@words|
         &'evbus;help;tail'= {
         }
         &'evbus;help;lag'= {
+        }
+        &'evbus;help;groups'= {
+            cand list 'Every group with its type, state, members, topics and total lag'
+            cand describe 'Members and their assignments; per partition: committed offset, log end, lag, time lag, owner'
+            cand reset 'Move a group''s committed offsets: prints the plan, asks (or needs --yes), then commits it'
+            cand delete 'Delete a group, or only its committed offsets on some topics (asks, or needs --yes)'
+        }
+        &'evbus;help;groups;list'= {
+        }
+        &'evbus;help;groups;describe'= {
+        }
+        &'evbus;help;groups;reset'= {
+        }
+        &'evbus;help;groups;delete'= {
         }
         &'evbus;help;dlq'= {
             cand inspect 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'

@@ -44,7 +44,8 @@ complete -c evbus -n "__fish_evbus_needs_command" -f -a "topics" -d 'Declarative
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "schemas" -d 'JSON Schemas of the platform\'s events: list, validate, sample'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "produce" -d 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "tail" -d 'Follow and filter topics (never joins a group unless --group)'
-complete -c evbus -n "__fish_evbus_needs_command" -f -a "lag" -d 'Consumer-group lag per partition, totals, and a status verdict'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "lag" -d 'Consumer-group lag per partition, in offsets and in time, totals, and a status verdict'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "groups" -d 'Consumer groups: list, describe, reset offsets, delete'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
@@ -318,6 +319,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand tail" -s v -l verbose -d 'Lo
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l max-lag -d 'Exit 5 when any group\'s total lag is over N (default: the manifest\'s per-group max_lag)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l max-time-lag -d 'Exit 5 when any group\'s time lag (age of its oldest unconsumed record) is over this' -r
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -l retention-warn -d 'Warn when the oldest unconsumed record is this old, as a percentage of the topic\'s retention.ms' -r
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l interval -d 'Time between samples in --watch (at least 500ms)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l window -d 'Number of samples in the evaluation window (--watch)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l samples -d 'Stop --watch after this many samples (default: until Ctrl-C)' -r
@@ -340,6 +343,117 @@ complete -c evbus -n "__fish_evbus_using_subcommand lag" -s q -l quiet -d 'Print
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -f -a "list" -d 'Every group with its type, state, members, topics and total lag'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -f -a "describe" -d 'Members and their assignments; per partition: committed offset, log end, lag, time lag, owner'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -f -a "reset" -d 'Move a group\'s committed offsets: prints the plan, asks (or needs --yes), then commits it'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -f -a "delete" -d 'Delete a group, or only its committed offsets on some topics (asks, or needs --yes)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l type -d 'Only groups of this type (repeatable)' -r -f -a "classic\t'Consumer group on the classic rebalance protocol'
+consumer\t'Consumer group on the KIP-848 protocol (group.protocol=consumer)'
+share\t'Share (KIP-932) or streams (KIP-1071) group, listed as `share/streams`'
+streams\t'Same as share: evbus cannot tell the two apart'
+connect\t'Kafka Connect workers\' group'"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l state -d 'Only groups in this state, case-insensitive: stable, empty, dead, preparingrebalance, completingrebalance, assigning, reconciling (repeatable)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -l retention-warn -d 'Warn when the oldest unconsumed record is this old, as a percentage of retention.ms' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l topic -d 'Topic to reset, every partition (TOPIC) or some (TOPIC:0,2); repeatable. With --from-file, only these topics of the plan' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to -d 'The log start or the log end' -r -f -a "earliest\t'The log start: re-read everything still on the broker'
+latest\t'The log end: skip everything not consumed yet'"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to-offset -d 'This offset on every selected partition' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to-datetime -d 'The first record at or after this RFC 3339 time (the log end when none is that recent)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l by-duration -d 'The first record at or after this long ago (e.g. 2h, 30m, 1d)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l shift-by -d 'Move each committed offset by N (negative = re-read N records); uncommitted partitions are left alone' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l from-file -d 'Apply a plan written by `groups reset -o json` (its topic, partition and new offsets)' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l all-topics -d 'Every partition of every topic the group has committed offsets for'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l dry-run -d 'Print the plan and change nothing'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -l topic -d 'Delete only the group\'s committed offsets on this topic (repeatable); the group stays' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value (tail)'
+raw\t'Records: value bytes followed by a newline (tail)'"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -l dry-run -d 'Print what would be deleted and change nothing'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every group with its type, state, members, topics and total lag'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Members and their assignments; per partition: committed offset, log end, lag, time lag, owner'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "reset" -d 'Move a group\'s committed offsets: prints the plan, asks (or needs --yes), then commits it'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a group, or only its committed offsets on some topics (asks, or needs --yes)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
@@ -419,6 +533,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l health-topic -d 'Topic used by --roundtrip (created when missing)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l wait -d 'Retry until healthy or until this much time has passed' -r
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l retention-warn -d 'Warn when a group\'s oldest unconsumed record is this old, as a percentage of retention.ms' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
@@ -609,17 +724,18 @@ complete -c evbus -n "__fish_evbus_using_subcommand completions" -s q -l quiet -
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "topics" -d 'Declarative topics: validate, plan and apply topics.yaml; list and describe topics'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "schemas" -d 'JSON Schemas of the platform\'s events: list, validate, sample'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "produce" -d 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "tail" -d 'Follow and filter topics (never joins a group unless --group)'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "lag" -d 'Consumer-group lag per partition, totals, and a status verdict'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag dlq health dev config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "topics" -d 'Declarative topics: validate, plan and apply topics.yaml; list and describe topics'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "schemas" -d 'JSON Schemas of the platform\'s events: list, validate, sample'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "produce" -d 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "tail" -d 'Follow and filter topics (never joins a group unless --group)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "lag" -d 'Consumer-group lag per partition, in offsets and in time, totals, and a status verdict'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "groups" -d 'Consumer groups: list, describe, reset offsets, delete'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "plan" -d 'Show what `apply` would change on the cluster'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
@@ -628,6 +744,10 @@ complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcom
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "list" -d 'Schemas in the schema directory and the topics using them'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "validate" -d 'Every schema compiles, every $ref resolves, every manifest topic has its schema'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "sample" -d 'Print sample events as JSON lines (no broker needed)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "list" -d 'Every group with its type, state, members, topics and total lag'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "describe" -d 'Members and their assignments; per partition: committed offset, log end, lag, time lag, owner'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "reset" -d 'Move a group\'s committed offsets: prints the plan, asks (or needs --yes), then commits it'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from groups" -f -a "delete" -d 'Delete a group, or only its committed offsets on some topics (asks, or needs --yes)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "inspect" -d 'Summarise a dead-letter topic: where records came from and why they failed (read-only)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Republish dead-letter records to their original topics, resuming where the last run stopped'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "up" -d 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'

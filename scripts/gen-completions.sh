@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the committed shell completion scripts (completions/) and man pages (docs/*.1) from
-# the clap definitions. Run it after changing src/cli.rs; `cargo test --test it completions::` fails
+# the clap definitions. Run it after changing src/cli.rs; `cargo test --test it -- completions::` fails
 # while they are stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,6 @@ mkdir -p completions
 
 # Man pages are rendered by clap_mangen (a dev-dependency) inside the test, which rewrites them
 # when EVBUS_BLESS=1.
-EVBUS_BLESS=1 cargo test --quiet --test it completions::man_pages_are_in_sync >/dev/null
+EVBUS_BLESS=1 cargo test --quiet --test it -- completions::man_pages_are_in_sync >/dev/null
 
 echo "gen-completions: wrote completions/ and docs/*.1"

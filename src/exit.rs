@@ -16,7 +16,7 @@ pub const USAGE: u8 = 2;
 pub const CHANGES_PENDING: u8 = 3;
 /// `health`: at least one check failed.
 pub const UNHEALTHY: u8 = 4;
-/// `lag --max-lag`: at least one group is over its threshold.
+/// `lag --max-lag` / `--max-time-lag`: at least one group is over its threshold.
 pub const LAG_OVER: u8 = 5;
 /// Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: u8 = 130;
@@ -31,7 +31,7 @@ pub const TABLE: &[(u8, &str)] = &[
     ),
     (CHANGES_PENDING, "`topics plan --detailed-exitcode`: changes pending (drift)"),
     (UNHEALTHY, "`health`: unhealthy (also `--strict` with warnings)"),
-    (LAG_OVER, "`lag`: a group is over its lag threshold"),
+    (LAG_OVER, "`lag`: a group is over its lag threshold (`--max-lag`, `max_lag`, `--max-time-lag`)"),
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 

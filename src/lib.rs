@@ -1,8 +1,8 @@
 //! evbus: a command-line admin and dev toolkit for Kafka event platforms.
 //!
 //! The binary (`main.rs`) only parses arguments and calls [`run`]; everything else lives here so
-//! that pure logic (manifest, plan, schema sampling, filters, DLQ decoding, lag verdicts) can be
-//! unit-tested without a terminal or a broker.
+//! that pure logic (manifest, plan, schema sampling, filters, DLQ decoding, lag verdicts, time lag
+//! and retention risk, offset-reset plans) can be unit-tested without a terminal or a broker.
 
 pub mod cli;
 pub mod commands;
@@ -20,8 +20,10 @@ pub mod partitioner;
 pub mod plan;
 pub mod redact;
 pub mod render;
+pub mod reset;
 pub mod sanitize;
 pub mod schema;
+pub mod timelag;
 pub mod topic_config;
 pub mod units;
 pub mod version;

@@ -3,8 +3,10 @@
 //!
 //! Checks: brokers (count, controller, metadata round trip), partitions (offline = fail,
 //! under-replicated = warn), the manifest's topics (missing = fail, drift = warn), the manifest's
-//! consumer groups (over `max_lag` = warn, fail with `--strict`; no offsets = warn), dead-letter
-//! topics (non-empty = warn) and, with `--roundtrip`, a probe record produced and read back.
+//! consumer groups (over `max_lag` = warn, fail with `--strict`; no offsets = warn; records
+//! deleted by retention before the group read them = fail; unconsumed records close to the
+//! topic's `retention.ms` = warn), dead-letter topics (non-empty = warn) and, with `--roundtrip`,
+//! a probe record produced and read back.
 //!
 //! Every check has its own deadline (`--timeout`), so a dead broker is reported as a failed check
 //! (exit 4) in bounded time rather than as a hang or an evbus error (exit 1). When the brokers
@@ -116,6 +118,7 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
     // or 2, before any broker is involved: they are not "unhealthy".
     let manifest = app.manifest_opt(&args.manifest)?;
     let mode = app.ui.mode()?;
+    lag::time_options(None, &args.retention_warn)?;
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
 
@@ -234,7 +237,11 @@ async fn checks(app: &App, args: &HealthArgs, admin: &Arc<Admin>, manifest: Opti
     let groups_future = async {
         match manifest.filter(|m| !m.groups.is_empty()) {
             None => Vec::new(),
-            Some(m) => group_checks(app, admin, m, args.strict, limit).await,
+            Some(m) => {
+                let warn =
+                    lag::time_options(None, &args.retention_warn).map(|o| o.1).unwrap_or(lag::DEFAULT_RETENTION_WARN);
+                group_checks(app, admin, m, args.strict, warn, limit).await
+            }
         }
     };
     let topics_future = async {
@@ -347,10 +354,20 @@ async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status, St
 }
 
 /// One check per manifest group, from one lag snapshot of all of them.
-async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict: bool, limit: Duration) -> Vec<Check> {
+async fn group_checks(
+    app: &App,
+    admin: &Arc<Admin>,
+    manifest: &Manifest,
+    strict: bool,
+    retention_warn: f64,
+    limit: Duration,
+) -> Vec<Check> {
     let start = Instant::now();
-    let sel =
-        Selection { named: manifest.groups.iter().map(|g| g.name.clone()).collect(), describe: true, max_lag: None };
+    let sel = Selection {
+        named: manifest.groups.iter().map(|g| g.name.clone()).collect(),
+        retention_warn,
+        ..Selection::default()
+    };
     let snap = match tokio::time::timeout(limit, lag::snapshot(app, admin, Some(manifest), &sel)).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
@@ -391,6 +408,9 @@ async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict
             if let Some(m) = g.threshold {
                 d.push_str(&format!(" (max_lag {m})"));
             }
+            if let Some(t) = g.max_time_lag_ms().filter(|t| *t > 0) {
+                d.push_str(&format!(", time lag {}", crate::timelag::human_ms(t)));
+            }
             d.push_str(&format!(", {}, {}", plural(g.members, "member", "members"), g.state));
             match g.kind.as_str() {
                 "consumer" => d.push_str(", consumer protocol (KIP-848)"),
@@ -401,8 +421,14 @@ async fn group_checks(app: &App, admin: &Arc<Admin>, manifest: &Manifest, strict
             if uncommitted > 0 {
                 d.push_str(&format!(", {} without a commit", plural(uncommitted, "partition", "partitions")));
             }
-            if g.over() {
+            let lost = g.loss_notes();
+            let risks = g.risk_notes();
+            if !lost.is_empty() {
+                (Status::Fail, format!("{}; {d}", lost.join("; ")))
+            } else if g.over() {
                 (if strict { Status::Fail } else { Status::Warn }, format!("over max_lag: {d}"))
+            } else if !risks.is_empty() {
+                (Status::Warn, format!("retention risk: {}; {d}", risks.join("; ")))
             } else {
                 (Status::Ok, d)
             }

@@ -4,6 +4,7 @@ pub mod completions;
 pub mod config;
 pub mod dev;
 pub mod dlq;
+pub mod groups;
 pub mod health;
 pub mod lag;
 pub mod produce;
@@ -76,6 +77,7 @@ pub async fn dispatch(app: &App, command: Command) -> Result<ExitCode> {
         Command::Produce(a) => produce::run(app, a).await,
         Command::Tail(a) => tail::run(app, a).await,
         Command::Lag(a) => lag::run(app, a).await,
+        Command::Groups(c) => groups::run(app, c).await,
         Command::Dlq(c) => dlq::run(app, c).await,
         Command::Health(a) => health::run(app, a).await,
         Command::Dev(c) => dev::run(app, c).await,

@@ -1,11 +1,15 @@
-//! Consumer groups through librdkafka's C API: listing and describing groups, and reading a
-//! group's committed offsets without joining it.
+//! Consumer groups through librdkafka's C API: listing and describing groups, reading a group's
+//! committed offsets without joining it, and changing a group from outside it (moving its
+//! offsets, deleting them, deleting the group).
 //!
 //! rdkafka 0.39 wraps `rd_kafka_list_groups` but panics on a name that is not UTF-8 and leaves the
 //! member assignment undecoded, and it does not wrap `rd_kafka_ListConsumerGroupOffsets` at all,
 //! which is the only way to learn *which* partitions a group without members has committed
-//! (OffsetFetch with a null topic list). Both are wrapped here in small safe functions that return
-//! owned data; every librdkafka object is freed on every path by an RAII guard.
+//! (OffsetFetch with a null topic list), nor AlterConsumerGroupOffsets and
+//! DeleteConsumerGroupOffsets. Its DeleteGroups runs on an admin client, and every request to a
+//! group coordinator goes through a consumer handle here (see [`committed_many`]), so that one is
+//! wrapped too. They are small safe functions that return owned data; every librdkafka object is
+//! freed on every path by an RAII guard.
 
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString, c_char, c_void};
@@ -45,7 +49,23 @@ pub struct Group {
     /// The DescribeGroups error for this group, when there was one.
     pub error: Option<String>,
     pub members: Vec<Member>,
+    /// False for share and streams groups: librdkafka 2.12 cannot describe them, so their state
+    /// and members are unknown (not "Dead, no members", which is what the classic DescribeGroups
+    /// answers for them).
+    pub described: bool,
 }
+
+/// The type of the groups ListGroups returns that neither the classic DescribeGroups nor
+/// ListConsumerGroups describes: share groups (KIP-932) and streams groups (KIP-1071).
+///
+/// librdkafka 2.12 reads ListGroups' protocol type and group type but keeps them only for
+/// consumer groups, and every other API it offers answers the same for both types (Kafka's
+/// OffsetFetch, for one, answers a share group as if it were a group without commits), so the
+/// two cannot be told apart.
+pub const SHARE_OR_STREAMS: &str = "share/streams";
+
+/// What OffsetFetch answers for a group the coordinator does not hold as a consumer group.
+pub const GROUP_NOT_FOUND: &str = "no such consumer group (GROUP_ID_NOT_FOUND)";
 
 /// A committed offset as OffsetFetch returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +234,7 @@ fn list_groups_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, b
                     .collect(),
                 kind: String::new(),
                 protocol_type,
+                described: true,
             });
         }
     }
@@ -385,6 +406,7 @@ fn describe_consumer_groups_raw(rk: *mut RDKafka, names: &[String], timeout: Dur
                 kind: type_name(sys::rd_kafka_ConsumerGroupDescription_type(g)),
                 error,
                 members,
+                described: true,
             });
         }
         Ok(out)
@@ -420,6 +442,7 @@ fn list_all_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, bool
             kind: l.kind.clone(),
             error: Some("not described".into()),
             members: Vec::new(),
+            described: false,
         });
         if g.state.is_empty() || g.state == "Unknown" {
             g.state = l.state;
@@ -434,6 +457,18 @@ fn list_all_raw(rk: *mut RDKafka, timeout: Duration) -> Result<(Vec<Group>, bool
             continue;
         }
         g.kind = kind_of_protocol(&g.protocol_type);
+        if g.protocol_type.is_empty() && !partial_cg {
+            // ListGroups returned it, ListConsumerGroups (which lists every group of protocol
+            // type "consumer" or none) did not, and the classic DescribeGroups gave no protocol
+            // type: a group of a newer type that DescribeGroups answers as "Dead" (Kafka does so
+            // for share and streams groups before DescribeGroups v6). Its state and members are
+            // unknown, not Dead and none.
+            g.kind = SHARE_OR_STREAMS.to_string();
+            g.state = "unknown".to_string();
+            g.described = false;
+            g.members.clear();
+            g.error = None;
+        }
         if g.kind != "classic" {
             // Not a consumer group: its members' metadata is not a consumer assignment.
             for m in &mut g.members {
@@ -595,7 +630,9 @@ unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, String> {
         let code = sys::rd_kafka_event_error(ev);
         if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
             let msg = text(sys::rd_kafka_event_error_string(ev));
-            return Err(if unsupported(code) {
+            return Err(if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND {
+                GROUP_NOT_FOUND.to_string()
+            } else if unsupported(code) {
                 format!("broker does not support OffsetFetch for all partitions of a group ({msg})")
             } else if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT {
                 "timed out".into()
@@ -617,7 +654,13 @@ unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, String> {
         if !err.is_null() {
             let code = sys::rd_kafka_error_code(err);
             let msg = text(sys::rd_kafka_error_string(err));
-            return Err(if unsupported(code) { format!("broker does not support OffsetFetch ({msg})") } else { msg });
+            return Err(if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND {
+                GROUP_NOT_FOUND.to_string()
+            } else if unsupported(code) {
+                format!("broker does not support OffsetFetch ({msg})")
+            } else {
+                msg
+            });
         }
         let parts = sys::rd_kafka_group_result_partitions(g);
         if parts.is_null() {
@@ -703,6 +746,340 @@ pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Re
 /// Answers a group coordinator gives while it moves or loads: worth asking again.
 fn transient_group_error(e: &str) -> bool {
     ["Not coordinator", "Coordinator load in progress", "Coordinator not available"].iter().any(|t| e.contains(t))
+}
+
+/// The outcome of a change to one partition of a group (AlterConsumerGroupOffsets,
+/// DeleteConsumerGroupOffsets): `error` is `None` when the broker applied it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionOutcome {
+    pub topic: String,
+    pub partition: i32,
+    pub error: Option<String>,
+}
+
+/// A librdkafka object freed by its destructor when dropped (null is never freed).
+struct Owned<T>(*mut T, unsafe extern "C" fn(*mut T));
+
+impl<T> Drop for Owned<T> {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the pointer came from the constructor matching this destructor and is
+            // freed exactly once, here.
+            unsafe { (self.1)(self.0) }
+        }
+    }
+}
+
+/// The changes a coordinator is asked to make to one group.
+#[derive(Debug, Clone)]
+enum GroupChange {
+    /// AlterConsumerGroupOffsets (OffsetCommit from outside the group).
+    Alter(Vec<(String, i32, i64)>),
+    /// DeleteConsumerGroupOffsets (OffsetDelete).
+    DeleteOffsets(Vec<(String, i32)>),
+    /// DeleteGroups.
+    Delete,
+}
+
+impl GroupChange {
+    fn api(&self) -> &'static str {
+        match self {
+            GroupChange::Alter(_) => "AlterConsumerGroupOffsets",
+            GroupChange::DeleteOffsets(_) => "DeleteConsumerGroupOffsets",
+            GroupChange::Delete => "DeleteGroups",
+        }
+    }
+}
+
+/// A coordinator's answer for one group: its own error, and each partition's error code.
+#[derive(Debug, Default)]
+struct GroupAnswer {
+    error: Option<(RDKafkaRespErr, String)>,
+    partitions: Vec<(String, i32, RDKafkaRespErr)>,
+}
+
+impl GroupAnswer {
+    /// An answer a coordinator gives while it moves or loads: the request is worth sending again
+    /// (every change here is idempotent: the same offsets, the same deletion).
+    fn transient(&self) -> bool {
+        let t = |c: RDKafkaRespErr| {
+            matches!(
+                c,
+                RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_COORDINATOR
+                    | RDKafkaRespErr::RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS
+                    | RDKafkaRespErr::RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
+            )
+        };
+        self.error.as_ref().is_some_and(|(c, m)| t(*c) || transient_group_error(m))
+            || self.partitions.iter().any(|(_, _, c)| t(*c))
+    }
+}
+
+/// A topic-partition list of `(topic, partition, offset)`; `None` offsets are left unset.
+///
+/// # Safety
+/// The returned list must be destroyed (the guard does it).
+unsafe fn partition_list(parts: &[(String, i32, Option<i64>)]) -> Result<Owned<RDKafkaTopicPartitionList>, String> {
+    // SAFETY: a fresh list, filled with copies of the names (librdkafka copies the strings).
+    unsafe {
+        let l = Owned(
+            sys::rd_kafka_topic_partition_list_new(parts.len() as i32),
+            sys::rd_kafka_topic_partition_list_destroy,
+        );
+        for (t, p, o) in parts {
+            let name = CString::new(t.as_str()).map_err(|_| format!("topic name {t:?} contains a NUL byte"))?;
+            let e = sys::rd_kafka_topic_partition_list_add(l.0, name.as_ptr(), *p);
+            if let (Some(o), false) = (o, e.is_null()) {
+                (*e).offset = *o;
+            }
+        }
+        Ok(l)
+    }
+}
+
+/// One group result (`rd_kafka_group_result_t`) read into owned data.
+///
+/// # Safety
+/// `g` must be a live group result owned by a live event.
+unsafe fn read_group_answer(g: *const sys::rd_kafka_group_result_t) -> GroupAnswer {
+    // SAFETY: everything read lives as long as the event (caller's contract).
+    unsafe {
+        let mut out = GroupAnswer::default();
+        let err = sys::rd_kafka_group_result_error(g);
+        if !err.is_null() {
+            out.error = Some((sys::rd_kafka_error_code(err), text(sys::rd_kafka_error_string(err))));
+        }
+        let parts = sys::rd_kafka_group_result_partitions(g);
+        if !parts.is_null() {
+            let l = &*parts;
+            let elems: &[sys::rd_kafka_topic_partition_t] =
+                if l.elems.is_null() || l.cnt <= 0 { &[] } else { std::slice::from_raw_parts(l.elems, l.cnt as usize) };
+            out.partitions = elems.iter().map(|e| (text(e.topic), e.partition, e.err)).collect();
+        }
+        out
+    }
+}
+
+/// Send one change for `group` to its coordinator and wait (at most `timeout`) for the answer.
+///
+/// `rk` must be a live client handle that outlives the call.
+fn group_change_raw(
+    rk: *mut RDKafka,
+    group: &str,
+    change: &GroupChange,
+    timeout: Duration,
+) -> Result<GroupAnswer, String> {
+    let name = CString::new(group).map_err(|_| format!("group name {group:?} contains a NUL byte"))?;
+    // SAFETY: rk is live (caller's contract). librdkafka copies the request objects when they are
+    // enqueued, so the guards may free them when this function returns; the result objects read
+    // below live until `call` (which owns the event) drops.
+    unsafe {
+        let wait = timeout + Duration::from_millis(500);
+        let groups_of = |ev: *mut RDKafkaEvent| -> Result<Vec<GroupAnswer>, String> {
+            let mut cnt = 0usize;
+            let gs = match change {
+                GroupChange::Alter(_) => {
+                    let r = sys::rd_kafka_event_AlterConsumerGroupOffsets_result(ev);
+                    if r.is_null() {
+                        return Err("unexpected reply to AlterConsumerGroupOffsets".into());
+                    }
+                    sys::rd_kafka_AlterConsumerGroupOffsets_result_groups(r, &mut cnt)
+                }
+                GroupChange::DeleteOffsets(_) => {
+                    let r = sys::rd_kafka_event_DeleteConsumerGroupOffsets_result(ev);
+                    if r.is_null() {
+                        return Err("unexpected reply to DeleteConsumerGroupOffsets".into());
+                    }
+                    sys::rd_kafka_DeleteConsumerGroupOffsets_result_groups(r, &mut cnt)
+                }
+                GroupChange::Delete => {
+                    let r = sys::rd_kafka_event_DeleteGroups_result(ev);
+                    if r.is_null() {
+                        return Err("unexpected reply to DeleteGroups".into());
+                    }
+                    sys::rd_kafka_DeleteGroups_result_groups(r, &mut cnt)
+                }
+            };
+            let gs: &[*const sys::rd_kafka_group_result_t] =
+                if gs.is_null() || cnt == 0 { &[] } else { std::slice::from_raw_parts(gs, cnt) };
+            Ok(gs.iter().map(|&g| read_group_answer(g)).collect())
+        };
+        let mut call;
+        match change {
+            GroupChange::Alter(offsets) => {
+                let parts: Vec<_> = offsets.iter().map(|(t, p, o)| (t.clone(), *p, Some(*o))).collect();
+                let list = partition_list(&parts)?;
+                let req = Owned(
+                    sys::rd_kafka_AlterConsumerGroupOffsets_new(name.as_ptr(), list.0),
+                    sys::rd_kafka_AlterConsumerGroupOffsets_destroy,
+                );
+                call = AdminCall::new(rk, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout);
+                let mut one = [req.0];
+                sys::rd_kafka_AlterConsumerGroupOffsets(rk, one.as_mut_ptr(), 1, call.options, call.queue);
+            }
+            GroupChange::DeleteOffsets(ps) => {
+                let parts: Vec<_> = ps.iter().map(|(t, p)| (t.clone(), *p, None)).collect();
+                let list = partition_list(&parts)?;
+                let req = Owned(
+                    sys::rd_kafka_DeleteConsumerGroupOffsets_new(name.as_ptr(), list.0),
+                    sys::rd_kafka_DeleteConsumerGroupOffsets_destroy,
+                );
+                call = AdminCall::new(rk, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, timeout);
+                let mut one = [req.0];
+                sys::rd_kafka_DeleteConsumerGroupOffsets(rk, one.as_mut_ptr(), 1, call.options, call.queue);
+            }
+            GroupChange::Delete => {
+                let req = Owned(sys::rd_kafka_DeleteGroup_new(name.as_ptr()), sys::rd_kafka_DeleteGroup_destroy);
+                call = AdminCall::new(rk, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETEGROUPS, timeout);
+                let mut one = [req.0];
+                sys::rd_kafka_DeleteGroups(rk, one.as_mut_ptr(), 1, call.options, call.queue);
+            }
+        }
+        // A request-level failure (no coordinator, timeout) is an answer too: it may be transient.
+        let ev = match call.wait(wait) {
+            Ok(ev) => ev,
+            Err(e) => {
+                let code = if call.event.is_null() {
+                    RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT
+                } else {
+                    sys::rd_kafka_event_error(call.event)
+                };
+                return Ok(GroupAnswer { error: Some((code, e)), partitions: Vec::new() });
+            }
+        };
+        Ok(groups_of(ev)?.into_iter().next().unwrap_or_default())
+    }
+}
+
+/// Run one change on `group`'s coordinator, asking again while the coordinator moves or loads,
+/// all within `--timeout`.
+///
+/// Like [`committed_many`], the request goes through a consumer handle with the group's id
+/// (never joined): librdkafka's coordinator requests on a client without a consumer group have
+/// crashed on NOT_COORDINATOR answers (librdkafka issue 5040), which Apache Kafka gives while a
+/// group's coordinator loads.
+async fn change_group(admin: &Arc<Admin>, group: &str, change: GroupChange) -> Result<GroupAnswer> {
+    let (consumer, ctx) = admin.settings.consumer(Some(group), &[])?;
+    let consumer = Arc::new(consumer);
+    let timeout = admin.settings.timeout;
+    let c = Arc::clone(&consumer);
+    let (name, api) = (group.to_string(), change.api());
+    let fut = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + timeout;
+        let rk = c.client().native_ptr();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(200));
+            let answer = group_change_raw(rk, &name, &change, left)?;
+            if !answer.transient() || Instant::now() >= deadline {
+                return Ok(answer);
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    });
+    let r = bounded_join(admin, api, fut).await;
+    drop((consumer, ctx));
+    r
+}
+
+/// What a group-level or partition-level error means for someone changing a group from outside.
+fn explain_change_error(code: RDKafkaRespErr, message: &str, api: &str, group: &str, topic: Option<&str>) -> String {
+    use RDKafkaRespErr::*;
+    let g = crate::sanitize::for_terminal(group);
+    match code {
+        RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID
+        | RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
+        | RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
+        | RD_KAFKA_RESP_ERR_STALE_MEMBER_EPOCH
+        | RD_KAFKA_RESP_ERR_FENCED_MEMBER_EPOCH
+        | RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP => {
+            format!(
+                "group '{g}' has active members; Kafka changes a group from outside only while it is empty ({})",
+                err_name(code)
+            )
+        }
+        RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC => format!(
+            "group '{g}' is subscribed to {}; its offsets there cannot be deleted while members consume it",
+            topic.map_or_else(|| "the topic".to_string(), |t| format!("'{}'", crate::sanitize::for_terminal(t)))
+        ),
+        RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND => format!("no group '{g}'"),
+        RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED => {
+            let op = if api == "AlterConsumerGroupOffsets" { "Read" } else { "Delete" };
+            format!("not authorized: {op} on group '{g}' ({api})")
+        }
+        RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED => format!(
+            "not authorized: Read on topic '{}' ({api})",
+            topic.map(crate::sanitize::for_terminal).unwrap_or_default()
+        ),
+        RD_KAFKA_RESP_ERR__TIMED_OUT => "timed out".into(),
+        _ if unsupported(code) => format!("broker does not support {api} ({})", err_name(code)),
+        _ if message.is_empty() => err_name(code),
+        _ => message.to_string(),
+    }
+}
+
+/// Turn an answer into one outcome per partition asked for (a group-level error applies to all).
+fn outcomes(
+    answer: GroupAnswer,
+    api: &str,
+    group: &str,
+    asked: &[(String, i32)],
+) -> Result<Vec<PartitionOutcome>, String> {
+    if let Some((code, msg)) = &answer.error {
+        return Err(explain_change_error(*code, msg, api, group, None));
+    }
+    Ok(asked
+        .iter()
+        .map(|(t, p)| {
+            let code = answer.partitions.iter().find(|(at, ap, _)| at == t && ap == p).map(|x| x.2);
+            let error = match code {
+                Some(RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR) => None,
+                Some(c) => Some(explain_change_error(c, "", api, group, Some(t))),
+                None => Some(format!("no answer for this partition from {api}")),
+            };
+            PartitionOutcome { topic: t.clone(), partition: *p, error }
+        })
+        .collect())
+}
+
+/// Commit `offsets` for `group` from outside it (AlterConsumerGroupOffsets), for classic and
+/// KIP-848 groups alike. Kafka takes them only while the group has no active members.
+/// `Err` for a failure of the whole request; per-partition failures are in the outcomes.
+pub async fn alter_offsets(
+    admin: &Arc<Admin>,
+    group: &str,
+    offsets: Vec<(String, i32, i64)>,
+) -> Result<Vec<PartitionOutcome>> {
+    if offsets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let asked: Vec<(String, i32)> = offsets.iter().map(|(t, p, _)| (t.clone(), *p)).collect();
+    let answer = change_group(admin, group, GroupChange::Alter(offsets)).await?;
+    outcomes(answer, "AlterConsumerGroupOffsets", group, &asked)
+        .map_err(|e| admin.settings.failure("AlterConsumerGroupOffsets", &admin.ctx, Some(e)))
+}
+
+/// Delete `group`'s committed offsets on these partitions (DeleteConsumerGroupOffsets).
+pub async fn delete_offsets(
+    admin: &Arc<Admin>,
+    group: &str,
+    parts: Vec<(String, i32)>,
+) -> Result<Vec<PartitionOutcome>> {
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let answer = change_group(admin, group, GroupChange::DeleteOffsets(parts.clone())).await?;
+    outcomes(answer, "DeleteConsumerGroupOffsets", group, &parts)
+        .map_err(|e| admin.settings.failure("DeleteConsumerGroupOffsets", &admin.ctx, Some(e)))
+}
+
+/// Delete a whole group with its committed offsets (DeleteGroups). `Ok(Err(reason))` when the
+/// broker refused (members present, no such group, not authorized).
+pub async fn delete_group(admin: &Arc<Admin>, group: &str) -> Result<Result<(), String>> {
+    let answer = change_group(admin, group, GroupChange::Delete).await?;
+    Ok(match answer.error {
+        None => Ok(()),
+        Some((code, msg)) => Err(explain_change_error(code, &msg, "DeleteGroups", group, None)),
+    })
 }
 
 async fn bounded_join<T>(admin: &Admin, what: &str, fut: tokio::task::JoinHandle<Result<T, String>>) -> Result<T> {

@@ -101,7 +101,7 @@ impl Broker {
         for (t, p, o) in offsets {
             tpl.add_partition_offset(t, *p, Offset::Offset(*o)).unwrap();
         }
-        c.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
+        coordinator_retry(|| c.commit(&tpl, rdkafka::consumer::CommitMode::Sync));
     }
 
     /// Create a topic directly (not through evbus).
@@ -265,7 +265,7 @@ impl Committer {
         for (t, p, o) in offsets {
             tpl.add_partition_offset(t, *p, Offset::Offset(*o)).unwrap();
         }
-        self.consumer.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
+        coordinator_retry(|| self.consumer.commit(&tpl, rdkafka::consumer::CommitMode::Sync));
     }
 }
 
@@ -315,6 +315,132 @@ impl Broker {
             } else {
                 p.abort_transaction(Duration::from_secs(30)).unwrap();
             }
+        }
+    }
+}
+
+/// A live member of `group` (subscribed to `topic`, holding `partitions` of it), with the
+/// classic protocol or KIP-848's (`group.protocol=consumer`). It has committed offset 1 on
+/// partition 0 by the time it is returned; dropping it leaves the group.
+pub fn live_member(
+    b: &Broker,
+    group: &str,
+    client_id: &str,
+    protocol: &str,
+    topic: &str,
+    partitions: usize,
+) -> BaseConsumer {
+    let member: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &b.internal)
+        .set("group.id", group)
+        .set("group.protocol", protocol)
+        .set("client.id", client_id)
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    member.subscribe(&[topic]).unwrap();
+    let start = Instant::now();
+    while member.assignment().unwrap().count() < partitions {
+        assert!(start.elapsed() < Duration::from_secs(30), "the {protocol} member never got its partitions");
+        let _ = member.poll(Duration::from_millis(100));
+    }
+    // A Stable group only takes commits from its members (Kafka refuses the others).
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, 0, Offset::Offset(1)).unwrap();
+    member.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
+    member
+}
+
+/// A group call, asked again while Kafka answers that the group's coordinator is not ready
+/// (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS), which it does for a moment on a broker that
+/// just started, before panicking on any other error.
+pub fn coordinator_retry<T>(mut f: impl FnMut() -> rdkafka::error::KafkaResult<T>) -> T {
+    use rdkafka::types::RDKafkaErrorCode as C;
+    let start = Instant::now();
+    loop {
+        match f() {
+            Ok(v) => return v,
+            Err(e)
+                if matches!(e.rdkafka_error_code(), Some(C::NotCoordinator | C::CoordinatorLoadInProgress))
+                    && start.elapsed() < Duration::from_secs(30) =>
+            {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Broker {
+    /// The committed offsets of `group` on partitions 0..n of `topic`, read by a client of the
+    /// test's own (OffsetFetch), `None` where it has none.
+    pub fn committed(&self, group: &str, topic: &str, n: i32) -> Vec<Option<i64>> {
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &self.internal)
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .create()
+            .unwrap();
+        let mut tpl = TopicPartitionList::new();
+        for p in 0..n {
+            tpl.add_partition(topic, p);
+        }
+        let got = coordinator_retry(|| c.committed_offsets(tpl.clone(), Duration::from_secs(15)));
+        (0..n)
+            .map(|p| match got.find_partition(topic, p).map(|e| e.offset()) {
+                Some(Offset::Offset(o)) => Some(o),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// One record per timestamp (ms since the epoch, CreateTime) to one partition, acknowledged.
+    pub fn produce_at(&self, topic: &str, partition: i32, timestamps: &[i64]) {
+        let p = self.producer();
+        for (i, ts) in timestamps.iter().enumerate() {
+            let v = format!("r{i}");
+            let rec: BaseRecord<(), str> =
+                BaseRecord::to(topic).partition(partition).payload(v.as_str()).timestamp(*ts);
+            p.send(rec).map_err(|(e, _)| e).unwrap();
+        }
+        p.flush(Duration::from_secs(10)).unwrap();
+    }
+
+    /// DeleteRecords: everything before `before` on one partition goes, as retention would do it.
+    pub fn delete_records(&self, topic: &str, partition: i32, before: i64) {
+        use rdkafka::admin::{AdminClient, AdminOptions};
+        let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &self.internal).create().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition_offset(topic, partition, Offset::Offset(before)).unwrap();
+        let r = rt
+            .block_on(admin.delete_records(&tpl, &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)))))
+            .unwrap();
+        for e in r.elements() {
+            e.error().unwrap();
+        }
+    }
+
+    /// Create a topic with topic configs (not through evbus).
+    pub fn create_topic_with(&self, name: &str, partitions: i32, configs: &[(&str, &str)]) {
+        use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+        let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &self.internal).create().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let mut t = NewTopic::new(name, partitions, TopicReplication::Fixed(1));
+        for (k, v) in configs {
+            t = t.set(k, v);
+        }
+        let r = rt
+            .block_on(admin.create_topics(&[t], &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)))))
+            .unwrap();
+        for x in r {
+            x.unwrap();
         }
     }
 }

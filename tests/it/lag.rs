@@ -22,6 +22,15 @@ fn group<'a>(doc: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("group {name} not in {doc:#}"))
 }
 
+/// A copy of an array of objects without one key.
+pub fn without(v: &Value, key: &str) -> Value {
+    let mut v = v.clone();
+    for o in v.as_array_mut().into_iter().flatten() {
+        o.as_object_mut().map(|o| o.remove(key));
+    }
+    v
+}
+
 fn position(doc: &Value, name: &str) -> usize {
     doc["groups"].as_array().unwrap().iter().position(|g| g["group"] == name).unwrap()
 }
@@ -80,14 +89,25 @@ fn exact_lag_per_partition_with_uncommitted_partitions_sorted_by_lag() {
     assert_eq!(g["status"], "OK");
     assert_eq!(g["members"], 0);
     assert_ne!(g["state"], "no offsets");
+    // The records were just written: p0's oldest unconsumed one is seconds old (checked apart,
+    // as it depends on the clock); p1 has no lag, so no time lag; p2 has no commit.
+    let age = g["partitions"][0]["time_lag_ms"].as_i64().unwrap_or_else(|| panic!("{g:#}"));
+    assert!((0..120_000).contains(&age), "{g:#}");
+    assert_eq!(g["max_time_lag_ms"], age);
     assert_eq!(
-        g["partitions"],
+        without(&g["partitions"], "time_lag_ms"),
         json!([
-            {"topic": t, "partition": 0, "committed": 4, "end": 10, "lag": 6},
-            {"topic": t, "partition": 1, "committed": 5, "end": 5, "lag": 0},
-            {"topic": t, "partition": 2, "committed": null, "end": 7, "lag": null},
+            {"topic": t, "partition": 0, "committed": 4, "end": 10, "lag": 6, "log_start": 0,
+             "lost_to_retention": 0, "retention_risk": null},
+            {"topic": t, "partition": 1, "committed": 5, "end": 5, "lag": 0, "log_start": 0,
+             "lost_to_retention": 0, "retention_risk": null},
+            {"topic": t, "partition": 2, "committed": null, "end": 7, "lag": null, "log_start": 0,
+             "lost_to_retention": null, "retention_risk": null},
         ])
     );
+    assert_eq!(g["partitions"][1]["time_lag_ms"], 0);
+    assert_eq!(g["partitions"][2]["time_lag_ms"], Value::Null);
+    assert_eq!(g["lost_to_retention"], 0);
     let g = group(&doc, &big);
     assert_eq!(g["total_lag"], 15);
     assert_eq!(g["max_lag"], 10);
@@ -129,8 +149,10 @@ fn manifest_groups_without_commits_show_as_no_offsets_and_their_max_lag_applies(
     assert_eq!(
         row["partitions"],
         json!([
-            {"topic": t, "partition": 0, "committed": null, "end": 8, "lag": null},
-            {"topic": t, "partition": 1, "committed": null, "end": 0, "lag": null},
+            {"topic": t, "partition": 0, "committed": null, "end": 8, "lag": null, "log_start": 0,
+             "time_lag_ms": null, "lost_to_retention": null, "retention_risk": null},
+            {"topic": t, "partition": 1, "committed": null, "end": 0, "lag": null, "log_start": 0,
+             "time_lag_ms": null, "lost_to_retention": null, "retention_risk": null},
         ])
     );
 
@@ -167,40 +189,6 @@ fn max_lag_exits_5_naming_only_the_groups_over() {
     // Exactly at the threshold is not over.
     let (code, _, err) = run_json(&b, &["--max-lag", "15", &behind, &close]);
     assert_eq!(code, Some(0), "{err}");
-}
-
-/// A live member of `group` (subscribed to `topic`, holding `partitions` of it), with the
-/// classic protocol or KIP-848's (`group.protocol=consumer`).
-fn live_member(
-    b: &Broker,
-    group: &str,
-    client_id: &str,
-    protocol: &str,
-    topic: &str,
-    partitions: usize,
-) -> rdkafka::consumer::BaseConsumer {
-    use rdkafka::ClientConfig;
-    use rdkafka::consumer::{BaseConsumer, Consumer};
-    let member: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &b.internal)
-        .set("group.id", group)
-        .set("group.protocol", protocol)
-        .set("client.id", client_id)
-        .set("enable.auto.commit", "false")
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    member.subscribe(&[topic]).unwrap();
-    let start = Instant::now();
-    while member.assignment().unwrap().count() < partitions {
-        assert!(start.elapsed() < Duration::from_secs(30), "the {protocol} member never got its partitions");
-        let _ = member.poll(Duration::from_millis(100));
-    }
-    // A Stable group only takes commits from its members (Kafka refuses the others).
-    let mut tpl = rdkafka::TopicPartitionList::new();
-    tpl.add_partition_offset(topic, 0, rdkafka::Offset::Offset(1)).unwrap();
-    member.commit(&tpl, rdkafka::consumer::CommitMode::Sync).unwrap();
-    member
 }
 
 /// Consumer groups of both protocols side by side, each with a live member: `lag`, `lag` with
@@ -348,6 +336,24 @@ fn watch_verdicts_follow_the_commits_stall_warn_ok() {
         assert_eq!(group(s, &go)["status"], "OK");
     }
     assert!(err.contains("3 sample(s) of 3 group(s): 1 OK, 1 WARN, 1 ERR"), "{err}");
+
+    // Rates and the time to catch up, from the second sample on.
+    assert!(group(&samples[0], &go).get("rates").is_none(), "{:#}", samples[0]);
+    for s in &samples[1..] {
+        // Catching up: commits moved, nothing was produced.
+        let r = &group(s, &go)["rates"];
+        assert!(r["consume_per_s"].as_f64().unwrap() > 0.0, "{s:#}");
+        assert_eq!(r["produce_per_s"], 0.0, "{s:#}");
+        assert!(r["catch_up_s"].as_f64().is_some_and(|c| c > 0.0), "{s:#}");
+        // Stalled: nothing moves, it never catches up.
+        let r = &group(s, &gs)["rates"];
+        assert_eq!((&r["consume_per_s"], &r["produce_per_s"]), (&json!(0.0), &json!(0.0)), "{s:#}");
+        assert_eq!(r["catch_up_s"], Value::Null, "{s:#}");
+        // Falling behind: 5 produced for 3 consumed per interval.
+        let r = &group(s, &gw)["rates"];
+        assert!(r["produce_per_s"].as_f64().unwrap() > r["consume_per_s"].as_f64().unwrap(), "{s:#}");
+        assert_eq!(r["catch_up_s"], Value::Null, "{s:#}");
+    }
 }
 
 #[test]

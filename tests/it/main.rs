@@ -10,6 +10,7 @@ mod config;
 mod dev;
 mod dlq;
 mod faults;
+mod groups;
 mod health;
 mod lag;
 mod produce;
