@@ -46,7 +46,30 @@ impl Position {
                         for p in parts {
                             tpl.add_partition(&topic, p);
                         }
-                        let got = consumer.committed_offsets(tpl, timeout).map(|tpl| {
+                        // A group coordinator that is loading or moving answers "not
+                        // coordinator" (e.g. on a freshly started broker): ask again within
+                        // the timeout.
+                        let deadline = std::time::Instant::now() + timeout;
+                        let got = loop {
+                            let left = deadline.saturating_duration_since(std::time::Instant::now());
+                            match consumer.committed_offsets(tpl.clone(), left.max(Duration::from_millis(200))) {
+                                Err(e)
+                                    if !left.is_zero()
+                                        && matches!(
+                                            e.rdkafka_error_code(),
+                                            Some(
+                                                rdkafka::types::RDKafkaErrorCode::NotCoordinator
+                                                    | rdkafka::types::RDKafkaErrorCode::CoordinatorLoadInProgress
+                                                    | rdkafka::types::RDKafkaErrorCode::CoordinatorNotAvailable
+                                            )
+                                        ) =>
+                                {
+                                    std::thread::sleep(Duration::from_millis(150).min(left));
+                                }
+                                r => break r,
+                            }
+                        };
+                        let got = got.map(|tpl| {
                             tpl.elements()
                                 .iter()
                                 .filter_map(|e| match e.offset() {
