@@ -444,3 +444,32 @@ impl Broker {
         }
     }
 }
+
+/// `--filter` programs nested far deeper than evbus accepts (issue 14): each used to abort the
+/// process with a stack overflow while jaq parsed, compiled or evaluated it. Each fits in one
+/// command-line argument (at most 128 KiB on Linux).
+pub fn hostile_filters() -> Vec<(&'static str, String)> {
+    let n = 10_000;
+    vec![
+        ("10k parentheses", format!("{}.{}", "(".repeat(n), ")".repeat(n))),
+        ("10k if", format!("{}1{}", "if 1then ".repeat(n), " end".repeat(n))),
+        ("10k 1+", format!("{}1", "1+".repeat(n))),
+        ("10k .a", ".a".repeat(n)),
+        ("60k unclosed brackets", "[".repeat(60_000)),
+    ]
+}
+
+/// Waits for a child, killing it and failing the test after `limit`.
+pub fn wait_or_kill(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("evbus did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -566,6 +566,78 @@ fn usage_errors_before_connecting() {
 }
 
 #[test]
+fn hostile_filters_are_usage_errors_and_the_limit_itself_is_not() {
+    let bogus = format!("127.0.0.1:{}", free_port());
+    let replay = |filter: &str| {
+        evbus_cmd()
+            .args(["-b", &bogus, "--timeout", "2s", "dlq", "replay", "x.dlq", "--dry-run", "--filter", filter])
+            .output()
+            .unwrap()
+    };
+    for (what, prog) in hostile_filters() {
+        let start = Instant::now();
+        let out = replay(&prog);
+        // Some(2): an exit code, so no signal (SIGABRT, SIGSEGV) ended it.
+        assert_eq!(out.status.code(), Some(2), "{what}: {:?} {}", out.status, stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("--filter: jq: the program is") && err.contains("evbus accepts at most"), "{what}: {err}");
+        assert!(start.elapsed() < Duration::from_secs(2), "{what} contacted the broker");
+    }
+    // 2046 pairs of parentheses around `.i == 1` are the limit (2048 levels): accepted, so the
+    // run goes on to the broker, which is not there (exit 1); one pair more is refused.
+    let deep = |n: usize| format!("{}.i == 1{}", "(".repeat(n), ")".repeat(n));
+    let out = replay(&deep(2046));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("--filter"), "{}", stderr(&out));
+    let out = replay(&deep(2047));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nested 2049 levels deep"), "{}", stderr(&out));
+}
+
+#[test]
+fn filters_that_recurse_without_end_or_loop_neither_crash_nor_hold_ctrl_c() {
+    let b = Broker::start();
+    let dlq = b.unique("loop.dlq");
+    let orders = b.unique("orders");
+    b.create_topic(&dlq, 2);
+    b.create_topic(&orders, 3);
+    bulk(&b, &dlq, &orders, 6);
+
+    // Too deep: a filter error on every record (not selected), reported once, no crash.
+    let out = b
+        .evbus()
+        .args(["dlq", "replay", &dlq, "--dry-run", "-o", "json", "-g", "deep", "--filter", "def f: [f]; f"])
+        .output()
+        .unwrap();
+    let v = ok_json(&out);
+    assert_eq!(v["filter_errors"], 6, "{v}");
+    assert_eq!(v["not_selected"], 6, "{v}");
+    assert!(stderr(&out).contains("recursed too deeply"), "{}", stderr(&out));
+
+    // Never returns: Ctrl-C still stops the run at once, and nothing is passed over.
+    let mut child =
+        spawn_replay(&b, &["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "loop", "--filter", "def f: f; f"]);
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(child.try_wait().unwrap().is_none(), "the replay ended on its own");
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let start = Instant::now();
+    let status = wait_or_kill(&mut child, Duration::from_secs(15));
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(v["interrupted"], true, "{v}");
+    assert_eq!(v["replayed"], 0, "{v}");
+    assert_eq!(v["not_selected"], 0, "{v}");
+    assert_eq!(saved_total(&b, "loop", &dlq, 2), 0, "the record being judged is not done");
+    assert!(b.read_all(&orders).is_empty());
+}
+
+#[test]
 fn unknown_origin_and_missing_topic_stop_the_replay_unless_skipped() {
     let b = Broker::start();
     let dlq = b.unique("stop.dlq");

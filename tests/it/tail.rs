@@ -308,6 +308,79 @@ fn bad_jq_is_a_usage_error_before_connecting() {
 }
 
 #[test]
+fn hostile_filters_are_usage_errors_before_connecting() {
+    for (what, prog) in hostile_filters() {
+        let start = Instant::now();
+        let out = evbus_cmd()
+            .args(["-b", "127.0.0.1:1", "--timeout", "30s", "tail", "orders", "--filter", &prog])
+            .output()
+            .unwrap();
+        // Some(2): an exit code, so no signal (SIGABRT, SIGSEGV) ended it.
+        assert_eq!(out.status.code(), Some(2), "{what}: {:?} {}", out.status, stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("invalid --filter: jq: the program is") && err.contains("evbus accepts at most"),
+            "{what}: {err}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(10), "{what}: {:?}", start.elapsed());
+    }
+}
+
+#[test]
+fn filters_at_the_depth_limit_run_and_runaway_recursion_is_reported() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-deep", 1, &numbered(3, 0));
+    // `.n == 1` is 2 levels deep and each pair of parentheses adds one: 2046 pairs is the limit.
+    let deep = |n: usize| format!("{}.n == 1{}", "(".repeat(n), ")".repeat(n));
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--from", "beginning", "--exit", "--filter", &deep(2046)])), ["p0-k1"]);
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--filter", &deep(2047)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nested 2049 levels deep"), "{}", stderr(&out));
+
+    // Recursion without end at run time: no crash, one warning, counted, and the run goes on.
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--filter", "def f: [f]; f"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert!(json_lines(&out).is_empty());
+    assert_eq!(err.matches("recursed too deeply").count(), 1, "{err}");
+    assert!(err.contains(&format!("--filter did not finish on {t}/0/0")), "{err}");
+    assert!(err.contains("3 records seen, 0 matched, 3 where --filter did not finish (never match)"), "{err}");
+}
+
+#[test]
+fn ctrl_c_stops_a_filter_that_never_returns() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-loop", 1, &numbered(2, 0));
+    let mut child = evbus_std(&b)
+        .args(["tail", &t, "--from", "beginning", "--filter", "def f: f; f"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Time to fetch the first record and start looping on it.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(child.try_wait().unwrap().is_none(), "tail ended on its own");
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let start = Instant::now();
+    let status = wait_or_kill(&mut child, Duration::from_secs(10));
+    let elapsed = start.elapsed();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    // The summary proves the loop was running: a record had been taken up when Ctrl-C came.
+    let seen: u32 = err
+        .trim_end()
+        .strip_prefix("evbus: interrupted: ")
+        .and_then(|s| s.strip_suffix(" records seen, 0 matched"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected stderr: {err}"));
+    assert!(seen >= 1, "{err}");
+}
+
+#[test]
 fn unknown_topic_is_a_clear_error() {
     let b = Broker::start();
     let t = topic_with(&b, "tail-known", 1, &numbered(1, 0));

@@ -14,6 +14,10 @@
 //!   `--skip-unknown`; it is never passed over without being named.
 //! * The same loop runs for `--dry-run`, with sending replaced by counting, so the plan shows
 //!   exactly what a real run would do, including where it would stop.
+//! * `--filter` is evaluated on a thread of its own between the reader and the loop
+//!   ([`spawn_filter_stage`]), so a program that recurses deeply or never returns can neither
+//!   overflow the async runtime's stack nor keep the loop from seeing Ctrl-C. A record whose
+//!   evaluation Ctrl-C interrupted is not done: the next run starts with it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::process::ExitCode;
@@ -33,13 +37,13 @@ use tokio::time::Instant;
 
 use super::position::Position;
 use super::read::{self, DlqMsg, Item};
-use super::select::{FilterOutcome, Selection, Targets, Tracker, Verdict, parse_rate, parse_time};
+use super::select::{FilterOutcome, Selection, Targets, Tracker, Verdict, filter_outcome, parse_rate, parse_time};
 use super::{cell, key_cell, key_json, manifest_dlq_topics};
 use crate::cli::DlqReplayArgs;
 use crate::commands::App;
 use crate::dlq::decode;
 use crate::exit::{self, Exit};
-use crate::filter::JqFilter;
+use crate::filter::{Interrupter, JqFilter, spawn_eval_thread};
 use crate::kafka::Ctx;
 use crate::output::Mode;
 use crate::sanitize::for_terminal;
@@ -62,6 +66,9 @@ const PLAN_PREVIEW: usize = 10;
 const SKIPPED_SHOWN: usize = 20;
 
 type Delivery = (i32, i64, String, Result<(), String>);
+
+/// A dead letter with what `--filter` says about it, or the error that ended reading.
+type Judged = Result<(DlqMsg, FilterOutcome), String>;
 
 /// Why the loop ended early.
 enum Halt {
@@ -121,6 +128,8 @@ struct Replay<'a> {
     /// The producer's context: remembers the last transport error for delivery failures.
     pctx: Ctx,
     inflight: JoinSet<Delivery>,
+    /// Stops a running `--filter` evaluation on Ctrl-C.
+    interrupter: Option<Interrupter>,
     position: Position,
     /// What the group has saved, per partition, as far as this run knows.
     saved: BTreeMap<i32, i64>,
@@ -241,6 +250,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         app.ui.info(format!("Replaying {dlq} {where_from}: {}", ranges_text(&ranges)));
     }
 
+    let interrupter = sel.filter.as_ref().map(|f| f.interrupter());
     let mut r = Replay {
         app,
         a: &a,
@@ -257,6 +267,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         producer,
         pctx,
         inflight: JoinSet::new(),
+        interrupter,
         position,
         saved,
         acked_since_commit: 0,
@@ -265,6 +276,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
     let rx = read::spawn_reader(&app.settings, &dlq, &ranges, Arc::clone(&stop))?;
+    let rx = spawn_filter_stage(rx, r.sel.filter.clone(), dlq.clone())?;
     let read_error = r.main_loop(rx).await;
     stop.store(true, Ordering::Relaxed);
     r.drain().await;
@@ -312,8 +324,33 @@ fn selection(a: &DlqReplayArgs) -> Result<Selection> {
             .as_deref()
             .map(JqFilter::compile)
             .transpose()
-            .map_err(|e| Exit::usage(format!("--filter: {e}")))?,
+            .map_err(|e| Exit::usage(format!("--filter: {e}")))?
+            .map(Arc::new),
     })
+}
+
+/// Evaluates `--filter` on each record between the reader and the main loop, on an evaluation
+/// thread of its own: a program that recurses deeply then cannot overflow the async runtime's
+/// stack, and one that never ends cannot block the loop that watches Ctrl-C (which then
+/// interrupts it). Ends when the reader is done or the main loop stops listening.
+fn spawn_filter_stage(
+    mut rx: mpsc::Receiver<Item>,
+    filter: Option<Arc<JqFilter>>,
+    dlq: String,
+) -> Result<mpsc::Receiver<Judged>> {
+    let (tx, judged) = mpsc::channel(256);
+    spawn_eval_thread("evbus-dlq-filter", move || {
+        while let Some(item) = rx.blocking_recv() {
+            let item = item.map(|m| {
+                let outcome = filter_outcome(filter.as_deref(), &m.view(&dlq));
+                (m, outcome)
+            });
+            if tx.blocking_send(item).is_err() {
+                return;
+            }
+        }
+    })?;
+    Ok(judged)
 }
 
 fn ranges_text(ranges: &[(i32, i64, i64)]) -> String {
@@ -337,7 +374,7 @@ fn delivery_error(e: &KafkaError, ctx: &Ctx) -> String {
 }
 
 /// Waits for the next rate-limit slot, then for a record. Cancel-safe (used in `select!`).
-async fn recv_paced(rx: &mut mpsc::Receiver<Item>, at: Option<Instant>) -> Option<Item> {
+async fn recv_paced(rx: &mut mpsc::Receiver<Judged>, at: Option<Instant>) -> Option<Judged> {
     if let Some(at) = at {
         tokio::time::sleep_until(at).await;
     }
@@ -347,7 +384,7 @@ async fn recv_paced(rx: &mut mpsc::Receiver<Item>, at: Option<Instant>) -> Optio
 impl Replay<'_> {
     /// Reads and dispatches until the DLQ range is exhausted or something halts the run.
     /// Returns the reader's error, if reading failed.
-    async fn main_loop(&mut self, mut rx: mpsc::Receiver<Item>) -> Option<String> {
+    async fn main_loop(&mut self, mut rx: mpsc::Receiver<Judged>) -> Option<String> {
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);
         let mut tick = tokio::time::interval(COMMIT_EVERY);
@@ -359,6 +396,9 @@ impl Replay<'_> {
                 biased;
                 _ = &mut ctrl_c => {
                     self.halt = Some(Halt::Interrupted);
+                    if let Some(i) = &self.interrupter {
+                        i.interrupt();
+                    }
                 }
                 Some(done) = self.inflight.join_next(), if !self.inflight.is_empty() => {
                     self.on_delivery(done);
@@ -372,8 +412,8 @@ impl Replay<'_> {
                 item = recv_paced(&mut rx, next_slot), if can_read => match item {
                     None => break,
                     Some(Err(e)) => return Some(e),
-                    Some(Ok(m)) => {
-                        if self.process(m).await
+                    Some(Ok((m, filter))) => {
+                        if self.process(m, filter).await
                             && let Some(gap) = self.gap
                         {
                             let now = Instant::now();
@@ -389,12 +429,18 @@ impl Replay<'_> {
         None
     }
 
-    /// Handles one dead letter; true when a record was sent (or planned, in a dry run).
-    async fn process(&mut self, m: DlqMsg) -> bool {
+    /// Handles one dead letter and what `--filter` said about it; true when a record was sent
+    /// (or planned, in a dry run).
+    async fn process(&mut self, m: DlqMsg, filter: FilterOutcome) -> bool {
+        if filter == FilterOutcome::Interrupted {
+            // Not judged, so neither done nor passed over: the next run starts here.
+            self.tracker.block(m.partition, m.offset);
+            self.halt = Some(Halt::Interrupted);
+            return false;
+        }
         self.stats.read += 1;
         self.pb.inc(1);
         let d = decode(&m.record(&self.dlq));
-        let filter = self.sel.run_filter(&m.view(&self.dlq));
         if let FilterOutcome::Error(e) = &filter {
             self.stats.filter_errors += 1;
             if self.stats.first_filter_error.is_none() {

@@ -6,12 +6,13 @@
 //! tested on their own.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use regex::Regex;
 
 use crate::dlq::Decoded;
-use crate::filter::JqFilter;
+use crate::filter::{EvalError, JqFilter};
 use crate::render::RecordView;
 
 /// `--since/--until`: RFC 3339, epoch milliseconds, or a duration ago (`2h`, `30m`, `7d`).
@@ -71,7 +72,8 @@ pub struct Selection {
     pub error: Option<Regex>,
     pub since_ms: Option<i64>,
     pub until_ms: Option<i64>,
-    pub filter: Option<JqFilter>,
+    /// Shared with the thread that evaluates it (see `replay`).
+    pub filter: Option<Arc<JqFilter>>,
 }
 
 /// What happens to one dead letter.
@@ -89,10 +91,26 @@ pub enum Verdict {
 }
 
 /// The result of evaluating `--filter`; errors are reported by the caller once, not per record.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterOutcome {
     Match,
     NoMatch,
     Error(String),
+    /// Ctrl-C stopped the evaluation: the record was not judged, so it is not done either.
+    Interrupted,
+}
+
+/// `--filter` (when given) on one record; a record that is not JSON does not match.
+pub fn filter_outcome(filter: Option<&JqFilter>, view: &RecordView) -> FilterOutcome {
+    let Some(f) = filter else {
+        return FilterOutcome::Match;
+    };
+    match f.matches_record(view, None) {
+        Ok(Some(true)) => FilterOutcome::Match,
+        Ok(Some(false)) | Ok(None) => FilterOutcome::NoMatch,
+        Err(EvalError::Interrupted) => FilterOutcome::Interrupted,
+        Err(e) => FilterOutcome::Error(e.to_string()),
+    }
 }
 
 impl Selection {
@@ -102,18 +120,7 @@ impl Selection {
         !self.topics.is_empty() || self.error.is_some()
     }
 
-    pub fn run_filter(&self, view: &RecordView) -> FilterOutcome {
-        let Some(f) = &self.filter else {
-            return FilterOutcome::Match;
-        };
-        match f.matches_record(view, None) {
-            Ok(Some(true)) => FilterOutcome::Match,
-            Ok(Some(false)) | Ok(None) => FilterOutcome::NoMatch,
-            Err(e) => FilterOutcome::Error(e),
-        }
-    }
-
-    /// Decides a record's fate. `filter` is the outcome of [`Selection::run_filter`] (run by the
+    /// Decides a record's fate. `filter` is the outcome of [`filter_outcome`] (run by the
     /// caller so that it can report filter errors).
     ///
     /// Unknown-origin records are judged by the conditions that can be evaluated on them (time,

@@ -10,20 +10,32 @@
 //! at very high rates:
 //! * JSON bytes are parsed straight into jaq values through serde_json's parser (strict JSON,
 //!   bounded nesting depth, one pass, no intermediate `serde_json::Value`);
-//! * `$__meta` is only built when the program text mentions it.
+//! * `$__meta` is only built when the program text mentions it;
+//! * the most common shape, `.a.b == "x"`, skips jq altogether ([`fast`]), with the same answer.
 //!
-//! Resource use of a jq program is not bounded (jaq does not offer that): a program that loops
-//! forever or recurses without end hangs or overflows the stack. Programs come from the person
-//! running the command, so this is their footgun, not an attack surface.
+//! Programs cannot crash or hang evbus, whatever they are:
+//! * [`limits`] rejects programs longer or more deeply nested than jaq can parse, compile and
+//!   evaluate within the stacks below, before jaq sees them (a usage error, exit 2);
+//! * programs are compiled on a thread with a large stack ([`guard::COMPILE_STACK`]) and
+//!   evaluated on threads with a known one ([`guard`]), where recursing too deeply is an
+//!   [`EvalError::TooDeep`] and an [`Interrupter`] (Ctrl-C) stops any running evaluation;
+//! * `fromjson` is evbus's own, with the same 128-level limit as record values.
+
+mod fast;
+pub mod guard;
+pub mod limits;
 
 use std::fmt;
 
 use jaq_core::load::{Arena, File, Loader};
-use jaq_core::{Compiler, Ctx, ValT as _, Vars, data};
+use jaq_core::{Compiler, Ctx, ValT as _, Vars};
 use jaq_json::{Num, Val};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::render::RecordView;
+use fast::FastEq;
+pub use guard::{EvalError, Interrupter, spawn_eval_thread, spawn_scoped_eval_thread};
+use guard::{Guarded, on_eval_thread, run_guarded};
 
 /// Name of the global variable holding record metadata.
 pub const META_VAR: &str = "$__meta";
@@ -32,13 +44,14 @@ pub const META_VAR: &str = "$__meta";
 /// failing on every record costs little and prints a readable line.
 const MAX_ERROR_LEN: usize = 300;
 
-type JqData = data::JustLut<Val>;
-
 /// A compiled jq program.
 pub struct JqFilter {
-    filter: jaq_core::Filter<JqData>,
+    filter: jaq_core::Filter<Guarded>,
+    /// The same program without jq, when it has the shape [`FastEq`] handles.
+    fast: Option<FastEq>,
     uses_meta: bool,
     source: String,
+    interrupt: Interrupter,
 }
 
 impl fmt::Debug for JqFilter {
@@ -48,20 +61,28 @@ impl fmt::Debug for JqFilter {
 }
 
 impl JqFilter {
-    /// Parses and compiles `src`. Errors read like `jq: syntax error at line 1, column 9:
-    /// expected term, found ")"` or `jq: undefined filter "foo/0" at line 1, column 1`.
+    /// Checks `src` against [`limits`], then parses and compiles it. Errors read like `jq:
+    /// syntax error at line 1, column 9: expected term, found ")"`, `jq: undefined filter
+    /// "foo/0" at line 1, column 1` or `jq: the program is nested 3000 levels deep (…)`.
     pub fn compile(src: &str) -> Result<JqFilter, String> {
-        let defs = jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs());
-        let funs = jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs());
-        let loader = Loader::new(defs);
-        let arena = Arena::default();
-        let modules = loader.load(&arena, File { code: src, path: () }).map_err(|errs| load_errors(src, errs))?;
-        let filter = Compiler::default()
-            .with_funs(funs)
-            .with_global_vars([META_VAR])
-            .compile(modules)
-            .map_err(|errs| compile_errors(src, errs))?;
-        Ok(JqFilter { filter, uses_meta: src.contains(META_VAR), source: src.to_string() })
+        limits::check(src)?;
+        // jaq's lexer, parser and compiler recurse per level of nesting: give them a stack that
+        // holds the deepest program `limits` lets through, whatever thread compiles.
+        let filter = std::thread::scope(|s| {
+            let compiling = std::thread::Builder::new()
+                .name("evbus-jq-compile".into())
+                .stack_size(guard::COMPILE_STACK)
+                .spawn_scoped(s, || compile_jaq(src))
+                .map_err(|e| format!("jq: cannot start a thread to compile the program: {e}"))?;
+            compiling.join().unwrap_or_else(|_| Err("jq: internal error in jaq while compiling the program".into()))
+        })?;
+        Ok(JqFilter {
+            filter,
+            fast: FastEq::parse(src),
+            uses_meta: src.contains(META_VAR),
+            source: src.to_string(),
+            interrupt: Interrupter::default(),
+        })
     }
 
     /// The program text this filter was compiled from.
@@ -74,57 +95,118 @@ impl JqFilter {
         self.uses_meta
     }
 
+    /// Whether records are answered without jq ([`fast`]), which costs little per record.
+    pub fn is_fast(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// A handle that stops this filter's evaluations, running or future ([`EvalError::Interrupted`]).
+    pub fn interrupter(&self) -> Interrupter {
+        self.interrupt.clone()
+    }
+
     /// True when the program's first output is truthy (neither `false` nor `null`); no output
     /// (e.g. a failing `select`) is no match. `meta` is what `$__meta` is bound to; see
     /// [`meta_json`].
-    pub fn matches(&self, input: &serde_json::Value, meta: &serde_json::Value) -> Result<bool, String> {
-        let meta = if self.uses_meta { json_to_val(meta) } else { Val::Null };
-        self.run(json_to_val(input), meta)
+    pub fn matches(&self, input: &serde_json::Value, meta: &serde_json::Value) -> Result<bool, EvalError> {
+        on_eval_thread(|| {
+            let meta = if self.uses_meta { json_to_val(meta) } else { Val::Null };
+            self.run(json_to_val(input), meta)
+        })?
     }
 
-    /// Like [`JqFilter::matches`] but parses the JSON bytes directly into jaq's value type,
-    /// which is the fast path. Bytes that are not (strict) JSON are an `Err`.
-    pub fn matches_bytes(&self, value_json: &[u8], meta: &serde_json::Value) -> Result<bool, String> {
-        let input = parse_val(value_json).map_err(|e| format!("value is not JSON: {e}"))?;
-        let meta = if self.uses_meta { json_to_val(meta) } else { Val::Null };
-        self.run(input, meta)
+    /// Like [`JqFilter::matches`] but parses the JSON bytes directly into jaq's value type.
+    /// Bytes that are not (strict) JSON are an error.
+    pub fn matches_bytes(&self, value_json: &[u8], meta: &serde_json::Value) -> Result<bool, EvalError> {
+        on_eval_thread(|| {
+            let input = parse_val(value_json).map_err(|e| EvalError::Runtime(format!("value is not JSON: {e}")))?;
+            let meta = if self.uses_meta { json_to_val(meta) } else { Val::Null };
+            self.run(input, meta)
+        })?
     }
 
     /// Evaluates against a record: input is the parsed value (`null` for a tombstone), `$__meta`
     /// is derived from the record. `Ok(None)` means the value is not JSON.
-    pub fn matches_record(&self, rec: &RecordView, parsed: Option<&serde_json::Value>) -> Result<Option<bool>, String> {
-        let input = match (parsed, rec.value) {
-            (Some(v), _) => json_to_val(v),
-            (None, None) => Val::Null,
-            (None, Some(bytes)) => match parse_val(bytes) {
-                Ok(v) => v,
-                Err(_) => return Ok(None),
-            },
-        };
-        self.run_record(input, rec).map(Some)
+    pub fn matches_record(
+        &self,
+        rec: &RecordView,
+        parsed: Option<&serde_json::Value>,
+    ) -> Result<Option<bool>, EvalError> {
+        if parsed.is_none()
+            && let Some(answer) = self.fast.as_ref().and_then(|f| f.eval(rec.value))
+        {
+            return Ok(Some(answer));
+        }
+        on_eval_thread(|| {
+            let input = match (parsed, rec.value) {
+                (Some(v), _) => json_to_val(v),
+                (None, None) => Val::Null,
+                (None, Some(bytes)) => match parse_val(bytes) {
+                    Ok(v) => v,
+                    Err(_) => return Ok(None),
+                },
+            };
+            self.run_record(input, rec).map(Some)
+        })?
     }
 
-    fn run_record(&self, input: Val, rec: &RecordView) -> Result<bool, String> {
+    fn run_record(&self, input: Val, rec: &RecordView) -> Result<bool, EvalError> {
         let meta = if self.uses_meta { meta_val(rec) } else { Val::Null };
         self.run(input, meta)
     }
 
-    fn run(&self, input: Val, meta: Val) -> Result<bool, String> {
-        let ctx = Ctx::<JqData>::new(&self.filter.lut, Vars::new([meta]));
-        let mut outputs = self.filter.id.run((ctx, input));
-        match outputs.next() {
-            None => Ok(false),
-            Some(Ok(v)) => Ok(v.as_bool()),
-            // Not `jaq_core::unwrap_valr`: it calls `process::exit` when the program halts.
-            Some(Err(exn)) => Err(match exn.get_err() {
-                Ok(err) => error_message(&err),
-                Err(exn) => match exn.get_halt() {
-                    Ok(code) => format!("jq program called halt (exit code {code})"),
-                    Err(_) => "jq program raised an internal exception".to_string(),
-                },
-            }),
-        }
+    /// Runs the program; only on an evaluation thread (see [`guard`]).
+    fn run(&self, input: Val, meta: Val) -> Result<bool, EvalError> {
+        run_guarded(&self.filter.lut, &self.interrupt, |guard| {
+            let ctx = Ctx::<Guarded>::new(guard, Vars::new([meta]));
+            let mut outputs = self.filter.id.run((ctx, input));
+            match outputs.next() {
+                None => Ok(false),
+                Some(Ok(v)) => Ok(v.as_bool()),
+                // Not `jaq_core::unwrap_valr`: it calls `process::exit` when the program halts.
+                Some(Err(exn)) => Err(EvalError::Runtime(match exn.get_err() {
+                    Ok(err) => error_message(&err),
+                    Err(exn) => match exn.get_halt() {
+                        Ok(code) => format!("jq program called halt (exit code {code})"),
+                        Err(_) => "jq program raised an internal exception".to_string(),
+                    },
+                })),
+            }
+        })
     }
+}
+
+/// Parses and compiles a program that passed [`limits::check`]; runs on the compile thread.
+fn compile_jaq(src: &str) -> Result<jaq_core::Filter<Guarded>, String> {
+    let defs = jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs());
+    // jaq's `fromjson` parses recursively without a depth limit, so a record holding a string of
+    // a million `[` would exhaust any stack; ours has serde_json's limit, like record values.
+    let funs = jaq_core::funs()
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs().filter(|(name, _, _)| *name != "fromjson"))
+        .chain([fromjson()]);
+    let loader = Loader::new(defs);
+    let arena = Arena::default();
+    let modules = loader.load(&arena, File { code: src, path: () }).map_err(|errs| load_errors(src, errs))?;
+    Compiler::default()
+        .with_funs(funs)
+        .with_global_vars([META_VAR])
+        .compile(modules)
+        .map_err(|errs| compile_errors(src, errs))
+}
+
+/// `fromjson`: the input string parsed as one strict JSON value (at most 128 levels deep).
+fn fromjson() -> jaq_core::native::Fun<Guarded> {
+    jaq_core::native::run(("fromjson", jaq_core::native::v(0), |cv| {
+        let parsed = cv.1.try_as_utf8_bytes_owned().and_then(|text| {
+            parse_val(&text).map_err(|e| {
+                // Short enough that serde_json's reason still fits in the error's bound.
+                let shown = bounded_display(&cv.1, MAX_ERROR_LEN / 4);
+                jaq_core::Error::str(format_args!("cannot parse {shown} as JSON: {e}"))
+            })
+        });
+        jaq_core::native::bome(parsed)
+    }))
 }
 
 /// `$__meta` for a record, as JSON: `{"topic","partition","offset","timestamp" (ms or null),
@@ -335,13 +417,17 @@ impl<'de> Visitor<'de> for IsEventTypeKey {
 }
 
 /// Result of [`RecordFilter::matches`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Match {
     Yes,
     No,
     /// A JSON-level condition (jq or event type) was set but the value is not JSON, so it
     /// could not be evaluated. Callers usually count these separately from plain misses.
     NotJson,
+    /// The jq program could not finish on this record: it recursed too deeply, was
+    /// interrupted, or no evaluation thread could be started (never [`EvalError::Runtime`]: a
+    /// runtime error is a `No`). The record does not match; callers say why.
+    Failed(EvalError),
 }
 
 /// All conditions given on the command line; every one that is set must hold.
@@ -396,11 +482,27 @@ impl RecordFilter {
             return Match::Yes;
         }
 
-        // Parse at most once, and only as far as needed: jaq value when jq is set (also used
+        // The fast path answers from the bytes; it defers (None) to jq for values that are not
+        // JSON and for programs that raise an error on the value.
+        let fast = match (parsed, self.jq.as_ref().and_then(|jq| jq.fast.as_ref())) {
+            (None, Some(fast)) => fast.eval(rec.value),
+            _ => None,
+        };
+        if fast == Some(false) {
+            // The value is JSON and the program says no: nothing else can make it a match.
+            return Match::No;
+        }
+        let run_jq = self.jq.is_some() && fast.is_none();
+        if run_jq && !guard::is_eval_thread() {
+            // jq values cannot move between threads, so all of it runs over there.
+            return on_eval_thread(|| self.matches(rec, parsed)).unwrap_or_else(Match::Failed);
+        }
+
+        // Parse at most once, and only as far as needed: jaq value when jq runs (also used
         // for the event type), otherwise just the `eventType` field.
         let mut jq_input: Option<Val> = None;
         let mut not_json = false;
-        if self.jq.is_some() && parsed.is_none() {
+        if run_jq && parsed.is_none() {
             match rec.value {
                 None => jq_input = Some(Val::Null),
                 Some(bytes) => match parse_val(bytes) {
@@ -442,21 +544,23 @@ impl RecordFilter {
             }
         }
 
-        if let Some(jq) = &self.jq {
-            if not_json {
-                return Match::NotJson;
-            }
-            let input = match (parsed, jq_input) {
-                (Some(v), _) => json_to_val(v),
-                (None, Some(v)) => v,
-                (None, None) => Val::Null,
-            };
-            return match jq.run_record(input, rec) {
-                Ok(true) => Match::Yes,
-                Ok(false) | Err(_) => Match::No,
-            };
+        let Some(jq) = &self.jq else { return Match::Yes };
+        if fast == Some(true) {
+            return Match::Yes;
         }
-        Match::Yes
+        if not_json {
+            return Match::NotJson;
+        }
+        let input = match (parsed, jq_input) {
+            (Some(v), _) => json_to_val(v),
+            (None, Some(v)) => v,
+            (None, None) => Val::Null,
+        };
+        match jq.run_record(input, rec) {
+            Ok(true) => Match::Yes,
+            Ok(false) | Err(EvalError::Runtime(_)) => Match::No,
+            Err(e) => Match::Failed(e),
+        }
     }
 }
 
@@ -557,11 +661,19 @@ fn position(src: &str, at: &str) -> Option<String> {
     if p < base || p > base + src.len() {
         return None;
     }
-    let offset = p - base;
-    let before = src.get(..offset)?;
+    Some(line_col(src, p - base))
+}
+
+/// `line L, column C` of the byte `offset` of `src` (columns count characters, from 1).
+fn line_col(src: &str, offset: usize) -> String {
+    let mut end = offset.min(src.len());
+    while !src.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &src[..end];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Some(format!("line {line}, column {col}"))
+    format!("line {line}, column {col}")
 }
 
 /// A short, printable excerpt of what the parser found.
@@ -730,7 +842,7 @@ mod tests {
     #[test]
     fn jq_runtime_errors_are_err_and_no_match() {
         let j = JqFilter::compile(".a.b").unwrap();
-        let e = j.matches_bytes(br#"{"a":"str"}"#, &serde_json::Value::Null).unwrap_err();
+        let e = j.matches_bytes(br#"{"a":"str"}"#, &serde_json::Value::Null).unwrap_err().to_string();
         assert!(e.contains("cannot index"), "{e}");
         let f = RecordFilter { jq: Some(j), ..Default::default() };
         assert_eq!(f.matches(&rec(None, Some(br#"{"a":"str"}"#), &[]), None), Match::No);
@@ -738,18 +850,18 @@ mod tests {
         // Huge values in error messages are cut short.
         let big = format!(r#"{{"a":"{}"}}"#, "x".repeat(100_000));
         let j = JqFilter::compile(".a | .[0]").unwrap();
-        let e = j.matches_bytes(big.as_bytes(), &serde_json::Value::Null).unwrap_err();
+        let e = j.matches_bytes(big.as_bytes(), &serde_json::Value::Null).unwrap_err().to_string();
         assert!(e.len() < 400 && e.ends_with('…'), "{}", e.len());
 
         // `halt` must not exit the process.
         let j = JqFilter::compile("halt").unwrap();
-        assert!(j.matches_bytes(b"1", &serde_json::Value::Null).unwrap_err().contains("halt"));
+        assert!(j.matches_bytes(b"1", &serde_json::Value::Null).unwrap_err().to_string().contains("halt"));
         let j = JqFilter::compile(r#"error("boom")"#).unwrap();
-        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err("boom".to_string()));
+        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err(EvalError::Runtime("boom".into())));
         let j = JqFilter::compile(r#"error("\u001b[2J")"#).unwrap();
-        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err("\\x1b[2J".to_string()));
+        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err(EvalError::Runtime("\\x1b[2J".into())));
         let j = JqFilter::compile(r#"error({"a":1})"#).unwrap();
-        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err(r#"{"a":1}"#.to_string()));
+        assert_eq!(j.matches_bytes(b"1", &serde_json::Value::Null), Err(EvalError::Runtime(r#"{"a":1}"#.into())));
     }
 
     #[test]
@@ -770,7 +882,9 @@ mod tests {
         assert!(e.contains("undefined variable") && e.contains("line 1, column 1"), "{e}");
         let e = JqFilter::compile(r#"import "x" as x; ."#).unwrap_err();
         assert!(e.contains("cannot load module"), "{e}");
-        assert!(JqFilter::compile("").is_err() || JqFilter::compile("").is_ok());
+        // jq reads an empty program as `.`; jaq does not.
+        let e = JqFilter::compile("").unwrap_err();
+        assert_eq!(e, "jq: syntax error at line 1, column 1: expected term, found end of input");
     }
 
     #[test]
@@ -857,6 +971,121 @@ mod tests {
         assert_eq!(f.matches(&rec(Some(b"u2"), Some(DOCTOR), &h), None), Match::No);
         assert_eq!(f.matches(&rec(Some(b"u1"), Some(DOCTOR), &[]), None), Match::No);
         assert_eq!(f.matches(&rec(Some(b"u1"), Some(NURSE), &h), None), Match::No);
+    }
+
+    /// Programs built by repeating one construct `n` times, each true on `{}`.
+    const NESTINGS: &[(&str, fn(usize) -> String)] = &[
+        ("parentheses", |n| format!("{}true{}", "(".repeat(n), ")".repeat(n))),
+        ("brackets", |n| format!("{}1{} | length == 1", "[".repeat(n), "]".repeat(n))),
+        ("if", |n| format!("{}true{}", "if true then ".repeat(n), " end".repeat(n))),
+        ("1+", |n| format!("{}1 > 0", "1+".repeat(n))),
+        (".a", |n| format!("{} == null", ".a".repeat(n))),
+        ("calls", |n| format!("{}true{}", "select(".repeat(n), ")".repeat(n))),
+        ("interpolation", |n| format!(r#"{}1{} == "1""#, r#""\("#.repeat(n), r#")""#.repeat(n))),
+        ("objects", |n| format!("{}1{} | length == 1", "{a:".repeat(n), "}".repeat(n))),
+        ("def", |n| format!("{}true{}", "def f: ".repeat(n), "; f".repeat(n))),
+        ("unary minus", |n| format!("{}1 | . * . == 1", "-".repeat(n))),
+        ("try", |n| format!("{}true", "try ".repeat(n))),
+        ("pipes", |n| format!("{}true", ". | ".repeat(n))),
+        ("commas", |n| format!("[{}1] | length > 0", "1,".repeat(n))),
+        ("label", |n| format!("{}true", "label $out | ".repeat(n))),
+        ("reduce", |n| format!("{}true{}", "reduce 1 as $x (".repeat(n), "; .)".repeat(n))),
+    ];
+
+    #[test]
+    fn programs_at_the_depth_limit_compile_and_run_one_more_level_does_not() {
+        for (what, make) in NESTINGS {
+            // The most repetitions within the limit: accepted, compiled and evaluated.
+            let n = (1..).find(|n| limits::depth(&make(*n)).0 > limits::MAX_DEPTH).unwrap() - 1;
+            let at = make(n);
+            let depth = limits::depth(&at).0;
+            assert!(depth > limits::MAX_DEPTH - 6, "{what}: {n} repetitions are only {depth} deep");
+            let f = JqFilter::compile(&at).unwrap_or_else(|e| panic!("{what} x{n}: {e}"));
+            assert_eq!(f.matches_bytes(b"{}", &serde_json::Value::Null), Ok(true), "{what} x{n}");
+            // One more is a clean error naming the limit.
+            let e = JqFilter::compile(&make(n + 1)).unwrap_err();
+            assert!(e.contains("evbus accepts at most 2048 levels"), "{what} x{}: {e}", n + 1);
+        }
+    }
+
+    #[test]
+    fn pathological_programs_are_rejected_before_jaq_sees_them() {
+        for (what, make) in NESTINGS {
+            for n in [10_000, 100_000] {
+                let src = make(n);
+                if src.len() > limits::MAX_PROGRAM_BYTES {
+                    assert!(JqFilter::compile(&src).unwrap_err().contains("bytes long"), "{what} x{n}");
+                } else {
+                    assert!(JqFilter::compile(&src).unwrap_err().contains("levels deep"), "{what} x{n}");
+                }
+            }
+        }
+        // Unclosed: jaq's lexer would recurse into every bracket before noticing.
+        let e = JqFilter::compile(&"(".repeat(60_000)).unwrap_err();
+        assert!(e.starts_with("jq: the program is nested 60000 levels deep (deepest at line 1, column 60000)"), "{e}");
+    }
+
+    #[test]
+    fn runaway_recursion_is_an_error_not_a_crash() {
+        for prog in [
+            "def f: [f]; f",
+            "def f: 1 + f; f",
+            "def f: f | f; f",
+            "def f: .[f]; f",
+            "def f($n): if $n > 0 then 1 + f($n - 1) else 0 end; f(1000000) > 0",
+        ] {
+            let j = JqFilter::compile(prog).unwrap();
+            assert_eq!(j.matches_bytes(b"0", &serde_json::Value::Null), Err(EvalError::TooDeep), "{prog}");
+            let f = RecordFilter { jq: Some(j), ..Default::default() };
+            assert_eq!(f.matches(&rec(None, Some(b"0"), &[]), None), Match::Failed(EvalError::TooDeep), "{prog}");
+        }
+        // Recursion as deep as the data is long: stopped the same way, depending on the input.
+        let j = JqFilter::compile(
+            "def sum($i): if $i < length then .[$i] + sum($i + 1) else 0 end; [range(.)] | sum(0) > 0",
+        )
+        .unwrap();
+        assert_eq!(j.matches_bytes(b"1000", &serde_json::Value::Null), Ok(true));
+        assert_eq!(j.matches_bytes(b"1000000", &serde_json::Value::Null), Err(EvalError::TooDeep));
+        // ...and the filter still works afterwards, on the same thread and on others.
+        let j = JqFilter::compile("def f: if . < 1000 then .+1 | f else . end; f == 1000").unwrap();
+        assert_eq!(j.matches_bytes(b"0", &serde_json::Value::Null), Ok(true));
+        assert_eq!(
+            EvalError::TooDeep.to_string(),
+            "the jq program recursed too deeply (it used up the 55 MiB of stack one evaluation may use)"
+        );
+    }
+
+    #[test]
+    fn fromjson_has_the_record_parsers_depth_limit() {
+        let j = JqFilter::compile(r#""[" * 1000000 | fromjson"#).unwrap();
+        let e = j.matches_bytes(b"null", &serde_json::Value::Null).unwrap_err().to_string();
+        assert!(e.starts_with("cannot parse \"[[[[") && e.contains("recursion limit exceeded"), "{e}");
+        let j = JqFilter::compile(r#".s | fromjson | .a == [1, {"b": null}]"#).unwrap();
+        assert_eq!(j.matches(&json!({"s": r#"{"a":[1,{"b":null}]}"#}), &serde_json::Value::Null), Ok(true));
+        let j = JqFilter::compile("fromjson").unwrap();
+        let e = j.matches(&json!(1), &serde_json::Value::Null).unwrap_err().to_string();
+        assert_eq!(e, "cannot use 1 as string");
+        assert!(j.matches(&json!("1 2"), &serde_json::Value::Null).is_err(), "one value, like jq");
+    }
+
+    #[test]
+    fn an_interrupt_stops_a_running_program() {
+        let j = std::sync::Arc::new(JqFilter::compile("def f: f; f").unwrap());
+        let running = {
+            let j = std::sync::Arc::clone(&j);
+            spawn_eval_thread("looping", move || j.matches_bytes(b"1", &serde_json::Value::Null)).unwrap()
+        };
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(!running.is_finished(), "the program loops");
+        let start = std::time::Instant::now();
+        j.interrupter().interrupt();
+        assert_eq!(running.join().unwrap(), Err(EvalError::Interrupted));
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+        // Interrupted for good: later evaluations stop at once too, and the record filter says so.
+        let f = RecordFilter { jq: std::sync::Arc::into_inner(j), ..Default::default() };
+        assert_eq!(f.matches(&rec(None, Some(b"1"), &[]), None), Match::Failed(EvalError::Interrupted));
+        // Other filters are not affected.
+        assert_eq!(JqFilter::compile("true").unwrap().matches_bytes(b"1", &serde_json::Value::Null), Ok(true));
     }
 
     #[test]
