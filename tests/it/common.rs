@@ -23,21 +23,7 @@ impl Broker {
     pub fn produce(&self, topic: &str, records: &[TestRecord]) {
         let p = self.producer();
         for r in records {
-            let mut hs = OwnedHeaders::new();
-            for (k, v) in &r.headers {
-                hs = hs.insert(Header { key: k, value: v.as_deref() });
-            }
-            let mut rec: BaseRecord<[u8], [u8]> = BaseRecord::to(topic).headers(hs);
-            if let Some(k) = &r.key {
-                rec = rec.key(k.as_slice());
-            }
-            if let Some(v) = &r.value {
-                rec = rec.payload(v.as_slice());
-            }
-            if let Some(pt) = r.partition {
-                rec = rec.partition(pt);
-            }
-            p.send(rec).map_err(|(e, _)| e).unwrap();
+            p.send(r.to_base(topic)).map_err(|(e, _)| e).unwrap();
         }
         p.flush(Duration::from_secs(10)).unwrap();
     }
@@ -138,6 +124,25 @@ pub struct TestRecord {
 }
 
 impl TestRecord {
+    /// This record as rdkafka sends it to `topic` (key, value, headers, partition).
+    pub fn to_base<'a>(&'a self, topic: &'a str) -> BaseRecord<'a, [u8], [u8]> {
+        let mut hs = OwnedHeaders::new();
+        for (k, v) in &self.headers {
+            hs = hs.insert(Header { key: k, value: v.as_deref() });
+        }
+        let mut rec: BaseRecord<[u8], [u8]> = BaseRecord::to(topic).headers(hs);
+        if let Some(k) = &self.key {
+            rec = rec.key(k.as_slice());
+        }
+        if let Some(v) = &self.value {
+            rec = rec.payload(v.as_slice());
+        }
+        if let Some(pt) = self.partition {
+            rec = rec.partition(pt);
+        }
+        rec
+    }
+
     pub fn json(key: &str, v: serde_json::Value) -> TestRecord {
         TestRecord { key: Some(key.as_bytes().to_vec()), value: Some(v.to_string().into_bytes()), ..Default::default() }
     }
@@ -282,7 +287,7 @@ impl Broker {
     /// committed (`true`) or aborted (`false`). Every transaction leaves a control record behind
     /// its records, so offsets have gaps that readers must step over.
     pub fn produce_transactions(&self, topic: &str, batches: &[(&[TestRecord], bool)]) {
-        use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+        use rdkafka::producer::{BaseProducer, Producer};
         let p: BaseProducer = ClientConfig::new()
             .set("bootstrap.servers", &self.internal)
             .set("transactional.id", format!("evbus-test-{}", uuid::Uuid::new_v4()))
@@ -293,21 +298,7 @@ impl Broker {
         for (records, commit) in batches {
             p.begin_transaction().unwrap();
             for r in *records {
-                let mut hs = OwnedHeaders::new();
-                for (k, v) in &r.headers {
-                    hs = hs.insert(Header { key: k, value: v.as_deref() });
-                }
-                let mut rec: BaseRecord<[u8], [u8]> = BaseRecord::to(topic).headers(hs);
-                if let Some(k) = &r.key {
-                    rec = rec.key(k.as_slice());
-                }
-                if let Some(v) = &r.value {
-                    rec = rec.payload(v.as_slice());
-                }
-                if let Some(pt) = r.partition {
-                    rec = rec.partition(pt);
-                }
-                p.send(rec).map_err(|(e, _)| e).unwrap();
+                p.send(r.to_base(topic)).map_err(|(e, _)| e).unwrap();
             }
             p.flush(Duration::from_secs(10)).unwrap();
             if *commit {
