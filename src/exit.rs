@@ -94,7 +94,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// escaped, as error messages quote topic names from manifests, dead letters and brokers.
 /// Line breaks are kept (a manifest error lists one problem per line).
 pub fn error_text(err: &anyhow::Error) -> String {
-    crate::sanitize::for_terminal_multiline(&crate::redact::redact_text(&format!("{err:#}"))).into_owned()
+    crate::term::sanitize::for_terminal_multiline(&crate::term::redact::redact_text(&format!("{err:#}"))).into_owned()
 }
 
 #[cfg(test)]

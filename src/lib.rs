@@ -4,28 +4,20 @@
 //! that pure logic (manifest, plan, schema sampling, filters, DLQ decoding, lag verdicts, time lag
 //! and retention risk, offset-reset plans) can be unit-tested without a terminal or a broker.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
-pub mod complete;
 pub mod config;
 pub mod dlq;
 pub mod exit;
-pub mod filter;
-pub mod ingest;
+pub mod groups;
 pub mod kafka;
-pub mod lagcheck;
-pub mod manifest;
-pub mod output;
-pub mod partitioner;
-pub mod plan;
-pub mod redact;
-pub mod render;
-pub mod reset;
-pub mod sanitize;
+pub mod lag;
+pub mod produce;
+pub mod record;
 pub mod schema;
-pub mod timelag;
-pub mod topic_config;
-pub mod units;
+pub mod term;
+pub mod topics;
 pub mod version;
 
 use std::process::ExitCode;
@@ -36,9 +28,9 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     // away from a context must not need its password.
     let app = match cli.command {
         cli::Command::Config(_) | cli::Command::Completions(_) | cli::Command::Dev(_) => {
-            commands::App::lenient(&cli.global)?
+            app::App::lenient(&cli.global)?
         }
-        _ => commands::App::new(&cli.global)?,
+        _ => app::App::new(&cli.global)?,
     };
     commands::dispatch(&app, cli.command).await
 }

@@ -12,7 +12,7 @@ use clap::CommandFactory as _;
 use clap_complete::Shell;
 use clap_complete::env::EnvCompleter;
 
-use super::App;
+use crate::app::App;
 use crate::cli::{Cli, CompletionsArgs};
 use crate::exit;
 

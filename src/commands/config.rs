@@ -10,13 +10,13 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Serialize;
 use serde_json::json;
 
-use super::App;
+use crate::app::App;
 use crate::cli::ConfigCommand;
 use crate::config::{self, ConfigFile, Context};
 use crate::exit;
-use crate::output::Mode;
-use crate::redact;
-use crate::sanitize::for_terminal;
+use crate::term::redact;
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::Mode;
 
 pub async fn run(app: &App, cmd: ConfigCommand) -> Result<ExitCode> {
     match cmd {

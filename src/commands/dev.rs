@@ -37,12 +37,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Serialize;
 
-use super::App;
+use crate::app::App;
 use crate::cli::{DevArgs, DevBroker, DevCommand, DevUpArgs};
 use crate::exit::{self, Exit};
 use crate::kafka::Settings;
-use crate::output::Mode;
-use crate::sanitize::for_terminal_multiline;
+use crate::term::sanitize::for_terminal_multiline;
+use crate::term::ui::Mode;
 
 /// In the command line of every broker `evbus dev` starts (nisshi's cluster id, a system property
 /// of Kafka's JVM): how a recorded pid is recognised as ours, since pids get reused.

@@ -7,7 +7,7 @@
 //! A group with active members is refused, naming them: Kafka would refuse too (it takes offsets
 //! from outside a group only while it is empty), but only after the plan was confirmed.
 //!
-//! The plan itself (targets, clamping, the JSON plan file) is computed by [`crate::reset`], which
+//! The plan itself (targets, clamping, the JSON plan file) is computed by [`crate::groups::reset`], which
 //! has no terminal and no broker.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,18 +18,18 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 use serde_json::json;
 
-use super::App;
 use super::lag::{self, GroupLag, Selection};
+use crate::app::App;
 use crate::cli::{
     GroupType, GroupsCommand, GroupsDeleteArgs, GroupsDescribeArgs, GroupsListArgs, GroupsResetArgs, ResetEdge,
 };
 use crate::exit::{self, Exit};
+use crate::groups::reset::{self, Plan, Position, Target};
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::{self, Group};
 use crate::kafka::{ClusterMeta, groups::PartitionOutcome};
-use crate::output::Mode;
-use crate::reset::{self, Plan, Position, Target};
-use crate::sanitize::for_terminal;
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::Mode;
 
 pub async fn run(app: &App, cmd: GroupsCommand) -> Result<ExitCode> {
     match cmd {

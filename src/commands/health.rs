@@ -21,16 +21,16 @@ use anyhow::Result;
 use rdkafka::Message as _;
 use serde::Serialize;
 
-use super::App;
 use super::lag::{self, NO_OFFSETS, Selection};
+use crate::app::App;
 use crate::cli::HealthArgs;
 use crate::exit;
 use crate::kafka::ClusterMeta;
 use crate::kafka::admin::Admin;
-use crate::manifest::Manifest;
-use crate::output::{Mode, mark};
-use crate::plan::{self, Change};
-use crate::sanitize::for_terminal;
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::{Mode, mark};
+use crate::topics::manifest::Manifest;
+use crate::topics::plan::{self, Change};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -409,7 +409,7 @@ async fn group_checks(
                 d.push_str(&format!(" (max_lag {m})"));
             }
             if let Some(t) = g.max_time_lag_ms().filter(|t| *t > 0) {
-                d.push_str(&format!(", time lag {}", crate::timelag::human_ms(t)));
+                d.push_str(&format!(", time lag {}", crate::lag::timelag::human_ms(t)));
             }
             d.push_str(&format!(", {}, {}", plural(g.members, "member", "members"), g.state));
             match g.kind.as_str() {

@@ -11,8 +11,8 @@
 //!
 //! Without `--watch` the status comes from thresholds only (`--max-lag`, `--max-time-lag`, the
 //! manifest's `max_lag`); with `--watch` each partition is judged over a window of samples by
-//! [`crate::lagcheck`] (Burrow's rules), and each group gets its consumption and production rates
-//! and an estimated time to catch up ([`crate::timelag`]).
+//! [`crate::lag::verdict`] (Burrow's rules), and each group gets its consumption and production rates
+//! and an estimated time to catch up ([`crate::lag::timelag`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::process::ExitCode;
@@ -22,16 +22,16 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::App;
+use crate::app::App;
 use crate::cli::LagArgs;
 use crate::exit::{self, Exit};
 use crate::kafka::admin::Admin;
 use crate::kafka::{ClusterMeta, groups};
-use crate::lagcheck::{self, GroupStatus, PartitionStatus, Sample};
-use crate::manifest::Manifest;
-use crate::output::Mode;
-use crate::sanitize::for_terminal;
-use crate::timelag::{self, Risk};
+use crate::lag::timelag::{self, Risk};
+use crate::lag::verdict::{self, GroupStatus, PartitionStatus, Sample};
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::Mode;
+use crate::topics::manifest::Manifest;
 
 /// State shown for a group that has committed nothing (a manifest group not deployed yet, or a
 /// group whose offsets expired).
@@ -375,7 +375,7 @@ pub async fn snapshot_from(
             .map(|((topic, partition), committed)| {
                 let end = ends.get(&(topic.clone(), partition)).copied();
                 let log_start = starts.get(&(topic.clone(), partition)).copied();
-                let lag = end.and_then(|e| lagcheck::lag(committed, e));
+                let lag = end.and_then(|e| verdict::lag(committed, e));
                 let owner = owners.get(&(topic.as_str(), partition)).cloned();
                 // Filled in below, once the lagging partitions' first records are read.
                 let time_lag_ms = if lag == Some(0) { Some(0) } else { None };
@@ -988,11 +988,11 @@ fn judge(
             let samples: Vec<Sample> = w.iter().copied().collect();
             per.insert(
                 (p.topic.clone(), p.partition),
-                lagcheck::evaluate(&samples, at_ms, lagcheck::DEFAULT_ALLOWED_LAG),
+                verdict::evaluate(&samples, at_ms, verdict::DEFAULT_ALLOWED_LAG),
             );
             all.push(samples);
         }
-        let status = lagcheck::roll_up(per.values().copied());
+        let status = verdict::roll_up(per.values().copied());
         let rates = timelag::group_rates(all.iter().map(Vec::as_slice));
         out.insert(g.name.clone(), GroupVerdict { status, partitions: per, rates });
     }
@@ -1038,7 +1038,7 @@ mod tests {
             partition: p,
             committed,
             end: Some(end),
-            lag: lagcheck::lag(committed, end),
+            lag: verdict::lag(committed, end),
             owner: None,
             log_start: Some(0),
             time_lag_ms: None,

@@ -12,11 +12,11 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{BaseProducer, Producer};
 use serde_json::json;
 
-use super::App;
+use crate::app::App;
 use crate::cli::{OutputFormat, ProduceArgs};
 use crate::exit::{self, Exit};
-use crate::ingest::{self, Input, KeyRule};
 use crate::kafka::{CountingCtx, ProducerIdWarmup, TopicSink, mono_ms, stalled};
+use crate::produce::input::{self, Input, KeyRule};
 use crate::schema::sample::{EnvelopeFill, Generator};
 use crate::schema::{Schema, SchemaStore};
 
@@ -179,14 +179,14 @@ impl Sender {
 }
 
 pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
-    if let Err(e) = crate::manifest::check_topic_name(&a.topic) {
+    if let Err(e) = crate::topics::manifest::check_topic_name(&a.topic) {
         return Err(Exit::usage(format!("topic '{}': {e}", a.topic)));
     }
     let rate = a.rate.as_deref().map(parse_rate).transpose().map_err(Exit::usage)?;
     let static_headers: Vec<(String, String)> = a
         .headers
         .iter()
-        .map(|h| crate::filter::parse_header_arg(h).map_err(|e| Exit::usage(format!("-H {h}: {e}"))))
+        .map(|h| crate::record::filter::parse_header_arg(h).map_err(|e| Exit::usage(format!("-H {h}: {e}"))))
         .collect::<Result<_>>()?;
     let manifest = app.manifest_opt(&a.manifest)?;
     let spec = manifest.as_ref().and_then(|m| m.topic(&a.topic));
@@ -251,17 +251,22 @@ async fn pace(start: Instant, i: u64, rate: Option<f64>) {
 /// The topic must exist before anything is sent: evbus never lets a broker auto-create one.
 /// A missing topic declared in the manifest is created as declared; with `--create`, any missing
 /// topic is created with the broker's defaults; otherwise it is an error with a hint.
-async fn ensure_topic(app: &App, topic: &str, spec: Option<&crate::manifest::TopicSpec>, create: bool) -> Result<()> {
+async fn ensure_topic(
+    app: &App,
+    topic: &str,
+    spec: Option<&crate::topics::manifest::TopicSpec>,
+    create: bool,
+) -> Result<()> {
     let admin = Arc::new(app.settings.admin()?);
     let md = admin.metadata(Some(topic)).await?;
     let found = md.topics.iter().find(|t| t.name == topic);
     match found.and_then(|t| t.error.as_deref()) {
         None if found.is_some_and(|t| !t.partitions.is_empty()) => return Ok(()),
         Some("TopicAuthorizationFailed") => {
-            bail!("not authorized: Describe on topic '{}'", crate::sanitize::for_terminal(topic))
+            bail!("not authorized: Describe on topic '{}'", crate::term::sanitize::for_terminal(topic))
         }
         Some(e) if e != "UnknownTopicOrPartition" => {
-            bail!("topic '{}' is not usable: {e}", crate::sanitize::for_terminal(topic))
+            bail!("topic '{}' is not usable: {e}", crate::term::sanitize::for_terminal(topic))
         }
         _ => {}
     }
@@ -274,7 +279,7 @@ async fn ensure_topic(app: &App, topic: &str, spec: Option<&crate::manifest::Top
                 exit::ERROR,
                 format!(
                     "topic '{}' does not exist; declare it in the manifest and run `evbus topics apply`, or pass --create",
-                    crate::sanitize::for_terminal(topic)
+                    crate::term::sanitize::for_terminal(topic)
                 ),
             )
             .into());
@@ -282,7 +287,7 @@ async fn ensure_topic(app: &App, topic: &str, spec: Option<&crate::manifest::Top
     };
     app.ui.info(format!(
         "evbus: creating topic {} ({})",
-        crate::sanitize::for_terminal(topic),
+        crate::term::sanitize::for_terminal(topic),
         if spec.is_some() { "as the manifest declares it" } else { "--create: the broker's defaults" }
     ));
     let parts = new.1;
@@ -290,7 +295,7 @@ async fn ensure_topic(app: &App, topic: &str, spec: Option<&crate::manifest::Top
         if let Err(e) = r {
             // Another producer may have created it meanwhile: that is fine.
             if !e.contains("TopicAlreadyExists") && !e.contains("already exists") {
-                bail!("could not create topic {}: {e}", crate::sanitize::for_terminal(&name));
+                bail!("could not create topic {}: {e}", crate::term::sanitize::for_terminal(&name));
             }
         }
     }
@@ -307,7 +312,7 @@ fn default_event_type(schema: Option<&Schema>, topic: &str) -> String {
 async fn samples(
     app: &App,
     a: &ProduceArgs,
-    spec: Option<&crate::manifest::TopicSpec>,
+    spec: Option<&crate::topics::manifest::TopicSpec>,
     schema: &Schema,
     key_rule: &KeyRule,
     rate: Option<f64>,
@@ -352,7 +357,7 @@ async fn samples(
         let key = key_rule.key(&v).map_err(|e| anyhow!("{e} (schema {})", schema.path().display()))?;
         buf.clear();
         serde_json::to_writer(&mut buf, &v)?;
-        let event_type = ingest::event_type_of(&v).unwrap_or(&fallback_type);
+        let event_type = input::event_type_of(&v).unwrap_or(&fallback_type);
         sender.send(key.as_deref().map(str::as_bytes), &buf, event_type.as_bytes()).await?;
         if sender.stalled() {
             break;
@@ -429,7 +434,7 @@ async fn finish(
 async fn from_input(
     app: &App,
     a: &ProduceArgs,
-    topic_spec: Option<&crate::manifest::TopicSpec>,
+    topic_spec: Option<&crate::topics::manifest::TopicSpec>,
     spec: &str,
     schema: Option<&Schema>,
     key_rule: &KeyRule,
@@ -449,9 +454,9 @@ async fn from_input(
         Some(Sender::new(producer, &a.topic, static_headers, app.settings.timeout))
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let plan = ingest::plan(input.bytes(), schema, key_rule, threads, |r| input.release(r));
+    let plan = input::plan(input.bytes(), schema, key_rule, threads, |r| input.release(r));
     for b in &plan.bad {
-        eprintln!("evbus: {}:{}: {}", input.name(), b.line, crate::sanitize::for_terminal(&b.error));
+        eprintln!("evbus: {}:{}: {}", input.name(), b.line, crate::term::sanitize::for_terminal(&b.error));
     }
     if !plan.bad.is_empty() && !a.skip_invalid {
         bail!(
@@ -477,7 +482,7 @@ async fn from_input(
                 if app.ui.stdout_tty {
                     // Checked lines are JSON, so escaping keeps them JSON (see json_for_terminal).
                     let text = String::from_utf8_lossy(r.value);
-                    out.write_all(crate::sanitize::json_for_terminal(&text).as_bytes())?;
+                    out.write_all(crate::term::sanitize::json_for_terminal(&text).as_bytes())?;
                 } else {
                     out.write_all(r.value)?;
                 }
@@ -551,7 +556,7 @@ mod tests {
 pub(crate) fn write_json_line(out: &mut impl Write, v: &serde_json::Value, terminal: bool) -> Result<()> {
     if terminal {
         let text = serde_json::to_string(v)?;
-        out.write_all(crate::sanitize::json_for_terminal(&text).as_bytes())?;
+        out.write_all(crate::term::sanitize::json_for_terminal(&text).as_bytes())?;
     } else {
         serde_json::to_writer(&mut *out, v)?;
     }

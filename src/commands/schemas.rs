@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use serde_json::json;
 
-use super::App;
+use crate::app::App;
 use crate::cli::{SampleArgs, SchemasCommand, SchemasDirArgs};
 use crate::exit;
-use crate::output::Mode;
 use crate::schema::SchemaStore;
 use crate::schema::sample::{EnvelopeFill, Generator};
+use crate::term::ui::Mode;
 
 pub async fn run(app: &App, cmd: SchemasCommand) -> Result<ExitCode> {
     match cmd {

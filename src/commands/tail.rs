@@ -41,14 +41,14 @@ use rdkafka::{Offset, TopicPartitionList};
 use rdkafka_sys as rdsys;
 use regex::Regex;
 
-use super::App;
+use crate::app::App;
 use crate::cli::{OutputFormat, TailArgs};
 use crate::exit::{self, Exit};
-use crate::filter::{
+use crate::kafka::{ClusterMeta, Ctx, owned_metadata};
+use crate::record::filter::{
     EvalError, JqFilter, Match, RecordFilter, parse_header_arg, spawn_eval_thread, spawn_scoped_eval_thread,
 };
-use crate::kafka::{ClusterMeta, Ctx, owned_metadata};
-use crate::render::{PrettyOpts, RecordView, Template};
+use crate::record::render::{PrettyOpts, RecordView, Template};
 use crate::schema::{Schema, SchemaStore};
 
 /// Output is written once this much is buffered (or sooner, when the consumer goes idle).
@@ -142,7 +142,8 @@ fn pick_format(app: &App, args: &TailArgs) -> Result<Format> {
         if matches!(app.ui.format, OutputFormat::Json | OutputFormat::Raw | OutputFormat::Pretty) {
             bail!(Exit::usage("--template and -o json/raw/pretty are mutually exclusive"));
         }
-        let template = crate::render::template(t).map_err(|e| Exit::usage(format!("invalid --template: {e}")))?;
+        let template =
+            crate::record::render::template(t).map_err(|e| Exit::usage(format!("invalid --template: {e}")))?;
         return Ok(Format::Template { template, terminal });
     }
     Ok(match app.ui.format {
@@ -236,11 +237,11 @@ fn select_topics(meta: &ClusterMeta, names: &[String], pattern: Option<&Regex>, 
         if t.error.as_deref() == Some("TopicAuthorizationFailed") {
             bail!(
                 "not authorized: Describe on topic '{}' (the broker's ACLs do not allow this principal to see it)",
-                crate::sanitize::for_terminal(&t.name)
+                crate::term::sanitize::for_terminal(&t.name)
             );
         }
         if let Some(e) = &t.error {
-            bail!("topic '{}' is not readable: {e}", crate::sanitize::for_terminal(&t.name));
+            bail!("topic '{}' is not readable: {e}", crate::term::sanitize::for_terminal(&t.name));
         }
         let mut partitions: Vec<i32> = t.partitions.iter().map(|p| p.id).collect();
         partitions.sort_unstable();
@@ -261,14 +262,14 @@ fn select_topics(meta: &ClusterMeta, names: &[String], pattern: Option<&Regex>, 
                 let hint = near.map(|(_, n)| format!("; did you mean '{n}'?")).unwrap_or_default();
                 bail!(
                     "unknown topic '{}'{hint} (evbus topics list shows the topics)",
-                    crate::sanitize::for_terminal(name)
+                    crate::term::sanitize::for_terminal(name)
                 );
             }
         }
     }
     if let Some(re) = pattern {
         let mut matched: Vec<_> =
-            meta.topics.iter().filter(|t| !crate::plan::is_internal(&t.name) && re.is_match(&t.name)).collect();
+            meta.topics.iter().filter(|t| !crate::topics::plan::is_internal(&t.name) && re.is_match(&t.name)).collect();
         matched.sort_by(|a, b| a.name.cmp(&b.name));
         if matched.is_empty() {
             bail!("no topic matches --pattern '{}'", re.as_str());
@@ -278,7 +279,7 @@ fn select_topics(meta: &ClusterMeta, names: &[String], pattern: Option<&Regex>, 
         }
     }
     if all {
-        let mut topics: Vec<_> = meta.topics.iter().filter(|t| !crate::plan::is_internal(&t.name)).collect();
+        let mut topics: Vec<_> = meta.topics.iter().filter(|t| !crate::topics::plan::is_internal(&t.name)).collect();
         topics.sort_by(|a, b| a.name.cmp(&b.name));
         for t in topics {
             push(&mut out, t)?;
@@ -543,7 +544,7 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
         eprintln!(
             "evbus: waiting for new records on {} partition(s) of {} (--from beginning or -N for older ones; Ctrl-C stops)",
             n_partitions,
-            crate::sanitize::for_terminal(&topics.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "))
+            crate::term::sanitize::for_terminal(&topics.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "))
         );
     }
 
@@ -781,7 +782,7 @@ struct Engine {
     sbuf: String,
     headers: HeaderPool,
     warned: HashSet<String>,
-    ui: crate::output::Ui,
+    ui: crate::term::ui::Ui,
     /// Since when every broker connection is down (librdkafka reported it), if it is.
     outage: Option<Instant>,
     last_probe: Instant,
@@ -881,7 +882,7 @@ impl Engine {
                 if self.stats.filter_failed == 1 {
                     self.ui.warn(format!(
                         "--filter did not finish on {}/{}/{}: {e}; records it does not finish on do not match",
-                        crate::sanitize::for_terminal(rec.topic),
+                        crate::term::sanitize::for_terminal(rec.topic),
                         rec.partition,
                         rec.offset
                     ));
@@ -903,21 +904,21 @@ impl Engine {
             Format::Json { terminal } => {
                 let start = self.buf.len();
                 match invalid {
-                    None => crate::render::to_json_line(rec, &mut self.buf),
-                    Some(why) => crate::render::to_json_line_with(
+                    None => crate::record::render::to_json_line(rec, &mut self.buf),
+                    Some(why) => crate::record::render::to_json_line_with(
                         rec,
                         &[("invalid", serde_json::Value::String(why))],
                         &mut self.buf,
                     ),
                 }
                 if *terminal {
-                    crate::render::escape_json_for_terminal(&mut self.buf, start);
+                    crate::record::render::escape_json_for_terminal(&mut self.buf, start);
                 }
             }
             Format::Pretty(opts) => {
                 opts.invalid = invalid;
                 self.sbuf.clear();
-                crate::render::pretty(rec, opts, &mut self.sbuf);
+                crate::record::render::pretty(rec, opts, &mut self.sbuf);
                 self.buf.extend_from_slice(self.sbuf.as_bytes());
             }
             Format::Raw { terminal: false } => {
@@ -927,7 +928,7 @@ impl Engine {
             Format::Raw { terminal: true } => {
                 // Raw bytes on a terminal could drive it; escape them like a template does.
                 self.sbuf.clear();
-                crate::sanitize::push_bytes_for_terminal(&mut self.sbuf, rec.value.unwrap_or_default(), true);
+                crate::term::sanitize::push_bytes_for_terminal(&mut self.sbuf, rec.value.unwrap_or_default(), true);
                 self.buf.extend_from_slice(self.sbuf.as_bytes());
                 self.buf.push(b'\n');
             }

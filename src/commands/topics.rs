@@ -8,15 +8,15 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 use serde_json::json;
 
-use super::App;
+use crate::app::App;
 use crate::cli::{ApplyArgs, DescribeArgs, ListArgs, ManifestArg, PlanArgs, TopicsCommand};
 use crate::exit::{self, Exit};
 use crate::kafka::admin::Admin;
 use crate::kafka::incremental::TopicConfigChange;
-use crate::manifest::Manifest;
-use crate::output::Mode;
-use crate::plan::{self, Change, ClusterTopic, Plan, Unmanaged};
-use crate::sanitize::for_terminal;
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::Mode;
+use crate::topics::manifest::Manifest;
+use crate::topics::plan::{self, Change, ClusterTopic, Plan, Unmanaged};
 
 pub async fn run(app: &App, cmd: TopicsCommand) -> Result<ExitCode> {
     match cmd {

@@ -12,7 +12,7 @@ use rdkafka::admin::{
 use rdkafka::types::RDKafkaErrorCode;
 
 use super::{ClusterMeta, Ctx, Settings, owned_metadata};
-use crate::plan::{ClusterConfig, Source};
+use crate::topics::plan::{ClusterConfig, Source};
 
 pub struct Admin {
     /// Declared first so that it is dropped (its thread joined) before the client it polls.
@@ -107,7 +107,7 @@ impl Admin {
                     ConfigSource::DynamicTopic => Source::DynamicTopic,
                     _ => Source::Default,
                 };
-                let value = if e.is_sensitive { Some(crate::redact::MASK.to_string()) } else { e.value };
+                let value = if e.is_sensitive { Some(crate::term::redact::MASK.to_string()) } else { e.value };
                 m.insert(e.name, ClusterConfig { value, source });
             }
             out.insert(name.clone(), m);
@@ -204,7 +204,11 @@ fn operation_of(api: &str) -> &'static str {
 pub fn explain(code: RDKafkaErrorCode, api: &str, topic: &str) -> String {
     match code {
         RDKafkaErrorCode::TopicAuthorizationFailed => {
-            format!("not authorized: {} on topic '{}' ({api})", operation_of(api), crate::sanitize::for_terminal(topic))
+            format!(
+                "not authorized: {} on topic '{}' ({api})",
+                operation_of(api),
+                crate::term::sanitize::for_terminal(topic)
+            )
         }
         RDKafkaErrorCode::ClusterAuthorizationFailed => {
             format!("not authorized: {} on the cluster ({api})", operation_of(api))

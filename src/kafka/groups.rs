@@ -984,7 +984,7 @@ async fn change_group(admin: &Arc<Admin>, group: &str, change: GroupChange) -> R
 /// What a group-level or partition-level error means for someone changing a group from outside.
 fn explain_change_error(code: RDKafkaRespErr, message: &str, api: &str, group: &str, topic: Option<&str>) -> String {
     use RDKafkaRespErr::*;
-    let g = crate::sanitize::for_terminal(group);
+    let g = crate::term::sanitize::for_terminal(group);
     match code {
         RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID
         | RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
@@ -999,7 +999,7 @@ fn explain_change_error(code: RDKafkaRespErr, message: &str, api: &str, group: &
         }
         RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC => format!(
             "group '{g}' is subscribed to {}; its offsets there cannot be deleted while members consume it",
-            topic.map_or_else(|| "the topic".to_string(), |t| format!("'{}'", crate::sanitize::for_terminal(t)))
+            topic.map_or_else(|| "the topic".to_string(), |t| format!("'{}'", crate::term::sanitize::for_terminal(t)))
         ),
         RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND => format!("no group '{g}'"),
         RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED => {
@@ -1008,7 +1008,7 @@ fn explain_change_error(code: RDKafkaRespErr, message: &str, api: &str, group: &
         }
         RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED => format!(
             "not authorized: Read on topic '{}' ({api})",
-            topic.map(crate::sanitize::for_terminal).unwrap_or_default()
+            topic.map(crate::term::sanitize::for_terminal).unwrap_or_default()
         ),
         RD_KAFKA_RESP_ERR__TIMED_OUT => "timed out".into(),
         _ if unsupported(code) => format!("broker does not support {api} ({})", err_name(code)),

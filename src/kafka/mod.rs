@@ -21,7 +21,7 @@ use rdkafka::consumer::{BaseConsumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, FutureProducer, ProducerContext};
 
-use crate::redact;
+use crate::term::redact;
 
 /// Connection settings shared by every command.
 #[derive(Debug, Clone)]

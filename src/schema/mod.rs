@@ -8,10 +8,7 @@
 //! event with a malformed eventId is a bug worth reporting. `$ref`s never touch the network; a
 //! non-`file:` URI is mapped to the file of the same name in the schema's directory.
 
-mod fakes;
-mod plan;
-mod regexgen;
-mod resolve;
+pub(crate) mod resolve;
 pub mod sample;
 pub mod tape;
 

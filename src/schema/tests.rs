@@ -942,7 +942,7 @@ pub(super) mod tape_agreement {
                 }
                 assert_eq!(doc.event_type(), v.get("eventType").and_then(Value::as_str), "eventType of {shown}");
                 for p in key_paths(&v) {
-                    assert_eq!(doc.key_at(&p), crate::ingest::key_at(&v, &p), "key_at({p:?}) of {shown}");
+                    assert_eq!(doc.key_at(&p), crate::produce::input::key_at(&v, &p), "key_at({p:?}) of {shown}");
                 }
                 true
             }

@@ -179,7 +179,7 @@ fn replayed(b: &Broker, topic: &str) -> Vec<Expect> {
             assert!((chrono::Utc::now().timestamp() - t.timestamp()).abs() < 600, "{time}");
             let key = r.key.unwrap_or_default();
             // Keys keep their partition: murmur2, as the Java client computes it.
-            assert_eq!(r.partition, evbus::partitioner::partition_for_key(&key, parts), "key {key:?}");
+            assert_eq!(r.partition, evbus::topics::partitioner::partition_for_key(&key, parts), "key {key:?}");
             Expect {
                 key,
                 value: r.value.unwrap_or_default(),
@@ -446,8 +446,8 @@ fn replay_same_partition_and_to() {
     assert_eq!(part("pay-2"), 0);
     assert_eq!(part("order-4"), 1);
     // No original partition (JSON wrapper, unknown): by key.
-    assert_eq!(part("order-3"), evbus::partitioner::partition_for_key(b"order-3", 4));
-    assert_eq!(part("u-1"), evbus::partitioner::partition_for_key(b"u-1", 4));
+    assert_eq!(part("order-3"), evbus::topics::partitioner::partition_for_key(b"order-3", 4));
+    assert_eq!(part("u-1"), evbus::topics::partitioner::partition_for_key(b"u-1", 4));
     assert_eq!(v["by_key_fallback"], 2);
     let unknown = got.iter().find(|r| r.key.as_deref() == Some(&b"u-1"[..])).unwrap();
     assert_eq!(unknown.value.as_deref(), Some(&b"garbage"[..]));

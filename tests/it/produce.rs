@@ -148,7 +148,7 @@ fn keyed_records_land_on_the_java_partition() {
         let v: Value = serde_json::from_slice(r.value.as_ref().unwrap()).unwrap();
         let key = String::from_utf8(r.key.clone().unwrap()).unwrap();
         assert_eq!(v["payload"]["userId"], key.as_str());
-        assert_eq!(r.partition, evbus::partitioner::partition_for_key(key.as_bytes(), 6));
+        assert_eq!(r.partition, evbus::topics::partitioner::partition_for_key(key.as_bytes(), 6));
     }
 }
 

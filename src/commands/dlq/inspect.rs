@@ -14,12 +14,12 @@ use serde_json::{Value, json};
 
 use super::read::{self, PartInfo};
 use super::{cell, key_cell, key_json, manifest_dlq_topics, rfc3339};
+use crate::app::App;
 use crate::cli::DlqInspectArgs;
-use crate::commands::App;
-use crate::dlq::{Convention, Decoded, decode};
+use crate::dlq::decode::{Convention, Decoded, decode};
 use crate::exit;
-use crate::output::Mode;
-use crate::sanitize::for_terminal;
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::Mode;
 
 /// How records are grouped: original topic × error, and for unknown origin, the reason.
 /// Ordered so that known topics come first (by name), unknown origin last.

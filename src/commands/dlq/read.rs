@@ -18,10 +18,10 @@ use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
-use crate::commands::App;
-use crate::dlq::DlqRecord;
+use crate::app::App;
+use crate::dlq::decode::DlqRecord;
 use crate::kafka::{Settings, describe_error};
-use crate::render::RecordView;
+use crate::record::render::RecordView;
 
 /// One record of the dead-letter topic, owned.
 #[derive(Debug, Clone)]
@@ -184,7 +184,7 @@ pub fn spawn_reader(
                             "reading {topic} timed out after {} ({why}; brokers tried: {brokers})",
                             humantime::format_duration(timeout)
                         );
-                        let _ = tx.blocking_send(Err(crate::redact::redact_text(&msg)));
+                        let _ = tx.blocking_send(Err(crate::term::redact::redact_text(&msg)));
                         return;
                     }
                 }

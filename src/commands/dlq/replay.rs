@@ -37,16 +37,16 @@ use tokio::time::Instant;
 
 use super::position::Position;
 use super::read::{self, DlqMsg, Item};
-use super::select::{FilterOutcome, Selection, Targets, Tracker, Verdict, filter_outcome, parse_rate, parse_time};
 use super::{cell, key_cell, key_json, manifest_dlq_topics};
+use crate::app::App;
 use crate::cli::DlqReplayArgs;
-use crate::commands::App;
-use crate::dlq::decode;
+use crate::dlq::decode::decode;
+use crate::dlq::select::{FilterOutcome, Selection, Targets, Tracker, Verdict, filter_outcome, parse_rate, parse_time};
 use crate::exit::{self, Exit};
-use crate::filter::{Interrupter, JqFilter, spawn_eval_thread};
 use crate::kafka::Ctx;
-use crate::output::Mode;
-use crate::sanitize::for_terminal;
+use crate::record::filter::{Interrupter, JqFilter, spawn_eval_thread};
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::Mode;
 
 /// Provenance: `dlq_topic/partition/offset` of the dead letter a record was replayed from.
 pub const REPLAY_SOURCE: &str = "evbus-replay-source";

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::fakes::{self, Format, Hint};
 use super::regexgen;
-use super::resolve::{DocSet, escape_token, short_name, split_fragment};
+use crate::schema::resolve::{DocSet, escape_token, short_name, split_fragment};
 
 pub(crate) type NodeId = usize;
 pub(crate) type CheckId = usize;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::{topic_config, units};
+use crate::topics::{known_keys, units};
 use yaml::{Kind, Node, Pos};
 
 /// A validated manifest with defaults applied and config values normalised.
@@ -192,7 +192,7 @@ impl Problems {
         self.0.push(Problem {
             line: Some(at.line),
             column: Some(at.col),
-            message: crate::sanitize::for_terminal(message.as_ref()).into_owned(),
+            message: crate::term::sanitize::for_terminal(message.as_ref()).into_owned(),
         });
     }
 }
@@ -405,8 +405,8 @@ fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
             default_rf = n;
         }
         for (k, at, v) in d.config("defaults", p) {
-            if !topic_config::is_known(&k) {
-                let hint = topic_config::suggest(&k).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+            if !known_keys::is_known(&k) {
+                let hint = known_keys::suggest(&k).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
                 p.push(at, format!("defaults.config: unknown topic config key '{k}'{hint}"));
                 continue;
             }
@@ -489,8 +489,8 @@ fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
 
         let mut config = default_config.clone();
         for (k, kat, v) in t.config(&label, p) {
-            if !topic_config::is_known(&k) {
-                let hint = topic_config::suggest(&k).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+            if !known_keys::is_known(&k) {
+                let hint = known_keys::suggest(&k).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
                 p.push(kat, format!("{label}: unknown topic config key '{k}'{hint}"));
                 continue;
             }

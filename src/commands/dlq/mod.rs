@@ -8,13 +8,12 @@
 //! * [`select`]: the pure rules (selection, progress tracking, `--since`/`--rate` parsing).
 //!
 //! Decoding the dead letters themselves (Spring, Connect, Streams, SmallRye, JSON wrapper) is
-//! [`crate::dlq`].
+//! [`crate::dlq::decode`].
 
 mod inspect;
 mod position;
 mod read;
 mod replay;
-mod select;
 
 use std::process::ExitCode;
 
@@ -22,7 +21,7 @@ use anyhow::Result;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use super::App;
+use crate::app::App;
 use crate::cli::{DlqCommand, ManifestArg};
 use crate::exit::Exit;
 
@@ -72,7 +71,7 @@ fn key_json(key: Option<&[u8]>, obj: &mut serde_json::Map<String, Value>) {
 
 /// A short single-line rendering of untrusted text for tables.
 fn cell(s: &str, max: usize) -> String {
-    let s = crate::sanitize::for_terminal(s);
+    let s = crate::term::sanitize::for_terminal(s);
     if s.chars().count() <= max {
         return s.into_owned();
     }
@@ -86,7 +85,7 @@ fn key_cell(key: Option<&[u8]>) -> String {
     match key {
         None => "-".to_owned(),
         Some(k) => {
-            let s = crate::sanitize::bytes_for_terminal(k);
+            let s = crate::term::sanitize::bytes_for_terminal(k);
             cell(&s, 32)
         }
     }

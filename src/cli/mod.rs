@@ -2,6 +2,8 @@
 //!
 //! Only definitions live here; each command's behaviour is in `commands/<name>.rs`.
 
+pub mod complete;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -68,7 +70,7 @@ pub struct GlobalArgs {
 
     /// Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]
     #[arg(long, global = true, value_name = "NAME",
-          add = clap_complete::engine::ArgValueCandidates::new(crate::complete::context_names))]
+          add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::context_names))]
     pub context: Option<String>,
 
     /// Print only data and errors (no summaries, no progress)
@@ -211,7 +213,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct DescribeArgs {
     /// Topic name
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::topic_names))]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topic: String,
 }
 
@@ -242,7 +244,7 @@ pub struct SchemasDirArgs {
 #[derive(Debug, Args)]
 pub struct SampleArgs {
     /// Schema name (file stem in the schema directory) or path to any JSON Schema file
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::schema_names))]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::schema_names))]
     pub schema: String,
     /// Number of samples
     #[arg(short = 'n', long, default_value_t = 1)]
@@ -266,7 +268,7 @@ pub struct SampleArgs {
   cat events.jsonl | evbus produce auth.user.registered --input - --skip-invalid")]
 pub struct ProduceArgs {
     /// Destination topic
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::topic_names))]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topic: String,
     /// Number of sample events to generate (ignored with --input)
     #[arg(short = 'n', long, default_value_t = 1)]
@@ -329,7 +331,7 @@ Filter variables: the jq input is the decoded value; $__meta holds
 {topic, partition, offset, timestamp, key, headers}.")]
 pub struct TailArgs {
     /// Topics to follow
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::topic_names))]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topics: Vec<String>,
     /// Follow every topic whose name matches this regex
     #[arg(long, value_name = "REGEX")]
@@ -405,7 +407,7 @@ Time lag: the age of the first record a group has not consumed (read without joi
 records close to the topic's retention.ms (--retention-warn), are reported as warnings.")]
 pub struct LagArgs {
     /// Groups to show (default: every group on the cluster plus the manifest's groups)
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::group_names))]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
     pub groups: Vec<String>,
     /// A row per partition
     #[arg(short, long)]
@@ -648,7 +650,7 @@ pub struct GroupsListArgs {
 #[derive(Debug, Args)]
 pub struct GroupsDescribeArgs {
     /// Group name
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::group_names))]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
     pub group: String,
     /// Warn when the oldest unconsumed record is this old, as a percentage of retention.ms
     #[arg(long, default_value = "80%", value_name = "PERCENT")]
@@ -691,12 +693,12 @@ pub struct ResetTarget {
 #[derive(Debug, Args)]
 pub struct GroupsResetArgs {
     /// Group name
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::group_names))]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
     pub group: String,
     /// Topic to reset, every partition (TOPIC) or some (TOPIC:0,2); repeatable. With --from-file,
     /// only these topics of the plan
     #[arg(long = "topic", value_name = "TOPIC[:P,...]",
-          add = clap_complete::engine::ArgValueCandidates::new(crate::complete::topic_names))]
+          add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topics: Vec<String>,
     /// Every partition of every topic the group has committed offsets for
     #[arg(long, conflicts_with = "topics")]
@@ -714,11 +716,11 @@ pub struct GroupsResetArgs {
 #[derive(Debug, Args)]
 pub struct GroupsDeleteArgs {
     /// Group name
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::group_names))]
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
     pub group: String,
     /// Delete only the group's committed offsets on this topic (repeatable); the group stays
     #[arg(long = "topic", value_name = "TOPIC",
-          add = clap_complete::engine::ArgValueCandidates::new(crate::complete::topic_names))]
+          add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topics: Vec<String>,
     /// Print what would be deleted and change nothing
     #[arg(long)]
@@ -817,7 +819,7 @@ pub enum ConfigCommand {
     )]
     Use {
         /// Context name
-        #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::complete::context_names))]
+        #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::context_names))]
         name: String,
     },
     /// The effective configuration and where each value comes from (secrets redacted)

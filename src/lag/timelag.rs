@@ -16,7 +16,7 @@
 
 use serde::Serialize;
 
-use crate::lagcheck::Sample;
+use crate::lag::verdict::Sample;
 
 /// Age of the first unconsumed record, in milliseconds.
 ///

@@ -89,15 +89,15 @@ impl Ui {
     /// Callers escape the untrusted parts themselves: some summaries carry colour of their own.
     pub fn info(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", crate::redact::redact_text(msg.as_ref()));
+            eprintln!("{}", crate::term::redact::redact_text(msg.as_ref()));
         }
     }
 
     /// A warning on stderr (even with --quiet: it concerns correctness). Warnings quote topic
     /// names, dead letters and broker errors, so the whole message is escaped.
     pub fn warn(&self, msg: impl AsRef<str>) {
-        let m = crate::redact::redact_text(msg.as_ref());
-        let m = crate::sanitize::for_terminal_multiline(&m);
+        let m = crate::term::redact::redact_text(msg.as_ref());
+        let m = crate::term::sanitize::for_terminal_multiline(&m);
         if self.color_stderr {
             eprintln!("\x1b[33mevbus: warning:\x1b[0m {m}");
         } else {
@@ -108,7 +108,10 @@ impl Ui {
     /// Debug log on stderr with -v.
     pub fn debug(&self, msg: impl AsRef<str>) {
         if self.verbose > 0 {
-            eprintln!("evbus: {}", crate::sanitize::for_terminal_multiline(&crate::redact::redact_text(msg.as_ref())));
+            eprintln!(
+                "evbus: {}",
+                crate::term::sanitize::for_terminal_multiline(&crate::term::redact::redact_text(msg.as_ref()))
+            );
         }
     }
 
@@ -167,11 +170,11 @@ impl Ui {
 }
 
 /// A JSON document as printed: pretty and escaped for a terminal (control and bidi characters
-/// inside strings as `\uXXXX`, see [`crate::sanitize::json_for_terminal`]), compact and
+/// inside strings as `\uXXXX`, see [`crate::term::sanitize::json_for_terminal`]), compact and
 /// byte-exact for a pipe.
 pub fn json_text<T: serde::Serialize>(value: &T, terminal: bool) -> Result<String> {
     Ok(if terminal {
-        crate::sanitize::json_for_terminal(&serde_json::to_string_pretty(value)?).into_owned()
+        crate::term::sanitize::json_for_terminal(&serde_json::to_string_pretty(value)?).into_owned()
     } else {
         serde_json::to_string(value)?
     })

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use crate::dlq::Decoded;
-use crate::filter::{EvalError, JqFilter};
-use crate::render::RecordView;
+use crate::dlq::decode::Decoded;
+use crate::record::filter::{EvalError, JqFilter};
+use crate::record::render::RecordView;
 
 /// `--since/--until`: RFC 3339, epoch milliseconds, or a duration ago (`2h`, `30m`, `7d`).
 pub fn parse_time(raw: &str, now_ms: i64) -> Result<i64, String> {
@@ -273,11 +273,11 @@ impl Tracker {
 /// A dead letter names its origin in headers or a JSON field that anyone producing to the DLQ
 /// controls, so replaying "to where it came from" could write into `__consumer_offsets` or a
 /// Streams changelog and corrupt the cluster's or an application's state. Besides
-/// [`crate::plan::is_internal`] (`__*`, `_confluent*`, `_schemas`) this covers any leading `_`
+/// [`crate::topics::plan::is_internal`] (`__*`, `_confluent*`, `_schemas`) this covers any leading `_`
 /// (the convention for tool topics), Kafka Streams' `-changelog`/`-repartition` topics, Kafka
 /// Connect's default `connect-configs|offsets|status` and MirrorMaker 2's `*.internal` topics.
 pub fn internal_topic(topic: &str) -> Option<&'static str> {
-    if crate::plan::is_internal(topic) || topic.starts_with('_') {
+    if crate::topics::plan::is_internal(topic) || topic.starts_with('_') {
         Some("an internal topic")
     } else if topic.ends_with("-changelog") || topic.ends_with("-repartition") {
         Some("a Kafka Streams internal topic")
@@ -374,7 +374,7 @@ mod tests {
     }
 
     use super::*;
-    use crate::dlq::{Convention, DlqRecord, decode};
+    use crate::dlq::decode::{Convention, DlqRecord, decode};
 
     fn decoded(headers: &[(&str, &str)], value: &[u8]) -> Decoded {
         let h: Vec<(String, Option<Vec<u8>>)> =

@@ -8,8 +8,8 @@
 
 use clap_complete::engine::CompletionCandidate;
 
-fn manifest() -> Option<crate::manifest::Manifest> {
-    crate::manifest::load(&crate::config::completion_manifest()).ok()
+fn manifest() -> Option<crate::topics::manifest::Manifest> {
+    crate::topics::manifest::load(&crate::config::completion_manifest()).ok()
 }
 
 /// Topic names declared in the manifest, with their descriptions as help (zsh and fish show it).

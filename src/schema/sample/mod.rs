@@ -18,10 +18,14 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value};
 
 use super::Schema;
-use super::fakes::{self, Hint};
-pub use super::plan::Plan;
-use super::plan::{Choice, Leaf, Node, NodeId, T_ARR, T_BOOL, T_INT, T_NULL, T_NUM, T_OBJ, T_STR};
+mod fakes;
+pub mod plan;
+mod regexgen;
+
 use super::resolve::{DirRetriever, DocSet, file_uri};
+use fakes::Hint;
+pub use plan::Plan;
+use plan::{Choice, Leaf, Node, NodeId, T_ARR, T_BOOL, T_INT, T_NULL, T_NUM, T_OBJ, T_STR};
 
 /// Full attempts (generate + validate) before [`Generator::generate`] gives up.
 const MAX_ATTEMPTS: usize = 100;

@@ -9,7 +9,7 @@
 //!   cheap validation instead of building and re-serializing a tree.
 //! * [`Template`] implements kcat's `-f` format tokens.
 //! * [`pretty`] is the human format; every untrusted string goes through
-//!   [`crate::sanitize`] before it reaches the terminal.
+//!   [`crate::term::sanitize`] before it reaches the terminal.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -17,7 +17,7 @@ use std::io::Write as _;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 
-use crate::sanitize::{push_bytes_for_terminal, push_for_terminal};
+use crate::term::sanitize::{push_bytes_for_terminal, push_for_terminal};
 
 /// A record as seen by renderers and filters, borrowing from wherever the bytes live.
 #[derive(Debug, Clone, Copy)]
@@ -178,14 +178,14 @@ pub fn to_json_line_with(rec: &RecordView, extra: &[(&str, serde_json::Value)], 
 }
 
 /// Escapes, for a terminal, the JSON written to `buf` from `start` on (see
-/// [`crate::sanitize::json_for_terminal`]): still valid JSON with the same meaning, but bidi
+/// [`crate::term::sanitize::json_for_terminal`]): still valid JSON with the same meaning, but bidi
 /// overrides, C1 and other controls that the JSON writer leaves raw (and that JSON values
 /// embedded verbatim may hold) become `\uXXXX`.
 pub fn escape_json_for_terminal(buf: &mut Vec<u8>, start: usize) {
     let Some(tail) = buf.get(start..) else { return };
     // Always UTF-8: the writers above only embed text that passed `from_utf8`.
     let Ok(text) = std::str::from_utf8(tail) else { return };
-    if let std::borrow::Cow::Owned(safe) = crate::sanitize::json_for_terminal(text) {
+    if let std::borrow::Cow::Owned(safe) = crate::term::sanitize::json_for_terminal(text) {
         buf.truncate(start);
         buf.extend_from_slice(safe.as_bytes());
     }
@@ -302,7 +302,7 @@ pub fn template(fmt: &str) -> Result<Template, String> {
                     Some(other) => {
                         return Err(format!(
                             "unknown format token '%{}' (supported: %t %p %o %k %s %S %K %T %h %%)",
-                            crate::sanitize::for_terminal(other.encode_utf8(&mut [0; 4]))
+                            crate::term::sanitize::for_terminal(other.encode_utf8(&mut [0; 4]))
                         ));
                     }
                     None => {
@@ -324,7 +324,7 @@ pub fn template(fmt: &str) -> Result<Template, String> {
                 Some(other) => {
                     return Err(format!(
                         "unknown escape '\\{}' in format string (supported: \\n \\r \\t \\\\)",
-                        crate::sanitize::for_terminal(other.encode_utf8(&mut [0; 4]))
+                        crate::term::sanitize::for_terminal(other.encode_utf8(&mut [0; 4]))
                     ));
                 }
                 None => {

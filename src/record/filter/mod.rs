@@ -32,7 +32,7 @@ use jaq_core::{Compiler, Ctx, ValT as _, Vars};
 use jaq_json::{Num, Val};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::render::RecordView;
+use crate::record::render::RecordView;
 use fast::FastEq;
 pub use guard::{EvalError, Interrupter, spawn_eval_thread, spawn_scoped_eval_thread};
 use guard::{Guarded, on_eval_thread, run_guarded};
@@ -651,7 +651,7 @@ fn error_message(err: &jaq_json::Error) -> String {
         _ => shown,
     };
     // Messages quote record data.
-    crate::sanitize::for_terminal(&text).into_owned()
+    crate::term::sanitize::for_terminal(&text).into_owned()
 }
 
 /// `line L, column C` of a slice that points into `src` (jaq reports positions as subslices).
@@ -684,7 +684,7 @@ fn found(at: &str) -> String {
     }
     let excerpt: String = trimmed.chars().take(20).collect();
     let ellipsis = if trimmed.chars().nth(20).is_some() { "…" } else { "" };
-    format!("\"{}{ellipsis}\"", crate::sanitize::for_terminal(&excerpt))
+    format!("\"{}{ellipsis}\"", crate::term::sanitize::for_terminal(&excerpt))
 }
 
 fn at(src: &str, slice: &str) -> String {
@@ -699,8 +699,8 @@ fn load_errors(src: &str, errs: jaq_core::load::Errors<&str, ()>) -> String {
             Error::Io(v) => msgs.extend(v.into_iter().map(|(path, e)| {
                 format!(
                     "jq: cannot load module \"{}\": {}",
-                    crate::sanitize::for_terminal(path),
-                    crate::sanitize::for_terminal(&e)
+                    crate::term::sanitize::for_terminal(path),
+                    crate::term::sanitize::for_terminal(&e)
                 )
             })),
             Error::Lex(v) => msgs.extend(v.into_iter().map(|(expect, rest)| {
@@ -730,7 +730,7 @@ fn compile_errors(src: &str, errs: jaq_core::compile::Errors<&str, ()>) -> Strin
     let mut msgs = Vec::new();
     for (_file, v) in errs {
         for (name, undefined) in v {
-            let name_shown = crate::sanitize::for_terminal(name);
+            let name_shown = crate::term::sanitize::for_terminal(name);
             let what = match undefined {
                 Undefined::Filter(arity) => format!("undefined filter \"{name_shown}/{arity}\""),
                 other => format!("undefined {} \"{name_shown}\"", other.as_str()),

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::manifest::Manifest;
-use crate::units;
+use crate::topics::manifest::Manifest;
+use crate::topics::units;
 
 /// Where a topic config value comes from, as DescribeConfigs reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -242,7 +242,7 @@ pub fn check_replication(plan: &mut Plan, brokers: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest;
+    use crate::topics::manifest;
     use std::path::Path;
 
     fn m(src: &str) -> Manifest {

@@ -5,8 +5,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 use super::*;
-use crate::filter::{JqFilter, Match, RecordFilter, spawn_eval_thread};
-use crate::render::RecordView;
+use crate::record::filter::{JqFilter, Match, RecordFilter, spawn_eval_thread};
+use crate::record::render::RecordView;
 
 fn view(value: Option<&[u8]>) -> RecordView<'_> {
     RecordView { topic: "t", partition: 0, offset: 0, timestamp_ms: None, key: None, value, headers: &[] }

@@ -35,7 +35,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::GlobalArgs;
-use crate::redact;
+use crate::term::redact;
 
 pub const DEFAULT_BROKERS: &str = "127.0.0.1:9092";
 pub const DEFAULT_MANIFEST: &str = "topics.yaml";

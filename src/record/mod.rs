@@ -1,0 +1,5 @@
+//! One Kafka record as evbus reads it: the decoded view every command shares, the jq filters that
+//! select records, and how records are printed. Pure: no broker, no terminal policy.
+
+pub mod filter;
+pub mod render;
