@@ -11,7 +11,10 @@
 //! - help snapshots, after changing a help text in src/cli.rs:
 //!   `TRYCMD=overwrite cargo test --test it -- readme::help` rewrites tests/cmd/help/*.stdout;
 //!   review the diff. A new subcommand needs a tests/cmd/help/<evbus-sub-command>.toml (copy
-//!   one; `every_command_has_a_help_snapshot` names the missing ones).
+//!   one) and an empty .stdout beside it (trycmd only overwrites files that exist);
+//!   `every_command_has_a_help_snapshot` names the missing ones.
+//! - In README.md, each command's shown output ends with a blank line (trycmd's markdown
+//!   convention: the last newline before the next `$` or the fence is dropped).
 //! - README.md: edit it by hand. The test runs a copy of it in a sandbox (a temporary directory
 //!   with the repo's topics.yaml, schemas/ and tests/readme/'s files), so `TRYCMD=overwrite`
 //!   does not touch README.md; a failure shows the line of README.md and the output expected and
