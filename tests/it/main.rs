@@ -14,6 +14,7 @@ mod groups;
 mod health;
 mod lag;
 mod produce;
+mod readme;
 mod security;
 mod tail;
 mod terminal;
