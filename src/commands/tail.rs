@@ -48,7 +48,8 @@ use crate::kafka::{ClusterMeta, Ctx, owned_metadata};
 use crate::record::filter::{
     EvalError, JqFilter, Match, RecordFilter, parse_header_arg, spawn_eval_thread, spawn_scoped_eval_thread,
 };
-use crate::record::render::{PrettyOpts, RecordView, Template};
+use crate::record::render::{PrettyOpts, Template};
+use crate::record::view::RecordView;
 use crate::schema::{Schema, SchemaStore};
 
 /// Output is written once this much is buffered (or sooner, when the consumer goes idle).

@@ -124,7 +124,7 @@ use header::*;
 
 /// A borrowed view of one record read from a dead-letter topic: the same view `tail` renders
 /// and filters, so the DLQ commands can use both without copying.
-pub type DlqRecord<'a> = crate::record::render::RecordView<'a>;
+pub type DlqRecord<'a> = crate::record::view::RecordView<'a>;
 
 /// Which dead-letter convention a record follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
