@@ -10,8 +10,8 @@ use serde_json::{Map, Value, json};
 
 use super::{
     ArrPart, ArrSpec, CheckId, Compiler, Flat, Group, Leaf, Loc, Never, Node, NumSpec, ObjPart, ObjSpec, Prop,
-    SAFE_INT, StrSpec, T_ALL, T_ARR, T_INT, T_NUM, T_OBJ, T_STR, as_usize, decimal_parts, display_loc, families,
-    gcd, pure_type_not, type_bits, value_bits,
+    SAFE_INT, StrSpec, T_ALL, T_ARR, T_INT, T_NUM, T_OBJ, T_STR, as_usize, decimal_parts, display_loc, families, gcd,
+    pure_type_not, type_bits, value_bits,
 };
 use crate::schema::resolve::escape_token;
 use crate::schema::sample::fakes::{self, Format};
@@ -235,7 +235,8 @@ fn capped(c: &mut Option<usize>, at: usize) {
 impl<'d> Compiler<'d> {
     pub(super) fn leaf(&mut self, fl: Flat<'d>, key: &str) -> Result<Node, String> {
         let loc = display_loc(key);
-        let mut any = AnyKw { types: T_ALL, typed: false, fam: 0, consts: Vec::new(), enums: Vec::new(), samples: Vec::new() };
+        let mut any =
+            AnyKw { types: T_ALL, typed: false, fam: 0, consts: Vec::new(), enums: Vec::new(), samples: Vec::new() };
         let mut s = StrKw::default();
         let mut n = NumKw { spec: NumSpec { int_step: 1, ..NumSpec::default() }, mults: Vec::new() };
         let mut a = ArrKw::default();
