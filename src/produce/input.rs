@@ -51,11 +51,6 @@ impl KeyRule {
     }
 }
 
-/// The `eventType` field of an event, if it is a string.
-pub fn event_type_of(v: &Value) -> Option<&str> {
-    v.get("eventType").and_then(Value::as_str)
-}
-
 /// The whole input, read or mapped once.
 pub struct Input {
     name: String,
@@ -555,7 +550,7 @@ mod tests {
                 let want = if matches!(rule, KeyRule::Path(_)) && key_at(&v, "x").is_none() {
                     vec![]
                 } else {
-                    vec![event_type_of(&v).map(str::to_string)]
+                    vec![crate::record::envelope::field_str(&v).map(str::to_string)]
                 };
                 assert_eq!(got, want, "{line} {rule:?}");
             }

@@ -791,9 +791,10 @@ impl<'a> TapeNode<'a> {
         }
     }
 
-    /// The `eventType` member of this object, when it is a string.
+    /// The `eventType` member of this object, when it is a string: what
+    /// [`envelope::field_str`](crate::record::envelope::field_str) reads from a `Value`.
     pub fn event_type(&self) -> Option<&'a str> {
-        self.member("eventType")?.str()
+        self.member(crate::record::envelope::FIELD)?.str()
     }
 
     /// `produce`'s `key_at` on this value: see [`TapeDoc::key_at`].

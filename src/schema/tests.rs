@@ -328,6 +328,37 @@ fn shipped_store_has_no_problems() {
 }
 
 #[test]
+fn check_json_gives_the_verdict_and_errors_of_parsing_then_validating() {
+    let (_d, s) = schema_in_dir(
+        &json!({"type": "object", "required": ["a"], "properties": {"b": {"type": "integer"}, "c": {"format": "email", "type": "string"}}}),
+        &[],
+    );
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let docs: [&[u8]; 8] = [
+        br#"{"a":1}"#,
+        br#" {"a":"x\u00e9","b":2} "#,
+        br#"{"b":"x","c":"nope"}"#,
+        b"[]",
+        b"{",
+        b"NaN",
+        b"{} {}",
+        deep.as_bytes(),
+    ];
+    for doc in docs {
+        let shown = String::from_utf8_lossy(doc);
+        let want = serde_json::from_slice::<Value>(doc).map_err(|e| e.to_string()).map(|v| s.validate(&v));
+        match (s.check_json(doc), want) {
+            (Ok(()), Ok(Ok(()))) => {}
+            (Err(super::JsonCheck::NotJson(e)), Err(w)) => assert_eq!(e.to_string(), w, "{shown}"),
+            (Err(super::JsonCheck::Invalid(e)), Ok(Err(w))) => {
+                assert_eq!(format!("{e:?}"), format!("{w:?}"), "{shown}")
+            }
+            (got, want) => panic!("{shown}: check_json {got:?}, parse and validate {want:?}"),
+        }
+    }
+}
+
+#[test]
 fn validate_reports_every_error_with_paths() {
     let (_d, s) = schema_in_dir(
         &json!({"type": "object", "required": ["a"], "properties": {"b": {"type": "integer"}, "c": {"format": "email", "type": "string"}}}),
