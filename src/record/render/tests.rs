@@ -129,6 +129,19 @@ fn json_line_for_a_terminal_escapes_bidi_and_c1_and_stays_the_same_json() {
 }
 
 #[test]
+fn json_str_writes_the_bytes_serde_json_writes() {
+    let mut every_ascii = String::new();
+    for c in 0u8..0x80 {
+        every_ascii.push(char::from(c));
+    }
+    for s in [every_ascii.as_str(), "", "plain", "ü🎉\u{202e}\u{85}\u{2028}", "a\"b\\c\u{1f}"] {
+        let mut ours = Vec::new();
+        push_json_str(&mut ours, s);
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+    }
+}
+
+#[test]
 fn json_str_escaping_matches_serde() {
     for s in ["", "plain", "q\"b\\s", "\u{0}\u{1}\u{8}\u{c}\u{1f}\u{7f}", "ü🎉\u{202e}"] {
         let mut out = Vec::new();
