@@ -102,9 +102,10 @@ impl Sender {
             none => none.insert(TopicSink::new(self.producer.client(), &self.topic)?),
         };
         loop {
-            let headers = [("event-type", event_type), ("content-type", b"application/json".as_slice())]
-                .into_iter()
-                .chain(self.static_headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
+            let headers =
+                [(crate::record::envelope::HEADER, event_type), ("content-type", b"application/json".as_slice())]
+                    .into_iter()
+                    .chain(self.static_headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
             match sink.send(self.producer.client(), key, value, headers) {
                 Ok(()) => {
                     self.bytes += value.len() as u64;
@@ -357,7 +358,7 @@ async fn samples(
         let key = key_rule.key(&v).map_err(|e| anyhow!("{e} (schema {})", schema.path().display()))?;
         buf.clear();
         serde_json::to_writer(&mut buf, &v)?;
-        let event_type = input::event_type_of(&v).unwrap_or(&fallback_type);
+        let event_type = crate::record::envelope::field_str(&v).unwrap_or(&fallback_type);
         sender.send(key.as_deref().map(str::as_bytes), &buf, event_type.as_bytes()).await?;
         if sender.stalled() {
             break;

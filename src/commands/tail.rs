@@ -48,7 +48,8 @@ use crate::kafka::{ClusterMeta, Ctx, owned_metadata};
 use crate::record::filter::{
     EvalError, JqFilter, Match, RecordFilter, parse_header_arg, spawn_eval_thread, spawn_scoped_eval_thread,
 };
-use crate::record::render::{PrettyOpts, RecordView, Template};
+use crate::record::render::{PrettyOpts, Template};
+use crate::record::view::RecordView;
 use crate::schema::{Schema, SchemaStore};
 
 /// Output is written once this much is buffered (or sooner, when the consumer goes idle).
@@ -960,12 +961,11 @@ fn evaluate(filter: &RecordFilter, rec: &RecordView) -> Match {
 
 /// The validation verdict for a value: `None` when valid (tombstones are not validated).
 fn check(schema: &Schema, value: Option<&[u8]>) -> Option<String> {
-    let bytes = value?;
-    let v: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => return Some(format!("value is not JSON: {e}")),
+    let errors = match schema.check_json(value?) {
+        Ok(()) => return None,
+        Err(crate::schema::JsonCheck::NotJson(e)) => return Some(format!("value is not JSON: {e}")),
+        Err(crate::schema::JsonCheck::Invalid(errors)) => errors,
     };
-    let errors = schema.validate(&v).err()?;
     let mut msg = errors.iter().take(3).map(ToString::to_string).collect::<Vec<_>>().join("; ");
     if errors.len() > 3 {
         msg.push_str(&format!(" (and {} more)", errors.len() - 3));

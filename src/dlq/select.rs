@@ -13,7 +13,7 @@ use regex::Regex;
 
 use crate::dlq::decode::Decoded;
 use crate::record::filter::{EvalError, JqFilter};
-use crate::record::render::RecordView;
+use crate::record::view::RecordView;
 
 /// `--since/--until`: RFC 3339, epoch milliseconds, or a duration ago (`2h`, `30m`, `7d`).
 pub fn parse_time(raw: &str, now_ms: i64) -> Result<i64, String> {

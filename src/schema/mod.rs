@@ -23,6 +23,14 @@ use serde_json::Value;
 use resolve::{DirRetriever, DocSet, file_uri, read_json};
 pub use tape::{Tape, TapeDoc, TapeJson, TapeNode};
 
+/// Why [`Schema::check_json`] rejected a document.
+#[derive(Debug)]
+pub enum JsonCheck {
+    NotJson(serde_json::Error),
+    /// Every validation error (never empty).
+    Invalid(Vec<SchemaError>),
+}
+
 /// A directory of schemas, one `<name>.json` per event type.
 #[derive(Debug, Clone)]
 pub struct SchemaStore {
@@ -243,6 +251,25 @@ impl Schema {
             // Built with the options the `Value` validator compiled with, so not expected; if it
             // happens, the `Value` path still gives the right verdict.
             Err(_) => self.validator.is_valid(&doc.to_value()),
+        }
+    }
+
+    /// Checks JSON bytes (a record value) on a per-thread [`Tape`], so a valid document, the
+    /// common case, costs no `Value`; only an invalid one is parsed again into a `Value` to word
+    /// its errors. Verdicts and errors are those of `serde_json::from_slice` then
+    /// [`Schema::validate`].
+    pub fn check_json(&self, bytes: &[u8]) -> Result<(), JsonCheck> {
+        thread_local! {
+            static TAPE: std::cell::RefCell<Tape> = std::cell::RefCell::new(Tape::new());
+        }
+        let valid = TAPE.with_borrow_mut(|tape| tape.parse(bytes).map(|doc| self.is_valid_tape(&doc)));
+        match valid {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                let v: Value = serde_json::from_slice(bytes).map_err(JsonCheck::NotJson)?;
+                self.validate(&v).map_err(JsonCheck::Invalid)
+            }
+            Err(e) => Err(JsonCheck::NotJson(e)),
         }
     }
 

@@ -19,6 +19,11 @@
 //! (`len`, `get`, `members`, `to_value`). [`Object::members`] yields members in input order (each
 //! repeated name at the place of its last occurrence), not in `Value`'s sorted order; validation
 //! does not depend on member order.
+//!
+//! One job in one file although it is long: the writers (the fast parser, the serde visitor) and
+//! the readers (nodes, objects, arrays, the validator's `Json` impl) share the tape's private
+//! layout (entry kinds, offsets into the line or the buffers, last-wins members); split apart,
+//! that layout would have to become visible to the whole crate.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -791,9 +796,10 @@ impl<'a> TapeNode<'a> {
         }
     }
 
-    /// The `eventType` member of this object, when it is a string.
+    /// The `eventType` member of this object, when it is a string: what
+    /// [`envelope::field_str`](crate::record::envelope::field_str) reads from a `Value`.
     pub fn event_type(&self) -> Option<&'a str> {
-        self.member("eventType")?.str()
+        self.member(crate::record::envelope::FIELD)?.str()
     }
 
     /// `produce`'s `key_at` on this value: see [`TapeDoc::key_at`].

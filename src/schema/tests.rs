@@ -328,6 +328,37 @@ fn shipped_store_has_no_problems() {
 }
 
 #[test]
+fn check_json_gives_the_verdict_and_errors_of_parsing_then_validating() {
+    let (_d, s) = schema_in_dir(
+        &json!({"type": "object", "required": ["a"], "properties": {"b": {"type": "integer"}, "c": {"format": "email", "type": "string"}}}),
+        &[],
+    );
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let docs: [&[u8]; 8] = [
+        br#"{"a":1}"#,
+        br#" {"a":"x\u00e9","b":2} "#,
+        br#"{"b":"x","c":"nope"}"#,
+        b"[]",
+        b"{",
+        b"NaN",
+        b"{} {}",
+        deep.as_bytes(),
+    ];
+    for doc in docs {
+        let shown = String::from_utf8_lossy(doc);
+        let want = serde_json::from_slice::<Value>(doc).map_err(|e| e.to_string()).map(|v| s.validate(&v));
+        match (s.check_json(doc), want) {
+            (Ok(()), Ok(Ok(()))) => {}
+            (Err(super::JsonCheck::NotJson(e)), Err(w)) => assert_eq!(e.to_string(), w, "{shown}"),
+            (Err(super::JsonCheck::Invalid(e)), Ok(Err(w))) => {
+                assert_eq!(format!("{e:?}"), format!("{w:?}"), "{shown}")
+            }
+            (got, want) => panic!("{shown}: check_json {got:?}, parse and validate {want:?}"),
+        }
+    }
+}
+
+#[test]
 fn validate_reports_every_error_with_paths() {
     let (_d, s) = schema_in_dir(
         &json!({"type": "object", "required": ["a"], "properties": {"b": {"type": "integer"}, "c": {"format": "email", "type": "string"}}}),
@@ -1558,4 +1589,67 @@ pub(super) mod tape_agreement {
         assert_eq!(doc.event_type(), Some("a/b"));
         let _ = SchemaStore::open(&repo_schemas()).unwrap();
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pinned output: refactoring the plan compiler must not change a single seeded byte.
+
+/// FNV-1a, so the pin does not depend on std's hasher staying the same across Rust versions.
+fn fnv1a(h: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *h ^= u64::from(b);
+        *h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+#[test]
+fn seeded_samples_are_pinned() {
+    let store = store();
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for name in store.names() {
+        let s = store.load(&name).unwrap();
+        let plan = Plan::new(&s).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..20 {
+            fnv1a(&mut h, serde_json::to_string(&generate_value(&plan, &mut rng, now()).unwrap()).unwrap().as_bytes());
+        }
+        let mut g = Generator::new(&s, Some(3)).unwrap();
+        for _ in 0..5 {
+            fnv1a(&mut h, serde_json::to_string(&g.generate(&fill()).unwrap()).unwrap().as_bytes());
+        }
+    }
+    // Every keyword family the compiler handles, one schema each.
+    let crafted = [
+        json!({"type": "string", "minLength": 3, "maxLength": 12, "pattern": "^[a-z]+$", "format": "email"}),
+        json!({"allOf": [{"pattern": "^[a-f0-9]*$"}, {"pattern": "^.{4,8}$"}], "type": "string"}),
+        json!({"type": "string", "format": "date-time"}),
+        json!({"type": "number", "minimum": 1.5, "exclusiveMaximum": 99, "multipleOf": 0.25}),
+        json!({"type": "integer", "minimum": -50, "maximum": 50, "allOf": [{"multipleOf": 3}, {"multipleOf": 4}]}),
+        json!({"minimum": 3}),
+        json!({"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer", "minimum": 0, "maximum": 10, "exclusiveMinimum": true}),
+        json!({"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}], "items": {"type": "boolean"}, "minItems": 2, "maxItems": 6}),
+        json!({"type": "array", "items": {"enum": [1, 2, 3, 4, 5]}, "uniqueItems": true, "minItems": 3}),
+        json!({"type": "array", "contains": {"const": "x"}, "minContains": 2, "maxContains": 3, "items": {"type": "string", "maxLength": 2}}),
+        json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "array", "items": [{"type": "null"}], "additionalItems": false}),
+        json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}, "required": ["a"], "additionalProperties": false}),
+        json!({"type": "object", "patternProperties": {"^x-[a-z]{2}$": {"type": "boolean"}}, "minProperties": 2, "maxProperties": 4}),
+        json!({"type": "object", "properties": {"card": {"type": "string"}, "billing": {"type": "string"}}, "dependentRequired": {"card": ["billing"]}, "propertyNames": {"maxLength": 8}}),
+        json!({"type": "object", "properties": {"p": {"type": "integer"}}, "dependentSchemas": {"p": {"required": ["q"], "properties": {"q": {"const": 1}}}}}),
+        json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "minimum": 10}]}),
+        json!({"oneOf": [{"type": "integer", "multipleOf": 2}, {"type": "integer", "multipleOf": 3}], "minimum": 0, "maximum": 30}),
+        json!({"type": "object", "properties": {"kind": {"enum": ["a", "b"]}}, "required": ["kind"], "if": {"properties": {"kind": {"const": "a"}}}, "then": {"required": ["x"], "properties": {"x": {"type": "integer"}}}, "else": {"required": ["y"], "properties": {"y": {"type": "string"}}}}),
+        json!({"not": {"type": "string"}, "type": ["string", "integer", "null"]}),
+        json!({"type": "integer", "not": {"multipleOf": 5}, "minimum": 0, "maximum": 20}),
+        json!({"enum": ["red", "green", 3, null], "type": ["string", "null"]}),
+        json!({"type": "string", "default": "dflt", "examples": ["ex1", "ex2"], "maxLength": 4}),
+        json!({"type": "object", "unevaluatedProperties": false, "properties": {"z": {"type": "boolean"}}, "required": ["z"]}),
+        json!({"type": "array", "unevaluatedItems": false, "prefixItems": [{"type": "string"}]}),
+    ];
+    for schema in crafted {
+        let (_s, out) = raw_samples_with(&schema, &[], 15);
+        for v in out {
+            fnv1a(&mut h, serde_json::to_string(&v).unwrap().as_bytes());
+        }
+    }
+    assert_eq!(format!("{h:016x}"), "50da03cc7f4d6060", "seeded samples changed");
 }

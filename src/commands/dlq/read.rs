@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::app::App;
 use crate::dlq::decode::DlqRecord;
 use crate::kafka::{Settings, describe_error};
-use crate::record::render::RecordView;
+use crate::record::view::RecordView;
 
 /// One record of the dead-letter topic, owned.
 #[derive(Debug, Clone)]

@@ -70,7 +70,7 @@ pub fn check(src: &str) -> Result<(), String> {
         return Err(format!(
             "jq: the program is nested {depth} levels deep (deepest at {}); evbus accepts at most {MAX_DEPTH} \
              levels, where every bracket, string, operator, keyword and path step adds one",
-            super::line_col(src, at)
+            super::errors::line_col(src, at)
         ));
     }
     Ok(())

@@ -1,6 +1,9 @@
 //! Realistic leaf values for the sample generator: values for string `format`s, and values picked
 //! from a property's name (`email`, `firstName`, `city`, `diagnosis`, `*Id`, ...) when the schema
 //! leaves the content open. Everything draws from the caller's RNG so seeded runs stay identical.
+//!
+//! One job: about a third of the file is the word lists themselves, the rest the pickers that
+//! draw from them.
 
 use std::fmt::Write as _;
 

@@ -6,7 +6,7 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 use super::*;
 use crate::record::filter::{JqFilter, Match, RecordFilter, spawn_eval_thread};
-use crate::record::render::RecordView;
+use crate::record::view::RecordView;
 
 fn view(value: Option<&[u8]>) -> RecordView<'_> {
     RecordView { topic: "t", partition: 0, offset: 0, timestamp_ms: None, key: None, value, headers: &[] }

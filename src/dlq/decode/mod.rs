@@ -1,0 +1,221 @@
+//! Recognises where a dead-letter record came from and why it failed, so a DLQ can be
+//! summarised by error and replayed to the topic it came from.
+//!
+//! Frameworks disagree on how a dead letter says where it came from. [`decode`] recognises:
+//!
+//! | Convention | Where the origin is | Encoding |
+//! |---|---|---|
+//! | [`Convention::Spring`] (Spring Kafka `DeadLetterPublishingRecoverer`) | `kafka_dlt-original-*` headers | partition: 4-byte big-endian int; offset, timestamp: 8-byte big-endian long; text otherwise |
+//! | [`Convention::Connect`] (Kafka Connect `errors.deadletterqueue.context.headers.enable`) | `__connect.errors.*` headers | UTF-8 text |
+//! | [`Convention::Streams`] (Kafka Streams, KIP-1034) | `__streams.errors.*` headers | UTF-8 text |
+//! | [`Convention::SmallRye`] (SmallRye Reactive Messaging / Quarkus) | `dead-letter-*` headers | UTF-8 text |
+//! | [`Convention::JsonWrapper`] | the value: `{"originalTopic", "originalMessage", "error", "timestamp"}` | JSON |
+//!
+//! Header conventions are tried before the JSON wrapper, in the table's order; a record carrying
+//! headers of several conventions (it went through more than one DLQ without being cleaned) is
+//! read by the first. Anything else is [`Convention::Unknown`] with a human-readable
+//! [`Decoded::unknown_reason`]. A record is never half-trusted: if a header the decoder reads is
+//! malformed (wrong length, not UTF-8, not a number, an empty or illegal topic name) or the
+//! original-topic header is missing, the whole record is `Unknown`, because replaying it would
+//! send data to a place nobody can vouch for. A header whose value is null counts as absent.
+//!
+//! Choices callers should know:
+//!
+//! * **Repeated headers.** Kafka headers may repeat, and each writer repeats them differently.
+//!   Spring appends a new set of `kafka_dlt-original-*` headers at every hop of a retry-topic
+//!   chain, so the *first* one names the topic the record really came from; its exception
+//!   headers are replaced or appended per failure, so the *last* one is the latest failure.
+//!   Connect copies the source record's headers and then appends its own, so the *last* one is
+//!   its own. SmallRye writes its headers and only then copies the source's, so the *first* one
+//!   is its own. Kafka Streams writes each header once.
+//! * **Numbers in Spring headers.** Java writes them as binary, but some non-Java producers write
+//!   them as decimal text, so both are accepted. A value of exactly 4 bytes (partition) or 8 bytes
+//!   (offset, timestamp) is read as binary unless every byte is an ASCII digit: the binary reading
+//!   of such a value is at least `0x30303030` (808,464,432) for a partition and about 3.5 × 10¹⁸
+//!   for an offset, numbers no real partition or offset reaches, while the text reading is
+//!   ordinary. Negative partitions and offsets are malformed; a negative timestamp is Kafka's "no
+//!   timestamp" and becomes `None`.
+//! * **Error class.** For Spring, [`Decoded::error_class`] is `kafka_dlt-exception-cause-fqcn`
+//!   (the root cause) when present: the top-level class is almost always Spring's own
+//!   `ListenerExecutionFailedException` wrapper, which would put every failure in one group.
+//!   Kafka Streams writes `Throwable.toString()` (`class: message`) into its exception header, so
+//!   the class is the part before `": "`.
+//! * **Timestamps.** Spring records the original timestamp in a header; Connect and Streams copy
+//!   the source record's timestamp onto the dead letter, so for them it is the dead letter's own
+//!   timestamp; SmallRye does not keep it.
+//! * **Replay value.** For header conventions it is the dead letter's value, byte for byte. For
+//!   the JSON wrapper it is `originalMessage`: a string is replayed as its raw text, `null` as no
+//!   value, anything else as compact JSON. That JSON is re-serialised, so object keys come out
+//!   sorted (serde_json is built without `preserve_order`). The key to replay with is the dead
+//!   letter's key in every convention (all of them copy it).
+//! * **Headers to strip.** [`Decoded::error_header_names`] lists every header on the record that
+//!   belongs to *any* DLQ convention (see [`is_dlq_header`]), including Spring's
+//!   `retry_topic-*` bookkeeping: left on a replayed record, stale attempt counts make Spring
+//!   route it straight back to the DLT, and stale origin headers would be mistaken for the next
+//!   failure's.
+
+mod fields;
+mod frameworks;
+pub mod header;
+mod wrapper;
+
+use frameworks::decode_headers;
+use wrapper::decode_json_wrapper;
+#[cfg(test)]
+mod tests;
+
+use base64::Engine as _;
+use serde::{Serialize, Serializer};
+
+use header::*;
+
+/// A borrowed view of one record read from a dead-letter topic: the same view `tail` renders
+/// and filters, so the DLQ commands can use both without copying.
+pub type DlqRecord<'a> = crate::record::view::RecordView<'a>;
+
+/// Which dead-letter convention a record follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Convention {
+    Spring,
+    Connect,
+    Streams,
+    #[serde(rename = "smallrye")]
+    SmallRye,
+    JsonWrapper,
+    Unknown,
+}
+
+impl Convention {
+    /// The name used in tables and JSON (`spring`, `connect`, `streams`, `smallrye`,
+    /// `json-wrapper`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Convention::Spring => "spring",
+            Convention::Connect => "connect",
+            Convention::Streams => "streams",
+            Convention::SmallRye => "smallrye",
+            Convention::JsonWrapper => "json-wrapper",
+            Convention::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for Convention {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a dead letter says about its origin and its failure.
+///
+/// When `convention` is `Unknown`, only `unknown_reason`, `replay_value` (the record's own value)
+/// and `error_header_names` are filled in. Serialises with `replay_value` as standard base64,
+/// since it is arbitrary bytes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decoded {
+    pub convention: Convention,
+    pub original_topic: Option<String>,
+    pub original_partition: Option<i32>,
+    pub original_offset: Option<i64>,
+    pub original_timestamp_ms: Option<i64>,
+    pub consumer_group: Option<String>,
+    pub error_class: Option<String>,
+    pub error_message: Option<String>,
+    pub stacktrace: Option<String>,
+    /// Set exactly when `convention` is `Unknown`.
+    pub unknown_reason: Option<String>,
+    #[serde(serialize_with = "serialize_base64")]
+    pub replay_value: Option<Vec<u8>>,
+    pub error_header_names: Vec<String>,
+}
+
+impl Decoded {
+    /// A label to group failures by: the error class, else the first line of the message, else
+    /// `"unknown"`. Only the first line, because multi-line messages (nested causes, payload
+    /// dumps) make every record its own group and break table layouts.
+    pub fn error_label(&self) -> String {
+        if let Some(class) = &self.error_class {
+            return class.clone();
+        }
+        self.error_message
+            .as_deref()
+            .and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
+            .map_or_else(|| "unknown".to_owned(), str::to_owned)
+    }
+
+    /// Whether a replay knows where to send the record.
+    pub fn replayable(&self) -> bool {
+        self.original_topic.is_some()
+    }
+
+    fn new(convention: Convention, rec: &DlqRecord) -> Self {
+        Decoded {
+            convention,
+            original_topic: None,
+            original_partition: None,
+            original_offset: None,
+            original_timestamp_ms: None,
+            consumer_group: None,
+            error_class: None,
+            error_message: None,
+            stacktrace: None,
+            unknown_reason: None,
+            replay_value: rec.value.map(<[u8]>::to_vec),
+            error_header_names: Vec::new(),
+        }
+    }
+}
+
+fn serialize_base64<S: Serializer>(value: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(bytes) => s.serialize_some(&base64::engine::general_purpose::STANDARD.encode(bytes)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Whether a header belongs to a dead-letter convention and should be dropped on replay.
+pub fn is_dlq_header(name: &str) -> bool {
+    name.starts_with(SPRING_PREFIX)
+        || name.starts_with(SPRING_RETRY_PREFIX)
+        || name.starts_with(CONNECT_PREFIX)
+        || name.starts_with(STREAMS_PREFIX)
+        || SMALLRYE_ALL.contains(&name)
+}
+
+/// Works out the convention, origin and failure of one dead letter. Never panics.
+pub fn decode(rec: &DlqRecord) -> Decoded {
+    let mut strip: Vec<String> = Vec::new();
+    for (name, _) in rec.headers {
+        if is_dlq_header(name) && !strip.contains(name) {
+            strip.push(name.clone());
+        }
+    }
+
+    let decoded = match detect(rec.headers) {
+        Some(convention) => decode_headers(convention, rec),
+        None => decode_json_wrapper(rec),
+    };
+    let mut decoded = decoded.unwrap_or_else(|reason| {
+        let mut d = Decoded::new(Convention::Unknown, rec);
+        d.unknown_reason = Some(reason);
+        d
+    });
+    decoded.error_header_names = strip;
+    decoded
+}
+
+fn detect(headers: &[(String, Option<Vec<u8>>)]) -> Option<Convention> {
+    let has = |pred: fn(&str) -> bool| headers.iter().any(|(n, _)| pred(n));
+    if has(|n| n.starts_with(SPRING_PREFIX)) {
+        Some(Convention::Spring)
+    } else if has(|n| n.starts_with(CONNECT_PREFIX)) {
+        Some(Convention::Connect)
+    } else if has(|n| n.starts_with(STREAMS_PREFIX)) {
+        Some(Convention::Streams)
+    } else if has(|n| SMALLRYE_ALL.contains(&n)) {
+        Some(Convention::SmallRye)
+    } else {
+        None
+    }
+}
