@@ -18,7 +18,6 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 use serde_json::json;
 
-use super::lag::{self, GroupLag, Selection};
 use crate::app::App;
 use crate::cli::{
     GroupType, GroupsCommand, GroupsDeleteArgs, GroupsDescribeArgs, GroupsListArgs, GroupsResetArgs, ResetEdge,
@@ -27,7 +26,11 @@ use crate::exit::{self, Exit};
 use crate::groups::reset::{self, Plan, Position, Target};
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::{self, Group};
+use crate::kafka::lag::{self as snapshots, Snapshot, log_offsets, owner, partition_ids};
 use crate::kafka::{ClusterMeta, groups::PartitionOutcome};
+use crate::lag::json::group_doc;
+use crate::lag::report::{GroupLag, NO_OFFSETS, Selection, is_consumer_group, time_options};
+use crate::lag::text::{age, group_notes, num, partition_table, status_color};
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
@@ -94,13 +97,15 @@ async fn list(app: &App, a: GroupsListArgs) -> Result<ExitCode> {
         .filter(|g| states.is_empty() || states.contains(&state_key(&g.state)))
         .collect();
     // Topics and lag need the consumer groups' committed offsets: only for the groups shown.
-    let consumer: Vec<String> =
-        wanted.iter().filter(|g| lag::is_consumer_group(&g.kind)).map(|g| g.name.clone()).collect();
+    let consumer: Vec<String> = wanted.iter().filter(|g| is_consumer_group(&g.kind)).map(|g| g.name.clone()).collect();
     let lags: BTreeMap<String, GroupLag> = if consumer.is_empty() {
         BTreeMap::new()
     } else {
         let sel = Selection { named: consumer, time_lag: false, ..Selection::default() };
-        let snap = lag::snapshot_from(app, &admin, None, &sel, Some((wanted.clone(), partial))).await?;
+        let snap = notes(
+            app,
+            snapshots::snapshot_from(&app.settings, &admin, None, &sel, Some((wanted.clone(), partial))).await?,
+        );
         snap.groups.into_iter().map(|g| (g.name.clone(), g)).collect()
     };
     let rows: Vec<ListRow> = wanted
@@ -143,7 +148,7 @@ async fn list(app: &App, a: GroupsListArgs) -> Result<ExitCode> {
                     1..=3 => topics.join(", "),
                     n => format!("{}, {}, {} (+{} more)", topics[0], topics[1], topics[2], n - 3),
                 },
-                lag::num(r.total_lag),
+                num(r.total_lag),
             ]);
         }
         let mut s = if rows.is_empty() { "No groups.".to_string() } else { t.to_string() };
@@ -158,9 +163,20 @@ async fn list(app: &App, a: GroupsListArgs) -> Result<ExitCode> {
     Ok(exit::code(exit::OK))
 }
 
+/// What a snapshot had to say on the way, printed; then the snapshot.
+fn notes(app: &App, snap: Snapshot) -> Snapshot {
+    for d in &snap.debug {
+        app.ui.debug(d);
+    }
+    for w in &snap.warnings {
+        app.ui.warn(w);
+    }
+    snap
+}
+
 /// Members as `client-id@host`, for refusals.
 fn active_members(g: &Group) -> Vec<String> {
-    g.members.iter().map(lag::owner).collect()
+    g.members.iter().map(owner).collect()
 }
 
 fn refuse_members(g: &Group, doing: &str) -> anyhow::Error {
@@ -177,7 +193,7 @@ fn refuse_members(g: &Group, doing: &str) -> anyhow::Error {
 #[derive(Serialize)]
 struct DescribeJson<'a> {
     #[serde(flatten)]
-    group: lag::GroupJson<'a>,
+    group: crate::lag::json::GroupJson<'a>,
     members: Option<&'a Vec<MemberJson<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
@@ -204,19 +220,19 @@ struct MemberJson<'a> {
 
 async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
-    let (_, retention_warn) = lag::time_options(None, &a.retention_warn)?;
+    let (_, retention_warn) = time_options(None, &a.retention_warn)?;
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
     let sel = Selection { named: vec![a.group.clone()], retention_warn, ..Selection::default() };
-    let snap = lag::snapshot_listed(app, &admin, None, &sel).await?;
+    let snap = notes(app, snapshots::snapshot(&app.settings, &admin, None, &sel).await?);
     let listed = snap.listed.iter().find(|g| g.name == a.group);
     let Some(g) = snap.groups.into_iter().next() else { bail!("no answer for group {}", for_terminal(&a.group)) };
-    if listed.is_none() && g.state == lag::NO_OFFSETS {
+    if listed.is_none() && g.state == NO_OFFSETS {
         bail!("no group {} on the cluster", for_terminal(&a.group));
     }
     let kind = listed.map_or("classic", |l| l.kind.as_str());
     let described = listed.is_none_or(|l| l.described);
-    let consumer = lag::is_consumer_group(kind);
+    let consumer = is_consumer_group(kind);
     let members: Vec<MemberJson> = listed
         .map(|l| {
             l.members
@@ -233,22 +249,19 @@ async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<ExitCode> {
     if mode == Mode::Json {
         let members = described.then_some(&members);
         if consumer {
-            app.ui.json(&DescribeJson { group: lag::group_doc(&g), members, error: g.error.as_deref() })?;
+            app.ui.json(&DescribeJson { group: group_doc(&g), members, error: g.error.as_deref() })?;
         } else {
             let state = listed.map_or(g.state.as_str(), |l| l.state.as_str());
             app.ui.json(&OtherJson { group: &g.name, kind, state, members })?;
         }
-        for n in g.loss_notes() {
-            app.ui.warn(n);
-        }
-        for n in g.risk_notes() {
-            app.ui.warn(format!("retention risk: {n}"));
+        for w in g.retention_warnings() {
+            app.ui.warn(w);
         }
     } else {
         let state = listed.map_or(g.state.as_str(), |l| l.state.as_str());
         let mut s = format!("Group {} ({kind}, {})", for_terminal(&g.name), for_terminal(state));
         if consumer {
-            s.push_str(&format!(": total lag {}, time lag {}", lag::num(g.total_lag()), lag::age(g.max_time_lag_ms())));
+            s.push_str(&format!(": total lag {}, time lag {}", num(g.total_lag()), age(g.max_time_lag_ms())));
         }
         if !described {
             s.push_str(
@@ -278,10 +291,13 @@ async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<ExitCode> {
             s.push_str(&format!("\n{t}"));
         }
         if consumer && !g.partitions.is_empty() {
-            s.push_str(&format!("\n{}", lag::partition_table(app, &g, None)));
+            s.push_str(&format!(
+                "\n{}",
+                partition_table(app.ui.table(), &g, None, &|s| app.ui.paint(s, status_color(s)))
+            ));
         }
         if consumer {
-            s.push_str(&lag::group_notes(std::slice::from_ref(&g)));
+            s.push_str(&group_notes(std::slice::from_ref(&g)));
         }
         app.ui.out(&s)?;
     }
@@ -301,7 +317,7 @@ async fn find_group(admin: &Arc<Admin>, name: &str) -> Result<Option<Group>> {
 /// offset APIs that librdkafka does not offer, and Connect groups commit none.
 fn require_consumer_group(g: Option<&Group>, doing: &str) -> Result<()> {
     match g {
-        Some(g) if !lag::is_consumer_group(&g.kind) => bail!(
+        Some(g) if !is_consumer_group(&g.kind) => bail!(
             "group {} is a {} group: only consumer groups (classic, consumer) have committed offsets evbus can {doing}",
             for_terminal(&g.name),
             g.kind
@@ -312,7 +328,7 @@ fn require_consumer_group(g: Option<&Group>, doing: &str) -> Result<()> {
 
 /// The partitions of a topic, or an error naming what is missing.
 fn topic_partitions(md: &ClusterMeta, topic: &str, wanted: Option<&[i32]>) -> Result<Vec<(String, i32)>> {
-    let all = lag::partition_ids(md, topic);
+    let all = partition_ids(md, topic);
     if all.is_empty() {
         bail!("no topic {} on the cluster", for_terminal(topic));
     }
@@ -396,7 +412,7 @@ fn plan_table(app: &App, plan: &Plan, kind: &str) -> String {
             for_terminal(&r.topic).into_owned(),
             r.partition.to_string(),
             r.current.map_or_else(|| "no offset".to_string(), |c| c.to_string()),
-            lag::num(r.new),
+            num(r.new),
             change,
             r.note.clone().unwrap_or_default(),
         ]);
@@ -484,7 +500,7 @@ async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<ExitCode> {
     }
 
     let parts: Vec<(String, i32)> = parts.into_iter().collect();
-    let (ends, starts) = lag::log_offsets(app, parts.clone()).await?;
+    let (ends, starts) = log_offsets(&app.settings, parts.clone()).await?;
     let by_time = match &target {
         Target::Datetime(ms) => app.settings.offsets_for_time(parts.clone(), *ms).await?,
         _ => Default::default(),
@@ -586,7 +602,7 @@ async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<ExitCode> {
     let admin = Arc::new(app.settings.admin()?);
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
     let (md, listed) = (md?, listed?);
-    let consumer = listed.as_ref().is_none_or(|g| lag::is_consumer_group(&g.kind));
+    let consumer = listed.as_ref().is_none_or(|g| is_consumer_group(&g.kind));
     let committed: Vec<(String, i32, i64)> = if consumer {
         match groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?.into_iter().next() {
             Some((_, Ok(list))) => list.into_iter().filter_map(|c| Some((c.topic, c.partition, c.offset?))).collect(),
@@ -607,7 +623,7 @@ async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<ExitCode> {
         require_consumer_group(listed.as_ref(), "delete")?;
         for t in &a.topics {
             // A deleted topic's offsets can still be deleted: only refuse names never seen.
-            if lag::partition_ids(&md, t).is_empty() && !committed.iter().any(|(ct, _, _)| ct == t) {
+            if partition_ids(&md, t).is_empty() && !committed.iter().any(|(ct, _, _)| ct == t) {
                 bail!(
                     "no topic {} on the cluster, and group {} has no offsets on it",
                     for_terminal(t),
@@ -697,7 +713,7 @@ async fn delete_offsets(
         && !a.dry_run
     {
         let busy: Vec<String> =
-            g.members.iter().filter(|m| m.assignment.keys().any(|t| a.topics.contains(t))).map(lag::owner).collect();
+            g.members.iter().filter(|m| m.assignment.keys().any(|t| a.topics.contains(t))).map(owner).collect();
         if !busy.is_empty() {
             bail!(
                 "group {} has active member(s) consuming {}: {}; stop them before deleting its offsets there",

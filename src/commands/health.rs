@@ -21,12 +21,15 @@ use anyhow::Result;
 use rdkafka::Message as _;
 use serde::Serialize;
 
-use super::lag::{self, NO_OFFSETS, Selection};
 use crate::app::App;
 use crate::cli::HealthArgs;
 use crate::exit;
 use crate::kafka::ClusterMeta;
 use crate::kafka::admin::Admin;
+use crate::kafka::lag::snapshot;
+use crate::kafka::topics::{read_cluster, watermarks};
+use crate::lag::report::{DEFAULT_RETENTION_WARN, NO_OFFSETS, Selection, time_options};
+use crate::lag::timelag;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::{Mode, mark};
 use crate::topics::manifest::Manifest;
@@ -118,7 +121,7 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
     // or 2, before any broker is involved: they are not "unhealthy".
     let manifest = app.manifest_opt(&args.manifest)?;
     let mode = app.ui.mode()?;
-    lag::time_options(None, &args.retention_warn)?;
+    time_options(None, &args.retention_warn)?;
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
 
@@ -238,8 +241,7 @@ async fn checks(app: &App, args: &HealthArgs, admin: &Arc<Admin>, manifest: Opti
         match manifest.filter(|m| !m.groups.is_empty()) {
             None => Vec::new(),
             Some(m) => {
-                let warn =
-                    lag::time_options(None, &args.retention_warn).map(|o| o.1).unwrap_or(lag::DEFAULT_RETENTION_WARN);
+                let warn = time_options(None, &args.retention_warn).map(|o| o.1).unwrap_or(DEFAULT_RETENTION_WARN);
                 group_checks(app, admin, m, args.strict, warn, limit).await
             }
         }
@@ -324,7 +326,7 @@ fn partitions_check(md: &ClusterMeta) -> (Status, String) {
 
 /// Every manifest topic exists (else fail) and matches the manifest (else warn: drift).
 async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status, String) {
-    let cluster = match super::topics::read_cluster(admin, manifest).await {
+    let cluster = match read_cluster(admin, manifest).await {
         Ok(c) => c,
         Err(e) => return (Status::Fail, format!("{e:#}")),
     };
@@ -368,8 +370,16 @@ async fn group_checks(
         retention_warn,
         ..Selection::default()
     };
-    let snap = match tokio::time::timeout(limit, lag::snapshot(app, admin, Some(manifest), &sel)).await {
-        Ok(Ok(s)) => s,
+    let snap = match tokio::time::timeout(limit, snapshot(&app.settings, admin, Some(manifest), &sel)).await {
+        Ok(Ok(s)) => {
+            for d in &s.debug {
+                app.ui.debug(d);
+            }
+            for w in &s.warnings {
+                app.ui.warn(w);
+            }
+            s.groups
+        }
         Ok(Err(e)) => {
             return vec![Check {
                 name: "consumer groups".into(),
@@ -409,7 +419,7 @@ async fn group_checks(
                 d.push_str(&format!(" (max_lag {m})"));
             }
             if let Some(t) = g.max_time_lag_ms().filter(|t| *t > 0) {
-                d.push_str(&format!(", time lag {}", crate::lag::timelag::human_ms(t)));
+                d.push_str(&format!(", time lag {}", timelag::human_ms(t)));
             }
             d.push_str(&format!(", {}, {}", plural(g.members, "member", "members"), g.state));
             match g.kind.as_str() {
@@ -449,7 +459,7 @@ async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta, limit: Dur
         let name = t.name.clone();
         out.push(
             timed(format!("dlq {name}"), limit, async move {
-                match super::topics::watermarks(app, parts).await {
+                match watermarks(&app.settings, parts).await {
                     Err(e) => (Status::Fail, format!("{e:#}")),
                     Ok(w) => {
                         let n: i64 = w.values().map(|(lo, hi)| (hi - lo).max(0)).sum();
