@@ -17,8 +17,9 @@ use crate::cli::{OutputFormat, ProduceArgs};
 use crate::exit::{self, Exit};
 use crate::kafka::{CountingCtx, ProducerIdWarmup, TopicSink, mono_ms, stalled};
 use crate::produce::input::{self, Input, KeyRule};
-use crate::schema::sample::{EnvelopeFill, Generator};
+use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::schema::{Schema, SchemaStore};
+use crate::term::json::write_json_line;
 
 /// Parse `200/s`, `50/m`, `1000/h` or a bare number (per second) into events per second.
 pub fn parse_rate(s: &str) -> Result<f64, String> {
@@ -322,7 +323,7 @@ async fn samples(
     let mut generator = Generator::new(schema, a.seed)?;
     let fill = EnvelopeFill {
         producer: a.producer.clone(),
-        now: if a.seed.is_some() { super::schemas::seeded_epoch() } else { chrono::Utc::now() },
+        now: if a.seed.is_some() { seeded_epoch() } else { chrono::Utc::now() },
     };
     if a.dry_run {
         let stdout = std::io::stdout();
@@ -551,16 +552,4 @@ mod tests {
         assert!(parse_rate("fast").is_err());
         assert!(parse_rate("5/fortnight").unwrap_err().contains("unknown unit"));
     }
-}
-
-/// One generated event as a JSON line; escaped for a terminal, byte-exact for a pipe.
-pub(crate) fn write_json_line(out: &mut impl Write, v: &serde_json::Value, terminal: bool) -> Result<()> {
-    if terminal {
-        let text = serde_json::to_string(v)?;
-        out.write_all(crate::term::sanitize::json_for_terminal(&text).as_bytes())?;
-    } else {
-        serde_json::to_writer(&mut *out, v)?;
-    }
-    out.write_all(b"\n")?;
-    Ok(())
 }

@@ -11,7 +11,8 @@ use crate::app::App;
 use crate::cli::{SampleArgs, SchemasCommand, SchemasDirArgs};
 use crate::exit;
 use crate::schema::SchemaStore;
-use crate::schema::sample::{EnvelopeFill, Generator};
+use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
+use crate::term::json::write_json_line;
 use crate::term::ui::Mode;
 
 pub async fn run(app: &App, cmd: SchemasCommand) -> Result<ExitCode> {
@@ -20,11 +21,6 @@ pub async fn run(app: &App, cmd: SchemasCommand) -> Result<ExitCode> {
         SchemasCommand::Validate(a) => validate(app, &a),
         SchemasCommand::Sample(a) => sample(app, &a),
     }
-}
-
-/// With `--seed`, timestamps start here instead of now, so output is byte-identical across runs.
-pub fn seeded_epoch() -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default() // 2026-01-01T00:00:00Z
 }
 
 fn list(app: &App, a: &SchemasDirArgs) -> Result<ExitCode> {
@@ -106,7 +102,7 @@ fn sample(app: &App, a: &SampleArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     for _ in 0..a.count {
         let v = generator.generate(&fill)?;
-        super::produce::write_json_line(&mut out, &v, app.ui.stdout_tty)?;
+        write_json_line(&mut out, &v, app.ui.stdout_tty)?;
     }
     out.flush()?;
     Ok(exit::code(exit::OK))

@@ -13,10 +13,11 @@ use crate::cli::{ApplyArgs, DescribeArgs, ListArgs, ManifestArg, PlanArgs, Topic
 use crate::exit::{self, Exit};
 use crate::kafka::admin::Admin;
 use crate::kafka::incremental::TopicConfigChange;
+use crate::kafka::topics::{read_cluster_and_brokers, watermarks};
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 use crate::topics::manifest::Manifest;
-use crate::topics::plan::{self, Change, ClusterTopic, Plan, Unmanaged};
+use crate::topics::plan::{self, Change, Plan, Unmanaged};
 
 pub async fn run(app: &App, cmd: TopicsCommand) -> Result<ExitCode> {
     match cmd {
@@ -43,37 +44,6 @@ fn validate(app: &App, m: &ManifestArg) -> Result<ExitCode> {
         ))?,
     }
     Ok(exit::code(exit::OK))
-}
-
-/// Read every topic on the cluster with its partitions and (for managed topics) configs.
-pub async fn read_cluster(admin: &Arc<Admin>, manifest: &Manifest) -> Result<Vec<ClusterTopic>> {
-    Ok(read_cluster_and_brokers(admin, manifest).await?.0)
-}
-
-/// The cluster's topics (see [`read_cluster`]) and how many brokers it has.
-async fn read_cluster_and_brokers(admin: &Arc<Admin>, manifest: &Manifest) -> Result<(Vec<ClusterTopic>, usize)> {
-    let md = admin.metadata(None).await?;
-    let managed: Vec<String> = md
-        .topics
-        .iter()
-        .filter(|t| t.error.is_none() && manifest.topic(&t.name).is_some())
-        .map(|t| t.name.clone())
-        .collect();
-    // One batched DescribeConfigs for all managed topics, not one request per topic.
-    let mut configs = admin.topic_configs(&managed).await?;
-    let topics = md
-        .topics
-        .iter()
-        .filter(|t| t.error.is_none())
-        .map(|t| ClusterTopic {
-            name: t.name.clone(),
-            partitions: t.partitions.len() as i32,
-            replication_factor: t.replication_factor(),
-            internal: plan::is_internal(&t.name),
-            configs: configs.remove(&t.name).unwrap_or_default(),
-        })
-        .collect();
-    Ok((topics, md.brokers.len()))
 }
 
 async fn make_plan(app: &App, m: &ManifestArg, prune: bool) -> Result<(Manifest, Arc<Admin>, Plan)> {
@@ -409,27 +379,6 @@ struct ListRow {
     internal: bool,
 }
 
-/// Low and high watermarks of every partition of the given topics (two batched ListOffsets
-/// requests); an error for any partition fails the lookup.
-pub async fn watermarks(app: &App, parts: Vec<(String, i32)>) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
-    use rdkafka::Offset;
-    let mut maps =
-        app.settings.list_offsets("watermark lookup", parts.clone(), vec![Offset::Beginning, Offset::End], &[]).await?;
-    let (high, low) = (maps.pop().unwrap_or_default(), maps.pop().unwrap_or_default());
-    parts
-        .into_iter()
-        .map(|tp| {
-            let found = |m: &crate::kafka::PartitionOffsets| match m.get(&tp) {
-                Some(Ok(o)) => Ok(*o),
-                Some(Err(e)) => bail!("watermark lookup for {}/{} failed: {e}", tp.0, tp.1),
-                None => bail!("watermark lookup: no answer for {}/{}", tp.0, tp.1),
-            };
-            let w = (found(&low)?, found(&high)?);
-            Ok((tp, w))
-        })
-        .collect()
-}
-
 async fn list(app: &App, a: ListArgs) -> Result<ExitCode> {
     let manifest = app.manifest_opt(&a.manifest)?;
     let mode = app.ui.mode()?;
@@ -437,7 +386,7 @@ async fn list(app: &App, a: ListArgs) -> Result<ExitCode> {
     let md = admin.metadata(None).await?;
     let topics: Vec<_> = md.topics.iter().filter(|t| a.all || !plan::is_internal(&t.name)).collect();
     let parts = topics.iter().flat_map(|t| t.partitions.iter().map(|p| (t.name.clone(), p.id))).collect();
-    let wm = watermarks(app, parts).await?;
+    let wm = watermarks(&app.settings, parts).await?;
     let mut rows: Vec<ListRow> = topics
         .iter()
         .map(|t| ListRow {
@@ -485,7 +434,7 @@ async fn describe(app: &App, a: DescribeArgs) -> Result<ExitCode> {
     else {
         bail!("topic '{}' does not exist on {}", for_terminal(&a.topic), app.settings.brokers);
     };
-    let wm = watermarks(app, topic.partitions.iter().map(|p| (topic.name.clone(), p.id)).collect()).await?;
+    let wm = watermarks(&app.settings, topic.partitions.iter().map(|p| (topic.name.clone(), p.id)).collect()).await?;
     let configs = admin.topic_configs(std::slice::from_ref(&topic.name)).await?;
     let dynamic: BTreeMap<String, Option<String>> = configs
         .get(&topic.name)

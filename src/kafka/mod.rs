@@ -7,6 +7,8 @@
 pub mod admin;
 pub mod groups;
 pub mod incremental;
+pub mod lag;
+pub mod topics;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,5 +1,11 @@
-//! Consumer lag rules: Burrow-style verdicts per partition and group, and lag measured in time
-//! (retention risk, catch-up estimates). Pure: no broker, no terminal.
+//! Consumer lag: a snapshot as data (`report`), its JSON shape (`json`) and text (`text`),
+//! Burrow-style verdicts per partition and group over `--watch` windows (`verdict`, `watch`), and
+//! lag measured in time (retention risk, catch-up estimates: `timelag`). Pure: no broker, no
+//! terminal; the broker reading that fills a snapshot is [`crate::kafka::lag`].
 
+pub mod json;
+pub mod report;
+pub mod text;
 pub mod timelag;
 pub mod verdict;
+pub mod watch;

@@ -112,7 +112,7 @@ pub struct PartInfo {
 pub async fn partitions(app: &App, topic: &str) -> Result<Vec<PartInfo>> {
     let ids = topic_partitions(app, topic).await?.ok_or_else(|| anyhow!("topic {topic} does not exist"))?;
     let parts = ids.iter().map(|p| (topic.to_owned(), *p)).collect();
-    let wm = crate::commands::topics::watermarks(app, parts).await?;
+    let wm = crate::kafka::topics::watermarks(&app.settings, parts).await?;
     Ok(wm.into_iter().map(|((_, partition), (low, high))| PartInfo { partition, low, high }).collect())
 }
 

@@ -39,6 +39,11 @@ pub struct EnvelopeFill {
     pub now: DateTime<Utc>,
 }
 
+/// With `--seed`, timestamps start here instead of now, so output is byte-identical across runs.
+pub fn seeded_epoch() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default() // 2026-01-01T00:00:00Z
+}
+
 impl Plan {
     /// Compiles `schema` (and every document its `$ref`s reach) for sampling.
     pub fn new(schema: &Schema) -> anyhow::Result<Plan> {

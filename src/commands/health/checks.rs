@@ -1,281 +1,27 @@
-//! `evbus health`: is the event platform OK? A list of checks with ✓/!/✗ for humans, and an exit
-//! code and JSON for CI and compose/Kubernetes healthchecks.
-//!
-//! Checks: brokers (count, controller, metadata round trip), partitions (offline = fail,
-//! under-replicated = warn), the manifest's topics (missing = fail, drift = warn), the manifest's
-//! consumer groups (over `max_lag` = warn, fail with `--strict`; no offsets = warn; records
-//! deleted by retention before the group read them = fail; unconsumed records close to the
-//! topic's `retention.ms` = warn), dead-letter topics (non-empty = warn) and, with `--roundtrip`,
-//! a probe record produced and read back.
-//!
-//! Every check has its own deadline (`--timeout`), so a dead broker is reported as a failed check
-//! (exit 4) in bounded time rather than as a hang or an evbus error (exit 1). When the brokers
-//! cannot be reached the checks that need them are skipped: each would only time out again.
+//! The checks of `evbus health` that look at the cluster: partitions, the manifest's topics, its
+//! consumer groups (from one lag snapshot), its dead-letter topics, and the produce/consume
+//! round trip. Each returns a status and a sentence; `mod.rs` times them and prints the report.
 
-use std::future::Future;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use rdkafka::Message as _;
-use serde::Serialize;
 
-use super::lag::{self, NO_OFFSETS, Selection};
+use super::{Check, Status, ms, plural, some_of, timed};
 use crate::app::App;
-use crate::cli::HealthArgs;
-use crate::exit;
 use crate::kafka::ClusterMeta;
 use crate::kafka::admin::Admin;
+use crate::kafka::lag::snapshot;
+use crate::kafka::topics::{read_cluster, watermarks};
+use crate::lag::report::{NO_OFFSETS, Selection};
+use crate::lag::timelag;
 use crate::term::sanitize::for_terminal;
-use crate::term::ui::{Mode, mark};
 use crate::topics::manifest::Manifest;
 use crate::topics::plan::{self, Change};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Ok,
-    Warn,
-    Fail,
-}
-
-impl Status {
-    fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Warn => "warn",
-            Status::Fail => "fail",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub name: String,
-    pub status: Status,
-    pub detail: String,
-    pub elapsed_ms: u64,
-    /// A warning that `--strict` does not turn into a failure: a manifest group never seen on
-    /// the cluster (no members, no committed offsets), i.e. a service not deployed yet.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub not_yet: bool,
-}
-
-/// The result of one round of checks.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub status: Status,
-    pub checks: Vec<Check>,
-}
-
-impl Report {
-    fn new(checks: Vec<Check>) -> Report {
-        let status = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
-        Report { status, checks }
-    }
-
-    /// Healthy enough to exit 0: no failure, and with `--strict` no warning either (except
-    /// for groups not seen yet, see [`Check::not_yet`]).
-    fn passes(&self, strict: bool) -> bool {
-        match self.status {
-            Status::Ok => true,
-            Status::Warn => !strict || self.checks.iter().all(|c| c.status != Status::Warn || c.not_yet),
-            Status::Fail => false,
-        }
-    }
-}
-
-fn ms(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Run one check under its own deadline and time it.
-async fn timed<F>(name: impl Into<String>, limit: Duration, f: F) -> Check
-where
-    F: Future<Output = (Status, String)>,
-{
-    let start = Instant::now();
-    let (status, detail) = match tokio::time::timeout(limit, f).await {
-        Ok(r) => r,
-        Err(_) => (Status::Fail, format!("no answer within {}", humantime::format_duration(limit))),
-    };
-    Check { name: name.into(), status, detail, elapsed_ms: ms(start.elapsed()), not_yet: false }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// At most `max` names, then "and N more".
-fn some_of(names: &[String], max: usize) -> String {
-    let shown: Vec<String> = names.iter().take(max).map(|n| for_terminal(n).into_owned()).collect();
-    if names.len() > max { format!("{} and {} more", shown.join(", "), names.len() - max) } else { shown.join(", ") }
-}
-
-pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
-    // evbus's own failures (bad manifest, bad output flag, bad client config) come first and exit 1
-    // or 2, before any broker is involved: they are not "unhealthy".
-    let manifest = app.manifest_opt(&args.manifest)?;
-    let mode = app.ui.mode()?;
-    lag::time_options(None, &args.retention_warn)?;
-    app.settings.log_effective();
-    let admin = Arc::new(app.settings.admin()?);
-
-    let start = Instant::now();
-    let mut attempt = 0u32;
-    let report = loop {
-        attempt += 1;
-        let report = checks(app, &args, &admin, manifest.as_ref()).await?;
-        let Some(wait) = args.wait else { break report };
-        if report.passes(args.strict) {
-            if attempt > 1 {
-                app.ui.info(format!(
-                    "health: healthy after {} attempts ({:.1}s)",
-                    attempt,
-                    start.elapsed().as_secs_f64()
-                ));
-            }
-            break report;
-        }
-        let left = wait.saturating_sub(start.elapsed());
-        let why = report
-            .checks
-            .iter()
-            .filter(|c| c.status > Status::Ok)
-            .map(|c| format!("{}: {}", c.name, c.detail))
-            .next()
-            .unwrap_or_default();
-        if left.is_zero() {
-            app.ui.info(format!(
-                "health: attempt {attempt}: {}; giving up after {}",
-                report.status.as_str(),
-                humantime::format_duration(wait)
-            ));
-            break report;
-        }
-        app.ui.info(format!("health: attempt {attempt}: {} ({why}); retrying", report.status.as_str()));
-        tokio::time::sleep(left.min(Duration::from_secs(1))).await;
-    };
-
-    print(app, mode, &report)?;
-    Ok(exit::code(if report.passes(args.strict) { exit::OK } else { exit::UNHEALTHY }))
-}
-
-fn print(app: &App, mode: Mode, report: &Report) -> Result<()> {
-    if mode == Mode::Json {
-        return app.ui.json(report);
-    }
-    let mut t = app.ui.table();
-    t.set_header(vec!["", "check", "detail", "time"]);
-    for c in &report.checks {
-        let color = match c.status {
-            Status::Ok => "32",
-            Status::Warn => "33",
-            Status::Fail => "31",
-        };
-        t.add_row(vec![
-            app.ui.paint(mark(c.status.as_str()), color),
-            for_terminal(&c.name).into_owned(),
-            c.detail.clone(),
-            format!("{} ms", c.elapsed_ms),
-        ]);
-    }
-    let count = |s: Status| report.checks.iter().filter(|c| c.status == s).count();
-    let verdict = match report.status {
-        Status::Ok => "healthy".to_string(),
-        Status::Warn => format!("healthy with {}", plural(count(Status::Warn), "warning", "warnings")),
-        Status::Fail => format!("unhealthy: {} failed", plural(count(Status::Fail), "check", "checks")),
-    };
-    app.ui.out(&format!("{t}\n{verdict}"))
-}
-
-/// One round of every check.
-async fn checks(app: &App, args: &HealthArgs, admin: &Arc<Admin>, manifest: Option<&Manifest>) -> Result<Report> {
-    let limit = app.settings.timeout + Duration::from_secs(2);
-    let mut md: Option<ClusterMeta> = None;
-    let brokers = timed("brokers", limit, async {
-        match admin.metadata(None).await {
-            Err(e) => (Status::Fail, format!("unreachable: {e:#}")),
-            Ok(m) => {
-                // The first request paid for connecting; a second one measures the round trip.
-                let t = Instant::now();
-                let rtt = admin.metadata(None).await.ok().map(|_| t.elapsed());
-                let controller = admin.controller_id().await;
-                let mut detail = plural(m.brokers.len(), "broker", "brokers");
-                let mut status = Status::Ok;
-                match controller {
-                    Some(id) => detail.push_str(&format!(", controller {id}")),
-                    None => {
-                        detail.push_str(", no controller reported");
-                        status = Status::Warn;
-                    }
-                }
-                if let Some(rtt) = rtt {
-                    detail.push_str(&format!(", metadata round trip {:.1} ms", rtt.as_secs_f64() * 1000.0));
-                }
-                if m.brokers.is_empty() {
-                    status = Status::Fail;
-                }
-                md = Some(m);
-                (status, detail)
-            }
-        }
-    })
-    .await;
-    let Some(md) = md else {
-        let mut c = brokers;
-        if !args.brokers_only {
-            c.detail.push_str(" (other checks skipped)");
-        }
-        return Ok(Report::new(vec![c]));
-    };
-    if args.brokers_only {
-        return Ok(Report::new(vec![brokers]));
-    }
-
-    let groups_future = async {
-        match manifest.filter(|m| !m.groups.is_empty()) {
-            None => Vec::new(),
-            Some(m) => {
-                let warn =
-                    lag::time_options(None, &args.retention_warn).map(|o| o.1).unwrap_or(lag::DEFAULT_RETENTION_WARN);
-                group_checks(app, admin, m, args.strict, warn, limit).await
-            }
-        }
-    };
-    let topics_future = async {
-        match manifest.filter(|m| !m.topics.is_empty()) {
-            None => None,
-            Some(m) => Some(timed("manifest topics", limit, manifest_topics(admin, m)).await),
-        }
-    };
-    let dlq_future = async {
-        match manifest {
-            None => Vec::new(),
-            Some(m) => dlq_checks(app, m, &md, limit).await,
-        }
-    };
-    let roundtrip_future = async {
-        if args.roundtrip {
-            Some(timed("roundtrip", limit, roundtrip(app, admin, &args.health_topic, &md)).await)
-        } else {
-            None
-        }
-    };
-    let partitions = timed("partitions", limit, async { partitions_check(&md) }).await;
-    let (topics, groups, dlqs, rt) = tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future);
-
-    let mut all = vec![brokers, partitions];
-    all.extend(topics);
-    all.extend(groups);
-    all.extend(dlqs);
-    all.extend(rt);
-    Ok(Report::new(all))
-}
-
 /// Offline partitions (no leader) fail; under-replicated ones (ISR smaller than replicas) warn.
-fn partitions_check(md: &ClusterMeta) -> (Status, String) {
+pub(super) fn partitions_check(md: &ClusterMeta) -> (Status, String) {
     let mut total = 0usize;
     let mut offline = Vec::new();
     let mut under = Vec::new();
@@ -323,8 +69,8 @@ fn partitions_check(md: &ClusterMeta) -> (Status, String) {
 }
 
 /// Every manifest topic exists (else fail) and matches the manifest (else warn: drift).
-async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status, String) {
-    let cluster = match super::topics::read_cluster(admin, manifest).await {
+pub(super) async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status, String) {
+    let cluster = match read_cluster(admin, manifest).await {
         Ok(c) => c,
         Err(e) => return (Status::Fail, format!("{e:#}")),
     };
@@ -354,7 +100,7 @@ async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status, St
 }
 
 /// One check per manifest group, from one lag snapshot of all of them.
-async fn group_checks(
+pub(super) async fn group_checks(
     app: &App,
     admin: &Arc<Admin>,
     manifest: &Manifest,
@@ -368,8 +114,16 @@ async fn group_checks(
         retention_warn,
         ..Selection::default()
     };
-    let snap = match tokio::time::timeout(limit, lag::snapshot(app, admin, Some(manifest), &sel)).await {
-        Ok(Ok(s)) => s,
+    let snap = match tokio::time::timeout(limit, snapshot(&app.settings, admin, Some(manifest), &sel)).await {
+        Ok(Ok(s)) => {
+            for d in &s.debug {
+                app.ui.debug(d);
+            }
+            for w in &s.warnings {
+                app.ui.warn(w);
+            }
+            s.groups
+        }
         Ok(Err(e)) => {
             return vec![Check {
                 name: "consumer groups".into(),
@@ -409,7 +163,7 @@ async fn group_checks(
                 d.push_str(&format!(" (max_lag {m})"));
             }
             if let Some(t) = g.max_time_lag_ms().filter(|t| *t > 0) {
-                d.push_str(&format!(", time lag {}", crate::lag::timelag::human_ms(t)));
+                d.push_str(&format!(", time lag {}", timelag::human_ms(t)));
             }
             d.push_str(&format!(", {}, {}", plural(g.members, "member", "members"), g.state));
             match g.kind.as_str() {
@@ -441,7 +195,7 @@ async fn group_checks(
 
 /// Each `dlq: true` topic that exists: non-empty = warn with its record count. A missing one is
 /// the manifest topics check's business.
-async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta, limit: Duration) -> Vec<Check> {
+pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta, limit: Duration) -> Vec<Check> {
     let mut out = Vec::new();
     for spec in manifest.dlq_topics() {
         let Some(t) = md.topics.iter().find(|t| t.name == spec.name && t.error.is_none()) else { continue };
@@ -449,7 +203,7 @@ async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta, limit: Dur
         let name = t.name.clone();
         out.push(
             timed(format!("dlq {name}"), limit, async move {
-                match super::topics::watermarks(app, parts).await {
+                match watermarks(&app.settings, parts).await {
                     Err(e) => (Status::Fail, format!("{e:#}")),
                     Ok(w) => {
                         let n: i64 = w.values().map(|(lo, hi)| (hi - lo).max(0)).sum();
@@ -476,7 +230,7 @@ async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta, limit: Dur
 
 /// Produce a probe with a unique id to the health topic (created when missing) and read it back by
 /// assigning its partition at the produced offset: proves the write and read paths end to end.
-async fn roundtrip(app: &App, admin: &Arc<Admin>, topic: &str, md: &ClusterMeta) -> (Status, String) {
+pub(super) async fn roundtrip(app: &App, admin: &Arc<Admin>, topic: &str, md: &ClusterMeta) -> (Status, String) {
     match roundtrip_inner(app, admin, topic, md).await {
         Ok(d) => (Status::Ok, d),
         Err(e) => (Status::Fail, format!("{e:#}")),
@@ -586,23 +340,5 @@ mod tests {
         assert!(d.contains("1 partition under-replicated"), "{d}");
         let (s, _) = partitions_check(&md(vec![p(0, 1, &[1], &[1])]));
         assert_eq!(s, Status::Ok);
-    }
-
-    #[test]
-    fn strict_turns_warnings_into_failure() {
-        let c = |s| Check { name: "x".into(), status: s, detail: String::new(), elapsed_ms: 0, not_yet: false };
-        let r = Report::new(vec![c(Status::Ok), c(Status::Warn)]);
-        assert_eq!(r.status, Status::Warn);
-        assert!(r.passes(false));
-        assert!(!r.passes(true));
-        assert!(!Report::new(vec![c(Status::Fail), c(Status::Ok)]).passes(false));
-        assert!(Report::new(vec![]).passes(true));
-    }
-
-    #[test]
-    fn long_lists_are_shortened() {
-        let names: Vec<String> = (0..7).map(|i| format!("t{i}")).collect();
-        assert_eq!(some_of(&names, 3), "t0, t1, t2 and 4 more");
-        assert_eq!(some_of(&names[..2], 3), "t0, t1");
     }
 }

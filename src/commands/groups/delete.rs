@@ -1,0 +1,218 @@
+//! `evbus groups delete`: delete a group with its committed offsets, or only its offsets on some
+//! topics.
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{find_group, refuse_members, require_consumer_group};
+use crate::app::App;
+use crate::cli::GroupsDeleteArgs;
+use crate::exit;
+use crate::kafka::admin::Admin;
+use crate::kafka::groups::{self, Group};
+use crate::kafka::lag::{owner, partition_ids};
+use crate::lag::report::is_consumer_group;
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::Mode;
+
+pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<ExitCode> {
+    let mode = app.ui.mode()?;
+    app.settings.log_effective();
+    let admin = Arc::new(app.settings.admin()?);
+    let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
+    let (md, listed) = (md?, listed?);
+    let consumer = listed.as_ref().is_none_or(|g| is_consumer_group(&g.kind));
+    let committed: Vec<(String, i32, i64)> = if consumer {
+        match groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?.into_iter().next() {
+            Some((_, Ok(list))) => list.into_iter().filter_map(|c| Some((c.topic, c.partition, c.offset?))).collect(),
+            Some((_, Err(e))) if e == groups::GROUP_NOT_FOUND => Vec::new(),
+            Some((_, Err(e))) => bail!("cannot read the committed offsets of group {}: {e}", for_terminal(&a.group)),
+            None => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    if listed.is_none() && committed.is_empty() {
+        bail!("no group {} on the cluster", for_terminal(&a.group));
+    }
+
+    if a.topics.is_empty() {
+        delete_group(app, &admin, mode, &a, listed.as_ref(), &committed).await
+    } else {
+        require_consumer_group(listed.as_ref(), "delete")?;
+        for t in &a.topics {
+            // A deleted topic's offsets can still be deleted: only refuse names never seen.
+            if partition_ids(&md, t).is_empty() && !committed.iter().any(|(ct, _, _)| ct == t) {
+                bail!(
+                    "no topic {} on the cluster, and group {} has no offsets on it",
+                    for_terminal(t),
+                    for_terminal(&a.group)
+                );
+            }
+        }
+        delete_offsets(app, &admin, mode, &a, listed.as_ref(), &committed).await
+    }
+}
+
+#[derive(Serialize)]
+struct OffsetJson<'a> {
+    topic: &'a str,
+    partition: i32,
+    committed: i64,
+}
+
+async fn delete_group(
+    app: &App,
+    admin: &Arc<Admin>,
+    mode: Mode,
+    a: &GroupsDeleteArgs,
+    listed: Option<&Group>,
+    committed: &[(String, i32, i64)],
+) -> Result<ExitCode> {
+    if let Some(g) = listed.filter(|g| !g.members.is_empty())
+        && !a.dry_run
+    {
+        return Err(refuse_members(g, "deleting it"));
+    }
+    let kind = listed.map_or("classic", |g| g.kind.as_str());
+    let state = listed.map_or("Empty", |g| g.state.as_str());
+    let offsets: Vec<OffsetJson> =
+        committed.iter().map(|(t, p, c)| OffsetJson { topic: t, partition: *p, committed: *c }).collect();
+    let topics: BTreeSet<&str> = committed.iter().map(|(t, _, _)| t.as_str()).collect();
+    let text = format!(
+        "Delete group {} ({kind}, {state}) with its committed offsets on {} partition(s) of {}.",
+        for_terminal(&a.group),
+        committed.len(),
+        if topics.is_empty() {
+            "no topic".to_string()
+        } else {
+            topics.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
+        }
+    );
+    let plan = json!({"group": a.group, "action": "delete_group", "type": kind, "offsets": offsets});
+    show_plan(app, mode, a.dry_run, &plan, &text)?;
+    if a.dry_run {
+        if let Some(g) = listed.filter(|g| !g.members.is_empty()) {
+            app.ui.warn(refuse_members(g, "deleting it").to_string());
+        }
+        return Ok(exit::code(exit::OK));
+    }
+    if !app.ui.confirm(&format!("Delete group {}?", for_terminal(&a.group)), a.yes)? {
+        app.ui.info("aborted: nothing changed");
+        return Ok(exit::code(exit::OK));
+    }
+    match groups::delete_group(admin, &a.group).await? {
+        Ok(()) => {
+            if mode == Mode::Json {
+                app.ui.json(&json!({"group": a.group, "action": "delete_group", "deleted": true}))?;
+            } else {
+                app.ui.out(&format!("Deleted group {}.", for_terminal(&a.group)))?;
+            }
+            Ok(exit::code(exit::OK))
+        }
+        Err(e) => {
+            if mode == Mode::Json {
+                app.ui.json(&json!({"group": a.group, "action": "delete_group", "deleted": false, "error": e}))?;
+            }
+            bail!("group {} not deleted: {e}", for_terminal(&a.group))
+        }
+    }
+}
+
+async fn delete_offsets(
+    app: &App,
+    admin: &Arc<Admin>,
+    mode: Mode,
+    a: &GroupsDeleteArgs,
+    listed: Option<&Group>,
+    committed: &[(String, i32, i64)],
+) -> Result<ExitCode> {
+    // Kafka refuses while members consume the topic (GROUP_SUBSCRIBED_TO_TOPIC); say who.
+    if let Some(g) = listed
+        && !a.dry_run
+    {
+        let busy: Vec<String> =
+            g.members.iter().filter(|m| m.assignment.keys().any(|t| a.topics.contains(t))).map(owner).collect();
+        if !busy.is_empty() {
+            bail!(
+                "group {} has active member(s) consuming {}: {}; stop them before deleting its offsets there",
+                for_terminal(&a.group),
+                a.topics.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", "),
+                busy.iter().map(|w| for_terminal(w).into_owned()).collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    let mine: Vec<&(String, i32, i64)> = committed.iter().filter(|(t, _, _)| a.topics.contains(t)).collect();
+    let offsets: Vec<OffsetJson> =
+        mine.iter().map(|(t, p, c)| OffsetJson { topic: t, partition: *p, committed: *c }).collect();
+    let plan = json!({"group": a.group, "action": "delete_offsets", "offsets": offsets});
+    if mine.is_empty() {
+        if mode == Mode::Json {
+            app.ui.json(&plan)?;
+        } else {
+            app.ui.out(&format!(
+                "Group {} has no committed offsets on {}: nothing to delete.",
+                for_terminal(&a.group),
+                a.topics.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
+            ))?;
+        }
+        return Ok(exit::code(exit::OK));
+    }
+    let mut t = app.ui.table();
+    t.set_header(vec!["topic", "partition", "committed"]);
+    for (topic, p, c) in &mine {
+        t.add_row(vec![for_terminal(topic).into_owned(), p.to_string(), c.to_string()]);
+    }
+    let text = format!(
+        "Delete the committed offsets of group {} on {} partition(s):\n{t}",
+        for_terminal(&a.group),
+        mine.len()
+    );
+    show_plan(app, mode, a.dry_run, &plan, &text)?;
+    if a.dry_run {
+        return Ok(exit::code(exit::OK));
+    }
+    let question = format!("Delete {} committed offset(s) of group {}?", mine.len(), for_terminal(&a.group));
+    if !app.ui.confirm(&question, a.yes)? {
+        app.ui.info("aborted: nothing changed");
+        return Ok(exit::code(exit::OK));
+    }
+    let parts: Vec<(String, i32)> = mine.iter().map(|(t, p, _)| (t.clone(), *p)).collect();
+    let outcomes = groups::delete_offsets(admin, &a.group, parts).await?;
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| Some(format!("{}[{}]: {}", for_terminal(&o.topic), o.partition, o.error.as_ref()?)))
+        .collect();
+    if mode == Mode::Json {
+        app.ui.json(&json!({"group": a.group, "action": "delete_offsets", "offsets": offsets,
+            "deleted": failed.is_empty(), "failed": failed}))?;
+    } else {
+        app.ui.out(&format!(
+            "Deleted {} committed offset(s) of group {}.",
+            outcomes.len() - failed.len(),
+            for_terminal(&a.group)
+        ))?;
+    }
+    if !failed.is_empty() {
+        bail!("{} offset(s) not deleted:\n  {}", failed.len(), failed.join("\n  "));
+    }
+    Ok(exit::code(exit::OK))
+}
+
+/// The plan of a deletion: JSON on stdout for `--dry-run -o json`, else text (on stderr when
+/// stdout will carry the JSON result).
+fn show_plan(app: &App, mode: Mode, dry_run: bool, plan: &serde_json::Value, text: &str) -> Result<()> {
+    match (mode, dry_run) {
+        (Mode::Json, true) => app.ui.json(plan),
+        (Mode::Json, false) => {
+            app.ui.info(text);
+            Ok(())
+        }
+        (Mode::Table, _) => app.ui.out(text),
+    }
+}
