@@ -599,11 +599,11 @@ async fn up(app: &App, a: DevUpArgs) -> Result<ExitCode> {
     }
 
     if !port_is_free(port) {
+        let other = suggest_port(port, port_is_free);
         bail!(
             "port {port} on 127.0.0.1 is already in use (another Kafka or dev broker?). Stop whatever listens \
-             there, or start on another port: evbus dev up --port {} (then use -b 127.0.0.1:{} or EVBUS_BROKERS)",
-            suggest_port(port),
-            suggest_port(port)
+             there, or start on another port: evbus dev up --port {other} (then use -b 127.0.0.1:{other} or \
+             EVBUS_BROKERS)"
         );
     }
 
@@ -812,8 +812,15 @@ fn start_kafka(app: &App, state: &State, dir: &Path, k: &Kafka, port: u16, log: 
     cmd.spawn().with_context(|| format!("cannot start {}", k.java.display()))
 }
 
-fn suggest_port(port: u16) -> u16 {
-    if port == 9092 { 19092 } else { port.checked_add(1).unwrap_or(19092) }
+/// A port to suggest instead of a taken one that is free right now (probed by binding it, as the
+/// broker will): the next ones after 19092 for Kafka's default, else after `port`; failing
+/// those, one the system picks. A suggestion that is itself taken just fails the next `up` too.
+fn suggest_port(port: u16, is_free: impl Fn(u16) -> bool) -> u16 {
+    let first = if port == 9092 { 19092 } else { port.checked_add(1).unwrap_or(19092) };
+    (first..=first.saturating_add(100))
+        .find(|p| *p != port && is_free(*p))
+        .or_else(|| TcpListener::bind(("127.0.0.1", 0)).ok()?.local_addr().ok().map(|a| a.port()))
+        .unwrap_or(first)
 }
 
 /// ` --dir X` when X is not the default, for copy-pasteable hints.
@@ -955,6 +962,14 @@ fn print_report(app: &App, mode: Mode, report: &Report, text: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggested_port_is_one_that_is_free() {
+        // 19092 and 19093 taken: the next free one, not blindly the one after.
+        assert_eq!(suggest_port(9092, |p| p > 19093), 19094);
+        assert_eq!(suggest_port(5000, |p| p != 5001), 5002);
+        assert_eq!(suggest_port(u16::MAX, |_| true), 19092);
+    }
 
     #[test]
     fn java_major_reads_every_version_scheme() {
