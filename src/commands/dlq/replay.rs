@@ -17,8 +17,9 @@
 //!   plus [`PURGE_GRACE`] for the purge's reports and [`STALLED_COMMIT`] for a last try at saving
 //!   the position (and up to one `--timeout` more if a periodic save was under way).
 //! * Commits happen every [`COMMIT_EVERY`] / [`COMMIT_EVERY_RECORDS`] and at the end, so a kill -9
-//!   or a broker restart costs at most the records acknowledged since the last commit plus those
-//!   in flight (at most [`WINDOW`]): they are replayed again by the next run.
+//!   of evbus, or a broker outage longer than `--timeout`, costs at most the records acknowledged
+//!   since the last commit plus those in flight (at most [`WINDOW`]): they are replayed again by
+//!   the next run.
 //! * A record that cannot be replayed stops the run (everything before it is committed) unless
 //!   `--skip-unknown`; it is never passed over without being named.
 //! * The same loop runs for `--dry-run`, with sending replaced by counting, so the plan shows
