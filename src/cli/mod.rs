@@ -826,8 +826,9 @@ pub enum ConfigCommand {
     #[command(after_help = "Examples:
   evbus config show
   evbus --context prod config show -o json
-  EVBUS_BROKERS=kafka:9092 evbus config show     # see the environment win over the context")]
-    Show,
+  EVBUS_BROKERS=kafka:9092 evbus config show     # see the environment win over the context
+  evbus config show -f deploy/topics.yaml         # -f wins over EVBUS_MANIFEST and the context")]
+    Show(ManifestArg),
 }
 
 #[derive(Debug, Args)]

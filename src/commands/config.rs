@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::app::App;
-use crate::cli::ConfigCommand;
+use crate::cli::{ConfigCommand, ManifestArg};
 use crate::config::{self, ConfigFile, Context};
 use crate::exit;
 use crate::term::redact;
@@ -22,7 +22,7 @@ pub async fn run(app: &App, cmd: ConfigCommand) -> Result<ExitCode> {
     match cmd {
         ConfigCommand::List => list(app),
         ConfigCommand::Use { name } => use_context(app, &name),
-        ConfigCommand::Show => show(app),
+        ConfigCommand::Show(manifest) => show(app, &manifest),
     }
 }
 
@@ -188,9 +188,15 @@ struct PropRow {
     source: String,
 }
 
-fn show(app: &App) -> Result<ExitCode> {
+fn show(app: &App, manifest_arg: &ManifestArg) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
     let e = &app.effective;
+    // `-f` is a per-command flag (every command that reads the manifest takes it), so the global
+    // resolution never sees it: `show` applies it here, as those commands do.
+    let (manifest, manifest_source) = match &manifest_arg.file {
+        Some(f) => (f.clone(), "--file"),
+        None => (e.manifest.clone(), e.manifest_source),
+    };
     // Later entries win in librdkafka; show only the value in effect, with its origin.
     let mut props: Vec<PropRow> = Vec::new();
     for ((k, v), src) in e.props.iter().zip(&e.prop_sources) {
@@ -210,8 +216,8 @@ fn show(app: &App) -> Result<ExitCode> {
             "config_file": e.config_file,
             "brokers": brokers,
             "brokers_source": e.brokers_source,
-            "manifest": e.manifest,
-            "manifest_source": e.manifest_source,
+            "manifest": manifest,
+            "manifest_source": manifest_source,
             "timeout": timeout,
             "properties": props,
             "problems": e.problems.iter().map(|p| redact::redact_text(p)).collect::<Vec<_>>(),
@@ -236,7 +242,7 @@ fn show(app: &App) -> Result<ExitCode> {
         source(e.context_source)
     ));
     out.push_str(&format!("brokers:     {} ({})\n", for_terminal(&brokers), source(e.brokers_source)));
-    out.push_str(&format!("manifest:    {} ({})\n", e.manifest.display(), source(e.manifest_source)));
+    out.push_str(&format!("manifest:    {} ({})\n", manifest.display(), source(manifest_source)));
     out.push_str(&format!("timeout:     {timeout}\n"));
     if props.is_empty() {
         out.push_str("properties:  (none: PLAINTEXT, librdkafka defaults)\n");

@@ -233,12 +233,8 @@ impl Broker {
     }
 
     fn server_properties(&self) -> String {
-        let mut listeners = vec![
-            format!("INTERNAL://127.0.0.1:{}", self.internal_port),
-            format!("CONTROLLER://127.0.0.1:{}", self.controller_port),
-        ];
-        let mut advertised = vec![format!("INTERNAL://127.0.0.1:{}", self.internal_port)];
-        let mut map = vec!["INTERNAL:PLAINTEXT".to_string(), "CONTROLLER:PLAINTEXT".to_string()];
+        // The node's listeners: INTERNAL (harness setup, inter-broker) first, then the clients'.
+        let mut listeners: Vec<(&str, &str, u16)> = vec![("INTERNAL", "PLAINTEXT", self.internal_port)];
         let mut extra = String::new();
         let mut mechanisms: Vec<&str> = Vec::new();
         if !self.opts.plain_users.is_empty() {
@@ -250,9 +246,7 @@ impl Broker {
             }
         }
         for ((name, proto), (_, port)) in self.opts.listeners.iter().zip(&self.ports) {
-            listeners.push(format!("{name}://127.0.0.1:{port}"));
-            advertised.push(format!("{name}://127.0.0.1:{port}"));
-            map.push(format!("{name}:{}", proto.name()));
+            listeners.push((*name, proto.name(), *port));
             let lname = name.to_lowercase();
             if proto.tls() {
                 let tls = self.opts.tls.as_ref().expect("a TLS listener needs BrokerOpts::tls");
@@ -295,39 +289,11 @@ impl Broker {
                       super.users=User:admin;User:ANONYMOUS\n\
                       allow.everyone.if.no.acl.found=false\n";
         }
-        let mut props = format!(
-            "process.roles=broker,controller\n\
-             node.id=1\n\
-             controller.quorum.voters=1@127.0.0.1:{controller}\n\
-             controller.listener.names=CONTROLLER\n\
-             inter.broker.listener.name=INTERNAL\n\
-             listeners={listeners}\n\
-             advertised.listeners={advertised}\n\
-             listener.security.protocol.map={map}\n\
-             log.dirs={data}\n\
-             num.partitions=1\n\
-             default.replication.factor=1\n\
-             offsets.topic.replication.factor=1\n\
-             offsets.topic.num.partitions=3\n\
-             transaction.state.log.replication.factor=1\n\
-             transaction.state.log.min.isr=1\n\
-             transaction.state.log.num.partitions=2\n\
-             share.coordinator.state.topic.replication.factor=1\n\
-             share.coordinator.state.topic.min.isr=1\n\
-             share.coordinator.state.topic.num.partitions=1\n\
-             group.initial.rebalance.delay.ms=0\n\
-             num.network.threads=2\n\
-             num.io.threads=4\n\
-             num.recovery.threads.per.data.dir=1\n\
-             log.segment.bytes=16777216\n\
-             log.retention.check.interval.ms=5000\n\
-             {extra}",
-            controller = self.controller_port,
-            listeners = listeners.join(","),
-            advertised = advertised.join(","),
-            map = map.join(","),
-            data = self.home.join("data").display(),
-        );
+        // The node itself as `evbus dev` writes it (one source), then what tests need on top.
+        let mut props =
+            evbus::commands::dev::kafka::kraft_properties(&listeners, self.controller_port, &self.home.join("data"));
+        props += "log.segment.bytes=16777216\nlog.retention.check.interval.ms=5000\n";
+        props += &extra;
         for (k, v) in &self.opts.props {
             props += &format!("{k}={v}\n");
         }

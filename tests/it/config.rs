@@ -105,6 +105,28 @@ fn precedence_flags_over_env_over_context_over_defaults() {
     assert_eq!(s["properties"], serde_json::json!([]));
 }
 
+/// `-f` (the per-command manifest flag) is the top row of the README's precedence table for the
+/// manifest: `config show` takes it and says it won.
+#[test]
+fn show_takes_the_manifest_flag_over_env_and_context() {
+    let d = workdir(CONFIG);
+    let p = d.path();
+    let out = evbus_in(p)
+        .env("EVBUS_MANIFEST", "env.yaml")
+        .args(["config", "show", "-f", "flag-topics.yaml", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = stdout_json(&out);
+    assert_eq!((s["manifest"].as_str(), s["manifest_source"].as_str()), (Some("flag-topics.yaml"), Some("--file")));
+    let out = evbus_in(p).args(["config", "show", "--file", "long.yaml", "-o", "table"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("manifest:    long.yaml (--file)"), "{text}");
+    // Without -f, the context still wins over the default.
+    assert_eq!(show(&mut evbus_in(p))["manifest_source"], "context");
+}
+
 #[test]
 fn the_context_brokers_are_really_used_and_flags_still_win() {
     let b = Broker::start();

@@ -251,6 +251,8 @@ fn up_twice_is_a_no_op_and_another_port_is_refused() {
 fn a_taken_port_is_reported_before_starting_anything() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    // The port after it taken too (when we can get it): the suggestion must skip it.
+    let next = TcpListener::bind(("127.0.0.1", port.wrapping_add(1))).ok();
     let mut dev = Dev::new();
     dev.port = port;
     let start = Instant::now();
@@ -259,6 +261,18 @@ fn a_taken_port_is_reported_before_starting_anything() {
     assert!(start.elapsed() < Duration::from_secs(5), "no waiting when the port is taken");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("port {port} on 127.0.0.1 is already in use")) && err.contains("--port"), "{err}");
+    // The port it suggests is free: not the taken one, nor blindly the one after it.
+    let suggested: u16 = err
+        .split("--port ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no suggested port in: {err}"));
+    assert_ne!(suggested, port, "{err}");
+    if next.is_some() {
+        assert_ne!(suggested, port.wrapping_add(1), "{err}");
+    }
+    assert!(TcpListener::bind(("127.0.0.1", suggested)).is_ok(), "suggested port {suggested} is taken: {err}");
     assert!(dev.pid().is_none(), "nothing started, nothing recorded");
     assert!(!dev.dir.join("kafka-data").exists(), "nothing formatted");
 

@@ -999,3 +999,39 @@ fn ctrl_c_waits_for_acks_saves_and_exits_130() {
     assert_eq!(got.len(), keys.len());
     assert!(got.values().all(|n| *n == 1), "duplicates after Ctrl-C: {got:?}");
 }
+
+/// Issue 15: a DLQ whose records were all replayed (the replay group's saved position at its
+/// end) is not "records waiting" for `health`, although Kafka keeps them until retention.
+#[test]
+fn after_replaying_everything_health_has_no_dlq_warning() {
+    let b = Broker::start();
+    let dlq = b.unique("health.dlq");
+    let orders = b.unique("orders");
+    b.create_topic(&dlq, 2);
+    b.create_topic(&orders, 3);
+    write_topics_yaml(&b, &format!("version: 1\ntopics:\n  - name: {dlq}\n    dlq: true\n  - name: {orders}\n"));
+    bulk(&b, &dlq, &orders, 20);
+    let dlq_check = || {
+        let out = b.evbus().args(["health", "-o", "json"]).output().unwrap();
+        let doc = stdout_json(&out);
+        doc["checks"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["name"] == format!("dlq {dlq}")).cloned())
+            .unwrap_or_else(|| panic!("no dlq check in {doc:#}\n{}", stderr(&out)))
+    };
+    let c = dlq_check();
+    assert_eq!(c["status"], "warn", "{c}");
+    assert!(c["detail"].as_str().unwrap().starts_with("20 records waiting"), "{c}");
+
+    // Half replayed (by the default group): the other half is still waiting.
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--yes", "-o", "json", "--to-offset", "4"]).output().unwrap();
+    assert_eq!(ok_json(&out)["replayed"], 10);
+    let c = dlq_check();
+    assert!(c["detail"].as_str().unwrap().starts_with("10 records waiting"), "{c}");
+
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--yes", "-o", "json"]).output().unwrap();
+    assert_eq!(ok_json(&out)["replayed"], 10);
+    let c = dlq_check();
+    assert_eq!(c["status"], "ok", "{c}");
+    assert_eq!(c["detail"], "nothing waiting: every record was replayed");
+}

@@ -48,7 +48,7 @@ fn finish(mut child: std::process::Child, limit: Duration) -> (Option<i32>, Valu
         }
         if start.elapsed() > limit {
             let _ = child.kill();
-            panic!("evbus produce did not end within {limit:?}");
+            panic!("evbus did not end within {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -147,6 +147,62 @@ fn an_outage_longer_than_the_timeout_ends_in_time_and_counts_every_record_once()
     assert!(counts.values().all(|c| *c == 1), "no duplicates");
     let stored = counts.len() as u64;
     assert!(stored >= sent && stored <= sent + unknown, "stored {stored}, {v}");
+}
+
+/// `dlq replay` rides out a broker killed -9 and restarted mid-replay (shorter than --timeout):
+/// exit 0, every selected dead letter stored in its original topic exactly once, and the saved
+/// position at the end of the DLQ.
+#[test]
+fn a_broker_restart_mid_replay_stores_every_dead_letter_exactly_once() {
+    let mut b = Broker::private(BrokerOpts::default());
+    let (dlq, orders) = ("faults.replay.dlq", "faults.replay.orders");
+    b.create_topic(dlq, 2);
+    b.create_topic(orders, 3);
+    let n = 4_000usize;
+    let recs: Vec<TestRecord> = (0..n)
+        .map(|i| TestRecord {
+            key: Some(format!("k{i:05}").into_bytes()),
+            value: Some(format!("{{\"i\":{i}}}").into_bytes()),
+            headers: vec![
+                ("kafka_dlt-original-topic".into(), Some(orders.as_bytes().to_vec())),
+                ("kafka_dlt-exception-message".into(), Some(b"boom".to_vec())),
+            ],
+            partition: Some((i % 2) as i32),
+        })
+        .collect();
+    b.produce(dlq, &recs);
+
+    // Paced so that the kill lands mid-replay: 4000 at 500/s is 8 s of sending.
+    let child = Command::new(assert_cmd::cargo::cargo_bin("evbus"))
+        .current_dir(b.dir.path())
+        .env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
+        .env_remove("EVBUS_BROKERS")
+        .env_remove("EVBUS_CONTEXT")
+        .args(["-b", &b.bootstrap, "--timeout", "60s", "dlq", "replay", dlq, "--rate", "500/s"])
+        .args(["--yes", "-o", "json", "-g", "faults-replay"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_stored(&b, orders, 3, 500);
+    b.restart(); // SIGKILL, then start again on the same data and ports
+    let (code, v, err, _) = finish(child, Duration::from_secs(150));
+    assert_eq!(code, Some(0), "{err}\n{v}");
+    assert_eq!(v["replayed"].as_u64(), Some(n as u64), "{v}");
+    assert_eq!(v["failed"], serde_json::json!([]), "{v}");
+    assert_eq!(v["unknown"], serde_json::json!([]), "{v}");
+    let saved: i64 = v["positions"].as_array().unwrap().iter().map(|p| p["saved"].as_i64().unwrap_or(0)).sum();
+    assert_eq!(saved, n as i64, "the saved position is the end of the DLQ: {v}");
+
+    let counts = key_counts(&b, orders);
+    let dups: Vec<_> = counts.iter().filter(|(_, c)| **c > 1).take(5).collect();
+    assert!(
+        dups.is_empty(),
+        "duplicates after the restart, e.g. {dups:?} ({} keys stored twice or more)",
+        counts.values().filter(|c| **c > 1).count()
+    );
+    assert_eq!(counts.len(), n, "every dead letter stored");
 }
 
 /// A tail reading JSON lines in the background, with its stdout lines arriving on a channel.

@@ -20,7 +20,7 @@ mod lib {
     pub use evbus::record::filter::JqFilter;
     pub use evbus::record::filter::limits::{MAX_DEPTH, MAX_PROGRAM_BYTES};
     pub use evbus::topics::manifest::check_topic_name;
-    pub use evbus::record::render::RecordView;
+    pub use evbus::record::view::RecordView;
     pub use evbus::term::sanitize::for_terminal;
 }
 

@@ -19,6 +19,35 @@ use tokio::sync::oneshot;
 
 use crate::kafka::{Ctx, Settings, describe_error};
 
+/// Runs `call` (given the time left) until it succeeds, fails otherwise, or `timeout` runs out.
+///
+/// A group coordinator that is loading or moving (a freshly started or restarted broker, a
+/// coordinator migrating) answers "not coordinator" or "loading" for a while: both OffsetFetch
+/// and OffsetCommit are asked again rather than failing the replay or losing its position.
+// TODO(retry): kafka::retry
+fn coordinator_retry<T>(
+    timeout: Duration,
+    mut call: impl FnMut(Duration) -> Result<T, KafkaError>,
+) -> Result<T, KafkaError> {
+    use rdkafka::types::RDKafkaErrorCode::{CoordinatorLoadInProgress, CoordinatorNotAvailable, NotCoordinator};
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match call(left) {
+            Err(e)
+                if !left.is_zero()
+                    && matches!(
+                        e.rdkafka_error_code(),
+                        Some(NotCoordinator | CoordinatorLoadInProgress | CoordinatorNotAvailable)
+                    ) =>
+            {
+                std::thread::sleep(Duration::from_millis(150).min(left));
+            }
+            r => return r,
+        }
+    }
+}
+
 enum Request {
     Fetch(Vec<i32>, oneshot::Sender<Result<BTreeMap<i32, i64>, KafkaError>>),
     Commit(Vec<(i32, i64)>, oneshot::Sender<Result<(), KafkaError>>),
@@ -46,29 +75,9 @@ impl Position {
                         for p in parts {
                             tpl.add_partition(&topic, p);
                         }
-                        // A group coordinator that is loading or moving answers "not
-                        // coordinator" (e.g. on a freshly started broker): ask again within
-                        // the timeout.
-                        let deadline = std::time::Instant::now() + timeout;
-                        let got = loop {
-                            let left = deadline.saturating_duration_since(std::time::Instant::now());
-                            match consumer.committed_offsets(tpl.clone(), left.max(Duration::from_millis(200))) {
-                                Err(e)
-                                    if !left.is_zero()
-                                        && matches!(
-                                            e.rdkafka_error_code(),
-                                            Some(
-                                                rdkafka::types::RDKafkaErrorCode::NotCoordinator
-                                                    | rdkafka::types::RDKafkaErrorCode::CoordinatorLoadInProgress
-                                                    | rdkafka::types::RDKafkaErrorCode::CoordinatorNotAvailable
-                                            )
-                                        ) =>
-                                {
-                                    std::thread::sleep(Duration::from_millis(150).min(left));
-                                }
-                                r => break r,
-                            }
-                        };
+                        let got = coordinator_retry(timeout, |left| {
+                            consumer.committed_offsets(tpl.clone(), left.max(Duration::from_millis(200)))
+                        });
                         let got = got.map(|tpl| {
                             tpl.elements()
                                 .iter()
@@ -91,7 +100,7 @@ impl Position {
                         // Explicit offsets from an assign-only client: an OffsetCommit without
                         // group membership, which Kafka accepts while the group has no members.
                         if r.is_ok() {
-                            r = consumer.commit(&tpl, CommitMode::Sync);
+                            r = coordinator_retry(timeout, |_| consumer.commit(&tpl, CommitMode::Sync));
                         }
                         let _ = reply.send(r);
                     }
@@ -104,13 +113,13 @@ impl Position {
     async fn ask<T>(
         &self,
         what: &str,
+        limit: Duration,
         make: impl FnOnce(oneshot::Sender<Result<T, KafkaError>>) -> Request,
     ) -> Result<T> {
         let (reply, answer) = oneshot::channel();
         if self.tx.send(make(reply)).is_err() {
             return Err(self.settings.failure(what, &self.ctx, Some("the group client stopped".into())));
         }
-        let limit = self.settings.timeout + Duration::from_secs(1);
         match tokio::time::timeout(limit, answer).await {
             Err(_) => Err(self.settings.failure(what, &self.ctx, None)),
             Ok(Err(_)) => Err(self.settings.failure(what, &self.ctx, Some("the group client stopped".into()))),
@@ -122,11 +131,13 @@ impl Position {
     /// The saved offsets of these partitions (partitions without one are absent).
     pub async fn fetch(&self, parts: Vec<i32>) -> Result<BTreeMap<i32, i64>> {
         let what = format!("reading the saved replay position (OffsetFetch for group {})", self.group);
-        self.ask(&what, |reply| Request::Fetch(parts, reply)).await
+        self.ask(&what, self.settings.timeout + Duration::from_secs(1), |reply| Request::Fetch(parts, reply)).await
     }
 
-    pub async fn commit(&self, offsets: Vec<(i32, i64)>) -> Result<()> {
+    /// Saves these offsets, waiting at most `limit` (plus a second) for the answer; the group's
+    /// thread may go on trying until `--timeout`.
+    pub async fn commit(&self, offsets: Vec<(i32, i64)>, limit: Duration) -> Result<()> {
         let what = format!("saving the replay position (OffsetCommit for group {})", self.group);
-        self.ask(&what, |reply| Request::Commit(offsets, reply)).await
+        self.ask(&what, limit + Duration::from_secs(1), |reply| Request::Commit(offsets, reply)).await
     }
 }

@@ -1,15 +1,29 @@
 //! `evbus dlq replay`: republish dead letters to their original topics, exactly where the last
 //! run left off.
 //!
+//! Over 600 lines as one job: the loop, its delivery accounting and the final report share the
+//! run's state ([`Tracker`], the stats, why it halted); the pure rules it applies live in
+//! [`crate::dlq`]. (The report is the part that could move out next.)
+//!
 //! How "nothing lost, few duplicates" is kept:
 //! * The DLQ is read by assignment (never joining the group) from the group's saved position up
 //!   to the high watermark captured at the start.
 //! * Records go out through an idempotent `acks=all` producer; the saved position (a commit of
 //!   group `--group` on the DLQ) only ever covers offsets whose republished copy the broker has
 //!   acknowledged, or that needed no copy (not selected, skipped). [`Tracker`] keeps that line.
+//! * Records have no delivery deadline of their own (`message.timeout.ms=0`), as in `produce`
+//!   (see [`crate::kafka::flush_or_purge`] for why: a per-record timeout made librdkafka reset
+//!   the producer id and write the retries behind it twice). A broker restart is ridden out under
+//!   one producer id, which the broker deduplicates. The wait is bounded by a stall watch
+//!   instead: no delivery report for `--timeout` while records are in flight purges them and ends
+//!   the run, each record counted once as acknowledged, failed (known not stored) or unknown (in
+//!   flight: maybe stored). The run then ends at most `--timeout` after the last acknowledgement,
+//!   plus [`PURGE_GRACE`] for the purge's reports and [`STALLED_COMMIT`] for a last try at saving
+//!   the position (and up to one `--timeout` more if a periodic save was under way).
 //! * Commits happen every [`COMMIT_EVERY`] / [`COMMIT_EVERY_RECORDS`] and at the end, so a kill -9
-//!   or a broker restart costs at most the records acknowledged since the last commit plus those
-//!   in flight (at most [`WINDOW`]): they are replayed again by the next run.
+//!   of evbus, or a broker outage longer than `--timeout`, costs at most the records acknowledged
+//!   since the last commit plus those in flight (at most [`WINDOW`]): they are replayed again by
+//!   the next run.
 //! * A record that cannot be replayed stops the run (everything before it is committed) unless
 //!   `--skip-unknown`; it is never passed over without being named.
 //! * The same loop runs for `--dry-run`, with sending replaced by counting, so the plan shows
@@ -60,12 +74,25 @@ const WINDOW: usize = 1000;
 const COMMIT_EVERY: Duration = Duration::from_secs(1);
 /// ...and after this many acknowledgements.
 const COMMIT_EVERY_RECORDS: u64 = 500;
+/// After a purge, how long the purged records' reports may take before they count as unknown.
+const PURGE_GRACE: Duration = Duration::from_secs(2);
+/// The bound of the final save after the broker stopped answering: it most likely fails too.
+const STALLED_COMMIT: Duration = Duration::from_secs(3);
 /// Records shown in the dry-run plan.
 const PLAN_PREVIEW: usize = 10;
 /// Skipped records listed in the table summary.
 const SKIPPED_SHOWN: usize = 20;
 
-type Delivery = (i32, i64, String, Result<(), String>);
+type Delivery = (i32, i64, String, Outcome);
+
+/// How a record handed to the producer ended.
+enum Outcome {
+    Acked,
+    /// Known not stored: never sent, or refused by the broker.
+    Failed(String),
+    /// In flight when it was purged (or its report was lost): it may or may not be stored.
+    Unknown(String),
+}
 
 /// A dead letter with what `--filter` says about it, or the error that ended reading.
 type Judged = Result<(DlqMsg, FilterOutcome), String>;
@@ -77,6 +104,8 @@ enum Halt {
     /// The record at (partition, offset) cannot be replayed.
     Unreplayable(i32, i64, String),
     Failed(String),
+    /// No delivery report for `--timeout` while records were in flight.
+    Stalled,
 }
 
 struct Skipped {
@@ -101,6 +130,8 @@ struct Stats {
     planned: u64,
     skipped: Vec<Skipped>,
     failed: Vec<(i32, i64, String, String)>,
+    /// In flight when the broker stopped answering: maybe stored.
+    unknown: Vec<(i32, i64, String, String)>,
     filter_errors: u64,
     first_filter_error: Option<String>,
     /// --same-partition records whose original partition was unknown or out of range.
@@ -128,6 +159,14 @@ struct Replay<'a> {
     /// The producer's context: remembers the last transport error for delivery failures.
     pctx: Ctx,
     inflight: JoinSet<Delivery>,
+    /// What is in `inflight`, by DLQ partition and offset, with its destination: what becomes
+    /// unknown should a report never come.
+    pending: HashMap<(i32, i64), String>,
+    /// Where the stall watch counts from: the last delivery report, or when records started to
+    /// be in flight again.
+    since: Instant,
+    /// The producer's queue and in-flight requests were purged after a stall.
+    purged: bool,
     /// Stops a running `--filter` evaluation on Ctrl-C.
     interrupter: Option<Interrupter>,
     position: Position,
@@ -190,7 +229,8 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     } else {
         // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
         // partition a Java producer (and therefore the original) would have chosen.
-        let (p, ctx) = app.settings.producer(&[("partitioner", "murmur2_random")])?;
+        // No per-record deadline: the stall watch bounds the wait (see the module header).
+        let (p, ctx) = app.settings.producer(&[("partitioner", "murmur2_random"), ("message.timeout.ms", "0")])?;
         (Some(p), ctx)
     };
     let warmup = producer
@@ -267,6 +307,9 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         producer,
         pctx,
         inflight: JoinSet::new(),
+        pending: HashMap::new(),
+        since: Instant::now(),
+        purged: false,
         interrupter,
         position,
         saved,
@@ -280,7 +323,13 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     let read_error = r.main_loop(rx).await;
     stop.store(true, Ordering::Relaxed);
     r.drain().await;
-    let commit_error = if a.dry_run { None } else { r.commit().await.err() };
+    let commit_error = if a.dry_run {
+        None
+    } else if matches!(r.halt, Some(Halt::Stalled)) {
+        r.commit_within(STALLED_COMMIT).await.err()
+    } else {
+        r.commit_within(app.settings.timeout).await.err()
+    };
     let unflushed = r.flush().await;
     r.pb.finish_and_clear();
     r.report(mode, &ranges, started.elapsed(), unflushed)?;
@@ -295,6 +344,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     if let Some(e) = read_error {
         return Err(anyhow!(e));
     }
+    let counts = r.counts();
     match r.halt {
         Some(Halt::Interrupted) => Ok(exit::code(exit::INTERRUPTED)),
         Some(Halt::Unreplayable(p, o, reason)) if !a.dry_run => Err(Exit::with(
@@ -304,7 +354,14 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
                  --skip-unknown skips such records, --to TOPIC sends every record to TOPIC"
             ),
         )),
-        Some(Halt::Failed(e)) => Err(anyhow!(e)),
+        Some(Halt::Failed(e)) => Err(anyhow!("{e} ({counts})")),
+        Some(Halt::Stalled) => Err(anyhow!(
+            "no answer from the broker for {} while replayed records were waiting: {}; the saved position \
+             stays before every record not acknowledged, so the next run replays them (brokers: {})",
+            humantime::format_duration(app.settings.timeout),
+            counts,
+            app.settings.brokers
+        )),
         _ => Ok(exit::code(exit::OK)),
     }
 }
@@ -362,14 +419,22 @@ fn ranges_text(ranges: &[(i32, i64, i64)]) -> String {
     if parts.is_empty() { "nothing new".to_owned() } else { parts.join(", ") }
 }
 
-/// A failed delivery in words, with the broker error behind a timeout when there was one.
-fn delivery_error(e: &KafkaError, ctx: &Ctx) -> String {
+/// A failed delivery: unknown when the record may have reached the broker (purged in flight, or
+/// timed out under a `-X message.timeout.ms`), failed otherwise; in words, with the broker error
+/// behind it when there was one.
+fn delivery_outcome(e: &KafkaError, ctx: &Ctx) -> Outcome {
+    let last = || ctx.last_error().map(|l| format!(" (last broker error: {l})")).unwrap_or_default();
     match e.rdkafka_error_code() {
-        Some(RDKafkaErrorCode::MessageTimedOut) => match ctx.last_error() {
-            Some(last) => format!("not acknowledged within --timeout (last broker error: {last})"),
-            None => "not acknowledged within --timeout".to_owned(),
-        },
-        _ => crate::kafka::describe_error(e),
+        Some(RDKafkaErrorCode::MessageTimedOut) => {
+            Outcome::Unknown(format!("not acknowledged within message.timeout.ms{}", last()))
+        }
+        Some(RDKafkaErrorCode::PurgeInflight) => {
+            Outcome::Unknown(format!("in flight when the broker stopped answering{}", last()))
+        }
+        Some(RDKafkaErrorCode::PurgeQueue) => {
+            Outcome::Failed(format!("not sent: the broker stopped answering first{}", last()))
+        }
+        _ => Outcome::Failed(crate::kafka::describe_error(e)),
     }
 }
 
@@ -405,6 +470,9 @@ impl Replay<'_> {
                     if self.acked_since_commit >= COMMIT_EVERY_RECORDS {
                         self.commit_periodic().await;
                     }
+                }
+                _ = tokio::time::sleep_until(self.since + self.app.settings.timeout), if !self.inflight.is_empty() => {
+                    self.on_stall();
                 }
                 _ = tick.tick() => {
                     self.commit_periodic().await;
@@ -542,12 +610,17 @@ impl Replay<'_> {
             Ok(fut) => {
                 self.tracker.sent(m.partition, m.offset);
                 let (p, o) = (m.partition, m.offset);
+                if self.inflight.is_empty() {
+                    // Nothing was waiting: the broker's silence counts from now.
+                    self.since = Instant::now();
+                }
+                self.pending.insert((p, o), dest.clone());
                 let pctx = self.pctx.clone();
                 self.inflight.spawn(async move {
                     let r = match fut.await {
-                        Ok(Ok(_)) => Ok(()),
-                        Ok(Err((e, _))) => Err(delivery_error(&e, &pctx)),
-                        Err(_) => Err("the producer went away before the broker answered".to_owned()),
+                        Ok(Ok(_)) => Outcome::Acked,
+                        Ok(Err((e, _))) => delivery_outcome(&e, &pctx),
+                        Err(_) => Outcome::Unknown("the producer went away before the broker answered".to_owned()),
                     };
                     (p, o, dest, r)
                 });
@@ -611,13 +684,29 @@ impl Replay<'_> {
     }
 
     fn on_delivery(&mut self, done: Result<Delivery, tokio::task::JoinError>) {
+        self.since = Instant::now();
+        if let Ok((p, o, _, _)) = &done {
+            self.pending.remove(&(*p, *o));
+        }
         match done {
-            Ok((p, o, topic, Ok(()))) => {
+            Ok((p, o, topic, Outcome::Acked)) => {
                 self.tracker.acked(p, o);
                 *self.stats.by_topic.entry(topic).or_default() += 1;
                 self.acked_since_commit += 1;
             }
-            Ok((p, o, topic, Err(e))) => {
+            Ok((p, o, topic, Outcome::Unknown(e))) => {
+                // Never committed over: the next run replays it (a second copy if it was stored).
+                self.tracker.failed(p, o);
+                if self.halt.is_none() || matches!(self.halt, Some(Halt::Limit)) {
+                    self.halt = Some(Halt::Failed(format!(
+                        "replaying {}/{p}/{o} to {topic} ended unknown: {e}; the saved position stays before it, \
+                         so the next run replays it again",
+                        self.dlq
+                    )));
+                }
+                self.stats.unknown.push((p, o, topic, e));
+            }
+            Ok((p, o, topic, Outcome::Failed(e))) => {
                 self.tracker.failed(p, o);
                 if self.halt.is_none() || matches!(self.halt, Some(Halt::Limit)) {
                     self.halt = Some(Halt::Failed(format!(
@@ -638,24 +727,56 @@ impl Replay<'_> {
         }
     }
 
-    /// Waits for every record in flight (bounded by `--timeout`, which is also the producer's
-    /// delivery timeout), so that the final commit covers all that was acknowledged.
+    /// No delivery report for `--timeout` with records in flight: the broker is gone or not
+    /// answering. Purge what the producer holds (queued records fail, in-flight ones become
+    /// unknown) and end the run; [`Self::drain`] collects the purged reports.
+    fn on_stall(&mut self) {
+        if !matches!(self.halt, Some(Halt::Failed(_) | Halt::Unreplayable(..))) {
+            self.halt = Some(Halt::Stalled);
+        }
+        if let Some(p) = &self.producer
+            && !self.purged
+        {
+            p.purge(rdkafka::producer::PurgeConfig::default().queue().inflight());
+            self.purged = true;
+        }
+    }
+
+    /// Waits for every record in flight while the broker shows signs of life (the stall watch of
+    /// the main loop), so that the final commit covers all that was acknowledged. Reports that
+    /// do not come within [`PURGE_GRACE`] of a purge count as unknown.
     async fn drain(&mut self) {
-        let deadline = Instant::now() + self.app.settings.timeout + Duration::from_secs(5);
+        let mut grace: Option<Instant> = None;
         while !self.inflight.is_empty() {
-            match tokio::time::timeout_at(deadline, self.inflight.join_next()).await {
+            let until = grace.unwrap_or(self.since + self.app.settings.timeout);
+            match tokio::time::timeout_at(until, self.inflight.join_next()).await {
                 Ok(Some(done)) => self.on_delivery(done),
                 Ok(None) => break,
+                Err(_) if grace.is_none() => {
+                    self.on_stall();
+                    grace = Some(Instant::now() + PURGE_GRACE);
+                }
                 Err(_) => {
-                    self.app.ui.warn(format!(
-                        "{} replayed record(s) still unacknowledged; the next run replays them again",
-                        self.inflight.len()
-                    ));
                     self.inflight.abort_all();
+                    for ((p, o), topic) in std::mem::take(&mut self.pending) {
+                        self.tracker.failed(p, o);
+                        let e = "no delivery report after the purge".to_owned();
+                        self.stats.unknown.push((p, o, topic, e));
+                    }
                     break;
                 }
             }
         }
+    }
+
+    /// Acknowledged, failed and unknown, in words.
+    fn counts(&self) -> String {
+        format!(
+            "{} acknowledged, {} failed (not stored), {} unknown (in flight: maybe stored)",
+            self.stats.by_topic.values().sum::<u64>(),
+            self.stats.failed.len(),
+            self.stats.unknown.len()
+        )
     }
 
     async fn commit_periodic(&mut self) {
@@ -670,13 +791,18 @@ impl Replay<'_> {
 
     /// Saves the position of every partition where it moved.
     async fn commit(&mut self) -> Result<()> {
+        self.commit_within(self.app.settings.timeout).await
+    }
+
+    /// [`Self::commit`], waiting at most `limit` for the answer.
+    async fn commit_within(&mut self, limit: Duration) -> Result<()> {
         self.acked_since_commit = 0;
         let changed: Vec<(i32, i64)> =
             self.tracker.committable().into_iter().filter(|(p, o)| self.saved.get(p) != Some(o)).collect();
         if changed.is_empty() {
             return Ok(());
         }
-        self.position.commit(changed.clone()).await?;
+        self.position.commit(changed.clone(), limit).await?;
         self.app.ui.debug(format!("saved replay position of group {}: {changed:?}", self.a.group));
         self.saved.extend(changed);
         Ok(())
@@ -732,6 +858,8 @@ impl Replay<'_> {
                 "skipped": s.skipped.iter().map(|k| json!({"partition": k.partition, "offset": k.offset, "reason": k.reason})).collect::<Vec<_>>(),
                 "stopped_at": stopped.as_ref().map(|(p, o, r)| json!({"partition": p, "offset": o, "reason": r})),
                 "failed": s.failed.iter().map(|(p, o, t, e)| json!({"partition": p, "offset": o, "topic": t, "error": e})).collect::<Vec<_>>(),
+                "unknown": s.unknown.iter().map(|(p, o, t, e)| json!({"partition": p, "offset": o, "topic": t, "error": e})).collect::<Vec<_>>(),
+                "stalled": matches!(self.halt, Some(Halt::Stalled)),
                 "interrupted": matches!(self.halt, Some(Halt::Interrupted)),
                 "limit_reached": matches!(self.halt, Some(Halt::Limit)),
                 "filter_errors": s.filter_errors,
@@ -745,6 +873,7 @@ impl Replay<'_> {
                 o["first"] = Value::Array(s.preview.clone());
             } else {
                 o["replayed"] = json!(s.by_topic.values().sum::<u64>());
+                o["acknowledged"] = o["replayed"].clone();
                 if a.same_partition {
                     o["by_key_fallback"] = json!(s.by_key_fallback);
                 }
@@ -867,6 +996,13 @@ impl Replay<'_> {
             text.push_str(&format!(
                 "{} record(s) were not accepted by the broker and stay in the DLQ.\n",
                 s.failed.len()
+            ));
+        }
+        if !s.unknown.is_empty() {
+            text.push_str(&format!(
+                "{} record(s) were in flight when the broker stopped answering: each may or may not be stored; \
+                 they stay in the DLQ and the next run replays them.\n",
+                s.unknown.len()
             ));
         }
         if unflushed != 0 {

@@ -193,8 +193,9 @@ pub(super) async fn group_checks(
     out
 }
 
-/// Each `dlq: true` topic that exists: non-empty = warn with its record count. A missing one is
-/// the manifest topics check's business.
+/// Each `dlq: true` topic that exists: records not yet replayed (after the saved position of
+/// `dlq replay`'s default group, else all) = warn with their count. A missing one is the manifest
+/// topics check's business.
 pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta, limit: Duration) -> Vec<Check> {
     let mut out = Vec::new();
     for spec in manifest.dlq_topics() {
@@ -203,12 +204,35 @@ pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta,
         let name = t.name.clone();
         out.push(
             timed(format!("dlq {name}"), limit, async move {
+                // Records `dlq replay` already republished are not waiting: they stay in the DLQ
+                // (Kafka deletes only by retention), behind its default group's saved position.
+                // A position that cannot be read counts nothing as replayed.
+                let replayed: std::collections::BTreeMap<i32, i64> = match app.settings.admin() {
+                    Ok(admin) => {
+                        let req = vec![(crate::dlq::DEFAULT_REPLAY_GROUP.to_string(), Some(parts.clone()))];
+                        crate::kafka::groups::committed_many(&Arc::new(admin), req)
+                            .await
+                            .ok()
+                            .and_then(|mut g| g.pop())
+                            .and_then(|(_, r)| r.ok())
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|c| Some((c.partition, c.offset?)))
+                            .collect()
+                    }
+                    Err(_) => Default::default(),
+                };
                 match watermarks(&app.settings, parts).await {
                     Err(e) => (Status::Fail, format!("{e:#}")),
                     Ok(w) => {
-                        let n: i64 = w.values().map(|(lo, hi)| (hi - lo).max(0)).sum();
-                        if n == 0 {
+                        let n: i64 = w
+                            .iter()
+                            .map(|((_, p), (lo, hi))| (hi - replayed.get(p).copied().unwrap_or(*lo).max(*lo)).max(0))
+                            .sum();
+                        if n == 0 && replayed.is_empty() {
                             (Status::Ok, "empty".to_string())
+                        } else if n == 0 {
+                            (Status::Ok, "nothing waiting: every record was replayed".to_string())
                         } else {
                             (
                                 Status::Warn,
