@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Serialize;
+
 use anyhow::Result;
 use rdkafka::admin::{
     AdminClient, AdminOptions, ConfigSource, NewPartitions, NewTopic, ResourceSpecifier, TopicReplication,
@@ -12,8 +14,23 @@ use rdkafka::admin::{
 use rdkafka::types::RDKafkaErrorCode;
 
 use super::{ClusterMeta, Ctx, Settings, owned_metadata};
-use crate::topics::plan::{ClusterConfig, Source};
 
+/// Where a topic config value comes from, as DescribeConfigs reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Set on this topic (`kafka-configs --alter`): the only kind evbus manages.
+    DynamicTopic,
+    /// Broker defaults, static broker configs, Kafka defaults.
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterConfig {
+    pub value: Option<String>,
+    pub source: Source,
+}
+/// An admin client with its context and the settings it was made from.
 pub struct Admin {
     /// Declared first so that it is dropped (its thread joined) before the client it polls.
     pub events: super::EventPump,
@@ -79,7 +96,7 @@ impl Admin {
             .settings
             .blocking("controller lookup", &self.ctx, move || {
                 // SAFETY: the pointer is the live handle owned by `me`, which outlives the call.
-                let id = unsafe { rdkafka_sys::rd_kafka_controllerid(me.client.inner().native_ptr(), ms) };
+                let id = unsafe { rdkafka::bindings::rd_kafka_controllerid(me.client.inner().native_ptr(), ms) };
                 Ok(id)
             })
             .await
@@ -160,15 +177,21 @@ impl Admin {
         self: &Arc<Self>,
         changes: Vec<super::incremental::TopicConfigChange>,
     ) -> Result<Vec<OpResult>> {
+        self.incremental_alter_within(changes, self.settings.timeout + Duration::from_secs(2)).await
+    }
+
+    /// [`Admin::incremental_alter`], giving up after `limit`. The blocking task owns a clone of
+    /// the Arc: when `limit` runs out first, the call carries on in the background with the
+    /// client kept alive by that clone, whoever drops the last other one.
+    async fn incremental_alter_within(
+        self: &Arc<Self>,
+        changes: Vec<super::incremental::TopicConfigChange>,
+        limit: Duration,
+    ) -> Result<Vec<OpResult>> {
         let timeout = self.settings.timeout;
-        // The task owns a clone of the Arc: when the outer timeout below gives up, the blocking
-        // call may still run, and the client handle must outlive it (a raw pointer did not).
         let me = Arc::clone(self);
-        // SAFETY: `me` keeps the client handle alive for the whole call.
-        let fut = tokio::task::spawn_blocking(move || unsafe {
-            super::incremental::alter(me.client.inner().native_ptr(), &changes, timeout)
-        });
-        match tokio::time::timeout(timeout + Duration::from_secs(2), fut).await {
+        let fut = tokio::task::spawn_blocking(move || super::incremental::alter(me.client.inner(), &changes, timeout));
+        match tokio::time::timeout(limit, fut).await {
             Err(_) => Err(self.settings.failure("IncrementalAlterConfigs", &self.ctx, None)),
             Ok(j) => j?.map_err(|e| self.settings.failure("IncrementalAlterConfigs", &self.ctx, Some(e))),
         }
@@ -230,5 +253,56 @@ fn unsupported_or(e: anyhow::Error, api: &str) -> anyhow::Error {
         )
     } else {
         e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kafka::incremental::TopicConfigChange;
+
+    /// A "broker" that accepts connections and never answers.
+    fn silent_broker() -> (std::net::TcpListener, String) {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        (l, addr)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn incremental_alter_gives_up_while_the_call_runs_on() {
+        let (listener, addr) = silent_broker();
+        // Accept and hold the connections, so librdkafka waits on answers that never come.
+        let held = std::thread::spawn(move || {
+            listener.set_nonblocking(true).unwrap();
+            let mut conns = Vec::new();
+            let until = std::time::Instant::now() + Duration::from_secs(6);
+            while std::time::Instant::now() < until {
+                if let Ok((c, _)) = listener.accept() {
+                    conns.push(c);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+        let settings = Settings { brokers: addr, props: vec![], timeout: Duration::from_secs(1), verbose: 0 };
+        let admin = Arc::new(settings.admin().unwrap());
+        let change =
+            TopicConfigChange { topic: "t".into(), set: vec![("retention.ms".into(), "1".into())], delete: vec![] };
+        let started = std::time::Instant::now();
+        // Shorter than librdkafka's own wait: the outer limit fires while the task still uses the client.
+        let e = admin.incremental_alter_within(vec![change.clone()], Duration::from_millis(200)).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+        assert!(format!("{e:#}").contains("IncrementalAlterConfigs timed out"), "{e:#}");
+        // The caller's handle goes away first; the blocking task must keep the client alive.
+        drop(admin);
+        std::thread::sleep(Duration::from_millis(2500));
+
+        // The ordinary path reports librdkafka's own timeout as a failure, too.
+        let settings =
+            Settings { brokers: "127.0.0.1:1".into(), props: vec![], timeout: Duration::from_secs(1), verbose: 0 };
+        let admin = Arc::new(settings.admin().unwrap());
+        let e = admin.incremental_alter(vec![change]).await.unwrap_err();
+        assert!(format!("{e:#}").contains("IncrementalAlterConfigs"), "{e:#}");
+        drop(admin);
+        held.join().unwrap();
     }
 }

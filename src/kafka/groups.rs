@@ -17,9 +17,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use rdkafka::bindings as sys;
 use rdkafka::consumer::Consumer as _;
-use rdkafka_sys as sys;
-use sys::types::*;
+use rdkafka::types::*;
 
 use super::admin::Admin;
 
@@ -718,34 +718,30 @@ pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Re
         let rk = c.client().native_ptr();
         let mut done: BTreeMap<String, Result<Vec<Committed>, String>> = BTreeMap::new();
         let mut pending = groups;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(200));
-            let answers = committed_many_raw(rk, &pending, left)?;
-            let mut again = Vec::new();
-            for ((name, r), req) in answers.into_iter().zip(pending) {
-                match r {
-                    Err(e) if transient_group_error(&e) && Instant::now() < deadline => again.push(req),
-                    r => {
-                        done.insert(name, r);
+        // Only the groups answered "not coordinator/loading" are asked again; the last answer
+        // of each group is its result.
+        super::retry::within(
+            deadline,
+            super::retry::COORDINATOR_PAUSE,
+            |left| -> Result<bool, String> {
+                let answers = committed_many_raw(rk, &pending, left.max(Duration::from_millis(200)))?;
+                let mut again = Vec::new();
+                for ((name, r), req) in answers.into_iter().zip(std::mem::take(&mut pending)) {
+                    if r.as_ref().is_err_and(|e| super::retry::transient_text(e)) {
+                        again.push(req);
                     }
+                    done.insert(name, r);
                 }
-            }
-            if again.is_empty() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(150));
-            pending = again;
-        }
+                pending = again;
+                Ok(pending.is_empty())
+            },
+            |r| matches!(r, Ok(false)),
+        )?;
         Ok(done.into_iter().collect())
     });
     let r = bounded_join(admin, "OffsetFetch (ListConsumerGroupOffsets)", fut).await;
     drop((consumer, ctx));
     r
-}
-
-/// Answers a group coordinator gives while it moves or loads: worth asking again.
-fn transient_group_error(e: &str) -> bool {
-    ["Not coordinator", "Coordinator load in progress", "Coordinator not available"].iter().any(|t| e.contains(t))
 }
 
 /// The outcome of a change to one partition of a group (AlterConsumerGroupOffsets,
@@ -810,7 +806,7 @@ impl GroupAnswer {
                     | RDKafkaRespErr::RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
             )
         };
-        self.error.as_ref().is_some_and(|(c, m)| t(*c) || transient_group_error(m))
+        self.error.as_ref().is_some_and(|(c, m)| t(*c) || super::retry::transient_text(m))
             || self.partitions.iter().any(|(_, _, c)| t(*c))
     }
 }
@@ -967,14 +963,12 @@ async fn change_group(admin: &Arc<Admin>, group: &str, change: GroupChange) -> R
     let fut = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + timeout;
         let rk = c.client().native_ptr();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(200));
-            let answer = group_change_raw(rk, &name, &change, left)?;
-            if !answer.transient() || Instant::now() >= deadline {
-                return Ok(answer);
-            }
-            std::thread::sleep(Duration::from_millis(150));
-        }
+        super::retry::within(
+            deadline,
+            super::retry::COORDINATOR_PAUSE,
+            |left| group_change_raw(rk, &name, &change, left.max(Duration::from_millis(200))),
+            |r| r.as_ref().is_ok_and(GroupAnswer::transient),
+        )
     });
     let r = bounded_join(admin, api, fut).await;
     drop((consumer, ctx));

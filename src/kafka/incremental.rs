@@ -7,8 +7,9 @@
 use std::ffi::{CStr, CString};
 use std::time::Duration;
 
-use rdkafka_sys as sys;
-use sys::types::*;
+use rdkafka::bindings as sys;
+use rdkafka::client::{Client, ClientContext};
+use rdkafka::types::*;
 
 /// The config changes of one topic: keys to set and keys to delete (back to the default).
 #[derive(Debug, Clone, PartialEq)]
@@ -65,12 +66,9 @@ unsafe fn error_message(err: *mut sys::rd_kafka_error_t) -> String {
 /// Send one IncrementalAlterConfigs request for all `changes` and wait for the answer.
 ///
 /// Returns the per-topic results, or an error when the request as a whole failed (timeout,
-/// unsupported API, transport error).
-///
-/// # Safety
-/// `rk` must be a live librdkafka client handle that outlives the call.
-pub unsafe fn alter(
-    rk: *mut RDKafka,
+/// unsupported API, transport error). Blocks for up to `timeout` + 1 s.
+pub fn alter<C: ClientContext>(
+    client: &Client<C>,
     changes: &[TopicConfigChange],
     timeout: Duration,
 ) -> Result<Vec<TopicResult>, String> {
@@ -78,8 +76,9 @@ pub unsafe fn alter(
         return Ok(Vec::new());
     }
     let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
-    // SAFETY: `rk` is live (caller's contract); all calls follow librdkafka's documented ownership
-    // rules and `Request` frees everything on every path.
+    let rk = client.native_ptr();
+    // SAFETY: `rk` is live for the whole call (`client` is borrowed); all calls follow
+    // librdkafka's documented ownership rules and `Request` frees everything on every path.
     unsafe {
         let mut req = Request {
             queue: sys::rd_kafka_queue_new(rk),

@@ -10,21 +10,8 @@ use serde::Serialize;
 use crate::topics::manifest::Manifest;
 use crate::topics::units;
 
-/// Where a topic config value comes from, as DescribeConfigs reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// Set on this topic (`kafka-configs --alter`): the only kind evbus manages.
-    DynamicTopic,
-    /// Broker defaults, static broker configs, Kafka defaults.
-    Default,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClusterConfig {
-    pub value: Option<String>,
-    pub source: Source,
-}
+// What DescribeConfigs reports is the broker layer's type; the rules here only read it.
+pub use crate::kafka::admin::{ClusterConfig, Source};
 
 /// What the cluster has for one topic.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -292,7 +292,8 @@ fn every_broker_command_fails_in_time_against_a_garbage_sending_broker() {
         if r.name == "health" {
             let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
             let brokers = doc["checks"].as_array().and_then(|c| c.iter().find(|c| c["name"] == "brokers"));
-            let ok = brokers.is_some_and(|c| c["status"] == "fail" && c["detail"].as_str().is_some_and(|d| !d.is_empty()));
+            let ok =
+                brokers.is_some_and(|c| c["status"] == "fail" && c["detail"].as_str().is_some_and(|d| !d.is_empty()));
             if !ok {
                 failures.push(format!("{what}: no failed `brokers` check in {}", r.stdout));
             }

@@ -52,52 +52,16 @@ impl DlqMsg {
         }
     }
 
-    fn from_borrowed(m: &BorrowedMessage<'_>) -> DlqMsg {
+    fn from_borrowed(m: &mut BorrowedMessage<'_>) -> DlqMsg {
         DlqMsg {
             partition: m.partition(),
             offset: m.offset(),
             timestamp_ms: m.timestamp().to_millis().filter(|t| *t >= 0),
             key: m.key().map(<[u8]>::to_vec),
             value: m.payload().map(<[u8]>::to_vec),
-            headers: headers_of(m),
+            headers: crate::kafka::headers::owned(m),
         }
     }
-}
-
-/// A message's headers, names converted lossily. Not through rdkafka's `Headers` trait: it
-/// panics on a header name that is not UTF-8, and header names are whatever a producer wrote.
-fn headers_of(m: &BorrowedMessage<'_>) -> Vec<(String, Option<Vec<u8>>)> {
-    use rdkafka::bindings as sys;
-    let mut out = Vec::new();
-    // SAFETY: `m.ptr()` is the live message owned by `m`; the headers it returns belong to the
-    // message and are only read here, while `m` is borrowed; every pointer librdkafka hands
-    // back is checked for null and read within the size it reports.
-    unsafe {
-        let mut hdrs: *mut sys::rd_kafka_headers_t = std::ptr::null_mut();
-        if sys::rd_kafka_message_headers(m.ptr(), &mut hdrs) != sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR
-            || hdrs.is_null()
-        {
-            return out;
-        }
-        let n = sys::rd_kafka_header_cnt(hdrs);
-        for idx in 0..n {
-            let mut name: *const std::ffi::c_char = std::ptr::null();
-            let mut value: *const std::ffi::c_void = std::ptr::null();
-            let mut size: usize = 0;
-            let err = sys::rd_kafka_header_get_all(hdrs, idx, &mut name, &mut value, &mut size);
-            if err != sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR || name.is_null() {
-                continue;
-            }
-            let name = String::from_utf8_lossy(std::ffi::CStr::from_ptr(name).to_bytes()).into_owned();
-            let value = if value.is_null() {
-                None
-            } else {
-                Some(std::slice::from_raw_parts(value.cast::<u8>(), size).to_vec())
-            };
-            out.push((name, value));
-        }
-    }
-    out
 }
 
 /// One partition of the dead-letter topic at the start of the command.
@@ -195,7 +159,7 @@ pub fn spawn_reader(
                 // Transport errors are reported here too, but librdkafka keeps retrying; the
                 // timeout above decides when to give up.
                 Some(Err(e)) => last_error = Some(describe_error(&e)),
-                Some(Ok(m)) => {
+                Some(Ok(mut m)) => {
                     last_progress = Instant::now();
                     let (p, o) = (m.partition(), m.offset());
                     let Some(end) = remaining.get(&p).copied() else {
@@ -205,7 +169,7 @@ pub fn spawn_reader(
                         remaining.remove(&p);
                         continue;
                     }
-                    let msg = DlqMsg::from_borrowed(&m);
+                    let msg = DlqMsg::from_borrowed(&mut m);
                     drop(m);
                     if tx.blocking_send(Ok(msg)).is_err() {
                         return;

@@ -1,0 +1,372 @@
+//! tail's record engine: the stop rules per partition, the filter and validation verdicts, the
+//! rendering into one reused output buffer, and what is shared by both ways of consuming
+//! (records from rdkafka's poll, broker errors, the outage watch).
+
+use std::collections::HashSet;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::Message;
+
+use super::{Format, MAX_WARNINGS};
+use crate::kafka::Ctx;
+use crate::kafka::headers::HeaderPool;
+use crate::record::filter::{EvalError, Match, RecordFilter};
+use crate::record::view::RecordView;
+use crate::schema::Schema;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PartState {
+    /// High watermark captured at start (i64::MAX when not needed).
+    pub(super) high: i64,
+    pub(super) done: bool,
+    /// The partition is one we follow (ids can have gaps in the vector).
+    pub(super) known: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Stats {
+    pub(super) seen: u64,
+    pub(super) matched: u64,
+    pub(super) not_json: u64,
+    pub(super) invalid: u64,
+    /// Records the jq program could not finish on (too deep a recursion).
+    pub(super) filter_failed: u64,
+}
+
+impl Stats {
+    pub(super) fn summary(&self, validate: bool) -> String {
+        let mut s = format!("{} records seen, {} matched", self.seen, self.matched);
+        if self.not_json > 0 {
+            s.push_str(&format!(", {} not JSON (never match --filter/--type)", self.not_json));
+        }
+        if self.filter_failed > 0 {
+            s.push_str(&format!(", {} where --filter did not finish (never match)", self.filter_failed));
+        }
+        if validate {
+            s.push_str(&format!(", {} invalid", self.invalid));
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Flow {
+    Go,
+    Stop,
+}
+
+pub(super) struct Limits {
+    pub(super) idle: Option<Duration>,
+    pub(super) deadline: Option<Instant>,
+    pub(super) timeout: Duration,
+}
+
+/// Everything a record goes through once consumed, and the output not yet written.
+pub(super) struct Engine {
+    pub(super) format: Format,
+    pub(super) filter: RecordFilter,
+    pub(super) topic_names: Vec<String>,
+    /// Per topic, when --validate.
+    pub(super) schemas: Vec<Option<Schema>>,
+    pub(super) only_invalid: bool,
+    pub(super) parts: Vec<Vec<PartState>>,
+    /// --exit or --until: stop once every partition is done.
+    pub(super) track_done: bool,
+    /// Reaching the start-time high watermark (or EOF) makes a partition done.
+    pub(super) stop_at_high: bool,
+    pub(super) until_ms: Option<i64>,
+    pub(super) count: Option<u64>,
+    pub(super) stats: Stats,
+    /// Rendered output not yet written.
+    pub(super) buf: Vec<u8>,
+    /// Scratch for the pretty renderer (which produces text).
+    pub(super) sbuf: String,
+    pub(super) headers: HeaderPool,
+    pub(super) warned: HashSet<String>,
+    pub(super) ui: crate::term::ui::Ui,
+    /// Since when every broker connection is down (librdkafka reported it), if it is.
+    pub(super) outage: Option<Instant>,
+    pub(super) last_probe: Instant,
+    /// The bootstrap list, for messages.
+    pub(super) brokers: String,
+}
+
+impl Engine {
+    pub(super) fn all_done(&self) -> bool {
+        self.track_done && self.parts.iter().flatten().all(|p| !p.known || p.done)
+    }
+
+    pub(super) fn mark_done(&mut self, t: usize, p: i32) {
+        if let Some(st) = self.parts.get_mut(t).and_then(|v| v.get_mut(usize::try_from(p).ok()?)) {
+            st.done = true;
+        }
+    }
+
+    /// A partition reported EOF: it is caught up with (at least) the watermark captured at start.
+    pub(super) fn eof(&mut self, t: usize, p: i32) -> Flow {
+        if !self.stop_at_high {
+            return Flow::Go;
+        }
+        self.mark_done(t, p);
+        if self.all_done() { Flow::Stop } else { Flow::Go }
+    }
+
+    /// EOF for a partition number without its topic (rdkafka's group consumer): only usable when
+    /// exactly one followed topic still waits on that partition number.
+    pub(super) fn eof_ambiguous(&mut self, p: i32) -> Flow {
+        let Ok(idx) = usize::try_from(p) else { return Flow::Go };
+        let waiting: Vec<usize> =
+            (0..self.parts.len()).filter(|&t| self.parts[t].get(idx).is_some_and(|s| s.known && !s.done)).collect();
+        match waiting.as_slice() {
+            [t] => self.eof(*t, p),
+            _ => Flow::Go,
+        }
+    }
+
+    pub(super) fn warn_once(&mut self, msg: String) {
+        if self.warned.len() < MAX_WARNINGS && self.warned.insert(msg.clone()) {
+            self.ui.warn(msg);
+        }
+    }
+
+    /// Filters, validates and renders one record into `buf`.
+    pub(super) fn record(&mut self, t: usize, rec: &RecordView) -> Flow {
+        self.record_pre(t, rec, None)
+    }
+
+    /// [`Engine::record`] with the filter's verdict, when it was already computed.
+    pub(super) fn record_pre(&mut self, t: usize, rec: &RecordView, pre: Option<Match>) -> Flow {
+        self.stats.seen += 1;
+        let p = rec.partition;
+        let Some(st) = self.parts.get(t).and_then(|v| v.get(usize::try_from(p).ok()?)).copied() else {
+            return Flow::Go;
+        };
+        if st.done && self.track_done {
+            // Past the end we were asked to stop at (records can still arrive from a prefetch).
+            return Flow::Go;
+        }
+        if let (Some(until), Some(ts)) = (self.until_ms, rec.timestamp_ms)
+            && ts > until
+        {
+            self.mark_done(t, p);
+            return if self.all_done() { Flow::Stop } else { Flow::Go };
+        }
+
+        let matched = match pre {
+            Some(m) => m,
+            None => evaluate(&self.filter, rec),
+        };
+        let mut flow = Flow::Go;
+        match matched {
+            Match::Yes => {
+                let invalid = match self.schemas.get(t) {
+                    Some(Some(schema)) => check(schema, rec.value),
+                    _ => None,
+                };
+                if invalid.is_some() {
+                    self.stats.invalid += 1;
+                }
+                if !self.only_invalid || invalid.is_some() {
+                    self.stats.matched += 1;
+                    self.render(rec, invalid);
+                    if self.count.is_some_and(|c| self.stats.matched >= c) {
+                        flow = Flow::Stop;
+                    }
+                }
+            }
+            Match::No => {}
+            Match::NotJson => self.stats.not_json += 1,
+            // The run is stopping; the record was not judged.
+            Match::Failed(EvalError::Interrupted) => {}
+            Match::Failed(e) => {
+                self.stats.filter_failed += 1;
+                if self.stats.filter_failed == 1 {
+                    self.ui.warn(format!(
+                        "--filter did not finish on {}/{}/{}: {e}; records it does not finish on do not match",
+                        crate::term::sanitize::for_terminal(rec.topic),
+                        rec.partition,
+                        rec.offset
+                    ));
+                }
+            }
+        }
+
+        if self.stop_at_high && rec.offset.saturating_add(1) >= st.high {
+            self.mark_done(t, p);
+            if self.all_done() {
+                flow = Flow::Stop;
+            }
+        }
+        flow
+    }
+
+    pub(super) fn render(&mut self, rec: &RecordView, invalid: Option<String>) {
+        match &mut self.format {
+            Format::Json { terminal } => {
+                let start = self.buf.len();
+                match invalid {
+                    None => crate::record::render::to_json_line(rec, &mut self.buf),
+                    Some(why) => crate::record::render::to_json_line_with(
+                        rec,
+                        &[("invalid", serde_json::Value::String(why))],
+                        &mut self.buf,
+                    ),
+                }
+                if *terminal {
+                    crate::record::render::escape_json_for_terminal(&mut self.buf, start);
+                }
+            }
+            Format::Pretty(opts) => {
+                opts.invalid = invalid;
+                self.sbuf.clear();
+                crate::record::render::pretty(rec, opts, &mut self.sbuf);
+                self.buf.extend_from_slice(self.sbuf.as_bytes());
+            }
+            Format::Raw { terminal: false } => {
+                self.buf.extend_from_slice(rec.value.unwrap_or_default());
+                self.buf.push(b'\n');
+            }
+            Format::Raw { terminal: true } => {
+                // Raw bytes on a terminal could drive it; escape them like a template does.
+                self.sbuf.clear();
+                crate::term::sanitize::push_bytes_for_terminal(&mut self.sbuf, rec.value.unwrap_or_default(), true);
+                self.buf.extend_from_slice(self.sbuf.as_bytes());
+                self.buf.push(b'\n');
+            }
+            Format::Template { template, terminal } => {
+                if *terminal {
+                    template.render_for_terminal(rec, &mut self.buf);
+                } else {
+                    template.render(rec, &mut self.buf);
+                }
+            }
+        }
+    }
+
+    /// Writes out what is buffered.
+    pub(super) fn flush(&mut self, out: &mut impl io::Write) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            out.write_all(&self.buf)?;
+            out.flush()?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+/// Every filter condition (nothing to parse when there is none).
+pub(super) fn evaluate(filter: &RecordFilter, rec: &RecordView) -> Match {
+    if filter.is_empty() { Match::Yes } else { filter.matches(rec, None) }
+}
+
+/// The validation verdict for a value: `None` when valid (tombstones are not validated).
+pub(super) fn check(schema: &Schema, value: Option<&[u8]>) -> Option<String> {
+    let errors = match schema.check_json(value?) {
+        Ok(()) => return None,
+        Err(crate::schema::JsonCheck::NotJson(e)) => return Some(format!("value is not JSON: {e}")),
+        Err(crate::schema::JsonCheck::Invalid(errors)) => errors,
+    };
+    let mut msg = errors.iter().take(3).map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    if errors.len() > 3 {
+        msg.push_str(&format!(" (and {} more)", errors.len() - 3));
+    }
+    Some(msg)
+}
+
+/// Common end-of-iteration bookkeeping. Returns true when the run should end.
+pub(super) fn should_stop(stop: &AtomicBool, limits: &Limits, last_record: Instant) -> bool {
+    stop.load(Ordering::Relaxed)
+        || limits.idle.is_some_and(|d| last_record.elapsed() >= d)
+        || limits.deadline.is_some_and(|d| Instant::now() >= d)
+}
+
+/// Processes a record delivered by rdkafka's own poll; returns the topic index it belongs to.
+pub(super) fn process_borrowed(
+    engine: &mut Engine,
+    m: &mut rdkafka::message::BorrowedMessage<'_>,
+) -> (Option<usize>, Flow) {
+    let Some(t) = engine.topic_names.iter().position(|n| n == m.topic()) else { return (None, Flow::Go) };
+    let mut headers = std::mem::take(&mut engine.headers);
+    headers.fill(m);
+    let rec = RecordView {
+        topic: m.topic(),
+        partition: m.partition(),
+        offset: m.offset(),
+        timestamp_ms: m.timestamp().to_millis(),
+        key: m.key(),
+        value: m.payload(),
+        headers: headers.as_slice(),
+    };
+    let flow = engine.record(t, &rec);
+    engine.headers = headers;
+    (Some(t), flow)
+}
+
+pub(super) fn report_error(engine: &mut Engine, e: &KafkaError) {
+    // Transport errors are retried by librdkafka forever: the outage watch (see `watch_outage`)
+    // says so on stderr, and bounds the wait of a run that has to end (--exit, --until).
+    use rdkafka::types::RDKafkaErrorCode as C;
+    match e.rdkafka_error_code() {
+        Some(C::AllBrokersDown) => {
+            if engine.outage.is_none() {
+                engine.outage = Some(Instant::now());
+                engine.last_probe = Instant::now();
+                engine.ui.warn(format!(
+                    "lost the connection to every broker ({}); waiting for them to come back",
+                    engine.brokers
+                ));
+            }
+        }
+        Some(C::BrokerTransportFailure | C::PartitionEOF) => {}
+        _ => engine.warn_once(format!("consumer: {}", crate::kafka::describe_error(e))),
+    }
+}
+
+/// While the brokers are down: every second, ask for metadata to learn whether they are back
+/// (a quiet topic brings no record to say so). A run that has to end (--exit, --until) fails
+/// once the outage lasts `--timeout`; a follow run waits on and says when they are back.
+pub(super) fn watch_outage(consumer: &BaseConsumer<Ctx>, engine: &mut Engine, limits: &Limits) -> Result<()> {
+    let Some(since) = engine.outage else { return Ok(()) };
+    if engine.last_probe.elapsed() >= Duration::from_secs(1) {
+        engine.last_probe = Instant::now();
+        if consumer.fetch_metadata(None, Duration::from_millis(500)).is_ok_and(|m| !m.brokers().is_empty()) {
+            engine.outage = None;
+            engine.ui.info(format!(
+                "evbus: the brokers are back after {}; resuming where the tail stopped",
+                humantime::format_duration(Duration::from_secs(since.elapsed().as_secs()))
+            ));
+            return Ok(());
+        }
+    }
+    if engine.track_done && since.elapsed() >= limits.timeout {
+        let last = consumer.context().last_error().map(|e| format!("; last broker error: {e}")).unwrap_or_default();
+        bail!(
+            "no broker answered for {} (brokers tried: {}{last})",
+            humantime::format_duration(limits.timeout),
+            engine.brokers
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line() {
+        let s = Stats { seen: 10, matched: 3, not_json: 2, invalid: 1, filter_failed: 0 };
+        assert_eq!(s.summary(false), "10 records seen, 3 matched, 2 not JSON (never match --filter/--type)");
+        let s = Stats { seen: 10, matched: 3, filter_failed: 4, ..Default::default() };
+        assert_eq!(s.summary(false), "10 records seen, 3 matched, 4 where --filter did not finish (never match)");
+        assert_eq!(
+            Stats { seen: 1, matched: 1, ..Default::default() }.summary(true),
+            "1 records seen, 1 matched, 0 invalid"
+        );
+    }
+}

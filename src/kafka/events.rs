@@ -1,0 +1,175 @@
+//! Background threads that serve a client: the event pump (errors and logs of clients nobody
+//! polls) and the producer-id warm-up.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::error::KafkaError;
+
+use super::Ctx;
+
+/// Serves a client's main librdkafka queue (errors and logs) on a background thread.
+///
+/// rdkafka delivers librdkafka's errors and logs as events on the main queue, and its
+/// `AdminClient` polls only its own result queue: without this, "SSL handshake failed" or "SASL
+/// authentication failed" never reach [`Ctx`] and a timeout cannot say why. (Consumers do not need
+/// it: their main queue is forwarded to the consumer queue that `poll` serves.)
+pub struct EventPump {
+    _thread: StoppableThread,
+}
+
+/// A librdkafka handle moved to a helper thread (librdkafka handles are thread-safe).
+struct SendPtr(*mut rdkafka::types::RDKafka);
+// SAFETY: librdkafka handles may be used from any thread.
+unsafe impl Send for SendPtr {}
+
+/// A background thread told to stop, and joined, when dropped.
+struct StoppableThread {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StoppableThread {
+    /// `f` runs until it returns; it should check its flag often, as dropping waits for it.
+    fn spawn(name: &str, f: impl FnOnce(&AtomicBool) + Send + 'static) -> StoppableThread {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new().name(name.into()).spawn(move || f(&flag)).ok();
+        StoppableThread { stop, thread }
+    }
+}
+
+impl Drop for StoppableThread {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl EventPump {
+    /// `rk` must outlive the pump: keep the pump in a field declared before the client, so that
+    /// it is dropped (and its thread joined, releasing the queue) first.
+    pub fn start(rk: *mut rdkafka::types::RDKafka, ctx: Ctx) -> EventPump {
+        let rk = SendPtr(rk);
+        let thread = StoppableThread::spawn("evbus-events", move |stop| {
+            let rk = rk;
+            // SAFETY: `rk` is live until this thread is joined (see above); the queue reference
+            // is released before the thread ends; events are destroyed after use.
+            unsafe {
+                let queue = rdkafka::bindings::rd_kafka_queue_get_main(rk.0);
+                while !stop.load(Ordering::Relaxed) {
+                    let ev = rdkafka::bindings::rd_kafka_queue_poll(queue, 100);
+                    if !ev.is_null() {
+                        forward_event(ev, &ctx);
+                        rdkafka::bindings::rd_kafka_event_destroy(ev);
+                    }
+                }
+                rdkafka::bindings::rd_kafka_queue_destroy(queue);
+            }
+        });
+        EventPump { _thread: thread }
+    }
+}
+
+/// Gets an idempotent producer its producer id as soon as a broker is up, instead of after
+/// librdkafka's 500 ms retry timer, on a background thread.
+///
+/// librdkafka asks for the id when a metadata response arrives. The first response comes from the
+/// bootstrap connection, before any broker learned from it is up, so the request waits for the
+/// timer and every run idles 0.5–1 s before its first send (kcat does too). A metadata response
+/// from a learned broker (non-negative id) proves that broker is up, and handling it makes
+/// librdkafka send InitProducerId at once. The requests ask for brokers only: naming the topic
+/// could auto-create it before the input has been validated. Errors are left for the sends.
+pub struct ProducerIdWarmup {
+    _thread: StoppableThread,
+}
+
+impl ProducerIdWarmup {
+    /// `rk` must outlive the warm-up: either drop the warm-up before the producer (it stops
+    /// within 100 ms), or pass a clone of a shared producer as `keep`, held until the thread ends.
+    pub fn start<K: Send + 'static>(rk: *mut rdkafka::types::RDKafka, timeout: Duration, keep: K) -> ProducerIdWarmup {
+        let rk = SendPtr(rk);
+        let thread = StoppableThread::spawn("evbus-pid", move |stop| {
+            let rk = rk;
+            let _keep = keep;
+            let deadline = std::time::Instant::now() + timeout;
+            while !stop.load(Ordering::Relaxed) {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    return;
+                }
+                // Short requests, so that a drop is not held up by a dead broker.
+                let wait = left.min(Duration::from_millis(100));
+                // SAFETY: `rk` is live until this thread ends (see above).
+                match unsafe { metadata_origin(rk.0, wait) } {
+                    Some(id) if id >= 0 => return,
+                    Some(_) => std::thread::sleep(Duration::from_millis(2)),
+                    None => {}
+                }
+            }
+        });
+        ProducerIdWarmup { _thread: thread }
+    }
+}
+
+/// Asks for the brokers' metadata; returns the id of the broker that answered (-1 for a
+/// bootstrap connection), or `None` on error or timeout.
+///
+/// # Safety
+/// `rk` must be a live client handle.
+unsafe fn metadata_origin(rk: *mut rdkafka::types::RDKafka, wait: Duration) -> Option<i32> {
+    let mut md: *const rdkafka::types::RDKafkaMetadata = std::ptr::null();
+    // all_topics=0 without a topic handle asks for the brokers and the topics this client
+    // already uses; `md` is freed right after reading one field.
+    let err =
+        unsafe { rdkafka::bindings::rd_kafka_metadata(rk, 0, std::ptr::null_mut(), &mut md, wait.as_millis() as i32) };
+    if err != rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR || md.is_null() {
+        return None;
+    }
+    // SAFETY: librdkafka returned a valid metadata object, destroyed exactly once.
+    unsafe {
+        let id = (*md).orig_broker_id;
+        rdkafka::bindings::rd_kafka_metadata_destroy(md);
+        Some(id)
+    }
+}
+
+/// Hand an error or log event to the context, as rdkafka does for the clients it polls.
+///
+/// # Safety
+/// `ev` must be a live event.
+unsafe fn forward_event(ev: *mut rdkafka::types::RDKafkaEvent, ctx: &Ctx) {
+    let text = |p: *const std::ffi::c_char| {
+        if p.is_null() {
+            String::new()
+        } else {
+            unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().trim().to_string()
+        }
+    };
+    match unsafe { rdkafka::bindings::rd_kafka_event_type(ev) } {
+        rdkafka::bindings::RD_KAFKA_EVENT_ERROR => {
+            let code = rdkafka::types::RDKafkaErrorCode::from(unsafe { rdkafka::bindings::rd_kafka_event_error(ev) });
+            let reason = text(unsafe { rdkafka::bindings::rd_kafka_event_error_string(ev) });
+            ctx.error(KafkaError::Global(code), &reason);
+        }
+        rdkafka::bindings::RD_KAFKA_EVENT_LOG => {
+            let (mut fac, mut msg, mut level) = (std::ptr::null(), std::ptr::null(), 0);
+            if unsafe { rdkafka::bindings::rd_kafka_event_log(ev, &mut fac, &mut msg, &mut level) } == 0 {
+                let level = match level {
+                    0..=3 => RDKafkaLogLevel::Error,
+                    4 => RDKafkaLogLevel::Warning,
+                    5 => RDKafkaLogLevel::Notice,
+                    6 => RDKafkaLogLevel::Info,
+                    _ => RDKafkaLogLevel::Debug,
+                };
+                ctx.log(level, &text(fac), &text(msg));
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,225 @@
+//! Bulk producing: the delivery-counting context, a topic handle that sends without allocating per
+//! record, and the flush/stall watch that bounds a send by the broker's signs of life.
+
+use std::sync::Mutex;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::error::KafkaError;
+use rdkafka::producer::{BaseProducer, ProducerContext};
+
+use super::{Ctx, describe_error, mono_ms};
+
+/// Counts delivery reports (and keeps the first failure) for [`Settings::counting_producer`].
+///
+/// A failed record is *failed* when librdkafka knows it was not stored (never sent, or refused),
+/// and *unknown* when it may have been (it was in flight when it timed out or was purged).
+#[derive(Default)]
+pub struct CountingCtx {
+    pub inner: Ctx,
+    pub delivered: std::sync::atomic::AtomicU64,
+    pub failed: std::sync::atomic::AtomicU64,
+    pub unknown: std::sync::atomic::AtomicU64,
+    /// [`mono_ms`] of the last delivery report (0: none yet): the broker's sign of life.
+    pub last_report_ms: std::sync::atomic::AtomicU64,
+    pub first_error: Mutex<Option<String>>,
+}
+
+impl CountingCtx {
+    /// Reports received so far, of every kind.
+    pub fn reported(&self) -> u64 {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.delivered.load(SeqCst) + self.failed.load(SeqCst) + self.unknown.load(SeqCst)
+    }
+}
+
+impl ClientContext for CountingCtx {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        self.inner.log(level, fac, log_message);
+    }
+    fn error(&self, error: KafkaError, reason: &str) {
+        self.inner.error(error, reason);
+    }
+}
+
+impl ProducerContext for CountingCtx {
+    type DeliveryOpaque = ();
+    fn delivery(&self, r: &rdkafka::message::DeliveryResult<'_>, _: ()) {
+        use std::sync::atomic::Ordering::Relaxed;
+        match r {
+            Ok(_) => {
+                self.delivered.fetch_add(1, Relaxed);
+            }
+            Err((e, m)) => {
+                // SAFETY: the message is live for the duration of the callback.
+                let status = unsafe { rdkafka::bindings::rd_kafka_message_status(m.ptr()) };
+                if status == rdkafka::bindings::rd_kafka_msg_status_t::RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED {
+                    self.unknown.fetch_add(1, Relaxed);
+                } else {
+                    self.failed.fetch_add(1, Relaxed);
+                }
+                if let Ok(mut g) = self.first_error.lock() {
+                    g.get_or_insert_with(|| describe_error(e));
+                }
+            }
+        }
+        self.last_report_ms.store(mono_ms(), Relaxed);
+    }
+}
+
+/// Waits until every record is acknowledged (or failed) and its delivery report served, bounded
+/// by `timeout`.
+///
+/// rdkafka's `flush` serves reports with `poll(100 ms)`, which always runs for its whole timeout,
+/// so every produce paid at least 100 ms at exit; librdkafka's own flush cannot help, as with the
+/// event API it waits for reports to be served by someone else. This serves them 1 ms at a time.
+pub fn flush<C: ProducerContext>(producer: &BaseProducer<C>, timeout: Duration) -> rdkafka::error::KafkaResult<()> {
+    use rdkafka::producer::Producer as _;
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        // SAFETY: a live producer handle. A zero timeout only marks the producer as flushing
+        // (lingering records go out now) and wakes its broker threads.
+        unsafe { rdkafka::bindings::rd_kafka_flush(producer.client().native_ptr(), 0) };
+        producer.poll(Duration::from_millis(1));
+        if producer.in_flight_count() == 0 {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(KafkaError::Flush(rdkafka::error::RDKafkaErrorCode::OperationTimedOut));
+        }
+    }
+}
+
+/// Waits until every record has its delivery report, as long as the broker shows signs of life:
+/// returns `true` at once when all are reported, and purges what is left (queued records fail,
+/// in-flight ones become unknown) when no report came for `stall` since `since_ms` or the last
+/// report, returning `false` once the purge is reported (or a short grace ran out).
+///
+/// Why not a deadline per record (`message.timeout.ms`): librdkafka's idempotent producer resets
+/// its producer id when an in-flight record times out, and the retries of the records behind it
+/// are then written again: a broker restart shorter than the timeout left thousands of
+/// duplicates. With no per-record timeout, librdkafka retries under the same producer id and
+/// sequence numbers, which the broker deduplicates; this stall watch bounds the wait instead.
+pub fn flush_or_purge(producer: &BaseProducer<CountingCtx>, enqueued: u64, since_ms: u64, stall: Duration) -> bool {
+    use rdkafka::producer::Producer as _;
+    let ctx = producer.context();
+    loop {
+        // SAFETY: a live producer handle. A zero timeout only marks the producer as flushing
+        // (lingering records go out now) and wakes its broker threads.
+        unsafe { rdkafka::bindings::rd_kafka_flush(producer.client().native_ptr(), 0) };
+        producer.poll(Duration::from_millis(1));
+        if ctx.reported() >= enqueued && producer.in_flight_count() == 0 {
+            return true;
+        }
+        if stalled(ctx, enqueued, since_ms, stall) {
+            break;
+        }
+    }
+    producer.purge(rdkafka::producer::PurgeConfig::default().queue().inflight());
+    let grace = std::time::Instant::now() + Duration::from_secs(2);
+    while ctx.reported() < enqueued && std::time::Instant::now() < grace {
+        producer.poll(Duration::from_millis(5));
+    }
+    false
+}
+
+/// No delivery report for `stall` (counted from `since_ms` or the last report), with records
+/// still unreported: the broker is gone or not answering.
+pub fn stalled(ctx: &CountingCtx, enqueued: u64, since_ms: u64, stall: Duration) -> bool {
+    let last = ctx.last_report_ms.load(Ordering::Relaxed).max(since_ms);
+    ctx.reported() < enqueued && mono_ms().saturating_sub(last) > stall.as_millis() as u64
+}
+
+/// One topic of a producer, for sending many records to it.
+///
+/// rdkafka's `BaseProducer::send` builds a C string and looks the topic up by name for every
+/// record, and `OwnedHeaders` a C string per header: on a bulk send those allocations took a
+/// fifth of the sending thread, the bottleneck. Payloads and keys are still copied by librdkafka.
+pub struct TopicSink {
+    rkt: *mut rdkafka::types::RDKafkaTopic,
+}
+
+impl TopicSink {
+    /// Drop the sink before the producer (declare it first in a struct that holds both).
+    pub fn new<C: ClientContext>(client: &rdkafka::client::Client<C>, topic: &str) -> Result<TopicSink> {
+        let name = std::ffi::CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
+        // SAFETY: a live client; a NULL conf uses the producer's topic defaults (partitioner,
+        // acks, compression set in its configuration).
+        let rkt =
+            unsafe { rdkafka::bindings::rd_kafka_topic_new(client.native_ptr(), name.as_ptr(), std::ptr::null_mut()) };
+        if rkt.is_null() {
+            return Err(anyhow!(
+                "cannot open topic {topic}: {}",
+                rdkafka::error::RDKafkaErrorCode::from(unsafe { rdkafka::bindings::rd_kafka_last_error() })
+            ));
+        }
+        Ok(TopicSink { rkt })
+    }
+
+    /// Enqueue one record for the partitioner to place. On error (a full queue, most often)
+    /// nothing was enqueued and the caller may retry.
+    pub fn send<'h, C: ClientContext>(
+        &self,
+        client: &rdkafka::client::Client<C>,
+        key: Option<&[u8]>,
+        value: &[u8],
+        headers: impl IntoIterator<Item = (&'h str, &'h [u8])>,
+    ) -> Result<(), rdkafka::error::RDKafkaErrorCode> {
+        use rdkafka::bindings::rd_kafka_vtype_t::*;
+        // SAFETY: every pointer is valid for the call and its length; librdkafka copies the
+        // payload (F_COPY), the key and the header names and values, and takes the header list
+        // only when the record is enqueued (we destroy it otherwise).
+        unsafe {
+            let hdrs = rdkafka::bindings::rd_kafka_headers_new(4);
+            for (name, v) in headers {
+                rdkafka::bindings::rd_kafka_header_add(
+                    hdrs,
+                    name.as_ptr().cast(),
+                    name.len() as isize,
+                    v.as_ptr().cast(),
+                    v.len() as isize,
+                );
+            }
+            let (kp, kl) = key.map_or((std::ptr::null(), 0), |k| (k.as_ptr(), k.len()));
+            let err = rdkafka::bindings::rd_kafka_producev(
+                client.native_ptr(),
+                RD_KAFKA_VTYPE_RKT,
+                self.rkt,
+                RD_KAFKA_VTYPE_PARTITION,
+                -1i32, // RD_KAFKA_PARTITION_UA: the partitioner decides
+                RD_KAFKA_VTYPE_MSGFLAGS,
+                rdkafka::bindings::RD_KAFKA_MSG_F_COPY,
+                RD_KAFKA_VTYPE_VALUE,
+                value.as_ptr(),
+                value.len(),
+                RD_KAFKA_VTYPE_KEY,
+                kp,
+                kl,
+                RD_KAFKA_VTYPE_HEADERS,
+                hdrs,
+                RD_KAFKA_VTYPE_END,
+            );
+            if err == rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+                Ok(())
+            } else {
+                rdkafka::bindings::rd_kafka_headers_destroy(hdrs);
+                Err(err.into())
+            }
+        }
+    }
+}
+
+impl Drop for TopicSink {
+    fn drop(&mut self) {
+        // SAFETY: created by rd_kafka_topic_new, released once; the producer is still alive.
+        unsafe { rdkafka::bindings::rd_kafka_topic_destroy(self.rkt) }
+    }
+}
+
+impl ProducerContext for Ctx {
+    type DeliveryOpaque = ();
+    fn delivery(&self, _: &rdkafka::message::DeliveryResult<'_>, _: Self::DeliveryOpaque) {}
+}

@@ -1,0 +1,285 @@
+//! A private librdkafka queue that assigned partitions forward their records to, drained in
+//! batches (`rd_kafka_consume_batch_queue`), with borrowed, safe views of the messages.
+//!
+//! This is tail's fast path: rdkafka's `poll` allocates an event per message and does not say
+//! which topic a partition EOF belongs to; a batch from one queue does neither. Nothing here
+//! allocates per message: a [`Batch`] reuses one vector of handles, and a [`NativeMessage`] reads
+//! librdkafka's own buffers.
+//!
+//! Lifetimes do the bookkeeping the C API leaves to its caller: the queue owns a clone of its
+//! consumer (the client outlives the queue), a batch borrows its queue (messages are released
+//! before the queue and the client go), and a message view borrows its batch (no view survives
+//! the release of its message).
+
+use std::borrow::Cow;
+use std::ffi::{CStr, CString};
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Result, anyhow, bail};
+use rdkafka::bindings as sys;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+
+use super::headers::HeaderPool;
+
+/// A queue of its own that partitions forward their fetched records to.
+pub struct BatchQueue<C: ConsumerContext + 'static> {
+    queue: NonNull<sys::rd_kafka_queue_t>,
+    /// Keeps the client alive for as long as the queue.
+    consumer: Arc<BaseConsumer<C>>,
+}
+
+// SAFETY: librdkafka queues are thread-safe; the handle is only a pointer to one, and the
+// consumer it keeps alive is itself Send.
+unsafe impl<C: ConsumerContext + 'static> Send for BatchQueue<C> where Arc<BaseConsumer<C>>: Send {}
+
+impl<C: ConsumerContext + 'static> BatchQueue<C> {
+    /// A new queue that each of `partitions` (topic, partition) forwards its fetched records to.
+    /// The forwarding is marked as the application's, so librdkafka's fetch start keeps it; it
+    /// must be in place before `assign()`, as a started fetch already feeds the consumer's queue.
+    pub fn forwarding<'a>(
+        consumer: &Arc<BaseConsumer<C>>,
+        partitions: impl IntoIterator<Item = (&'a str, i32)>,
+    ) -> Result<BatchQueue<C>> {
+        let rk = consumer.client().native_ptr();
+        // SAFETY: `rk` is the live client owned by `consumer`.
+        let raw = unsafe { sys::rd_kafka_queue_new(rk) };
+        let queue = BatchQueue {
+            queue: NonNull::new(raw).ok_or_else(|| anyhow!("librdkafka could not create a queue"))?,
+            consumer: Arc::clone(consumer),
+        };
+        for (topic, p) in partitions {
+            let name = CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
+            // SAFETY: valid client and NUL-terminated name; the partition queue handle is
+            // released right away, the forwarding it set up lives in librdkafka.
+            unsafe {
+                let pq = sys::rd_kafka_queue_get_partition(rk, name.as_ptr(), p);
+                if pq.is_null() {
+                    bail!("librdkafka has no queue for {topic}[{p}]");
+                }
+                sys::rd_kafka_queue_forward(pq, queue.queue.as_ptr());
+                sys::rd_kafka_queue_destroy(pq);
+            }
+        }
+        Ok(queue)
+    }
+
+    /// The consumer whose partitions feed this queue.
+    pub fn consumer(&self) -> &Arc<BaseConsumer<C>> {
+        &self.consumer
+    }
+
+    /// Room for `capacity` messages at a time, taken from this queue.
+    pub fn batch(&self, capacity: usize) -> Batch<'_> {
+        Batch { queue: self.queue, msgs: vec![std::ptr::null_mut(); capacity.max(1)], len: 0, _queue: PhantomData }
+    }
+}
+
+impl<C: ConsumerContext + 'static> Drop for BatchQueue<C> {
+    fn drop(&mut self) {
+        // Unassigning stops the fetchers before the queue the partitions forward to goes away.
+        let _ = self.consumer.unassign();
+        // SAFETY: the handle came from rd_kafka_queue_new and is destroyed exactly once, while
+        // `self.consumer` still keeps the client alive.
+        unsafe { sys::rd_kafka_queue_destroy(self.queue.as_ptr()) }
+    }
+}
+
+/// Messages taken from a [`BatchQueue`] and not yet released. Taking more releases the previous
+/// ones, and so does a drop, so an early return (a stop condition, a write error) cannot leak them.
+pub struct Batch<'q> {
+    queue: NonNull<sys::rd_kafka_queue_t>,
+    msgs: Vec<*mut sys::rd_kafka_message_t>,
+    len: usize,
+    _queue: PhantomData<&'q ()>,
+}
+
+// SAFETY: the messages are owned by the batch (librdkafka messages may be released from any
+// thread) and the queue is thread-safe; views of the messages are not Send (see NativeMessage).
+unsafe impl Send for Batch<'_> {}
+
+impl<'q> Batch<'q> {
+    /// Takes what is queued, up to the capacity, without waiting. Returns how many were taken.
+    pub fn take_queued(&mut self) -> usize {
+        self.release();
+        // SAFETY: a live queue (borrowed for 'q) and room for `msgs.len()` pointers.
+        let n = unsafe {
+            sys::rd_kafka_consume_batch_queue(self.queue.as_ptr(), 0, self.msgs.as_mut_ptr(), self.msgs.len())
+        };
+        self.len = usize::try_from(n).unwrap_or(0).min(self.msgs.len());
+        self.len
+    }
+
+    /// Waits up to `timeout` for one message. Returns how many were taken (0 or 1).
+    pub fn wait_one(&mut self, timeout: Duration) -> usize {
+        self.release();
+        let ms = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+        // SAFETY: a live queue; the message, if any, is stored in the batch and released there.
+        let m = unsafe { sys::rd_kafka_consume_queue(self.queue.as_ptr(), ms) };
+        if !m.is_null() {
+            self.msgs[0] = m;
+            self.len = 1;
+        }
+        self.len
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The capacity the batch was made with.
+    pub fn capacity(&self) -> usize {
+        self.msgs.len()
+    }
+
+    /// The `i`th message taken (panics past `len()`).
+    pub fn get(&self, i: usize) -> NativeMessage<'_> {
+        NativeMessage::new(self.msgs[..self.len][i])
+    }
+
+    /// Splits the messages into runs of `size` that can be read on different threads at once:
+    /// each message is in exactly one run, and the batch is borrowed exclusively meanwhile.
+    pub fn runs(&mut self, size: usize) -> impl Iterator<Item = Run<'_>> {
+        self.msgs[..self.len].chunks(size.max(1)).map(|msgs| Run { msgs })
+    }
+
+    /// Releases the messages taken (also done by the next take and by a drop).
+    pub fn release(&mut self) {
+        for m in &self.msgs[..self.len] {
+            // SAFETY: each pointer was returned by librdkafka and is destroyed once (len is reset).
+            unsafe { sys::rd_kafka_message_destroy(*m) }
+        }
+        self.len = 0;
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+/// Some messages of a batch, for one thread (see [`Batch::runs`]).
+pub struct Run<'b> {
+    msgs: &'b [*mut sys::rd_kafka_message_t],
+}
+
+// SAFETY: a run's messages are in no other run, and the batch is exclusively borrowed while
+// runs exist, so sending a run gives its thread the only access to those messages; the views it
+// hands out are not Send and borrow the run, so they cannot follow it elsewhere.
+unsafe impl Send for Run<'_> {}
+
+impl Run<'_> {
+    pub fn len(&self) -> usize {
+        self.msgs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.msgs.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> NativeMessage<'_> {
+        NativeMessage::new(self.msgs[i])
+    }
+}
+
+/// A view of one message of a batch, valid while the batch holds it.
+///
+/// Not `Send` nor `Sync`: reading the headers makes librdkafka parse them into the message.
+#[derive(Clone, Copy)]
+pub struct NativeMessage<'b> {
+    ptr: NonNull<sys::rd_kafka_message_t>,
+    _batch: PhantomData<&'b sys::rd_kafka_message_t>,
+}
+
+impl<'b> NativeMessage<'b> {
+    fn new(m: *mut sys::rd_kafka_message_t) -> NativeMessage<'b> {
+        // librdkafka never returns null among the messages it counted.
+        NativeMessage { ptr: NonNull::new(m).expect("librdkafka returned a null message"), _batch: PhantomData }
+    }
+
+    fn raw(&self) -> &'b sys::rd_kafka_message_t {
+        // SAFETY: the message is alive while its batch holds it ('b); its public fields are only
+        // read, and librdkafka's lazy header parse writes to the private part of its envelope.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    pub fn partition(&self) -> i32 {
+        self.raw().partition
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.raw().offset
+    }
+
+    /// The value; `None` for a null value (distinct from an empty one).
+    pub fn payload(&self) -> Option<&'b [u8]> {
+        let m = self.raw();
+        // SAFETY: librdkafka guarantees `len` bytes at `payload` while the message lives.
+        (!m.payload.is_null()).then(|| unsafe { std::slice::from_raw_parts(m.payload as *const u8, m.len) })
+    }
+
+    /// The key; `None` for a null key.
+    pub fn key(&self) -> Option<&'b [u8]> {
+        let m = self.raw();
+        // SAFETY: librdkafka guarantees `key_len` bytes at `key` while the message lives.
+        (!m.key.is_null()).then(|| unsafe { std::slice::from_raw_parts(m.key as *const u8, m.key_len) })
+    }
+
+    /// The timestamp in ms since the epoch, when the record has one.
+    pub fn timestamp_ms(&self) -> Option<i64> {
+        let mut tstype = sys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+        // SAFETY: a live message and a valid out-pointer.
+        let ts = unsafe { sys::rd_kafka_message_timestamp(self.ptr.as_ptr(), &mut tstype) };
+        (tstype != sys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0).then_some(ts)
+    }
+
+    /// An identity for the message's topic handle, for caching the topic lookup (`None` when the
+    /// message has no topic, e.g. a client-level error). Only compared, never dereferenced.
+    pub fn topic_id(&self) -> Option<usize> {
+        let rkt = self.raw().rkt;
+        (!rkt.is_null()).then_some(rkt as usize)
+    }
+
+    /// The topic's name as librdkafka has it (`None` when the message has no topic).
+    pub fn topic_name(&self) -> Option<&'b [u8]> {
+        let rkt = self.raw().rkt;
+        if rkt.is_null() {
+            return None;
+        }
+        // SAFETY: the message holds a reference on its topic handle, whose name is
+        // NUL-terminated and lives as long as the handle.
+        Some(unsafe { CStr::from_ptr(sys::rd_kafka_topic_name(rkt)) }.to_bytes())
+    }
+
+    /// True when the message carries an error (or an EOF event) instead of a record.
+    pub fn is_error(&self) -> bool {
+        self.raw().err != sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    /// True for "the partition reached its end" (with `enable.partition.eof`).
+    pub fn is_partition_eof(&self) -> bool {
+        self.raw().err == sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR__PARTITION_EOF
+    }
+
+    /// librdkafka's text for the message's error.
+    pub fn error_text(&self) -> Cow<'b, str> {
+        // SAFETY: a live message; librdkafka returns a NUL-terminated string that lives as long
+        // as the message (its payload or a static text).
+        unsafe { CStr::from_ptr(sys::rd_kafka_message_errstr(self.ptr.as_ptr())) }.to_string_lossy()
+    }
+
+    /// Replaces the pool's content with the message's headers.
+    pub fn headers_into(&self, pool: &mut HeaderPool) {
+        pool.clear();
+        // SAFETY: a live message, and views are neither Send nor Sync, so this thread is the only
+        // one reading its headers (see `Batch::runs`).
+        unsafe { super::headers::each_raw(self.ptr.as_ptr(), |name, value| pool.push(&name, value)) }
+    }
+}

@@ -1,0 +1,253 @@
+//! The connection settings every command shares, the clients made from them, and the two ways a
+//! broker call is bounded by `--timeout` (a blocking librdkafka call, an async operation).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow};
+use rdkafka::ClientConfig;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::consumer::BaseConsumer;
+use rdkafka::error::KafkaError;
+use rdkafka::producer::{BaseProducer, FutureProducer};
+
+use super::events::EventPump;
+use super::producer::CountingCtx;
+use super::{Ctx, admin, describe_error};
+use crate::term::redact;
+
+/// Connection settings shared by every command.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub brokers: String,
+    /// librdkafka properties (context first, then `-X`, later ones win).
+    pub props: Vec<(String, String)>,
+    pub timeout: Duration,
+    pub verbose: u8,
+}
+
+impl Settings {
+    fn base(&self) -> ClientConfig {
+        let mut c = ClientConfig::new();
+        let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
+        c.set("bootstrap.servers", &self.brokers)
+            .set("client.id", "evbus")
+            .set("socket.timeout.ms", &ms)
+            .set("socket.connection.setup.timeout.ms", &ms)
+            // Short reconnect backoff: a CLI should notice a broker coming back quickly (--wait).
+            .set("reconnect.backoff.ms", "50")
+            .set("reconnect.backoff.max.ms", "1000")
+            .set("log.connection.close", "false")
+            // Read-only means read-only: a metadata request for a missing topic must never
+            // create it (librdkafka's producers, and so its admin client, ask brokers to).
+            .set("allow.auto.create.topics", "false");
+        c.set_log_level(if self.verbose >= 2 { RDKafkaLogLevel::Debug } else { RDKafkaLogLevel::Warning });
+        if self.verbose >= 2 {
+            // -vv: what librdkafka does on the wire (not `conf`, which would list settings).
+            c.set("debug", "generic,broker,topic,metadata,security,protocol");
+        }
+        for (k, v) in &self.props {
+            c.set(k, v);
+        }
+        c
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx { last_error: Arc::default(), verbose: self.verbose }
+    }
+
+    pub fn log_effective(&self) {
+        if self.verbose > 0 {
+            eprintln!(
+                "evbus: brokers={} timeout={}",
+                redact::redact_text(&redact::redact_brokers(&self.brokers)),
+                humantime::format_duration(self.timeout)
+            );
+            for (k, v) in &self.props {
+                eprintln!("evbus:   {k}={}", redact::value_for_display(k, v));
+            }
+        }
+    }
+
+    pub fn admin(&self) -> Result<admin::Admin> {
+        let ctx = self.ctx();
+        let client: rdkafka::admin::AdminClient<Ctx> =
+            self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
+        let events = EventPump::start(client.inner().native_ptr(), ctx.clone());
+        Ok(admin::Admin { events, client, ctx, settings: self.clone() })
+    }
+
+    /// A consumer that never commits by itself. `group` is needed only for group operations.
+    pub fn consumer(&self, group: Option<&str>, extra: &[(&str, &str)]) -> Result<(BaseConsumer<Ctx>, Ctx)> {
+        let ctx = self.ctx();
+        let mut c = self.base();
+        c.set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("enable.partition.eof", "false");
+        // librdkafka insists on a group.id for some calls even without subscribing; a random one
+        // is never used to join because assign() does not join.
+        match group {
+            Some(g) => c.set("group.id", g),
+            None => c.set("group.id", format!("evbus-nogroup-{}", uuid::Uuid::new_v4())),
+        };
+        for (k, v) in extra {
+            c.set(*k, *v);
+        }
+        // -X wins over our defaults.
+        for (k, v) in &self.props {
+            c.set(k, v);
+        }
+        let consumer = c.create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
+        Ok((consumer, ctx))
+    }
+
+    /// An idempotent producer (acks=all) for produce and DLQ replay.
+    pub fn producer(&self, extra: &[(&str, &str)]) -> Result<(FutureProducer<Ctx>, Ctx)> {
+        let ctx = self.ctx();
+        let p = self.producer_config(extra).create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
+        Ok((p, ctx))
+    }
+
+    /// A producer whose delivery reports are counted by the context instead of one future per
+    /// record, served by the caller's own `poll(0)` as kcat does (no extra polling thread
+    /// contending for librdkafka's queue locks): what bulk sends (1M records) need.
+    ///
+    /// Records have no delivery deadline of their own (`message.timeout.ms=0`): the caller
+    /// bounds the send with [`super::flush_or_purge`] and [`super::stalled`], so a broker restart shorter than
+    /// `--timeout` is ridden out under one producer id, without duplicates.
+    pub fn counting_producer(&self, extra: &[(&str, &str)]) -> Result<BaseProducer<CountingCtx>> {
+        let ctx = CountingCtx { inner: self.ctx(), ..Default::default() };
+        let mut all: Vec<(&str, &str)> = vec![("message.timeout.ms", "0")];
+        all.extend_from_slice(extra);
+        self.producer_config(&all).create_with_context(ctx).map_err(|e| self.config_error(e))
+    }
+
+    /// Idempotent, acks=all, bounded by --timeout; `extra` then `-X` override.
+    fn producer_config(&self, extra: &[(&str, &str)]) -> ClientConfig {
+        let mut c = self.base();
+        let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
+        c.set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("message.timeout.ms", &ms)
+            .set("linger.ms", "5")
+            .set("compression.type", "lz4");
+        for (k, v) in extra {
+            c.set(*k, *v);
+        }
+        for (k, v) in &self.props {
+            c.set(k, v);
+        }
+        c
+    }
+
+    fn config_error(&self, e: KafkaError) -> anyhow::Error {
+        config_error(e)
+    }
+
+    /// The error for a broker call that failed or ran out of time.
+    pub fn failure(&self, what: &str, ctx: &Ctx, err: Option<String>) -> anyhow::Error {
+        let mut msg = match &err {
+            Some(e) => format!("{what} failed: {e}"),
+            None => format!("{what} timed out after {}", humantime::format_duration(self.timeout)),
+        };
+        msg.push_str(&format!(" (brokers tried: {})", self.brokers));
+        if let Some(last) = ctx.last_error()
+            && err.as_deref() != Some(last.as_str())
+        {
+            msg.push_str(&format!("; last broker error: {last}"));
+        }
+        anyhow!(redact::redact_text(&msg))
+    }
+
+    /// Run a blocking librdkafka call off the async runtime, bounded by `--timeout` (+1s grace so
+    /// librdkafka's own timeout, which gives a better message, usually fires first).
+    pub async fn blocking<T, F>(&self, what: &str, ctx: &Ctx, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, KafkaError> + Send + 'static,
+    {
+        let limit = self.timeout + Duration::from_secs(1);
+        let started = std::time::Instant::now();
+        let r = match tokio::time::timeout(limit, tokio::task::spawn_blocking(f)).await {
+            Err(_) => Err(self.failure(what, ctx, None)),
+            Ok(join) => match join.context("broker call panicked")? {
+                Ok(v) => Ok(v),
+                Err(e) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
+            },
+        };
+        self.trace(what, started, r.is_ok());
+        r
+    }
+
+    /// `-v`: each request to the brokers and how long it took, on stderr.
+    fn trace(&self, what: &str, started: std::time::Instant, ok: bool) {
+        if self.verbose >= 1 {
+            eprintln!(
+                "evbus: {what}: {} in {:.1} ms",
+                if ok { "answered" } else { "failed" },
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+
+    /// Bound an async librdkafka operation (admin requests, deliveries) by `--timeout`.
+    pub async fn bounded<T, Fut>(&self, what: &str, ctx: &Ctx, fut: Fut) -> Result<T>
+    where
+        Fut: std::future::Future<Output = Result<T, KafkaError>>,
+    {
+        let limit = self.timeout + Duration::from_secs(1);
+        let started = std::time::Instant::now();
+        let r = match tokio::time::timeout(limit, fut).await {
+            Err(_) => Err(self.failure(what, ctx, None)),
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
+        };
+        self.trace(what, started, r.is_ok());
+        r
+    }
+}
+
+/// The error for a configuration librdkafka refused, without the value that was set.
+///
+/// rdkafka's own text for it is "{librdkafka's reason} {key} {value}", so `-X sasl.passwd=...`
+/// (a misspelled, hence unregistered, secret) printed the password. librdkafka's reason names
+/// the property and quotes the value only for values it cannot parse; that quote is masked
+/// for secret-looking names, whatever their length.
+fn config_error(e: KafkaError) -> anyhow::Error {
+    let text = match &e {
+        KafkaError::ClientConfig(_, reason, key, value) => {
+            let mut reason = reason.clone();
+            if redact::is_secret_key(key) && !value.is_empty() {
+                reason = reason.replace(value.as_str(), redact::MASK);
+            }
+            if reason.contains(key.as_str()) { reason } else { format!("{reason} ({key})") }
+        }
+        other => other.to_string(),
+    };
+    anyhow!("invalid client configuration: {}", redact::redact_text(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(props: &[(&str, &str)]) -> Settings {
+        Settings {
+            brokers: "127.0.0.1:1".into(),
+            props: props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            timeout: Duration::from_secs(1),
+            verbose: 0,
+        }
+    }
+
+    #[test]
+    fn refused_properties_are_named_without_their_value() {
+        // Not registered as a secret (Settings built directly): the error alone must not leak it.
+        let e = settings(&[("sasl.passwd", "Unreg-pw-6b1f")]).consumer(None, &[]).err().expect("unknown property");
+        let text = format!("{e:#}");
+        assert!(text.contains("sasl.passwd"), "{text}");
+        assert!(!text.contains("Unreg-pw-6b1f"), "{text}");
+        let e = settings(&[("no.such.prop", "x1")]).admin().err().expect("unknown property");
+        assert!(format!("{e:#}").contains("no.such.prop"), "{e:#}");
+    }
+}
