@@ -35,6 +35,17 @@ pub const TABLE: &[(u8, &str)] = &[
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
+/// Rows of [`TABLE`] as `--help` prints them (all of them, or only the codes in `only`, in the
+/// table's order), one `  CODE  meaning` line each.
+pub fn help_rows(only: Option<&[u8]>) -> String {
+    let mut s = String::new();
+    for (code, meaning) in TABLE.iter().filter(|(c, _)| only.is_none_or(|o| o.contains(c))) {
+        s.push_str(&format!("  {code:>3}  {}\n", meaning.replace('`', "")));
+    }
+    s.truncate(s.trim_end().len());
+    s
+}
+
 /// [`TABLE`] as the README shows it.
 pub fn markdown_table() -> String {
     let mut s = String::from("| code | meaning |\n|---|---|\n");
@@ -110,6 +121,17 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn help_rows_come_from_the_table() {
+        let all = help_rows(None);
+        assert_eq!(all.lines().count(), TABLE.len());
+        assert!(all.starts_with("    0  success"), "{all}");
+        assert_eq!(
+            help_rows(Some(&[UNHEALTHY, OK])),
+            "    0  success (no changes, healthy, lag within limits)\n    4  health: unhealthy (also --strict with warnings)"
+        );
+    }
 
     #[test]
     fn error_text_escapes_and_redacts() {
