@@ -110,17 +110,17 @@ pub fn error_text(err: &anyhow::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_readme_exit_code_table_is_the_table() {
         let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
         assert!(
-            readme.contains(&super::markdown_table()),
+            readme.contains(&markdown_table()),
             "README.md's exit-code table differs from exit::TABLE; paste this:\n{}",
-            super::markdown_table()
+            markdown_table()
         );
     }
-
-    use super::*;
 
     #[test]
     fn help_rows_come_from_the_table() {
