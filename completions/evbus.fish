@@ -253,7 +253,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_sub
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s n -l count -d 'Number of sample events to generate (ignored with --input)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l seed -d 'Seed for reproducible samples' -r
-complete -c evbus -n "__fish_evbus_using_subcommand produce" -l rate -d 'Maximum send rate, e.g. 200/s, 50/m, 1000' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l rate -d 'Maximum send rate: N/s, N/m or N/h, e.g. 200/s, 50/m, 1000 (per second)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l schema -d 'Schema name or path to a schema file (default: the topic\'s manifest entry, else the topic name)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s i -l input -d 'Read events from a JSON Lines file (\'-\' for stdin) instead of generating them' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s k -l key -d 'Dot path into the event whose value becomes the key (default: the manifest\'s `key`)' -r
@@ -283,10 +283,10 @@ complete -c evbus -n "__fish_evbus_using_subcommand produce" -s v -l verbose -d 
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l pattern -d 'Follow every topic whose name matches this regex' -r
-complete -c evbus -n "__fish_evbus_using_subcommand tail" -l from -d 'Where to start: end, beginning, an offset, -N (last N per partition) or an RFC 3339 time' -r
-complete -c evbus -n "__fish_evbus_using_subcommand tail" -l since -d 'Start this long ago (e.g. 15m, 2h), like --from <now - DURATION>' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l from -d 'Where to start: end, beginning, an offset, -N (last N per partition), or a TIME: RFC 3339 or a duration ago like 15m (a bare number is an offset here)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l since -d 'Start at this TIME: RFC 3339, epoch ms, or a duration ago like 15m' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s n -l count -d 'Stop after N matching records' -r
-complete -c evbus -n "__fish_evbus_using_subcommand tail" -l until -d 'Stop at the first record newer than this RFC 3339 time' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l until -d 'Stop at the first record newer than this TIME: RFC 3339, epoch ms, or a duration ago like 15m' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l idle-timeout -d 'Stop after this long without records' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l filter -d 'jq filter on the decoded value (records match when it yields true or non-null)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l key -d 'Only records with this key' -r
@@ -407,8 +407,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to -d 'The log start or the log end' -r -f -a "earliest\t'The log start: re-read everything still on the broker'
 latest\t'The log end: skip everything not consumed yet'"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to-offset -d 'This offset on every selected partition' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to-datetime -d 'The first record at or after this RFC 3339 time (the log end when none is that recent)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l by-duration -d 'The first record at or after this long ago (e.g. 2h, 30m, 1d)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to-datetime -d 'The first record at or after this TIME: RFC 3339, epoch ms, or a duration ago like 2h (the log end when no record is that recent)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l by-duration -d 'The first record at or after this long ago (e.g. 2h, 30m, 1d); takes any TIME like --to-datetime' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l shift-by -d 'Move each committed offset by N (negative = re-read N records); uncommitted partitions are left alone' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l from-file -d 'Apply a plan written by `groups reset -o json` (its topic, partition and new offsets)' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
@@ -494,15 +494,15 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l topic -d 'Only records whose original topic is this (repeatable)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l error -d 'Only records whose error class or message matches this regex' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only records written to the DLQ at or after this time (RFC 3339 or a duration ago, e.g. 2h)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Only records written to the DLQ before this time (RFC 3339 or a duration ago)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only records written to the DLQ at or after this TIME: RFC 3339, epoch ms, or a duration ago like 2h' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Only records written to the DLQ before this TIME: RFC 3339, epoch ms, or a duration ago' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l from-offset -d 'Only DLQ offsets ≥ N' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to-offset -d 'Only DLQ offsets ≤ N' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter -d 'jq filter on the DLQ record\'s value (same engine as tail; $__meta available)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -d 'Replay at most N records' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Send every record here instead of its original topic' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l allow-internal -d 'Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect internals), which is refused otherwise even when a dead letter names it (repeatable)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'Maximum replay rate, e.g. 50/s' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'Maximum replay rate: N/s, N/m or N/h, e.g. 50/s' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s g -l group -d 'Consumer group on the DLQ that remembers how far replay got' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r

@@ -15,17 +15,16 @@ pub struct App {
     pub ui: Ui,
     pub settings: kafka::Settings,
     pub effective: crate::config::Effective,
-    pub global: GlobalArgs,
 }
 
 impl App {
     pub fn new(g: &GlobalArgs) -> Result<App> {
-        Ok(App::with(g, crate::config::resolve(g)?))
+        Ok(App::with(g, crate::config::resolve(&g.overrides())?))
     }
 
     /// Unreadable secrets are listed in `effective.problems` instead of failing (config, completions, dev).
     pub fn lenient(g: &GlobalArgs) -> Result<App> {
-        Ok(App::with(g, crate::config::resolve_lenient(g)?))
+        Ok(App::with(g, crate::config::resolve_lenient(&g.overrides())?))
     }
 
     fn with(g: &GlobalArgs, effective: crate::config::Effective) -> App {
@@ -35,7 +34,7 @@ impl App {
             timeout: g.timeout,
             verbose: g.verbose,
         };
-        App { ui: Ui::new(g), settings, effective, global: g.clone() }
+        App { ui: Ui::new(g.ui_options()), settings, effective }
     }
 
     pub fn manifest_path(&self, arg: &ManifestArg) -> PathBuf {

@@ -35,6 +35,17 @@ pub const TABLE: &[(u8, &str)] = &[
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
+/// Rows of [`TABLE`] as `--help` prints them (all of them, or only the codes in `only`, in the
+/// table's order), one `  CODE  meaning` line each.
+pub fn help_rows(only: Option<&[u8]>) -> String {
+    let mut s = String::new();
+    for (code, meaning) in TABLE.iter().filter(|(c, _)| only.is_none_or(|o| o.contains(c))) {
+        s.push_str(&format!("  {code:>3}  {}\n", meaning.replace('`', "")));
+    }
+    s.truncate(s.trim_end().len());
+    s
+}
+
 /// [`TABLE`] as the README shows it.
 pub fn markdown_table() -> String {
     let mut s = String::from("| code | meaning |\n|---|---|\n");
@@ -99,17 +110,28 @@ pub fn error_text(err: &anyhow::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_readme_exit_code_table_is_the_table() {
         let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
         assert!(
-            readme.contains(&super::markdown_table()),
+            readme.contains(&markdown_table()),
             "README.md's exit-code table differs from exit::TABLE; paste this:\n{}",
-            super::markdown_table()
+            markdown_table()
         );
     }
 
-    use super::*;
+    #[test]
+    fn help_rows_come_from_the_table() {
+        let all = help_rows(None);
+        assert_eq!(all.lines().count(), TABLE.len());
+        assert!(all.starts_with("    0  success"), "{all}");
+        assert_eq!(
+            help_rows(Some(&[UNHEALTHY, OK])),
+            "    0  success (no changes, healthy, lag within limits)\n    4  health: unhealthy (also --strict with warnings)"
+        );
+    }
 
     #[test]
     fn error_text_escapes_and_redacts() {

@@ -184,7 +184,7 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
     if let Err(e) = crate::topics::manifest::check_topic_name(&a.topic) {
         return Err(Exit::usage(format!("topic '{}': {e}", a.topic)));
     }
-    let rate = a.rate.as_deref().map(parse_rate).transpose().map_err(Exit::usage)?;
+    let rate = a.rate.map(|r| r.per_second());
     let static_headers: Vec<(String, String)> = a
         .headers
         .iter()

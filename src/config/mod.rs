@@ -34,7 +34,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::GlobalArgs;
 use crate::term::redact;
 
 pub const DEFAULT_BROKERS: &str = "127.0.0.1:9092";
@@ -183,6 +182,18 @@ fn read_secret_file(path: &Path, what: &str) -> Result<String> {
     Ok(s)
 }
 
+/// What the command line sets, which wins over the environment and the config file. Plain values,
+/// so resolution is testable and does not depend on the command-line parser.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--context NAME`.
+    pub context: Option<String>,
+    /// `--brokers HOST:PORT,...`.
+    pub brokers: Option<String>,
+    /// `-X KEY=VALUE`, in order (later ones win), not yet split.
+    pub props: Vec<String>,
+}
+
 /// The effective connection settings and manifest path.
 #[derive(Debug, Clone)]
 pub struct Effective {
@@ -217,14 +228,14 @@ fn env_brokers() -> Option<(String, &'static str)> {
 
 /// Resolve the effective configuration; any unresolvable secret (unset `${VAR}`, unreadable
 /// password file) is an error. Used by every command that talks to a cluster.
-pub fn resolve(g: &GlobalArgs) -> Result<Effective> {
+pub fn resolve(g: &Overrides) -> Result<Effective> {
     resolve_with(g, true)
 }
 
 /// Like [`resolve`], but secrets that cannot be read are listed in `problems` instead of failing.
 /// For commands that must work while a context is broken (`config list|use|show`, completions,
 /// `dev`): switching away from a context must not need that context's password.
-pub fn resolve_lenient(g: &GlobalArgs) -> Result<Effective> {
+pub fn resolve_lenient(g: &Overrides) -> Result<Effective> {
     resolve_with(g, false)
 }
 
@@ -260,7 +271,7 @@ impl Props {
     }
 }
 
-fn resolve_with(g: &GlobalArgs, strict: bool) -> Result<Effective> {
+fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
     let config_file = config_path();
     let file = match &config_file {
         Some(p) => Some(load_file(p)?),

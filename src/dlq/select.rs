@@ -1,66 +1,18 @@
-//! Pure parts of `evbus dlq replay`: parsing `--since/--until/--rate`, deciding what happens to
-//! each dead letter, which topics it may be written to ([`Targets`]), and tracking how far the
-//! replay may safely commit.
+//! Pure parts of `evbus dlq replay`: deciding what happens to each dead letter, which topics it may
+//! be written to ([`Targets`]), and tracking how far the replay may safely commit. (Its
+//! `--since/--until/--rate` are parsed with the rest of the command line, in `cli::parse`.)
 //!
 //! Kept free of broker calls so the rules that decide whether data is lost or duplicated are unit
 //! tested on their own.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::time::Duration;
 
 use regex::Regex;
 
 use crate::dlq::decode::Decoded;
 use crate::record::filter::{EvalError, JqFilter};
 use crate::record::view::RecordView;
-
-/// `--since/--until`: RFC 3339, epoch milliseconds, or a duration ago (`2h`, `30m`, `7d`).
-pub fn parse_time(raw: &str, now_ms: i64) -> Result<i64, String> {
-    let s = raw.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(t.timestamp_millis());
-    }
-    if let Ok(ms) = s.parse::<i64>() {
-        return Ok(ms);
-    }
-    match humantime::parse_duration(s) {
-        Ok(d) => {
-            let ago = i64::try_from(d.as_millis()).map_err(|_| format!("{raw:?} is too long ago"))?;
-            Ok(now_ms.saturating_sub(ago))
-        }
-        Err(_) => Err(format!(
-            "{raw:?} is neither an RFC 3339 time (2024-05-01T12:00:00Z), epoch milliseconds, \
-             nor a duration ago (2h, 30m, 7d)"
-        )),
-    }
-}
-
-/// `--rate`: `N/s`, `N/m`, `N/h` or a bare `N` (per second); returns the gap between records.
-pub fn parse_rate(raw: &str) -> Result<Duration, String> {
-    let s = raw.trim();
-    let (n, per) = match s.split_once('/') {
-        None => (s, 1.0),
-        Some((n, unit)) => {
-            let per = match unit.trim() {
-                "s" | "sec" | "second" => 1.0,
-                "m" | "min" | "minute" => 60.0,
-                "h" | "hour" => 3600.0,
-                other => return Err(format!("--rate {raw:?}: unknown unit {other:?} (use N/s, N/m or N/h)")),
-            };
-            (n.trim(), per)
-        }
-    };
-    let n: f64 = n.parse().map_err(|_| format!("--rate {raw:?} is not a rate like 50/s"))?;
-    if !(n.is_finite() && n > 0.0) {
-        return Err(format!("--rate {raw:?} must be a positive number of records"));
-    }
-    let gap = per / n;
-    if gap < 1e-7 {
-        return Err(format!("--rate {raw:?} is too high to be a limit"));
-    }
-    Ok(Duration::from_secs_f64(gap))
-}
 
 /// The user's selection (`--topic`, `--error`, `--since/--until`, `--filter`).
 ///
@@ -400,27 +352,6 @@ mod tests {
             ],
             b"v",
         )
-    }
-
-    #[test]
-    fn times() {
-        let now = 1_700_000_000_000;
-        assert_eq!(parse_time("2h", now).unwrap(), now - 7_200_000);
-        assert_eq!(parse_time("1700000000123", now).unwrap(), 1_700_000_000_123);
-        assert_eq!(parse_time("2023-11-14T22:13:20.123Z", now).unwrap(), 1_700_000_000_123);
-        assert_eq!(parse_time("2023-11-14T23:13:20.123+01:00", now).unwrap(), 1_700_000_000_123);
-        assert!(parse_time("yesterday", now).unwrap_err().contains("RFC 3339"));
-    }
-
-    #[test]
-    fn rates() {
-        assert_eq!(parse_rate("50/s").unwrap(), Duration::from_millis(20));
-        assert_eq!(parse_rate("20").unwrap(), Duration::from_millis(50));
-        assert_eq!(parse_rate("60/m").unwrap(), Duration::from_secs(1));
-        assert_eq!(parse_rate("0.5/s").unwrap(), Duration::from_secs(2));
-        for bad in ["0/s", "-1/s", "x/s", "5/d", "", "inf", "NaN/s"] {
-            assert!(parse_rate(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -9,8 +9,39 @@ use anyhow::{Result, bail};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{ColorChoice, GlobalArgs, OutputFormat};
 use crate::exit::Exit;
+
+/// The output format asked for (`-o`); `Auto` is decided per command from the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Table on a terminal, JSON when piped.
+    Auto,
+    Table,
+    /// JSON lines for record streams.
+    Json,
+    /// Records only: header line, headers and indented value.
+    Pretty,
+    /// Records only: value bytes followed by a newline.
+    Raw,
+}
+
+/// When to colour (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the user asked for; [`Ui::new`] adds what the terminals and the environment say.
+#[derive(Debug, Clone, Copy)]
+pub struct UiOptions {
+    pub format: OutputFormat,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub verbose: u8,
+}
 
 /// The resolved output format for tabular commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +67,7 @@ fn no_color_env() -> bool {
 }
 
 impl Ui {
-    pub fn new(g: &GlobalArgs) -> Ui {
+    pub fn new(g: UiOptions) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
         let decide = |tty: bool| match g.color {
@@ -45,7 +76,7 @@ impl Ui {
             ColorChoice::Auto => tty && !no_color_env(),
         };
         Ui {
-            format: g.output,
+            format: g.format,
             color: decide(stdout_tty),
             color_stderr: decide(stderr_tty),
             quiet: g.quiet,

@@ -55,7 +55,7 @@ use super::{cell, key_cell, key_json, manifest_dlq_topics};
 use crate::app::App;
 use crate::cli::DlqReplayArgs;
 use crate::dlq::decode::decode;
-use crate::dlq::select::{FilterOutcome, Selection, Targets, Tracker, Verdict, filter_outcome, parse_rate, parse_time};
+use crate::dlq::select::{FilterOutcome, Selection, Targets, Tracker, Verdict, filter_outcome};
 use crate::exit::{self, Exit};
 use crate::kafka::Ctx;
 use crate::record::filter::{Interrupter, JqFilter, spawn_eval_thread};
@@ -181,7 +181,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
     // Everything the command line can get wrong is a usage error before any connection.
     let sel = selection(&a)?;
-    let gap = a.rate.as_deref().map(parse_rate).transpose().map_err(Exit::usage)?;
+    let gap = a.rate.map(|r| r.gap());
     for (flag, v) in [("--from-offset", a.from_offset), ("--to-offset", a.to_offset)] {
         if v.is_some_and(|o| o < 0) {
             return Err(Exit::usage(format!("{flag} must be 0 or more")));
@@ -368,14 +368,12 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
 
 fn selection(a: &DlqReplayArgs) -> Result<Selection> {
     let now = chrono::Utc::now().timestamp_millis();
-    let time = |flag: &str, v: &Option<String>| {
-        v.as_deref().map(|s| parse_time(s, now)).transpose().map_err(|e| Exit::usage(format!("{flag}: {e}")))
-    };
+
     Ok(Selection {
         topics: a.original_topics.clone(),
         error: a.error.as_deref().map(Regex::new).transpose().map_err(|e| Exit::usage(format!("--error: {e}")))?,
-        since_ms: time("--since", &a.since)?,
-        until_ms: time("--until", &a.until)?,
+        since_ms: a.since.map(|t| t.at(now)),
+        until_ms: a.until.map(|t| t.at(now)),
         filter: a
             .filter
             .as_deref()

@@ -54,15 +54,9 @@ fn target_of(a: &GroupsResetArgs) -> Result<(Target, Option<String>)> {
         }
         return Ok((Target::Offset(n), None));
     }
-    if let Some(s) = &t.to_datetime {
-        return Ok((
-            Target::Datetime(reset::parse_datetime(s).map_err(|e| Exit::usage(format!("--to-datetime {e}")))?),
-            None,
-        ));
-    }
-    if let Some(d) = t.by_duration {
-        let ago = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        return Ok((Target::Datetime(chrono::Utc::now().timestamp_millis().saturating_sub(ago)), None));
+    // Both take the one TIME grammar; clap checked it and they are mutually exclusive.
+    if let Some(time) = t.to_datetime.or(t.by_duration) {
+        return Ok((Target::Datetime(time.at(chrono::Utc::now().timestamp_millis())), None));
     }
     if let Some(n) = t.shift_by {
         return Ok((Target::ShiftBy(n), None));

@@ -42,7 +42,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use regex::Regex;
 
 use crate::app::App;
-use crate::cli::{OutputFormat, TailArgs};
+use crate::cli::{OutputFormat, StartSpec, TailArgs};
 use crate::exit::{self, Exit};
 use crate::kafka::headers::HeaderPool;
 use crate::kafka::queue::BatchQueue;
@@ -72,7 +72,7 @@ const STOP_GRACE: Duration = Duration::from_secs(2);
 // ---------------------------------------------------------------------------------------------
 // Options (no broker needed)
 
-/// Where to start reading, from `--from` / `--since`.
+/// Where to start reading, from `--from` / `--since`, with any time resolved to milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StartPos {
     End,
@@ -82,39 +82,6 @@ enum StartPos {
     Last(i64),
     /// The first record at or after this time (ms since the epoch).
     Time(i64),
-}
-
-fn parse_from(s: &str) -> Result<StartPos, String> {
-    let t = s.trim();
-    match t.to_ascii_lowercase().as_str() {
-        "end" | "latest" | "newest" => return Ok(StartPos::End),
-        "beginning" | "earliest" | "oldest" | "start" => return Ok(StartPos::Beginning),
-        _ => {}
-    }
-    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-    let too_big = || format!("invalid --from {s:?}: number out of range");
-    if let Some(n) = t.strip_prefix('-')
-        && digits(n)
-    {
-        let n: i64 = n.parse().map_err(|_| too_big())?;
-        return Ok(if n == 0 { StartPos::End } else { StartPos::Last(n) });
-    }
-    if digits(t) {
-        return t.parse().map(StartPos::Offset).map_err(|_| too_big());
-    }
-    parse_time(t).map(StartPos::Time).map_err(|_| {
-        format!(
-            "invalid --from {s:?}: expected end, beginning, an offset, -N (the last N records of each \
-             partition) or an RFC 3339 time such as 2026-11-25T12:00:00Z"
-        )
-    })
-}
-
-/// RFC 3339 time to milliseconds since the epoch.
-fn parse_time(s: &str) -> Result<i64, String> {
-    chrono::DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.timestamp_millis())
-        .map_err(|e| format!("{s:?} is not an RFC 3339 time ({e}); example: 2026-11-25T12:00:00Z"))
 }
 
 fn now_ms() -> i64 {
@@ -191,21 +158,27 @@ fn options(app: &App, args: &TailArgs) -> Result<Options> {
     if args.all && (args.pattern.is_some() || !args.topics.is_empty()) {
         bail!(Exit::usage("--all follows every topic; do not combine it with topic names or --pattern"));
     }
-    let start = match args.since {
-        Some(d) => {
-            let ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-            StartPos::Time(now_ms().saturating_sub(ms))
-        }
-        None => parse_from(&args.from).map_err(Exit::usage)?,
+    // One clock reading for every "duration ago" on the command line, so `--since 2h --until 1h`
+    // is exactly one hour.
+    let now = now_ms();
+    let start = match (args.since, args.from) {
+        (Some(t), _) | (None, StartSpec::Time(t)) => StartPos::Time(t.at(now)),
+        (None, StartSpec::End) => StartPos::End,
+        (None, StartSpec::Beginning) => StartPos::Beginning,
+        (None, StartSpec::Offset(n)) => StartPos::Offset(n),
+        (None, StartSpec::Last(n)) => StartPos::Last(n),
     };
-    let until_ms = match &args.until {
-        Some(u) => Some(parse_time(u).map_err(|e| Exit::usage(format!("invalid --until: {e}")))?),
-        None => None,
-    };
+    let until_ms = args.until.map(|t| t.at(now));
     let pattern = match &args.pattern {
         Some(p) => Some(Regex::new(p).map_err(|e| Exit::usage(format!("invalid --pattern: {e}")))?),
         None => None,
     };
+    if args.group.is_some() && args.since.is_some() {
+        bail!(Exit::usage(
+            "with --group the group's committed offsets decide where to start; --since cannot be used \
+             there (--from end or --from beginning set where partitions without a committed offset start)"
+        ));
+    }
     if args.group.is_some() && !matches!(start, StartPos::End | StartPos::Beginning) {
         bail!(Exit::usage(
             "with --group the group's committed offsets decide where to start; --from only accepts \
@@ -682,21 +655,6 @@ fn close_bounded(consumer: Arc<BaseConsumer<Ctx>>, limit: Duration) {
 mod tests {
     use super::*;
     use crate::kafka::{PartitionMeta, TopicMeta};
-
-    #[test]
-    fn from_positions() {
-        assert_eq!(parse_from("end"), Ok(StartPos::End));
-        assert_eq!(parse_from("Beginning"), Ok(StartPos::Beginning));
-        assert_eq!(parse_from("earliest"), Ok(StartPos::Beginning));
-        assert_eq!(parse_from("42"), Ok(StartPos::Offset(42)));
-        assert_eq!(parse_from("-10"), Ok(StartPos::Last(10)));
-        assert_eq!(parse_from("-0"), Ok(StartPos::End));
-        assert_eq!(parse_from("2026-11-25T12:00:00Z"), Ok(StartPos::Time(1_795_608_000_000)));
-        assert_eq!(parse_from("2026-11-25T13:00:00.5+01:00"), Ok(StartPos::Time(1_795_608_000_500)));
-        assert!(parse_from("yesterday").unwrap_err().contains("RFC 3339"));
-        assert!(parse_from("99999999999999999999").unwrap_err().contains("out of range"));
-        assert!(parse_from("-x").is_err());
-    }
 
     #[test]
     fn start_offsets() {

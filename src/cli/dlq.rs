@@ -1,0 +1,98 @@
+//! `dlq inspect` and `dlq replay`: dead-letter queues.
+
+use clap::{Args, Subcommand};
+
+use super::ManifestArg;
+use super::parse::{self, Rate, TimeSpec};
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Summarise a dead-letter topic: where records came from and why they failed (read-only)
+    #[command(after_help = "Examples:\n  evbus dlq inspect\n  evbus dlq inspect esante.dlq --records -o json")]
+    Inspect(DlqInspectArgs),
+    /// Republish dead-letter records to their original topics, resuming where the last run stopped
+    #[command(after_help = "Examples:
+  evbus dlq replay --dry-run
+  evbus dlq replay esante.dlq --topic auth.user.registered --yes
+  evbus dlq replay --error 'Timeout' --rate 50/s --yes
+  evbus dlq replay --to retry.topic --skip-unknown --yes")]
+    Replay(Box<DlqReplayArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct DlqInspectArgs {
+    /// Dead-letter topics (default: the manifest's `dlq: true` topics)
+    pub topics: Vec<String>,
+    /// List individual records
+    #[arg(long)]
+    pub records: bool,
+    /// At most this many records with --records
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DlqReplayArgs {
+    /// Dead-letter topic (default: the manifest's only `dlq: true` topic)
+    pub dlq_topic: Option<String>,
+    /// Only records whose original topic is this (repeatable)
+    #[arg(long = "topic", value_name = "ORIGINAL")]
+    pub original_topics: Vec<String>,
+    /// Only records whose error class or message matches this regex
+    #[arg(long, value_name = "REGEX")]
+    pub error: Option<String>,
+    /// Only records written to the DLQ at or after this TIME: RFC 3339, epoch ms, or a duration ago
+    /// like 2h
+    #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true)]
+    pub since: Option<TimeSpec>,
+    /// Only records written to the DLQ before this TIME: RFC 3339, epoch ms, or a duration ago
+    #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true)]
+    pub until: Option<TimeSpec>,
+    /// Only DLQ offsets ≥ N
+    #[arg(long, value_name = "N")]
+    pub from_offset: Option<i64>,
+    /// Only DLQ offsets ≤ N
+    #[arg(long, value_name = "N")]
+    pub to_offset: Option<i64>,
+    /// jq filter on the DLQ record's value (same engine as tail; $__meta available)
+    #[arg(long, value_name = "JQ")]
+    pub filter: Option<String>,
+    /// Replay at most N records
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Send every record here instead of its original topic
+    #[arg(long, value_name = "TOPIC")]
+    pub to: Option<String>,
+    /// Send to the original partition when known (default: partition by key, murmur2)
+    #[arg(long)]
+    pub same_partition: bool,
+    /// Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect
+    /// internals), which is refused otherwise even when a dead letter names it (repeatable)
+    #[arg(long, value_name = "TOPIC")]
+    pub allow_internal: Vec<String>,
+    /// With a manifest: also write to topics it does not declare
+    #[arg(long)]
+    pub allow_undeclared: bool,
+    /// Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping
+    #[arg(long)]
+    pub skip_unknown: bool,
+    /// Print the plan and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Maximum replay rate: N/s, N/m or N/h, e.g. 50/s
+    #[arg(long, value_parser = parse::rate, value_name = "N/s")]
+    pub rate: Option<Rate>,
+    /// Consumer group on the DLQ that remembers how far replay got
+    #[arg(short = 'g', long, default_value = "evbus-dlq-replay")]
+    pub group: String,
+    /// Ignore the saved position and start at the DLQ's first record
+    #[arg(long)]
+    pub from_start: bool,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+}

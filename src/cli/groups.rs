@@ -1,0 +1,222 @@
+//! `lag` and `groups`: consumer groups, how far behind they are, and moving their offsets.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::ManifestArg;
+use super::parse::{self, TimeSpec};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  evbus lag
+  evbus lag notification-service --detail
+  evbus lag --max-lag 1000                      # exit 5 when a group is over
+  evbus lag --max-time-lag 5m                   # exit 5 when a group's oldest unconsumed record is older
+  evbus lag --watch --interval 5s               # Burrow-style verdicts, rates, time to catch up
+
+Time lag: the age of the first record a group has not consumed (read without joining the group);
+0 without lag. Records already deleted by retention before the group read them, and unconsumed
+records close to the topic's retention.ms (--retention-warn), are reported as warnings.")]
+pub struct LagArgs {
+    /// Groups to show (default: every group on the cluster plus the manifest's groups)
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
+    pub groups: Vec<String>,
+    /// A row per partition
+    #[arg(short, long)]
+    pub detail: bool,
+    /// Exit 5 when any group's total lag is over N (default: the manifest's per-group max_lag)
+    #[arg(long, value_name = "N")]
+    pub max_lag: Option<i64>,
+    /// Exit 5 when any group's time lag (age of its oldest unconsumed record) is over this
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub max_time_lag: Option<Duration>,
+    /// Warn when the oldest unconsumed record is this old, as a percentage of the topic's retention.ms
+    #[arg(long, default_value = "80%", value_name = "PERCENT")]
+    pub retention_warn: String,
+    /// Sample repeatedly and evaluate each partition with Burrow's rules
+    #[arg(short, long)]
+    pub watch: bool,
+    /// Time between samples in --watch (at least 500ms)
+    #[arg(long, value_parser = parse::watch_interval, default_value = "5s", value_name = "DURATION")]
+    pub interval: Duration,
+    /// Number of samples in the evaluation window (--watch)
+    #[arg(long, default_value_t = 10)]
+    pub window: usize,
+    /// Stop --watch after this many samples (default: until Ctrl-C)
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+}
+
+pub(super) const GROUPS_HELP: &str = "Examples:
+  evbus groups list
+  evbus groups list '^billing-' --type consumer --state empty
+  evbus groups describe billing
+  evbus groups reset billing --topic orders --to earliest --dry-run
+  evbus groups reset billing --all-topics --by-duration 2h --yes
+  evbus groups reset billing --topic orders:0,1 --shift-by -100 -o json > plan.json
+  evbus groups reset billing --from-file plan.json --yes
+  evbus groups delete billing --topic orders --yes
+
+Types: classic and consumer (KIP-848) groups are consumer groups, with members, committed offsets
+and lag. Connect groups are listed with their state and members. Share groups (KIP-932) and
+streams groups (KIP-1071) are listed by name only, with the type `share/streams`: librdkafka 2.12
+has no admin API for either, so evbus cannot tell them apart, and their state, members,
+assignments and progress are not available (shown as `unknown`); they cannot be reset.";
+
+#[derive(Debug, Subcommand)]
+pub enum GroupsCommand {
+    /// Every group with its type, state, members, topics and total lag
+    #[command(after_help = "Examples:
+  evbus groups list
+  evbus groups list 'billing|search' -o json
+  evbus groups list --type consumer --type classic --state stable
+
+Share and streams groups are listed with the type `share/streams` and state and members
+`unknown`: librdkafka 2.12 can neither describe them nor tell them apart.")]
+    List(GroupsListArgs),
+    /// Members and their assignments; per partition: committed offset, log end, lag, time lag, owner
+    #[command(after_help = "Examples:
+  evbus groups describe billing
+  evbus groups describe billing -o json --retention-warn 50%")]
+    Describe(GroupsDescribeArgs),
+    /// Move a group's committed offsets: prints the plan, asks (or needs --yes), then commits it
+    #[command(after_help = "Examples:
+  evbus groups reset billing --topic orders --to earliest --dry-run
+  evbus groups reset billing --topic orders:0,2 --to-offset 1000 --yes
+  evbus groups reset billing --all-topics --to-datetime 2024-05-01T00:00:00Z
+  evbus groups reset billing --all-topics --by-duration 2h        # re-read the last two hours
+  evbus groups reset billing --topic orders --shift-by -50
+  evbus groups reset billing --topic orders --to latest -o json --dry-run > plan.json
+  evbus groups reset billing --from-file plan.json --yes
+
+The group must have no active members (stop its consumers first): evbus refuses and names them.
+Targets before the log start or past the log end are clamped to it. Works for classic and
+consumer (KIP-848) groups; a group that does not exist yet gets these offsets.")]
+    Reset(Box<GroupsResetArgs>),
+    /// Delete a group, or only its committed offsets on some topics (asks, or needs --yes)
+    #[command(after_help = "Examples:
+  evbus groups delete old-billing --dry-run
+  evbus groups delete old-billing --yes
+  evbus groups delete billing --topic retired.topic --yes     # only its offsets there
+
+Kafka refuses while the group has active members.")]
+    Delete(GroupsDeleteArgs),
+}
+
+/// A group's type, as `groups list --type` filters it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupType {
+    /// Consumer group on the classic rebalance protocol
+    Classic,
+    /// Consumer group on the KIP-848 protocol (group.protocol=consumer)
+    Consumer,
+    /// Share (KIP-932) or streams (KIP-1071) group, listed as `share/streams`
+    Share,
+    /// Same as share: evbus cannot tell the two apart
+    Streams,
+    /// Kafka Connect workers' group
+    Connect,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsListArgs {
+    /// Only groups whose name matches this regex
+    #[arg(value_name = "REGEX")]
+    pub pattern: Option<String>,
+    /// Only groups of this type (repeatable)
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub types: Vec<GroupType>,
+    /// Only groups in this state, case-insensitive: stable, empty, dead, preparingrebalance,
+    /// completingrebalance, assigning, reconciling (repeatable)
+    #[arg(long = "state", value_name = "STATE")]
+    pub states: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsDescribeArgs {
+    /// Group name
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
+    pub group: String,
+    /// Warn when the oldest unconsumed record is this old, as a percentage of retention.ms
+    #[arg(long, default_value = "80%", value_name = "PERCENT")]
+    pub retention_warn: String,
+}
+
+/// `--to` targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResetEdge {
+    /// The log start: re-read everything still on the broker
+    Earliest,
+    /// The log end: skip everything not consumed yet
+    Latest,
+}
+
+/// Where `groups reset` moves the offsets: exactly one of these.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ResetTarget {
+    /// The log start or the log end
+    #[arg(long, value_enum, value_name = "earliest|latest")]
+    pub to: Option<ResetEdge>,
+    /// This offset on every selected partition
+    #[arg(long, value_name = "N")]
+    pub to_offset: Option<i64>,
+    /// The first record at or after this TIME: RFC 3339, epoch ms, or a duration ago like 2h (the
+    /// log end when no record is that recent)
+    #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true)]
+    pub to_datetime: Option<TimeSpec>,
+    /// The first record at or after this long ago (e.g. 2h, 30m, 1d); takes any TIME like
+    /// --to-datetime
+    #[arg(long, value_parser = parse::time, value_name = "DURATION", allow_hyphen_values = true)]
+    pub by_duration: Option<TimeSpec>,
+    /// Move each committed offset by N (negative = re-read N records); uncommitted partitions are left alone
+    #[arg(long, value_name = "±N", allow_hyphen_values = true)]
+    pub shift_by: Option<i64>,
+    /// Apply a plan written by `groups reset -o json` (its topic, partition and new offsets)
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsResetArgs {
+    /// Group name
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
+    pub group: String,
+    /// Topic to reset, every partition (TOPIC) or some (TOPIC:0,2); repeatable. With --from-file,
+    /// only these topics of the plan
+    #[arg(long = "topic", value_name = "TOPIC[:P,...]",
+          add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
+    pub topics: Vec<String>,
+    /// Every partition of every topic the group has committed offsets for
+    #[arg(long, conflicts_with = "topics")]
+    pub all_topics: bool,
+    #[command(flatten)]
+    pub target: ResetTarget,
+    /// Print the plan and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsDeleteArgs {
+    /// Group name
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
+    pub group: String,
+    /// Delete only the group's committed offsets on this topic (repeatable); the group stays
+    #[arg(long = "topic", value_name = "TOPIC",
+          add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
+    pub topics: Vec<String>,
+    /// Print what would be deleted and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}

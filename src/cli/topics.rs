@@ -1,0 +1,115 @@
+//! `topics` and `schemas`: the declarative manifest and the JSON Schemas of its events.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::ManifestArg;
+
+#[derive(Debug, Subcommand)]
+pub enum TopicsCommand {
+    /// Check topics.yaml without contacting a broker
+    #[command(after_help = "Example:\n  evbus topics validate -f topics.yaml")]
+    Validate(ManifestArg),
+    /// Show what `apply` would change on the cluster
+    #[command(
+        after_help = "Examples:\n  evbus topics plan\n  evbus topics plan --detailed-exitcode   # CI drift check: exit 3 when changes are pending\n  evbus topics plan --prune -o json"
+    )]
+    Plan(PlanArgs),
+    /// Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)
+    #[command(
+        after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run"
+    )]
+    Apply(ApplyArgs),
+    /// List topics with partitions, replication and message counts
+    #[command(after_help = "Example:\n  evbus topics list --all")]
+    List(ListArgs),
+    /// Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic
+    #[command(after_help = "Example:\n  evbus topics describe auth.user.registered")]
+    Describe(DescribeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Also plan removal of what the manifest does not declare (unmanaged topics and config keys)
+    #[arg(long)]
+    pub prune: bool,
+    /// Exit 0 when there are no changes, 3 when changes are pending, 1 on error
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Also delete unmanaged topics and remove unmanaged config keys of managed topics
+    #[arg(long)]
+    pub prune: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Show the plan and stop
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Include internal topics (__consumer_offsets, ...)
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// Topic name
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
+    pub topic: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemasCommand {
+    /// Schemas in the schema directory and the topics using them
+    #[command(after_help = "Example:\n  evbus schemas list")]
+    List(SchemasDirArgs),
+    /// Every schema compiles, every $ref resolves, every manifest topic has its schema
+    #[command(after_help = "Example:\n  evbus schemas validate")]
+    Validate(SchemasDirArgs),
+    /// Print sample events as JSON lines (no broker needed)
+    #[command(
+        after_help = "Examples:\n  evbus schemas sample auth.user.registered --count 3\n  evbus schemas sample ./my-event.json --seed 42"
+    )]
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SchemasDirArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Schema directory
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    pub schemas: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Schema name (file stem in the schema directory) or path to any JSON Schema file
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::schema_names))]
+    pub schema: String,
+    /// Number of samples
+    #[arg(short = 'n', long, default_value_t = 1)]
+    pub count: u64,
+    /// Seed for reproducible output (byte-identical across runs)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Envelope `producer` value
+    #[arg(long, default_value = "evbus")]
+    pub producer: String,
+    #[command(flatten)]
+    pub dir: SchemasDirArgs,
+}
