@@ -15,6 +15,8 @@
 #   BENCH_QUIET_WAIT  wait up to this many seconds in all (default 0: no wait) for the 1-minute load
 #   BENCH_QUIET_LOAD  to fall below this (default 0.7) before each benchmark; the load is printed
 #   KAFKA_VERSION   Apache Kafka release (default scripts/kafka/VERSION), from scripts/install-kafka.sh
+#   BENCH_BEFORE    another evbus binary (e.g. a release build of an earlier commit): every evbus
+#                   row is measured again with it, in the same run, as "... (before)"
 #
 # Results are printed as Markdown tables (a "÷" column divides each wall time by the evbus row the
 # table names) and appended to $BENCH_DIR/results.md; copy what you keep into BENCHMARKS.md
@@ -253,6 +255,7 @@ machine_info() {
     echo "- Kafka's tools: the $KAFKA_VER jars on OpenJDK $java_ver, JVM options of bin/kafka-run-class.sh"
     echo "- kcat: $(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\) .*\(librdkafka [^ ]*\).*/\1 with \2/p') (Debian's, on the librdkafka built by this script)"
     echo "- evbus: $("$EVBUS" --version | head -1) (release build)"
+    [ -z "$BEFORE" ] || echo "- before: $("$BEFORE" --version | head -1) ($BEFORE)"
     echo "- jq: $(jq --version); records: $RECORDS JSON events of ~$(($(stat -c %s "$EVENTS") / RECORDS)) bytes"
 }
 
@@ -275,9 +278,11 @@ wait_quiet() {
 # (stderr to $ERRLOG), fails unless every run exits 0 and prints EXPECTED_LINES lines ("-": any
 # number); commands run in $WORK. Keeps the median wall time, every run's wall time, and the median run's CPU (user +
 # sys of every process) and peak RSS (largest single process) for `table`.
-declare -A M_LABEL M_WALL M_ALL M_CPU M_RSS M_LINES
+declare -A M_LABEL M_WALL M_ALL M_CPU M_RSS M_LINES M_CMD M_EXPECT
 measure() {
     local key=$1 label=$2 expect=$3 cmd=$4 i out walls=() rows=() lines wall user sys rss code
+    M_CMD[$key]=$cmd
+    M_EXPECT[$key]=$expect
     for i in $(seq "$RUNS"); do
         echo "== $key run $i: $cmd" >>"$ERRLOG"
         out=$( { /usr/bin/time -f "TIME %e %U %S %M %x" bash -o pipefail -c "cd '$WORK' && ( $cmd ) 2>>'$ERRLOG' | wc -l"; } 2>&1 ) || true
@@ -309,6 +314,17 @@ measure() {
     done
 }
 
+# before KEY...: with BENCH_BEFORE, measures each KEY's command again with that binary in place of
+# this build's, as KEY_before.
+BEFORE=${BENCH_BEFORE:-}
+before() {
+    [ -n "$BEFORE" ] || return 0
+    local k
+    for k in "$@"; do
+        measure "${k}_before" "${M_LABEL[$k]//\*\*/} (before)" "${M_EXPECT[$k]}" "${M_CMD[$k]//$EVBUS/$BEFORE}"
+    done
+}
+
 # ratio A B: A's median wall time divided by B's, e.g. "3.4×".
 ratio() {
     awk -v a="${M_WALL[$1]}" -v b="${M_WALL[$2]}" 'BEGIN {if (b > 0) printf "%.1f×", a / b; else print "n/a"}'
@@ -324,7 +340,12 @@ table() {
     echo
     echo "| command | wall s (median of $RUNS) | all runs | CPU s | peak RSS MiB | wall ÷ ref |"
     echo "|---|---|---|---|---|---|"
+    local keys=()
     for k in "$@"; do
+        keys+=("$k")
+        [ -z "${M_LABEL[${k}_before]:-}" ] || keys+=("${k}_before")
+    done
+    for k in "${keys[@]}"; do
         label=${M_LABEL[$k]//|/\\|}
         [ "$k" != "$ref" ] || label="$label (ref)"
         printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "${M_WALL[$k]}" "${M_ALL[$k]}" "${M_CPU[$k]}" \
@@ -364,6 +385,7 @@ bench_tail() {
     measure evbus_jq "evbus tail ... --filter '.payload | .role == \"doctor\"' (general jq path)" "$doctors" \
         "$evbus_json --filter '.payload | .role == \"doctor\"'"
     measure evbus_grep "evbus tail ... --grep '\"role\":\"doctor\"'" "$doctors" "$evbus_json --grep '\"role\":\"doctor\"'"
+    before evbus evbus_raw evbus_filter evbus_jq evbus_grep
     {
         table "tail: $RECORDS records as JSON lines (and as values only)" evbus \
             evbus kcat kcat_tuned kcc_meta evbus_raw kcat_raw kcc jvm kcat_floor
@@ -427,6 +449,7 @@ bench_produce() {
         "$EVBUS schemas sample auth.user.registered -n $n --seed 1 --schemas $ROOT/schemas"
     measure sample_send "evbus produce auth.user.registered -n $n (generate, validate, send)" 0 \
         "$EVBUS -b $B -q produce bench.produce.samples --schema auth.user.registered --schemas $ROOT/schemas -n $n"
+    before evbus evbus_novalidate evbus_dry s_evbus sample sample_send
     {
         table "produce: $RECORDS events from a JSON Lines file" evbus \
             evbus evbus_novalidate evbus_dry kcat kcat_same kcp kcp_same
@@ -462,6 +485,7 @@ bench_lag() {
     measure evbus_table "evbus lag -o table" - "$EVBUS -b $B lag -o table"
     measure kcg "kafka-consumer-groups --describe --all-groups (a row per partition)" - \
         "$K_GROUPS --bootstrap-server $B --describe --all-groups"
+    before evbus evbus_detail evbus_table
     {
         table "lag: $GROUPS_N groups with committed offsets on a topic of 4 partitions ($seen groups on the cluster)" evbus \
             evbus evbus_detail evbus_table kcg
@@ -507,6 +531,7 @@ bench_plan() {
         "$EVBUS -b $B topics plan -f $m --detailed-exitcode -o json"
     measure kt "kafka-topics --describe --topic 'bench\\.plan\\..*' (lists topics and overridden configs; compares nothing)" - \
         "$K_TOPICS --bootstrap-server $B --describe --topic 'bench\\.plan\\..*'"
+    before evbus evbus_json
     {
         table "topics plan: a $TOPICS_N-topic manifest with nothing to change" evbus evbus evbus_json kt
         echo
