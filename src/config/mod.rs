@@ -138,7 +138,16 @@ pub fn parse(src: &str, path: &Path) -> Result<ConfigFile> {
     if src.trim().is_empty() {
         return Ok(ConfigFile::default());
     }
-    serde_yaml::from_str(src).map_err(|e| {
+    // As serde_yaml read it before: YAML 1.2 booleans only, a repeated context name keeps the
+    // last one, `<<` is an ordinary (so unknown) key; and no snippet of the file in the message,
+    // which could quote a password.
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        strict_booleans: true,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        merge_keys: serde_saphyr::MergeKeyPolicy::AsOrdinary,
+    };
+    serde_saphyr::from_str_with_options(src, options).map_err(|e| {
         let loc = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
         anyhow!("{}{loc}: {e}", path.display())
     })
@@ -476,7 +485,7 @@ pub fn completion_manifest() -> PathBuf {
 /// reformat the file. Returns None when the top-level `current:` cannot be edited safely (e.g. a
 /// flow-style document); the caller verifies the result by parsing it.
 pub fn set_current(src: &str, name: &str) -> Option<String> {
-    let value = serde_yaml::to_string(name).ok()?;
+    let value = serde_saphyr::to_string(&name).ok()?;
     let line = format!("current: {}", value.trim_end());
     let mut lines: Vec<&str> = src.lines().collect();
     let is_current = |l: &str| l.starts_with("current:") || l.starts_with("current :");
@@ -555,6 +564,14 @@ mod tests {
         assert_eq!(config_relative(Some(base), Path::new("ca.pem")).unwrap(), PathBuf::from("/etc/evbus/ca.pem"));
         assert_eq!(config_relative(Some(base), Path::new("/abs/ca.pem")).unwrap(), PathBuf::from("/abs/ca.pem"));
         assert_eq!(config_relative(Some(Path::new("")), Path::new("ca.pem")).unwrap(), PathBuf::from("ca.pem"));
+    }
+
+    #[test]
+    fn read_as_serde_yaml_read_it() {
+        let f = parse("current: yes\ncontexts:\n  a: {brokers: x}\n  a: {brokers: y}\n", Path::new("x")).unwrap();
+        assert_eq!((f.current.as_deref(), f.contexts["a"].brokers.as_deref()), (Some("yes"), Some("y")));
+        let e = parse("contexts:\n  a:\n    tls: {insecure_skip_hostname: yes}\n", Path::new("evbus.yaml"));
+        assert!(e.unwrap_err().to_string().starts_with("evbus.yaml:3:35: "));
     }
 
     #[test]

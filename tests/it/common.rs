@@ -187,24 +187,24 @@ pub fn manifest_for(broker: &Broker) -> (String, String) {
     let letters: String =
         uuid::Uuid::new_v4().simple().to_string().chars().filter(|c| c.is_ascii_lowercase()).take(6).collect();
     let suffix = format!("x{letters}");
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(&src).unwrap();
+    let mut doc: serde_json::Value = serde_saphyr::from_str(&src).unwrap();
     let rename = |n: &str| match n.split_once('.') {
         Some((a, b)) => format!("{a}{suffix}.{b}"),
         None => format!("{n}{suffix}"),
     };
-    for t in doc["topics"].as_sequence_mut().unwrap() {
+    for t in doc["topics"].as_array_mut().unwrap() {
         let n = t["name"].as_str().unwrap().to_string();
         t["name"] = rename(&n).into();
     }
-    for g in doc["groups"].as_sequence_mut().unwrap() {
+    for g in doc["groups"].as_array_mut().unwrap() {
         let n = g["name"].as_str().unwrap().to_string();
         g["name"] = format!("{n}-{suffix}").into();
-        for t in g["topics"].as_sequence_mut().unwrap() {
+        for t in g["topics"].as_array_mut().unwrap() {
             let n = t.as_str().unwrap().to_string();
             *t = rename(&n).into();
         }
     }
-    (serde_yaml::to_string(&doc).unwrap(), suffix)
+    (serde_saphyr::to_string(&doc).unwrap(), suffix)
 }
 
 /// Name of a manifest topic as `manifest_for` renamed it.

@@ -110,9 +110,9 @@ fn project_dir() -> tempfile::TempDir {
 }
 
 fn manifest_topics() -> Vec<String> {
-    let m: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(repo_root().join("topics.yaml")).unwrap()).unwrap();
-    m["topics"].as_sequence().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+    let m: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(repo_root().join("topics.yaml")).unwrap()).unwrap();
+    m["topics"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
 }
 
 /// What clap_complete's bash adapter asks evbus: `COMPLETE=bash _CLAP_COMPLETE_INDEX=i evbus -- words...`.

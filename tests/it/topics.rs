@@ -23,8 +23,8 @@ fn apply_repo_manifest_then_no_changes_then_drift() {
     let b = Broker::private(BrokerOpts::default());
     let (text, sfx) = manifest_for(&b);
     write_manifest(&b, &text);
-    let manifest: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let declared = manifest["topics"].as_sequence().unwrap().len();
+    let manifest: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    let declared = manifest["topics"].as_array().unwrap().len();
     assert_eq!(declared, 34);
 
     // The plan against an empty cluster creates all 34 topics and nothing else.
@@ -39,7 +39,7 @@ fn apply_repo_manifest_then_no_changes_then_drift() {
 
     // Every topic exists with the declared partitions and retention.
     let names = b.topic_names();
-    for t in manifest["topics"].as_sequence().unwrap() {
+    for t in manifest["topics"].as_array().unwrap() {
         assert!(names.contains(&t["name"].as_str().unwrap().to_string()), "{t:?} missing from {names:?}");
     }
     let reg = describe(&b, &topic_name("auth.user.registered", &sfx));
@@ -65,13 +65,13 @@ fn apply_repo_manifest_then_no_changes_then_drift() {
     // A key set on the cluster outside the manifest, then a retention edit in the manifest.
     let topic = topic_name("auth.user.verified", &sfx);
     set_config_outside(&b, &topic, 3, "segment.ms", "3600000");
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    for t in doc["topics"].as_sequence_mut().unwrap() {
+    let mut doc: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    for t in doc["topics"].as_array_mut().unwrap() {
         if t["name"].as_str() == Some(topic.as_str()) {
             t["config"]["retention.ms"] = "2d".into();
         }
     }
-    let edited = serde_yaml::to_string(&doc).unwrap();
+    let edited = serde_saphyr::to_string(&doc).unwrap();
     write_manifest(&b, &edited);
     let out = b.evbus().args(["topics", "plan", "--detailed-exitcode", "-o", "json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));

@@ -1,23 +1,23 @@
 //! A YAML reader for the manifest that keeps where every node starts.
 //!
-//! serde_yaml keeps no positions for values, so problems found after parsing used to be located
-//! by searching the text again for each topic, which was quadratic (46 s for 40,000 topics) and
-//! missed flow style (`- {name: a.b}`). This reads libyaml's event stream directly (through
-//! `unsafe-libyaml`, the same parser serde_yaml runs on, already built for it) into a small tree
-//! whose nodes carry their `line:column`, in one pass.
+//! Problems found after parsing (a duplicate topic, a partition count out of range) must be
+//! located as `file:line:column`, so the event stream of `saphyr-parser` (pure, safe Rust; YAML
+//! 1.2; every event has its span) is read into a small tree whose nodes carry their position, in
+//! one pass. Locating them by searching the text again for each topic was quadratic (46 s for
+//! 40,000 topics) and missed flow style (`- {name: a.b}`).
+//!
+//! Only the structure comes from the parser: scalars stay text, and the manifest decides what
+//! reads as an integer, a boolean or null, so YAML 1.1 and 1.2 parsers would agree on it.
 //!
 //! Reading events one at a time also lets hostile input be refused early: nesting is bounded by
-//! [`MAX_DEPTH`] as it is read (libyaml's scanner costs time proportional to the depth for every
-//! token, so `[[[[…` 100,000 deep took 25 s to load whole), aliases may not expand to more than
-//! [`MAX_ALIAS_NODES`] nodes (the "billion laughs"), and a second document is reported where
-//! it starts instead of being ignored.
+//! [`MAX_DEPTH`] as events arrive (the parser itself is a state machine with an explicit stack,
+//! and its scanner stops at 255 flow levels), aliases may not expand to more than
+//! [`MAX_ALIAS_NODES`] nodes (the "billion laughs"), and a second document is reported where it
+//! starts instead of being ignored.
 
 use std::collections::HashMap;
-use std::ffi::CStr;
-use std::marker::PhantomData;
-use std::mem::MaybeUninit;
 
-use unsafe_libyaml as sys;
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 
 /// Deepest nesting of sequences and mappings accepted. A manifest needs 4 (the document,
 /// `topics`, a topic, its `config`); the margin is for YAML written by other tools.
@@ -37,7 +37,8 @@ pub struct Pos {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    /// Where the node starts (for a block collection, its first entry).
+    /// Where the node starts (its anchor, when it has one; for a block collection, its first
+    /// entry).
     pub pos: Pos,
     pub kind: Kind,
 }
@@ -88,20 +89,27 @@ fn error(pos: Option<Pos>, message: impl Into<String>) -> YamlError {
     YamlError { pos, message: message.into() }
 }
 
-/// Reads `src` (UTF-8) as a single YAML document; `Ok(None)` when it holds no document at all
-/// (empty, or only comments).
-pub fn parse(src: &[u8]) -> Result<Option<Node>, YamlError> {
-    let mut parser = Parser::new(src).ok_or_else(|| error(None, "cannot start the YAML parser (out of memory)"))?;
+fn deeper_than_max(pos: Pos) -> YamlError {
+    error(Some(pos), format!("nesting is deeper than {MAX_DEPTH} levels; a manifest needs 4"))
+}
+
+/// Reads `src` as a single YAML document; `Ok(None)` when it holds no document at all (empty,
+/// or only comments).
+pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
+    let mut text = Text::new(src);
     let mut root: Option<Node> = None;
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<Vec<u8>, (Node, usize)> = HashMap::new();
+    // Keyed by the parser's anchor id: a redefined `&name` gets a new id, so aliases see the
+    // latest definition, as YAML says.
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
     let mut alias_nodes = 0usize;
-    loop {
-        let (event, pos) = parser.next().map_err(|(e, at_end)| in_context(e, at_end, &stack))?;
+    for event in Parser::new_from_str(src) {
+        let (event, span) = event.map_err(|e| scan_error(&e, &mut text, &stack))?;
+        let pos = to_pos(span.start);
         let done = match event {
-            Event::StreamStart | Event::DocumentEnd => continue,
-            Event::StreamEnd => return Ok(root),
-            Event::DocumentStart => {
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
                 if root.is_some() {
                     return Err(error(
                         Some(pos),
@@ -111,12 +119,21 @@ pub fn parse(src: &[u8]) -> Result<Option<Node>, YamlError> {
                 }
                 continue;
             }
-            Event::Scalar { anchor, text, plain } => {
-                Done { node: Node { pos, kind: Kind::Scalar { text, plain } }, size: 1, anchor }
-            }
-            Event::Alias(name) => {
-                let Some((node, size)) = anchors.get(&name) else {
-                    return Err(error(Some(pos), format!("unknown alias *{}", String::from_utf8_lossy(&name))));
+            Event::Scalar(value, style, anchor, tag) => Done {
+                node: Node {
+                    pos,
+                    kind: Kind::Scalar {
+                        text: value.into_owned(),
+                        plain: style == ScalarStyle::Plain && !tag.as_deref().is_some_and(is_string_tag),
+                    },
+                },
+                size: 1,
+                anchor,
+            },
+            Event::Alias(id) => {
+                // The parser refuses an alias to an anchor it has not seen.
+                let Some((node, size)) = anchors.get(&id) else {
+                    return Err(error(Some(pos), "unknown alias"));
                 };
                 alias_nodes = alias_nodes.saturating_add(*size);
                 if alias_nodes > MAX_ALIAS_NODES {
@@ -125,13 +142,15 @@ pub fn parse(src: &[u8]) -> Result<Option<Node>, YamlError> {
                         format!("aliases expand to more than {MAX_ALIAS_NODES} nodes; refusing to expand them"),
                     ));
                 }
-                Done { node: Node { pos, ..node.clone() }, size: *size, anchor: None }
+                Done { node: Node { pos, ..node.clone() }, size: *size, anchor: 0 }
             }
-            Event::SequenceStart { anchor, flow } => {
+            Event::SequenceStart(anchor, _) => {
+                let flow = text.ends_with(span, '[');
                 open(&mut stack, pos, anchor, false, flow)?;
                 continue;
             }
-            Event::MappingStart { anchor, flow } => {
+            Event::MappingStart(anchor, _) => {
+                let flow = text.ends_with(span, '{');
                 open(&mut stack, pos, anchor, true, flow)?;
                 continue;
             }
@@ -143,8 +162,8 @@ pub fn parse(src: &[u8]) -> Result<Option<Node>, YamlError> {
                 Done { node: Node { pos: f.pos, kind }, size: f.size, anchor: f.anchor }
             }
         };
-        if let Some(name) = done.anchor {
-            anchors.insert(name, (done.node.clone(), done.size));
+        if done.anchor != 0 {
+            anchors.insert(done.anchor, (done.node.clone(), done.size));
         }
         match stack.last_mut() {
             None => root = Some(done.node),
@@ -160,12 +179,18 @@ pub fn parse(src: &[u8]) -> Result<Option<Node>, YamlError> {
             }
         }
     }
+    Ok(root)
+}
+
+/// `!!str 123` and the non-specific `! 123` are strings, like quoted scalars.
+fn is_string_tag(tag: &Tag) -> bool {
+    (tag.is_yaml_core_schema() && tag.suffix == "str") || (tag.handle.is_empty() && tag.suffix == "!")
 }
 
 /// Starts reading a collection, unless that nests too deep.
-fn open(stack: &mut Vec<Frame>, pos: Pos, anchor: Option<Vec<u8>>, map: bool, flow: bool) -> Result<(), YamlError> {
+fn open(stack: &mut Vec<Frame>, pos: Pos, anchor: usize, map: bool, flow: bool) -> Result<(), YamlError> {
     if stack.len() >= MAX_DEPTH {
-        return Err(error(Some(pos), format!("nesting is deeper than {MAX_DEPTH} levels; a manifest needs 4")));
+        return Err(deeper_than_max(pos));
     }
     stack.push(Frame { pos, anchor, map, flow, items: Vec::new(), pairs: Vec::new(), key: None, size: 1 });
     Ok(())
@@ -187,30 +212,131 @@ fn path(stack: &[Frame]) -> String {
     out
 }
 
-/// libyaml's error with the path it occurred at. At the end of the input inside a flow
-/// collection the problem is an unclosed bracket: libyaml then points at the end of the file,
-/// so the error points at the bracket instead.
-fn in_context(mut e: YamlError, at_end: bool, stack: &[Frame]) -> YamlError {
+/// The parser's error, in the manifest's words where they say more, with the path it occurred
+/// at.
+fn scan_error(e: &ScanError, text: &mut Text, stack: &[Frame]) -> YamlError {
+    let at = to_pos(*e.marker());
+    let info = e.info();
+    if info == "recursion limit exceeded" {
+        // The scanner looks ahead through `[[[[…` before the parser emits their events, and
+        // gives up at 255 flow levels: point at the level that goes past MAX_DEPTH instead.
+        return first_too_deep(text.src, e.marker()).unwrap_or_else(|| deeper_than_max(at));
+    }
+    if info == "while parsing node, found unknown anchor" {
+        return error(Some(at), format!("unknown alias {}", text.word_at(e.marker().index())));
+    }
+    let mut err = error(Some(at), info);
     let mut within = stack;
-    if at_end && let Some(i) = stack.iter().rposition(|f| f.flow) {
+    if let Some(i) = stack.iter().rposition(|f| f.flow) {
         let f = &stack[i];
         let (open, close) = if f.map { ('{', '}') } else { ('[', ']') };
-        // libyaml's own words ("did not find expected ',' or ']'") describe the end of the file.
-        e.message = format!("`{open}` is never closed with `{close}` (the file ends first)");
-        e.pos = Some(f.pos);
+        // At the end of the input inside a flow collection, or where a less indented line
+        // starts, the problem is an unclosed bracket: the parser's words describe where it gave
+        // up, so the error points at the bracket instead.
+        if e.marker().index() >= text.char_count() {
+            err.message = format!("`{open}` is never closed with `{close}` (the file ends first)");
+        } else if info == "invalid indentation in flow construct" {
+            err.message = format!(
+                "`{open}` is not closed with `{close}` before line {} column {}, which is indented no deeper \
+                 than the collection it is in",
+                at.line, at.col
+            );
+        } else {
+            return with_path(err, stack);
+        }
+        err.pos = Some(f.pos);
         within = &stack[..i];
     }
-    let at = path(within);
+    with_path(err, within)
+}
+
+fn with_path(mut e: YamlError, stack: &[Frame]) -> YamlError {
+    let at = path(stack);
     if !at.is_empty() {
         e.message = format!("{at}: {}", e.message);
     }
     e
 }
 
+/// Where the nesting of `src` first goes past [`MAX_DEPTH`], found by reading again up to
+/// `limit` (where the scanner gave up), which the parser then reads event by event.
+fn first_too_deep(src: &str, limit: &Marker) -> Option<YamlError> {
+    let end = src.char_indices().nth(limit.index()).map_or(src.len(), |(b, _)| b);
+    if end >= src.len() {
+        return None;
+    }
+    match parse(&src[..end]) {
+        Err(e) if e.message.starts_with("nesting is deeper") => Some(e),
+        _ => None,
+    }
+}
+
+fn to_pos(m: Marker) -> Pos {
+    Pos { line: m.line(), col: m.col() + 1 }
+}
+
+/// The source, with the character indexes of the parser's markers turned into byte offsets.
+struct Text<'a> {
+    src: &'a str,
+    ascii: bool,
+    /// A character index and its byte offset: markers arrive mostly in order, so each lookup
+    /// walks from the previous one.
+    cursor: (usize, usize),
+}
+
+impl<'a> Text<'a> {
+    fn new(src: &'a str) -> Text<'a> {
+        Text { src, ascii: src.is_ascii(), cursor: (0, 0) }
+    }
+
+    /// The byte offset of character `i` (the length of the text past its end).
+    fn byte(&mut self, i: usize) -> usize {
+        if self.ascii {
+            return i.min(self.src.len());
+        }
+        let (mut c, mut b) = self.cursor;
+        if i < c {
+            (c, b) = (0, 0);
+        }
+        for ch in self.src[b..].chars() {
+            if c == i {
+                break;
+            }
+            c += 1;
+            b += ch.len_utf8();
+        }
+        self.cursor = (c, b);
+        b
+    }
+
+    /// Whether the span's last character is `ch` (a flow collection's span ends with its bracket;
+    /// a block collection's is empty, or its anchor and tag).
+    fn ends_with(&mut self, span: Span, ch: char) -> bool {
+        if span.is_empty() {
+            return false;
+        }
+        let b = self.byte(span.end.index() - 1);
+        self.src[b..].starts_with(ch)
+    }
+
+    fn char_count(&self) -> usize {
+        if self.ascii { self.src.len() } else { self.src.chars().count() }
+    }
+
+    /// The alias (or other word) that starts at character `i`.
+    fn word_at(&mut self, i: usize) -> &'a str {
+        let b = self.byte(i);
+        let rest = &self.src[b..];
+        let end = rest.find(|c: char| c.is_whitespace() || ",[]{}".contains(c)).unwrap_or(rest.len());
+        &rest[..end]
+    }
+}
+
 /// A collection being read.
 struct Frame {
     pos: Pos,
-    anchor: Option<Vec<u8>>,
+    /// The parser's anchor id, 0 for none.
+    anchor: usize,
     map: bool,
     /// `[...]` or `{...}` rather than block style.
     flow: bool,
@@ -226,134 +352,8 @@ struct Frame {
 struct Done {
     node: Node,
     size: usize,
-    anchor: Option<Vec<u8>>,
-}
-
-enum Event {
-    StreamStart,
-    StreamEnd,
-    DocumentStart,
-    DocumentEnd,
-    Alias(Vec<u8>),
-    Scalar { anchor: Option<Vec<u8>>, text: String, plain: bool },
-    SequenceStart { anchor: Option<Vec<u8>>, flow: bool },
-    SequenceEnd,
-    MappingStart { anchor: Option<Vec<u8>>, flow: bool },
-    MappingEnd,
-}
-
-/// Owns a libyaml parser reading from a borrowed buffer.
-struct Parser<'a> {
-    /// Boxed: libyaml keeps pointers into the parser struct, so it must not move.
-    raw: Box<sys::yaml_parser_t>,
-    /// The input's length, to tell an error at its end.
-    len: usize,
-    _input: PhantomData<&'a [u8]>,
-}
-
-impl<'a> Parser<'a> {
-    fn new(input: &'a [u8]) -> Option<Parser<'a>> {
-        let mut raw = Box::<sys::yaml_parser_t>::new_uninit();
-        // SAFETY: yaml_parser_initialize fully initialises the struct (it zeroes it first) or
-        // fails before allocating anything; the input outlives the parser (`'a`).
-        unsafe {
-            if sys::yaml_parser_initialize(raw.as_mut_ptr()).fail {
-                return None;
-            }
-            let mut raw = raw.assume_init();
-            sys::yaml_parser_set_encoding(&mut *raw, sys::YAML_UTF8_ENCODING);
-            sys::yaml_parser_set_input_string(&mut *raw, input.as_ptr(), input.len() as _);
-            Some(Parser { raw, len: input.len(), _input: PhantomData })
-        }
-    }
-
-    /// The next event, or libyaml's error and whether it is at the end of the input.
-    fn next(&mut self) -> Result<(Event, Pos), (YamlError, bool)> {
-        let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
-        // SAFETY: the parser is initialised; yaml_parser_parse initialises the event on
-        // success, which is read once and then released with yaml_event_delete.
-        unsafe {
-            if self.raw.error != sys::YAML_NO_ERROR || sys::yaml_parser_parse(&mut *self.raw, event.as_mut_ptr()).fail {
-                return Err((parse_error(&self.raw), self.raw.problem_mark.index as usize >= self.len));
-            }
-            let e = event.as_mut_ptr();
-            let (pos, out) = {
-                let ev: &sys::yaml_event_t = &*e;
-                (to_pos(ev.start_mark), convert(ev))
-            };
-            sys::yaml_event_delete(e);
-            Ok((out, pos))
-        }
-    }
-}
-
-impl Drop for Parser<'_> {
-    fn drop(&mut self) {
-        // SAFETY: initialised in `new`, released once.
-        unsafe { sys::yaml_parser_delete(&mut *self.raw) }
-    }
-}
-
-fn to_pos(m: sys::yaml_mark_t) -> Pos {
-    Pos { line: m.line as usize + 1, col: m.column as usize + 1 }
-}
-
-/// libyaml's error, located at its problem mark.
-fn parse_error(p: &sys::yaml_parser_t) -> YamlError {
-    // SAFETY: libyaml's problem and context are null or static NUL-terminated strings.
-    let text = |s: *const u8| unsafe { bytes(s) }.map(|b| String::from_utf8_lossy(&b).into_owned());
-    let mut message = text(p.problem.cast()).unwrap_or_else(|| "invalid YAML".into());
-    if let Some(c) = text(p.context.cast()) {
-        let at = to_pos(p.context_mark);
-        message.push_str(&format!(" ({c} that starts at line {} column {})", at.line, at.col));
-    }
-    YamlError { pos: Some(to_pos(p.problem_mark)), message }
-}
-
-/// Bytes of a C string owned by the event, or `None` for a null pointer.
-///
-/// # Safety
-/// `s` must be null or point to a NUL-terminated string.
-unsafe fn bytes(s: *const u8) -> Option<Vec<u8>> {
-    if s.is_null() { None } else { Some(unsafe { CStr::from_ptr(s.cast()) }.to_bytes().to_vec()) }
-}
-
-/// # Safety
-/// `e` must be an event returned by yaml_parser_parse and not yet deleted.
-unsafe fn convert(e: &sys::yaml_event_t) -> Event {
-    unsafe {
-        match e.type_ {
-            sys::YAML_STREAM_START_EVENT => Event::StreamStart,
-            sys::YAML_DOCUMENT_START_EVENT => Event::DocumentStart,
-            sys::YAML_DOCUMENT_END_EVENT => Event::DocumentEnd,
-            sys::YAML_ALIAS_EVENT => Event::Alias(bytes(e.data.alias.anchor).unwrap_or_default()),
-            sys::YAML_SCALAR_EVENT => {
-                let s = e.data.scalar;
-                let value =
-                    if s.value.is_null() { &[][..] } else { std::slice::from_raw_parts(s.value, s.length as usize) };
-                // `!!str 123` and the non-specific `! 123` are strings, like quoted scalars.
-                let tag = bytes(s.tag);
-                let string_tag = tag.as_deref().is_some_and(|t| t == b"tag:yaml.org,2002:str" || t == b"!");
-                Event::Scalar {
-                    anchor: bytes(s.anchor),
-                    text: String::from_utf8_lossy(value).into_owned(),
-                    plain: s.style == sys::YAML_PLAIN_SCALAR_STYLE && !string_tag,
-                }
-            }
-            sys::YAML_SEQUENCE_START_EVENT => Event::SequenceStart {
-                anchor: bytes(e.data.sequence_start.anchor),
-                flow: e.data.sequence_start.style == sys::YAML_FLOW_SEQUENCE_STYLE,
-            },
-            sys::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
-            sys::YAML_MAPPING_START_EVENT => Event::MappingStart {
-                anchor: bytes(e.data.mapping_start.anchor),
-                flow: e.data.mapping_start.style == sys::YAML_FLOW_MAPPING_STYLE,
-            },
-            sys::YAML_MAPPING_END_EVENT => Event::MappingEnd,
-            // YAML_STREAM_END_EVENT, and YAML_NO_EVENT which a successful parse never returns.
-            _ => Event::StreamEnd,
-        }
-    }
+    /// The parser's anchor id, 0 for none.
+    anchor: usize,
 }
 
 #[cfg(test)]
@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn positions_of_block_and_flow_nodes() {
-        let n = parse(b"a: 1\nb:\n  - {x: y, z: [1, 2]}\n").unwrap().unwrap();
+        let n = parse("a: 1\nb:\n  - {x: y, z: [1, 2]}\n").unwrap().unwrap();
         let Kind::Map(pairs) = &n.kind else { panic!("{n:?}") };
         assert_eq!(pairs[0].0.pos, at(1, 1));
         assert_eq!(pairs[0].1.pos, at(1, 4));
@@ -380,33 +380,33 @@ mod tests {
 
     #[test]
     fn scalars_nulls_and_aliases() {
-        let n = parse(b"a: &x {k: 'v'}\nb: *x\nc: ~\nd: \"1\"\ne: !!str 2\n").unwrap().unwrap();
+        let n = parse("a: &x {k: 'v'}\nb: *x\nc: ~\nd: \"1\"\ne: !!str 2\n").unwrap().unwrap();
         let Kind::Map(p) = &n.kind else { panic!() };
         assert_eq!(p[1].1.kind, p[0].1.kind, "the alias repeats the anchored node");
         assert_eq!(p[1].1.pos, at(2, 4), "located where it is used");
         assert!(p[2].1.is_null());
         assert_eq!(p[3].1.kind, Kind::Scalar { text: "1".into(), plain: false });
         assert_eq!(p[4].1.kind, Kind::Scalar { text: "2".into(), plain: false });
-        assert_eq!(parse(b"# only a comment\n").unwrap(), None);
-        assert_eq!(parse(b"").unwrap(), None);
+        assert_eq!(parse("# only a comment\n").unwrap(), None);
+        assert_eq!(parse("").unwrap(), None);
     }
 
     #[test]
     fn hostile_input_is_refused_quickly() {
         let t = std::time::Instant::now();
         let deep = "[".repeat(100_000);
-        let e = parse(deep.as_bytes()).unwrap_err();
+        let e = parse(&deep).unwrap_err();
         assert_eq!(e.pos, Some(at(1, MAX_DEPTH + 1)), "{e:?}");
         assert!(e.message.contains("deeper than 64"), "{e:?}");
         let deep_block = format!("{}x\n", "- ".repeat(100_000));
-        let e = parse(deep_block.as_bytes()).unwrap_err();
+        let e = parse(&deep_block).unwrap_err();
         assert!(e.message.contains("deeper than 64"), "{e:?}");
         // A billion laughs: every level doubles the nodes.
         let mut lol = String::from("a0: &a0 [x, x]\n");
         for i in 1..40 {
             lol.push_str(&format!("a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
         }
-        let e = parse(lol.as_bytes()).unwrap_err();
+        let e = parse(&lol).unwrap_err();
         assert!(e.message.contains("aliases expand"), "{e:?}");
         // Measured at well under 0.1 s in a debug build; generous for a loaded CI machine.
         assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
@@ -414,22 +414,39 @@ mod tests {
 
     #[test]
     fn second_document_and_syntax_errors_are_located() {
-        let e = parse(b"a: 1\n---\nb: 2\n").unwrap_err();
+        let e = parse("a: 1\n---\nb: 2\n").unwrap_err();
         assert_eq!(e.pos, Some(at(2, 1)), "{e:?}");
         assert!(e.message.contains("second YAML document"), "{e:?}");
-        assert!(parse(b"---\na: 1\n...\n").unwrap().is_some(), "explicit markers around one document are fine");
-        let e = parse(b"a: [1,\nb: 2\n").unwrap_err();
+        assert!(parse("---\na: 1\n...\n").unwrap().is_some(), "explicit markers around one document are fine");
+        // YAML 1.2 ends a flow collection's lines where a less indented one starts, so the parser
+        // stops at line 2 (libyaml read to the end of the file).
+        let e = parse("a: [1,\nb: 2\n").unwrap_err();
+        assert_eq!(
+            (e.pos, e.message.as_str()),
+            (
+                Some(at(1, 4)),
+                "a: `[` is not closed with `]` before line 2 column 1, which is indented no deeper than the \
+                 collection it is in"
+            )
+        );
+        let e = parse("a: [1,\n  2\n").unwrap_err();
         assert_eq!(
             (e.pos, e.message.as_str()),
             (Some(at(1, 4)), "a: `[` is never closed with `]` (the file ends first)")
         );
-        let e = parse(b"a:\n  - x\n b: 1\n").unwrap_err();
+        let e = parse("a:\n  - x\n b: 1\n").unwrap_err();
         assert_eq!(e.pos, Some(at(3, 2)), "{e:?}");
         // An unclosed bracket is reported where it opens, with the path to it.
-        let e = parse(b"t:\n  - name: x\n    p: [\n").unwrap_err();
+        let e = parse("t:\n  - name: x\n    p: [\n").unwrap_err();
         assert_eq!(e.pos, Some(at(3, 8)), "{e:?}");
         assert_eq!(e.message, "t[0].p: `[` is never closed with `]` (the file ends first)");
-        let e = parse(b"a: *nope\n").unwrap_err();
-        assert!(e.message.contains("alias"), "{e:?}");
+        let e = parse("a: *nope\n").unwrap_err();
+        assert_eq!((e.pos, e.message.as_str()), (Some(at(1, 4)), "unknown alias *nope"));
+        // An anchored block mapping is not a flow one, whatever its first key looks like.
+        let e = parse("a: &x\n  é: [1,\n").unwrap_err();
+        assert_eq!(
+            (e.pos, e.message.as_str()),
+            (Some(at(2, 6)), "a.é: `[` is never closed with `]` (the file ends first)")
+        );
     }
 }
