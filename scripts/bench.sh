@@ -2,7 +2,7 @@
 # Benchmarks evbus beside kcat and beside Apache Kafka's own command-line tools, on a private
 # single-node Apache Kafka (KRaft) that this script starts on a free loopback port.
 #
-#   scripts/bench.sh                  # every benchmark: tail produce lag plan
+#   scripts/bench.sh                  # every benchmark: tail produce lag plan validate
 #   scripts/bench.sh tail lag         # some of them (one name per bench_<name> function)
 #   BENCH_QUICK=1 scripts/bench.sh    # small sizes, one run each: checks the script itself
 #
@@ -539,9 +539,33 @@ bench_plan() {
     } | tee -a "$RESULTS"
 }
 
+# validate: a 40,000-topic manifest (and 1,000 groups) checked offline, and the same with one
+# problem at its very end (every problem is located by line and column in one pass).
+bench_validate() {
+    local m=$WORK/validate-40k.yaml bad=$WORK/validate-40k-bad.yaml
+    python3 - "$m" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("version: 1\ndefaults: {partitions: 3, config: {retention.ms: 7d}}\ntopics:\n")
+    for i in range(40000):
+        f.write(f"  - name: svc{i}.entity.happened\n    partitions: 6\n    config: {{ cleanup.policy: delete }}\n    producers: [svc{i}]\n")
+    f.write("groups:\n")
+    for i in range(1000):
+        f.write(f"  - name: g{i}\n    topics: [svc{i}.entity.happened]\n")
+PY
+    { cat "$m"; echo "  - name: g0"; } >"$bad"
+    measure evbus "**evbus topics validate** (40,000 topics, 1,000 groups)" - "$EVBUS -q topics validate -f $m"
+    measure evbus_bad "evbus topics validate, one duplicate group at the end (exit 1 expected)" - \
+        "$EVBUS -q topics validate -f $bad; test \$? = 1"
+    before evbus evbus_bad
+    {
+        table "topics validate: a 40,000-topic manifest, offline" evbus evbus evbus_bad
+    } | tee -a "$RESULTS"
+}
+
 main() {
     local wanted=("$@")
-    [ ${#wanted[@]} -gt 0 ] || wanted=(tail produce lag plan)
+    [ ${#wanted[@]} -gt 0 ] || wanted=(tail produce lag plan validate)
     local b
     for b in "${wanted[@]}"; do
         declare -F "bench_$b" >/dev/null || { log "unknown benchmark '$b'"; exit 2; }

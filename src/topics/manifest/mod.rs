@@ -817,7 +817,7 @@ groups:
     }
 
     #[test]
-    fn forty_thousand_topics_validate_in_linear_time() {
+    fn forty_thousand_topics_validate_and_a_late_problem_is_located() {
         let mut src = String::from("version: 1\ndefaults: {partitions: 3, config: {retention.ms: 7d}}\ntopics:\n");
         for i in 0..40_000 {
             src.push_str(&format!(
@@ -829,22 +829,15 @@ groups:
         for i in 0..1000 {
             src.push_str(&format!("  - name: g{i}\n    topics: [svc{i}.entity.happened]\n"));
         }
-        let start = std::time::Instant::now();
         let m = parse_str(&src)
             .unwrap_or_else(|e| panic!("{}", e.to_string().lines().take(5).collect::<Vec<_>>().join("\n")));
-        let took = start.elapsed();
         assert_eq!((m.topics.len(), m.groups.len()), (40_000, 1000));
         // One problem at the end must not cost a rescan per topic either.
         src.push_str("  - name: g0\n");
         let e = parse_str(&src).unwrap_err();
         assert_eq!(e.problems[0].line, Some(160_000 + 4 + 2000 + 1));
-        // Measured: the whole test (two parses and building the text) takes 3.5 s of CPU in a
-        // debug build (saphyr-parser's generic parser is compiled at opt-level 0 there; a release
-        // build validates this manifest in well under a second), 10 s wall on a 2-core machine
-        // shared with other builds. The line locator this replaced rescanned the file for every
-        // topic: 46 s. The bound is wall time, so it
-        // is generous.
-        assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+        // Its speed (the line locator this replaced rescanned the file for every topic: 46 s for
+        // this manifest) is measured by `scripts/bench.sh validate`, not timed here.
     }
 
     #[test]
