@@ -1033,5 +1033,8 @@ fn after_replaying_everything_health_has_no_dlq_warning() {
     assert_eq!(ok_json(&out)["replayed"], 10);
     let c = dlq_check();
     assert_eq!(c["status"], "ok", "{c}");
-    assert_eq!(c["detail"], "nothing waiting: every record was replayed");
+    assert_eq!(
+        c["detail"],
+        "nothing waiting: no records after the saved position of `dlq replay` (group evbus-dlq-replay)"
+    );
 }
