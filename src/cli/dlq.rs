@@ -78,7 +78,7 @@ pub struct DlqReplayArgs {
     /// Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping
     #[arg(long)]
     pub skip_unknown: bool,
-    /// Print the plan and send nothing
+    /// Print the plan and send nothing; exits 1, like the replay, when it would stop at a record
     #[arg(long)]
     pub dry_run: bool,
     /// Do not ask for confirmation (required when stdin is not a terminal)

@@ -1,7 +1,9 @@
 //! Dead-letter rules: recognising where a dead letter came from and why it failed, and deciding
-//! which dead letters a replay selects and where they go. Pure: no broker, no terminal.
+//! which dead letters a replay selects and where they go, and what a replay did (`report`). Pure:
+//! no broker, no terminal.
 
 pub mod decode;
+pub mod report;
 pub mod select;
 
 /// The consumer group `dlq replay` saves its position in unless `--group` names another; `health`

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use super::text::{age, num};
+use super::cells::{age, num};
 use super::timelag::{self, Risk};
 use crate::exit::{self, Exit};
 use crate::term::sanitize::for_terminal;

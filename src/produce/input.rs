@@ -15,7 +15,7 @@ use std::io::Read;
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
-use crate::schema::{Schema, Tape};
+use crate::schema::{JsonCheck, Schema, Tape};
 
 /// Lines checked per round; each round is split over the worker threads.
 const BATCH: usize = 32_768;
@@ -312,8 +312,9 @@ fn bounded(mut text: String, max: usize) -> String {
 /// Checks one line: JSON, valid against `schema` (when given), key found (for a key path).
 /// Returns the event type and key to send it with.
 ///
-/// The line is read into `tape` (no tree is built); an invalid line is parsed again into a
-/// `Value` only to word its errors, as elsewhere in evbus.
+/// The line is read into `tape` (no tree is built) and checked by [`Schema::check_doc`], the
+/// check of [`Schema::check_json`] on a document the caller keeps: the key and event type are
+/// then read from the same tape, without parsing the line twice.
 fn check_line<'t>(
     tape: &'t mut Tape,
     line: &'t [u8],
@@ -321,14 +322,14 @@ fn check_line<'t>(
     key_rule: &KeyRule,
 ) -> Result<(Option<&'t str>, Option<String>), String> {
     let doc = tape.parse(line).map_err(|e| format!("not JSON: {e}"))?;
-    if let Some(s) = schema
-        && !s.is_valid_tape(&doc)
-    {
-        let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
-        let errs = s.validate(&v).err().unwrap_or_default();
-        let shown: Vec<String> = errs.iter().take(3).map(|e| bounded(e.to_string(), MAX_ERROR_PART)).collect();
-        let more = if errs.len() > 3 { format!(" (+{} more)", errs.len() - 3) } else { String::new() };
-        return Err(format!("{}{more}", shown.join("; ")));
+    match schema.map(|s| s.check_doc(&doc, line)) {
+        None | Some(Ok(())) => {}
+        Some(Err(JsonCheck::NotJson(e))) => return Err(format!("not JSON: {e}")),
+        Some(Err(JsonCheck::Invalid(errs))) => {
+            let shown: Vec<String> = errs.iter().take(3).map(|e| bounded(e.to_string(), MAX_ERROR_PART)).collect();
+            let more = if errs.len() > 3 { format!(" (+{} more)", errs.len() - 3) } else { String::new() };
+            return Err(format!("{}{more}", shown.join("; ")));
+        }
     }
     let key = match key_rule {
         KeyRule::Path(p) => Some(doc.key_at(p).ok_or_else(|| format!("key path {p} not found in the event"))?),

@@ -262,15 +262,20 @@ impl Schema {
         thread_local! {
             static TAPE: std::cell::RefCell<Tape> = std::cell::RefCell::new(Tape::new());
         }
-        let valid = TAPE.with_borrow_mut(|tape| tape.parse(bytes).map(|doc| self.is_valid_tape(&doc)));
-        match valid {
-            Ok(true) => Ok(()),
-            Ok(false) => {
-                let v: Value = serde_json::from_slice(bytes).map_err(JsonCheck::NotJson)?;
-                self.validate(&v).map_err(JsonCheck::Invalid)
-            }
+        TAPE.with_borrow_mut(|tape| match tape.parse(bytes) {
+            Ok(doc) => self.check_doc(&doc, bytes),
             Err(e) => Err(JsonCheck::NotJson(e)),
+        })
+    }
+
+    /// [`Schema::check_json`] of `bytes` already parsed into `doc`, for a caller that reads more
+    /// from the document afterwards (`produce --input`: its key and event type).
+    pub fn check_doc(&self, doc: &TapeDoc<'_>, bytes: &[u8]) -> Result<(), JsonCheck> {
+        if self.is_valid_tape(doc) {
+            return Ok(());
         }
+        let v: Value = serde_json::from_slice(bytes).map_err(JsonCheck::NotJson)?;
+        self.validate(&v).map_err(JsonCheck::Invalid)
     }
 
     pub(crate) fn retriever(&self) -> &DirRetriever {

@@ -501,8 +501,14 @@ fn replay_filters_and_dry_run() {
     assert_eq!(v["limit_reached"], true);
     assert_eq!(v["first"].as_array().unwrap().len(), 3);
 
-    // Without --skip-unknown the plan shows where a replay would stop.
-    let v = dry(&b, &f, &["--to-offset", "4"]);
+    // Without --skip-unknown the plan shows where a replay would stop, and exits 1 as it would.
+    let out = b
+        .evbus()
+        .args(["dlq", "replay", &f.dlq, "--dry-run", "-o", "json", "-g", "dry", "--to-offset", "4"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = stdout_json(&out);
     assert_eq!(v["stopped_at"]["partition"], 0);
     assert_eq!(v["stopped_at"]["offset"], 4);
 
@@ -776,7 +782,7 @@ fn replay_never_writes_to_internal_or_undeclared_topics_unless_allowed() {
         .args(["dlq", "replay", &dlq, "--dry-run", "-o", "table", "-g", "guard", "--allow-internal", &internal])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Destinations are checked against topics.yaml"), "{text}");
     assert!(text.contains(&format!("would stop at {dlq}/0/1: {}", why(&internal))), "{text}");
@@ -787,6 +793,50 @@ fn replay_never_writes_to_internal_or_undeclared_topics_unless_allowed() {
     assert_eq!(v["undeclared_targets"], json!([internal.clone(), undeclared.clone()]));
     assert_eq!(b.read_all(&internal).len(), 1);
     assert_eq!(b.read_all(&undeclared).len(), 1);
+}
+
+#[test]
+fn dry_run_exits_as_the_replay_would() {
+    let b = Broker::start();
+    let dlq = b.unique("plan.dlq");
+    let orders = b.unique("orders");
+    let undeclared = b.unique("payments");
+    for t in [&dlq, &orders, &undeclared] {
+        b.create_topic(t, 1);
+    }
+    b.produce(
+        &dlq,
+        &[rec("a", b"A", spring(&orders, 0, 1, "java.lang.X", "m"), 0), rec("c", b"C", connect(&undeclared), 0)],
+    );
+    write_topics_yaml(&b, &format!("version: 1\ntopics:\n  - name: {dlq}\n    dlq: true\n  - name: {orders}\n"));
+    let run = |extra: &[&str]| {
+        let mut c = b.evbus();
+        c.args(["dlq", "replay", &dlq, "-o", "json", "-g", "plan"]).args(extra);
+        c.output().unwrap()
+    };
+    let why = format!("{undeclared} is not declared in topics.yaml");
+
+    // The plan predicts the stop and exits 1, naming the record, as the real run then does.
+    let plan = run(&["--dry-run"]);
+    assert_eq!(plan.status.code(), Some(1), "{}", stderr(&plan));
+    let err = stderr(&plan);
+    assert!(err.contains(&format!("would stop at {dlq}/0/1: {why}")), "{err}");
+    let v = stdout_json(&plan);
+    assert_eq!(v["would_replay"], 1, "{v}");
+    assert_eq!(v["stopped_at"]["offset"], 1, "{v}");
+    assert!(v["stopped_at"]["reason"].as_str().unwrap().contains(&why), "{v}");
+    assert!(b.read_all(&orders).is_empty());
+
+    let real = run(&["--yes"]);
+    assert_eq!(real.status.code(), plan.status.code(), "{}", stderr(&real));
+    assert!(stderr(&real).contains(&format!("stopped at {dlq}/0/1: {why}")), "{}", stderr(&real));
+    assert_eq!(stdout_json(&real)["replayed"], 1);
+
+    // Nothing left that would stop: both exit 0.
+    let plan = run(&["--dry-run", "--skip-unknown"]);
+    assert_eq!(ok_json(&plan)["would_replay"], 0);
+    let real = run(&["--yes", "--skip-unknown"]);
+    assert_eq!(ok_json(&real)["replayed"], 0);
 }
 
 /// Many Spring dead letters for one original topic; returns the expected keys.
