@@ -164,14 +164,17 @@ fn with_record_formats(tail: clap::Command) -> clap::Command {
     let parser = clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(values), |s| {
         OutputFormat::from_str(&s, false).expect("a possible value of OutputFormat")
     });
+    // A copy of the global `-o` (flag names, heading, place in the help), with tail's formats.
+    let global = GlobalArgs::augment_args(clap::Command::new("evbus"))
+        .get_arguments()
+        .find(|a| a.get_id() == "output")
+        .cloned()
+        .expect("GlobalArgs has -o");
     tail.arg(
-        clap::Arg::new("output")
-            .short('o')
-            .long("output")
+        global
+            .global(false)
             .help("Output format: auto = pretty records on a terminal, JSON lines when piped")
-            .value_parser(parser)
-            .default_value("auto")
-            .help_heading("Global options"),
+            .value_parser(parser),
     )
 }
 
