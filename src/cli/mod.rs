@@ -49,8 +49,7 @@ fn after_help() -> String {
 
 #[derive(Debug, Parser)]
 #[command(name = "evbus", version = crate::version::short(), long_version = crate::version::long(),
-          about = ABOUT, after_help = after_help(), propagate_version = true,
-          mut_subcommand("tail", with_record_formats))]
+          about = ABOUT, after_help = after_help(), propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -115,6 +114,7 @@ pub enum Command {
     /// Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file
     Produce(ProduceArgs),
     /// Follow and filter topics (never joins a group unless --group)
+    #[command(arg = record_output_arg())]
     Tail(TailArgs),
     /// Consumer-group lag per partition, in offsets and in time, totals, and a status verdict
     Lag(LagArgs),
@@ -159,7 +159,7 @@ pub const TABLE_FORMATS: &[OutputFormat] = &[OutputFormat::Auto, OutputFormat::T
 /// keeps working; [`Cli::check_output`] refuses them for other commands). clap does not propagate
 /// a global argument to a subcommand that has one of the same id, and copies the subcommand's
 /// value back up to [`GlobalArgs::output`], so this only changes what `tail --help` shows.
-fn with_record_formats(tail: clap::Command) -> clap::Command {
+fn record_output_arg() -> clap::Arg {
     let values = RECORD_FORMATS.iter().filter_map(|f| f.to_possible_value()).map(|v| v.hide(false));
     let parser = clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(values), |s| {
         OutputFormat::from_str(&s, false).expect("a possible value of OutputFormat")
@@ -170,12 +170,10 @@ fn with_record_formats(tail: clap::Command) -> clap::Command {
         .find(|a| a.get_id() == "output")
         .cloned()
         .expect("GlobalArgs has -o");
-    tail.arg(
-        global
-            .global(false)
-            .help("Output format: auto = pretty records on a terminal, JSON lines when piped")
-            .value_parser(parser),
-    )
+    global
+        .global(false)
+        .help("Output format: auto = pretty records on a terminal, JSON lines when piped")
+        .value_parser(parser)
 }
 
 impl Cli {
@@ -231,7 +229,7 @@ impl ValueEnum for OutputFormat {
             OutputFormat::Json => {
                 PossibleValue::new("json").help("Machine-readable JSON (JSON lines for record streams)")
             }
-            // Hidden from the global `-o`: only `tail` lists them (see `with_record_formats`).
+            // Hidden from the global `-o`: only `tail` lists them (see `record_output_arg`).
             OutputFormat::Pretty => {
                 PossibleValue::new("pretty").help("Records: header line, headers and indented value").hide(true)
             }

@@ -27,7 +27,7 @@ pub enum TopicsCommand {
     /// Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic
     #[command(after_help = "Example:\n  evbus topics describe auth.user.registered")]
     Describe(DescribeArgs),
-    /// Which partition each key lands on with Kafka's default partitioner (Java client, murmur2)
+    /// Which partition each key lands on (Kafka's default partitioner: murmur2, as in Java)
     #[command(
         after_help = "Examples:\n  evbus topics partition-for auth.user.registered u-1 u-2\n  evbus topics partition-for orders --partitions 12 order-42   # offline, no broker\n  evbus topics partition-for orders --key-hex 00ff10 -o json\n\nThe Java producer, Spring, Connect, Streams, and evbus produce and dlq replay place keyed records this way;\nlibrdkafka's own default (consistent_random, CRC32) does not."
     )]
