@@ -238,6 +238,9 @@ _evbus() {
             evbus__subcmd__help__subcmd__topics,list)
                 cmd="evbus__subcmd__help__subcmd__topics__subcmd__list"
                 ;;
+            evbus__subcmd__help__subcmd__topics,partition-for)
+                cmd="evbus__subcmd__help__subcmd__topics__subcmd__partition__subcmd__for"
+                ;;
             evbus__subcmd__help__subcmd__topics,plan)
                 cmd="evbus__subcmd__help__subcmd__topics__subcmd__plan"
                 ;;
@@ -280,6 +283,9 @@ _evbus() {
             evbus__subcmd__topics,list)
                 cmd="evbus__subcmd__topics__subcmd__list"
                 ;;
+            evbus__subcmd__topics,partition-for)
+                cmd="evbus__subcmd__topics__subcmd__partition__subcmd__for"
+                ;;
             evbus__subcmd__topics,plan)
                 cmd="evbus__subcmd__topics__subcmd__plan"
                 ;;
@@ -297,6 +303,9 @@ _evbus() {
                 ;;
             evbus__subcmd__topics__subcmd__help,list)
                 cmd="evbus__subcmd__topics__subcmd__help__subcmd__list"
+                ;;
+            evbus__subcmd__topics__subcmd__help,partition-for)
+                cmd="evbus__subcmd__topics__subcmd__help__subcmd__partition__subcmd__for"
                 ;;
             evbus__subcmd__topics__subcmd__help,plan)
                 cmd="evbus__subcmd__topics__subcmd__help__subcmd__plan"
@@ -334,11 +343,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -380,11 +389,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -426,11 +435,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -542,11 +551,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -565,12 +574,20 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__config__subcmd__show)
-            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-f -b -X -o -q -v -h -V --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --brokers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -588,11 +605,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -634,11 +651,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -680,11 +697,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -734,11 +751,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -858,11 +875,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -916,11 +933,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -962,11 +979,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1076,11 +1093,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1182,11 +1199,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1228,11 +1245,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1278,11 +1295,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1328,11 +1345,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1466,11 +1483,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1540,11 +1557,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1606,11 +1623,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2007,7 +2024,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__help__subcmd__topics)
-            opts="validate plan apply list describe"
+            opts="validate plan apply list describe partition-for"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2049,6 +2066,20 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__help__subcmd__topics__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__help__subcmd__topics__subcmd__partition__subcmd__for)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2146,11 +2177,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2256,11 +2287,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2302,11 +2333,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2430,11 +2461,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2504,11 +2535,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2562,11 +2593,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2585,7 +2616,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__tail)
-            opts="-n -e -g -f -b -X -o -q -v -h -V --pattern --all --from --since --count --exit --until --idle-timeout --filter --key --header --type --grep --template --validate --only-invalid --full --group --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-n -e -g -f -o -b -X -q -v -h -V --pattern --all --from --since --count --exit --until --idle-timeout --filter --key --header --type --grep --template --validate --only-invalid --full --group --schemas --file --output --brokers --timeout --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2663,6 +2694,14 @@ _evbus() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    return 0
+                    ;;
                 --brokers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2677,14 +2716,6 @@ _evbus() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2703,7 +2734,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__topics)
-            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version validate plan apply list describe help"
+            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version validate plan apply list describe partition-for help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2726,11 +2757,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2780,11 +2811,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2826,11 +2857,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2849,7 +2880,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__topics__subcmd__help)
-            opts="validate plan apply list describe help"
+            opts="validate plan apply list describe partition-for help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2905,6 +2936,20 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__topics__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__topics__subcmd__help__subcmd__partition__subcmd__for)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2978,11 +3023,61 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__topics__subcmd__partition__subcmd__for)
+            opts="-b -X -o -q -v -h -V --partitions --key-hex --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --partitions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3032,11 +3127,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3086,11 +3181,11 @@ _evbus() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "auto table json pretty raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -27,11 +27,9 @@ end
 complete -c evbus -n "__fish_evbus_needs_command" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_needs_command" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_needs_command" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_needs_command" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_needs_command" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_needs_command" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -52,37 +50,34 @@ complete -c evbus -n "__fish_evbus_needs_command" -f -a "dev" -d 'Local single-n
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+json\t'Machine-readable JSON (JSON lines for record streams)'"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -s V -l version -d 'Print version'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "plan" -d 'Show what `apply` would change on the cluster'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "list" -d 'List topics with partitions, replication and message counts'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "plan" -d 'Show what `apply` would change on the cluster'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "list" -d 'List topics with partitions, replication and message counts'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "partition-for" -d 'Which partition each key lands on (Kafka\'s default partitioner: murmur2, as in Java)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -95,11 +90,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -114,11 +107,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -134,11 +125,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -151,11 +140,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -164,20 +151,35 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -l partitions -d 'Answer for this many partitions, without asking a broker' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -l key-hex -d 'Keys are hex-encoded bytes (e.g. 00ff10), for binary keys'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from partition-for" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Show what `apply` would change on the cluster'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "list" -d 'List topics with partitions, replication and message counts'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "partition-for" -d 'Which partition each key lands on (Kafka\'s default partitioner: murmur2, as in Java)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -195,11 +197,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_sub
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -213,11 +213,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_sub
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -234,11 +232,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_sub
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -265,11 +261,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand produce" -s f -l file -d 'To
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand produce" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -297,14 +291,14 @@ complete -c evbus -n "__fish_evbus_using_subcommand tail" -l template -d 'kcat-s
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s g -l group -d 'Consume as a member of this group and commit after printing (default: no group, no commits)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l schemas -d 'Schema directory (for --validate)' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -s o -l output -d 'Output format: auto = pretty records on a terminal, JSON lines when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'
+pretty\t'Records: header line, headers and indented value'
+raw\t'Records: value bytes followed by a newline'"
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand tail" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
-table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -328,11 +322,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand lag" -s f -l file -d 'Topics
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand lag" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand lag" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand lag" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -346,11 +338,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand lag" -s V -l version -d 'Pri
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -373,11 +363,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -390,11 +378,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -414,11 +400,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -434,11 +418,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from delete" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -457,11 +439,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and not __fish_seen_subcommand_from inspect replay help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -478,11 +458,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -508,11 +486,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -537,11 +513,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand health" -l retention-warn -d
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand health" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand health" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -556,11 +530,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand health" -s V -l version -d '
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -581,11 +553,9 @@ nisshi\t'nisshi, a Kafka-compatible broker with sqlite storage'"
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -600,11 +570,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from down" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -618,11 +586,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -638,11 +604,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -658,11 +622,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -674,11 +636,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -687,14 +647,13 @@ complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -710,11 +669,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand config; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand completions" -s o -l output -d 'Output format: auto = table (or pretty records) on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand completions" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
-json\t'Machine-readable JSON (JSON lines for record streams)'
-pretty\t'Records: header line, headers and indented value (tail)'
-raw\t'Records: value bytes followed by a newline (tail)'"
+json\t'Machine-readable JSON (JSON lines for record streams)'"
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -741,6 +698,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcom
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topics with partitions, replication and message counts'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "partition-for" -d 'Which partition each key lands on (Kafka\'s default partitioner: murmur2, as in Java)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "list" -d 'Schemas in the schema directory and the topics using them'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "validate" -d 'Every schema compiles, every $ref resolves, every manifest topic has its schema'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "sample" -d 'Print sample events as JSON lines (no broker needed)'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the committed shell completion scripts (completions/) and man pages (docs/*.1) from
-# the clap definitions. Run it after changing src/cli.rs; `cargo test --test it -- completions::` fails
+# the clap definitions. Run it after changing src/cli/; `cargo test --test it -- completions::` fails
 # while they are stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -24,6 +24,7 @@ use std::process::ExitCode;
 
 /// Run one parsed command line; the returned code is the process exit code.
 pub async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    cli.check_output()?;
     // Commands that manage evbus itself work while a context's secrets are unavailable: switching
     // away from a context must not need its password.
     let app = match cli.command {

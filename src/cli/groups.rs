@@ -8,17 +8,39 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::ManifestArg;
 use super::parse::{self, TimeSpec};
 
-#[derive(Debug, Args)]
-#[command(after_help = "Examples:
+/// `lag --help`'s epilogue; the exit code it names is [`crate::exit::LAG_OVER`].
+fn lag_help() -> String {
+    use crate::exit::LAG_OVER;
+    format!(
+        "Examples:
   evbus lag
   evbus lag notification-service --detail
-  evbus lag --max-lag 1000                      # exit 5 when a group is over
-  evbus lag --max-time-lag 5m                   # exit 5 when a group's oldest unconsumed record is older
+  evbus lag --max-lag 1000                      # exit {LAG_OVER} when a group is over
+  evbus lag --max-time-lag 5m                   # exit {LAG_OVER} when a group's oldest unconsumed record is older
   evbus lag --watch --interval 5s               # Burrow-style verdicts, rates, time to catch up
 
 Time lag: the age of the first record a group has not consumed (read without joining the group);
 0 without lag. Records already deleted by retention before the group read them, and unconsumed
-records close to the topic's retention.ms (--retention-warn), are reported as warnings.")]
+records close to the topic's retention.ms (--retention-warn), are reported as warnings."
+    )
+}
+
+fn max_lag_help() -> String {
+    format!(
+        "Exit {} when any group's total lag is over N (default: the manifest's per-group max_lag)",
+        crate::exit::LAG_OVER
+    )
+}
+
+fn max_time_lag_help() -> String {
+    format!(
+        "Exit {} when any group's time lag (age of its oldest unconsumed record) is over this",
+        crate::exit::LAG_OVER
+    )
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = lag_help())]
 pub struct LagArgs {
     /// Groups to show (default: every group on the cluster plus the manifest's groups)
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::group_names))]
@@ -26,11 +48,9 @@ pub struct LagArgs {
     /// A row per partition
     #[arg(short, long)]
     pub detail: bool,
-    /// Exit 5 when any group's total lag is over N (default: the manifest's per-group max_lag)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help = max_lag_help())]
     pub max_lag: Option<i64>,
-    /// Exit 5 when any group's time lag (age of its oldest unconsumed record) is over this
-    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION", help = max_time_lag_help())]
     pub max_time_lag: Option<Duration>,
     /// Warn when the oldest unconsumed record is this old, as a percentage of the topic's retention.ms
     #[arg(long, default_value = "80%", value_name = "PERCENT")]

@@ -75,7 +75,7 @@ pub struct GlobalArgs {
           value_name = "DURATION")]
     pub timeout: Duration,
 
-    /// Output format: auto = table (or pretty records) on a terminal, JSON when piped
+    /// Output format: auto = table on a terminal, JSON when piped
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Auto)]
     pub output: OutputFormat,
 
@@ -114,6 +114,7 @@ pub enum Command {
     /// Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file
     Produce(ProduceArgs),
     /// Follow and filter topics (never joins a group unless --group)
+    #[command(arg = record_output_arg())]
     Tail(TailArgs),
     /// Consumer-group lag per partition, in offsets and in time, totals, and a status verdict
     Lag(LagArgs),
@@ -143,6 +144,58 @@ pub struct ManifestArg {
     /// Topics manifest [default: the context's manifest, else ./topics.yaml]
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
+}
+
+/// The output formats of record streams: `tail` takes these, every other command only
+/// [`TABLE_FORMATS`].
+pub const RECORD_FORMATS: &[OutputFormat] =
+    &[OutputFormat::Auto, OutputFormat::Table, OutputFormat::Json, OutputFormat::Pretty, OutputFormat::Raw];
+/// The output formats of commands that print tables or JSON.
+pub const TABLE_FORMATS: &[OutputFormat] = &[OutputFormat::Auto, OutputFormat::Table, OutputFormat::Json];
+
+/// `tail`'s own `-o`, listing the record formats its `--help` and completions should offer.
+///
+/// The global `-o` hides `pretty` and `raw` (they still parse there, so `evbus -o raw tail T`
+/// keeps working; [`Cli::check_output`] refuses them for other commands). clap does not propagate
+/// a global argument to a subcommand that has one of the same id, and copies the subcommand's
+/// value back up to [`GlobalArgs::output`], so this only changes what `tail --help` shows.
+fn record_output_arg() -> clap::Arg {
+    let values = RECORD_FORMATS.iter().filter_map(|f| f.to_possible_value()).map(|v| v.hide(false));
+    let parser = clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(values), |s| {
+        OutputFormat::from_str(&s, false).expect("a possible value of OutputFormat")
+    });
+    // A copy of the global `-o` (flag names, heading, place in the help), with tail's formats.
+    let global = GlobalArgs::augment_args(clap::Command::new("evbus"))
+        .get_arguments()
+        .find(|a| a.get_id() == "output")
+        .cloned()
+        .expect("GlobalArgs has -o");
+    global
+        .global(false)
+        .help("Output format: auto = pretty records on a terminal, JSON lines when piped")
+        .value_parser(parser)
+}
+
+impl Cli {
+    /// Refuses an output format the command does not print (`-o raw` anywhere but `tail`) before
+    /// anything runs, with the same usage error `Ui::mode` gives, naming the formats it takes.
+    pub fn check_output(&self) -> anyhow::Result<()> {
+        let takes = match &self.command {
+            Command::Tail(_) => RECORD_FORMATS,
+            _ => TABLE_FORMATS,
+        };
+        if takes.contains(&self.global.output) {
+            return Ok(());
+        }
+        let spell = |f: &OutputFormat| f.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+        let mut list: Vec<String> = takes.iter().map(spell).collect();
+        let last = list.pop().unwrap_or_default();
+        Err(crate::exit::Exit::usage(format!(
+            "-o {} is only for record streams (tail); use {} or {last} here",
+            spell(&self.global.output),
+            list.join(", ")
+        )))
+    }
 }
 
 impl GlobalArgs {
@@ -176,10 +229,13 @@ impl ValueEnum for OutputFormat {
             OutputFormat::Json => {
                 PossibleValue::new("json").help("Machine-readable JSON (JSON lines for record streams)")
             }
+            // Hidden from the global `-o`: only `tail` lists them (see `record_output_arg`).
             OutputFormat::Pretty => {
-                PossibleValue::new("pretty").help("Records: header line, headers and indented value (tail)")
+                PossibleValue::new("pretty").help("Records: header line, headers and indented value").hide(true)
             }
-            OutputFormat::Raw => PossibleValue::new("raw").help("Records: value bytes followed by a newline (tail)"),
+            OutputFormat::Raw => {
+                PossibleValue::new("raw").help("Records: value bytes followed by a newline").hide(true)
+            }
         })
     }
 }
@@ -195,5 +251,102 @@ impl ValueEnum for ColorChoice {
             ColorChoice::Always => "always",
             ColorChoice::Never => "never",
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("evbus").chain(args.iter().copied())).unwrap()
+    }
+
+    fn output_values(path: &[&str]) -> Vec<String> {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut c = &cmd;
+        for name in path {
+            c = c.find_subcommand(name).unwrap();
+        }
+        let arg = c.get_arguments().find(|a| a.get_id() == "output").unwrap();
+        arg.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(|v| v.get_name().to_string()).collect()
+    }
+
+    #[test]
+    fn definitions_pass_clap_debug_asserts() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn only_tail_lists_the_record_formats() {
+        assert_eq!(output_values(&[]), ["auto", "table", "json"]);
+        assert_eq!(output_values(&["lag"]), ["auto", "table", "json"]);
+        assert_eq!(output_values(&["topics", "plan"]), ["auto", "table", "json"]);
+        assert_eq!(output_values(&["tail"]), ["auto", "table", "json", "pretty", "raw"]);
+    }
+
+    #[test]
+    fn tail_takes_record_formats_before_and_after_its_name() {
+        assert_eq!(parse(&["tail", "t", "-o", "raw"]).global.output, OutputFormat::Raw);
+        assert_eq!(parse(&["-o", "pretty", "tail", "t"]).global.output, OutputFormat::Pretty);
+        assert_eq!(parse(&["-o", "json", "tail", "t"]).global.output, OutputFormat::Json);
+        assert_eq!(parse(&["tail", "t"]).global.output, OutputFormat::Auto);
+        assert!(parse(&["tail", "t", "-o", "raw"]).check_output().is_ok());
+    }
+
+    #[test]
+    fn other_commands_refuse_record_formats_as_a_usage_error() {
+        for args in
+            [&["lag", "-o", "pretty"][..], &["-o", "raw", "topics", "list"], &["completions", "bash", "-o", "raw"]]
+        {
+            let err = parse(args).check_output().unwrap_err();
+            let exit = err.downcast_ref::<crate::exit::Exit>().unwrap();
+            assert_eq!(exit.code, crate::exit::USAGE, "{args:?}");
+            assert!(exit.message.ends_with("use auto, table or json here"), "{}", exit.message);
+        }
+        assert!(parse(&["lag", "-o", "table"]).check_output().is_ok());
+        assert!(parse(&["groups", "list", "-o", "json"]).check_output().is_ok());
+        assert!(Cli::try_parse_from(["evbus", "lag", "-o", "yaml"]).is_err());
+    }
+
+    /// The exit codes in `--help` texts are the `exit::` constants, not hand copies.
+    #[test]
+    fn exit_codes_in_help_are_the_exit_constants() {
+        use crate::exit::{CHANGES_PENDING, ERROR, LAG_OVER, OK, UNHEALTHY};
+        let mut cmd = Cli::command();
+        cmd.build();
+        let sub = |path: &[&str]| {
+            let mut c = &cmd;
+            for name in path {
+                c = c.find_subcommand(name).unwrap();
+            }
+            c.clone()
+        };
+        let arg_help = |c: &clap::Command, id: &str| {
+            c.get_arguments().find(|a| a.get_id() == id).unwrap().get_help().unwrap().to_string()
+        };
+        let status = sub(&["dev", "status"]).get_about().unwrap().to_string();
+        assert!(status.contains(&format!("Exit {OK} running, {ERROR} stopped, {UNHEALTHY} running")), "{status}");
+        let plan = sub(&["topics", "plan"]);
+        assert!(arg_help(&plan, "detailed_exitcode").starts_with(&format!(
+            "Exit {OK} when there are no changes, {CHANGES_PENDING} when changes are pending, {ERROR} on error"
+        )));
+        assert!(plan.get_after_help().unwrap().to_string().contains(&format!("exit {CHANGES_PENDING} when")));
+        let lag = sub(&["lag"]);
+        assert!(arg_help(&lag, "max_lag").starts_with(&format!("Exit {LAG_OVER} when")));
+        assert!(arg_help(&lag, "max_time_lag").starts_with(&format!("Exit {LAG_OVER} when")));
+        assert_eq!(lag.get_after_help().unwrap().to_string().matches(&format!("# exit {LAG_OVER} when")).count(), 2);
+    }
+
+    #[test]
+    fn partition_for_needs_keys_and_a_positive_count() {
+        let c = parse(&["topics", "partition-for", "t", "a", "b", "--partitions", "6"]);
+        let Command::Topics(TopicsCommand::PartitionFor(a)) = c.command else { panic!("{c:?}") };
+        assert_eq!((a.keys, a.partitions, a.key_hex), (vec!["a".to_string(), "b".to_string()], Some(6), false));
+        assert!(Cli::try_parse_from(["evbus", "topics", "partition-for", "t"]).is_err());
+        assert!(Cli::try_parse_from(["evbus", "topics", "partition-for", "t", "k", "--partitions", "0"]).is_err());
     }
 }

@@ -82,12 +82,19 @@ prints its address. It keeps running after evbus exits; its log is <dir>/broker.
   evbus dev down --dir /tmp/evbus-dev
   rm -rf .evbus/dev                   # also forget the data")]
     Down(DevArgs),
-    /// Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering
-    #[command(after_help = "Examples:
+    #[command(about = dev_status_about(), after_help = "Examples:
   evbus dev status
   evbus dev status -o json
   evbus dev status -q || evbus dev up")]
     Status(DevArgs),
+}
+
+/// `dev status`'s one-line help, with the codes from [`crate::exit`].
+fn dev_status_about() -> String {
+    use crate::exit::{ERROR, OK, UNHEALTHY};
+    format!(
+        "Is the local broker running, and which one? Exit {OK} running, {ERROR} stopped, {UNHEALTHY} running but not answering"
+    )
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@ pub enum TopicsCommand {
     Validate(ManifestArg),
     /// Show what `apply` would change on the cluster
     #[command(
-        after_help = "Examples:\n  evbus topics plan\n  evbus topics plan --detailed-exitcode   # CI drift check: exit 3 when changes are pending\n  evbus topics plan --prune -o json"
+        after_help = format!("Examples:\n  evbus topics plan\n  evbus topics plan --detailed-exitcode   # CI drift check: exit {} when changes are pending\n  evbus topics plan --prune -o json", crate::exit::CHANGES_PENDING)
     )]
     Plan(PlanArgs),
     /// Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)
@@ -27,6 +27,17 @@ pub enum TopicsCommand {
     /// Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic
     #[command(after_help = "Example:\n  evbus topics describe auth.user.registered")]
     Describe(DescribeArgs),
+    /// Which partition each key lands on (Kafka's default partitioner: murmur2, as in Java)
+    #[command(
+        after_help = "Examples:\n  evbus topics partition-for auth.user.registered u-1 u-2\n  evbus topics partition-for orders --partitions 12 order-42   # offline, no broker\n  evbus topics partition-for orders --key-hex 00ff10 -o json\n\nThe Java producer, Spring, Connect, Streams, and evbus produce and dlq replay place keyed records this way;\nlibrdkafka's own default (consistent_random, CRC32) does not."
+    )]
+    PartitionFor(PartitionForArgs),
+}
+
+/// `--detailed-exitcode`'s help, with the codes from [`crate::exit`].
+fn detailed_exitcode_help() -> String {
+    use crate::exit::{CHANGES_PENDING, ERROR, OK};
+    format!("Exit {OK} when there are no changes, {CHANGES_PENDING} when changes are pending, {ERROR} on error")
 }
 
 #[derive(Debug, Args)]
@@ -36,8 +47,7 @@ pub struct PlanArgs {
     /// Also plan removal of what the manifest does not declare (unmanaged topics and config keys)
     #[arg(long)]
     pub prune: bool,
-    /// Exit 0 when there are no changes, 3 when changes are pending, 1 on error
-    #[arg(long)]
+    #[arg(long, help = detailed_exitcode_help())]
     pub detailed_exitcode: bool,
 }
 
@@ -70,6 +80,22 @@ pub struct DescribeArgs {
     /// Topic name
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topic: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PartitionForArgs {
+    /// Topic name (its partition count comes from the broker unless --partitions)
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
+    pub topic: String,
+    /// Record keys, as UTF-8 text (hex bytes with --key-hex)
+    #[arg(required = true, value_name = "KEY")]
+    pub keys: Vec<String>,
+    /// Answer for this many partitions, without asking a broker
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..))]
+    pub partitions: Option<i32>,
+    /// Keys are hex-encoded bytes (e.g. 00ff10), for binary keys
+    #[arg(long)]
+    pub key_hex: bool,
 }
 
 #[derive(Debug, Subcommand)]

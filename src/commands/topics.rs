@@ -19,6 +19,8 @@ use crate::term::ui::Mode;
 use crate::topics::manifest::Manifest;
 use crate::topics::plan::{self, Change, Plan, Unmanaged};
 
+mod partition_for;
+
 pub async fn run(app: &App, cmd: TopicsCommand) -> Result<ExitCode> {
     match cmd {
         TopicsCommand::Validate(m) => validate(app, &m),
@@ -26,6 +28,7 @@ pub async fn run(app: &App, cmd: TopicsCommand) -> Result<ExitCode> {
         TopicsCommand::Apply(a) => apply(app, a).await,
         TopicsCommand::List(a) => list(app, a).await,
         TopicsCommand::Describe(a) => describe(app, a).await,
+        TopicsCommand::PartitionFor(a) => partition_for::partition_for(app, a).await,
     }
 }
 

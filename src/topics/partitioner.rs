@@ -77,6 +77,21 @@ pub fn partition_for_key(key: &[u8], partitions: i32) -> i32 {
     to_positive(murmur2(key)) % partitions
 }
 
+/// The bytes of a key written in hex (`00ff10`, either case), for `partition-for --key-hex`:
+/// binary keys cannot be typed as text.
+pub fn parse_hex_key(s: &str) -> Result<Vec<u8>, String> {
+    if s.len() % 2 != 0 {
+        return Err("an odd number of hex digits".into());
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Ok(c - b'0'),
+        b'a'..=b'f' => Ok(c - b'a' + 10),
+        b'A'..=b'F' => Ok(c - b'A' + 10),
+        _ => Err(format!("'{}' is not a hex digit", char::from(c).escape_default())),
+    };
+    s.as_bytes().chunks_exact(2).map(|pair| Ok(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +176,17 @@ mod tests {
         assert_eq!(partition_for_key(b"abc", 0), -1);
         assert_eq!(partition_for_key(b"abc", -3), -1);
         assert_eq!(partition_for_key(b"abc", i32::MIN), -1);
+    }
+
+    #[test]
+    fn hex_keys_decode_to_bytes() {
+        assert_eq!(parse_hex_key(""), Ok(vec![]));
+        assert_eq!(parse_hex_key("00ff10"), Ok(vec![0x00, 0xff, 0x10]));
+        assert_eq!(parse_hex_key("FF80007FFE"), Ok(vec![0xff, 0x80, 0x00, 0x7f, 0xfe]));
+        assert!(parse_hex_key("abc").unwrap_err().contains("odd"));
+        assert!(parse_hex_key("zz").unwrap_err().contains("'z'"));
+        // Multi-byte UTF-8 is rejected digit by digit, never split mid-character into a panic.
+        assert!(parse_hex_key("é0").is_err());
     }
 
     proptest! {

@@ -2,7 +2,7 @@
 //! (so they never go stale), the scripts work in a real bash, dynamic completion offers the names
 //! declared in topics.yaml, and every command's help has examples.
 //!
-//! After changing src/cli.rs: `scripts/gen-completions.sh` regenerates completions/ and docs/.
+//! After changing src/cli/: `scripts/gen-completions.sh` regenerates completions/ and docs/.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

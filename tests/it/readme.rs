@@ -8,7 +8,7 @@
 //! script itself): keep those few, and prefer a ```console block.
 //!
 //! Regenerating:
-//! - help snapshots, after changing a help text in src/cli.rs:
+//! - help snapshots, after changing a help text in src/cli/:
 //!   `TRYCMD=overwrite cargo test --test it -- readme::help` rewrites tests/cmd/help/*.stdout;
 //!   review the diff. A new subcommand needs a tests/cmd/help/<evbus-sub-command>.toml (copy
 //!   one) and an empty .stdout beside it (trycmd only overwrites files that exist);

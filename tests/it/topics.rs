@@ -360,3 +360,89 @@ fn add_partitions_and_a_replication_factor_above_the_broker_count() {
     assert_eq!(describe(&b, &t)["partitions"].as_array().unwrap().len(), 4, "nothing half-done");
     assert!(!b.topic_names().contains(&r3));
 }
+
+#[test]
+fn partition_for_predicts_where_keyed_records_land() {
+    let b = Broker::start();
+    let topic = b.unique("keyed.partition-for");
+    b.create_topic(&topic, 6);
+    let keys = ["21", "foobar", "abc", "u-1", "order-42"];
+    for key in keys {
+        let schemas = repo_root().join("schemas").display().to_string();
+        b.evbus()
+            .args(["produce", &topic, "--schema", "auth.user.registered", "--schemas", &schemas, "-n", "1"])
+            .args(["--key-literal", key])
+            .assert()
+            .success();
+    }
+    let landed: std::collections::BTreeMap<String, i32> =
+        b.read_all(&topic).into_iter().map(|r| (String::from_utf8(r.key.unwrap()).unwrap(), r.partition)).collect();
+    assert_eq!(landed.len(), keys.len());
+    // The partition count comes from the broker's metadata.
+    let out = b.evbus().args(["topics", "partition-for", &topic, "-o", "json"]).args(keys).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let expected: Vec<serde_json::Value> =
+        keys.iter().map(|k| serde_json::json!({"key": k, "partition": landed[*k]})).collect();
+    assert_eq!(stdout_json(&out), serde_json::Value::from(expected));
+    // The same keys spelled in hex answer the same partitions.
+    let hex: Vec<String> = keys.iter().map(|k| k.bytes().map(|b| format!("{b:02x}")).collect()).collect();
+    let out =
+        b.evbus().args(["topics", "partition-for", &topic, "--key-hex", "-o", "json"]).args(&hex).output().unwrap();
+    let got: Vec<i64> =
+        stdout_json(&out).as_array().unwrap().iter().map(|r| r["partition"].as_i64().unwrap()).collect();
+    assert_eq!(got, keys.iter().map(|k| i64::from(landed[*k])).collect::<Vec<_>>());
+
+    b.evbus()
+        .args(["topics", "partition-for", "no-such-topic-anywhere", "k"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not exist").and(predicate::str::contains("--partitions")));
+}
+
+#[test]
+fn partition_for_answers_offline_with_partitions() {
+    // No broker at all: port 1 refuses every connection.
+    let run = |args: &[&str]| {
+        evbus_cmd()
+            .args(["-b", "127.0.0.1:1", "--timeout", "2s", "topics", "partition-for"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["orders", "--partitions", "50", "foobar", "-o", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // 16: the value Kafka's Java client gives "foobar" over 50 partitions.
+    assert_eq!(stdout_json(&out), serde_json::json!([{"key": "foobar", "partition": 16}]));
+    let out = run(&["orders", "--partitions", "6", "--key-hex", "666f6f626172", "-o", "table"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("666f6f626172") && text.contains("┆ 0 "), "{text}");
+    let out = run(&["orders", "--partitions", "6", "--key-hex", "abc"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("odd number of hex digits"));
+}
+
+#[test]
+fn only_tail_takes_record_output_formats() {
+    for args in [
+        &["-o", "pretty", "topics", "validate"][..],
+        &["topics", "list", "-o", "raw"],
+        &["completions", "bash", "-o", "raw"],
+    ] {
+        let out = evbus_cmd().args(["-b", "127.0.0.1:1"]).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("only for record streams (tail); use auto, table or json here"), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+    let help = |args: &[&str]| {
+        let out = evbus_cmd().env("COLUMNS", "300").args(args).arg("-h").output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for args in [&["topics", "list"][..], &["lag"], &[]] {
+        let h = help(args);
+        assert!(h.contains("[default: auto] [possible values: auto, table, json]\n"), "{args:?}: {h}");
+    }
+    let h = help(&["tail"]);
+    assert!(h.contains("[default: auto] [possible values: auto, table, json, pretty, raw]\n"), "{h}");
+}

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use serde::Serialize;
-use serde_json::json;
 
 use super::{find_group, refuse_members, require_consumer_group};
 use crate::app::App;
@@ -27,7 +26,7 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<ExitCode> {
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
     let (md, listed) = (md?, listed?);
     let consumer = listed.as_ref().is_none_or(|g| is_consumer_group(&g.kind));
-    let committed: Vec<(String, i32, i64)> = if consumer {
+    let mut committed: Vec<(String, i32, i64)> = if consumer {
         match groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?.into_iter().next() {
             Some((_, Ok(list))) => list.into_iter().filter_map(|c| Some((c.topic, c.partition, c.offset?))).collect(),
             Some((_, Err(e))) if e == groups::GROUP_NOT_FOUND => Vec::new(),
@@ -37,6 +36,8 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<ExitCode> {
     } else {
         Vec::new()
     };
+    // The broker answers in hash order; plans list partitions in order, like `reset`'s.
+    committed.sort();
     if listed.is_none() && committed.is_empty() {
         bail!("no group {} on the cluster", for_terminal(&a.group));
     }
@@ -64,6 +65,24 @@ struct OffsetJson<'a> {
     topic: &'a str,
     partition: i32,
     committed: i64,
+}
+
+/// A deletion's plan and result as JSON, keys in the order of `reset`'s plans (group first, then
+/// what happens, then the partitions, then the outcome) rather than alphabetical.
+#[derive(Serialize, Default)]
+struct DeleteJson<'a> {
+    group: &'a str,
+    action: &'static str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offsets: Option<&'a [OffsetJson<'a>]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deleted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
 }
 
 async fn delete_group(
@@ -94,7 +113,13 @@ async fn delete_group(
             topics.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
         }
     );
-    let plan = json!({"group": a.group, "action": "delete_group", "type": kind, "offsets": offsets});
+    let plan = DeleteJson {
+        group: &a.group,
+        action: "delete_group",
+        kind: Some(kind),
+        offsets: Some(&offsets),
+        ..Default::default()
+    };
     show_plan(app, mode, a.dry_run, &plan, &text)?;
     if a.dry_run {
         if let Some(g) = listed.filter(|g| !g.members.is_empty()) {
@@ -109,7 +134,12 @@ async fn delete_group(
     match groups::delete_group(admin, &a.group).await? {
         Ok(()) => {
             if mode == Mode::Json {
-                app.ui.json(&json!({"group": a.group, "action": "delete_group", "deleted": true}))?;
+                app.ui.json(&DeleteJson {
+                    group: &a.group,
+                    action: "delete_group",
+                    deleted: Some(true),
+                    ..Default::default()
+                })?;
             } else {
                 app.ui.out(&format!("Deleted group {}.", for_terminal(&a.group)))?;
             }
@@ -117,7 +147,13 @@ async fn delete_group(
         }
         Err(e) => {
             if mode == Mode::Json {
-                app.ui.json(&json!({"group": a.group, "action": "delete_group", "deleted": false, "error": e}))?;
+                app.ui.json(&DeleteJson {
+                    group: &a.group,
+                    action: "delete_group",
+                    deleted: Some(false),
+                    error: Some(e.as_str()),
+                    ..Default::default()
+                })?;
             }
             bail!("group {} not deleted: {e}", for_terminal(&a.group))
         }
@@ -150,7 +186,7 @@ async fn delete_offsets(
     let mine: Vec<&(String, i32, i64)> = committed.iter().filter(|(t, _, _)| a.topics.contains(t)).collect();
     let offsets: Vec<OffsetJson> =
         mine.iter().map(|(t, p, c)| OffsetJson { topic: t, partition: *p, committed: *c }).collect();
-    let plan = json!({"group": a.group, "action": "delete_offsets", "offsets": offsets});
+    let plan = DeleteJson { group: &a.group, action: "delete_offsets", offsets: Some(&offsets), ..Default::default() };
     if mine.is_empty() {
         if mode == Mode::Json {
             app.ui.json(&plan)?;
@@ -189,8 +225,14 @@ async fn delete_offsets(
         .filter_map(|o| Some(format!("{}[{}]: {}", for_terminal(&o.topic), o.partition, o.error.as_ref()?)))
         .collect();
     if mode == Mode::Json {
-        app.ui.json(&json!({"group": a.group, "action": "delete_offsets", "offsets": offsets,
-            "deleted": failed.is_empty(), "failed": failed}))?;
+        app.ui.json(&DeleteJson {
+            group: &a.group,
+            action: "delete_offsets",
+            offsets: Some(&offsets),
+            deleted: Some(failed.is_empty()),
+            failed: Some(&failed),
+            ..Default::default()
+        })?;
     } else {
         app.ui.out(&format!(
             "Deleted {} committed offset(s) of group {}.",
@@ -206,7 +248,7 @@ async fn delete_offsets(
 
 /// The plan of a deletion: JSON on stdout for `--dry-run -o json`, else text (on stderr when
 /// stdout will carry the JSON result).
-fn show_plan(app: &App, mode: Mode, dry_run: bool, plan: &serde_json::Value, text: &str) -> Result<()> {
+fn show_plan(app: &App, mode: Mode, dry_run: bool, plan: &DeleteJson, text: &str) -> Result<()> {
     match (mode, dry_run) {
         (Mode::Json, true) => app.ui.json(plan),
         (Mode::Json, false) => {
