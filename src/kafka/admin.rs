@@ -32,9 +32,9 @@ pub struct ClusterConfig {
 }
 /// An admin client with its context and the settings it was made from.
 pub struct Admin {
-    /// Declared first so that it is dropped (its thread joined) before the client it polls.
+    /// Serves the client's errors and logs; holds the client until its thread ends.
     pub events: super::EventPump,
-    pub client: AdminClient<Ctx>,
+    pub client: Arc<AdminClient<Ctx>>,
     pub ctx: Ctx,
     pub settings: Settings,
 }
@@ -95,8 +95,9 @@ impl Admin {
         let r = self
             .settings
             .blocking("controller lookup", &self.ctx, move || {
-                // SAFETY: the pointer is the live handle owned by `me`, which outlives the call.
-                let id = unsafe { rdkafka::bindings::rd_kafka_controllerid(me.client.inner().native_ptr(), ms) };
+                // SAFETY: the handle is borrowed from `me`, which outlives the call.
+                let id =
+                    unsafe { rdkafka::bindings::rd_kafka_controllerid(me.client.inner().native_client().ptr(), ms) };
                 Ok(id)
             })
             .await

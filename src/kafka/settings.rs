@@ -73,7 +73,8 @@ impl Settings {
         let ctx = self.ctx();
         let client: rdkafka::admin::AdminClient<Ctx> =
             self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
-        let events = EventPump::start(client.inner().native_ptr(), ctx.clone());
+        let client = Arc::new(client);
+        let events = EventPump::start(Arc::clone(&client), ctx.clone());
         Ok(admin::Admin { events, client, ctx, settings: self.clone() })
     }
 

@@ -636,3 +636,22 @@ fn jq_filters_on_large_batches_keep_order_and_counts() {
     // --count stops at exactly N even when verdicts were computed ahead.
     assert_eq!(tail_ok(&b, &[&t, "--from", "beginning", "--filter", ".n % 3 == 0", "--count", "7"]).len(), 7);
 }
+
+/// `tail --group G --exit` leaves G at once: right after the process ends the group is Empty
+/// with no members, so a `groups reset --yes` that follows is not refused. Run several times, as
+/// a consumer closed on another thread after exit lost the race only some of the time.
+#[test]
+fn group_exit_leaves_the_group_before_returning() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-leave", 2, &numbered(3, 0));
+    for i in 0..5 {
+        let g = b.unique(&format!("tail-leave-{i}"));
+        let lines = tail_ok(&b, &[&t, "--group", &g, "--from", "beginning", "--exit"]);
+        assert_eq!(lines.len(), 3, "run {i}");
+        let out = b.evbus().args(["groups", "describe", &g, "-o", "json"]).output().unwrap();
+        assert!(out.status.success(), "run {i}: {}", stderr(&out));
+        let doc = stdout_json(&out);
+        assert_eq!(doc["state"], "Empty", "run {i}: a member outlived the process: {doc:#}");
+        assert_eq!(doc["members"].as_array().map(Vec::len), Some(0), "run {i}: {doc:#}");
+    }
+}

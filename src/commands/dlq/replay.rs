@@ -233,9 +233,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         let (p, ctx) = app.settings.producer(&[("partitioner", "murmur2_random"), ("message.timeout.ms", "0")])?;
         (Some(p), ctx)
     };
-    let warmup = producer
-        .as_ref()
-        .map(|p| crate::kafka::ProducerIdWarmup::start(p.client().native_ptr(), app.settings.timeout, p.clone()));
+    let warmup = producer.as_ref().map(|p| crate::kafka::ProducerIdWarmup::start(p.clone(), app.settings.timeout));
 
     let parts = read::partitions(app, &dlq).await?;
     let position = Position::new(&app.settings, &a.group, &dlq)?;
