@@ -65,8 +65,8 @@ impl Admin {
     /// brokers learn of them a moment later. Returns the topics still without leaders.
     pub async fn wait_for_leaders(self: &Arc<Self>, topics: &[(String, i32)]) -> Vec<String> {
         let deadline = std::time::Instant::now() + self.settings.timeout;
-        loop {
-            let pending: Vec<String> = match self.metadata(None).await {
+        let pending = |_| async move {
+            match self.metadata(None).await {
                 Ok(md) => topics
                     .iter()
                     .filter(|(name, partitions)| {
@@ -80,12 +80,9 @@ impl Admin {
                     .map(|(n, _)| n.clone())
                     .collect(),
                 Err(_) => topics.iter().map(|(n, _)| n.clone()).collect(),
-            };
-            if pending.is_empty() || std::time::Instant::now() >= deadline {
-                return pending;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        };
+        super::retry::within_async(deadline, super::retry::LEADER_PAUSE, pending, |p: &Vec<String>| !p.is_empty()).await
     }
 
     /// The controller's broker id, when the broker reports it.

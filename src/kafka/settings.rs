@@ -194,7 +194,7 @@ impl Settings {
     /// Bound an async librdkafka operation (admin requests, deliveries) by `--timeout`.
     pub async fn bounded<T, Fut>(&self, what: &str, ctx: &Ctx, fut: Fut) -> Result<T>
     where
-        Fut: std::future::Future<Output = Result<T, KafkaError>>,
+        Fut: Future<Output = Result<T, KafkaError>>,
     {
         let limit = self.timeout + Duration::from_secs(1);
         let started = std::time::Instant::now();

@@ -118,7 +118,7 @@ fn committed_many_raw(
                 RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
             );
             req.options.push(o);
-            let mut errstr = [0 as c_char; 512];
+            let mut errstr: [c_char; 512] = [0; 512];
             sys::rd_kafka_AdminOptions_set_request_timeout(o, ms, errstr.as_mut_ptr(), errstr.len());
             // The index comes back with the event, so a whole-request failure (timeout, no
             // coordinator) is charged to the right group.

@@ -53,7 +53,7 @@ impl<'c> AdminCall<'c> {
         // are owned by the returned value.
         unsafe {
             let options = sys::rd_kafka_AdminOptions_new(rk, op);
-            let mut errstr = [0 as c_char; 512];
+            let mut errstr: [c_char; 512] = [0; 512];
             sys::rd_kafka_AdminOptions_set_request_timeout(options, ms, errstr.as_mut_ptr(), errstr.len());
             AdminCall { _client: client, queue: sys::rd_kafka_queue_new(rk), options, event: std::ptr::null_mut() }
         }
