@@ -655,3 +655,19 @@ fn group_exit_leaves_the_group_before_returning() {
         assert_eq!(doc["members"].as_array().map(Vec::len), Some(0), "run {i}: {doc:#}");
     }
 }
+
+/// A group commits only what it printed: a record left out by `--until` (newer than it) is not
+/// committed, so the group's next run prints it.
+#[test]
+fn group_does_not_commit_records_left_out_by_until() {
+    let b = Broker::start();
+    let t = b.unique("tail-until-g");
+    b.create_topic(&t, 1);
+    let now = now_ms();
+    let h = 3_600_000;
+    produce_at(&b, &t, &[("old", "1", now - 3 * h), ("mid", "2", now - 2 * h), ("new", "3", now - 60_000)]);
+    let g = b.unique("tail-until-g");
+    let until = rfc3339(now - 150 * 60_000);
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--group", &g, "--from", "beginning", "--until", &until])), ["old"]);
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--group", &g, "--exit"])), ["mid", "new"]);
+}
