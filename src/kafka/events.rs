@@ -137,17 +137,23 @@ unsafe fn forward_event(ev: *mut rdkafka::types::RDKafkaEvent, ctx: &Ctx) {
         if p.is_null() {
             String::new()
         } else {
+            // SAFETY: a non-null string of the event, NUL-terminated and live as long as it.
             unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().trim().to_string()
         }
     };
-    match unsafe { rdkafka::bindings::rd_kafka_event_type(ev) } {
+    // SAFETY: `ev` is a live event (the caller's contract), only read here and below.
+    let kind = unsafe { rdkafka::bindings::rd_kafka_event_type(ev) };
+    match kind {
         rdkafka::bindings::RD_KAFKA_EVENT_ERROR => {
+            // SAFETY: as above.
             let code = rdkafka::types::RDKafkaErrorCode::from(unsafe { rdkafka::bindings::rd_kafka_event_error(ev) });
+            // SAFETY: as above.
             let reason = text(unsafe { rdkafka::bindings::rd_kafka_event_error_string(ev) });
             ctx.error(KafkaError::Global(code), &reason);
         }
         rdkafka::bindings::RD_KAFKA_EVENT_LOG => {
             let (mut fac, mut msg, mut level) = (std::ptr::null(), std::ptr::null(), 0);
+            // SAFETY: as above; the out-pointers are locals.
             if unsafe { rdkafka::bindings::rd_kafka_event_log(ev, &mut fac, &mut msg, &mut level) } == 0 {
                 let level = match level {
                     0..=3 => RDKafkaLogLevel::Error,

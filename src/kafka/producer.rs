@@ -158,10 +158,9 @@ impl<P: Handle> TopicSink<P> {
             rdkafka::bindings::rd_kafka_topic_new(producer.native().ptr(), name.as_ptr(), std::ptr::null_mut())
         };
         if rkt.is_null() {
-            return Err(anyhow!(
-                "cannot open topic {topic}: {}",
-                rdkafka::error::RDKafkaErrorCode::from(unsafe { rdkafka::bindings::rd_kafka_last_error() })
-            ));
+            // SAFETY: reads this thread's last librdkafka error; no arguments.
+            let code = unsafe { rdkafka::bindings::rd_kafka_last_error() };
+            return Err(anyhow!("cannot open topic {topic}: {}", rdkafka::error::RDKafkaErrorCode::from(code)));
         }
         Ok(TopicSink { rkt, producer })
     }

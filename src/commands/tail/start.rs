@@ -183,7 +183,7 @@ pub(super) async fn find(
     let stop_at_high = plan.stop_at_high;
     let marks = if plan.needs_marks {
         let timeout = settings.timeout;
-        let (c1, t1, c2, t2) = (Arc::clone(&consumer), topics.to_vec(), Arc::clone(&consumer), topics.to_vec());
+        let (c1, t1, c2, t2) = (Arc::clone(consumer), topics.to_vec(), Arc::clone(consumer), topics.to_vec());
         // Both requests in flight at once: one round trip of startup latency instead of two.
         let (low, high) = tokio::join!(
             settings.blocking("watermark request", ctx, move || offsets_by_topic(&c1, &t1, Offset::Beginning, timeout)),
@@ -197,7 +197,7 @@ pub(super) async fn find(
     // Start offsets (assign mode) or, with a group, what is already committed.
     let mut starts: Vec<Vec<Offset>> = Vec::with_capacity(topics.len());
     if let StartPos::Time(ts) = plan.start {
-        let (c, t, timeout) = (Arc::clone(&consumer), topics.to_vec(), settings.timeout);
+        let (c, t, timeout) = (Arc::clone(consumer), topics.to_vec(), settings.timeout);
         let found = settings
             .blocking("offsets-for-times request", ctx, move || offsets_by_topic(&c, &t, Offset::Offset(ts), timeout))
             .await?;
@@ -258,7 +258,7 @@ pub(super) async fn find(
                 tpl.add_partition(&t.name, *p);
             }
         }
-        let c = Arc::clone(&consumer);
+        let c = Arc::clone(consumer);
         let timeout = settings.timeout;
         // A group's coordinator is still loading on a fresh broker ("not coordinator"): ask again.
         let committed = settings

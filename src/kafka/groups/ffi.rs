@@ -26,7 +26,7 @@ pub(super) unsafe fn bytes<'a>(p: *const c_void, len: i32) -> &'a [u8] {
         &[]
     } else {
         // SAFETY: librdkafka guarantees `len` readable bytes at `p` while the list is alive.
-        unsafe { std::slice::from_raw_parts(p as *const u8, len as usize) }
+        unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len as usize) }
     }
 }
 
