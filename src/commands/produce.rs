@@ -49,12 +49,11 @@ struct Stats {
 /// Sends records through a producer whose context counts delivery reports, so sending never
 /// waits for acknowledgements one by one and costs no allocation per record beyond librdkafka's.
 struct Sender {
-    /// Declared before `producer`: these must go before the producer is destroyed.
     warmup: ProducerIdWarmup,
     /// Opened at the first send, once the input is known to be sendable: a topic handle makes
     /// librdkafka ask for the topic's metadata, which auto-creates it on brokers configured so.
-    sink: Option<TopicSink>,
-    producer: BaseProducer<CountingCtx>,
+    sink: Option<TopicSink<Arc<BaseProducer<CountingCtx>>>>,
+    producer: Arc<BaseProducer<CountingCtx>>,
     topic: String,
     bytes: u64,
     enqueued: u64,
@@ -76,8 +75,9 @@ impl Sender {
         static_headers: Vec<(String, String)>,
         timeout: Duration,
     ) -> Sender {
+        let producer = Arc::new(producer);
         Sender {
-            warmup: ProducerIdWarmup::start(producer.client().native_ptr(), timeout, ()),
+            warmup: ProducerIdWarmup::start(Arc::clone(&producer), timeout),
             sink: None,
             producer,
             topic: topic.to_string(),
@@ -100,14 +100,14 @@ impl Sender {
     async fn send(&mut self, key: Option<&[u8]>, value: &[u8], event_type: &[u8]) -> Result<()> {
         let sink = match &mut self.sink {
             Some(sink) => &*sink,
-            none => none.insert(TopicSink::new(self.producer.client(), &self.topic)?),
+            none => none.insert(TopicSink::new(Arc::clone(&self.producer), &self.topic)?),
         };
         loop {
             let headers =
                 [(crate::record::envelope::HEADER, event_type), ("content-type", b"application/json".as_slice())]
                     .into_iter()
                     .chain(self.static_headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
-            match sink.send(self.producer.client(), key, value, headers) {
+            match sink.send(key, value, headers) {
                 Ok(()) => {
                     self.bytes += value.len() as u64;
                     self.enqueued += 1;

@@ -335,8 +335,9 @@ async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Outco
 async fn wait_for_configs(admin: &Arc<Admin>, altered: &[&TopicConfigChange]) -> Vec<String> {
     let deadline = std::time::Instant::now() + admin.settings.timeout;
     let topics: Vec<String> = altered.iter().map(|a| a.topic.clone()).collect();
-    loop {
-        let pending: Vec<String> = match admin.topic_configs(&topics).await {
+    let topics = &topics;
+    let pending = |_| async move {
+        match admin.topic_configs(topics).await {
             Ok(have) => altered
                 .iter()
                 .filter(|a| {
@@ -350,12 +351,12 @@ async fn wait_for_configs(admin: &Arc<Admin>, altered: &[&TopicConfigChange]) ->
                 .map(|a| a.topic.clone())
                 .collect(),
             Err(_) => topics.clone(),
-        };
-        if pending.is_empty() || std::time::Instant::now() >= deadline {
-            return pending;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    };
+    crate::kafka::retry::within_async(deadline, crate::kafka::retry::LEADER_PAUSE, pending, |p: &Vec<String>| {
+        !p.is_empty()
+    })
+    .await
 }
 
 /// A failed batch request fails each of its operations, so the report stays per operation.

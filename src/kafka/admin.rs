@@ -32,9 +32,9 @@ pub struct ClusterConfig {
 }
 /// An admin client with its context and the settings it was made from.
 pub struct Admin {
-    /// Declared first so that it is dropped (its thread joined) before the client it polls.
+    /// Serves the client's errors and logs; holds the client until its thread ends.
     pub events: super::EventPump,
-    pub client: AdminClient<Ctx>,
+    pub client: Arc<AdminClient<Ctx>>,
     pub ctx: Ctx,
     pub settings: Settings,
 }
@@ -65,8 +65,8 @@ impl Admin {
     /// brokers learn of them a moment later. Returns the topics still without leaders.
     pub async fn wait_for_leaders(self: &Arc<Self>, topics: &[(String, i32)]) -> Vec<String> {
         let deadline = std::time::Instant::now() + self.settings.timeout;
-        loop {
-            let pending: Vec<String> = match self.metadata(None).await {
+        let pending = |_| async move {
+            match self.metadata(None).await {
                 Ok(md) => topics
                     .iter()
                     .filter(|(name, partitions)| {
@@ -80,12 +80,9 @@ impl Admin {
                     .map(|(n, _)| n.clone())
                     .collect(),
                 Err(_) => topics.iter().map(|(n, _)| n.clone()).collect(),
-            };
-            if pending.is_empty() || std::time::Instant::now() >= deadline {
-                return pending;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        };
+        super::retry::within_async(deadline, super::retry::LEADER_PAUSE, pending, |p: &Vec<String>| !p.is_empty()).await
     }
 
     /// The controller's broker id, when the broker reports it.
@@ -95,8 +92,9 @@ impl Admin {
         let r = self
             .settings
             .blocking("controller lookup", &self.ctx, move || {
-                // SAFETY: the pointer is the live handle owned by `me`, which outlives the call.
-                let id = unsafe { rdkafka::bindings::rd_kafka_controllerid(me.client.inner().native_ptr(), ms) };
+                // SAFETY: the handle is borrowed from `me`, which outlives the call.
+                let id =
+                    unsafe { rdkafka::bindings::rd_kafka_controllerid(me.client.inner().native_client().ptr(), ms) };
                 Ok(id)
             })
             .await

@@ -9,7 +9,7 @@ use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::KafkaError;
 
-use super::Ctx;
+use super::{Ctx, Handle};
 
 /// Serves a client's main librdkafka queue (errors and logs) on a background thread.
 ///
@@ -20,11 +20,6 @@ use super::Ctx;
 pub struct EventPump {
     _thread: StoppableThread,
 }
-
-/// A librdkafka handle moved to a helper thread (librdkafka handles are thread-safe).
-struct SendPtr(*mut rdkafka::types::RDKafka);
-// SAFETY: librdkafka handles may be used from any thread.
-unsafe impl Send for SendPtr {}
 
 /// A background thread told to stop, and joined, when dropped.
 struct StoppableThread {
@@ -52,16 +47,15 @@ impl Drop for StoppableThread {
 }
 
 impl EventPump {
-    /// `rk` must outlive the pump: keep the pump in a field declared before the client, so that
-    /// it is dropped (and its thread joined, releasing the queue) first.
-    pub fn start(rk: *mut rdkafka::types::RDKafka, ctx: Ctx) -> EventPump {
-        let rk = SendPtr(rk);
+    /// The thread holds `client` (an `Arc` of the client, say) until it ends, so the client
+    /// outlives the queue it polls whichever of the two is dropped first.
+    pub fn start(client: impl Handle, ctx: Ctx) -> EventPump {
         let thread = StoppableThread::spawn("evbus-events", move |stop| {
-            let rk = rk;
-            // SAFETY: `rk` is live until this thread is joined (see above); the queue reference
-            // is released before the thread ends; events are destroyed after use.
+            // SAFETY: `client` keeps the handle live for the whole closure; the queue reference
+            // is released before the closure ends (and `client` with it); events are destroyed
+            // after use.
             unsafe {
-                let queue = rdkafka::bindings::rd_kafka_queue_get_main(rk.0);
+                let queue = rdkafka::bindings::rd_kafka_queue_get_main(client.native().ptr());
                 while !stop.load(Ordering::Relaxed) {
                     let ev = rdkafka::bindings::rd_kafka_queue_poll(queue, 100);
                     if !ev.is_null() {
@@ -90,13 +84,10 @@ pub struct ProducerIdWarmup {
 }
 
 impl ProducerIdWarmup {
-    /// `rk` must outlive the warm-up: either drop the warm-up before the producer (it stops
-    /// within 100 ms), or pass a clone of a shared producer as `keep`, held until the thread ends.
-    pub fn start<K: Send + 'static>(rk: *mut rdkafka::types::RDKafka, timeout: Duration, keep: K) -> ProducerIdWarmup {
-        let rk = SendPtr(rk);
+    /// The thread holds `producer` (an `Arc` of it, or a clone of a shared one) until it ends;
+    /// dropping the warm-up stops it within 100 ms.
+    pub fn start(producer: impl Handle, timeout: Duration) -> ProducerIdWarmup {
         let thread = StoppableThread::spawn("evbus-pid", move |stop| {
-            let rk = rk;
-            let _keep = keep;
             let deadline = std::time::Instant::now() + timeout;
             while !stop.load(Ordering::Relaxed) {
                 let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -105,8 +96,7 @@ impl ProducerIdWarmup {
                 }
                 // Short requests, so that a drop is not held up by a dead broker.
                 let wait = left.min(Duration::from_millis(100));
-                // SAFETY: `rk` is live until this thread ends (see above).
-                match unsafe { metadata_origin(rk.0, wait) } {
+                match metadata_origin(producer.native(), wait) {
                     Some(id) if id >= 0 => return,
                     Some(_) => std::thread::sleep(Duration::from_millis(2)),
                     None => {}
@@ -119,15 +109,14 @@ impl ProducerIdWarmup {
 
 /// Asks for the brokers' metadata; returns the id of the broker that answered (-1 for a
 /// bootstrap connection), or `None` on error or timeout.
-///
-/// # Safety
-/// `rk` must be a live client handle.
-unsafe fn metadata_origin(rk: *mut rdkafka::types::RDKafka, wait: Duration) -> Option<i32> {
+fn metadata_origin(client: &rdkafka::client::NativeClient, wait: Duration) -> Option<i32> {
     let mut md: *const rdkafka::types::RDKafkaMetadata = std::ptr::null();
     // all_topics=0 without a topic handle asks for the brokers and the topics this client
     // already uses; `md` is freed right after reading one field.
-    let err =
-        unsafe { rdkafka::bindings::rd_kafka_metadata(rk, 0, std::ptr::null_mut(), &mut md, wait.as_millis() as i32) };
+    // SAFETY: the client is borrowed for the call.
+    let err = unsafe {
+        rdkafka::bindings::rd_kafka_metadata(client.ptr(), 0, std::ptr::null_mut(), &mut md, wait.as_millis() as i32)
+    };
     if err != rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR || md.is_null() {
         return None;
     }
@@ -148,17 +137,23 @@ unsafe fn forward_event(ev: *mut rdkafka::types::RDKafkaEvent, ctx: &Ctx) {
         if p.is_null() {
             String::new()
         } else {
+            // SAFETY: a non-null string of the event, NUL-terminated and live as long as it.
             unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().trim().to_string()
         }
     };
-    match unsafe { rdkafka::bindings::rd_kafka_event_type(ev) } {
+    // SAFETY: `ev` is a live event (the caller's contract), only read here and below.
+    let kind = unsafe { rdkafka::bindings::rd_kafka_event_type(ev) };
+    match kind {
         rdkafka::bindings::RD_KAFKA_EVENT_ERROR => {
+            // SAFETY: as above.
             let code = rdkafka::types::RDKafkaErrorCode::from(unsafe { rdkafka::bindings::rd_kafka_event_error(ev) });
+            // SAFETY: as above.
             let reason = text(unsafe { rdkafka::bindings::rd_kafka_event_error_string(ev) });
             ctx.error(KafkaError::Global(code), &reason);
         }
         rdkafka::bindings::RD_KAFKA_EVENT_LOG => {
             let (mut fac, mut msg, mut level) = (std::ptr::null(), std::ptr::null(), 0);
+            // SAFETY: as above; the out-pointers are locals.
             if unsafe { rdkafka::bindings::rd_kafka_event_log(ev, &mut fac, &mut msg, &mut level) } == 0 {
                 let level = match level {
                     0..=3 => RDKafkaLogLevel::Error,

@@ -116,7 +116,7 @@ pub fn alter<C: ClientContext>(
             }
         }
         req.options = sys::rd_kafka_AdminOptions_new(rk, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS);
-        let mut errstr = [0 as std::ffi::c_char; 512];
+        let mut errstr: [std::ffi::c_char; 512] = [0; 512];
         sys::rd_kafka_AdminOptions_set_request_timeout(req.options, ms, errstr.as_mut_ptr(), errstr.len());
 
         sys::rd_kafka_IncrementalAlterConfigs(
@@ -160,7 +160,7 @@ pub fn alter<C: ClientContext>(
             } else {
                 let p = sys::rd_kafka_ConfigResource_error_string(r);
                 let msg = if p.is_null() {
-                    format!("{:?}", rdkafka::types::RDKafkaErrorCode::from(err))
+                    format!("{:?}", RDKafkaErrorCode::from(err))
                 } else {
                     CStr::from_ptr(p).to_string_lossy().into_owned()
                 };

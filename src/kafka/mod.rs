@@ -8,6 +8,7 @@ pub mod admin;
 pub mod cluster;
 pub mod events;
 pub mod groups;
+pub mod handle;
 pub mod headers;
 pub mod incremental;
 pub mod lag;
@@ -30,6 +31,7 @@ use crate::term::redact;
 // The names every command uses, where they have always been.
 pub use cluster::{BrokerMeta, ClusterMeta, PartitionMeta, TopicMeta, owned_metadata};
 pub use events::{EventPump, ProducerIdWarmup};
+pub use handle::Handle;
 pub use offsets::PartitionOffsets;
 pub use producer::{CountingCtx, TopicSink, flush, flush_or_purge, stalled};
 pub use settings::Settings;

@@ -1,16 +1,45 @@
 //! The one ListOffsets path: watermarks and offsets by time for many partitions in batched
-//! requests, and the timestamps of the first records at given offsets (time lag).
+//! requests ([`list_offsets_on`], on a client of the caller's or one made for the call), and the
+//! timestamps of the first records at given offsets (time lag).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::Result;
-use rdkafka::error::KafkaError;
+use rdkafka::consumer::{BaseConsumer, Consumer as _, ConsumerContext};
+use rdkafka::error::{KafkaError, KafkaResult};
+use rdkafka::{Offset, TopicPartitionList};
 
 use super::Settings;
 
 /// Offsets of many partitions, per partition: the broker's answer or its error.
 pub type PartitionOffsets = HashMap<(String, i32), Result<i64, String>>;
+
+/// ListOffsets for `parts` at `at` (`Offset::Beginning`, `Offset::End`, or a timestamp as
+/// `Offset::Offset(ms)`) in one batched request per leader, over `consumer`: a command that
+/// already has a consumer (tail) asks over its warm connections instead of opening new ones.
+///
+/// Right after a topic is created or a leader moves, a broker can answer "not leader" until its
+/// metadata catches up: those answers are asked again until `timeout` runs out. The answer is
+/// librdkafka's list, with an error or an offset per partition.
+pub fn list_offsets_on<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    parts: impl IntoIterator<Item = (impl AsRef<str>, i32)>,
+    at: Offset,
+    timeout: Duration,
+) -> KafkaResult<TopicPartitionList> {
+    let mut tpl = TopicPartitionList::new();
+    for (t, p) in parts {
+        tpl.add_partition_offset(t.as_ref(), p, at)?;
+    }
+    let deadline = std::time::Instant::now() + timeout;
+    super::retry::within(
+        deadline,
+        super::retry::LEADER_PAUSE,
+        |left| consumer.offsets_for_times(tpl.clone(), left.max(Duration::from_millis(100))),
+        |r| r.as_ref().is_err_and(super::retry::transient_error),
+    )
+}
 
 impl Settings {
     /// ListOffsets for many partitions: one batched request per leader and per entry of `at`
@@ -20,7 +49,7 @@ impl Settings {
         &self,
         what: &str,
         parts: Vec<(String, i32)>,
-        at: Vec<rdkafka::Offset>,
+        at: Vec<Offset>,
         extra: &[(&str, &str)],
     ) -> Result<Vec<PartitionOffsets>> {
         let maps = self.list_offsets_raw(what, parts, at, extra).await?;
@@ -31,7 +60,7 @@ impl Settings {
                     .map(|(tp, r)| {
                         let v = match r {
                             Err(e) => Err(e),
-                            Ok(rdkafka::Offset::Offset(o)) => Ok(o),
+                            Ok(Offset::Offset(o)) => Ok(o),
                             Ok(other) => Err(format!("no offset in the answer ({other:?})")),
                         };
                         (tp, v)
@@ -48,9 +77,8 @@ impl Settings {
         parts: Vec<(String, i32)>,
         ts_ms: i64,
     ) -> Result<HashMap<(String, i32), Result<Option<i64>, String>>> {
-        let mut maps = self
-            .list_offsets_raw("ListOffsets (by timestamp)", parts, vec![rdkafka::Offset::Offset(ts_ms.max(0))], &[])
-            .await?;
+        let mut maps =
+            self.list_offsets_raw("ListOffsets (by timestamp)", parts, vec![Offset::Offset(ts_ms.max(0))], &[]).await?;
         Ok(maps
             .pop()
             .unwrap_or_default()
@@ -58,9 +86,9 @@ impl Settings {
             .map(|(tp, r)| {
                 let v = match r {
                     Err(e) => Err(e),
-                    Ok(rdkafka::Offset::Offset(o)) if o >= 0 => Ok(Some(o)),
+                    Ok(Offset::Offset(o)) if o >= 0 => Ok(Some(o)),
                     // librdkafka reports "no such record" as the logical end offset (-1).
-                    Ok(rdkafka::Offset::End) | Ok(rdkafka::Offset::Offset(_)) => Ok(None),
+                    Ok(Offset::End) | Ok(Offset::Offset(_)) => Ok(None),
                     Ok(other) => Err(format!("no offset in the answer ({other:?})")),
                 };
                 (tp, v)
@@ -73,31 +101,18 @@ impl Settings {
         &self,
         what: &str,
         parts: Vec<(String, i32)>,
-        at: Vec<rdkafka::Offset>,
+        at: Vec<Offset>,
         extra: &[(&str, &str)],
-    ) -> Result<Vec<HashMap<(String, i32), Result<rdkafka::Offset, String>>>> {
+    ) -> Result<Vec<HashMap<(String, i32), Result<Offset, String>>>> {
         if parts.is_empty() {
             return Ok(at.iter().map(|_| HashMap::new()).collect());
         }
         let (consumer, ctx) = self.consumer(None, extra)?;
         let timeout = self.timeout;
         self.blocking(what, &ctx, move || {
-            use rdkafka::consumer::Consumer;
             at.into_iter()
                 .map(|spec| {
-                    let mut tpl = rdkafka::TopicPartitionList::with_capacity(parts.len());
-                    for (t, p) in &parts {
-                        tpl.add_partition_offset(t, *p, spec)?;
-                    }
-                    // Right after a topic is created or a leader moves, a broker can answer "not
-                    // leader" until its metadata catches up: retry those within the timeout.
-                    let deadline = std::time::Instant::now() + timeout;
-                    let res = super::retry::within(
-                        deadline,
-                        super::retry::LEADER_PAUSE,
-                        |left| consumer.offsets_for_times(tpl.clone(), left.max(Duration::from_millis(100))),
-                        |r| r.as_ref().is_err_and(super::retry::transient_error),
-                    )?;
+                    let res = list_offsets_on(&consumer, parts.iter().map(|(t, p)| (t.as_str(), *p)), spec, timeout)?;
                     Ok(res
                         .elements()
                         .iter()
@@ -148,7 +163,6 @@ impl Settings {
         let timeout = self.timeout;
         self.blocking("reading the first unconsumed records (time lag)", &ctx, move || {
             use rdkafka::Message as _;
-            use rdkafka::consumer::Consumer;
             let deadline = std::time::Instant::now() + timeout;
             let mut by_part: std::collections::BTreeMap<(String, i32), Vec<(i64, i64)>> = Default::default();
             for (t, p, o, end) in wanted {
@@ -162,9 +176,9 @@ impl Settings {
             for round in 0..rounds {
                 let mut pending: HashMap<(String, i32), (i64, i64)> =
                     by_part.iter().filter_map(|(k, v)| v.get(round).map(|x| (k.clone(), *x))).collect();
-                let mut tpl = rdkafka::TopicPartitionList::with_capacity(pending.len());
+                let mut tpl = TopicPartitionList::with_capacity(pending.len());
                 for ((t, p), (o, _)) in &pending {
-                    tpl.add_partition_offset(t, *p, rdkafka::Offset::Offset(*o))?;
+                    tpl.add_partition_offset(t, *p, Offset::Offset(*o))?;
                 }
                 consumer.assign(&tpl)?;
                 while !pending.is_empty() && std::time::Instant::now() < deadline {
@@ -187,8 +201,7 @@ impl Settings {
                         let pos = consumer.position()?;
                         for e in pos.elements() {
                             let key = (e.topic().to_string(), e.partition());
-                            if let (Some((o, end)), rdkafka::Offset::Offset(at)) =
-                                (pending.get(&key).copied(), e.offset())
+                            if let (Some((o, end)), Offset::Offset(at)) = (pending.get(&key).copied(), e.offset())
                                 && at >= end
                             {
                                 pending.remove(&key);

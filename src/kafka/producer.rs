@@ -11,7 +11,7 @@ use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, ProducerContext};
 
-use super::{Ctx, describe_error, mono_ms};
+use super::{Ctx, Handle, describe_error, mono_ms};
 
 /// Counts delivery reports (and keeps the first failure) for [`Settings::counting_producer`].
 ///
@@ -138,32 +138,37 @@ pub fn stalled(ctx: &CountingCtx, enqueued: u64, since_ms: u64, stall: Duration)
 /// rdkafka's `BaseProducer::send` builds a C string and looks the topic up by name for every
 /// record, and `OwnedHeaders` a C string per header: on a bulk send those allocations took a
 /// fifth of the sending thread, the bottleneck. Payloads and keys are still copied by librdkafka.
-pub struct TopicSink {
+///
+/// The sink holds its producer (an `Arc` of it): the topic handle is destroyed before the
+/// producer whatever order the owner drops them in.
+pub struct TopicSink<P: Handle> {
     rkt: *mut rdkafka::types::RDKafkaTopic,
+    producer: P,
 }
 
-impl TopicSink {
-    /// Drop the sink before the producer (declare it first in a struct that holds both).
-    pub fn new<C: ClientContext>(client: &rdkafka::client::Client<C>, topic: &str) -> Result<TopicSink> {
+// SAFETY: librdkafka topic handles may be used from any thread, like the client that owns them.
+unsafe impl<P: Handle> Send for TopicSink<P> {}
+
+impl<P: Handle> TopicSink<P> {
+    pub fn new(producer: P, topic: &str) -> Result<TopicSink<P>> {
         let name = std::ffi::CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
-        // SAFETY: a live client; a NULL conf uses the producer's topic defaults (partitioner,
-        // acks, compression set in its configuration).
-        let rkt =
-            unsafe { rdkafka::bindings::rd_kafka_topic_new(client.native_ptr(), name.as_ptr(), std::ptr::null_mut()) };
+        // SAFETY: a live client (held by `producer`); a NULL conf uses the producer's topic
+        // defaults (partitioner, acks, compression set in its configuration).
+        let rkt = unsafe {
+            rdkafka::bindings::rd_kafka_topic_new(producer.native().ptr(), name.as_ptr(), std::ptr::null_mut())
+        };
         if rkt.is_null() {
-            return Err(anyhow!(
-                "cannot open topic {topic}: {}",
-                rdkafka::error::RDKafkaErrorCode::from(unsafe { rdkafka::bindings::rd_kafka_last_error() })
-            ));
+            // SAFETY: reads this thread's last librdkafka error; no arguments.
+            let code = unsafe { rdkafka::bindings::rd_kafka_last_error() };
+            return Err(anyhow!("cannot open topic {topic}: {}", rdkafka::error::RDKafkaErrorCode::from(code)));
         }
-        Ok(TopicSink { rkt })
+        Ok(TopicSink { rkt, producer })
     }
 
     /// Enqueue one record for the partitioner to place. On error (a full queue, most often)
     /// nothing was enqueued and the caller may retry.
-    pub fn send<'h, C: ClientContext>(
+    pub fn send<'h>(
         &self,
-        client: &rdkafka::client::Client<C>,
         key: Option<&[u8]>,
         value: &[u8],
         headers: impl IntoIterator<Item = (&'h str, &'h [u8])>,
@@ -185,7 +190,7 @@ impl TopicSink {
             }
             let (kp, kl) = key.map_or((std::ptr::null(), 0), |k| (k.as_ptr(), k.len()));
             let err = rdkafka::bindings::rd_kafka_producev(
-                client.native_ptr(),
+                self.producer.native().ptr(),
                 RD_KAFKA_VTYPE_RKT,
                 self.rkt,
                 RD_KAFKA_VTYPE_PARTITION,
@@ -212,9 +217,10 @@ impl TopicSink {
     }
 }
 
-impl Drop for TopicSink {
+impl<P: Handle> Drop for TopicSink<P> {
     fn drop(&mut self) {
-        // SAFETY: created by rd_kafka_topic_new, released once; the producer is still alive.
+        // SAFETY: created by rd_kafka_topic_new, released once; the producer is held by `self`
+        // (its field drops after this).
         unsafe { rdkafka::bindings::rd_kafka_topic_destroy(self.rkt) }
     }
 }

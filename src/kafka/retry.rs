@@ -1,10 +1,8 @@
 //! The one bounded retry for the answers a broker gives while it catches up: "not leader" right
 //! after a topic is created or a leader moves, "not coordinator" / "coordinator loading" while a
 //! group's coordinator moves or loads. Such answers are asked again, a short pause apart, until
-//! `--timeout` runs out; everything else is answered at once.
-//!
-//! Call sites outside this layer that still have a loop of their own (to switch over):
-//! `commands/dlq/position.rs` (committed offsets) and the apply waits of `commands/topics.rs`.
+//! `--timeout` runs out; everything else is answered at once. The waits for the brokers to catch
+//! up after a change (leaders of new partitions, configs just set) use the same loop.
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -73,7 +73,8 @@ impl Settings {
         let ctx = self.ctx();
         let client: rdkafka::admin::AdminClient<Ctx> =
             self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
-        let events = EventPump::start(client.inner().native_ptr(), ctx.clone());
+        let client = Arc::new(client);
+        let events = EventPump::start(Arc::clone(&client), ctx.clone());
         Ok(admin::Admin { events, client, ctx, settings: self.clone() })
     }
 
@@ -193,7 +194,7 @@ impl Settings {
     /// Bound an async librdkafka operation (admin requests, deliveries) by `--timeout`.
     pub async fn bounded<T, Fut>(&self, what: &str, ctx: &Ctx, fut: Fut) -> Result<T>
     where
-        Fut: std::future::Future<Output = Result<T, KafkaError>>,
+        Fut: Future<Output = Result<T, KafkaError>>,
     {
         let limit = self.timeout + Duration::from_secs(1);
         let started = std::time::Instant::now();

@@ -271,7 +271,7 @@ fn large_file_arrives_whole_and_in_order() {
     let got = b.read_all(&topic);
     assert_eq!(got.len(), n);
     for (i, r) in got.iter().enumerate() {
-        let v: serde_json::Value = serde_json::from_slice(r.value.as_deref().unwrap()).unwrap();
+        let v: Value = serde_json::from_slice(r.value.as_deref().unwrap()).unwrap();
         assert_eq!(v["n"], i, "record {i} out of order");
         assert_eq!(r.key.as_deref(), Some(format!("k{i}").as_bytes()));
         let t = format!("t{}", i % 3);

@@ -636,3 +636,38 @@ fn jq_filters_on_large_batches_keep_order_and_counts() {
     // --count stops at exactly N even when verdicts were computed ahead.
     assert_eq!(tail_ok(&b, &[&t, "--from", "beginning", "--filter", ".n % 3 == 0", "--count", "7"]).len(), 7);
 }
+
+/// `tail --group G --exit` leaves G at once: right after the process ends the group is Empty
+/// with no members, so a `groups reset --yes` that follows is not refused. Run several times, as
+/// a consumer closed on another thread after exit lost the race only some of the time.
+#[test]
+fn group_exit_leaves_the_group_before_returning() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-leave", 2, &numbered(3, 0));
+    for i in 0..5 {
+        let g = b.unique(&format!("tail-leave-{i}"));
+        let lines = tail_ok(&b, &[&t, "--group", &g, "--from", "beginning", "--exit"]);
+        assert_eq!(lines.len(), 3, "run {i}");
+        let out = b.evbus().args(["groups", "describe", &g, "-o", "json"]).output().unwrap();
+        assert!(out.status.success(), "run {i}: {}", stderr(&out));
+        let doc = stdout_json(&out);
+        assert_eq!(doc["state"], "Empty", "run {i}: a member outlived the process: {doc:#}");
+        assert_eq!(doc["members"].as_array().map(Vec::len), Some(0), "run {i}: {doc:#}");
+    }
+}
+
+/// A group commits only what it printed: a record left out by `--until` (newer than it) is not
+/// committed, so the group's next run prints it.
+#[test]
+fn group_does_not_commit_records_left_out_by_until() {
+    let b = Broker::start();
+    let t = b.unique("tail-until-g");
+    b.create_topic(&t, 1);
+    let now = now_ms();
+    let h = 3_600_000;
+    produce_at(&b, &t, &[("old", "1", now - 3 * h), ("mid", "2", now - 2 * h), ("new", "3", now - 60_000)]);
+    let g = b.unique("tail-until-g");
+    let until = rfc3339(now - 150 * 60_000);
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--group", &g, "--from", "beginning", "--until", &until])), ["old"]);
+    assert_eq!(keys(&tail_ok(&b, &[&t, "--group", &g, "--exit"])), ["mid", "new"]);
+}

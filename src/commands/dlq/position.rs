@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::mpsc as std_mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
@@ -17,35 +17,20 @@ use rdkafka::error::KafkaError;
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::oneshot;
 
-use crate::kafka::{Ctx, Settings, describe_error};
+use crate::kafka::{Ctx, Settings, describe_error, retry};
 
 /// Runs `call` (given the time left) until it succeeds, fails otherwise, or `timeout` runs out.
 ///
 /// A group coordinator that is loading or moving (a freshly started or restarted broker, a
 /// coordinator migrating) answers "not coordinator" or "loading" for a while: both OffsetFetch
 /// and OffsetCommit are asked again rather than failing the replay or losing its position.
-// TODO(retry): kafka::retry
 fn coordinator_retry<T>(
     timeout: Duration,
-    mut call: impl FnMut(Duration) -> Result<T, KafkaError>,
+    call: impl FnMut(Duration) -> Result<T, KafkaError>,
 ) -> Result<T, KafkaError> {
-    use rdkafka::types::RDKafkaErrorCode::{CoordinatorLoadInProgress, CoordinatorNotAvailable, NotCoordinator};
-    let deadline = std::time::Instant::now() + timeout;
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match call(left) {
-            Err(e)
-                if !left.is_zero()
-                    && matches!(
-                        e.rdkafka_error_code(),
-                        Some(NotCoordinator | CoordinatorLoadInProgress | CoordinatorNotAvailable)
-                    ) =>
-            {
-                std::thread::sleep(Duration::from_millis(150).min(left));
-            }
-            r => return r,
-        }
-    }
+    retry::within(Instant::now() + timeout, retry::COORDINATOR_PAUSE, call, |r| {
+        r.as_ref().is_err_and(retry::transient_error)
+    })
 }
 
 enum Request {

@@ -232,7 +232,13 @@ pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta,
                         if n == 0 && replayed.is_empty() {
                             (Status::Ok, "empty".to_string())
                         } else if n == 0 {
-                            (Status::Ok, format!("nothing waiting: no records after the saved position of `dlq replay` (group {})", crate::dlq::DEFAULT_REPLAY_GROUP))
+                            (
+                                Status::Ok,
+                                format!(
+                                    "nothing waiting: no records after the saved position of `dlq replay` (group {})",
+                                    crate::dlq::DEFAULT_REPLAY_GROUP
+                                ),
+                            )
                         } else {
                             (
                                 Status::Warn,

@@ -134,6 +134,15 @@ impl Engine {
         }
     }
 
+    /// A record the stop rules leave out: its partition is already done (records past the end can
+    /// still arrive from a prefetch) or it is newer than `--until`. It is not printed, so a group
+    /// must not commit it either (the group's next run is where it belongs).
+    pub(super) fn leaves_out(&self, t: usize, rec: &RecordView) -> bool {
+        let done =
+            self.parts.get(t).and_then(|v| v.get(usize::try_from(rec.partition).ok()?)).is_some_and(|st| st.done);
+        (done && self.track_done) || matches!((self.until_ms, rec.timestamp_ms), (Some(u), Some(ts)) if ts > u)
+    }
+
     /// Filters, validates and renders one record into `buf`.
     pub(super) fn record(&mut self, t: usize, rec: &RecordView) -> Flow {
         self.record_pre(t, rec, None)
@@ -285,7 +294,10 @@ pub(super) fn should_stop(stop: &AtomicBool, limits: &Limits, last_record: Insta
         || limits.deadline.is_some_and(|d| Instant::now() >= d)
 }
 
-/// Processes a record delivered by rdkafka's own poll; returns the topic index it belongs to.
+/// Processes a record delivered by rdkafka's own poll.
+///
+/// Returns the record's topic index unless the stop rules left the record out (see
+/// [`Engine::leaves_out`]), and what to do next.
 pub(super) fn process_borrowed(
     engine: &mut Engine,
     m: &mut rdkafka::message::BorrowedMessage<'_>,
@@ -302,9 +314,10 @@ pub(super) fn process_borrowed(
         value: m.payload(),
         headers: headers.as_slice(),
     };
+    let taken = !engine.leaves_out(t, &rec);
     let flow = engine.record(t, &rec);
     engine.headers = headers;
-    (Some(t), flow)
+    (taken.then_some(t), flow)
 }
 
 pub(super) fn report_error(engine: &mut Engine, e: &KafkaError) {

@@ -91,7 +91,11 @@ pub(super) fn consume_group(
         let names = engine.topic_names.clone();
         let positions = positions.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(commit_positions(&c, &names, &positions, CommitMode::Sync));
+            let r = commit_positions(&c, &names, &positions, CommitMode::Sync);
+            // Before reporting: the main thread closes the consumer once it holds the last
+            // reference (see `close_bounded`).
+            drop(c);
+            let _ = tx.send(r);
         });
         match rx.recv_timeout(limits.timeout) {
             Ok(Ok(())) => {}

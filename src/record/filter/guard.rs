@@ -139,7 +139,7 @@ impl<'a> HasLut<'a, Guarded> for &'a Guard<'a> {
 #[inline(always)]
 fn stack_position() -> usize {
     let probe = 0u8;
-    std::hint::black_box(&probe) as *const u8 as usize
+    std::ptr::from_ref(std::hint::black_box(&probe)).addr()
 }
 
 /// Records this thread's limit; called first thing on threads with an [`EVAL_STACK`] stack.

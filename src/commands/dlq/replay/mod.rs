@@ -45,7 +45,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Result, anyhow};
-use rdkafka::producer::{FutureProducer, Producer};
+use rdkafka::producer::FutureProducer;
 use regex::Regex;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -187,9 +187,7 @@ pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
         let (p, ctx) = app.settings.producer(&[("partitioner", "murmur2_random"), ("message.timeout.ms", "0")])?;
         (Some(p), ctx)
     };
-    let warmup = producer
-        .as_ref()
-        .map(|p| crate::kafka::ProducerIdWarmup::start(p.client().native_ptr(), app.settings.timeout, p.clone()));
+    let warmup = producer.as_ref().map(|p| crate::kafka::ProducerIdWarmup::start(p.clone(), app.settings.timeout));
 
     let parts = read::partitions(app, &dlq).await?;
     let position = Position::new(&app.settings, &a.group, &dlq)?;

@@ -1,0 +1,287 @@
+//! Which groups there are and what they look like: ListGroups + DescribeGroups for every protocol
+//! type, ListConsumerGroups for the consumer groups' types, DescribeConsumerGroups for their
+//! members (classic and KIP-848 alike).
+
+use std::collections::BTreeMap;
+use std::ffi::{CString, c_char};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use rdkafka::bindings as sys;
+use rdkafka::client::NativeClient;
+use rdkafka::types::*;
+
+use super::ffi::{AdminCall, bytes, err_name, text};
+use super::{Admin, Group, Member, SHARE_OR_STREAMS, bounded_join, decode_assignment};
+
+/// Frees a group list however `list_groups` returns.
+struct GroupListGuard(*const sys::rd_kafka_group_list);
+
+impl Drop for GroupListGuard {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the list came from rd_kafka_list_groups and is destroyed exactly once.
+            unsafe { sys::rd_kafka_group_list_destroy(self.0) }
+        }
+    }
+}
+
+/// ListGroups on every broker, then DescribeGroups for each group (librdkafka's
+/// `rd_kafka_list_groups`). A partial answer (a broker did not reply in time) is returned as far
+/// as it goes rather than thrown away.
+fn list_groups_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>, bool), String> {
+    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    let mut list: *const sys::rd_kafka_group_list = std::ptr::null();
+    // SAFETY: the client is borrowed for the call; `list` is owned by the guard below.
+    let code = unsafe { sys::rd_kafka_list_groups(client.ptr(), std::ptr::null(), &mut list, ms) };
+    let guard = GroupListGuard(list);
+    let partial = code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__PARTIAL;
+    if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR && !partial {
+        return Err(match code {
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT => "timed out".to_string(),
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TRANSPORT => "broker unreachable".to_string(),
+            other => format!("ListGroups/DescribeGroups: {}", err_name(other)),
+        });
+    }
+    if guard.0.is_null() {
+        return Ok((Vec::new(), partial));
+    }
+    let mut out = Vec::new();
+    // SAFETY: the list and everything it points to live until `guard` drops at the end.
+    unsafe {
+        let l = &*guard.0;
+        let groups: &[sys::rd_kafka_group_info] = if l.groups.is_null() || l.group_cnt <= 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(l.groups, l.group_cnt as usize)
+        };
+        for g in groups {
+            let members: &[sys::rd_kafka_group_member_info] = if g.members.is_null() || g.member_cnt <= 0 {
+                &[]
+            } else {
+                std::slice::from_raw_parts(g.members, g.member_cnt as usize)
+            };
+            let protocol_type = text(g.protocol_type);
+            out.push(Group {
+                name: text(g.group),
+                state: text(g.state),
+                error: (g.err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR).then(|| err_name(g.err)),
+                members: members
+                    .iter()
+                    .map(|m| Member {
+                        member_id: text(m.member_id),
+                        client_id: text(m.client_id),
+                        client_host: text(m.client_host),
+                        // Only the "consumer" protocol has this layout ("" = unknown, try it).
+                        assignment: if protocol_type == "consumer" || protocol_type.is_empty() {
+                            decode_assignment(bytes(m.member_assignment, m.member_assignment_size)).unwrap_or_default()
+                        } else {
+                            BTreeMap::new()
+                        },
+                    })
+                    .collect(),
+                kind: String::new(),
+                protocol_type,
+                described: true,
+            });
+        }
+    }
+    Ok((out, partial))
+}
+
+/// A consumer group as ListConsumerGroups lists it.
+struct Listing {
+    name: String,
+    state: String,
+    kind: String,
+}
+
+fn type_name(t: sys::rd_kafka_consumer_group_type_t) -> String {
+    match t {
+        sys::rd_kafka_consumer_group_type_t::RD_KAFKA_CONSUMER_GROUP_TYPE_CONSUMER => "consumer".into(),
+        // A broker before KIP-848 reports no type: every consumer group there is classic.
+        _ => "classic".into(),
+    }
+}
+
+/// ListConsumerGroups: every group of the consumer protocol type (classic and KIP-848) with its
+/// state and type. The flag is true when some broker's answer is missing.
+fn list_consumer_groups_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Listing>, bool), String> {
+    let mut call = AdminCall::new(client, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeout);
+    // SAFETY: `call` borrows the client; every object is owned by `call` or by its event.
+    unsafe {
+        sys::rd_kafka_ListConsumerGroups(client.ptr(), call.options, call.queue);
+        let ev = call.wait(timeout + Duration::from_millis(500))?;
+        let res = sys::rd_kafka_event_ListConsumerGroups_result(ev);
+        if res.is_null() {
+            return Err("unexpected reply to ListConsumerGroups".into());
+        }
+        let mut cnt = 0usize;
+        let valid = sys::rd_kafka_ListConsumerGroups_result_valid(res, &mut cnt);
+        let list: &[*const sys::rd_kafka_ConsumerGroupListing_t] =
+            if valid.is_null() || cnt == 0 { &[] } else { std::slice::from_raw_parts(valid, cnt) };
+        let mut out = Vec::with_capacity(list.len());
+        for &g in list {
+            out.push(Listing {
+                name: text(sys::rd_kafka_ConsumerGroupListing_group_id(g)),
+                state: text(sys::rd_kafka_consumer_group_state_name(sys::rd_kafka_ConsumerGroupListing_state(g))),
+                kind: type_name(sys::rd_kafka_ConsumerGroupListing_type(g)),
+            });
+        }
+        let mut ecnt = 0usize;
+        let _ = sys::rd_kafka_ListConsumerGroups_result_errors(res, &mut ecnt);
+        Ok((out, ecnt > 0))
+    }
+}
+
+/// DescribeConsumerGroups (ConsumerGroupDescribe for KIP-848 groups, DescribeGroups for classic
+/// ones: librdkafka picks per group): state, type and members with their assignments.
+fn describe_consumer_groups_raw(
+    client: &NativeClient,
+    names: &[String],
+    timeout: Duration,
+) -> Result<Vec<Group>, String> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cnames: Vec<CString> = names.iter().filter_map(|n| CString::new(n.as_str()).ok()).collect();
+    let mut ptrs: Vec<*const c_char> = cnames.iter().map(|c| c.as_ptr()).collect();
+    let mut call = AdminCall::new(client, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeout);
+    // SAFETY: `call` borrows the client; the names outlive the call (librdkafka copies them);
+    // everything read below lives until `call` (and its event) drops.
+    unsafe {
+        sys::rd_kafka_DescribeConsumerGroups(client.ptr(), ptrs.as_mut_ptr(), ptrs.len(), call.options, call.queue);
+        let ev = call.wait(timeout + Duration::from_millis(500))?;
+        let res = sys::rd_kafka_event_DescribeConsumerGroups_result(ev);
+        if res.is_null() {
+            return Err("unexpected reply to DescribeConsumerGroups".into());
+        }
+        let mut cnt = 0usize;
+        let gs = sys::rd_kafka_DescribeConsumerGroups_result_groups(res, &mut cnt);
+        let gs: &[*const sys::rd_kafka_ConsumerGroupDescription_t] =
+            if gs.is_null() || cnt == 0 { &[] } else { std::slice::from_raw_parts(gs, cnt) };
+        let mut out = Vec::with_capacity(gs.len());
+        for &g in gs {
+            let err = sys::rd_kafka_ConsumerGroupDescription_error(g);
+            let error = (!err.is_null()).then(|| text(sys::rd_kafka_error_string(err)));
+            let mut members = Vec::new();
+            for i in 0..sys::rd_kafka_ConsumerGroupDescription_member_count(g) {
+                let m = sys::rd_kafka_ConsumerGroupDescription_member(g, i);
+                if m.is_null() {
+                    continue;
+                }
+                let mut assignment: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+                let a = sys::rd_kafka_MemberDescription_assignment(m);
+                if !a.is_null() {
+                    let l = sys::rd_kafka_MemberAssignment_partitions(a);
+                    if !l.is_null() {
+                        let l = &*l;
+                        let elems: &[sys::rd_kafka_topic_partition_t] = if l.elems.is_null() || l.cnt <= 0 {
+                            &[]
+                        } else {
+                            std::slice::from_raw_parts(l.elems, l.cnt as usize)
+                        };
+                        for e in elems {
+                            assignment.entry(text(e.topic)).or_default().push(e.partition);
+                        }
+                    }
+                }
+                members.push(Member {
+                    member_id: text(sys::rd_kafka_MemberDescription_consumer_id(m)),
+                    client_id: text(sys::rd_kafka_MemberDescription_client_id(m)),
+                    client_host: text(sys::rd_kafka_MemberDescription_host(m)),
+                    assignment,
+                });
+            }
+            out.push(Group {
+                name: text(sys::rd_kafka_ConsumerGroupDescription_group_id(g)),
+                state: text(sys::rd_kafka_consumer_group_state_name(sys::rd_kafka_ConsumerGroupDescription_state(g))),
+                protocol_type: "consumer".into(),
+                kind: type_name(sys::rd_kafka_ConsumerGroupDescription_type(g)),
+                error,
+                members,
+                described: true,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The type of a group that ListConsumerGroups does not list, from its protocol type.
+fn kind_of_protocol(protocol_type: &str) -> String {
+    match protocol_type {
+        "" | "consumer" => "classic".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Every group: ListGroups + DescribeGroups for all protocol types (to see Connect, share and
+/// streams groups), ListConsumerGroups for the consumer groups' types, and DescribeConsumerGroups
+/// for their members, so KIP-848 groups (which the classic DescribeGroups answers as "not
+/// found") are described as well as classic ones. All three share one deadline.
+fn list_all_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>, bool), String> {
+    let deadline = Instant::now() + timeout;
+    let left = || deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+    let (all, partial_all) = list_groups_raw(client, left())?;
+    let (listing, partial_cg) = list_consumer_groups_raw(client, left())?;
+    let names: Vec<String> = listing.iter().map(|l| l.name.clone()).collect();
+    let described = describe_consumer_groups_raw(client, &names, left())?;
+    let mut by_name: BTreeMap<String, Group> = described.into_iter().map(|g| (g.name.clone(), g)).collect();
+    let mut out = Vec::new();
+    for l in listing {
+        let mut g = by_name.remove(&l.name).unwrap_or_else(|| Group {
+            name: l.name.clone(),
+            state: l.state.clone(),
+            protocol_type: "consumer".into(),
+            kind: l.kind.clone(),
+            error: Some("not described".into()),
+            members: Vec::new(),
+            described: false,
+        });
+        if g.state.is_empty() || g.state == "Unknown" {
+            g.state = l.state;
+        }
+        if l.kind == "consumer" {
+            g.kind = l.kind;
+        }
+        out.push(g);
+    }
+    for mut g in all {
+        if out.iter().any(|o| o.name == g.name) {
+            continue;
+        }
+        g.kind = kind_of_protocol(&g.protocol_type);
+        if g.protocol_type.is_empty() && !partial_cg {
+            // ListGroups returned it, ListConsumerGroups (which lists every group of protocol
+            // type "consumer" or none) did not, and the classic DescribeGroups gave no protocol
+            // type: a group of a newer type that DescribeGroups answers as "Dead" (Kafka does so
+            // for share and streams groups before DescribeGroups v6). Its state and members are
+            // unknown, not Dead and none.
+            g.kind = SHARE_OR_STREAMS.to_string();
+            g.state = "unknown".to_string();
+            g.described = false;
+            g.members.clear();
+            g.error = None;
+        }
+        if g.kind != "classic" {
+            // Not a consumer group: its members' metadata is not a consumer assignment.
+            for m in &mut g.members {
+                m.assignment.clear();
+            }
+        }
+        out.push(g);
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((out, partial_all || partial_cg))
+}
+
+/// Every group on the cluster with its type, state, members and their assignments, bounded by
+/// `--timeout` (see [`list_all_raw`]).
+/// The flag is true when some broker did not answer (the list may be incomplete).
+pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool)> {
+    let me = Arc::clone(admin);
+    let timeout = admin.settings.timeout;
+    let fut = tokio::task::spawn_blocking(move || list_all_raw(me.client.inner().native_client(), timeout));
+    bounded_join(admin, "ListGroups/DescribeConsumerGroups", fut).await
+}
