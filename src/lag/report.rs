@@ -268,7 +268,7 @@ pub(crate) mod fixtures {
     use super::*;
     use crate::lag::verdict;
 
-    pub fn part(topic: &str, p: i32, committed: Option<i64>, end: i64) -> PartitionLag {
+    pub(crate) fn part(topic: &str, p: i32, committed: Option<i64>, end: i64) -> PartitionLag {
         PartitionLag {
             topic: topic.into(),
             partition: p,
@@ -283,7 +283,7 @@ pub(crate) mod fixtures {
         }
     }
 
-    pub fn group(name: &str, parts: Vec<PartitionLag>, threshold: Option<i64>) -> GroupLag {
+    pub(crate) fn group(name: &str, parts: Vec<PartitionLag>, threshold: Option<i64>) -> GroupLag {
         GroupLag {
             name: name.into(),
             kind: "classic".into(),

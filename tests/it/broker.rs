@@ -26,13 +26,13 @@ use std::time::{Duration, Instant};
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// How clients talk to a listener.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Protocol {
+pub(crate) enum Protocol {
     Plaintext,
     Ssl,
     SaslPlaintext,
@@ -58,7 +58,7 @@ impl Protocol {
 
 /// The broker's TLS identity (PEM files) and whether it demands client certificates.
 #[derive(Clone, Debug)]
-pub struct TlsFiles {
+pub(crate) struct TlsFiles {
     pub cert: PathBuf,
     pub key: PathBuf,
     pub ca: PathBuf,
@@ -67,7 +67,7 @@ pub struct TlsFiles {
 
 /// What a private broker looks like.
 #[derive(Default, Clone, Debug)]
-pub struct BrokerOpts {
+pub(crate) struct BrokerOpts {
     /// Client listeners by name; empty means one PLAINTEXT listener. The first one is `bootstrap`.
     pub listeners: Vec<(&'static str, Protocol)>,
     pub tls: Option<TlsFiles>,
@@ -83,7 +83,7 @@ pub struct BrokerOpts {
     pub port: Option<u16>,
 }
 
-pub struct Broker {
+pub(crate) struct Broker {
     /// The first client listener, `127.0.0.1:PORT`.
     pub bootstrap: String,
     pub port: u16,
@@ -111,7 +111,7 @@ struct Proc {
 
 /// The jars of Apache Kafka (`scripts/install-kafka.sh`): `$EVBUS_KAFKA_LIBS`, else the cache
 /// directory of `$KAFKA_VERSION` (default: the version pinned in scripts/kafka/VERSION).
-pub fn kafka_libs() -> PathBuf {
+pub(crate) fn kafka_libs() -> PathBuf {
     if let Some(p) = std::env::var_os("EVBUS_KAFKA_LIBS") {
         return PathBuf::from(p);
     }
@@ -130,7 +130,7 @@ pub fn kafka_libs() -> PathBuf {
 }
 
 /// The Kafka version under test (`KAFKA_VERSION`, else scripts/kafka/VERSION).
-pub fn kafka_version() -> String {
+pub(crate) fn kafka_version() -> String {
     std::env::var("KAFKA_VERSION").ok().filter(|v| !v.is_empty()).unwrap_or_else(|| {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/kafka/VERSION"))
             .unwrap()
@@ -140,7 +140,7 @@ pub fn kafka_version() -> String {
 }
 
 /// Major version of the broker under test (3 or 4).
-pub fn kafka_major() -> u32 {
+pub(crate) fn kafka_major() -> u32 {
     kafka_version().split('.').next().and_then(|m| m.parse().ok()).unwrap_or(4)
 }
 
@@ -154,7 +154,7 @@ static SHARED: OnceLock<(String, String, PathBuf)> = OnceLock::new();
 impl Broker {
     /// The suite's shared broker (or the external one of EVBUS_TEST_BOOTSTRAP), with a working
     /// directory of this test's own. Use `unique` names: other tests run on it at the same time.
-    pub fn start() -> Broker {
+    pub(crate) fn start() -> Broker {
         let (bootstrap, internal, home) = SHARED
             .get_or_init(|| {
                 if let Ok(b) = std::env::var("EVBUS_TEST_BOOTSTRAP") {
@@ -188,7 +188,7 @@ impl Broker {
     }
 
     /// A broker of this test's own (never the external one).
-    pub fn private(mut opts: BrokerOpts) -> Broker {
+    pub(crate) fn private(mut opts: BrokerOpts) -> Broker {
         if opts.listeners.is_empty() {
             opts.listeners.push(("CLIENT", Protocol::Plaintext));
         }
@@ -228,7 +228,7 @@ impl Broker {
     }
 
     /// Port of a client listener by name.
-    pub fn port_of(&self, name: &str) -> u16 {
+    pub(crate) fn port_of(&self, name: &str) -> u16 {
         self.ports.iter().find(|(n, _)| *n == name).map(|(_, p)| *p).expect("no such listener")
     }
 
@@ -401,7 +401,7 @@ impl Broker {
     }
 
     /// Block until the broker answers a metadata request on its INTERNAL listener.
-    pub fn wait_ready(&self, limit: Duration) {
+    pub(crate) fn wait_ready(&self, limit: Duration) {
         let start = Instant::now();
         loop {
             let c: BaseConsumer = ClientConfig::new()
@@ -424,7 +424,7 @@ impl Broker {
     }
 
     /// The broker's log (printed by tests when they fail).
-    pub fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         if self.home.as_os_str().is_empty() {
             return "(external broker: no log here)".into();
         }
@@ -432,7 +432,7 @@ impl Broker {
     }
 
     /// Kill the broker at once (SIGKILL: no clean shutdown), keeping its data.
-    pub fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         if let Some(mut p) = self.proc.take() {
             if let Some(pid) = self.broker_pid() {
                 let _ = rustix::process::kill_process(
@@ -448,33 +448,33 @@ impl Broker {
     }
 
     /// Kill the broker and start it again on the same data and ports.
-    pub fn restart(&mut self) {
+    pub(crate) fn restart(&mut self) {
         self.stop();
         self.start_again();
     }
 
     /// Start a stopped broker again (same data, same ports).
-    pub fn start_again(&mut self) {
+    pub(crate) fn start_again(&mut self) {
         assert!(self.proc.is_none(), "the broker is running");
         self.spawn();
         self.wait_ready(Duration::from_secs(90));
     }
 
     /// The evbus binary, pointed at this broker, isolated from the developer's environment.
-    pub fn evbus(&self) -> assert_cmd::Command {
+    pub(crate) fn evbus(&self) -> assert_cmd::Command {
         let mut c = crate::common::evbus_cmd();
         c.current_dir(self.dir.path()).args(["-b", &self.bootstrap]);
         c
     }
 
     /// A name no other test uses (the shared broker serves every test at once).
-    pub fn unique(&self, base: &str) -> String {
+    pub(crate) fn unique(&self, base: &str) -> String {
         format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])
     }
 
     /// Run one of Kafka's own command-line tools (a main class of kafka-tools or kafka_2.13)
     /// against this broker's INTERNAL listener, returning its output.
-    pub fn kafka_tool(&self, class: &str, args: &[&str]) -> std::process::Output {
+    pub(crate) fn kafka_tool(&self, class: &str, args: &[&str]) -> std::process::Output {
         let libs = kafka_libs();
         Command::new(std::env::var_os("JAVA").unwrap_or_else(|| "java".into()))
             .args(["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"])
@@ -488,7 +488,7 @@ impl Broker {
     }
 
     /// Grant an ACL with Kafka's own AclCommand (as a super user, on the INTERNAL listener).
-    pub fn acl(&self, args: &[&str]) {
+    pub(crate) fn acl(&self, args: &[&str]) {
         let class = if kafka_major() >= 4 { "org.apache.kafka.tools.AclCommand" } else { "kafka.admin.AclCommand" };
         let mut all = vec!["--bootstrap-server", &self.internal, "--add", "--force"];
         all.extend_from_slice(args);
@@ -516,7 +516,7 @@ impl Drop for Broker {
 }
 
 /// The nisshi binary (opt-in target): $NISSHI_BIN, else on PATH, else ~/.cargo/bin/nisshi.
-pub fn nisshi_bin() -> PathBuf {
+pub(crate) fn nisshi_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("NISSHI_BIN") {
         return PathBuf::from(p);
     }

@@ -10,17 +10,17 @@ use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::{Offset, TopicPartitionList};
 
-pub use crate::broker::*;
+pub(crate) use crate::broker::*;
 
 /// Direct access to the broker for test setup and checks (rdkafka, not evbus), through its
 /// INTERNAL plaintext listener so it works on secured brokers too.
 impl Broker {
-    pub fn producer(&self) -> ThreadedProducer<DefaultProducerContext> {
+    pub(crate) fn producer(&self) -> ThreadedProducer<DefaultProducerContext> {
         ClientConfig::new().set("bootstrap.servers", &self.internal).set("linger.ms", "0").create().unwrap()
     }
 
     /// Produce records and wait until every one is acknowledged.
-    pub fn produce(&self, topic: &str, records: &[TestRecord]) {
+    pub(crate) fn produce(&self, topic: &str, records: &[TestRecord]) {
         let p = self.producer();
         for r in records {
             p.send(r.to_base(topic)).map_err(|(e, _)| e).unwrap();
@@ -29,7 +29,7 @@ impl Broker {
     }
 
     /// Every record of a topic, read from the beginning without a group.
-    pub fn read_all(&self, topic: &str) -> Vec<ReadRecord> {
+    pub(crate) fn read_all(&self, topic: &str) -> Vec<ReadRecord> {
         let c: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.internal)
             .set("group.id", "evbus-test-reader")
@@ -76,7 +76,7 @@ impl Broker {
     }
 
     /// Commit offsets for a group without joining it (what a consumer would have committed).
-    pub fn commit(&self, group: &str, offsets: &[(&str, i32, i64)]) {
+    pub(crate) fn commit(&self, group: &str, offsets: &[(&str, i32, i64)]) {
         let c: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.internal)
             .set("group.id", group)
@@ -91,7 +91,7 @@ impl Broker {
     }
 
     /// Create a topic directly (not through evbus).
-    pub fn create_topic(&self, name: &str, partitions: i32) {
+    pub(crate) fn create_topic(&self, name: &str, partitions: i32) {
         use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
         let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &self.internal).create().unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -106,7 +106,7 @@ impl Broker {
         }
     }
 
-    pub fn topic_names(&self) -> Vec<String> {
+    pub(crate) fn topic_names(&self) -> Vec<String> {
         let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &self.internal).create().unwrap();
         let md = c.fetch_metadata(None, Duration::from_secs(10)).unwrap();
         let mut v: Vec<String> = md.topics().iter().map(|t| t.name().to_string()).collect();
@@ -116,7 +116,7 @@ impl Broker {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct TestRecord {
+pub(crate) struct TestRecord {
     pub key: Option<Vec<u8>>,
     pub value: Option<Vec<u8>>,
     pub headers: Vec<(String, Option<Vec<u8>>)>,
@@ -125,7 +125,7 @@ pub struct TestRecord {
 
 impl TestRecord {
     /// This record as rdkafka sends it to `topic` (key, value, headers, partition).
-    pub fn to_base<'a>(&'a self, topic: &'a str) -> BaseRecord<'a, [u8], [u8]> {
+    pub(crate) fn to_base<'a>(&'a self, topic: &'a str) -> BaseRecord<'a, [u8], [u8]> {
         let mut hs = OwnedHeaders::new();
         for (k, v) in &self.headers {
             hs = hs.insert(Header { key: k, value: v.as_deref() });
@@ -143,17 +143,17 @@ impl TestRecord {
         rec
     }
 
-    pub fn json(key: &str, v: serde_json::Value) -> TestRecord {
+    pub(crate) fn json(key: &str, v: serde_json::Value) -> TestRecord {
         TestRecord { key: Some(key.as_bytes().to_vec()), value: Some(v.to_string().into_bytes()), ..Default::default() }
     }
-    pub fn header(mut self, k: &str, v: &[u8]) -> TestRecord {
+    pub(crate) fn header(mut self, k: &str, v: &[u8]) -> TestRecord {
         self.headers.push((k.to_string(), Some(v.to_vec())));
         self
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReadRecord {
+pub(crate) struct ReadRecord {
     pub partition: i32,
     pub offset: i64,
     pub key: Option<Vec<u8>>,
@@ -163,7 +163,7 @@ pub struct ReadRecord {
 }
 
 /// The evbus binary with an environment that cannot leak the developer's settings into tests.
-pub fn evbus_cmd() -> assert_cmd::Command {
+pub(crate) fn evbus_cmd() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("evbus").unwrap();
     for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"]
     {
@@ -173,13 +173,13 @@ pub fn evbus_cmd() -> assert_cmd::Command {
     c
 }
 
-pub fn repo_root() -> &'static Path {
+pub(crate) fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The repo's topics.yaml with every topic name made unique (service segment suffixed with
 /// letters, so the naming rule still holds) when running against a shared external broker.
-pub fn manifest_for(broker: &Broker) -> (String, String) {
+pub(crate) fn manifest_for(broker: &Broker) -> (String, String) {
     let src = std::fs::read_to_string(repo_root().join("topics.yaml")).unwrap();
     if !broker.external {
         return (src, String::new());
@@ -208,7 +208,7 @@ pub fn manifest_for(broker: &Broker) -> (String, String) {
 }
 
 /// Name of a manifest topic as `manifest_for` renamed it.
-pub fn topic_name(name: &str, suffix: &str) -> String {
+pub(crate) fn topic_name(name: &str, suffix: &str) -> String {
     if suffix.is_empty() {
         return name.to_string();
     }
@@ -218,7 +218,7 @@ pub fn topic_name(name: &str, suffix: &str) -> String {
     }
 }
 
-pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
+pub(crate) fn stdout_json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
@@ -228,7 +228,7 @@ pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
     })
 }
 
-pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
+pub(crate) fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -237,7 +237,7 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
 }
 
 /// `n` small records to one partition, acknowledged before returning.
-pub fn produce_n(b: &Broker, topic: &str, partition: i32, n: usize) {
+pub(crate) fn produce_n(b: &Broker, topic: &str, partition: i32, n: usize) {
     let records: Vec<TestRecord> = (0..n)
         .map(|i| TestRecord {
             value: Some(format!("r{i}").into_bytes()),
@@ -250,12 +250,12 @@ pub fn produce_n(b: &Broker, topic: &str, partition: i32, n: usize) {
 
 /// Commits offsets for one group without joining it, through one long-lived client, so that
 /// commits made between two `lag --watch` samples land well within the interval.
-pub struct Committer {
+pub(crate) struct Committer {
     consumer: BaseConsumer,
 }
 
 impl Committer {
-    pub fn new(b: &Broker, group: &str) -> Committer {
+    pub(crate) fn new(b: &Broker, group: &str) -> Committer {
         let consumer = ClientConfig::new()
             .set("bootstrap.servers", &b.internal)
             .set("group.id", group)
@@ -265,7 +265,7 @@ impl Committer {
         Committer { consumer }
     }
 
-    pub fn commit(&self, offsets: &[(&str, i32, i64)]) {
+    pub(crate) fn commit(&self, offsets: &[(&str, i32, i64)]) {
         let mut tpl = TopicPartitionList::new();
         for (t, p, o) in offsets {
             tpl.add_partition_offset(t, *p, Offset::Offset(*o)).unwrap();
@@ -276,7 +276,7 @@ impl Committer {
 
 /// A topics manifest written into the broker's working directory (where `b.evbus()` runs, so
 /// it is the default `./topics.yaml`).
-pub fn write_topics_yaml(b: &Broker, text: &str) -> PathBuf {
+pub(crate) fn write_topics_yaml(b: &Broker, text: &str) -> PathBuf {
     let p = b.dir.path().join("topics.yaml");
     std::fs::write(&p, text).unwrap();
     p
@@ -286,7 +286,7 @@ impl Broker {
     /// Write `batches` to `topic` with a transactional producer, each batch one transaction,
     /// committed (`true`) or aborted (`false`). Every transaction leaves a control record behind
     /// its records, so offsets have gaps that readers must step over.
-    pub fn produce_transactions(&self, topic: &str, batches: &[(&[TestRecord], bool)]) {
+    pub(crate) fn produce_transactions(&self, topic: &str, batches: &[(&[TestRecord], bool)]) {
         use rdkafka::producer::{BaseProducer, Producer};
         let p: BaseProducer = ClientConfig::new()
             .set("bootstrap.servers", &self.internal)
@@ -313,7 +313,7 @@ impl Broker {
 /// A live member of `group` (subscribed to `topic`, holding `partitions` of it), with the
 /// classic protocol or KIP-848's (`group.protocol=consumer`). It has committed offset 1 on
 /// partition 0 by the time it is returned; dropping it leaves the group.
-pub fn live_member(
+pub(crate) fn live_member(
     b: &Broker,
     group: &str,
     client_id: &str,
@@ -346,7 +346,7 @@ pub fn live_member(
 /// A group call, asked again while Kafka answers that the group's coordinator is not ready
 /// (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS), which it does for a moment on a broker that
 /// just started, before panicking on any other error.
-pub fn coordinator_retry<T>(mut f: impl FnMut() -> rdkafka::error::KafkaResult<T>) -> T {
+pub(crate) fn coordinator_retry<T>(mut f: impl FnMut() -> rdkafka::error::KafkaResult<T>) -> T {
     use rdkafka::types::RDKafkaErrorCode as C;
     let start = Instant::now();
     loop {
@@ -364,14 +364,14 @@ pub fn coordinator_retry<T>(mut f: impl FnMut() -> rdkafka::error::KafkaResult<T
 }
 
 /// Milliseconds since the epoch, now.
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
 impl Broker {
     /// The committed offsets of `group` on partitions 0..n of `topic`, read by a client of the
     /// test's own (OffsetFetch), `None` where it has none.
-    pub fn committed(&self, group: &str, topic: &str, n: i32) -> Vec<Option<i64>> {
+    pub(crate) fn committed(&self, group: &str, topic: &str, n: i32) -> Vec<Option<i64>> {
         let c: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.internal)
             .set("group.id", group)
@@ -392,7 +392,7 @@ impl Broker {
     }
 
     /// One record per timestamp (ms since the epoch, CreateTime) to one partition, acknowledged.
-    pub fn produce_at(&self, topic: &str, partition: i32, timestamps: &[i64]) {
+    pub(crate) fn produce_at(&self, topic: &str, partition: i32, timestamps: &[i64]) {
         let p = self.producer();
         for (i, ts) in timestamps.iter().enumerate() {
             let v = format!("r{i}");
@@ -404,7 +404,7 @@ impl Broker {
     }
 
     /// DeleteRecords: everything before `before` on one partition goes, as retention would do it.
-    pub fn delete_records(&self, topic: &str, partition: i32, before: i64) {
+    pub(crate) fn delete_records(&self, topic: &str, partition: i32, before: i64) {
         use rdkafka::admin::{AdminClient, AdminOptions};
         let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &self.internal).create().unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -419,7 +419,7 @@ impl Broker {
     }
 
     /// Create a topic with topic configs (not through evbus).
-    pub fn create_topic_with(&self, name: &str, partitions: i32, configs: &[(&str, &str)]) {
+    pub(crate) fn create_topic_with(&self, name: &str, partitions: i32, configs: &[(&str, &str)]) {
         use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
         let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &self.internal).create().unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -439,7 +439,7 @@ impl Broker {
 /// `--filter` programs nested far deeper than evbus accepts (issue 14): each used to abort the
 /// process with a stack overflow while jaq parsed, compiled or evaluated it. Each fits in one
 /// command-line argument (at most 128 KiB on Linux).
-pub fn hostile_filters() -> Vec<(&'static str, String)> {
+pub(crate) fn hostile_filters() -> Vec<(&'static str, String)> {
     let n = 10_000;
     vec![
         ("10k parentheses", format!("{}.{}", "(".repeat(n), ")".repeat(n))),
@@ -451,7 +451,7 @@ pub fn hostile_filters() -> Vec<(&'static str, String)> {
 }
 
 /// Waits for a child, killing it and failing the test after `limit`.
-pub fn wait_or_kill(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+pub(crate) fn wait_or_kill(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(s) = child.try_wait().unwrap() {

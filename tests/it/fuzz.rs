@@ -16,12 +16,12 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 
 /// The library paths under test, in one place.
 mod lib {
-    pub use evbus::dlq::decode::{Convention, decode, header, is_dlq_header};
-    pub use evbus::record::filter::JqFilter;
-    pub use evbus::record::filter::limits::{MAX_DEPTH, MAX_PROGRAM_BYTES};
-    pub use evbus::record::view::RecordView;
-    pub use evbus::term::sanitize::for_terminal;
-    pub use evbus::topics::manifest::check_topic_name;
+    pub(super) use evbus::dlq::decode::{Convention, decode, header, is_dlq_header};
+    pub(super) use evbus::record::filter::JqFilter;
+    pub(super) use evbus::record::filter::limits::{MAX_DEPTH, MAX_PROGRAM_BYTES};
+    pub(super) use evbus::record::view::RecordView;
+    pub(super) use evbus::term::sanitize::for_terminal;
+    pub(super) use evbus::topics::manifest::check_topic_name;
 }
 
 /// `cases` unless `PROPTEST_CASES` says otherwise; failing seeds are saved in

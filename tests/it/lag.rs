@@ -23,7 +23,7 @@ fn group<'a>(doc: &'a Value, name: &str) -> &'a Value {
 }
 
 /// A copy of an array of objects without one key.
-pub fn without(v: &Value, key: &str) -> Value {
+pub(crate) fn without(v: &Value, key: &str) -> Value {
     let mut v = v.clone();
     for o in v.as_array_mut().into_iter().flatten() {
         o.as_object_mut().map(|o| o.remove(key));

@@ -74,7 +74,7 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     }
 }
 
-pub async fn run(app: &App, a: DlqInspectArgs) -> Result<ExitCode> {
+pub(super) async fn run(app: &App, a: DlqInspectArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
     let topics = if a.topics.is_empty() { manifest_dlq_topics(app, &a.manifest)? } else { a.topics.clone() };
     app.settings.log_effective();

@@ -39,7 +39,7 @@ enum Request {
 }
 
 /// Handle to the thread that owns the group's client.
-pub struct Position {
+pub(super) struct Position {
     tx: std_mpsc::Sender<Request>,
     ctx: Ctx,
     settings: Settings,
@@ -47,7 +47,7 @@ pub struct Position {
 }
 
 impl Position {
-    pub fn new(settings: &Settings, group: &str, topic: &str) -> Result<Position> {
+    pub(super) fn new(settings: &Settings, group: &str, topic: &str) -> Result<Position> {
         let (consumer, ctx): (BaseConsumer<Ctx>, Ctx) = settings.consumer(Some(group), &[])?;
         let (tx, rx) = std_mpsc::channel::<Request>();
         let timeout = settings.timeout;
@@ -114,14 +114,14 @@ impl Position {
     }
 
     /// The saved offsets of these partitions (partitions without one are absent).
-    pub async fn fetch(&self, parts: Vec<i32>) -> Result<BTreeMap<i32, i64>> {
+    pub(super) async fn fetch(&self, parts: Vec<i32>) -> Result<BTreeMap<i32, i64>> {
         let what = format!("reading the saved replay position (OffsetFetch for group {})", self.group);
         self.ask(&what, self.settings.timeout + Duration::from_secs(1), |reply| Request::Fetch(parts, reply)).await
     }
 
     /// Saves these offsets, waiting at most `limit` (plus a second) for the answer; the group's
     /// thread may go on trying until `--timeout`.
-    pub async fn commit(&self, offsets: Vec<(i32, i64)>, limit: Duration) -> Result<()> {
+    pub(super) async fn commit(&self, offsets: Vec<(i32, i64)>, limit: Duration) -> Result<()> {
         let what = format!("saving the replay position (OffsetCommit for group {})", self.group);
         self.ask(&what, limit + Duration::from_secs(1), |reply| Request::Commit(offsets, reply)).await
     }

@@ -25,7 +25,7 @@ use crate::record::view::RecordView;
 
 /// One record of the dead-letter topic, owned.
 #[derive(Debug, Clone)]
-pub struct DlqMsg {
+pub(super) struct DlqMsg {
     pub partition: i32,
     pub offset: i64,
     pub timestamp_ms: Option<i64>,
@@ -36,11 +36,11 @@ pub struct DlqMsg {
 
 impl DlqMsg {
     /// The decoder's view of this record (the same type as the renderers' view).
-    pub fn record<'a>(&'a self, topic: &'a str) -> DlqRecord<'a> {
+    pub(super) fn record<'a>(&'a self, topic: &'a str) -> DlqRecord<'a> {
         self.view(topic)
     }
 
-    pub fn view<'a>(&'a self, topic: &'a str) -> RecordView<'a> {
+    pub(super) fn view<'a>(&'a self, topic: &'a str) -> RecordView<'a> {
         RecordView {
             topic,
             partition: self.partition,
@@ -66,14 +66,14 @@ impl DlqMsg {
 
 /// One partition of the dead-letter topic at the start of the command.
 #[derive(Debug, Clone, Copy)]
-pub struct PartInfo {
+pub(super) struct PartInfo {
     pub partition: i32,
     pub low: i64,
     pub high: i64,
 }
 
 /// Partitions and watermarks of a topic; an error naming the topic when it does not exist.
-pub async fn partitions(app: &App, topic: &str) -> Result<Vec<PartInfo>> {
+pub(super) async fn partitions(app: &App, topic: &str) -> Result<Vec<PartInfo>> {
     let ids = topic_partitions(app, topic).await?.ok_or_else(|| anyhow!("topic {topic} does not exist"))?;
     let parts = ids.iter().map(|p| (topic.to_owned(), *p)).collect();
     let wm = crate::kafka::topics::watermarks(&app.settings, parts).await?;
@@ -81,7 +81,7 @@ pub async fn partitions(app: &App, topic: &str) -> Result<Vec<PartInfo>> {
 }
 
 /// A topic's partition ids, `None` when the cluster does not have it.
-pub async fn topic_partitions(app: &App, topic: &str) -> Result<Option<Vec<i32>>> {
+pub(super) async fn topic_partitions(app: &App, topic: &str) -> Result<Option<Vec<i32>>> {
     let (consumer, ctx) = app.settings.consumer(None, &[])?;
     let timeout = app.settings.timeout;
     let name = topic.to_owned();
@@ -103,13 +103,13 @@ pub async fn topic_partitions(app: &App, topic: &str) -> Result<Option<Vec<i32>>
 }
 
 /// What the reader thread sends: a record, or the error that ended reading.
-pub type Item = Result<DlqMsg, String>;
+pub(super) type Item = Result<DlqMsg, String>;
 
 /// Streams `[start, end)` of each partition through a bounded channel, from a thread of its own
 /// (librdkafka's poll blocks). Records of one partition arrive in offset order. The channel
 /// closes when every partition is done; an error is sent when the broker stops answering for
 /// longer than `--timeout`. Setting `stop` (or dropping the receiver) ends the thread.
-pub fn spawn_reader(
+pub(super) fn spawn_reader(
     settings: &Settings,
     topic: &str,
     ranges: &[(i32, i64, i64)],

@@ -26,7 +26,7 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 ///   matches nothing, whichever the operator (deferred to jq, see the module docs);
 /// * a tombstone is `null` input.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FastEq {
+pub(super) struct FastEq {
     path: Vec<String>,
     negate: bool,
     lit: Lit,
@@ -60,7 +60,7 @@ const JQ_KEYWORDS: &[&str] = &[
 
 impl FastEq {
     /// The fast form of `src`, when it has the shape; `None` for anything else.
-    pub fn parse(src: &str) -> Option<FastEq> {
+    pub(super) fn parse(src: &str) -> Option<FastEq> {
         let s = src.trim();
         let (lhs, rhs, negate) = match (s.find("=="), s.find("!=")) {
             (Some(i), None) => (&s[..i], &s[i + 2..], false),
@@ -102,7 +102,7 @@ impl FastEq {
 
     /// jq's answer for a record value (`None` is a tombstone), or `None` when only jq can
     /// give it: the value is not JSON, or the program raises an error on it.
-    pub fn eval(&self, value: Option<&[u8]>) -> Option<bool> {
+    pub(super) fn eval(&self, value: Option<&[u8]>) -> Option<bool> {
         let leaf = match value {
             None => Leaf::Null,
             Some(bytes) => {

@@ -21,22 +21,22 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 
 /// Deepest nesting of sequences and mappings accepted. A manifest needs 4 (the document,
 /// `topics`, a topic, its `config`); the margin is for YAML written by other tools.
-pub const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// Most nodes that aliases (`*name`) may add by repeating anchored ones.
 /// Enough for an anchored config block repeated under tens of thousands of topics; each node
 /// costs about 100 bytes, so the bound also bounds memory.
-pub const MAX_ALIAS_NODES: usize = 250_000;
+pub(super) const MAX_ALIAS_NODES: usize = 250_000;
 
 /// 1-based line and column (in characters), as editors count them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Pos {
+pub(super) struct Pos {
     pub line: usize,
     pub col: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(super) struct Node {
     /// Where the node starts (its anchor, when it has one; for a block collection, its first
     /// entry).
     pub pos: Pos,
@@ -44,7 +44,7 @@ pub struct Node {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub(super) enum Kind {
     /// `plain` is false for quoted and block scalars and `!!str`: those are always strings.
     Scalar {
         text: String,
@@ -56,19 +56,19 @@ pub enum Kind {
 
 impl Node {
     /// A plain `~`, `null` or empty scalar (what YAML reads as null).
-    pub fn is_null(&self) -> bool {
+    pub(super) fn is_null(&self) -> bool {
         matches!(&self.kind, Kind::Scalar { text, plain: true } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
     /// The text of a scalar that is not null.
-    pub fn scalar(&self) -> Option<&str> {
+    pub(super) fn scalar(&self) -> Option<&str> {
         match &self.kind {
             Kind::Scalar { text, .. } if !self.is_null() => Some(text),
             _ => None,
         }
     }
 
-    pub fn kind_name(&self) -> &'static str {
+    pub(super) fn kind_name(&self) -> &'static str {
         match &self.kind {
             _ if self.is_null() => "null",
             Kind::Scalar { .. } => "a scalar",
@@ -80,7 +80,7 @@ impl Node {
 
 /// Why the text could not be read as one YAML document.
 #[derive(Debug, Clone, PartialEq)]
-pub struct YamlError {
+pub(super) struct YamlError {
     pub pos: Option<Pos>,
     pub message: String,
 }
@@ -95,7 +95,7 @@ fn deeper_than_max(pos: Pos) -> YamlError {
 
 /// Reads `src` as a single YAML document; `Ok(None)` when it holds no document at all (empty,
 /// or only comments).
-pub fn parse(src: &str) -> Result<Option<Node>, YamlError> {
+pub(super) fn parse(src: &str) -> Result<Option<Node>, YamlError> {
     let mut text = Text::new(src);
     let mut root: Option<Node> = None;
     let mut stack: Vec<Frame> = Vec::new();

@@ -65,9 +65,9 @@ use crate::record::filter::{Interrupter, JqFilter, spawn_eval_thread};
 use crate::term::sanitize::for_terminal;
 
 /// Provenance: `dlq_topic/partition/offset` of the dead letter a record was replayed from.
-pub const REPLAY_SOURCE: &str = "evbus-replay-source";
+pub(super) const REPLAY_SOURCE: &str = "evbus-replay-source";
 /// Provenance: when the record was replayed (RFC 3339, UTC).
-pub const REPLAY_TIME: &str = "evbus-replay-time";
+pub(super) const REPLAY_TIME: &str = "evbus-replay-time";
 
 /// Records handed to the producer and not yet acknowledged, at most. Bounds memory and the
 /// duplicates a kill can cause.
@@ -131,7 +131,7 @@ struct Replay<'a> {
     pb: indicatif::ProgressBar,
 }
 
-pub async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
+pub(super) async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
     // Everything the command line can get wrong is a usage error before any connection.
     let sel = selection(&a)?;
