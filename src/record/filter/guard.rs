@@ -116,6 +116,14 @@ pub struct Guard<'a> {
     interrupt: &'a AtomicBool,
 }
 
+impl Guard<'_> {
+    /// The check [`HasLut::lut`] makes, for native generators that produce values without
+    /// looking anything up (see `range` in the jq module).
+    pub(super) fn check(&self) {
+        let _ = HasLut::lut(&self);
+    }
+}
+
 /// The payload of the unwind that aborts an evaluation.
 enum Abort {
     TooDeep,

@@ -152,10 +152,13 @@ fn compile_jaq(src: &str) -> Result<jaq_core::Filter<Guarded>, String> {
     let defs = jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs());
     // jaq's `fromjson` parses recursively without a depth limit, so a record holding a string of
     // a million `[` would exhaust any stack; ours has serde_json's limit, like record values.
+    // jaq's native `range/3` is an iterator that never steps through the guard's check, so
+    // `last(range(1e18))` ran on after Ctrl-C; ours checks every step (see `range`).
     let funs = jaq_core::funs()
+        .filter(|(name, arity, _)| !(*name == "range" && arity.len() == 3))
         .chain(jaq_std::funs())
         .chain(jaq_json::funs().filter(|(name, _, _)| *name != "fromjson"))
-        .chain([fromjson()]);
+        .chain([fromjson(), range()]);
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = loader.load(&arena, File { code: src, path: () }).map_err(|errs| load_errors(src, errs))?;
@@ -164,6 +167,37 @@ fn compile_jaq(src: &str) -> Result<jaq_core::Filter<Guarded>, String> {
         .with_global_vars([META_VAR])
         .compile(modules)
         .map_err(|errs| compile_errors(src, errs))
+}
+
+/// `range($from; $to; $by)`, as jaq's native (its comparisons and steps, so `range(0; 5; 0)`
+/// still loops and `range(5; 0; -1)` counts down), checking the evaluation's guard before
+/// every value: a generator of a billion values stops on Ctrl-C and never outruns its stack.
+fn range() -> jaq_core::native::Fun<Guarded> {
+    jaq_core::native::run(("range", jaq_core::native::v(3), |mut cv| {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let by = cv.0.pop_var();
+        let to = cv.0.pop_var();
+        let from = cv.0.pop_var();
+        let guard = *cv.0.data();
+        let cmp = by.partial_cmp(&Val::from(0isize)).unwrap_or(Equal);
+        let mut next: Result<Val, jaq_core::Exn<Val>> = Ok(from);
+        Box::new(std::iter::from_fn(move || {
+            guard.check();
+            match next.clone() {
+                Ok(x) => match cmp {
+                    Greater => x < to,
+                    Less => x > to,
+                    Equal => x != to,
+                }
+                .then(|| std::mem::replace(&mut next, (x + by.clone()).map_err(jaq_core::Exn::from))),
+                e @ Err(_) => {
+                    next = Ok(to.clone());
+                    // Past the error the comparison ends the range.
+                    Some(e)
+                }
+            }
+        }))
+    }))
 }
 
 /// `fromjson`: the input string parsed as one strict JSON value (at most 128 levels deep).

@@ -340,6 +340,42 @@ fn an_interrupt_stops_a_running_program() {
 }
 
 #[test]
+fn an_interrupt_stops_a_long_range() {
+    // `range` is a native generator: it has to look at the interrupt itself.
+    let j = std::sync::Arc::new(JqFilter::compile("last(range(1e18)) > 0").unwrap());
+    let running = {
+        let j = std::sync::Arc::clone(&j);
+        spawn_eval_thread("ranging", move || j.matches_bytes(b"1", &serde_json::Value::Null)).unwrap()
+    };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(!running.is_finished(), "a billion billion values take a while");
+    let start = std::time::Instant::now();
+    j.interrupter().interrupt();
+    assert_eq!(running.join().unwrap(), Err(EvalError::Interrupted));
+    assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+}
+
+#[test]
+fn range_counts_as_jq_does() {
+    for (p, want) in [
+        ("range(5)", json!([0, 1, 2, 3, 4])),
+        ("range(2; 5)", json!([2, 3, 4])),
+        ("range(0; 10; 3)", json!([0, 3, 6, 9])),
+        ("range(5; 0; -2)", json!([5, 3, 1])),
+        ("range(0; 1; 0.25)", json!([0, 0.25, 0.5, 0.75])),
+        ("range(3; 1)", json!([])),
+        // The jq manual's example: every $from with every $upto.
+        ("range(0, 1; 3, 4)", json!([0, 1, 2, 0, 1, 2, 3, 1, 2, 1, 2, 3])),
+    ] {
+        let j = JqFilter::compile(&format!("[{p}] == {want}")).unwrap();
+        assert_eq!(j.matches(&json!(null), &serde_json::Value::Null), Ok(true), "{p}");
+    }
+    // A step that cannot be added is an error of the program, not a crash.
+    let j = JqFilter::compile(r#"[range(0; 3; "a")] | length > 0"#).unwrap();
+    assert!(matches!(j.matches(&json!(null), &serde_json::Value::Null), Err(EvalError::Runtime(_))));
+}
+
+#[test]
 fn jq_filter_is_shareable() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<JqFilter>();
