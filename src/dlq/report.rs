@@ -11,10 +11,13 @@ use serde_json::{Value, json};
 /// Why the replay loop ended early.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Halt {
+    /// `--limit` records were sent (or planned); the rest stay for the next run.
     Limit,
+    /// Ctrl-C, or the filter was interrupted; the unjudged record is where the next run starts.
     Interrupted,
     /// The record at (partition, offset) cannot be replayed.
     Unreplayable(i32, i64, String),
+    /// An error that stops the whole run (a send refused, a lookup failed); the text says what.
     Failed(String),
     /// No delivery report for `--timeout` while records were in flight.
     Stalled,
@@ -23,27 +26,37 @@ pub enum Halt {
 /// A record passed over by `--skip-unknown`, with why it could not be replayed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skipped {
+    /// DLQ partition of the skipped record.
     pub partition: i32,
+    /// Offset of the skipped record in its DLQ partition.
     pub offset: i64,
+    /// Why it cannot be replayed (no origin, missing or forbidden destination, ...).
     pub reason: String,
 }
 
 /// A record that did not make it: (DLQ partition, DLQ offset, destination topic, why).
 pub type Lost = (i32, i64, String, String);
 
+/// Running counts of one replay (or dry-run plan), filled by the replay loop and turned into the reports.
 #[derive(Debug, Default)]
 pub struct Stats {
+    /// Dead letters read and judged, whether or not they were selected.
     pub read: u64,
+    /// Records the selection (`--filter`, error or time options) passed over; these still count as done.
     pub not_selected: u64,
     /// Acknowledged (or, in a dry run, planned) per destination topic.
     pub by_topic: BTreeMap<String, u64>,
+    /// Records handed to the producer (in a dry run: planned); what `--limit` counts.
     pub planned: u64,
+    /// Unreplayable records passed over because of `--skip-unknown`.
     pub skipped: Vec<Skipped>,
     /// Known not stored.
     pub failed: Vec<Lost>,
     /// In flight when the broker stopped answering: maybe stored.
     pub unknown: Vec<Lost>,
+    /// Records the `--filter` expression failed on (counted as not selected).
     pub filter_errors: u64,
+    /// The first such filter error, so it is reported once rather than per record.
     pub first_filter_error: Option<String>,
     /// --same-partition records whose original partition was unknown or out of range.
     pub by_key_fallback: u64,
@@ -83,9 +96,13 @@ pub fn ranges_text(ranges: &[(i32, i64, i64)]) -> String {
 
 /// Everything the JSON report is made of.
 pub struct Report<'a> {
+    /// Name of the dead-letter topic read.
     pub dlq: &'a str,
+    /// Consumer group whose saved positions track replay progress.
     pub group: &'a str,
+    /// Whether this is a `--dry-run` plan (nothing produced).
     pub dry_run: bool,
+    /// Whether `--same-partition` was asked for; only then does the report include `by_key_fallback`.
     pub same_partition: bool,
     /// The manifest destinations were checked against, by path.
     pub manifest: Option<&'a str>,
@@ -93,8 +110,11 @@ pub struct Report<'a> {
     pub ranges: &'a [(i32, i64, i64)],
     /// The group's saved position per partition after the run.
     pub saved: &'a BTreeMap<i32, i64>,
+    /// Why the run ended early; `None` when it read everything up to the end offsets.
     pub halt: Option<&'a Halt>,
+    /// The counts of the run.
     pub stats: &'a Stats,
+    /// Wall-clock duration of the run.
     pub elapsed: Duration,
 }
 

@@ -20,9 +20,13 @@ use crate::record::view::RecordView;
 /// never fetches records outside it and the saved position never jumps over them.
 #[derive(Default)]
 pub struct Selection {
+    /// `--topic`: original topics to replay; empty means any.
     pub topics: Vec<String>,
+    /// `--error`: must match the error class or the error message.
     pub error: Option<Regex>,
+    /// `--since`, epoch ms: the dead letter's own timestamp (when it was dead-lettered) must be at or after it.
     pub since_ms: Option<i64>,
+    /// `--until`, epoch ms, exclusive: the dead letter's own timestamp must be before it.
     pub until_ms: Option<i64>,
     /// Shared with the thread that evaluates it (see `replay`).
     pub filter: Option<Arc<JqFilter>>,
@@ -45,8 +49,11 @@ pub enum Verdict {
 /// The result of evaluating `--filter`; errors are reported by the caller once, not per record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterOutcome {
+    /// The filter kept the record, or there is no `--filter`.
     Match,
+    /// The filter rejected the record, or yielded nothing (e.g. the value is not JSON).
     NoMatch,
+    /// The filter failed on this record; the record counts as not selected.
     Error(String),
     /// Ctrl-C stopped the evaluation: the record was not judged, so it is not done either.
     Interrupted,
@@ -250,6 +257,7 @@ pub struct Targets {
     pub allow_internal: BTreeSet<String>,
     /// The manifest's path and topics, when there is one.
     pub manifest: Option<(String, BTreeSet<String>)>,
+    /// `--allow-undeclared`: with a manifest, also allow topics it does not declare.
     pub allow_undeclared: bool,
 }
 

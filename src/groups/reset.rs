@@ -14,8 +14,11 @@ use serde::{Deserialize, Serialize};
 /// Where to move the committed offsets.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
+    /// `--to-earliest`: the log start, so the group re-reads everything still retained.
     Earliest,
+    /// `--to-latest`: the log end, so the group skips everything already written.
     Latest,
+    /// `--to-offset`: the same absolute offset on every partition (clamped to each log).
     Offset(i64),
     /// Milliseconds since the epoch: the first record at or after it (`--to-datetime`, and
     /// `--by-duration` as now minus the duration).
@@ -45,11 +48,15 @@ impl Target {
 /// What is known of one partition before the reset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position {
+    /// Topic of the partition.
     pub topic: String,
+    /// Partition number within the topic.
     pub partition: i32,
     /// The group's committed offset (`None`: never committed here).
     pub current: Option<i64>,
+    /// First offset still in the log (earlier records were deleted by retention).
     pub log_start: i64,
+    /// Offset the next produced record will get (the high watermark).
     pub log_end: i64,
     /// For [`Target::Datetime`]: the offset ListOffsets found for the time, `None` when no
     /// record is that recent (the target is then the log end).
@@ -59,12 +66,17 @@ pub struct Position {
 /// One partition of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
+    /// Topic of the partition.
     pub topic: String,
+    /// Partition number within the topic.
     pub partition: i32,
+    /// The group's committed offset before the reset; `None` when it has none here.
     pub current: Option<i64>,
     /// The committed offset after the reset; `None` when this partition is left alone.
     pub new: Option<i64>,
+    /// Log start offset the target was clamped to.
     pub log_start: i64,
+    /// Log end offset (high watermark) the target was clamped to.
     pub log_end: i64,
     /// Offsets the group will never read (the reset moves forward past them).
     pub skipped: Option<i64>,
@@ -85,8 +97,11 @@ impl Row {
 /// A whole reset plan, as printed and as written by `-o json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
+    /// Consumer group the plan is for.
     pub group: String,
+    /// The target in words (see [`Target::describe`]).
     pub target: String,
+    /// One row per partition, in topic/partition order.
     pub partitions: Vec<Row>,
 }
 
@@ -100,10 +115,12 @@ impl Plan {
             .collect()
     }
 
+    /// Records skipped over all partitions (saturating).
     pub fn total_skipped(&self) -> i64 {
         self.partitions.iter().filter_map(|r| r.skipped).fold(0, i64::saturating_add)
     }
 
+    /// Records read again over all partitions (saturating).
     pub fn total_reread(&self) -> i64 {
         self.partitions.iter().filter_map(|r| r.reread).fold(0, i64::saturating_add)
     }
@@ -212,15 +229,21 @@ pub fn parse_datetime(s: &str) -> Result<i64, String> {
 /// (`offset` is accepted for `new`); rows without a `new` offset are left alone.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PlanFile {
+    /// Group the plan was made for; applying it to another group only warns.
     #[serde(default)]
     pub group: Option<String>,
+    /// The partitions to reset.
     pub partitions: Vec<PlanFileRow>,
 }
 
+/// One partition of a plan file.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PlanFileRow {
+    /// Topic of the partition.
     pub topic: String,
+    /// Partition number within the topic.
     pub partition: i32,
+    /// Offset to commit; `None` leaves the partition alone.
     #[serde(default, alias = "offset")]
     pub new: Option<i64>,
 }

@@ -9,6 +9,7 @@ use super::timelag::{self, Risk};
 use super::verdict::PartitionStatus;
 use super::watch::Verdicts;
 
+/// One partition of a group in the JSON output.
 #[derive(Serialize)]
 pub struct PartitionJson<'a> {
     topic: &'a str,
@@ -39,6 +40,7 @@ pub struct RatesJson {
     catch_up_s: Option<f64>,
 }
 
+/// One consumer group in the JSON output, with its totals and partitions.
 #[derive(Serialize)]
 pub struct GroupJson<'a> {
     group: &'a str,
@@ -61,15 +63,20 @@ pub struct GroupJson<'a> {
 /// `lag -o json`.
 #[derive(Serialize)]
 pub struct LagJson<'a> {
+    /// Every group asked about, in the order they were read.
     pub groups: Vec<GroupJson<'a>>,
 }
 
 /// One `--watch` sample as a JSON line.
 #[derive(Serialize)]
 pub struct SampleJson<'a> {
+    /// Sample number, from 1.
     pub sample: usize,
+    /// Milliseconds since the watch started.
     pub elapsed_ms: i64,
+    /// Wall-clock time of the sample, RFC 3339 in UTC with milliseconds.
     pub time: String,
+    /// Every watched group at this sample.
     pub groups: Vec<GroupJson<'a>>,
 }
 

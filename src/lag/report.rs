@@ -24,12 +24,15 @@ pub const DEFAULT_RETENTION_WARN: f64 = 0.8;
 /// One partition of one group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartitionLag {
+    /// Topic the group consumes.
     pub topic: String,
+    /// Partition number within the topic.
     pub partition: i32,
     /// `None`: the group never committed here ("no offset", which is not lag 0).
     pub committed: Option<i64>,
     /// `None`: the log-end offset could not be read (topic deleted, partition offline).
     pub end: Option<i64>,
+    /// Log end minus committed, never negative; `None` when either is unknown.
     pub lag: Option<i64>,
     /// `client-id@host` of the member assigned this partition, when the broker reports it.
     pub owner: Option<String>,
@@ -47,11 +50,15 @@ pub struct PartitionLag {
 /// One group of a snapshot.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupLag {
+    /// The group id.
     pub name: String,
     /// `classic` or `consumer` (KIP-848); empty when the group was not listed.
     pub kind: String,
+    /// Broker-reported state (`Stable`, `Empty`, ...), or [`NO_OFFSETS`].
     pub state: String,
+    /// Active members; 0 when the group was not described.
     pub members: usize,
+    /// Every partition of every topic the group touches, committed or not, in topic/partition order.
     pub partitions: Vec<PartitionLag>,
     /// `--max-lag`, else the manifest's `max_lag` for this group.
     pub threshold: Option<i64>,
@@ -68,10 +75,12 @@ impl GroupLag {
         (!lags.is_empty()).then(|| lags.iter().fold(0i64, |a, b| a.saturating_add(*b)))
     }
 
+    /// The largest partition lag; `None` when nothing is committed.
     pub fn max_lag(&self) -> Option<i64> {
         self.partitions.iter().filter_map(|p| p.lag).max()
     }
 
+    /// Topics the group has partitions of, sorted and without duplicates.
     pub fn topics(&self) -> BTreeSet<&str> {
         self.partitions.iter().map(|p| p.topic.as_str()).collect()
     }
@@ -172,6 +181,7 @@ pub struct Selection {
     /// Ask the brokers which groups exist (ListGroups/DescribeGroups). Without it, only the named
     /// groups are read and their state and members are unknown.
     pub describe: bool,
+    /// `--max-lag`: total lag above which a group is over; overrides the manifest's `max_lag`.
     pub max_lag: Option<i64>,
     /// `--max-time-lag` in milliseconds.
     pub max_time_lag_ms: Option<i64>,

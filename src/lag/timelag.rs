@@ -53,6 +53,7 @@ pub fn retention_ms(retention: Option<&str>, cleanup_policy: Option<&str>) -> Op
 pub struct Risk {
     /// Age of the oldest unconsumed record.
     pub age_ms: i64,
+    /// The topic's `retention.ms`.
     pub retention_ms: i64,
     /// Estimated time until it is deleted (0 when already due).
     pub left_ms: i64,
@@ -108,7 +109,9 @@ pub fn human_ms(ms: i64) -> String {
 /// Offsets per second consumed (committed offsets moving) and produced (log-end offsets moving).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Rates {
+    /// Committed offsets advanced per second.
     pub consume_per_s: f64,
+    /// Log-end offsets advanced per second.
     pub produce_per_s: f64,
 }
 
@@ -156,6 +159,7 @@ pub enum CatchUp {
     Never,
 }
 
+/// Estimates when `lag` is gone, given that consumption outpaces production by their difference.
 pub fn catch_up(lag: i64, rates: Rates) -> CatchUp {
     if lag <= 0 {
         return CatchUp::Done;
@@ -178,6 +182,7 @@ impl CatchUp {
         }
     }
 
+    /// For tables: `caught up`, `~2m05s` or `not catching up`.
     pub fn text(self) -> String {
         match self {
             CatchUp::Done => "caught up".into(),

@@ -38,10 +38,15 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum PartitionStatus {
+    /// Lag within `allowed_lag`, or shrinking or steady while commits move.
     Ok,
+    /// Behind and not catching up: lag grew over the window, or only one sample to judge.
     Warn,
+    /// Lagging and no commit for longer than the window: the consumer looks gone.
     Stop,
+    /// Lagging and the committed offset never moved in the window, though still observed.
     Stall,
+    /// The committed offset went backwards (a reset, or a consumer re-reading).
     Rewind,
 }
 
@@ -68,8 +73,11 @@ impl std::fmt::Display for PartitionStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum GroupStatus {
+    /// Every partition OK.
     Ok,
+    /// Some partition WARN, none worse.
     Warn,
+    /// Some partition STOP, STALL or REWIND: needs an operator.
     Err,
 }
 
@@ -96,8 +104,11 @@ pub const DEFAULT_ALLOWED_LAG: i64 = 0;
 /// One observation of one partition: the group's committed offset and the log-end offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sample {
+    /// When the sample was taken, epoch milliseconds.
     pub at_ms: i64,
+    /// The group's committed offset; `None` (or a negative sentinel) means nothing committed.
     pub committed: Option<i64>,
+    /// The partition's log-end offset (high watermark).
     pub end: i64,
 }
 

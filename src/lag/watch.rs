@@ -11,7 +11,9 @@ use super::verdict::{self, GroupStatus, PartitionStatus, Sample};
 /// One group's `--watch` evaluation.
 #[derive(Debug, Clone)]
 pub struct GroupVerdict {
+    /// The group's worst partition verdict, rolled up.
     pub status: GroupStatus,
+    /// Verdict of each (topic, partition) with a window.
     pub partitions: HashMap<(String, i32), PartitionStatus>,
     /// Over the window; `None` until two samples have a commit.
     pub rates: Option<timelag::Rates>,

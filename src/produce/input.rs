@@ -40,12 +40,16 @@ pub fn key_at(v: &Value, path: &str) -> Option<String> {
 /// How each record's key is chosen.
 #[derive(Debug, Clone)]
 pub enum KeyRule {
+    /// No key: the producer's partitioner spreads the records.
     None,
+    /// `--key` (or the manifest's `key`): the value at this dot path in each event.
     Path(String),
+    /// `--key-literal`: the same key for every record.
     Literal(String),
 }
 
 impl KeyRule {
+    /// The key for event `v`; `Err` when the path is missing, or holds an object, array or null.
     pub fn key(&self, v: &Value) -> Result<Option<String>, String> {
         match self {
             KeyRule::None => Ok(None),
@@ -98,6 +102,7 @@ impl Input {
         Input { name: name.to_string(), data: Data::Buf(bytes) }
     }
 
+    /// `stdin` or the path given, for messages.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -121,6 +126,7 @@ impl Input {
         Window { input: self, released: 0 }
     }
 
+    /// The whole input.
     pub fn bytes(&self) -> &[u8] {
         match &self.data {
             Data::Map(m) => m,
@@ -149,7 +155,9 @@ impl Window<'_> {
 /// One input line that failed, with its 1-based line number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadLine {
+    /// 1-based line number in the input.
     pub line: usize,
+    /// Why the line cannot be sent (invalid JSON, schema errors, missing key), bounded in length.
     pub error: String,
 }
 
@@ -206,6 +214,7 @@ pub struct Plan<'s> {
     threads: usize,
     /// Non-blank lines seen.
     pub total: usize,
+    /// Every invalid line, in input order; nothing is sent while there is one.
     pub bad: Vec<BadLine>,
     sendable: usize,
 }
@@ -237,7 +246,9 @@ pub struct Record<'a> {
 
 /// The plan of one round of lines, kept or made again (see [`Plan::segment`]).
 pub enum Planned<'p> {
+    /// A round whose plan the check kept.
     Kept(&'p [Chunk]),
+    /// A later round, checked and planned again just now.
     Again(Vec<Chunk>),
 }
 
@@ -283,6 +294,7 @@ impl<'s> Plan<'s> {
         self.sendable
     }
 
+    /// True when no line can be sent.
     pub fn is_empty(&self) -> bool {
         self.sendable == 0
     }

@@ -68,7 +68,10 @@ pub enum EventType {
     Found(String),
     /// Neither the value nor the headers name one; `value_not_json` says whether that is
     /// because the value could not be read (callers count such records apart).
-    Missing { value_not_json: bool },
+    Missing {
+        /// True when the value is present but not JSON, so its `eventType` could not be read.
+        value_not_json: bool,
+    },
 }
 
 /// The record's event type: the value's `eventType` (a tombstone has none), else the header.

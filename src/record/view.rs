@@ -8,11 +8,15 @@
 /// A record as seen by renderers and filters, borrowing from wherever the bytes live.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordView<'a> {
+    /// Topic the record was read from.
     pub topic: &'a str,
+    /// Partition within the topic.
     pub partition: i32,
+    /// Offset within the partition.
     pub offset: i64,
     /// Milliseconds since the Unix epoch, `None` when the broker reported no timestamp.
     pub timestamp_ms: Option<i64>,
+    /// `None` when the record has no key (null), distinct from an empty key.
     pub key: Option<&'a [u8]>,
     /// `None` is a tombstone (null value), distinct from an empty value.
     pub value: Option<&'a [u8]>,

@@ -26,6 +26,7 @@ pub use tape::{Tape, TapeDoc, TapeJson, TapeNode};
 /// Why [`Schema::check_json`] rejected a document.
 #[derive(Debug)]
 pub enum JsonCheck {
+    /// The bytes are not one JSON document; the parser's error says where.
     NotJson(serde_json::Error),
     /// Every validation error (never empty).
     Invalid(Vec<SchemaError>),
@@ -47,6 +48,7 @@ impl SchemaStore {
         Ok(SchemaStore { dir: dir.to_path_buf() })
     }
 
+    /// The directory the store reads schemas from (it may not exist yet).
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -212,6 +214,7 @@ impl Schema {
         &self.path
     }
 
+    /// The schema document as read from its file, before `$ref`s are resolved.
     pub fn raw(&self) -> &Value {
         &self.raw
     }
@@ -236,6 +239,7 @@ impl Schema {
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
+    /// Whether `v` passes, without collecting errors (cheaper than [`Schema::validate`]).
     pub fn is_valid(&self, v: &Value) -> bool {
         self.validator.is_valid(v)
     }
@@ -303,8 +307,11 @@ fn find_event_type(v: &Value, depth: usize) -> Option<String> {
 /// One validation failure. `instance_path` and `schema_path` are JSON pointers (`""` is the root).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SchemaError {
+    /// Where in the document the failure is, e.g. `/payload/email`.
     pub instance_path: String,
+    /// The schema keyword that failed, e.g. `/properties/payload/required`.
     pub schema_path: String,
+    /// The validator's message, which may quote the offending value.
     pub message: String,
 }
 

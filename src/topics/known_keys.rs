@@ -41,6 +41,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "unclean.leader.election.enable",
 ];
 
+/// Whether Kafka accepts `key` as a topic config; any `confluent.*` key passes, since Confluent Server adds its own.
 pub fn is_known(key: &str) -> bool {
     KNOWN_KEYS.contains(&key) || key.starts_with("confluent.")
 }

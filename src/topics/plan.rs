@@ -16,47 +16,71 @@ pub use crate::kafka::admin::{ClusterConfig, Source};
 /// What the cluster has for one topic.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterTopic {
+    /// Topic name.
     pub name: String,
+    /// Current partition count.
     pub partitions: i32,
+    /// Replicas per partition; 0 when the metadata did not say, which skips the replication check.
     pub replication_factor: i16,
+    /// Kafka's own or a platform's internal topic; never managed, reported or deleted.
     pub internal: bool,
+    /// Topic configs by key, with where each value comes from (topic override or a default).
     pub configs: BTreeMap<String, ClusterConfig>,
 }
 
+/// One config key an `AlterConfig` change sets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConfigSet {
+    /// Config key, e.g. `retention.ms`.
     pub key: String,
     /// Current value on the cluster (None when not set).
     pub from: Option<String>,
+    /// Value the manifest wants, normalised to Kafka's units.
     pub to: String,
 }
 
+/// One change that brings a cluster topic in line with the manifest; serialises with an `action` tag.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Change {
+    /// Create a topic the manifest declares and the cluster lacks.
     Create {
+        /// Topic to create.
         topic: String,
+        /// Partition count from the manifest.
         partitions: i32,
+        /// Replication factor from the manifest.
         replication_factor: i16,
+        /// Topic configs to set at creation, by key.
         config: BTreeMap<String, String>,
     },
+    /// Grow a topic to the manifest's partition count (Kafka cannot shrink one).
     AddPartitions {
+        /// Topic to grow.
         topic: String,
+        /// Current partition count.
         from: i32,
+        /// Partition count after the change.
         to: i32,
     },
+    /// Set configs that drift from the manifest and, with `--prune`, remove undeclared overrides.
     AlterConfig {
+        /// Topic to alter.
         topic: String,
+        /// Keys to set; includes values equal to the broker default that are not pinned on the topic.
         set: Vec<ConfigSet>,
         /// Keys to remove (back to the broker default); only with --prune.
         delete: Vec<String>,
     },
+    /// Delete a topic the manifest does not declare; only with `--prune`.
     DeleteTopic {
+        /// Topic to delete, with all its data.
         topic: String,
     },
 }
 
 impl Change {
+    /// Name of the topic the change applies to.
     pub fn topic(&self) -> &str {
         match self {
             Change::Create { topic, .. }
@@ -66,6 +90,7 @@ impl Change {
         }
     }
 
+    /// The `action` tag of the JSON plan (`create`, `add_partitions`, ...).
     pub fn action(&self) -> &'static str {
         match self {
             Change::Create { .. } => "create",
@@ -102,19 +127,35 @@ impl Change {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Unmanaged {
-    Topic { topic: String },
-    Config { topic: String, key: String, value: Option<String> },
+    /// A non-internal topic on the cluster that the manifest does not list.
+    Topic {
+        /// Name of the topic.
+        topic: String,
+    },
+    /// A topic-level config override that the manifest does not list for a declared topic.
+    Config {
+        /// Declared topic the override is on.
+        topic: String,
+        /// Config key of the override.
+        key: String,
+        /// Its value on the cluster (masked when sensitive); `None` when the broker reports none.
+        value: Option<String>,
+    },
 }
 
+/// Everything `topics plan`/`apply` found: what to change, what is unmanaged, what cannot be done.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Plan {
+    /// Changes to apply, in manifest order, then deletions.
     pub changes: Vec<Change>,
+    /// What the manifest does not declare; deleted (or its override removed) only with `--prune`.
     pub unmanaged: Vec<Unmanaged>,
     /// Changes Kafka cannot make (fewer partitions, another replication factor).
     pub errors: Vec<String>,
 }
 
 impl Plan {
+    /// True when the cluster already matches the manifest (unmanaged items and errors aside).
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
@@ -129,6 +170,7 @@ fn same_value(key: &str, cluster: &str, wanted: &str) -> bool {
     cluster == wanted || units::normalize(key, cluster).is_ok_and(|c| c == wanted)
 }
 
+/// Compares the manifest with the cluster; `prune` also plans removing what the manifest does not declare.
 pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan {
     let mut out = Plan::default();
     let by_name: BTreeMap<&str, &ClusterTopic> = cluster.iter().map(|t| (t.name.as_str(), t)).collect();

@@ -77,12 +77,18 @@ pub type DlqRecord<'a> = crate::record::view::RecordView<'a>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Convention {
+    /// Spring Kafka's `DeadLetterPublishingRecoverer` (`kafka_dlt-*` headers).
     Spring,
+    /// Kafka Connect's `errors.deadletterqueue.context.headers.enable` (`__connect.errors.*` headers).
     Connect,
+    /// Kafka Streams' dead-letter handler (`__streams.errors.*` headers).
     Streams,
+    /// SmallRye Reactive Messaging's dead-letter-queue strategy (`dead-letter-*` headers).
     #[serde(rename = "smallrye")]
     SmallRye,
+    /// No DLQ headers; the value is a JSON object wrapping the failed record (`originalTopic`, `originalMessage`, ...).
     JsonWrapper,
+    /// Nothing recognised, or a recognised convention with a malformed value; see `Decoded::unknown_reason`.
     Unknown,
 }
 
@@ -114,19 +120,31 @@ impl std::fmt::Display for Convention {
 /// since it is arbitrary bytes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decoded {
+    /// Convention the record was decoded with.
     pub convention: Convention,
+    /// Topic the failed record came from; `None` means a replay has nowhere to send it.
     pub original_topic: Option<String>,
+    /// Partition of the failed record; `None` when the convention does not record it.
     pub original_partition: Option<i32>,
+    /// Offset of the failed record in its partition; `None` when not recorded.
     pub original_offset: Option<i64>,
+    /// When the failed record was produced, in epoch milliseconds; `None` when unknown or negative.
     pub original_timestamp_ms: Option<i64>,
+    /// Consumer group that failed to process the record; only Spring records it.
     pub consumer_group: Option<String>,
+    /// Exception class (Java FQCN, or a JavaScript error name); the root cause when the convention gives one.
     pub error_class: Option<String>,
+    /// Error message as written by the failing application, possibly multi-line.
     pub error_message: Option<String>,
+    /// Stack trace of the failure, when the convention carries one.
     pub stacktrace: Option<String>,
     /// Set exactly when `convention` is `Unknown`.
     pub unknown_reason: Option<String>,
+    /// Value to produce on replay: the record's own value, or the `originalMessage` of a JSON wrapper.
+    /// `None` replays as a tombstone (null value).
     #[serde(serialize_with = "serialize_base64")]
     pub replay_value: Option<Vec<u8>>,
+    /// Names of the dead-letter headers found on the record (each once, in order); replay strips them.
     pub error_header_names: Vec<String>,
 }
 

@@ -91,6 +91,7 @@ impl std::fmt::Display for EvalError {
 pub struct Interrupter(Arc<AtomicBool>);
 
 impl Interrupter {
+    /// Makes running and future evaluations stop with `EvalError::Interrupted`; cannot be undone.
     pub fn interrupt(&self) {
         self.0.store(true, Ordering::Relaxed);
     }

@@ -46,7 +46,9 @@ pub const META_VAR: &str = "$__meta";
 /// Result of [`RecordFilter::matches`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Match {
+    /// Every condition that is set holds.
     Yes,
+    /// Some condition does not hold (a jq runtime error counts as this).
     No,
     /// A JSON-level condition (jq or event type) was set but the value is not JSON, so it
     /// could not be evaluated. Callers usually count these separately from plain misses.
@@ -60,6 +62,7 @@ pub enum Match {
 /// All conditions given on the command line; every one that is set must hold.
 #[derive(Debug, Default)]
 pub struct RecordFilter {
+    /// `--filter`: a jq program the value must make truthy (the record's metadata is `$__meta`).
     pub jq: Option<JqFilter>,
     /// Key must equal this (byte-wise against its UTF-8 encoding).
     pub key: Option<String>,

@@ -35,7 +35,9 @@ const MAX_ATTEMPTS: usize = 100;
 /// How to fill the envelope fields of generated events.
 #[derive(Debug, Clone)]
 pub struct EnvelopeFill {
+    /// Goes into string `producer` fields (the service name to pretend to be).
     pub producer: String,
+    /// Timestamp of the first event; each later one is 1 ms after the previous.
     pub now: DateTime<Utc>,
 }
 

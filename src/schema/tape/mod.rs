@@ -113,6 +113,7 @@ pub struct Tape {
 }
 
 impl Tape {
+    /// An empty tape; buffers grow on the first parses and are then reused.
     pub fn new() -> Tape {
         Tape::default()
     }
