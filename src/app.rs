@@ -12,12 +12,16 @@ use crate::topics::manifest::Manifest;
 
 /// What every command gets: output policy, connection settings, the resolved configuration.
 pub struct App {
+    /// Output policy: color, format (`--output`), quiet/verbose; how every command prints.
     pub ui: Ui,
+    /// Brokers, librdkafka properties and `--timeout` for building Kafka clients.
     pub settings: kafka::Settings,
+    /// The merged configuration (files, environment, flags), kept for `evbus config` and the manifest path.
     pub effective: crate::config::Effective,
 }
 
 impl App {
+    /// Builds the context from the global options; fails if the configuration or a secret file cannot be read.
     pub fn new(g: &GlobalArgs) -> Result<App> {
         Ok(App::with(g, crate::config::resolve(&g.overrides())?))
     }
@@ -37,6 +41,7 @@ impl App {
         App { ui: Ui::new(g.ui_options()), settings, effective }
     }
 
+    /// Where the manifest is: `--file` if given, else the configured default.
     pub fn manifest_path(&self, arg: &ManifestArg) -> PathBuf {
         arg.file.clone().unwrap_or_else(|| self.effective.manifest.clone())
     }

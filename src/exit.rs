@@ -55,6 +55,7 @@ pub fn markdown_table() -> String {
     s
 }
 
+/// Converts one of this module's codes into the `ExitCode` `main` returns.
 pub fn code(c: u8) -> ExitCode {
     ExitCode::from(c)
 }
@@ -65,14 +66,18 @@ pub fn code(c: u8) -> ExitCode {
 /// picks the exit code.
 #[derive(Debug)]
 pub struct Exit {
+    /// Process exit code, one of this module's constants.
     pub code: u8,
+    /// What `main` prints to stderr before exiting.
     pub message: String,
 }
 
 impl Exit {
+    /// A usage error (code 2): the command line asked for something evbus cannot do.
     pub fn usage(message: impl Into<String>) -> anyhow::Error {
         anyhow::Error::new(Exit { code: USAGE, message: message.into() })
     }
+    /// An error that exits with `code` instead of 1.
     pub fn with(code: u8, message: impl Into<String>) -> anyhow::Error {
         anyhow::Error::new(Exit { code, message: message.into() })
     }

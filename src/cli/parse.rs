@@ -102,7 +102,9 @@ fn rfc3339(s: &str) -> Result<i64, String> {
 /// Where `tail` starts reading, as given by `--from`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartSpec {
+    /// Only records produced from now on (`end`, `latest`, `-0`).
     End,
+    /// The oldest record still retained in each partition (`beginning`, `earliest`).
     Beginning,
     /// This offset in every partition.
     Offset(i64),
@@ -144,6 +146,7 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// The rate in records per second, whatever unit it was given in.
     pub fn per_second(self) -> f64 {
         self.count / self.per_secs
     }

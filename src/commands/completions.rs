@@ -42,6 +42,7 @@ pub fn dynamic_script(shell: Shell) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// `evbus completions`: writes the completion script for one shell to stdout.
 pub async fn run(app: &App, a: CompletionsArgs) -> Result<ExitCode> {
     let bytes = if a.dynamic { dynamic_script(a.shell)? } else { script(a.shell) };
     // Generated from our own definitions, so always UTF-8; lossy keeps this panic-free anyway.

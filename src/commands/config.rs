@@ -18,6 +18,7 @@ use crate::term::redact;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
+/// `evbus config`: the contexts in evbus.yaml, which one is active, and the effective configuration.
 pub async fn run(app: &App, cmd: ConfigCommand) -> Result<ExitCode> {
     match cmd {
         ConfigCommand::List => list(app),

@@ -51,6 +51,7 @@ fn paint_status(app: &App, s: &str) -> String {
     app.ui.paint(s, status_color(s))
 }
 
+/// `evbus lag`: consumer group lag per partition; exits with `LAG_OVER` when a threshold is exceeded.
 pub async fn run(app: &App, args: LagArgs) -> Result<ExitCode> {
     let manifest = app.manifest_opt(&args.manifest)?;
     let mode = app.ui.mode()?;

@@ -21,6 +21,7 @@ use anyhow::Result;
 use crate::app::App;
 use crate::cli::Command;
 
+/// Runs the parsed subcommand; the returned code is the process exit code (see [`crate::exit`]).
 pub async fn dispatch(app: &App, command: Command) -> Result<ExitCode> {
     match command {
         Command::Topics(c) => topics::run(app, c).await,

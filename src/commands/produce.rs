@@ -180,6 +180,7 @@ impl Sender {
     }
 }
 
+/// `evbus produce`: sends sample events generated from a JSON Schema, or validated events from a JSON Lines file, to one topic.
 pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
     if let Err(e) = crate::topics::manifest::check_topic_name(&a.topic) {
         return Err(Exit::usage(format!("topic '{}': {e}", a.topic)));

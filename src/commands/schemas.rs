@@ -15,6 +15,7 @@ use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::term::json::write_json_line;
 use crate::term::ui::Mode;
 
+/// `evbus schemas`: lists, validates and samples the JSON Schemas of the platform's events.
 pub async fn run(app: &App, cmd: SchemasCommand) -> Result<ExitCode> {
     match cmd {
         SchemasCommand::List(a) => list(app, &a),

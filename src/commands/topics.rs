@@ -21,6 +21,7 @@ use crate::topics::plan::{self, Change, Plan, Unmanaged};
 
 mod partition_for;
 
+/// `evbus topics`: validates, plans and applies the topics manifest; lists and describes topics.
 pub async fn run(app: &App, cmd: TopicsCommand) -> Result<ExitCode> {
     match cmd {
         TopicsCommand::Validate(m) => validate(app, &m),

@@ -36,7 +36,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::term::redact;
 
+/// Brokers used when neither a flag, an environment variable nor a context names any.
 pub const DEFAULT_BROKERS: &str = "127.0.0.1:9092";
+/// Manifest path used when no context or `EVBUS_MANIFEST` names one (relative to the working directory).
 pub const DEFAULT_MANIFEST: &str = "topics.yaml";
 
 /// Environment variables for the broker list, in the order they are consulted.
@@ -45,19 +47,23 @@ pub const BROKER_ENV_VARS: [&str; 3] = ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA
 /// SASL mechanisms evbus configures from a context's `sasl:` block.
 pub const SASL_MECHANISMS: [&str; 3] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
 
+/// The config file (evbus.yaml): named broker profiles and the default one.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// The context used when neither --context nor EVBUS_CONTEXT is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
+    /// Contexts by name, as `--context NAME` selects them.
     #[serde(default)]
     pub contexts: BTreeMap<String, Context>,
 }
 
+/// A named broker profile: where to connect and how to authenticate.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Context {
+    /// Bootstrap brokers, `host:port,...`; `None` leaves them to the environment or the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<String>,
     /// Manifest path for this context (relative to the working directory, like `-f`).
@@ -66,12 +72,15 @@ pub struct Context {
     /// librdkafka properties; values may use ${ENV_VAR}.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, String>,
+    /// TLS to the brokers (SSL, or SASL_SSL with `sasl`); `None`: no TLS from this context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<Tls>,
+    /// SASL authentication; `None`: no SASL from this context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl: Option<Sasl>,
 }
 
+/// A context's `tls:` block; relative paths are resolved against the config file's directory.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tls {
@@ -81,8 +90,10 @@ pub struct Tls {
     /// Client certificate for mutual TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert: Option<PathBuf>,
+    /// Private key (PEM) of the client certificate; required together with `cert`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<PathBuf>,
+    /// Password of the client key, inline (`key_password_file` keeps it out of the file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_password: Option<String>,
     /// Read the client key's password from this file (trailing newline removed).
@@ -93,12 +104,15 @@ pub struct Tls {
     pub insecure_skip_hostname: bool,
 }
 
+/// A context's `sasl:` block.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sasl {
     /// PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
     pub mechanism: String,
+    /// SASL user name.
     pub username: String,
+    /// The password, inline (`password_file` keeps it out of the file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Read the password from this file (trailing newline removed).
@@ -128,6 +142,7 @@ pub fn config_path() -> Option<PathBuf> {
     user_config_path().filter(|p| p.exists())
 }
 
+/// Reads and parses a config file; unknown keys are an error.
 pub fn load_file(path: &Path) -> Result<ConfigFile> {
     let src = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
     parse(&src, path)
@@ -206,6 +221,7 @@ pub struct Overrides {
 /// The effective connection settings and manifest path.
 #[derive(Debug, Clone)]
 pub struct Effective {
+    /// Bootstrap brokers, `host:port,...`.
     pub brokers: String,
     /// `--brokers`, the environment variable's name, `context` or `default`.
     pub brokers_source: &'static str,
@@ -213,12 +229,15 @@ pub struct Effective {
     pub props: Vec<(String, String)>,
     /// Where each entry of `props` came from, in the same order.
     pub prop_sources: Vec<String>,
+    /// Manifest path, before any per-command `-f`.
     pub manifest: PathBuf,
     /// `EVBUS_MANIFEST`, `context` or `default` (`-f` is applied per command on top of this).
     pub manifest_source: &'static str,
+    /// The context in use; `None` when no context is selected.
     pub context: Option<String>,
     /// `--context`, `EVBUS_CONTEXT`, `current` (the file's `current:`) or `none`.
     pub context_source: &'static str,
+    /// The config file read; `None` when there is none.
     pub config_file: Option<PathBuf>,
     /// Settings that could not be resolved in lenient mode (see [`resolve_lenient`]).
     pub problems: Vec<String>,

@@ -25,17 +25,23 @@ pub enum Source {
     Default,
 }
 
+/// One topic config entry as the cluster reports it, keyed by its name in [`Admin::topic_configs`]'s map.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClusterConfig {
+    /// The value; `None` when the broker has none, and [`crate::term::redact::MASK`] for sensitive entries.
     pub value: Option<String>,
+    /// Whether the topic sets the value itself or inherits it (only topic-level values are managed).
     pub source: Source,
 }
 /// An admin client with its context and the settings it was made from.
 pub struct Admin {
     /// Serves the client's errors and logs; holds the client until its thread ends.
     pub events: super::EventPump,
+    /// The librdkafka admin client; shared with the event pump's thread.
     pub client: Arc<AdminClient<Ctx>>,
+    /// The client's context, quoted when a call times out (see [`Ctx::last_error`]).
     pub ctx: Ctx,
+    /// The settings the client was built from; `--timeout` bounds every call.
     pub settings: Settings,
 }
 
@@ -130,6 +136,7 @@ impl Admin {
         Ok(out)
     }
 
+    /// CreateTopics for `(name, partitions, replication factor, configs)` entries; one result per topic.
     pub async fn create_topics(
         &self,
         topics: &[(String, i32, i16, BTreeMap<String, String>)],
@@ -150,6 +157,7 @@ impl Admin {
         Ok(topic_results(res, "CreateTopics"))
     }
 
+    /// CreatePartitions: grows each topic to the given total partition count; one result per topic.
     pub async fn create_partitions(&self, changes: &[(String, i32)]) -> Result<Vec<OpResult>> {
         let parts: Vec<NewPartitions> = changes.iter().map(|(t, n)| NewPartitions::new(t, *n as usize)).collect();
         let opts = self.opts();
@@ -163,6 +171,7 @@ impl Admin {
         }
     }
 
+    /// DeleteTopics; one result per topic.
     pub async fn delete_topics(&self, names: &[String]) -> Result<Vec<OpResult>> {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let opts = self.opts();

@@ -74,10 +74,12 @@ pub struct HeaderPool {
 }
 
 impl HeaderPool {
+    /// Empties the pool for the next record, keeping its allocations.
     pub fn clear(&mut self) {
         self.len = 0;
     }
 
+    /// Appends a header (`None` value: a null header), reusing a slot's buffers when there is one.
     pub fn push(&mut self, name: &str, value: Option<&[u8]>) {
         if self.len == self.slots.len() {
             self.slots.push((String::new(), None));
@@ -96,6 +98,7 @@ impl HeaderPool {
         self.len += 1;
     }
 
+    /// The headers pushed since the last [`HeaderPool::clear`], in order.
     pub fn as_slice(&self) -> &[(String, Option<Vec<u8>>)] {
         &self.slots[..self.len]
     }

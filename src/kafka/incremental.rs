@@ -14,8 +14,11 @@ use rdkafka::types::*;
 /// The config changes of one topic: keys to set and keys to delete (back to the default).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopicConfigChange {
+    /// Topic name.
     pub topic: String,
+    /// `(key, value)` pairs to set on the topic.
     pub set: Vec<(String, String)>,
+    /// Keys to remove from the topic, so it falls back to the broker default.
     pub delete: Vec<String>,
 }
 

@@ -28,6 +28,7 @@ type Committed = BTreeMap<(String, i32), Option<i64>>;
 
 /// A snapshot with the group listing it was made from (for `groups list`).
 pub struct Snapshot {
+    /// Lag of the consumer groups selected, sorted for display.
     pub groups: Vec<GroupLag>,
     /// Every group ListGroups returned, of every type.
     pub listed: Vec<groups::Group>,

@@ -45,6 +45,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The last transport or authentication error librdkafka reported, redacted; `None` if none yet.
     pub fn last_error(&self) -> Option<String> {
         self.last_error.lock().ok().and_then(|g| g.clone())
     }

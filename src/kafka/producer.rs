@@ -19,12 +19,17 @@ use super::{Ctx, Handle, describe_error, mono_ms};
 /// and *unknown* when it may have been (it was in flight when it timed out or was purged).
 #[derive(Default)]
 pub struct CountingCtx {
+    /// The plain client context: remembers the last background error for timeouts.
     pub inner: Ctx,
+    /// Records the broker acknowledged.
     pub delivered: std::sync::atomic::AtomicU64,
+    /// Records librdkafka knows were not stored.
     pub failed: std::sync::atomic::AtomicU64,
+    /// Records that may or may not have been stored (in flight at a timeout or purge).
     pub unknown: std::sync::atomic::AtomicU64,
     /// [`mono_ms`] of the last delivery report (0: none yet): the broker's sign of life.
     pub last_report_ms: std::sync::atomic::AtomicU64,
+    /// The first delivery error reported, for the final message; `None` if every record made it.
     pub first_error: Mutex<Option<String>>,
 }
 
@@ -150,6 +155,7 @@ pub struct TopicSink<P: Handle> {
 unsafe impl<P: Handle> Send for TopicSink<P> {}
 
 impl<P: Handle> TopicSink<P> {
+    /// A handle for `topic` on `producer`; fails if the name has a NUL byte or librdkafka refuses it.
     pub fn new(producer: P, topic: &str) -> Result<TopicSink<P>> {
         let name = std::ffi::CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
         // SAFETY: a live client (held by `producer`); a NULL conf uses the producer's topic

@@ -125,10 +125,12 @@ impl<'q> Batch<'q> {
         self.len
     }
 
+    /// How many messages the last take left in the batch.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// True when the last take got nothing.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -176,14 +178,17 @@ pub struct Run<'b> {
 unsafe impl Send for Run<'_> {}
 
 impl Run<'_> {
+    /// How many messages the run holds.
     pub fn len(&self) -> usize {
         self.msgs.len()
     }
 
+    /// True for a run without messages.
     pub fn is_empty(&self) -> bool {
         self.msgs.is_empty()
     }
 
+    /// The `i`th message of the run (panics past `len()`).
     pub fn get(&self, i: usize) -> NativeMessage<'_> {
         NativeMessage::new(self.msgs[i])
     }
@@ -210,10 +215,12 @@ impl<'b> NativeMessage<'b> {
         unsafe { self.ptr.as_ref() }
     }
 
+    /// The partition the message was read from.
     pub fn partition(&self) -> i32 {
         self.raw().partition
     }
 
+    /// The message's offset in its partition.
     pub fn offset(&self) -> i64 {
         self.raw().offset
     }

@@ -19,10 +19,13 @@ use crate::term::redact;
 /// Connection settings shared by every command.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// Bootstrap brokers, comma-separated `host:port`.
     pub brokers: String,
     /// librdkafka properties (context first, then `-X`, later ones win).
     pub props: Vec<(String, String)>,
+    /// How long any one broker call may take before evbus gives up (`--timeout`).
     pub timeout: Duration,
+    /// `-v` count: 1 prints the effective settings, 2 also librdkafka's log.
     pub verbose: u8,
 }
 
@@ -56,6 +59,7 @@ impl Settings {
         Ctx { last_error: Arc::default(), verbose: self.verbose }
     }
 
+    /// With `-v`, prints the brokers, timeout and librdkafka properties (secrets redacted) to stderr.
     pub fn log_effective(&self) {
         if self.verbose > 0 {
             eprintln!(
@@ -69,6 +73,7 @@ impl Settings {
         }
     }
 
+    /// An admin client for these settings, with its event pump running.
     pub fn admin(&self) -> Result<admin::Admin> {
         let ctx = self.ctx();
         let client: rdkafka::admin::AdminClient<Ctx> =

@@ -8,6 +8,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
+/// What replaces a secret value in anything evbus prints.
 pub const MASK: &str = "[redacted]";
 
 /// Words that make a property secret wherever they appear in its name, and their common

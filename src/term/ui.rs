@@ -16,6 +16,7 @@ use crate::exit::Exit;
 pub enum OutputFormat {
     /// Table on a terminal, JSON when piped.
     Auto,
+    /// Tables for humans; record streams print as pretty.
     Table,
     /// JSON lines for record streams.
     Json,
@@ -30,35 +31,52 @@ pub enum OutputFormat {
 pub enum ColorChoice {
     /// On a terminal, unless NO_COLOR is set.
     Auto,
+    /// Colour even when not on a terminal.
     Always,
+    /// Never colour.
     Never,
 }
 
 /// What the user asked for; [`Ui::new`] adds what the terminals and the environment say.
 #[derive(Debug, Clone, Copy)]
 pub struct UiOptions {
+    /// `-o`: the output format asked for.
     pub format: OutputFormat,
+    /// `--color`.
     pub color: ColorChoice,
+    /// `--quiet`: no status lines or progress bars.
     pub quiet: bool,
+    /// `-v` count: more messages on stderr.
     pub verbose: u8,
 }
 
 /// The resolved output format for tabular commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// A table for humans.
     Table,
+    /// JSON: pretty on a terminal, one line per document when piped.
     Json,
 }
 
+/// How this run prints: the user's options resolved against the terminals and NO_COLOR.
 #[derive(Debug, Clone)]
 pub struct Ui {
+    /// The output format asked for (`Auto` still undecided; see [`Ui::mode`]).
     pub format: OutputFormat,
+    /// Whether to colour stdout.
     pub color: bool,
+    /// Whether to colour stderr.
     pub color_stderr: bool,
+    /// `--quiet`: no status lines or progress bars.
     pub quiet: bool,
+    /// `-v` count: more messages on stderr.
     pub verbose: u8,
+    /// Whether stdout is a terminal (tables and pretty JSON, else machine-readable output).
     pub stdout_tty: bool,
+    /// Whether stderr is a terminal (progress bars and prompts only then).
     pub stderr_tty: bool,
+    /// Whether stdin is a terminal (destructive commands can ask for confirmation).
     pub stdin_tty: bool,
 }
 
@@ -67,6 +85,7 @@ fn no_color_env() -> bool {
 }
 
 impl Ui {
+    /// Resolves the options against the terminals and NO_COLOR.
     pub fn new(g: UiOptions) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
@@ -111,6 +130,7 @@ impl Ui {
         Ok(())
     }
 
+    /// Writes `value` as JSON to stdout: pretty on a terminal, one line when piped.
     pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<()> {
         self.out(&json_text(value, self.stdout_tty)?)
     }
@@ -146,6 +166,7 @@ impl Ui {
         }
     }
 
+    /// A table in evbus's style, plain when colour is off.
     pub fn table(&self) -> Table {
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
@@ -195,6 +216,7 @@ impl Ui {
         Ok(matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
     }
 
+    /// Wraps `text` in the ANSI colour code `ansi` (e.g. `31` for red) when stdout is coloured.
     pub fn paint(&self, text: &str, ansi: &str) -> String {
         if self.color { format!("\x1b[{ansi}m{text}\x1b[0m") } else { text.to_string() }
     }

@@ -58,6 +58,7 @@ use state::{Kind, Recorded, State, address, is_our_broker};
 /// of Kafka's JVM): how a recorded pid is recognised as ours, since pids get reused.
 pub(super) const MARKER: &str = "evbus-dev";
 
+/// `evbus dev`: runs the local single-node development broker (Apache Kafka, else nisshi).
 pub async fn run(app: &App, cmd: DevCommand) -> Result<ExitCode> {
     match cmd {
         DevCommand::Up(a) => up(app, a).await,

@@ -25,6 +25,7 @@ use crate::app::App;
 use crate::cli::{DlqCommand, ManifestArg};
 use crate::exit::Exit;
 
+/// `evbus dlq`: inspects dead-letter topics and replays their records to the original topics.
 pub async fn run(app: &App, cmd: DlqCommand) -> Result<ExitCode> {
     match cmd {
         DlqCommand::Inspect(a) => inspect::run(app, a).await,

@@ -31,6 +31,7 @@ use crate::kafka::lag::{Snapshot, owner};
 use crate::lag::report::is_consumer_group;
 use crate::term::sanitize::for_terminal;
 
+/// `evbus groups`: lists, describes, resets and deletes consumer groups.
 pub async fn run(app: &App, cmd: GroupsCommand) -> Result<ExitCode> {
     match cmd {
         GroupsCommand::List(a) => list::list(app, a).await,

@@ -33,11 +33,15 @@ use crate::term::ui::{Mode, mark};
 use crate::topics::manifest::Manifest;
 use checks::{dlq_checks, group_checks, manifest_topics, partitions_check, roundtrip};
 
+/// The verdict of one check, ordered so that the worst one is the largest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// The check passed.
     Ok,
+    /// Degraded but working; fails the run only with `--strict`.
     Warn,
+    /// The check failed: the run exits with `UNHEALTHY`.
     Fail,
 }
 
@@ -51,11 +55,16 @@ impl Status {
     }
 }
 
+/// One health check and its outcome, a row of the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
+    /// What was checked, as the table and JSON show it.
     pub name: String,
+    /// The check's verdict.
     pub status: Status,
+    /// One line for a human: what was found, or why it failed.
     pub detail: String,
+    /// How long the check took, in milliseconds.
     pub elapsed_ms: u64,
     /// A warning that `--strict` does not turn into a failure: a manifest group never seen on
     /// the cluster (no members, no committed offsets), i.e. a service not deployed yet.
@@ -66,7 +75,9 @@ pub struct Check {
 /// The result of one round of checks.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The worst status of all checks (`Ok` when there are none).
     pub status: Status,
+    /// Every check, in the order they were run.
     pub checks: Vec<Check>,
 }
 
@@ -114,6 +125,7 @@ fn some_of(names: &[String], max: usize) -> String {
     if names.len() > max { format!("{} and {} more", shown.join(", "), names.len() - max) } else { shown.join(", ") }
 }
 
+/// `evbus health`: checks the cluster and the manifest's topics and groups; exits with `UNHEALTHY` when a check fails.
 pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
     // evbus's own failures (bad manifest, bad output flag, bad client config) come first and exit 1
     // or 2, before any broker is involved: they are not "unhealthy".

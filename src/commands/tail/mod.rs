@@ -184,6 +184,7 @@ fn options(app: &App, args: &TailArgs) -> Result<Options> {
 // ---------------------------------------------------------------------------------------------
 // The run
 
+/// `evbus tail`: prints a topic's records as they arrive, either from assigned partitions or as a member of `--group`.
 pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
     let opts = options(app, &args)?;
     app.settings.log_effective();

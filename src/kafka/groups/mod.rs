@@ -33,8 +33,11 @@ pub use list::list;
 /// One member of a group as DescribeGroups reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Member {
+    /// The id the coordinator gave the member (changes when it rejoins).
     pub member_id: String,
+    /// The `client.id` the member's client was configured with.
     pub client_id: String,
+    /// The host the member connects from, as the broker sees it.
     pub client_host: String,
     /// Decoded consumer-protocol assignment: topic → partitions. Empty when the member has no
     /// assignment yet or the group uses another protocol (Connect, a custom one).
@@ -44,10 +47,12 @@ pub struct Member {
 /// One group: ListGroups, then DescribeConsumerGroups for consumer groups of either protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Group {
+    /// Group id.
     pub name: String,
     /// Stable, Empty, PreparingRebalance, CompletingRebalance, Assigning, Reconciling, Dead, or
     /// what the broker says.
     pub state: String,
+    /// The group's protocol type as the broker reports it (`consumer`, `connect`, ...; empty when unknown).
     pub protocol_type: String,
     /// The group's type: `classic` or `consumer` (KIP-848) for consumer groups, else `connect`,
     /// `share`, `streams` or the protocol type the broker reports. Only `classic` and
@@ -55,6 +60,7 @@ pub struct Group {
     pub kind: String,
     /// The DescribeGroups error for this group, when there was one.
     pub error: Option<String>,
+    /// The members; empty when the group is empty or could not be described.
     pub members: Vec<Member>,
     /// False for share and streams groups: librdkafka 2.12 cannot describe them, so their state
     /// and members are unknown (not "Dead, no members", which is what the classic DescribeGroups
@@ -77,7 +83,9 @@ pub const GROUP_NOT_FOUND: &str = "no such consumer group (GROUP_ID_NOT_FOUND)";
 /// A committed offset as OffsetFetch returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Committed {
+    /// Topic of the committed partition.
     pub topic: String,
+    /// Partition number.
     pub partition: i32,
     /// `None` when the group has no commit for this partition.
     pub offset: Option<i64>,
@@ -93,8 +101,11 @@ pub type GroupOffsets = (String, Result<Vec<Committed>, String>);
 /// DeleteConsumerGroupOffsets): `error` is `None` when the broker applied it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionOutcome {
+    /// Topic of the partition.
     pub topic: String,
+    /// Partition number.
     pub partition: i32,
+    /// The broker's error for this partition; `None` when the change was applied.
     pub error: Option<String>,
 }
 
