@@ -1,3 +1,6 @@
+//! The `evbus` binary: parses the command line and hands it to the library ([`evbus::run`]);
+//! errors are printed once, redacted, with their named exit code.
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -201,6 +201,7 @@ impl Tracker {
         pp.blocked = Some(pp.blocked.map_or(offset, |b| b.min(offset)));
     }
 
+    /// Records sent and not yet acknowledged, across partitions (for tests of the tracker).
     #[cfg(test)]
     pub fn in_flight(&self) -> usize {
         self.parts.values().map(|p| p.pending.len()).sum()
