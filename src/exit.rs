@@ -106,13 +106,6 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
-/// The text `main` prints for an error: secrets masked, and every control or bidi character
-/// escaped, as error messages quote topic names from manifests, dead letters and brokers.
-/// Line breaks are kept (a manifest error lists one problem per line).
-pub fn error_text(err: &anyhow::Error) -> String {
-    crate::term::sanitize::for_terminal_multiline(&crate::term::redact::redact_text(&format!("{err:#}"))).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,11 +129,5 @@ mod tests {
             help_rows(Some(&[UNHEALTHY, OK])),
             "    0  success (no changes, healthy, lag within limits)\n    4  health: unhealthy (also --strict with warnings)"
         );
-    }
-
-    #[test]
-    fn error_text_escapes_and_redacts() {
-        let e = anyhow::anyhow!("topic 'a\x1b[2J\0b\u{202e}' is missing\n  and sasl.password=pw1 too");
-        assert_eq!(error_text(&e), "topic 'a\\x1b[2J\\x00b\\u{202e}' is missing\n  and sasl.password=[redacted] too");
     }
 }

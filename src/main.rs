@@ -16,7 +16,7 @@ async fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if evbus::exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("evbus: error: {}", evbus::exit::error_text(&err));
+            eprintln!("evbus: error: {}", evbus::term::error_text(&err));
             ExitCode::from(evbus::exit::code_for(&err))
         }
     }

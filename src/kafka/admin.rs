@@ -5,8 +5,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
-
 use anyhow::Result;
 use rdkafka::admin::{
     AdminClient, AdminOptions, ConfigSource, NewPartitions, NewTopic, ResourceSpecifier, TopicReplication,
@@ -14,25 +12,8 @@ use rdkafka::admin::{
 use rdkafka::types::RDKafkaErrorCode;
 
 use super::{ClusterMeta, Ctx, Settings, owned_metadata};
+use crate::topics::plan::{ClusterConfig, Source};
 
-/// Where a topic config value comes from, as DescribeConfigs reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// Set on this topic (`kafka-configs --alter`): the only kind evbus manages.
-    DynamicTopic,
-    /// Broker defaults, static broker configs, Kafka defaults.
-    Default,
-}
-
-/// One topic config entry as the cluster reports it, keyed by its name in [`Admin::topic_configs`]'s map.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClusterConfig {
-    /// The value; `None` when the broker has none, and [`crate::term::redact::MASK`] for sensitive entries.
-    pub value: Option<String>,
-    /// Whether the topic sets the value itself or inherits it (only topic-level values are managed).
-    pub source: Source,
-}
 /// An admin client with its context and the settings it was made from.
 pub struct Admin {
     /// Serves the client's errors and logs; holds the client until its thread ends.

@@ -11,7 +11,25 @@ use crate::topics::manifest::Manifest;
 use crate::topics::units;
 
 // What DescribeConfigs reports is the broker layer's type; the rules here only read it.
-pub use crate::kafka::admin::{ClusterConfig, Source};
+
+/// Where a topic config value comes from, as DescribeConfigs reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Set on this topic (`kafka-configs --alter`): the only kind evbus manages.
+    DynamicTopic,
+    /// Broker defaults, static broker configs, Kafka defaults.
+    Default,
+}
+
+/// One topic config entry as the cluster reports it, keyed by its name in `kafka::admin::Admin::topic_configs`'s map (the broker layer fills it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterConfig {
+    /// The value; `None` when the broker has none, and `term::redact::MASK` for sensitive entries.
+    pub value: Option<String>,
+    /// Whether the topic sets the value itself or inherits it (only topic-level values are managed).
+    pub source: Source,
+}
 
 /// What the cluster has for one topic.
 #[derive(Debug, Clone, PartialEq, Default)]
