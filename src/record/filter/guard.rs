@@ -56,6 +56,23 @@ pub const COMPILE_STACK: usize = 256 << 20;
 thread_local! {
     /// Lowest stack address evaluation may reach on this thread; 0 on threads not started here.
     static LIMIT: Cell<usize> = const { Cell::new(0) };
+    /// Inside [`run_guarded`]: a panic here is jaq's, caught and reported as the record's error,
+    /// so the panic hook stays quiet (no message and backtrace on stderr per record).
+    static EVALUATING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Wraps the process's panic hook once so that panics inside an evaluation print nothing;
+/// every other panic is reported as before.
+fn quiet_panics_in_evaluations() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !EVALUATING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Why a jq evaluation ended without an answer.
@@ -178,14 +195,26 @@ pub fn run_guarded<T>(
         return Err(EvalError::NoThread("jq programs only run on evaluation threads".into()));
     }
     let guard = Guard { lut, floor, interrupt: interrupt.flag() };
-    match catch_unwind(AssertUnwindSafe(|| eval(&guard))) {
+    quiet_panics_in_evaluations();
+    let outer = EVALUATING.with(|e| e.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(|| eval(&guard)));
+    EVALUATING.with(|e| e.set(outer));
+    match result {
         Ok(r) => r,
         Err(payload) => Err(match payload.downcast::<Abort>() {
             Ok(abort) => match *abort {
                 Abort::TooDeep => EvalError::TooDeep,
                 Abort::Interrupted => EvalError::Interrupted,
             },
-            Err(_) => EvalError::Runtime("internal error in jaq while running the program".into()),
+            Err(other) => {
+                // jaq's own panics: "capacity overflow" from `"xx" * 1e18`, a few "impossible" states.
+                let why = other
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| other.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no reason given".into());
+                EvalError::Runtime(format!("internal error in jaq while running the program: {why}"))
+            }
         }),
     }
 }

@@ -356,6 +356,16 @@ fn an_interrupt_stops_a_long_range() {
 }
 
 #[test]
+fn a_panic_inside_jaq_is_the_records_error() {
+    // jaq-json repeats the string with `str::repeat`, whose size check panics: caught, quietly.
+    let j = JqFilter::compile(r#""xxxxxxxxxx" * 1000000000000000000 | length > 0"#).unwrap();
+    match j.matches(&json!(null), &serde_json::Value::Null) {
+        Err(EvalError::Runtime(e)) => assert!(e.contains("capacity overflow"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn range_counts_as_jq_does() {
     for (p, want) in [
         ("range(5)", json!([0, 1, 2, 3, 4])),
