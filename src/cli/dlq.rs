@@ -93,7 +93,7 @@ pub struct DlqReplayArgs {
     #[arg(long, value_parser = parse::rate, value_name = "N/s")]
     pub rate: Option<Rate>,
     /// Consumer group on the DLQ that remembers how far replay got
-    #[arg(short = 'g', long, default_value = "evbus-dlq-replay")]
+    #[arg(short = 'g', long, default_value = crate::dlq::DEFAULT_REPLAY_GROUP)]
     pub group: String,
     /// Ignore the saved position and start at the DLQ's first record
     #[arg(long)]
