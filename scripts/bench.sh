@@ -96,9 +96,7 @@ ensure_evbus() {
     cargo build --release --locked >&2
 }
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. scripts/kafka/kraft.sh
 
 # JVM options of bin/kafka-run-class.sh (KAFKA_JVM_PERFORMANCE_OPTS).
 JVM_PERF="-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true"
@@ -148,28 +146,15 @@ start_broker() {
     ctl=$(free_port)
     BROKER=127.0.0.1:$port
     rm -rf "$dir" && mkdir -p "$dir"
-    cat >"$dir/server.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$ctl
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listeners=PLAINTEXT://$BROKER,CONTROLLER://127.0.0.1:$ctl
-advertised.listeners=PLAINTEXT://$BROKER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data
+    {
+        kraft_properties "$BROKER" "$ctl" "$dir/data"
+        cat <<EOF
 num.network.threads=3
 num.io.threads=8
-num.partitions=1
 num.recovery.threads.per.data.dir=1
-offsets.topic.replication.factor=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 EOF
+    } >"$dir/server.properties"
     local java_broker
     # shellcheck disable=SC2206 # JVM_PERF is a list of words
     java_broker=(java -Xmx1G -Xms1G $JVM_PERF "-Dlog4j2.configurationFile=$LIBS/log4j2.properties" -cp "$LIBS/*")

@@ -44,6 +44,7 @@ EVBUS=$ROOT/target/release/evbus
 log() { echo "fuzz: $*" >&2; }
 
 . scripts/deps.sh
+. scripts/kafka/kraft.sh
 ensure_build_deps
 command -v python3 >/dev/null || { log "python3 is required"; exit 1; }
 needs_broker=""
@@ -67,9 +68,6 @@ stop_broker() {
 }
 trap stop_broker EXIT
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # A private single-node KRaft broker (combined broker and controller) on free loopback ports.
 start_broker() {
@@ -79,25 +77,10 @@ start_broker() {
     ctl=$(free_port)
     BROKER=127.0.0.1:$port
     mkdir -p "$dir"
-    cat >"$dir/server.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$ctl
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listeners=PLAINTEXT://$BROKER,CONTROLLER://127.0.0.1:$ctl
-advertised.listeners=PLAINTEXT://$BROKER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data
-num.partitions=1
-offsets.topic.replication.factor=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-message.max.bytes=10485760
-EOF
+    {
+        kraft_properties "$BROKER" "$ctl" "$dir/data"
+        echo "message.max.bytes=10485760"
+    } >"$dir/server.properties"
     local java=(java -Xmx512M -Xms512M -XX:+UseG1GC "-Dlog4j2.configurationFile=$libs/log4j2.properties" -cp "$libs/*")
     (cd "$dir" && "${java[@]}" kafka.tools.StorageTool format -t ZXZidXMtZnV6ei1jbHVzdA -c server.properties \
         >"$dir/format.log" 2>&1) || { cat "$dir/format.log" >&2; exit 1; }
