@@ -30,12 +30,7 @@ use crate::topics::manifest::Manifest;
 
 /// The snapshot's groups, after printing what it had to say on the way.
 fn report(app: &App, snap: Snapshot) -> Vec<GroupLag> {
-    for d in &snap.debug {
-        app.ui.debug(d);
-    }
-    for w in &snap.warnings {
-        app.ui.warn(w);
-    }
+    app.ui.notes(&snap.debug, &snap.warnings);
     snap.groups
 }
 

@@ -166,6 +166,17 @@ impl Ui {
         }
     }
 
+    /// What a lower layer gathered on the way instead of printing it (a lag snapshot's
+    /// `debug` and `warnings`): the debug lines with -v, then the warnings.
+    pub fn notes(&self, debug: &[String], warnings: &[String]) {
+        for d in debug {
+            self.debug(d);
+        }
+        for w in warnings {
+            self.warn(w);
+        }
+    }
+
     /// A table in evbus's style, plain when colour is off.
     pub fn table(&self) -> Table {
         let mut t = Table::new();

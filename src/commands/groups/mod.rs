@@ -43,12 +43,7 @@ pub async fn run(app: &App, cmd: GroupsCommand) -> Result<ExitCode> {
 
 /// What a snapshot had to say on the way, printed; then the snapshot.
 pub(super) fn notes(app: &App, snap: Snapshot) -> Snapshot {
-    for d in &snap.debug {
-        app.ui.debug(d);
-    }
-    for w in &snap.warnings {
-        app.ui.warn(w);
-    }
+    app.ui.notes(&snap.debug, &snap.warnings);
     snap
 }
 

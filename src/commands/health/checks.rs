@@ -116,12 +116,7 @@ pub(super) async fn group_checks(
     };
     let snap = match tokio::time::timeout(limit, snapshot(&app.settings, admin, Some(manifest), &sel)).await {
         Ok(Ok(s)) => {
-            for d in &s.debug {
-                app.ui.debug(d);
-            }
-            for w in &s.warnings {
-                app.ui.warn(w);
-            }
+            app.ui.notes(&s.debug, &s.warnings);
             s.groups
         }
         Ok(Err(e)) => {
