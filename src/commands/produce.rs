@@ -21,22 +21,6 @@ use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::schema::{Schema, SchemaStore};
 use crate::term::json::write_json_line;
 
-/// Parse `200/s`, `50/m`, `1000/h` or a bare number (per second) into events per second.
-pub fn parse_rate(s: &str) -> Result<f64, String> {
-    let (n, unit) = s.split_once('/').unwrap_or((s, "s"));
-    let n: f64 = n.trim().parse().map_err(|_| format!("--rate {s}: expected N/s, N/m or N/h"))?;
-    let per = match unit.trim() {
-        "s" | "sec" => 1.0,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        other => return Err(format!("--rate {s}: unknown unit '{other}' (use s, m or h)")),
-    };
-    if !(n.is_finite() && n > 0.0) {
-        return Err(format!("--rate {s}: must be positive"));
-    }
-    Ok(n / per)
-}
-
 struct Stats {
     sent: u64,
     /// Not stored: never sent, or refused by the broker.
@@ -538,19 +522,4 @@ async fn from_input(
         app.ui.warn(format!("skipped {} invalid line(s) of {}", plan.bad.len(), input.name()));
     }
     finish(app, a, sender, start, i, to_send, stop.load(Ordering::Relaxed)).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rates() {
-        assert_eq!(parse_rate("200/s").unwrap(), 200.0);
-        assert_eq!(parse_rate("60/m").unwrap(), 1.0);
-        assert_eq!(parse_rate("50").unwrap(), 50.0);
-        assert!(parse_rate("0/s").is_err());
-        assert!(parse_rate("fast").is_err());
-        assert!(parse_rate("5/fortnight").unwrap_err().contains("unknown unit"));
-    }
 }
