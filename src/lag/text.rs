@@ -4,9 +4,7 @@
 
 use comfy_table::Table;
 
-// `num`, `age` and `rate` live in `cells` (the report uses them too); re-exported here because
-// the table callers reach for them with the rest of the text helpers.
-pub use super::cells::{age, num, rate};
+use super::cells::{age, num};
 use super::report::GroupLag;
 use super::watch::Verdicts;
 use crate::term::sanitize::for_terminal;

@@ -13,9 +13,10 @@ use crate::app::App;
 use crate::cli::GroupsDescribeArgs;
 use crate::exit;
 use crate::kafka::lag::snapshot;
+use crate::lag::cells::{age, num};
 use crate::lag::json::{GroupJson, group_doc};
 use crate::lag::report::{NO_OFFSETS, Selection, is_consumer_group, time_options};
-use crate::lag::text::{age, group_notes, num, partition_table, status_color};
+use crate::lag::text::{group_notes, partition_table, status_color};
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 

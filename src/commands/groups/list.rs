@@ -14,8 +14,8 @@ use crate::cli::{GroupType, GroupsListArgs};
 use crate::exit::{self, Exit};
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::snapshot_from;
+use crate::lag::cells::num;
 use crate::lag::report::{GroupLag, Selection, is_consumer_group};
-use crate::lag::text::num;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 

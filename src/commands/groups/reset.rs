@@ -17,7 +17,7 @@ use crate::groups::reset::{self, Plan, Position, Target};
 use crate::kafka::ClusterMeta;
 use crate::kafka::groups::{self, PartitionOutcome};
 use crate::kafka::lag::{log_offsets, partition_ids};
-use crate::lag::text::num;
+use crate::lag::cells::num;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
