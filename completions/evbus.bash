@@ -1116,7 +1116,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dlq__subcmd__replay)
-            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --limit --to --same-partition --allow-internal --allow-undeclared --skip-unknown --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --allow-internal --allow-undeclared --skip-unknown --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1147,6 +1147,10 @@ _evbus() {
                     return 0
                     ;;
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2616,7 +2620,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__tail)
-            opts="-n -e -g -f -o -b -X -q -v -h -V --pattern --all --from --since --count --exit --until --idle-timeout --filter --key --header --type --grep --template --validate --only-invalid --full --group --schemas --file --output --brokers --timeout --color --context --quiet --verbose --help --version"
+            opts="-n -e -g -f -o -b -X -q -v -h -V --pattern --all --from --since --count --exit --until --idle-timeout --filter --filter-memory --key --header --type --grep --template --validate --only-invalid --full --group --schemas --file --output --brokers --timeout --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2651,6 +2655,10 @@ _evbus() {
                     return 0
                     ;;
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,3 +35,9 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     };
     commands::dispatch(&app, cli.command).await
 }
+
+// Unit tests count memory per thread as the binary does, so the jq memory bound is tested.
+#[cfg(test)]
+#[global_allocator]
+static TEST_ALLOC: record::filter::memory::Counting<std::alloc::System> =
+    record::filter::memory::Counting(std::alloc::System);

@@ -1,8 +1,11 @@
 //! The `evbus` binary: parses the command line and hands it to the library ([`evbus::run`]);
 //! errors are printed once, redacted, with their named exit code.
 
+// Counting what each thread holds lets a jq filter that builds ever larger values stop with an
+// error (see src/record/filter/memory.rs) rather than exhaust memory.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: evbus::record::filter::memory::Counting<mimalloc::MiMalloc> =
+    evbus::record::filter::memory::Counting(mimalloc::MiMalloc);
 
 use clap::{CommandFactory, Parser};
 use std::process::ExitCode;

@@ -193,9 +193,31 @@ pub fn watch_interval(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// `--filter-memory`: a size like `1GiB`, `512MiB` or plain bytes, at least 1 MiB (less would
+/// stop ordinary filters on ordinary records).
+pub fn filter_memory(s: &str) -> Result<usize, String> {
+    let bytes = parse_size::Config::new()
+        .with_binary()
+        .parse_size(s)
+        .map_err(|e| format!("{s:?} is not a size like 512MiB or 2GiB: {e}"))?;
+    if bytes < 1 << 20 {
+        return Err(format!("{s} is too small: a filter needs at least 1MiB"));
+    }
+    usize::try_from(bytes).ok().filter(|b| *b <= isize::MAX as usize).ok_or_else(|| format!("{s} is too large"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filter_memory_sizes() {
+        assert_eq!(filter_memory("1GiB"), Ok(1 << 30));
+        assert_eq!(filter_memory("64MiB"), Ok(64 << 20));
+        assert_eq!(filter_memory("2G"), Ok(2 << 30), "binary units, as the default's help says");
+        assert!(filter_memory("1KiB").unwrap_err().contains("too small"));
+        assert!(filter_memory("lots").unwrap_err().contains("not a size"));
+    }
 
     const NOW: i64 = 1_700_000_000_000;
 

@@ -115,6 +115,9 @@ pub struct TailArgs {
     /// jq filter on the decoded value (records match when it yields true or non-null)
     #[arg(long, value_name = "JQ")]
     pub filter: Option<String>,
+    /// Memory one --filter evaluation may hold; past it the record does not match and a warning says why
+    #[arg(long, value_name = "SIZE", value_parser = parse::filter_memory, default_value = "1GiB")]
+    pub filter_memory: usize,
     /// Only records with this key
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,

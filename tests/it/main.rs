@@ -2,6 +2,11 @@
 //! `evbus` binary against a real Apache Kafka broker (see `common`), one module per command.
 #![allow(dead_code)]
 
+// As in the binary: the jq programs `fuzz` runs in this process stop at the memory bound.
+#[global_allocator]
+static GLOBAL: evbus::record::filter::memory::Counting<std::alloc::System> =
+    evbus::record::filter::memory::Counting(std::alloc::System);
+
 mod broker;
 mod common;
 

@@ -348,6 +348,31 @@ fn filters_at_the_depth_limit_run_and_runaway_recursion_is_reported() {
 }
 
 #[test]
+fn products_too_large_to_hold_and_values_without_bound_end_one_record_not_the_run() {
+    let b = Broker::start();
+    // `.s * .n` repeats a string: by 2, then by 10^18, which jaq-json asked the allocator
+    // for at once, aborting the process (SIGABRT) before `*` was bounded.
+    let records = [("small", 2u64), ("huge", 1_000_000_000_000_000_000), ("last", 3)]
+        .map(|(k, n)| TestRecord { partition: Some(0), ..TestRecord::json(k, json!({"s": "ab", "n": n})) });
+    let t = topic_with(&b, "tail-mul", 1, &records);
+    let out = tail(&b, &[&t, "--from", "beginning", "--exit", "--filter", "(.s * .n | length) >= 4"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert_eq!(keys(&json_lines(&out)), ["small", "last"], "{err}");
+
+    // A filter building an ever larger value: stopped at the evaluation's memory bound (lowered
+    // from its 1GiB default, which a debug build takes a while to fill) on each record,
+    // reported once, and the run goes on and exits 0.
+    let filter = ["--filter", "[repeat(1)] | length > 0", "--filter-memory", "64MiB"];
+    let out = tail(&b, &[&[t.as_str(), "--from", "beginning", "--exit"][..], &filter].concat());
+    let err = stderr(&out);
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert!(json_lines(&out).is_empty());
+    assert_eq!(err.matches("larger than the memory one evaluation may hold (--filter-memory)").count(), 1, "{err}");
+    assert!(err.contains("3 records seen, 0 matched, 3 where --filter did not finish (never match)"), "{err}");
+}
+
+#[test]
 fn ctrl_c_stops_a_filter_that_never_returns() {
     let b = Broker::start();
     let t = topic_with(&b, "tail-loop", 1, &numbered(2, 0));

@@ -118,7 +118,11 @@ fn pretty_opts(app: &App, args: &TailArgs) -> PrettyOpts {
 
 fn build_filter(args: &TailArgs) -> Result<RecordFilter> {
     let jq = match &args.filter {
-        Some(src) => Some(JqFilter::compile(src).map_err(|e| Exit::usage(format!("invalid --filter: {e}")))?),
+        Some(src) => Some(
+            JqFilter::compile(src)
+                .map_err(|e| Exit::usage(format!("invalid --filter: {e}")))?
+                .with_memory_limit(args.filter_memory),
+        ),
         None => None,
     };
     let headers = args.headers.iter().map(|h| parse_header_arg(h).map_err(Exit::usage)).collect::<Result<Vec<_>>>()?;

@@ -1,11 +1,13 @@
-//! Where jq programs run: on threads with a known, large stack, watched for running out of it
-//! and for Ctrl-C.
+//! Where jq programs run: on threads with a known, large stack, watched for running out of it,
+//! for holding too much memory, and for Ctrl-C.
 //!
 //! jaq evaluates recursively and offers no limits of its own, so `def f: [f]; f` recursed until
 //! the stack overflowed (SIGABRT), and `def f: f; f` looped without ever returning to code that
 //! could see Ctrl-C. Both are handled where jaq looks up a term: every step of evaluation calls
 //! [`HasLut::lut`] on the context's data, and [`Guard`] (this module's data type) checks there
-//! whether the stack has reached its red zone or the program was interrupted. Either way it
+//! whether the stack has reached its red zone, the thread holds more than
+//! [`memory::MAX_EVAL_BYTES`] beyond what it held when the evaluation began (see [`memory`]),
+//! or the program was interrupted. Either way it
 //! unwinds out of jaq with [`std::panic::resume_unwind`] (which skips the panic hook, so
 //! nothing is printed) and [`run_guarded`] turns that into an [`EvalError`]. Unwinding is the
 //! only way out: `lut` must return a table, and jaq has no other hook. Values built by the
@@ -30,6 +32,8 @@ use std::thread::{JoinHandle, Scope, ScopedJoinHandle};
 
 use jaq_core::data::{DataT, HasLut};
 use jaq_json::Val;
+
+use super::memory;
 
 // Aborting an evaluation is an unwind; with `panic = "abort"` it would end the process instead.
 #[cfg(panic = "abort")]
@@ -82,6 +86,9 @@ pub enum EvalError {
     Runtime(String),
     /// The program recursed deeper than an evaluation thread's stack allows.
     TooDeep,
+    /// The program held more memory than one evaluation may ([`super::memory::MAX_EVAL_BYTES`]
+    /// unless the filter says otherwise; the message names the default).
+    TooBig,
     /// [`Interrupter::interrupt`] was called while it ran.
     Interrupted,
     /// No evaluation thread could be started (the operating system refused one).
@@ -97,6 +104,9 @@ impl std::fmt::Display for EvalError {
                 "the jq program recursed too deeply (it used up the {} MiB of stack one evaluation may use)",
                 (EVAL_STACK - RED_ZONE - ENTRY_SLACK) >> 20
             ),
+            EvalError::TooBig => {
+                f.write_str("the jq program built values larger than the memory one evaluation may hold (--filter-memory)")
+            }
             EvalError::Interrupted => f.write_str("the jq program was interrupted"),
             EvalError::NoThread(e) => write!(f, "cannot start a thread to run the jq program: {e}"),
         }
@@ -132,6 +142,8 @@ pub struct Guard<'a> {
     /// Stack address below which the evaluation stops.
     floor: usize,
     interrupt: &'a AtomicBool,
+    /// [`memory::held_by_this_thread`] above which the evaluation stops.
+    memory_ceiling: isize,
 }
 
 impl Guard<'_> {
@@ -145,6 +157,7 @@ impl Guard<'_> {
 /// The payload of the unwind that aborts an evaluation.
 enum Abort {
     TooDeep,
+    TooBig,
     Interrupted,
 }
 
@@ -155,6 +168,9 @@ impl<'a> HasLut<'a, Guarded> for &'a Guard<'a> {
         }
         if self.interrupt.load(Ordering::Relaxed) {
             resume_unwind(Box::new(Abort::Interrupted));
+        }
+        if memory::held_by_this_thread() > self.memory_ceiling {
+            resume_unwind(Box::new(Abort::TooBig));
         }
         self.lut
     }
@@ -180,13 +196,16 @@ pub fn is_eval_thread() -> bool {
 }
 
 /// Runs `eval` with a [`Guard`] over `lut` as jaq's context data, turning an abort into
-/// [`EvalError::TooDeep`] or [`EvalError::Interrupted`]. Must run on an evaluation thread.
+/// [`EvalError::TooDeep`], [`EvalError::TooBig`] (the evaluation came to hold `memory_limit`
+/// bytes more than when it began) or [`EvalError::Interrupted`]. Must run on an evaluation
+/// thread.
 ///
 /// A panic inside jaq (it has a few `panic!`s for states it considers impossible) is caught
 /// as well and becomes a runtime error, instead of ending a long-running tail.
 pub fn run_guarded<T>(
     lut: &jaq_core::Lut<Guarded>,
     interrupt: &Interrupter,
+    memory_limit: isize,
     eval: impl FnOnce(&Guard<'_>) -> Result<T, EvalError>,
 ) -> Result<T, EvalError> {
     let floor = LIMIT.with(Cell::get);
@@ -194,7 +213,8 @@ pub fn run_guarded<T>(
         // Without a known limit the check could not tell a deep stack from an overflow.
         return Err(EvalError::NoThread("jq programs only run on evaluation threads".into()));
     }
-    let guard = Guard { lut, floor, interrupt: interrupt.flag() };
+    let memory_ceiling = memory::held_by_this_thread().saturating_add(memory_limit);
+    let guard = Guard { lut, floor, interrupt: interrupt.flag(), memory_ceiling };
     quiet_panics_in_evaluations();
     let outer = EVALUATING.with(|e| e.replace(true));
     let result = catch_unwind(AssertUnwindSafe(|| eval(&guard)));
@@ -204,10 +224,11 @@ pub fn run_guarded<T>(
         Err(payload) => Err(match payload.downcast::<Abort>() {
             Ok(abort) => match *abort {
                 Abort::TooDeep => EvalError::TooDeep,
+                Abort::TooBig => EvalError::TooBig,
                 Abort::Interrupted => EvalError::Interrupted,
             },
             Err(other) => {
-                // jaq's own panics: "capacity overflow" from `"xx" * 1e18`, a few "impossible" states.
+                // jaq's own panics: a few states it considers impossible.
                 let why = other
                     .downcast_ref::<&str>()
                     .map(|s| (*s).to_string())

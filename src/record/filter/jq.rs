@@ -13,6 +13,7 @@ use super::fast::FastEq;
 use super::guard::{self, EvalError, Guarded, Interrupter, on_eval_thread, run_guarded};
 use super::limits;
 use super::val::{json_to_val, meta_val, parse_val};
+use super::{mul, rewrite};
 use crate::record::view::RecordView;
 
 /// A compiled jq program.
@@ -23,6 +24,7 @@ pub struct JqFilter {
     uses_meta: bool,
     source: String,
     interrupt: Interrupter,
+    memory_limit: isize,
 }
 
 impl fmt::Debug for JqFilter {
@@ -53,7 +55,15 @@ impl JqFilter {
             uses_meta: src.contains(META_VAR),
             source: src.to_string(),
             interrupt: Interrupter::default(),
+            memory_limit: super::memory::MAX_EVAL_BYTES,
         })
+    }
+
+    /// Lowers (or raises) the memory one evaluation may hold ([`EvalError::TooBig`] past it)
+    /// from [`super::memory::MAX_EVAL_BYTES`].
+    pub fn with_memory_limit(mut self, bytes: usize) -> JqFilter {
+        self.memory_limit = isize::try_from(bytes).unwrap_or(isize::MAX);
+        self
     }
 
     /// The program text this filter was compiled from.
@@ -128,7 +138,7 @@ impl JqFilter {
 
     /// Runs the program; only on an evaluation thread (see [`guard`]).
     fn run(&self, input: Val, meta: Val) -> Result<bool, EvalError> {
-        run_guarded(&self.filter.lut, &self.interrupt, |guard| {
+        run_guarded(&self.filter.lut, &self.interrupt, self.memory_limit, |guard| {
             let ctx = Ctx::<Guarded>::new(guard, Vars::new([meta]));
             let mut outputs = self.filter.id.run((ctx, input));
             match outputs.next() {
@@ -148,7 +158,22 @@ impl JqFilter {
 }
 
 /// Parses and compiles a program that passed [`limits::check`]; runs on the compile thread.
+/// A program that multiplies is compiled a second time with its products routed through
+/// [`mul`] (see [`rewrite`]); the first compile is the one whose errors the user sees.
 fn compile_jaq(src: &str) -> Result<jaq_core::Filter<Guarded>, String> {
+    let filter = compile_text(src)?;
+    let Some(routed) = rewrite::route_products(src) else { return Ok(filter) };
+    match compile_text(&routed) {
+        Ok(routed) => Ok(routed),
+        Err(e) => {
+            // The rewrite reads the program as jaq does; failing here is a bug in it.
+            debug_assert!(false, "rewritten program does not compile: {e}\n{routed}");
+            Err(format!("jq: internal error: the program's products could not be bounded ({e})"))
+        }
+    }
+}
+
+pub(super) fn compile_text(src: &str) -> Result<jaq_core::Filter<Guarded>, String> {
     let defs = jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs());
     // jaq's `fromjson` parses recursively without a depth limit, so a record holding a string of
     // a million `[` would exhaust any stack; ours has serde_json's limit, like record values.
@@ -158,7 +183,7 @@ fn compile_jaq(src: &str) -> Result<jaq_core::Filter<Guarded>, String> {
         .filter(|(name, arity, _)| !(*name == "range" && arity.len() == 3))
         .chain(jaq_std::funs())
         .chain(jaq_json::funs().filter(|(name, _, _)| *name != "fromjson"))
-        .chain([fromjson(), range()]);
+        .chain([fromjson(), range(), mul::mul(), mul::times()]);
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = loader.load(&arena, File { code: src, path: () }).map_err(|errs| load_errors(src, errs))?;

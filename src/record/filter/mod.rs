@@ -18,14 +18,21 @@
 //!   evaluate within the stacks below, before jaq sees them (a usage error, exit 2);
 //! * programs are compiled on a thread with a large stack ([`guard::COMPILE_STACK`]) and
 //!   evaluated on threads with a known one ([`guard`]), where recursing too deeply is an
-//!   [`EvalError::TooDeep`] and an [`Interrupter`] (Ctrl-C) stops any running evaluation;
-//! * `fromjson` is evbus's own, with the same 128-level limit as record values.
+//!   [`EvalError::TooDeep`], holding more than [`memory::MAX_EVAL_BYTES`] is an
+//!   [`EvalError::TooBig`], and an [`Interrupter`] (Ctrl-C) stops any running evaluation;
+//! * `fromjson` is evbus's own, with the same 128-level limit as record values;
+//! * every `*` goes through [`mul`] ([`rewrite`] routes it there), which refuses a string
+//!   repetition or an integer product too large to hold instead of letting the allocation abort
+//!   the process.
 
 mod errors;
 mod fast;
 pub mod guard;
 mod jq;
 pub mod limits;
+pub mod memory;
+mod mul;
+mod rewrite;
 #[cfg(test)]
 mod tests;
 mod val;

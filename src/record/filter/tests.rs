@@ -307,6 +307,33 @@ fn runaway_recursion_is_an_error_not_a_crash() {
 }
 
 #[test]
+fn a_program_building_ever_larger_values_stops_at_the_memory_bound() {
+    for prog in [
+        "[repeat(1)] | length > 0",
+        "reduce range(64) as $i (\"x\"; . + .) | length > 0",
+        "[limit(1e12; repeat(\"x\"))] | length > 0",
+        "[range(1e12) | [.]] | length > 0",
+    ] {
+        // 64 MiB rather than the default GiB: the same check, reached in a debug build's second.
+        let j = JqFilter::compile(prog).unwrap().with_memory_limit(64 << 20);
+        let start = std::time::Instant::now();
+        assert_eq!(j.matches_bytes(b"0", &serde_json::Value::Null), Err(EvalError::TooBig), "{prog}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "{prog}: {:?}", start.elapsed());
+        let f = RecordFilter { jq: Some(j), ..Default::default() };
+        assert_eq!(f.matches(&rec(None, Some(b"0"), &[]), None), Match::Failed(EvalError::TooBig), "{prog}");
+    }
+    // Under the bound, a large value is fine; and what an evaluation built is freed, so the
+    // thread's next evaluation starts afresh.
+    let j = JqFilter::compile("[range(1000000)] | length == 1000000").unwrap().with_memory_limit(64 << 20);
+    assert_eq!(j.matches_bytes(b"0", &serde_json::Value::Null), Ok(true));
+    assert_eq!(j.matches_bytes(b"0", &serde_json::Value::Null), Ok(true));
+    assert_eq!(
+        EvalError::TooBig.to_string(),
+        "the jq program built values larger than the memory one evaluation may hold (--filter-memory)"
+    );
+}
+
+#[test]
 fn fromjson_has_the_record_parsers_depth_limit() {
     let j = JqFilter::compile(r#""[" * 1000000 | fromjson"#).unwrap();
     let e = j.matches_bytes(b"null", &serde_json::Value::Null).unwrap_err().to_string();
@@ -356,13 +383,66 @@ fn an_interrupt_stops_a_long_range() {
 }
 
 #[test]
-fn a_panic_inside_jaq_is_the_records_error() {
-    // jaq-json repeats the string with `str::repeat`, whose size check panics: caught, quietly.
-    let j = JqFilter::compile(r#""xxxxxxxxxx" * 1000000000000000000 | length > 0"#).unwrap();
+fn a_panic_inside_an_evaluation_is_the_records_error() {
+    // jaq has a few `panic!`s for states it considers impossible; one must not end a long tail.
+    let filter = jq::compile_text(".").unwrap();
+    let got = on_eval_thread(|| {
+        guard::run_guarded(&filter.lut, &Interrupter::default(), memory::MAX_EVAL_BYTES, |_| -> Result<(), EvalError> {
+            panic!("boom")
+        })
+    })
+    .unwrap();
+    assert_eq!(got, Err(EvalError::Runtime("internal error in jaq while running the program: boom".into())));
+}
+
+#[test]
+fn a_string_repeated_past_memory_is_an_error_not_an_abort() {
+    // jaq-json allocates `len × n` bytes up front; an allocation that fails aborts the process.
+    for p in [
+        r#""xxxxxxxxxx" * 1000000000000000000 | length > 0"#,
+        r#"1000000000000000000 * "xxxxxxxxxx" | length > 0"#,
+        r#"("a" | . * 100000000000000000000000) | length > 0"#,
+        r#"{s: "ab"} | .s *= 300000000 | .s | length > 0"#,
+        r#".s * .n | length > 0"#,
+    ] {
+        let j = JqFilter::compile(p).unwrap();
+        match j.matches(&json!({"s": "xy", "n": 4_000_000_000_000_000_000u64}), &serde_json::Value::Null) {
+            Err(EvalError::Runtime(e)) => {
+                assert!(e.contains("stops string repetition at 256 MiB"), "{p}: {e}")
+            }
+            other => panic!("{p}: {other:?}"),
+        }
+    }
+    // Under the bound, `*` is jq's: repetition, null for a count of 0 or less, merge, product.
+    for (p, want) in [
+        (r#""ab" * 3"#, json!("ababab")),
+        (r#"3 * "ab""#, json!("ababab")),
+        (r#""ab" * 0"#, json!(null)),
+        (r#""ab" * -2"#, json!(null)),
+        (r#"{a: {b: 1}} * {a: {c: 2}}"#, json!({"a": {"b": 1, "c": 2}})),
+        ("6 * 7", json!(42)),
+        ("[.[] * 2]", json!([2, 4])),
+        ("{x: 3} | .x *= 5 | .x", json!(15)),
+        (r#""x" * 1000000 | length"#, json!(1_000_000)),
+    ] {
+        let j = JqFilter::compile(&format!("({p}) == {want}")).unwrap();
+        assert_eq!(j.matches(&json!([1, 2]), &serde_json::Value::Null), Ok(true), "{p}");
+    }
+}
+
+#[test]
+fn squaring_an_integer_without_end_is_an_error_not_a_stall() {
+    // jaq keeps integers exact: 40 squarings would be a trillion-bit number, computed for
+    // minutes without a check in between.
+    let j = JqFilter::compile(&format!("3 | {} . > 0", "(. * .) | ".repeat(40))).unwrap();
+    let start = std::time::Instant::now();
     match j.matches(&json!(null), &serde_json::Value::Null) {
-        Err(EvalError::Runtime(e)) => assert!(e.contains("capacity overflow"), "{e}"),
+        Err(EvalError::Runtime(e)) => assert!(e.contains("stops integer products at 1048576 bits"), "{e}"),
         other => panic!("{other:?}"),
     }
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
+    let j = JqFilter::compile(&format!("3 | {} . > 0", "(. * .) | ".repeat(10))).unwrap();
+    assert_eq!(j.matches(&json!(null), &serde_json::Value::Null), Ok(true), "3^1024 is fine");
 }
 
 #[test]
