@@ -27,6 +27,7 @@ $FUZZ_DIR/failures/ with the command line.
 import argparse
 import json
 import os
+import pty
 import random
 import re
 import shutil
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import threading
 import time
+import tty
 from concurrent.futures import ThreadPoolExecutor
 
 DOCUMENTED = {0, 1, 2, 3, 4, 5}
@@ -76,17 +78,42 @@ class Campaign:
     # ---- running one input -------------------------------------------------------------------
 
     def run(self, kind, label, argv, deadline, stdin_path=None, terminal_stdout=False, allow_interrupt=False,
-            keep=None):
-        """Runs evbus with argv; returns a Result. `keep`: files to save when it fails."""
+            keep=None, tty_stdout=False):
+        """Runs evbus with argv; returns a Result. `keep`: files to save when it fails.
+        `terminal_stdout`: stdout must hold no raw control byte (formats that escape even when
+        piped); `tty_stdout`: stdout is a terminal (a raw-mode pseudo-terminal, so evbus takes its
+        terminal path) and must hold no raw control byte either."""
         r = Result(kind, label)
         tag = f"{kind}-{threading.get_ident()}"
         out_p = os.path.join(self.dir, f"{tag}.out")
         err_p = os.path.join(self.dir, f"{tag}.err")
         with open(out_p, "wb") as out, open(err_p, "wb") as err:
             stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+            reader = None
+            stdout = out
+            if tty_stdout:
+                master, slave = pty.openpty()
+                tty.setraw(slave)  # no \n -> \r\n: the bytes evbus wrote, as written
+                stdout = slave
+
+                def copy():
+                    while True:
+                        try:
+                            chunk = os.read(master, 65536)
+                        except OSError:  # EIO once the last writer closed the terminal
+                            break
+                        if not chunk:
+                            break
+                        out.write(chunk)
+                    os.close(master)
+
+                reader = threading.Thread(target=copy)
+                reader.start()
             start = time.monotonic()
-            p = subprocess.Popen([self.evbus] + argv, stdin=stdin, stdout=out, stderr=err, cwd=self.work,
+            p = subprocess.Popen([self.evbus] + argv, stdin=stdin, stdout=stdout, stderr=err, cwd=self.work,
                                  env=self.env)
+            if tty_stdout:
+                os.close(slave)
             if stdin_path:
                 stdin.close()
             status, rusage, sent_int = None, None, False
@@ -107,6 +134,8 @@ class Campaign:
                 time.sleep(0.005)
             p.returncode = 0  # reaped by wait4
             r.secs = time.monotonic() - start
+            if reader:
+                reader.join(10)
         r.rss_kib = rusage.ru_maxrss
         if os.WIFSIGNALED(status):
             r.signal = os.WTERMSIG(status)
@@ -134,11 +163,12 @@ class Campaign:
         m = RAW_CONTROL.search(err)
         if m:
             r.problems.append(f"raw control byte(s) {m.group()!r} on stderr")
-        if terminal_stdout:
+        if terminal_stdout or tty_stdout:
             with open(out_p, "rb") as f:
                 m = RAW_CONTROL.search(f.read())
             if m:
-                r.problems.append(f"raw control byte(s) {m.group()!r} on stdout (terminal format)")
+                where = "a terminal" if tty_stdout else "terminal format"
+                r.problems.append(f"raw control byte(s) {m.group()!r} on stdout ({where})")
         with self.lock:
             self.results.append(r)
             if r.problems:
@@ -362,7 +392,7 @@ class Campaign:
               "\\", "@base64", "@base64d", "tojson", "fromjson", "tostring", "tonumber", "length", "keys",
               "select(.)", "map(.)", "to_entries", "test(\"a\")", "test(\"(\")", "split(\",\")", "error",
               "halt", "halt_error", "empty", "null", "true", "false", "0", "1", "1e400", "-1e400",
-              "nan", "infinite", "# c\n", " ", "\n", "é", "\u202e", "\x1b",
+              "nan", "infinite", "1000000000000000000", "100000000000000000000000", "# c\n", " ", "\n", "é", "\u202e", "\x1b",
               "input", "env", "$ENV", "paths", "add", "min", "sort_by(.)", "group_by(.)", "tostream",
               "ltrimstr(\"a\")", "implode", "explode", "@sh", "@csv", "sub(\"a\";\"b\")", "getpath([\"a\"])",
               "splits(\"\")", "ascii", "$__meta.headers", "$__meta.key", ".payload.role", "\"doctor\""]
@@ -405,6 +435,14 @@ class Campaign:
         loops = ["def f: f; f", "until(false; .)", "last(range(1e18))", "def f: [f]; f", "def f: f + f; f",
                  "reduce range(1e18) as $i (0; 0)", "label $out | repeat(.) | empty", "def f: {a: f}; f",
                  "first(repeat(1) | select(. == 2))"]
+        # Programs that build values without bound or ask for one too large to hold: each record
+        # ends at the evaluation's memory bound (--filter-memory) or at the bound on `*`, and the
+        # run exits 0 within the peak memory allowed.
+        bombs = ["[repeat(1)]", "\"x\" * 1000000000000000000", "1000000000000000000 * \"xy\"",
+                 "reduce range(64) as $i (\"x\"; . + .)", "[range(1e12) | [.]]",
+                 "3 | " + " | ".join(["(. * .)"] * 30), "{a: \"x\"} | .a *= 100000000000000000000000",
+                 "(.payload.role // \"x\") * 1000000000000000000", "[limit(1e12; repeat(\"abc\"))] | length",
+                 "[range(1e12) | tostring] | add"]
         gens = [
             lambda: "".join(rng.choice(self.TOKENS) for _ in range(rng.randint(1, 60))),
             lambda: mutate(rng.choice(self.SEEDS)),
@@ -416,31 +454,41 @@ class Campaign:
                                 "\"\\u" + "0" * 4 + "\"" * 1000, " " * 65536, " " * 65537]),
             lambda: "".join(chr(rng.randrange(1, 0x3000)) for _ in range(rng.randint(1, 200))),
         ]
-        return gens, loops
+        return gens, loops, bombs
 
     def campaign_jq(self, budget):
-        loops = self.programs(random.Random(0))[1]
+        _, loops, bombs = self.programs(random.Random(0))
 
         def program(i):
             if i < len(loops):
                 return loops[i], True
+            if i < len(loops) + len(bombs):
+                return bombs[i - len(loops)], False
             rng = random.Random(f"{self.a.seed}-jq-{i}")
             gens = self.programs(rng)[0]
             return gens[i % len(gens)]().replace("\x00", ""), False
 
         def one(i):
             prog, loop = program(i)
+            # One argument may be at most 128 KiB (MAX_ARG_STRLEN); evbus refuses programs over
+            # 64 KiB anyway, and a program cut at 100 KB is still over that limit.
+            while len(prog.encode()) > 100_000:
+                prog = prog[: len(prog) * 9 // 10]
             rng = random.Random(i)
             p = self.path(f"filter-{threading.get_ident()}.jq")
             with open(p, "w") as f:
                 f.write(prog)
             deadline = 5 if loop else self.a.deadline
+            # A bomb fills the bound on each of the topic's ~700 records: a smaller bound, more time.
+            bomb = len(loops) <= i < len(loops) + len(bombs)
+            memory = "16MiB" if bomb else "256MiB"
+            deadline = max(deadline, 90) if bomb else deadline
             if i % 5 == 4:
                 argv = ["-b", self.a.broker, "--timeout", "5s", "dlq", "replay", self.a.dlq_topics[0], "--dry-run",
-                        "--from-start", "--filter", prog, "-o", "json"]
+                        "--from-start", "--filter", prog, "--filter-memory", memory, "-o", "json"]
             else:
                 argv = ["-b", self.a.broker, "--timeout", "5s", "tail", self.a.records_topic, "--from", "beginning",
-                        "--exit", "--filter", prog, "-o", rng.choice(["json", "pretty"])]
+                        "--exit", "--filter", prog, "--filter-memory", memory, "-o", rng.choice(["json", "pretty"])]
             self.run("jq", f"#{i}{' (never ends)' if loop else ''}", argv, deadline, allow_interrupt=loop,
                      terminal_stdout="pretty" in argv, keep=[p])
 
@@ -451,6 +499,7 @@ class Campaign:
     def campaign_dlq(self, budget):
         start = time.monotonic()
         runs = []
+        tty_runs = []
         for t in self.a.dlq_topics:
             b = ["-b", self.a.broker, "--timeout", "10s"]
             runs += [
@@ -463,15 +512,27 @@ class Campaign:
                 (b + ["dlq", "replay", t, "--dry-run", "--from-start", "--skip-unknown", "--same-partition",
                       "--error", ".*", "-o", "json"], False),
                 (b + ["tail", t, "--from", "beginning", "--exit", "-o", "pretty", "--full"], True),
-                (b + ["tail", t, "--from", "beginning", "--exit", "--template", "%k %h %s\\n"], True),
+            ]
+            # Piped, a template and JSON are byte-exact by design (README, tail); on a terminal
+            # every untrusted byte must be escaped.
+            tty_runs += [
+                b + ["tail", t, "--from", "beginning", "--exit", "--template", "%k %h %s\\n"],
+                b + ["tail", t, "--from", "beginning", "--exit", "-o", "json"],
+                b + ["tail", t, "--from", "beginning", "--exit", "-o", "raw"],
+                b + ["dlq", "inspect", t, "--records", "--limit", "100000", "-o", "json"],
             ]
 
         def one(i):
-            argv, term = runs[i]
-            self.run("dlq", " ".join(argv[4:6]) + " " + argv[-1], argv, max(self.a.deadline, 60),
-                     terminal_stdout=term)
+            if i < len(runs):
+                argv, term = runs[i]
+                self.run("dlq", " ".join(argv[4:6]) + " " + argv[-1], argv, max(self.a.deadline, 60),
+                         terminal_stdout=term)
+            else:
+                argv = tty_runs[i - len(runs)]
+                self.run("dlq", " ".join(argv[4:6]) + " " + argv[-1] + " (on a terminal)", argv,
+                         max(self.a.deadline, 60), tty_stdout=True)
 
-        self.budgeted("dlq", len(runs), budget, one)
+        self.budgeted("dlq", len(runs) + len(tty_runs), budget, one)
 
     # ---- leaks -------------------------------------------------------------------------------
 

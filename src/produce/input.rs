@@ -20,6 +20,11 @@ use crate::schema::{JsonCheck, Schema, Tape};
 /// Lines checked per round; each round is split over the worker threads.
 const BATCH: usize = 32_768;
 
+/// Input bytes per round at most (a round holds at least one line): a round's keys and event
+/// types are copied while it is checked, and a hostile file of megabyte keys made that a copy of
+/// the whole input.
+const ROUND_BYTES: usize = 16 << 20;
+
 /// The value at a dot path (`payload.userId`), as key text.
 pub fn key_at(v: &Value, path: &str) -> Option<String> {
     let mut cur = v;
@@ -222,6 +227,10 @@ pub struct Plan<'s> {
 /// Lines whose send plan is kept by the check (about 50 bytes each).
 pub const KEEP_LINES: usize = 1 << 20;
 
+/// Bytes of keys and event types the kept send plan may hold; rounds past it are planned again
+/// when sent, so memory does not grow with the input even when its keys are large.
+const KEEP_BYTES: usize = 32 << 20;
+
 /// One round of lines.
 enum Segment {
     Kept(Vec<Chunk>),
@@ -382,10 +391,12 @@ fn check_run(
     (chunk, bad)
 }
 
-/// The next round of up to [`BATCH`] non-blank lines from `*pos`: `(line number, start, end)`.
+/// The next round of up to [`BATCH`] non-blank lines and about [`ROUND_BYTES`] from `*pos`:
+/// `(line number, start, end)`.
 fn next_lines(data: &[u8], pos: &mut usize, n: &mut usize) -> Vec<(usize, usize, usize)> {
     let mut lines = Vec::with_capacity(BATCH.min(data.len() / 64 + 1));
-    while *pos < data.len() && lines.len() < BATCH {
+    let start = *pos;
+    while *pos < data.len() && lines.len() < BATCH && *pos - start < ROUND_BYTES {
         let end = memchr::memchr(b'\n', &data[*pos..]).map_or(data.len(), |i| *pos + i);
         *n += 1;
         let raw = &data[*pos..end];
@@ -453,6 +464,7 @@ pub fn plan_keeping<'s>(
     let mut out = Plan { segments: Vec::new(), schema, key_rule, threads, total: 0, bad: Vec::new(), sendable: 0 };
     let mut pos = 0usize;
     let mut n = 0usize;
+    let mut kept_bytes = 0usize;
     while pos < data.len() {
         let (start, first) = (pos, n);
         let lines = next_lines(data, &mut pos, &mut n);
@@ -460,7 +472,8 @@ pub fn plan_keeping<'s>(
         let (chunks, bad) = check_batch(data, &lines, schema, key_rule, threads);
         out.sendable += chunks.iter().map(|c| c.recs.len()).sum::<usize>();
         out.bad.extend(bad);
-        if out.total <= keep {
+        kept_bytes += chunks.iter().map(|c| c.arena.len()).sum::<usize>();
+        if out.total <= keep && kept_bytes <= KEEP_BYTES {
             out.segments.push(Segment::Kept(chunks));
         } else {
             out.segments.push(Segment::Later { start, end: pos.min(data.len()), first });
@@ -627,6 +640,29 @@ mod tests {
             assert_eq!(all.len, all.recs.len());
             assert!(all.bad.iter().any(|b| b.line > BATCH + 1000), "errors in later rounds are numbered");
         }
+    }
+
+    #[test]
+    fn large_keys_keep_neither_the_round_nor_the_plan_growing_with_the_input() {
+        // 40 lines with 4 MB keys: rounds stop near ROUND_BYTES, and the plan keeps keys only
+        // up to KEEP_BYTES; the rest is planned again when sent, with the same records.
+        let big = "k".repeat(4 << 20);
+        let text: String = (0..40).map(|i| format!("{{\"id\":\"{i}{big}\",\"eventType\":\"t\"}}\n")).collect();
+        let key = KeyRule::Path("id".into());
+        let p = plan_keeping(text.as_bytes(), None, &key, 2, KEEP_LINES, |_| {});
+        assert!(p.segments() >= 40 * (4 << 20) / ROUND_BYTES, "{} rounds", p.segments());
+        let kept: usize = p
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Kept(c) => c.iter().map(|c| c.arena.len()).sum(),
+                Segment::Later { .. } => 0,
+            })
+            .sum();
+        assert!(kept <= KEEP_BYTES + ROUND_BYTES, "{kept} bytes of keys kept");
+        let recs = texts(&p, text.as_bytes());
+        assert_eq!(recs.len(), 40);
+        assert_eq!(recs, plan_of(&text, KeyRule::Path("id".into()), 1).recs);
     }
 }
 

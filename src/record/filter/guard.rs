@@ -104,9 +104,9 @@ impl std::fmt::Display for EvalError {
                 "the jq program recursed too deeply (it used up the {} MiB of stack one evaluation may use)",
                 (EVAL_STACK - RED_ZONE - ENTRY_SLACK) >> 20
             ),
-            EvalError::TooBig => {
-                f.write_str("the jq program built values larger than the memory one evaluation may hold (--filter-memory)")
-            }
+            EvalError::TooBig => f.write_str(
+                "the jq program built values larger than the memory one evaluation may hold (--filter-memory)",
+            ),
             EvalError::Interrupted => f.write_str("the jq program was interrupted"),
             EvalError::NoThread(e) => write!(f, "cannot start a thread to run the jq program: {e}"),
         }
