@@ -41,6 +41,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 DOCUMENTED = {0, 1, 2, 3, 4, 5}
 # Raw bytes that must not reach a terminal: C0 controls but \t \n, DEL, C1 (as UTF-8), bidi.
+def vm_hwm_kib(pid):
+    """The process's peak resident memory so far (VmHWM), 0 once it has exited."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 RAW_CONTROL = re.compile(
     rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
 )
@@ -117,7 +129,12 @@ class Campaign:
             if stdin_path:
                 stdin.close()
             status, rusage, sent_int = None, None, False
+            # Peak memory from the kernel's high-water mark of the process's own memory: the
+            # wait4 rusage also counts the forked image of this (Python) process, which grows
+            # with the inputs it holds.
+            hwm_kib = 0
             while True:
+                hwm_kib = max(hwm_kib, vm_hwm_kib(p.pid))
                 pid, st, ru = os.wait4(p.pid, os.WNOHANG)
                 if pid:
                     status, rusage = st, ru
@@ -136,7 +153,7 @@ class Campaign:
             r.secs = time.monotonic() - start
             if reader:
                 reader.join(10)
-        r.rss_kib = rusage.ru_maxrss
+        r.rss_kib = hwm_kib or rusage.ru_maxrss
         if os.WIFSIGNALED(status):
             r.signal = os.WTERMSIG(status)
         else:
