@@ -431,6 +431,19 @@ fn a_string_repeated_past_memory_is_an_error_not_an_abort() {
 }
 
 #[test]
+fn products_as_deep_as_the_limit_allows_still_compile_and_run_once_routed() {
+    // The rewrite nests a call per product (`1*1*1` becomes `_evbus_mul(_evbus_mul(1; 1); 1)`),
+    // deeper than the chain `limits` measured: it must still fit the compile and evaluation stacks.
+    let chain = format!("{}1 == 1", "1 * ".repeat(limits::MAX_DEPTH - 8));
+    let j = JqFilter::compile(&chain).expect("a chain of products at the limit compiles");
+    assert_eq!(j.matches(&json!(null), &serde_json::Value::Null), Ok(true));
+    let nested =
+        format!("{}1{} == 1", "(1 * ".repeat(limits::MAX_DEPTH / 2 - 4), ")".repeat(limits::MAX_DEPTH / 2 - 4));
+    let j = JqFilter::compile(&nested).expect("nested products at the limit compile");
+    assert_eq!(j.matches(&json!(null), &serde_json::Value::Null), Ok(true));
+}
+
+#[test]
 fn squaring_an_integer_without_end_is_an_error_not_a_stall() {
     // jaq keeps integers exact: 40 squarings would be a trillion-bit number, computed for
     // minutes without a check in between.
