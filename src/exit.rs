@@ -35,12 +35,29 @@ pub const TABLE: &[(u8, &str)] = &[
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 
+/// Widest line of [`help_rows`]: clap rewraps longer lines of a help epilogue at the terminal's
+/// width, and loses the meaning's indent when it does.
+const HELP_WIDTH: usize = 79;
+
 /// Rows of [`TABLE`] as `--help` prints them (all of them, or only the codes in `only`, in the
-/// table's order), one `  CODE  meaning` line each.
+/// table's order), `  CODE  meaning`, a long meaning wrapped under itself.
 pub fn help_rows(only: Option<&[u8]>) -> String {
+    const INDENT: &str = "       ";
     let mut s = String::new();
     for (code, meaning) in TABLE.iter().filter(|(c, _)| only.is_none_or(|o| o.contains(c))) {
-        s.push_str(&format!("  {code:>3}  {}\n", meaning.replace('`', "")));
+        let mut line = format!("  {code:>3} ");
+        for word in meaning.replace('`', "").split(' ') {
+            if line.len() + 1 + word.len() > HELP_WIDTH && line.len() > INDENT.len() {
+                s.push_str(&line);
+                s.push('\n');
+                line = INDENT.to_string();
+            } else {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        s.push_str(&line);
+        s.push('\n');
     }
     s.truncate(s.trim_end().len());
     s
@@ -123,8 +140,15 @@ mod tests {
     #[test]
     fn help_rows_come_from_the_table() {
         let all = help_rows(None);
-        assert_eq!(all.lines().count(), TABLE.len());
         assert!(all.starts_with("    0  success"), "{all}");
+        for (code, _) in TABLE {
+            assert_eq!(all.lines().filter(|l| l.starts_with(&format!("  {code:>3}  "))).count(), 1, "{all}");
+        }
+        // A long meaning continues under itself, within the width clap leaves alone.
+        assert!(all.lines().all(|l| l.len() <= HELP_WIDTH), "{all}");
+        let continued: Vec<&str> = all.lines().filter(|l| !l.trim_start().starts_with(char::is_numeric)).collect();
+        assert!(!continued.is_empty(), "the usage row is long enough to wrap: {all}");
+        assert!(continued.iter().all(|l| l.starts_with("       ") && !l[7..].starts_with(' ')), "{all}");
         assert_eq!(
             help_rows(Some(&[UNHEALTHY, OK])),
             "    0  success (no changes, healthy, lag within limits)\n    4  health: unhealthy (also --strict with warnings)"

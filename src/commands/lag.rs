@@ -146,10 +146,11 @@ async fn watch(
         None => format!("{taken} sample(s), none complete"),
     };
     if interrupted {
-        app.ui.info(format!("interrupted: {summary}"));
+        app.ui.info(format!("evbus: interrupted: {summary}"));
         return Ok(exit::code(exit::INTERRUPTED));
     }
-    app.ui.info(summary);
+    // Prefixed like tail's summary: stderr may interleave with other tools' in a pipeline.
+    app.ui.info(format!("evbus: {summary}"));
     if let Some((groups, _)) = &last {
         check_thresholds(groups)?;
     }

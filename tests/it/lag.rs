@@ -335,7 +335,7 @@ fn watch_verdicts_follow_the_commits_stall_warn_ok() {
         assert_eq!(partition(s, &go)["status"], "OK", "{s:#}");
         assert_eq!(group(s, &go)["status"], "OK");
     }
-    assert!(err.contains("3 sample(s) of 3 group(s): 1 OK, 1 WARN, 1 ERR"), "{err}");
+    assert!(err.contains("evbus: 3 sample(s) of 3 group(s): 1 OK, 1 WARN, 1 ERR"), "{err}");
 
     // Rates and the time to catch up, from the second sample on.
     assert!(group(&samples[0], &go).get("rates").is_none(), "{:#}", samples[0]);
@@ -397,7 +397,7 @@ fn ctrl_c_in_watch_exits_130_with_a_summary() {
     let mut err = String::new();
     child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert_eq!(code, Some(130), "{err}");
-    assert!(err.contains("interrupted: "), "{err}");
+    assert!(err.contains("evbus: interrupted: "), "{err}");
     assert!(err.contains("of 1 group(s)"), "{err}");
 }
 
