@@ -158,19 +158,18 @@ impl JqFilter {
 }
 
 /// Parses and compiles a program that passed [`limits::check`]; runs on the compile thread.
-/// A program that multiplies is compiled a second time with its products routed through
-/// [`mul`] (see [`rewrite`]); the first compile is the one whose errors the user sees.
+/// A program that multiplies is compiled with its products routed through [`mul`] (see
+/// [`rewrite`]); only when that fails is the user's own text compiled, for errors that point
+/// into what they wrote.
 fn compile_jaq(src: &str) -> Result<jaq_core::Filter<Guarded>, String> {
-    let filter = compile_text(src)?;
-    let Some(routed) = rewrite::route_products(src) else { return Ok(filter) };
-    match compile_text(&routed) {
-        Ok(routed) => Ok(routed),
-        Err(e) => {
-            // The rewrite reads the program as jaq does; failing here is a bug in it.
-            debug_assert!(false, "rewritten program does not compile: {e}\n{routed}");
-            Err(format!("jq: internal error: the program's products could not be bounded ({e})"))
-        }
-    }
+    let Some(routed) = rewrite::route_products(src) else { return compile_text(src) };
+    compile_text(&routed).or_else(|e| {
+        compile_text(src)?;
+        // The rewrite reads the program as jaq does; the original compiling and the rewrite
+        // not is a bug in it.
+        debug_assert!(false, "rewritten program does not compile: {e}\n{routed}");
+        Err(format!("jq: internal error: the program's products could not be bounded ({e})"))
+    })
 }
 
 pub(super) fn compile_text(src: &str) -> Result<jaq_core::Filter<Guarded>, String> {

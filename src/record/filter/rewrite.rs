@@ -15,7 +15,7 @@
 
 use std::fmt::Write as _;
 
-use jaq_core::load::lex::{Lexer, StrPart};
+use jaq_core::load::lex::{Lexer, StrPart, Tok, Token};
 use jaq_core::load::parse::{BinaryOp, Def, Parser, Pattern, Term};
 use jaq_core::ops::{Cmp, Math};
 use jaq_core::path::{Opt, Part, Path};
@@ -27,94 +27,25 @@ pub(super) fn route_products(src: &str) -> Option<String> {
         return None;
     }
     let tokens = Lexer::new(src).lex().ok()?;
-    let term = Parser::new(&tokens).parse(Parser::term).ok()?;
-    if !has_product(&term) {
+    if !multiplies(&tokens) {
         return None;
     }
+    let term = Parser::new(&tokens).parse(Parser::term).ok()?;
     let mut out = String::with_capacity(src.len() * 2);
     term_to(&mut out, &term);
     Some(out)
 }
 
-/// Whether `t` multiplies anywhere (a `*` inside a string or a comment does not count).
-fn has_product(t: &Term<&str>) -> bool {
-    let mut found = false;
-    visit(t, &mut |t| {
-        found |= matches!(t, Term::BinOp(_, BinaryOp::Math(Math::Mul) | BinaryOp::UpdateMath(Math::Mul), _));
-    });
-    found
-}
-
-/// Calls `f` on `t` and every term inside it.
-fn visit<'s>(t: &Term<&'s str>, f: &mut impl FnMut(&Term<&'s str>)) {
-    f(t);
-    let pattern = |p: &Pattern<&'s str>, f: &mut dyn FnMut(&Term<&'s str>)| pattern_terms(p, f);
-    match t {
-        Term::Id | Term::Recurse | Term::Num(_) | Term::Break(_) | Term::Var(_) => {}
-        Term::Str(_, parts) => parts.iter().for_each(|p| {
-            if let StrPart::Term(t) = p {
-                visit(t, f)
-            }
-        }),
-        Term::Arr(t) => t.iter().for_each(|t| visit(t, f)),
-        Term::Obj(entries) => entries.iter().for_each(|(k, v)| {
-            visit(k, f);
-            v.iter().for_each(|v| visit(v, f));
-        }),
-        Term::Neg(t) | Term::Label(_, t) => visit(t, f),
-        Term::BinOp(l, op, r) => {
-            visit(l, f);
-            if let BinaryOp::Pipe(Some(p)) = op {
-                pattern(p, &mut |t| visit(t, f));
-            }
-            visit(r, f);
-        }
-        Term::Fold(_, xs, p, args) => {
-            visit(xs, f);
-            pattern(p, &mut |t| visit(t, f));
-            args.iter().for_each(|t| visit(t, f));
-        }
-        Term::TryCatch(t, c) => {
-            visit(t, f);
-            c.iter().for_each(|c| visit(c, f));
-        }
-        Term::IfThenElse(branches, otherwise) => {
-            branches.iter().for_each(|(c, t)| {
-                visit(c, f);
-                visit(t, f);
-            });
-            otherwise.iter().for_each(|t| visit(t, f));
-        }
-        Term::Def(defs, t) => {
-            defs.iter().for_each(|d| visit(&d.body, f));
-            visit(t, f);
-        }
-        Term::Call(_, args) => args.iter().for_each(|t| visit(t, f)),
-        Term::Path(t, path) => {
-            visit(t, f);
-            path_terms(path, &mut |t| visit(t, f));
-        }
-    }
-}
-
-fn pattern_terms<'s>(p: &Pattern<&'s str>, f: &mut dyn FnMut(&Term<&'s str>)) {
-    match p {
-        Pattern::Var(_) => {}
-        Pattern::Arr(ps) => ps.iter().for_each(|p| pattern_terms(p, f)),
-        Pattern::Obj(entries) => entries.iter().for_each(|(k, p)| {
-            f(k);
-            pattern_terms(p, f);
-        }),
-    }
-}
-
-fn path_terms<'s>(path: &Path<Term<&'s str>>, f: &mut dyn FnMut(&Term<&'s str>)) {
-    for (part, _) in &path.0 {
-        match part {
-            Part::Index(t) => f(t),
-            Part::Range(from, to) => from.iter().chain(to).for_each(&mut *f),
-        }
-    }
+/// Whether a `*` or `*=` token appears, in brackets and string interpolations too (a `*` inside
+/// a string or a comment is not a token). jq has no other use of these symbols, so in a program
+/// that parses each one is a product.
+fn multiplies(tokens: &[Token<&str>]) -> bool {
+    tokens.iter().any(|Token(s, tok)| match tok {
+        Tok::Sym => matches!(*s, "*" | "*="),
+        Tok::Block(inner) => multiplies(inner),
+        Tok::Str(parts) => parts.iter().any(|p| matches!(p, StrPart::Term(t) if multiplies(std::slice::from_ref(t)))),
+        Tok::Word | Tok::Var | Tok::Fmt | Tok::Num => false,
+    })
 }
 
 /// Binding power of an operator, as jaq's parser assigns it (`load/parse.rs`, `precedence`).
@@ -163,26 +94,21 @@ fn term_to(out: &mut String, t: &Term<&str>) {
         }
         Term::Obj(entries) => {
             out.push('{');
-            for (i, (k, v)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                match v {
-                    // `{$x}`, `{a}`, `{"a"}`, `{@base64 "a"}`: the key alone, as written.
-                    None => term_to(out, k),
-                    Some(v) => {
-                        if matches!(k, Term::Str(..) | Term::Var(_)) {
-                            term_to(out, k);
-                        } else {
-                            out.push('(');
-                            term_to(out, k);
-                            out.push(')');
-                        }
-                        out.push_str(": ");
-                        paren_to(out, v);
+            joined(out, entries, ", ", |out, (k, v)| match v {
+                // `{$x}`, `{a}`, `{"a"}`, `{@base64 "a"}`: the key alone, as written.
+                None => term_to(out, k),
+                Some(v) => {
+                    if matches!(k, Term::Str(..) | Term::Var(_)) {
+                        term_to(out, k);
+                    } else {
+                        out.push('(');
+                        term_to(out, k);
+                        out.push(')');
                     }
+                    out.push_str(": ");
+                    paren_to(out, v);
                 }
-            }
+            });
             out.push('}');
         }
         Term::Neg(t) => {
@@ -236,12 +162,12 @@ fn term_to(out: &mut String, t: &Term<&str>) {
             }
         }
         Term::IfThenElse(branches, otherwise) => {
-            for (i, (c, t)) in branches.iter().enumerate() {
-                out.push_str(if i == 0 { "if " } else { " elif " });
+            out.push_str("if ");
+            joined(out, branches, " elif ", |out, (c, t)| {
                 term_to(out, c);
                 out.push_str(" then ");
                 term_to(out, t);
-            }
+            });
             if let Some(e) = otherwise {
                 out.push_str(" else ");
                 term_to(out, e);
@@ -267,6 +193,16 @@ fn term_to(out: &mut String, t: &Term<&str>) {
             }
             path_to(out, path);
         }
+    }
+}
+
+/// `items` printed by `each`, with `sep` between them.
+fn joined<T>(out: &mut String, items: &[T], sep: &str, mut each: impl FnMut(&mut String, &T)) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        each(out, item);
     }
 }
 
@@ -344,12 +280,7 @@ fn op_to(out: &mut String, op: &BinaryOp<&str>) {
 
 fn args_to(out: &mut String, args: &[Term<&str>]) {
     out.push('(');
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            out.push_str("; ");
-        }
-        term_to(out, a);
-    }
+    joined(out, args, "; ", |out, a| term_to(out, a));
     out.push(')');
 }
 
@@ -368,25 +299,17 @@ fn pattern_to(out: &mut String, p: &Pattern<&str>) {
         Pattern::Var(x) => out.push_str(x),
         Pattern::Arr(ps) => {
             out.push('[');
-            for (i, p) in ps.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                pattern_to(out, p);
-            }
+            joined(out, ps, ", ", |out, p| pattern_to(out, p));
             out.push(']');
         }
         Pattern::Obj(entries) => {
             out.push('{');
-            for (i, (k, p)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
+            joined(out, entries, ", ", |out, (k, p)| {
                 out.push('(');
                 term_to(out, k);
                 out.push_str("): ");
                 pattern_to(out, p);
-            }
+            });
             out.push('}');
         }
     }

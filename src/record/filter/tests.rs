@@ -431,6 +431,13 @@ fn a_string_repeated_past_memory_is_an_error_not_an_abort() {
 }
 
 #[test]
+fn a_program_that_multiplies_reports_errors_in_the_users_text() {
+    // The routed program has other columns; errors must point into what the user wrote.
+    let e = JqFilter::compile("1 *   foo").unwrap_err();
+    assert!(e.contains("undefined filter \"foo/0\" at line 1, column 7"), "{e}");
+}
+
+#[test]
 fn products_as_deep_as_the_limit_allows_still_compile_and_run_once_routed() {
     // The rewrite nests a call per product (`1*1*1` becomes `_evbus_mul(_evbus_mul(1; 1); 1)`),
     // deeper than the chain `limits` measured: it must still fit the compile and evaluation stacks.
