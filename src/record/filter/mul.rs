@@ -46,13 +46,11 @@ pub(super) fn times() -> Fun<Guarded> {
 
 /// `l * r` as jaq-json computes it, unless the result would be larger than the bounds above.
 pub(super) fn checked_mul(l: Val, r: Val) -> jaq_core::ValR<Val> {
-    if let Some(bytes) = repeat_bytes(&l, &r)
+    if let Some((len, count, bytes)) = repetition(&l, &r)
         && bytes > MAX_REPEAT_BYTES
     {
         return Err(jaq_core::Error::str(format_args!(
-            "repeating a string of {} bytes {} times would make {} bytes; evbus stops string repetition at {} MiB",
-            text_len(&l).or(text_len(&r)).unwrap_or(0),
-            count_text(&l, &r),
+            "repeating a string of {len} bytes {count} times would make {} bytes; evbus stops string repetition at {} MiB",
             bytes_text(bytes),
             MAX_REPEAT_BYTES >> 20
         )));
@@ -85,18 +83,15 @@ fn repeat_count(v: &Val) -> Option<u128> {
     }
 }
 
-/// Bytes the product of a string and a count would take, if it is one.
-fn repeat_bytes(l: &Val, r: &Val) -> Option<u128> {
-    let (len, n) = match (text_len(l), text_len(r)) {
-        (Some(len), None) => (len, repeat_count(r)?),
-        (None, Some(len)) => (len, repeat_count(l)?),
+/// A string times a positive count, as `(the string's length, the count, the bytes the result
+/// would take)`.
+fn repetition<'v>(l: &'v Val, r: &'v Val) -> Option<(usize, &'v Val, u128)> {
+    let (len, count) = match (text_len(l), text_len(r)) {
+        (Some(len), None) => (len, r),
+        (None, Some(len)) => (len, l),
         _ => return None,
     };
-    Some(len as u128 * n)
-}
-
-fn count_text(l: &Val, r: &Val) -> String {
-    if text_len(l).is_some() { r.to_string() } else { l.to_string() }
+    Some((len, count, len as u128 * repeat_count(count)?))
 }
 
 fn bytes_text(bytes: u128) -> String {
