@@ -659,7 +659,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--from-offset', '--from-offset', [CompletionResultType]::ParameterName, 'Only DLQ offsets ≥ N')
             [CompletionResult]::new('--to-offset', '--to-offset', [CompletionResultType]::ParameterName, 'Only DLQ offsets ≤ N')
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'jq filter on the DLQ record''s value (same engine as tail; $__meta available)')
-            [CompletionResult]::new('--filter-memory', '--filter-memory', [CompletionResultType]::ParameterName, 'Memory one --filter evaluation may hold; past it the record is not replayed and a warning says why')
+            [CompletionResult]::new('--filter-memory', '--filter-memory', [CompletionResultType]::ParameterName, 'Memory one --filter evaluation may hold; past it the record does not match and a warning says why')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Replay at most N records')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Send every record here instead of its original topic')
             [CompletionResult]::new('--allow-internal', '--allow-internal', [CompletionResultType]::ParameterName, 'Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect internals), which is refused otherwise even when a dead letter names it (repeatable)')

@@ -615,7 +615,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --from-offset 'Only DLQ offsets ≥ N'
             cand --to-offset 'Only DLQ offsets ≤ N'
             cand --filter 'jq filter on the DLQ record''s value (same engine as tail; $__meta available)'
-            cand --filter-memory 'Memory one --filter evaluation may hold; past it the record is not replayed and a warning says why'
+            cand --filter-memory 'Memory one --filter evaluation may hold; past it the record does not match and a warning says why'
             cand --limit 'Replay at most N records'
             cand --to 'Send every record here instead of its original topic'
             cand --allow-internal 'Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect internals), which is refused otherwise even when a dead letter names it (repeatable)'

@@ -478,7 +478,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l from-offset -d 'Only DLQ offsets ≥ N' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to-offset -d 'Only DLQ offsets ≤ N' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter -d 'jq filter on the DLQ record\'s value (same engine as tail; $__meta available)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter-memory -d 'Memory one --filter evaluation may hold; past it the record is not replayed and a warning says why' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter-memory -d 'Memory one --filter evaluation may hold; past it the record does not match and a warning says why' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -d 'Replay at most N records' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Send every record here instead of its original topic' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l allow-internal -d 'Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect internals), which is refused otherwise even when a dead letter names it (repeatable)' -r

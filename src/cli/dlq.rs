@@ -7,8 +7,8 @@
 
 use clap::{Args, Subcommand};
 
-use super::ManifestArg;
 use super::parse::{self, Rate, TimeSpec};
+use super::{FilterMemoryArg, ManifestArg};
 
 #[derive(Debug, Subcommand)]
 pub enum DlqCommand {
@@ -64,9 +64,8 @@ pub struct DlqReplayArgs {
     /// jq filter on the DLQ record's value (same engine as tail; $__meta available)
     #[arg(long, value_name = "JQ")]
     pub filter: Option<String>,
-    /// Memory one --filter evaluation may hold; past it the record is not replayed and a warning says why
-    #[arg(long, value_name = "SIZE", value_parser = parse::filter_memory, default_value = "1GiB")]
-    pub filter_memory: usize,
+    #[command(flatten)]
+    pub filter_memory: FilterMemoryArg,
     /// Replay at most N records
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,

@@ -151,6 +151,17 @@ pub struct ManifestArg {
     pub file: Option<PathBuf>,
 }
 
+/// `--filter-memory`, beside `--filter` on `tail` and `dlq replay`.
+#[derive(Debug, Args, Clone)]
+pub struct FilterMemoryArg {
+    /// Memory one --filter evaluation may hold; past it the record does not match and a warning says why
+    #[arg(long = "filter-memory", value_name = "SIZE", value_parser = parse::filter_memory, default_value = FILTER_MEMORY_DEFAULT)]
+    pub bytes: usize,
+}
+
+/// `--filter-memory`'s default, [`crate::record::filter::memory::MAX_EVAL_BYTES`] as a user writes it.
+pub const FILTER_MEMORY_DEFAULT: &str = "1GiB";
+
 /// The output formats of record streams: `tail` takes these, every other command only
 /// [`TABLE_FORMATS`].
 pub const RECORD_FORMATS: &[OutputFormat] =

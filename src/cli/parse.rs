@@ -217,6 +217,12 @@ mod tests {
         assert_eq!(filter_memory("2G"), Ok(2 << 30), "binary units, as the default's help says");
         assert!(filter_memory("1KiB").unwrap_err().contains("too small"));
         assert!(filter_memory("lots").unwrap_err().contains("not a size"));
+        let default = filter_memory(crate::cli::FILTER_MEMORY_DEFAULT).unwrap();
+        assert_eq!(
+            default as isize,
+            crate::record::filter::memory::MAX_EVAL_BYTES,
+            "the help's default is the library's"
+        );
     }
 
     const NOW: i64 = 1_700_000_000_000;

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::ManifestArg;
 use super::parse::{self, Rate, StartSpec, TimeSpec};
+use super::{FilterMemoryArg, ManifestArg};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -115,9 +115,8 @@ pub struct TailArgs {
     /// jq filter on the decoded value (records match when it yields true or non-null)
     #[arg(long, value_name = "JQ")]
     pub filter: Option<String>,
-    /// Memory one --filter evaluation may hold; past it the record does not match and a warning says why
-    #[arg(long, value_name = "SIZE", value_parser = parse::filter_memory, default_value = "1GiB")]
-    pub filter_memory: usize,
+    #[command(flatten)]
+    pub filter_memory: FilterMemoryArg,
     /// Only records with this key
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,

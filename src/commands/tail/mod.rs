@@ -121,7 +121,7 @@ fn build_filter(args: &TailArgs) -> Result<RecordFilter> {
         Some(src) => Some(
             JqFilter::compile(src)
                 .map_err(|e| Exit::usage(format!("invalid --filter: {e}")))?
-                .with_memory_limit(args.filter_memory),
+                .with_memory_limit(args.filter_memory.bytes),
         ),
         None => None,
     };

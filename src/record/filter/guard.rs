@@ -87,7 +87,8 @@ pub enum EvalError {
     /// The program recursed deeper than an evaluation thread's stack allows.
     TooDeep,
     /// The program held more memory than one evaluation may ([`super::memory::MAX_EVAL_BYTES`]
-    /// unless the filter says otherwise; the message names the default).
+    /// unless the filter says otherwise; the message names `--filter-memory`, the option that
+    /// sets it).
     TooBig,
     /// [`Interrupter::interrupt`] was called while it ran.
     Interrupted,

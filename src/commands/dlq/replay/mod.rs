@@ -340,7 +340,7 @@ fn selection(a: &DlqReplayArgs) -> Result<Selection> {
             .map(JqFilter::compile)
             .transpose()
             .map_err(|e| Exit::usage(format!("--filter: {e}")))?
-            .map(|f| Arc::new(f.with_memory_limit(a.filter_memory))),
+            .map(|f| Arc::new(f.with_memory_limit(a.filter_memory.bytes))),
     })
 }
 
