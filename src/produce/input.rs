@@ -7,7 +7,7 @@
 //! Nothing here knows about the broker or the terminal.
 //!
 //! One job, kept in one file: holding the input, checking its lines and planning their sending
-//! share the line spans and the per-round chunks (about 450 lines; the rest is tests). The event
+//! share the line spans and the per-round chunks (about 485 lines; the rest is tests). The event
 //! type is read by the rule of [`crate::record::envelope`] (a string `eventType`), on the tape.
 
 use std::io::Read;
