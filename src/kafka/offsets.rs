@@ -1,13 +1,13 @@
 //! The one ListOffsets path: watermarks and offsets by time for many partitions in batched
-//! requests ([`list_offsets_on`], on a client of the caller's or one made for the call), and the
-//! timestamps of the first records at given offsets (time lag).
+//! requests ([`list_offsets_on`], on a client of the caller's or one made for the call). The
+//! timestamps of the first records at given offsets (time lag) are [`crate::kafka::lag`]'s.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::Result;
 use rdkafka::consumer::{BaseConsumer, Consumer as _, ConsumerContext};
-use rdkafka::error::{KafkaError, KafkaResult};
+use rdkafka::error::KafkaResult;
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::Settings;
@@ -126,93 +126,6 @@ impl Settings {
                         .collect())
                 })
                 .collect()
-        })
-        .await
-    }
-
-    /// The timestamp of the first record at or after each `(topic, partition, offset, log end)`,
-    /// read by a consumer assigned to those partitions (it never joins a group), all within
-    /// `--timeout`. `Some(None)`: the log end was reached without a record (only transaction
-    /// markers were left), or the record has no timestamp. Partitions not answered in time are
-    /// missing from the map rather than failing the others.
-    ///
-    /// A partition wanted at several offsets (groups that committed different positions) is read
-    /// once per offset, in rounds, as a consumer can be at one place per partition at a time.
-    pub async fn first_timestamps(
-        &self,
-        wanted: Vec<(String, i32, i64, i64)>,
-    ) -> Result<HashMap<(String, i32, i64), Option<i64>>> {
-        if wanted.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let (consumer, ctx) = self.consumer(
-            None,
-            &[
-                // Records the consumer cannot reach any more (deleted meanwhile) start it at the
-                // oldest one left, which is then the oldest unconsumed record.
-                ("auto.offset.reset", "earliest"),
-                ("enable.partition.eof", "true"),
-                // Lag counts every offset up to the high watermark, so read as far.
-                ("isolation.level", "read_uncommitted"),
-                // One record per partition is all we need: small fetches, no prefetching.
-                ("fetch.wait.max.ms", "100"),
-                ("max.partition.fetch.bytes", "65536"),
-                ("queued.min.messages", "1"),
-            ],
-        )?;
-        let timeout = self.timeout;
-        self.blocking("reading the first unconsumed records (time lag)", &ctx, move || {
-            use rdkafka::Message as _;
-            let deadline = std::time::Instant::now() + timeout;
-            let mut by_part: std::collections::BTreeMap<(String, i32), Vec<(i64, i64)>> = Default::default();
-            for (t, p, o, end) in wanted {
-                let v = by_part.entry((t, p)).or_default();
-                if !v.iter().any(|(x, _)| *x == o) {
-                    v.push((o, end));
-                }
-            }
-            let rounds = by_part.values().map(Vec::len).max().unwrap_or(0);
-            let mut out = HashMap::new();
-            for round in 0..rounds {
-                let mut pending: HashMap<(String, i32), (i64, i64)> =
-                    by_part.iter().filter_map(|(k, v)| v.get(round).map(|x| (k.clone(), *x))).collect();
-                let mut tpl = TopicPartitionList::with_capacity(pending.len());
-                for ((t, p), (o, _)) in &pending {
-                    tpl.add_partition_offset(t, *p, Offset::Offset(*o))?;
-                }
-                consumer.assign(&tpl)?;
-                while !pending.is_empty() && std::time::Instant::now() < deadline {
-                    let idle = match consumer.poll(Duration::from_millis(50)) {
-                        Some(Ok(m)) => {
-                            let key = (m.topic().to_string(), m.partition());
-                            if let Some((o, _)) = pending.get(&key).copied()
-                                && m.offset() >= o
-                            {
-                                pending.remove(&key);
-                                out.insert((key.0, key.1, o), m.timestamp().to_millis().filter(|t| *t >= 0));
-                            }
-                            false
-                        }
-                        Some(Err(KafkaError::PartitionEOF(_))) | None => true,
-                        Some(Err(e)) => return Err(e),
-                    };
-                    if idle {
-                        // A partition whose position reached the log end has nothing left to read.
-                        let pos = consumer.position()?;
-                        for e in pos.elements() {
-                            let key = (e.topic().to_string(), e.partition());
-                            if let (Some((o, end)), Offset::Offset(at)) = (pending.get(&key).copied(), e.offset())
-                                && at >= end
-                            {
-                                pending.remove(&key);
-                                out.insert((key.0, key.1, o), None);
-                            }
-                        }
-                    }
-                }
-            }
-            let _ = consumer.unassign();
-            Ok(out)
         })
         .await
     }

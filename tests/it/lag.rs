@@ -440,3 +440,124 @@ fn an_unknown_group_is_an_error_and_intervals_have_a_minimum() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 500ms"));
 }
+
+/// Hundreds of groups committed at distinct offsets of one partition with a backlog, beside a
+/// group lagging on another topic. Reading their time lag used to move one consumer from offset
+/// to offset by re-assigning it round after round, which made librdkafka abort (`rktp_started`,
+/// exit 134) and, past the deadline, re-assign back to back. Every run now exits 0 with every
+/// group's exact lag and its time lag read.
+#[test]
+fn hundreds_of_groups_at_distinct_offsets_of_one_partition_never_abort() {
+    let b = Broker::start();
+    let t = b.unique("backlog");
+    b.create_topic(&t, 1);
+    produce_n(&b, &t, 0, 1_500);
+    let other = b.unique("elsewhere");
+    b.create_topic(&other, 1);
+    produce_n(&b, &other, 0, 40);
+    let prefix = b.unique("crowd");
+    let crowd: Vec<(String, i64)> = (0..300).map(|i| (format!("{prefix}-{i:03}"), i * 5)).collect();
+    std::thread::scope(|s| {
+        for chunk in crowd.chunks(40) {
+            let (b, t) = (&b, &t);
+            s.spawn(move || {
+                for (g, o) in chunk {
+                    b.commit(g, &[(t, 0, *o)]);
+                }
+            });
+        }
+    });
+    let laggard = b.unique("laggard");
+    b.commit(&laggard, &[(&other, 0, 10)]);
+
+    let mut names: Vec<&str> = crowd.iter().map(|(g, _)| g.as_str()).collect();
+    names.push(&laggard);
+    // Every run first, so that a failure says how many of the five failed and how.
+    let runs: Vec<_> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            let out = b.evbus().arg("lag").args(&names).args(["-o", "json"]).output().unwrap();
+            (out, start.elapsed())
+        })
+        .collect();
+    let codes: Vec<Option<i32>> = runs.iter().map(|(out, _)| out.status.code()).collect();
+    let failed: Vec<String> = runs
+        .iter()
+        .filter(|(out, _)| out.status.code() != Some(0))
+        .map(|(out, took)| format!("{:?} after {took:?}: {}", out.status, String::from_utf8_lossy(&out.stderr)))
+        .collect();
+    assert_eq!(codes, [Some(0); 5], "{failed:#?}");
+    for (run, (out, _)) in runs.iter().enumerate() {
+        let (doc, err) = (stdout_json(out), String::from_utf8_lossy(&out.stderr));
+        assert!(!err.contains("unknown"), "run {run}: {err}");
+        for (g, committed) in &crowd {
+            let p = &group(&doc, g)["partitions"][0];
+            assert_eq!((&p["committed"], &p["lag"]), (&json!(committed), &json!(1_500 - committed)), "run {run}: {p}");
+            assert!(p["time_lag_ms"].as_i64().is_some_and(|a| (0..600_000).contains(&a)), "run {run}: {p}");
+        }
+        let p = &group(&doc, &laggard)["partitions"][0];
+        assert_eq!(p["lag"], 30, "run {run}: {p}");
+        assert!(p["time_lag_ms"].is_i64(), "run {run}: {p}");
+    }
+}
+
+/// A committed offset below a log start that DeleteRecords moved up to the log end: no record is
+/// left to date the lag with, and `lag` / `groups describe` answer at once rather than waiting
+/// out `--timeout` for one.
+#[test]
+fn a_commit_below_an_emptied_log_does_not_wait_out_the_timeout() {
+    let b = Broker::start();
+    let t = b.unique("emptied");
+    let g = b.unique("slowpoke");
+    b.create_topic(&t, 1);
+    produce_n(&b, &t, 0, 10);
+    b.commit(&g, &[(&t, 0, 2)]);
+    b.delete_records(&t, 0, 10);
+
+    let start = Instant::now();
+    let (code, doc, err) = run_json(&b, &[&g, "--timeout", "20s"]);
+    let took = start.elapsed();
+    assert_eq!(code, Some(0), "{err}");
+    assert!(took < Duration::from_secs(8), "took {took:?}: {err}");
+    let p = &group(&doc, &g)["partitions"][0];
+    assert_eq!(
+        (&p["committed"], &p["log_start"], &p["end"], &p["lag"], &p["lost_to_retention"]),
+        (&json!(2), &json!(10), &json!(10), &json!(8), &json!(8)),
+        "{p}"
+    );
+
+    let start = Instant::now();
+    let out = b.evbus().args(["groups", "describe", &g, "--timeout", "20s", "-o", "json"]).output().unwrap();
+    let took = start.elapsed();
+    assert!(out.status.code().is_some_and(|c| c != 134), "{out:?}");
+    assert!(took < Duration::from_secs(8), "took {took:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A committed offset above the log end (the topic was recreated, or someone reset too far): the
+/// group's consumers will fall back to `auto.offset.reset`, and `lag` says so in JSON (a field and
+/// a warning on stderr) and in text, instead of a silent lag of 0.
+#[test]
+fn a_commit_past_the_log_end_is_noted() {
+    let b = Broker::start();
+    let t = b.unique("rewound");
+    let g = b.unique("from-the-future");
+    b.create_topic(&t, 2);
+    produce_n(&b, &t, 0, 10);
+    produce_n(&b, &t, 1, 10);
+    b.commit(&g, &[(&t, 0, 25), (&t, 1, 4)]);
+
+    let (code, doc, err) = run_json(&b, &[&g]);
+    assert_eq!(code, Some(0), "{err}");
+    let parts = &group(&doc, &g)["partitions"];
+    let p0 = parts.as_array().unwrap().iter().find(|p| p["partition"] == 0).unwrap();
+    let p1 = parts.as_array().unwrap().iter().find(|p| p["partition"] == 1).unwrap();
+    assert_eq!((&p0["lag"], &p0["past_end"]), (&json!(0), &json!(15)), "{p0}");
+    assert_eq!(p1.get("past_end"), None, "{p1}");
+    let note = format!("group {g}: committed offset 25 of {t}[0] is 15 past the log end (10)");
+    assert!(err.contains(&note) && err.contains("auto.offset.reset"), "{err}");
+
+    let out = b.evbus().args(["lag", &g, "-o", "table"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&note) && text.contains("auto.offset.reset"), "{text}");
+}

@@ -3,13 +3,16 @@
 //! One snapshot = ListGroups/DescribeGroups (state, members, who owns what), one OffsetFetch per
 //! group (all requests in flight together), one batched ListOffsets each for the log-end and
 //! log-start offsets of every partition involved, and one metadata request. For the time lag, the
-//! first unconsumed record of every lagging partition is read by a consumer assigned to it (never
-//! joining the group), and one DescribeConfigs gives the lagging topics' `retention.ms`. Every call
+//! first unconsumed record at every lagging group's committed offset is read by one consumer
+//! assigned once to all those partitions (never joining a group; [`first_records`]), and one
+//! DescribeConfigs gives the lagging topics' `retention.ms`. Every call
 //! is bounded by `--timeout`; the time lag and retention risk are left out (with a warning in
 //! [`Snapshot::warnings`]) when they cannot be read, rather than failing the offsets that could.
 //!
 //! Shared by `lag`, `groups` and `health`. It prints nothing: what it used to tell the user on
 //! the way is returned as data for the command to print.
+
+pub mod first_records;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -25,6 +28,12 @@ use crate::topics::manifest::Manifest;
 
 /// A group's partitions with their committed offsets (`None`: no commit).
 type Committed = BTreeMap<(String, i32), Option<i64>>;
+
+/// Each group's OffsetFetch answer: its committed offsets, or why they could not be read.
+type CommittedByGroup = BTreeMap<String, Result<Vec<groups::Committed>, String>>;
+
+/// A group to report: its name, partitions and OffsetFetch error.
+type GroupPlan = (String, Committed, Option<String>);
 
 /// A snapshot with the group listing it was made from (for `groups list`).
 pub struct Snapshot {
@@ -74,10 +83,67 @@ pub async fn snapshot_from(
     if partial {
         warnings.push("not every broker answered ListGroups in time; the group list may be incomplete".to_string());
     }
-    let by_name: HashMap<&str, &groups::Group> = listed.iter().map(|g| (g.name.as_str(), g)).collect();
+    let known = Known { md: &md, by_name: listed.iter().map(|g| (g.name.as_str(), g)).collect(), manifest };
+    let names = selected_names(&listed, manifest, sel);
+    let committed = read_committed(admin, &known, &names, &mut debug).await?;
+    let (plan, all_parts) = plan_partitions(&known, &names, committed);
+    let (ends, starts) = if sel.time_lag {
+        log_offsets(settings, all_parts.into_iter().collect()).await?
+    } else {
+        (end_offsets(settings, all_parts.into_iter().collect()).await?, HashMap::new())
+    };
+    let offsets = LogOffsets { ends, starts };
+    let mut out: Vec<GroupLag> = plan
+        .into_iter()
+        .map(|(name, parts, error)| group_lag(&known, sel, partial, &offsets, name, parts, error))
+        .collect();
+    if sel.time_lag {
+        warnings.extend(add_time_lag(settings, admin, &mut out, sel.retention_warn).await);
+    }
+    sort_groups(&mut out);
+    Ok(Snapshot { groups: out, listed, partial, warnings, debug })
+}
 
-    let mut names: Vec<String> = Vec::new();
-    let mut seen = BTreeSet::new();
+/// What is known of the groups and topics before their commits are read: the metadata, the
+/// listed groups by name and the manifest.
+struct Known<'a> {
+    md: &'a ClusterMeta,
+    by_name: HashMap<&'a str, &'a groups::Group>,
+    manifest: Option<&'a Manifest>,
+}
+
+impl Known<'_> {
+    /// Topics a group is known to read without asking for its commits: its members' assignments
+    /// and the manifest. Used to show uncommitted partitions, and as the explicit partition list
+    /// when a broker cannot answer "all committed partitions".
+    fn topics(&self, name: &str) -> BTreeSet<String> {
+        let mut t = BTreeSet::new();
+        if let Some(g) = self.by_name.get(name) {
+            for m in &g.members {
+                t.extend(m.assignment.keys().cloned());
+            }
+        }
+        if let Some(g) = self.manifest.and_then(|m| m.group(name)) {
+            t.extend(g.topics.iter().cloned());
+        }
+        t
+    }
+
+    /// Every partition of these topics that the metadata has.
+    fn partitions(&self, topics: &BTreeSet<String>) -> Vec<(String, i32)> {
+        topics.iter().flat_map(|t| partition_ids(self.md, t).into_iter().map(move |p| (t.clone(), p))).collect()
+    }
+}
+
+/// The log-end and (with the time lag) log-start offsets of every partition involved.
+struct LogOffsets {
+    ends: HashMap<(String, i32), i64>,
+    starts: HashMap<(String, i32), i64>,
+}
+
+/// The groups a snapshot covers, each once, in order: the named ones, else every listed consumer
+/// group and then the manifest's.
+fn selected_names(listed: &[groups::Group], manifest: Option<&Manifest>, sel: &Selection) -> Vec<String> {
     let wanted: Box<dyn Iterator<Item = &String>> = if sel.named.is_empty() {
         // Connect, share and streams groups have no consumer offsets to lag behind: `lag`
         // covers consumer groups of both protocols (classic and KIP-848) only.
@@ -91,50 +157,44 @@ pub async fn snapshot_from(
     } else {
         Box::new(sel.named.iter())
     };
-    for n in wanted {
-        if seen.insert(n.clone()) {
-            names.push(n.clone());
-        }
-    }
+    let mut seen = BTreeSet::new();
+    wanted.filter(|n| seen.insert(n.as_str())).cloned().collect()
+}
 
-    // Topics a group is known to read without asking for its commits: its members' assignments
-    // and the manifest. Used to show uncommitted partitions, and as the explicit partition list
-    // when a broker cannot answer "all committed partitions".
-    let known_topics = |name: &str| -> BTreeSet<String> {
-        let mut t = BTreeSet::new();
-        if let Some(g) = by_name.get(name) {
-            for m in &g.members {
-                t.extend(m.assignment.keys().cloned());
-            }
-        }
-        if let Some(g) = manifest.and_then(|m| m.group(name)) {
-            t.extend(g.topics.iter().cloned());
-        }
-        t
-    };
-    let partitions_of = |topics: &BTreeSet<String>| -> Vec<(String, i32)> {
-        topics.iter().flat_map(|t| partition_ids(&md, t).into_iter().map(move |p| (t.clone(), p))).collect()
-    };
-
-    let mut committed: BTreeMap<String, Result<Vec<groups::Committed>, String>> =
+/// Every group's committed offsets (one OffsetFetch per group, all in flight together).
+async fn read_committed(
+    admin: &Arc<Admin>,
+    known: &Known<'_>,
+    names: &[String],
+    debug: &mut Vec<String>,
+) -> Result<CommittedByGroup> {
+    let mut committed: CommittedByGroup =
         groups::committed_many(admin, names.iter().map(|n| (n.clone(), None)).collect()).await?.into_iter().collect();
     // A broker without the "all partitions" form of OffsetFetch: ask again for what we know of.
     let retry: Vec<groups::GroupRequest> = committed
         .iter()
         .filter(|(_, r)| r.as_ref().is_err_and(|e| e.contains("does not support")))
-        .map(|(n, _)| (n.clone(), Some(partitions_of(&known_topics(n)))))
+        .map(|(n, _)| (n.clone(), Some(known.partitions(&known.topics(n)))))
         .collect();
     if !retry.is_empty() {
         debug.push("broker cannot list all committed partitions of a group; asking for known topics only".to_string());
         committed.extend(groups::committed_many(admin, retry).await?);
     }
+    Ok(committed)
+}
 
-    // The partitions of each group, and the union of all of them for one ListOffsets.
-    let mut plan: Vec<(String, Committed, Option<String>)> = Vec::new();
+/// The partitions of each group (committed or not) with its OffsetFetch error, and the union of
+/// all of them that exist, for one ListOffsets.
+fn plan_partitions(
+    known: &Known<'_>,
+    names: &[String],
+    mut committed: CommittedByGroup,
+) -> (Vec<GroupPlan>, BTreeSet<(String, i32)>) {
+    let mut plan = Vec::with_capacity(names.len());
     let mut all_parts: BTreeSet<(String, i32)> = BTreeSet::new();
-    for name in &names {
+    for name in names {
         let mut parts = Committed::new();
-        let mut topics = known_topics(name);
+        let mut topics = known.topics(name);
         let mut error = None;
         match committed.remove(name) {
             Some(Ok(list)) => {
@@ -148,84 +208,74 @@ pub async fn snapshot_from(
             None => error = Some("no answer to OffsetFetch".into()),
         }
         // Every partition of every topic the group touches, so uncommitted ones show as such.
-        for tp in partitions_of(&topics) {
+        for tp in known.partitions(&topics) {
             parts.entry(tp).or_insert(None);
         }
-        all_parts.extend(parts.keys().filter(|(t, p)| partition_ids(&md, t).contains(p)).cloned());
+        all_parts.extend(parts.keys().filter(|(t, p)| partition_ids(known.md, t).contains(p)).cloned());
         plan.push((name.clone(), parts, error));
     }
-    let (ends, starts) = if sel.time_lag {
-        log_offsets(settings, all_parts.into_iter().collect()).await?
-    } else {
-        (end_offsets(settings, all_parts.into_iter().collect()).await?, HashMap::new())
-    };
+    (plan, all_parts)
+}
 
-    let mut out = Vec::with_capacity(plan.len());
-    for (name, parts, error) in plan {
-        let listed = by_name.get(name.as_str());
-        let owners: HashMap<(&str, i32), String> = listed
-            .map(|g| {
-                g.members
-                    .iter()
-                    .flat_map(|m| {
-                        let who = owner(m);
-                        m.assignment.iter().flat_map(move |(t, ps)| {
-                            ps.iter().map({
-                                let who = who.clone();
-                                move |p| ((t.as_str(), *p), who.clone())
-                            })
+/// One group of the snapshot from its committed offsets and the log offsets: lag, owners, state
+/// and error. The time lag of lagging partitions is filled in afterwards ([`add_time_lag`]).
+fn group_lag(
+    known: &Known<'_>,
+    sel: &Selection,
+    partial: bool,
+    offsets: &LogOffsets,
+    name: String,
+    parts: Committed,
+    error: Option<String>,
+) -> GroupLag {
+    let listed = known.by_name.get(name.as_str()).copied();
+    let owners: HashMap<(&str, i32), String> = listed
+        .map(|g| {
+            g.members
+                .iter()
+                .flat_map(|m| {
+                    let who = owner(m);
+                    m.assignment.iter().flat_map(move |(t, ps)| {
+                        ps.iter().map({
+                            let who = who.clone();
+                            move |p| ((t.as_str(), *p), who.clone())
                         })
                     })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let partitions: Vec<PartitionLag> = parts
-            .into_iter()
-            .map(|((topic, partition), committed)| {
-                let end = ends.get(&(topic.clone(), partition)).copied();
-                let log_start = starts.get(&(topic.clone(), partition)).copied();
-                let lag = end.and_then(|e| verdict::lag(committed, e));
-                let owner = owners.get(&(topic.as_str(), partition)).cloned();
-                // Filled in below, once the lagging partitions' first records are read.
-                let time_lag_ms = if lag == Some(0) { Some(0) } else { None };
-                let lost = timelag::lost_to_retention(committed, log_start);
-                PartitionLag { topic, partition, committed, end, lag, owner, log_start, time_lag_ms, lost, risk: None }
-            })
-            .collect();
-        let members = listed.map_or(0, |g| g.members.len());
-        let any_commit = partitions.iter().any(|p| p.committed.is_some());
-        let state = match listed {
-            _ if error.is_none() && !any_commit && members == 0 => NO_OFFSETS.to_string(),
-            Some(g) if !g.state.is_empty() => g.state.clone(),
-            // Committed offsets but not listed: Kafka lists such a group as Empty; a broker that
-            // did not answer ListGroups in time leaves it unknown.
-            _ if sel.describe && !partial => "Empty".to_string(),
-            _ => "unknown".to_string(),
-        };
-        let threshold = sel.max_lag.or_else(|| manifest.and_then(|m| m.group(&name)).and_then(|g| g.max_lag));
-        let kind = listed.map(|g| g.kind.clone()).unwrap_or_default();
-        let error = match listed {
-            Some(g) if !is_consumer_group(&g.kind) => {
-                Some(format!("not a consumer group: a {} group has no consumer offsets", g.kind))
-            }
-            _ => error.or_else(|| listed.and_then(|g| g.error.clone()).map(|e| format!("DescribeConsumerGroups: {e}"))),
-        };
-        out.push(GroupLag {
-            name,
-            kind,
-            state,
-            members,
-            partitions,
-            threshold,
-            time_threshold_ms: sel.max_time_lag_ms,
-            error,
-        });
-    }
-    if sel.time_lag {
-        warnings.extend(add_time_lag(settings, admin, &mut out, sel.retention_warn).await);
-    }
-    sort_groups(&mut out);
-    Ok(Snapshot { groups: out, listed, partial, warnings, debug })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let partitions: Vec<PartitionLag> = parts
+        .into_iter()
+        .map(|((topic, partition), committed)| {
+            let end = offsets.ends.get(&(topic.clone(), partition)).copied();
+            let log_start = offsets.starts.get(&(topic.clone(), partition)).copied();
+            let lag = end.and_then(|e| verdict::lag(committed, e));
+            let owner = owners.get(&(topic.as_str(), partition)).cloned();
+            let time_lag_ms = if lag == Some(0) { Some(0) } else { None };
+            let lost = timelag::lost_to_retention(committed, log_start);
+            PartitionLag { topic, partition, committed, end, lag, owner, log_start, time_lag_ms, lost, risk: None }
+        })
+        .collect();
+    let members = listed.map_or(0, |g| g.members.len());
+    let any_commit = partitions.iter().any(|p| p.committed.is_some());
+    let state = match listed {
+        _ if error.is_none() && !any_commit && members == 0 => NO_OFFSETS.to_string(),
+        Some(g) if !g.state.is_empty() => g.state.clone(),
+        // Committed offsets but not listed: Kafka lists such a group as Empty; a broker that
+        // did not answer ListGroups in time leaves it unknown.
+        _ if sel.describe && !partial => "Empty".to_string(),
+        _ => "unknown".to_string(),
+    };
+    let threshold = sel.max_lag.or_else(|| known.manifest.and_then(|m| m.group(&name)).and_then(|g| g.max_lag));
+    let kind = listed.map(|g| g.kind.clone()).unwrap_or_default();
+    let error = match listed {
+        Some(g) if !is_consumer_group(&g.kind) => {
+            Some(format!("not a consumer group: a {} group has no consumer offsets", g.kind))
+        }
+        _ => error.or_else(|| listed.and_then(|g| g.error.clone()).map(|e| format!("DescribeConsumerGroups: {e}"))),
+    };
+    GroupLag { name, kind, state, members, partitions, threshold, time_threshold_ms: sel.max_time_lag_ms, error }
 }
 
 /// Time lag and retention risk of every lagging partition: the first unconsumed record's
@@ -240,7 +290,7 @@ async fn add_time_lag(settings: &Settings, admin: &Arc<Admin>, groups: &mut [Gro
                 && l > 0
             {
                 // Below the log start the records are gone: the oldest one left is the first the
-                // group will read.
+                // group will read (none when retention emptied the log up to its end).
                 wanted.insert((p.topic.clone(), p.partition, c.max(p.log_start.unwrap_or(0)), end));
             }
         }
@@ -249,8 +299,10 @@ async fn add_time_lag(settings: &Settings, admin: &Arc<Admin>, groups: &mut [Gro
         return warnings;
     }
     let topics: Vec<String> = wanted.iter().map(|w| w.0.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let (stamps, configs) =
-        tokio::join!(settings.first_timestamps(wanted.into_iter().collect()), admin.topic_configs(&topics));
+    let (stamps, configs) = tokio::join!(
+        first_records::first_timestamps(settings, wanted.into_iter().collect()),
+        admin.topic_configs(&topics)
+    );
     let stamps = stamps.unwrap_or_else(|e| {
         warnings.push(format!("time lag unavailable: {e:#}"));
         HashMap::new()
