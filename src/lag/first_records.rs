@@ -18,6 +18,41 @@ use std::collections::{BTreeMap, HashMap};
 /// fetch of small records carries hundreds of them, and a seek costs a round trip.
 pub const SCAN_AHEAD: i64 = 256;
 
+/// A reader is given at most about this many offsets of one partition before the work is shared
+/// with another reader: each far offset costs a seek and a fetch round trip, one after another.
+pub const OFFSETS_PER_READER: usize = 250;
+
+/// At most this many readers (consumers, each with its connections) share the work.
+pub const MAX_READERS: usize = 4;
+
+/// A `(topic, partition, offset, log end)` whose first record is wanted.
+pub type Wanted = (String, i32, i64, i64);
+
+/// The wanted offsets shared out between readers, each share for one [`Plan`]: a partition's
+/// offsets in ascending order, cut into contiguous runs (dense offsets stay with one reader, which
+/// reads through them) when a partition has more than [`OFFSETS_PER_READER`]; never more than
+/// [`MAX_READERS`] shares, never an empty one.
+pub fn share(wanted: impl IntoIterator<Item = Wanted>) -> Vec<Vec<Wanted>> {
+    let mut by_part: BTreeMap<(String, i32), Vec<(i64, i64)>> = BTreeMap::new();
+    for (t, p, o, end) in wanted {
+        by_part.entry((t, p)).or_default().push((o, end));
+    }
+    for offsets in by_part.values_mut() {
+        offsets.sort_unstable();
+        offsets.dedup_by_key(|(o, _)| *o);
+    }
+    let most = by_part.values().map(Vec::len).max().unwrap_or(0);
+    let readers = most.div_ceil(OFFSETS_PER_READER).clamp(1, MAX_READERS);
+    let mut shares: Vec<Vec<Wanted>> = vec![Vec::new(); readers];
+    for ((t, p), offsets) in by_part {
+        for (share, run) in shares.iter_mut().zip(offsets.chunks(offsets.len().div_ceil(readers))) {
+            share.extend(run.iter().map(|(o, end)| (t.clone(), p, *o, *end)));
+        }
+    }
+    shares.retain(|s| !s.is_empty());
+    shares
+}
+
 /// What the consumer should do for a partition after a record or a position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -54,7 +89,7 @@ impl Plan {
     /// A plan for `(topic, partition, offset, log end)` wishes. An offset at or past the log end
     /// has no record to read (everything below the end was deleted): it is dated `None` at once,
     /// with no read and no wait.
-    pub fn new(wanted: impl IntoIterator<Item = (String, i32, i64, i64)>) -> Plan {
+    pub fn new(wanted: impl IntoIterator<Item = Wanted>) -> Plan {
         let mut plan = Plan::default();
         for (topic, partition, offset, end) in wanted {
             if offset >= end {
@@ -171,6 +206,23 @@ mod tests {
             [Some(Some(100)), Some(Some(140)), Some(Some(150)), Some(Some(900))]
         );
         assert_eq!(d.len(), 4);
+    }
+
+    #[test]
+    fn many_offsets_of_a_partition_are_shared_in_contiguous_runs() {
+        let w = |t: &str, p: i32, o: i64| (t.to_string(), p, o, 1_000_000);
+        // Few offsets: one reader, duplicates once.
+        let few = share([w("t", 0, 9), w("t", 0, 3), w("t", 0, 9), w("u", 1, 4)]);
+        assert_eq!(few, [vec![w("t", 0, 3), w("t", 0, 9), w("u", 1, 4)]]);
+        assert!(share([]).is_empty());
+        // 600 offsets of one partition: three readers, each a contiguous run, together all of them.
+        let many = share((0..600).rev().map(|i| w("t", 0, i * 7)).chain([w("u", 0, 1)]));
+        assert_eq!(many.len(), 3);
+        assert_eq!(many.iter().map(Vec::len).sum::<usize>(), 601);
+        assert_eq!((many[0][0].2, many[0][199].2, many[1][0].2), (0, 199 * 7, 200 * 7));
+        assert!(many.iter().all(|s| s.windows(2).all(|x| x[0] < x[1])));
+        // However many, at most MAX_READERS.
+        assert_eq!(share((0..100_000).map(|i| w("t", 0, i))).len(), MAX_READERS);
     }
 
     #[test]

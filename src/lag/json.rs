@@ -24,6 +24,10 @@ pub struct PartitionJson<'a> {
     /// Records deleted by retention before the group read them.
     lost_to_retention: Option<i64>,
     retention_risk: Option<Risk>,
+    /// How far the committed offset is above the log end (consumers will hit
+    /// `auto.offset.reset`); omitted when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    past_end: Option<i64>,
     /// `client-id@host` of the member assigned this partition.
     #[serde(skip_serializing_if = "Option::is_none")]
     owner: Option<&'a str>,
@@ -120,6 +124,7 @@ pub fn group_json<'a>(g: &'a GroupLag, verdicts: Option<&'a Verdicts>) -> GroupJ
                 time_lag_ms: p.time_lag_ms,
                 lost_to_retention: p.lost,
                 retention_risk: p.risk,
+                past_end: p.past_end(),
                 owner: p.owner.as_deref(),
                 status: v.and_then(|gv| gv.partitions.get(&(p.topic.clone(), p.partition)).copied()),
             })

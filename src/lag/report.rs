@@ -47,6 +47,18 @@ pub struct PartitionLag {
     pub risk: Option<Risk>,
 }
 
+impl PartitionLag {
+    /// How far the committed offset is past the log end (`None` when it is not, or either is
+    /// unknown). The lag shows 0, yet the group's consumers will not find their position: they
+    /// start where `auto.offset.reset` says (the topic was recreated or truncated, or someone
+    /// set the offset too far), skipping or re-reading records.
+    pub fn past_end(&self) -> Option<i64> {
+        let committed = self.committed.filter(|c| *c >= 0)?;
+        let end = self.end.filter(|e| *e >= 0)?;
+        (committed > end).then(|| committed - end)
+    }
+}
+
 /// One group of a snapshot.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupLag {
@@ -153,11 +165,33 @@ impl GroupLag {
             .collect()
     }
 
-    /// Records lost to retention and retention risks, as the warnings printed on stderr when the
-    /// output is JSON (the document carries them in its fields).
+    /// "past the log end" sentences, one per partition whose committed offset is above the log
+    /// end (see [`PartitionLag::past_end`]).
+    pub fn past_end_notes(&self) -> Vec<String> {
+        self.partitions
+            .iter()
+            .filter_map(|p| {
+                let n = p.past_end()?;
+                Some(format!(
+                    "group {}: committed offset {} of {}[{}] is {n} past the log end ({}): its consumers \
+                     will not find it and start where auto.offset.reset says",
+                    for_terminal(&self.name),
+                    num(p.committed),
+                    for_terminal(&p.topic),
+                    p.partition,
+                    num(p.end)
+                ))
+            })
+            .collect()
+    }
+
+    /// Records lost to retention, retention risks and committed offsets past the log end, as the
+    /// warnings printed on stderr when the output is JSON (the document carries them in its
+    /// fields).
     pub fn retention_warnings(&self) -> Vec<String> {
         let mut out = self.loss_notes();
         out.extend(self.risk_notes().into_iter().map(|n| format!("retention risk: {n}")));
+        out.extend(self.past_end_notes());
         out
     }
 
@@ -383,6 +417,26 @@ mod tests {
         let warnings = g.retention_warnings();
         assert_eq!(warnings.len(), 2);
         assert!(warnings[1].starts_with("retention risk: group g:"), "{warnings:?}");
+    }
+
+    #[test]
+    fn commits_past_the_log_end_are_noted_though_their_lag_is_zero() {
+        let mut unknown_end = part("t", 2, Some(50), 0);
+        unknown_end.end = None;
+        let g = group(
+            "g",
+            vec![part("t", 0, Some(25), 10), part("t", 1, Some(10), 10), part("t", 3, None, 10), unknown_end],
+            None,
+        );
+        assert_eq!(g.partitions.iter().map(PartitionLag::past_end).collect::<Vec<_>>(), [Some(15), None, None, None]);
+        assert_eq!(g.total_lag(), Some(0));
+        let notes = g.past_end_notes();
+        assert_eq!(
+            notes,
+            ["group g: committed offset 25 of t[0] is 15 past the log end (10): its consumers will not find it and \
+              start where auto.offset.reset says"]
+        );
+        assert_eq!(g.retention_warnings(), notes);
     }
 
     #[test]

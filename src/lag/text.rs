@@ -60,7 +60,8 @@ pub fn partition_table(
     t
 }
 
-/// Errors, records lost to retention and retention risks under a table, one line each.
+/// Errors, records lost to retention, retention risks and committed offsets past the log end
+/// under a table, one line each.
 pub fn group_notes(groups: &[GroupLag]) -> String {
     let mut s = String::new();
     for g in groups {
@@ -72,6 +73,9 @@ pub fn group_notes(groups: &[GroupLag]) -> String {
         }
         for n in g.risk_notes() {
             s.push_str(&format!("\nretention risk: {n}"));
+        }
+        for n in g.past_end_notes() {
+            s.push_str(&format!("\npast the end: {n}"));
         }
     }
     s

@@ -561,3 +561,38 @@ fn a_commit_past_the_log_end_is_noted() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&note) && text.contains("auto.offset.reset"), "{text}");
 }
+
+/// A thousand groups at offsets of one partition all too far apart to read through (each one a
+/// seek): their time lag is read within the default `--timeout`, none left unknown.
+#[test]
+fn a_thousand_groups_at_far_apart_offsets_fit_in_the_timeout() {
+    let b = Broker::start();
+    let t = b.unique("sparse");
+    b.create_topic(&t, 1);
+    for _ in 0..26 {
+        produce_n(&b, &t, 0, 10_000);
+    }
+    let prefix = b.unique("many");
+    let crowd: Vec<(String, i64)> = (0..1000).map(|i| (format!("{prefix}-{i:04}"), i * 260)).collect();
+    std::thread::scope(|s| {
+        for chunk in crowd.chunks(50) {
+            let (b, t) = (&b, &t);
+            s.spawn(move || {
+                for (g, o) in chunk {
+                    b.commit(g, &[(t, 0, *o)]);
+                }
+            });
+        }
+    });
+    let names: Vec<&str> = crowd.iter().map(|(g, _)| g.as_str()).collect();
+    let start = Instant::now();
+    let (code, doc, err) = run_json(&b, &names);
+    let took = start.elapsed();
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("unknown"), "after {took:?}: {err}");
+    for (g, committed) in &crowd {
+        let p = &group(&doc, g)["partitions"][0];
+        assert_eq!(p["lag"], 260_000 - committed, "{p}");
+        assert!(p["time_lag_ms"].is_i64(), "{p}");
+    }
+}

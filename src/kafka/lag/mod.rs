@@ -3,8 +3,9 @@
 //! One snapshot = ListGroups/DescribeGroups (state, members, who owns what), one OffsetFetch per
 //! group (all requests in flight together), one batched ListOffsets each for the log-end and
 //! log-start offsets of every partition involved, and one metadata request. For the time lag, the
-//! first unconsumed record at every lagging group's committed offset is read by one consumer
-//! assigned once to all those partitions (never joining a group; [`first_records`]), and one
+//! first unconsumed record at every lagging group's committed offset is read by a consumer
+//! assigned once to all those partitions (a few when one partition has many such offsets; never
+//! joining a group; [`first_records`]), and one
 //! DescribeConfigs gives the lagging topics' `retention.ms`. Every call
 //! is bounded by `--timeout`; the time lag and retention risk are left out (with a warning in
 //! [`Snapshot::warnings`]) when they cannot be read, rather than failing the offsets that could.
