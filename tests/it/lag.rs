@@ -499,6 +499,17 @@ fn hundreds_of_groups_at_distinct_offsets_of_one_partition_never_abort() {
         assert_eq!(p["lag"], 30, "run {run}: {p}");
         assert!(p["time_lag_ms"].is_i64(), "run {run}: {p}");
     }
+    // `--watch` reads the same way every sample.
+    let out = b
+        .evbus()
+        .args(["lag", "--watch", "--samples", "3", "--interval", "500ms"])
+        .args(&names)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{:?}: {err}", out.status);
+    assert_eq!(json_lines(&out).len(), 3, "{err}");
 }
 
 /// A committed offset below a log start that DeleteRecords moved up to the log end: no record is
