@@ -38,7 +38,11 @@ impl App {
             timeout: g.timeout,
             verbose: g.verbose,
         };
-        App { ui: Ui::new(g.ui_options()), settings, effective }
+        let ui = Ui::new(g.ui_options());
+        for w in &effective.warnings {
+            ui.warn(w);
+        }
+        App { ui, settings, effective }
     }
 
     /// Where the manifest is: `--file` if given, else the configured default.

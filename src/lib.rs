@@ -13,6 +13,7 @@ pub mod exit;
 pub mod groups;
 pub mod kafka;
 pub mod lag;
+pub mod limits;
 pub mod produce;
 pub mod record;
 pub mod schema;

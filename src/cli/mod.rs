@@ -76,7 +76,7 @@ pub struct GlobalArgs {
     pub props: Vec<String>,
 
     /// Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)
-    #[arg(long, global = true, value_parser = humantime::parse_duration, default_value = "10s",
+    #[arg(long, global = true, value_parser = parse::timeout, default_value = "10s",
           value_name = "DURATION")]
     pub timeout: Duration,
 

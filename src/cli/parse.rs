@@ -193,6 +193,28 @@ pub fn watch_interval(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// The longest `--timeout`: librdkafka refuses an admin request timeout above one hour
+/// (`rd_kafka_AdminOptions_set_request_timeout`), and every admin call takes `--timeout` as its own.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// `--timeout`: a duration above zero and at most [`MAX_TIMEOUT`]. Zero would mean "give up at
+/// once", which evbus then reported as an unreachable broker, to a healthy one.
+pub fn timeout(s: &str) -> Result<Duration, String> {
+    let d =
+        humantime::parse_duration(s.trim()).map_err(|e| format!("{e}; expected a duration like 500ms, 10s or 2m"))?;
+    if d.is_zero() {
+        return Err("must be more than zero (it bounds every broker call; try 10s)".into());
+    }
+    if d > MAX_TIMEOUT {
+        return Err(format!(
+            "{} is too long: at most {} (librdkafka's limit for one admin request)",
+            s.trim(),
+            humantime::format_duration(MAX_TIMEOUT)
+        ));
+    }
+    Ok(d)
+}
+
 /// `--filter-memory`: a size like `1GiB`, `512MiB` or plain bytes, at least 1 MiB (less would
 /// stop ordinary filters on ordinary records).
 pub fn filter_memory(s: &str) -> Result<usize, String> {
@@ -304,6 +326,19 @@ mod tests {
         }
         assert!(rate("5/fortnight").unwrap_err().starts_with("unknown unit \"fortnight\""));
         assert!(rate("fast").unwrap_err().contains("50/s"));
+    }
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(timeout("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(timeout("1h"), Ok(MAX_TIMEOUT));
+        assert_eq!(timeout("1ms"), Ok(Duration::from_millis(1)));
+        for zero in ["0", "0s", "0ms"] {
+            assert!(timeout(zero).unwrap_err().starts_with("must be more than zero"), "{zero}");
+        }
+        assert!(timeout("61m").unwrap_err().contains("at most 1h"));
+        assert!(timeout("100000000y").unwrap_err().contains("too long"));
+        assert!(timeout("soon").unwrap_err().contains("expected a duration"));
     }
 
     #[test]

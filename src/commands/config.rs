@@ -3,7 +3,7 @@
 //! `show` is what to run when evbus talks to the wrong cluster: it prints every setting with the
 //! layer it came from (flag, environment, context, default). Secrets are always redacted.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -125,7 +125,8 @@ fn list(app: &App) -> Result<ExitCode> {
 fn use_context(app: &App, name: &str) -> Result<ExitCode> {
     let mode = app.ui.mode()?;
     let path = app.effective.config_file.clone().ok_or_else(no_config_file)?;
-    let src = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let src = crate::limits::read_to_string(&path, crate::limits::FILES)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let file = config::parse(&src, &path)?;
     if !file.contexts.contains_key(name) {
         let known: Vec<&str> = file.contexts.keys().map(String::as_str).collect();
@@ -142,7 +143,7 @@ fn use_context(app: &App, name: &str) -> Result<ExitCode> {
         .ok_or_else(|| {
             anyhow!("cannot update `current:` in {} automatically; set `current: {name}` there by hand", path.display())
         })?;
-    write_keeping_mode(&path, &updated)?;
+    config::write::replace(&path, &updated)?;
     if mode == Mode::Json {
         app.ui.json(&json!({ "file": path, "current": name }))?;
     } else {
@@ -165,21 +166,6 @@ fn strsim_closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
-}
-
-/// Replace the file atomically (a crash never leaves half a config) with the same permissions: a
-/// file holding secrets is often 0600 and must stay so.
-fn write_keeping_mode(path: &Path, text: &str) -> Result<()> {
-    let perms = std::fs::metadata(path).map(|m| m.permissions()).ok();
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "config".into());
-    let tmp = dir.join(format!(".{name}.evbus-tmp"));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    if let Some(p) = perms {
-        std::fs::set_permissions(&tmp, p).with_context(|| format!("cannot set permissions on {}", tmp.display()))?;
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
 }
 
 #[derive(Serialize)]

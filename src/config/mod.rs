@@ -28,6 +28,9 @@
 //! names), `config show` must say where each value came from, and secrets must be registered for
 //! redaction at the moment they are read. A crate would still need all of that code around it.
 
+pub mod perms;
+pub mod write;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -43,6 +46,11 @@ pub const DEFAULT_MANIFEST: &str = "topics.yaml";
 
 /// Environment variables for the broker list, in the order they are consulted.
 pub const BROKER_ENV_VARS: [&str; 3] = ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS"];
+
+/// Most bootstrap addresses evbus accepts. The client learns the whole cluster from any one that
+/// answers, so a few per rack are plenty; librdkafka resolves and tracks every entry, and 4,000 of
+/// them took 9.5 s and 713 MB before the first request, far past `--timeout`.
+pub const MAX_BOOTSTRAP: usize = 100;
 
 /// SASL mechanisms evbus configures from a context's `sasl:` block.
 pub const SASL_MECHANISMS: [&str; 3] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
@@ -144,7 +152,8 @@ pub fn config_path() -> Option<PathBuf> {
 
 /// Reads and parses a config file; unknown keys are an error.
 pub fn load_file(path: &Path) -> Result<ConfigFile> {
-    let src = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    let src = crate::limits::read_to_string(path, crate::limits::FILES)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
     parse(&src, path)
 }
 
@@ -197,8 +206,16 @@ pub fn expand_env(value: &str) -> Result<String> {
 }
 
 /// Read a secret from a file: trailing newlines are not part of it (editors and `echo` add one).
-fn read_secret_file(path: &Path, what: &str) -> Result<String> {
-    let s = std::fs::read_to_string(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+/// A file others can read or write is a warning, or an error under [`perms::STRICT_ENV`].
+fn read_secret_file(path: &Path, what: &str, warnings: &mut Vec<String>) -> Result<String> {
+    if let Some(w) = perms::secret_file(path, what) {
+        if perms::strict() {
+            bail!("{w} ({} is set)", perms::STRICT_ENV);
+        }
+        warnings.push(w);
+    }
+    let s = crate::limits::read_to_string(path, crate::limits::FILES)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
     let s = s.trim_end_matches(['\n', '\r']).to_string();
     if s.is_empty() {
         bail!("{what} {} is empty", path.display());
@@ -241,6 +258,8 @@ pub struct Effective {
     pub config_file: Option<PathBuf>,
     /// Settings that could not be resolved in lenient mode (see [`resolve_lenient`]).
     pub problems: Vec<String>,
+    /// What the caller should tell the user: a config or secret file others can read or write.
+    pub warnings: Vec<String>,
 }
 
 fn env_brokers() -> Option<(String, &'static str)> {
@@ -305,6 +324,17 @@ fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
         Some(p) => Some(load_file(p)?),
         None => None,
     };
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    if let (Some(p), Some(f)) = (&config_file, &file)
+        && let Some(w) = perms::config_file(p, f)
+    {
+        match (perms::strict(), strict) {
+            (true, true) => bail!("{w} ({} is set)", perms::STRICT_ENV),
+            (true, false) => problems.push(w),
+            (false, _) => warnings.push(w),
+        }
+    }
     let (wanted, wanted_source) = match &g.context {
         Some(c) => (Some(c.clone()), "--context"),
         None => match std::env::var("EVBUS_CONTEXT").ok().filter(|s| !s.is_empty()) {
@@ -341,7 +371,6 @@ fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
 
     let base = config_file.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf);
     let mut props = Props { items: Vec::new(), sources: Vec::new() };
-    let mut problems = Vec::new();
     if let (Some(c), Some(name)) = (&ctx, &context_name) {
         let mut on_problem = |e: anyhow::Error| -> Result<()> {
             if strict {
@@ -372,7 +401,8 @@ fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
             let key_pw = match (&tls.key_password, &tls.key_password_file) {
                 (Some(p), _) => Some(expand_env(p)),
                 (None, Some(f)) => Some(
-                    config_relative(base.as_deref(), f).and_then(|f| read_secret_file(&f, "tls.key_password_file")),
+                    config_relative(base.as_deref(), f)
+                        .and_then(|f| read_secret_file(&f, "tls.key_password_file", &mut warnings)),
                 ),
                 (None, None) => None,
             };
@@ -410,7 +440,7 @@ fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
             let pw = match (&sasl.password, &sasl.password_file) {
                 (Some(p), _) => expand_env(p).map(|p| (p, "sasl.password")),
                 (None, Some(f)) => config_relative(base.as_deref(), f)
-                    .and_then(|f| read_secret_file(&f, "sasl.password_file"))
+                    .and_then(|f| read_secret_file(&f, "sasl.password_file", &mut warnings))
                     .map(|p| (p, "sasl.password_file")),
                 (None, None) => Err(anyhow!("sasl needs password (e.g. ${{KAFKA_PASSWORD}}) or password_file")),
             };
@@ -459,6 +489,15 @@ fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
         problems.push(msg);
         brokers = redact::redact_brokers(&brokers);
     }
+    let from_x = props.items.iter().rev().find(|(k, _)| k == "bootstrap.servers").map(|(_, v)| v.as_str());
+    for (list, source) in [(Some(brokers.as_str()), brokers_source), (from_x, "-X bootstrap.servers")] {
+        if let Some(msg) = list.and_then(|l| too_many_brokers(l, source)) {
+            if strict {
+                return Err(crate::exit::Exit::usage(msg));
+            }
+            problems.push(msg);
+        }
+    }
     let (manifest, manifest_source) = if let Some(m) = std::env::var_os("EVBUS_MANIFEST").filter(|v| !v.is_empty()) {
         (PathBuf::from(m), "EVBUS_MANIFEST")
     } else if let Some(m) = ctx.as_ref().and_then(|c| c.manifest.clone()) {
@@ -477,6 +516,18 @@ fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
         context_source,
         config_file,
         problems,
+        warnings,
+    })
+}
+
+/// The message for a bootstrap list longer than [`MAX_BOOTSTRAP`]; `None` when it is within.
+fn too_many_brokers(list: &str, source: &str) -> Option<String> {
+    let n = list.split([',', ' ', '\t', '\n']).filter(|a| !a.trim().is_empty()).count();
+    (n > MAX_BOOTSTRAP).then(|| {
+        format!(
+            "{n} bootstrap brokers (from {source}): at most {MAX_BOOTSTRAP} are accepted; the client learns the whole \
+             cluster from any one that answers, so list a few per rack"
+        )
     })
 }
 
@@ -591,6 +642,22 @@ mod tests {
         assert_eq!((f.current.as_deref(), f.contexts["a"].brokers.as_deref()), (Some("yes"), Some("y")));
         let e = parse("contexts:\n  a:\n    tls: {insecure_skip_hostname: yes}\n", Path::new("evbus.yaml"));
         assert!(e.unwrap_err().to_string().starts_with("evbus.yaml:3:35: "));
+    }
+
+    #[test]
+    fn long_bootstrap_lists_are_refused() {
+        let list = |n: usize| (0..n).map(|i| format!("10.0.{}.{}:9092", i / 250, i % 250)).collect::<Vec<_>>();
+        assert_eq!(too_many_brokers(&list(MAX_BOOTSTRAP).join(","), "--brokers"), None);
+        let e = too_many_brokers(&list(4000).join(","), "--brokers").unwrap();
+        assert!(e.starts_with("4000 bootstrap brokers (from --brokers): at most 100 are accepted"), "{e}");
+        assert!(too_many_brokers(&list(101).join(" "), "-X bootstrap.servers").is_some(), "space-separated too");
+        assert_eq!(too_many_brokers("a:1,,b:2, ", "x"), None);
+
+        let g = Overrides { brokers: Some(list(4000).join(",")), ..Overrides::default() };
+        let e = resolve(&g).unwrap_err();
+        assert_eq!(crate::exit::code_for(&e), crate::exit::USAGE, "{e:#}");
+        let g = Overrides { props: vec![format!("bootstrap.servers={}", list(200).join(","))], ..Overrides::default() };
+        assert!(format!("{:#}", resolve(&g).unwrap_err()).contains("from -X bootstrap.servers"));
     }
 
     #[test]

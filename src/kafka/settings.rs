@@ -35,7 +35,7 @@ impl Settings {
         let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
         c.set("bootstrap.servers", &self.brokers)
             .set("client.id", "evbus")
-            .set("socket.timeout.ms", &ms)
+            .set("socket.timeout.ms", socket_timeout_ms(self.timeout).to_string())
             .set("socket.connection.setup.timeout.ms", &ms)
             // Short reconnect backoff: a CLI should notice a broker coming back quickly (--wait).
             .set("reconnect.backoff.ms", "50")
@@ -213,6 +213,14 @@ impl Settings {
     }
 }
 
+/// librdkafka's `socket.timeout.ms` for a `--timeout`: the same, within librdkafka's range
+/// (10..300000; evbus's floor is 1s). A longer `--timeout` still bounds each call as a whole (admin
+/// request timeouts, evbus's own deadlines); only one network request gives up after 5 minutes and
+/// is retried within it, where a value out of range used to fail every broker command.
+fn socket_timeout_ms(timeout: Duration) -> u128 {
+    timeout.as_millis().clamp(1000, 300_000)
+}
+
 /// The error for a configuration librdkafka refused, without the value that was set.
 ///
 /// rdkafka's own text for it is "{librdkafka's reason} {key} {value}", so `-X sasl.passwd=...`
@@ -244,6 +252,17 @@ mod tests {
             timeout: Duration::from_secs(1),
             verbose: 0,
         }
+    }
+
+    #[test]
+    fn a_timeout_past_five_minutes_still_makes_clients() {
+        let mut s = settings(&[]);
+        s.timeout = Duration::from_secs(3600);
+        assert!(s.admin().is_ok(), "{:#}", s.admin().err().unwrap());
+        assert!(s.consumer(None, &[]).is_ok());
+        assert!(s.counting_producer(&[]).is_ok());
+        assert_eq!(socket_timeout_ms(Duration::from_millis(1)), 1000);
+        assert_eq!(socket_timeout_ms(Duration::from_secs(20)), 20_000);
     }
 
     #[test]

@@ -10,8 +10,6 @@
 //! share the line spans and the per-round chunks (about 485 lines; the rest is tests). The event
 //! type is read by the rule of [`crate::record::envelope`] (a string `eventType`), on the tape.
 
-use std::io::Read;
-
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
@@ -77,14 +75,15 @@ enum Data {
 
 impl Input {
     /// `-` is stdin; anything else a file. Regular files are memory-mapped (no copy, and the
-    /// kernel pages them in as the checks go); pipes and other special files are read.
+    /// kernel pages them in as the checks go); stdin, pipes and other special files are read
+    /// into memory, up to [`crate::limits::INPUT`] (`--input /dev/urandom` must not fill it).
     pub fn open(spec: &str) -> Result<Input> {
         if spec == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().lock().read_to_end(&mut buf).context("cannot read stdin")?;
+            let buf =
+                crate::limits::read_all(std::io::stdin().lock(), crate::limits::INPUT).context("cannot read stdin")?;
             return Ok(Input { name: "stdin".into(), data: Data::Buf(buf) });
         }
-        let mut file = std::fs::File::open(spec).with_context(|| format!("cannot read {spec}"))?;
+        let file = std::fs::File::open(spec).with_context(|| format!("cannot read {spec}"))?;
         let meta = file.metadata().with_context(|| format!("cannot read {spec}"))?;
         if meta.is_dir() {
             anyhow::bail!("cannot read {spec}: it is a directory");
@@ -95,9 +94,9 @@ impl Input {
             // tool that maps its input (ripgrep); we accept that for not copying the file.
             Data::Map(unsafe { memmap2::Mmap::map(&file) }.with_context(|| format!("cannot map {spec}"))?)
         } else {
-            let mut buf = Vec::new();
-            file.read_to_end(&mut buf).with_context(|| format!("cannot read {spec}"))?;
-            Data::Buf(buf)
+            Data::Buf(
+                crate::limits::read_all(file, crate::limits::INPUT).with_context(|| format!("cannot read {spec}"))?,
+            )
         };
         Ok(Input { name: spec.to_string(), data })
     }

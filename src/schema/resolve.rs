@@ -15,7 +15,8 @@ const DATA_KEYWORDS: &[&str] = &["const", "enum", "default", "examples"];
 
 /// Reads and parses a JSON file; the error names the file and, for syntax errors, `line:col`.
 pub(crate) fn read_json(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text =
+        crate::limits::read_to_string(path, crate::limits::FILES).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| {
         // serde_json appends " at line L column C" to its message; we move that into the prefix.
         let msg = e.to_string();

@@ -62,8 +62,8 @@ fn target_of(a: &GroupsResetArgs) -> Result<(Target, Option<String>)> {
         return Ok((Target::ShiftBy(n), None));
     }
     if let Some(path) = &t.from_file {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("cannot read the plan file {}", path.display()))?;
+        let text = crate::limits::read_to_string(path, crate::limits::FILES)
+            .with_context(|| format!("cannot read the plan file {}", path.display()))?;
         let (group, offsets) = reset::parse_plan_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         return Ok((Target::File(offsets), group));
     }

@@ -150,7 +150,7 @@ const GROUP_FIELDS: &[&str] = &["name", "topics", "max_lag"];
 
 /// Read and validate a manifest file.
 pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
-    let src = std::fs::read(path).map_err(|e| ManifestError {
+    let src = crate::limits::read(path, crate::limits::FILES).map_err(|e| ManifestError {
         path: path.to_path_buf(),
         problems: vec![Problem { line: None, column: None, message: format!("cannot read: {e}") }],
     })?;
