@@ -18,6 +18,10 @@ pub const CHANGES_PENDING: u8 = 3;
 pub const UNHEALTHY: u8 = 4;
 /// `lag --max-lag` / `--max-time-lag`: at least one group is over its threshold.
 pub const LAG_OVER: u8 = 5;
+/// The command changed something (records stored, offsets reset, topics changed) but could not
+/// write its result to stdout (a full disk, a closed file): distinct from [`ERROR`], after which a
+/// retry is reasonable, because running it again would apply it again (send the records twice).
+pub const APPLIED_NO_OUTPUT: u8 = 6;
 /// Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: u8 = 130;
 
@@ -32,6 +36,10 @@ pub const TABLE: &[(u8, &str)] = &[
     (CHANGES_PENDING, "`topics plan --detailed-exitcode`: changes pending (drift)"),
     (UNHEALTHY, "`health`: unhealthy (also `--strict` with warnings)"),
     (LAG_OVER, "`lag`: a group is over its lag threshold (`--max-lag`, `max_lag`, `--max-time-lag`)"),
+    (
+        APPLIED_NO_OUTPUT,
+        "applied, but the output could not be written (stdout failed after records were stored or changes made; the summary is on stderr): do not retry",
+    ),
     (INTERRUPTED, "interrupted (Ctrl-C)"),
 ];
 

@@ -154,14 +154,39 @@ pub fn read_all(from: impl Read, limit: Limit) -> Result<Vec<u8>, ReadError> {
     read_stream(from, limit, bytes, 0)
 }
 
-fn read_stream(from: impl Read, limit: Limit, bytes: u64, capacity: u64) -> Result<Vec<u8>, ReadError> {
-    let mut buf = Vec::with_capacity(usize::try_from(capacity.min(bytes)).unwrap_or(0));
-    // One byte past the limit tells "exactly at the limit" from "over it".
-    from.take(bytes.saturating_add(1)).read_to_end(&mut buf)?;
-    if buf.len() as u64 > bytes {
-        return Err(ReadError::TooLarge { limit, bytes, size: None });
+/// Reads `from` to its end into one buffer of at most `bytes`.
+///
+/// The whole limit is reserved up front when the size is unknown: address space only, as the
+/// allocator maps large blocks lazily, so memory grows with what is read and never past the limit.
+/// Growing by doubling instead held the old and the new buffer at once (1 GiB read, 1.6 GiB
+/// resident), and std's own growth overshot to twice the limit. Where the reservation is refused
+/// (strict overcommit), the buffer doubles, still never past the limit.
+fn read_stream(mut from: impl Read, limit: Limit, bytes: u64, capacity: u64) -> Result<Vec<u8>, ReadError> {
+    let cap = usize::try_from(bytes).unwrap_or(usize::MAX);
+    let mut buf = Vec::new();
+    let known = usize::try_from(capacity).unwrap_or(0).min(cap);
+    if known > 0 || buf.try_reserve_exact(cap).is_err() {
+        buf.reserve_exact(known.max(8 << 10).min(cap));
     }
-    Ok(buf)
+    loop {
+        let room = buf.capacity().min(cap) - buf.len();
+        // Within the room already reserved, so `read_to_end` never grows the buffer itself.
+        let n = (&mut from).take(room as u64).read_to_end(&mut buf)?;
+        if n < room {
+            return Ok(buf);
+        }
+        if buf.len() >= cap {
+            // Exactly at the limit is fine; one byte more is not.
+            let mut probe = [0u8; 1];
+            return match from.read(&mut probe) {
+                Ok(0) => Ok(buf),
+                Ok(_) => Err(ReadError::TooLarge { limit, bytes, size: None }),
+                Err(e) => Err(e.into()),
+            };
+        }
+        let want = buf.len().saturating_mul(2).max(8 << 10).min(cap);
+        buf.reserve_exact(want - buf.len());
+    }
 }
 
 #[cfg(test)]
@@ -195,6 +220,17 @@ mod tests {
     fn streams_are_capped() {
         assert_eq!(read_all(&b"abc"[..], SMALL).unwrap(), b"abc");
         assert!(matches!(read_all(std::io::repeat(b'x'), SMALL), Err(ReadError::TooLarge { size: None, .. })));
+    }
+
+    #[test]
+    fn a_stream_never_holds_more_than_the_limit() {
+        let limit = Limit { env: "EVBUS_TEST_UNSET_LIMIT_VAR", default: 100_000, what: "test input" };
+        let data = vec![b'x'; 100_000];
+        let read = read_all(&data[..], limit).unwrap();
+        assert_eq!(read.len(), 100_000, "exactly the limit");
+        assert!(read.capacity() <= 100_000, "capacity {} past the limit", read.capacity());
+        let e = read_all(std::io::repeat(b'x').take(100_001), limit).unwrap_err();
+        assert!(matches!(e, ReadError::TooLarge { bytes: 100_000, size: None, .. }), "{e}");
     }
 
     #[test]

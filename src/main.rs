@@ -8,13 +8,17 @@ static GLOBAL: evbus::record::filter::memory::Counting<mimalloc::MiMalloc> =
     evbus::record::filter::memory::Counting(mimalloc::MiMalloc);
 
 use clap::{CommandFactory, Parser};
+use std::io::Write as _;
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     // `COMPLETE=bash evbus` prints the dynamic completion script; completion requests exit here.
     clap_complete::CompleteEnv::with_factory(evbus::cli::Cli::command).complete();
-    let cli = evbus::cli::Cli::parse();
+    let cli = match evbus::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match evbus::run(cli).await {
         Ok(code) => code,
         Err(err) if evbus::exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -22,5 +26,20 @@ async fn main() -> ExitCode {
             eprintln!("evbus: error: {}", evbus::term::error_text(&err));
             ExitCode::from(evbus::exit::code_for(&err))
         }
+    }
+}
+
+/// What clap's own `exit` does, except that help or version text that could not be written (a
+/// full disk) is a failure: `--help >/dev/full` used to exit 0 with nothing written. A closed pipe
+/// (`--help | head`) is not one.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let printed = e.print().and_then(|()| std::io::stdout().flush());
+    match printed {
+        Err(w) if e.exit_code() == 0 && w.kind() != std::io::ErrorKind::BrokenPipe => {
+            let what = if e.kind() == clap::error::ErrorKind::DisplayVersion { "the version" } else { "the help" };
+            eprintln!("evbus: error: cannot write {what} to stdout: {w}");
+            ExitCode::from(evbus::exit::ERROR)
+        }
+        _ => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(evbus::exit::ERROR)),
     }
 }

@@ -370,13 +370,15 @@ async fn finish(
     let (stats, bytes) = sender.finish().await?;
     let secs = start.elapsed().as_secs_f64().max(1e-9);
     let not_sent = total.saturating_sub(attempted);
+    // Written before the summary, whose line then still goes to stderr if stdout failed.
+    let mut written = Ok(());
     if app.ui.format == OutputFormat::Json {
-        app.ui.json(&json!({
+        written = app.ui.json(&json!({
             "topic": a.topic, "sent": stats.sent, "failed": stats.failed, "unknown": stats.unknown,
             "not_sent": not_sent, "bytes": bytes,
             "elapsed_ms": (secs * 1000.0) as u64, "events_per_s": (stats.sent as f64 / secs).round(),
             "interrupted": interrupted,
-        }))?;
+        }));
     }
     let mut tail = String::new();
     if stats.failed > 0 {
@@ -399,7 +401,14 @@ async fn finish(
         secs,
         stats.sent as f64 / secs,
     ));
+    let written = match stats.sent {
+        0 => written,
+        sent => app.ui.applied_output(written, || format!("{sent} of {total} events stored in {}", a.topic)),
+    };
     if stats.failed > 0 || stats.unknown > 0 || stalled {
+        if let Err(e) = written {
+            app.ui.warn(e.to_string());
+        }
         bail!(
             "{} of {total} events were not acknowledged by {} ({} failed, {} unknown, {} not sent): {} (brokers: {})",
             total - stats.sent,
@@ -411,6 +420,7 @@ async fn finish(
             app.settings.brokers
         );
     }
+    written?;
     if interrupted {
         return Ok(exit::code(exit::INTERRUPTED));
     }

@@ -194,8 +194,8 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
 
     let outcomes = execute(app, &admin, &plan).await?;
     let failed = outcomes.iter().filter(|o| !o.ok).count();
-    if json {
-        app.ui.json(&json!({"applied": outcomes, "failed": failed}))?;
+    let written = if json {
+        app.ui.json(&json!({"applied": outcomes, "failed": failed}))
     } else {
         let mut s = String::new();
         for o in &outcomes {
@@ -206,10 +206,18 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
                 }
             }
         }
-        app.ui.out(s.trim_end())?;
+        let written = app.ui.out(s.trim_end());
         app.ui.info(format!("Applied {} of {} changes.", outcomes.len() - failed, outcomes.len()));
-    }
+        written
+    };
+    let written = match outcomes.len() - failed {
+        0 => written,
+        done => app.ui.applied_output(written, || format!("{done} of {} changes applied", outcomes.len())),
+    };
     if failed > 0 {
+        if let Err(e) = written {
+            app.ui.warn(e.to_string());
+        }
         let first: Vec<String> = outcomes
             .iter()
             .filter_map(|o| o.error.as_ref().map(|e| format!("{} {}: {e}", o.action, for_terminal(&o.topic))))
@@ -226,6 +234,7 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
             )
         ));
     }
+    written?;
     Ok(exit::code(exit::OK))
 }
 

@@ -130,6 +130,27 @@ impl Ui {
         Ok(())
     }
 
+    /// What becomes of writing a result (`written`) after the command already changed something:
+    /// records stored, offsets reset, topics changed. A closed pipe stays quiet, as everywhere
+    /// (`| head` is no failure). Any other failure (a full disk) is exit
+    /// [`APPLIED_NO_OUTPUT`](crate::exit::APPLIED_NO_OUTPUT) with `applied` (what was done, with
+    /// its counts) on stderr, never the plain error after which a script retries and applies it
+    /// twice.
+    pub fn applied_output(&self, written: Result<()>, applied: impl FnOnce() -> String) -> Result<()> {
+        match written {
+            Ok(()) => Ok(()),
+            Err(e) if crate::exit::is_broken_pipe(&e) => Ok(()),
+            Err(e) => Err(Exit::with(
+                crate::exit::APPLIED_NO_OUTPUT,
+                format!(
+                    "applied, but the output could not be written ({e:#}): {}; do not run it again for this, it \
+                     would be applied twice",
+                    applied()
+                ),
+            )),
+        }
+    }
+
     /// Writes `value` as JSON to stdout: pretty on a terminal, one line when piped.
     pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<()> {
         self.out(&json_text(value, self.stdout_tty)?)
@@ -256,6 +277,20 @@ pub fn mark(status: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_output_after_a_change_is_its_own_exit() {
+        let ui = Ui::new(UiOptions { format: OutputFormat::Json, color: ColorChoice::Never, quiet: true, verbose: 0 });
+        assert!(ui.applied_output(Ok(()), || unreachable!()).is_ok());
+        let pipe = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(ui.applied_output(Err(pipe), || "x".into()).is_ok(), "a closed pipe stays quiet");
+        let full = anyhow::Error::new(std::io::Error::from_raw_os_error(28));
+        let e = ui.applied_output(Err(full), || "10 of 10 events stored in t".into()).unwrap_err();
+        assert_eq!(crate::exit::code_for(&e), crate::exit::APPLIED_NO_OUTPUT);
+        let text = e.to_string();
+        assert!(text.starts_with("applied, but the output could not be written (No space left on device"), "{text}");
+        assert!(text.contains("10 of 10 events stored in t; do not run it again"), "{text}");
+    }
 
     #[test]
     fn json_is_escaped_on_a_terminal_and_exact_in_a_pipe() {

@@ -165,12 +165,43 @@ pub(crate) struct ReadRecord {
 /// The evbus binary with an environment that cannot leak the developer's settings into tests.
 pub(crate) fn evbus_cmd() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("evbus").unwrap();
-    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"]
-    {
+    for v in ISOLATED_ENV {
         c.env_remove(v);
     }
     c.env("XDG_CONFIG_HOME", "/nonexistent-evbus-test").timeout(Duration::from_secs(120));
     c
+}
+
+/// The environment [`evbus_cmd`] removes: the developer's own settings.
+const ISOLATED_ENV: [&str; 9] = [
+    "EVBUS_BROKERS",
+    "KAFKA_BROKERS",
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "EVBUS_CONTEXT",
+    "EVBUS_CONFIG",
+    "NO_COLOR",
+    "EVBUS_MAX_FILE_SIZE",
+    "EVBUS_MAX_INPUT_SIZE",
+    "EVBUS_STRICT_PERMISSIONS",
+];
+
+/// `evbus ARGS` (in `dir`) with its stdout on /dev/full, as on a full disk, isolated like
+/// [`evbus_cmd`]: the exit code and stderr.
+pub(crate) fn evbus_to_full_disk(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("evbus"));
+    for v in ISOLATED_ENV {
+        c.env_remove(v);
+    }
+    let out = c
+        .env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
+        .current_dir(dir)
+        .args(args)
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 pub(crate) fn repo_root() -> &'static Path {

@@ -380,3 +380,99 @@ fn a_broken_current_context_does_not_block_config_commands() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("EVBUS_TEST_PW"));
 }
+
+/// Issue 26: `config use` replaced a symlinked config with a regular file, and wrote through a
+/// fixed temporary name, following a link planted there onto its victim.
+#[test]
+fn use_updates_a_symlinks_target_and_follows_no_planted_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let dotfiles = d.path().join("dotfiles");
+    std::fs::create_dir(&dotfiles).unwrap();
+    let real = dotfiles.join("evbus.yaml");
+    std::fs::write(&real, CONFIG).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = d.path().join("evbus.yaml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let victim = d.path().join("victim");
+    std::fs::write(&victim, "precious\n").unwrap();
+    for planted in [d.path().join(".evbus.yaml.evbus-tmp"), dotfiles.join(".evbus.yaml.evbus-tmp")] {
+        std::os::unix::fs::symlink(&victim, planted).unwrap();
+    }
+
+    let out = evbus_in(d.path()).args(["config", "use", "beta"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is still a link");
+    assert!(std::fs::read_to_string(&real).unwrap().contains("current: beta"));
+    assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n", "the planted link was followed");
+    let left: Vec<String> =
+        std::fs::read_dir(&dotfiles).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left.len(), 2, "no temporary file left: {left:?}");
+}
+
+/// Issue 26: a config holding a password others can read (or write) passed without a word. Now
+/// a warning, as ssh gives, and a refusal with EVBUS_STRICT_PERMISSIONS=1.
+#[test]
+fn loose_config_files_with_secrets_are_warned_about_and_refused_when_strict() {
+    use std::os::unix::fs::PermissionsExt;
+    let pw = "Inline-pw-5d0e11";
+    let d = workdir(&format!(
+        "current: a\ncontexts:\n  a:\n    brokers: 127.0.0.1:{}\n    sasl: {{ mechanism: PLAIN, username: u, password: {pw} }}\n",
+        free_port()
+    ));
+    let file = d.path().join("evbus.yaml");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = evbus_in(d.path()).args(["config", "show", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: config file evbus.yaml holds secrets (context a: sasl.password)"), "{err}");
+    assert!(err.contains("mode 0644") && err.contains("chmod 600 evbus.yaml"), "{err}");
+    assert!(!err.contains(pw) && !String::from_utf8_lossy(&out.stdout).contains(pw));
+
+    let out = evbus_in(d.path())
+        .env("EVBUS_STRICT_PERMISSIONS", "1")
+        .args(["--timeout", "1s", "topics", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("holds secrets") && err.contains("EVBUS_STRICT_PERMISSIONS is set"), "{err}");
+    assert!(!err.contains("brokers tried"), "refused before connecting: {err}");
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = evbus_in(d.path()).args(["config", "show", "-o", "json"]).output().unwrap();
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Issue 26: `EVBUS_CONFIG=/dev/zero` grew to 1.5 GB, `-f /dev/zero` to 5 GB, and a 4,000-broker
+/// list took 9.5 s and 713 MB. Each is refused at once, naming the limit.
+#[test]
+fn endless_files_and_huge_broker_lists_are_refused_at_their_limits() {
+    let d = tempfile::tempdir().unwrap();
+    let start = std::time::Instant::now();
+    let out = evbus_in(d.path()).env("EVBUS_CONFIG", "/dev/zero").args(["config", "show"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/dev/zero") && err.contains("16 MiB limit") && err.contains("EVBUS_MAX_FILE_SIZE"), "{err}");
+    let out = evbus_in(d.path()).args(["topics", "validate", "-f", "/dev/zero"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("16 MiB limit") && err.contains("EVBUS_MAX_FILE_SIZE"), "{err}");
+    // A regular file over the limit is refused by its size, before it is read.
+    std::fs::write(d.path().join("big.yaml"), vec![b'#'; 2 << 20]).unwrap();
+    let out = evbus_in(d.path())
+        .env("EVBUS_MAX_FILE_SIZE", "1MiB")
+        .args(["topics", "validate", "-f", "big.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is 2 MiB, over the 1 MiB limit"));
+
+    let many: Vec<String> = (0..4000).map(|i| format!("10.{}.{}.1:9092", i / 250, i % 250)).collect();
+    let out = evbus_in(d.path()).args(["-b", &many.join(","), "--timeout", "3s", "topics", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("4000 bootstrap brokers (from --brokers): at most 100"), "{err}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
+}

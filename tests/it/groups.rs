@@ -493,3 +493,23 @@ fn share_groups_are_listed_without_pretending_to_know_their_members() {
     assert_eq!(code, Some(1));
     assert!(err.contains("is a share/streams group"), "{err}");
 }
+
+/// Issue 26: `groups reset -o json >/dev/full` reset the offsets and exited 1 as if it had not (a
+/// retry of `--shift-by` shifts twice). Now exit 6 with the count on stderr.
+#[test]
+fn a_full_stdout_after_a_reset_says_the_offsets_moved() {
+    let b = Broker::start();
+    let t = b.unique("fulldisk");
+    let g = b.unique("fulldisk-group");
+    b.create_topic(&t, 1);
+    produce_n(&b, &t, 0, 6);
+    b.commit(&g, &[(&t, 0, 6)]);
+    let (code, err) = evbus_to_full_disk(
+        b.dir.path(),
+        &["-b", &b.bootstrap, "groups", "reset", &g, "--all-topics", "--shift-by", "-4", "--yes", "-o", "json"],
+    );
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains("applied, but the output could not be written"), "{err}");
+    assert!(err.contains(&format!("1 of 1 partition offset(s) of group {g} reset")), "{err}");
+    assert_eq!(b.committed(&g, &t, 1), [Some(2)]);
+}

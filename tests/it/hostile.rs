@@ -323,3 +323,42 @@ fn every_broker_command_fails_in_time_against_a_garbage_sending_broker() {
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
+
+/// Issue 26: `--help`/`--version` to a full disk exited 0 with nothing written; a closed pipe
+/// still is no failure.
+#[test]
+fn help_and_version_to_a_full_disk_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["--help"][..], &["--version"], &["topics", "--help"], &["help", "lag"]] {
+        let (code, err) = crate::common::evbus_to_full_disk(dir.path(), args);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(err.contains("cannot write the") && err.contains("No space left on device"), "{args:?}: {err}");
+    }
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("evbus"))
+        .arg("--help")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Issue 26: `--timeout 0` said "broker unreachable" to a healthy broker, and any `--timeout`
+/// above 5 minutes failed every broker command (librdkafka's socket.timeout.ms range).
+#[test]
+fn timeouts_out_of_range_are_refused_or_mapped() {
+    let out = crate::common::evbus_cmd().args(["--timeout", "0", "topics", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'--timeout <DURATION>'") && err.contains("must be more than zero"), "{err}");
+    let out = crate::common::evbus_cmd().args(["--timeout", "2h", "topics", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at most 1h"));
+
+    let b = crate::common::Broker::start();
+    let out = b.evbus().args(["--timeout", "10m", "topics", "list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -437,3 +437,64 @@ fn missing_topics_are_never_auto_created() {
     let out = b.evbus().args(["topics", "describe", &declared, "-o", "json"]).output().unwrap();
     assert_eq!(stdout_json(&out)["partitions"].as_array().unwrap().len(), 4);
 }
+
+/// Issue 26: records stored but stdout full (`-o json >/dev/full`) exited 1 with no summary, so a
+/// retry sent them all again. Now: exit 6, and stderr says what was stored and not to retry.
+#[test]
+fn a_full_stdout_after_sending_says_the_records_are_stored() {
+    let b = Broker::start();
+    let topic = b.unique("fulldisk");
+    setup(&b, &[(&topic, 1)]);
+    let (code, err) = evbus_to_full_disk(
+        b.dir.path(),
+        &[
+            "-b",
+            &b.bootstrap,
+            "produce",
+            &topic,
+            "-n",
+            "5",
+            "--schemas",
+            &schemas_arg(),
+            "--schema",
+            "auth.user.registered",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains("applied, but the output could not be written"), "{err}");
+    assert!(err.contains(&format!("5 of 5 events stored in {topic}")) && err.contains("do not run it again"), "{err}");
+    assert!(err.contains("sent 5 of 5 events"), "the summary is on stderr: {err}");
+    assert_eq!(b.read_all(&topic).len(), 5);
+}
+
+/// Issue 26: `--input /dev/urandom` grew to 2.5 GB; a device (or stdin) is read up to a limit,
+/// and the message names the limit and the variable that raises it. Stdin within it still works.
+#[test]
+fn endless_input_is_refused_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    for (input, stdin) in [("/dev/urandom", None), ("-", Some(vec![b'x'; 3 << 20]))] {
+        let mut cmd = evbus_cmd();
+        cmd.current_dir(dir.path()).env("EVBUS_MAX_INPUT_SIZE", "2MiB");
+        cmd.args(["produce", "t", "--input", input, "--no-validate", "--dry-run"]);
+        if let Some(bytes) = stdin {
+            cmd.write_stdin(bytes);
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{input}: {err}");
+        assert!(err.contains("over") || err.contains("more than the 2 MiB limit"), "{input}: {err}");
+        assert!(err.contains("set EVBUS_MAX_INPUT_SIZE to raise it"), "{input}: {err}");
+        assert!(out.stdout.is_empty(), "{input}: nothing printed");
+    }
+    let out = evbus_cmd()
+        .current_dir(dir.path())
+        .env("EVBUS_MAX_INPUT_SIZE", "2MiB")
+        .args(["produce", "t", "--input", "-", "--no-validate", "--dry-run"])
+        .write_stdin("{\"a\":1}\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json_lines(&out).len(), 1);
+}

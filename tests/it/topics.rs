@@ -446,3 +446,17 @@ fn only_tail_takes_record_output_formats() {
     let h = help(&["tail"]);
     assert!(h.contains("[default: auto] [possible values: auto, table, json, pretty, raw]\n"), "{h}");
 }
+
+/// Issue 26: `topics apply -o json >/dev/full` created the topics and exited 1 as if it had not.
+/// Now exit 6, with what was applied on stderr; the change is made.
+#[test]
+fn a_full_stdout_after_applying_says_what_was_applied() {
+    let b = Broker::start();
+    let t = b.unique("fulldisk.topic");
+    write_manifest(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 2\n"));
+    let (code, err) = evbus_to_full_disk(b.dir.path(), &["-b", &b.bootstrap, "topics", "apply", "--yes", "-o", "json"]);
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains("applied, but the output could not be written"), "{err}");
+    assert!(err.contains("1 of 1 changes applied") && err.contains("do not run it again"), "{err}");
+    assert_eq!(describe(&b, &t)["partitions"].as_array().map(Vec::len), Some(2));
+}

@@ -265,7 +265,7 @@ fn report(app: &App, mode: Mode, plan: &Plan, outcomes: Vec<PartitionOutcome>, g
         .filter_map(|o| Some(FailedJson { topic: o.topic.clone(), partition: o.partition, error: o.error.clone()? }))
         .collect();
     let ok = outcomes.len() - failed.len();
-    if mode == Mode::Json {
+    let written = if mode == Mode::Json {
         app.ui.json(&ResetResult {
             plan,
             applied: failed.is_empty(),
@@ -273,14 +273,24 @@ fn report(app: &App, mode: Mode, plan: &Plan, outcomes: Vec<PartitionOutcome>, g
                 .iter()
                 .map(|f| FailedJson { topic: f.topic.clone(), partition: f.partition, error: f.error.clone() })
                 .collect(),
-        })?;
+        })
     } else {
-        app.ui.out(&format!("Reset {ok} partition offset(s) of group {}.", for_terminal(group)))?;
-    }
+        app.ui.out(&format!("Reset {ok} partition offset(s) of group {}.", for_terminal(group)))
+    };
+    let written = match ok {
+        0 => written,
+        ok => app.ui.applied_output(written, || {
+            format!("{ok} of {} partition offset(s) of group {} reset", outcomes.len(), for_terminal(group))
+        }),
+    };
     if !failed.is_empty() {
+        if let Err(e) = written {
+            app.ui.warn(e.to_string());
+        }
         let list: Vec<String> =
             failed.iter().map(|f| format!("{}[{}]: {}", for_terminal(&f.topic), f.partition, f.error)).collect();
         bail!("{} of {} partition(s) not reset:\n  {}", failed.len(), outcomes.len(), list.join("\n  "));
     }
+    written?;
     Ok(exit::code(exit::OK))
 }
