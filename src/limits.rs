@@ -49,7 +49,7 @@ impl Limit {
                 .parse_size(v.trim())
                 .ok()
                 .filter(|b| *b > 0)
-                .ok_or_else(|| ReadError::BadLimit { env: self.env, value: v }),
+                .ok_or(ReadError::BadLimit { env: self.env, value: v }),
         }
     }
 }

@@ -138,7 +138,7 @@ fn use_context(app: &App, name: &str) -> Result<ExitCode> {
             if known.is_empty() { "none".to_string() } else { known.join(", ") }
         );
     }
-    let updated = config::set_current(&src, name)
+    let updated = config::write::set_current(&src, name)
         .filter(|text| config::parse(text, &path).is_ok_and(|f: ConfigFile| f.current.as_deref() == Some(name)))
         .ok_or_else(|| {
             anyhow!("cannot update `current:` in {} automatically; set `current: {name}` there by hand", path.display())

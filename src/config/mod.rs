@@ -549,68 +549,9 @@ pub fn completion_manifest() -> PathBuf {
     from_context.unwrap_or_else(|| PathBuf::from(DEFAULT_MANIFEST))
 }
 
-/// Set `current: NAME` in config text, keeping everything else (comments included) as it was.
-///
-/// A text edit rather than a serde round trip, which would drop the user's comments and
-/// reformat the file. Returns None when the top-level `current:` cannot be edited safely (e.g. a
-/// flow-style document); the caller verifies the result by parsing it.
-pub fn set_current(src: &str, name: &str) -> Option<String> {
-    let value = serde_saphyr::to_string(&name).ok()?;
-    let line = format!("current: {}", value.trim_end());
-    let mut lines: Vec<&str> = src.lines().collect();
-    let is_current = |l: &str| l.starts_with("current:") || l.starts_with("current :");
-    match lines.iter().position(|l| is_current(l)) {
-        Some(i) => {
-            // A block value on the following indented lines would be left dangling.
-            if lines[i].trim_end().ends_with(':') {
-                return None;
-            }
-            lines[i] = &line;
-        }
-        None => {
-            // After the leading comments (usually a header explaining the file).
-            let at = lines
-                .iter()
-                .position(|l| !(l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---"))
-                .unwrap_or(lines.len());
-            lines.insert(at, &line);
-        }
-    }
-    let mut out = lines.join("\n");
-    out.push('\n');
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn set_current_replaces_and_keeps_comments() {
-        let src = "# my clusters\ncurrent: local   # default\ncontexts:\n  local: {}\n  prod: {}\n";
-        let out = set_current(src, "prod").unwrap();
-        assert!(out.starts_with("# my clusters\ncurrent: prod\n"), "{out}");
-        assert_eq!(parse(&out, Path::new("x")).unwrap().current.as_deref(), Some("prod"));
-    }
-
-    #[test]
-    fn set_current_inserts_after_header() {
-        let src = "# header\n\ncontexts:\n  a: {}\n";
-        let out = set_current(src, "a").unwrap();
-        assert_eq!(out, "# header\n\ncurrent: a\ncontexts:\n  a: {}\n");
-    }
-
-    #[test]
-    fn set_current_quotes_odd_names() {
-        let out = set_current("contexts:\n  'yes': {}\n", "yes").unwrap();
-        let f = parse(&out, Path::new("x")).unwrap();
-        assert_eq!(f.current.as_deref(), Some("yes"), "{out}");
-    }
-
-    #[test]
-    fn set_current_refuses_block_value() {
-        assert!(set_current("current:\n  a\ncontexts: {}\n", "b").is_none());
-    }
 
     #[test]
     fn expand_env_literal_dollar_and_escape() {

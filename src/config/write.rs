@@ -1,4 +1,5 @@
-//! Writing the config file back (`config use`): atomically, through a temporary file no one else
+//! Writing the config file back (`config use`): the one-line edit of `current:` that keeps the
+//! rest of the text as it was, and the write itself: atomically, through a temporary file no one else
 //! can have prepared or read, into the file a symlink points to.
 //!
 //! The temporary file is created with `O_EXCL` under a random name in the target's directory, so
@@ -15,6 +16,38 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow};
+
+/// Set `current: NAME` in config text, keeping everything else (comments included) as it was.
+///
+/// A text edit rather than a serde round trip, which would drop the user's comments and
+/// reformat the file. Returns None when the top-level `current:` cannot be edited safely (e.g. a
+/// flow-style document); the caller verifies the result by parsing it.
+pub fn set_current(src: &str, name: &str) -> Option<String> {
+    let value = serde_saphyr::to_string(&name).ok()?;
+    let line = format!("current: {}", value.trim_end());
+    let mut lines: Vec<&str> = src.lines().collect();
+    let is_current = |l: &str| l.starts_with("current:") || l.starts_with("current :");
+    match lines.iter().position(|l| is_current(l)) {
+        Some(i) => {
+            // A block value on the following indented lines would be left dangling.
+            if lines[i].trim_end().ends_with(':') {
+                return None;
+            }
+            lines[i] = &line;
+        }
+        None => {
+            // After the leading comments (usually a header explaining the file).
+            let at = lines
+                .iter()
+                .position(|l| !(l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---"))
+                .unwrap_or(lines.len());
+            lines.insert(at, &line);
+        }
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    Some(out)
+}
 
 /// Replaces the contents of the config file at `path` (or of the file it links to) with `text`.
 pub fn replace(path: &Path, text: &str) -> Result<()> {
@@ -74,6 +107,41 @@ fn keep_owner_and_mode(file: &File, original: &std::fs::Metadata) -> std::io::Re
 #[cfg(not(unix))]
 fn keep_owner_and_mode(_file: &File, _original: &std::fs::Metadata) -> std::io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod text_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::parse;
+
+    #[test]
+    fn set_current_replaces_and_keeps_comments() {
+        let src = "# my clusters\ncurrent: local   # default\ncontexts:\n  local: {}\n  prod: {}\n";
+        let out = set_current(src, "prod").unwrap();
+        assert!(out.starts_with("# my clusters\ncurrent: prod\n"), "{out}");
+        assert_eq!(parse(&out, Path::new("x")).unwrap().current.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn set_current_inserts_after_header() {
+        let src = "# header\n\ncontexts:\n  a: {}\n";
+        let out = set_current(src, "a").unwrap();
+        assert_eq!(out, "# header\n\ncurrent: a\ncontexts:\n  a: {}\n");
+    }
+
+    #[test]
+    fn set_current_quotes_odd_names() {
+        let out = set_current("contexts:\n  'yes': {}\n", "yes").unwrap();
+        let f = parse(&out, Path::new("x")).unwrap();
+        assert_eq!(f.current.as_deref(), Some("yes"), "{out}");
+    }
+
+    #[test]
+    fn set_current_refuses_block_value() {
+        assert!(set_current("current:\n  a\ncontexts: {}\n", "b").is_none());
+    }
 }
 
 #[cfg(all(test, unix))]
