@@ -4,7 +4,6 @@
 //! [`markdown_table`] to the byte: one list, no hand copies.
 
 use std::fmt;
-use std::process::ExitCode;
 
 /// Everything went fine (warnings allowed unless a command's `--strict` says otherwise).
 pub const OK: u8 = 0;
@@ -80,15 +79,58 @@ pub fn markdown_table() -> String {
     s
 }
 
-/// Converts one of this module's codes into the `ExitCode` `main` returns.
-pub fn code(c: u8) -> ExitCode {
-    ExitCode::from(c)
+/// How a command ended when it ran to its end: the verdict that picks the exit code.
+///
+/// Every command returns `anyhow::Result<Outcome>`; an `Err` is a failure (exit 1, or the code an
+/// [`Exit`] names), an `Outcome` is an answer. Pure layers return their own verdicts (a lag
+/// threshold exceeded, a plan with changes) and the command turns them into one of these, so the
+/// exit code is chosen in one place: [`Outcome::code`] and [`code_for`], both called by
+/// `evbus::finish`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// [`OK`].
+    Ok,
+    /// [`ERROR`] without an error message: the command's printed answer is a failure
+    /// (`dev status`: no broker running).
+    Failed,
+    /// [`CHANGES_PENDING`]: `topics plan --detailed-exitcode` found drift.
+    ChangesPending,
+    /// [`UNHEALTHY`]: a health check (or `dev status`'s broker) failed.
+    Unhealthy,
+    /// [`LAG_OVER`]: a group is over its threshold; the sentence names every one, and is printed
+    /// on stderr like an error's.
+    LagOver(String),
+    /// [`INTERRUPTED`]: Ctrl-C, after the command printed what it had done.
+    Interrupted,
+}
+
+impl Outcome {
+    /// The process exit code, one of this module's constants.
+    pub fn code(&self) -> u8 {
+        match self {
+            Outcome::Ok => OK,
+            Outcome::Failed => ERROR,
+            Outcome::ChangesPending => CHANGES_PENDING,
+            Outcome::Unhealthy => UNHEALTHY,
+            Outcome::LagOver(_) => LAG_OVER,
+            Outcome::Interrupted => INTERRUPTED,
+        }
+    }
+
+    /// What stderr says about the outcome, as `evbus: error: ...` (only a threshold verdict says
+    /// anything: the other outcomes were reported by the command itself).
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Outcome::LagOver(why) => Some(why),
+            _ => None,
+        }
+    }
 }
 
 /// An error that should end the process with a specific code instead of 1.
 ///
-/// Commands return it through `anyhow` so that the one place that prints errors (`main`) also
-/// picks the exit code.
+/// Commands return it through `anyhow` so that the one place that prints errors
+/// (`evbus::finish`) also picks the exit code.
 #[derive(Debug)]
 pub struct Exit {
     /// Process exit code, one of this module's constants.
@@ -102,9 +144,11 @@ impl Exit {
     pub fn usage(message: impl Into<String>) -> anyhow::Error {
         anyhow::Error::new(Exit { code: USAGE, message: message.into() })
     }
-    /// An error that exits with `code` instead of 1.
-    pub fn with(code: u8, message: impl Into<String>) -> anyhow::Error {
-        anyhow::Error::new(Exit { code, message: message.into() })
+
+    /// Code 6: the command changed something but its output could not be written; the message
+    /// says what was applied, so nobody retries it.
+    pub fn applied_no_output(message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(Exit { code: APPLIED_NO_OUTPUT, message: message.into() })
     }
 }
 

@@ -23,8 +23,8 @@ pub mod version;
 
 use std::process::ExitCode;
 
-/// Run one parsed command line; the returned code is the process exit code.
-pub async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+/// Run one parsed command line; [`finish`] turns what it returns into the process exit code.
+pub async fn run(cli: cli::Cli) -> anyhow::Result<exit::Outcome> {
     cli.check_output()?;
     // Commands that manage evbus itself work while a context's secrets are unavailable: switching
     // away from a context must not need its password.
@@ -35,6 +35,26 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         _ => app::App::new(&cli.global)?,
     };
     commands::dispatch(&app, cli.command).await
+}
+
+/// The one place a run's result becomes the process exit code: an outcome's code (with its
+/// sentence on stderr when it has one), or an error printed once, redacted, with the code it maps
+/// to. A closed stdout (`evbus tail | head`) is not a failure.
+pub fn finish(result: anyhow::Result<exit::Outcome>) -> ExitCode {
+    let code = match result {
+        Ok(outcome) => {
+            if let Some(why) = outcome.message() {
+                eprintln!("evbus: error: {}", term::message_text(why));
+            }
+            outcome.code()
+        }
+        Err(err) if exit::is_broken_pipe(&err) => exit::OK,
+        Err(err) => {
+            eprintln!("evbus: error: {}", term::error_text(&err));
+            exit::code_for(&err)
+        }
+    };
+    ExitCode::from(code)
 }
 
 // Unit tests count memory per thread as the binary does, so the jq memory bound is tested.

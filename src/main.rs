@@ -1,5 +1,5 @@
 //! The `evbus` binary: parses the command line and hands it to the library ([`evbus::run`]);
-//! errors are printed once, redacted, with their named exit code.
+//! [`evbus::finish`] picks the exit code and prints the error, once.
 
 // Counting what each thread holds lets a jq filter that builds ever larger values stop with an
 // error (see src/record/filter/memory.rs) rather than exhaust memory.
@@ -19,14 +19,7 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
-    match evbus::run(cli).await {
-        Ok(code) => code,
-        Err(err) if evbus::exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("evbus: error: {}", evbus::term::error_text(&err));
-            ExitCode::from(evbus::exit::code_for(&err))
-        }
-    }
+    evbus::finish(evbus::run(cli).await)
 }
 
 /// What clap's own `exit` does, except that help or version text that could not be written (a

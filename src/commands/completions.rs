@@ -5,8 +5,6 @@
 //! script instead (the same as `COMPLETE=bash evbus`): the shell then asks evbus itself for
 //! candidates, which adds topic, group, schema and context names from the working directory.
 
-use std::process::ExitCode;
-
 use anyhow::Result;
 use clap::CommandFactory as _;
 use clap_complete::Shell;
@@ -14,7 +12,7 @@ use clap_complete::env::EnvCompleter;
 
 use crate::app::App;
 use crate::cli::{Cli, CompletionsArgs};
-use crate::exit;
+use crate::exit::Outcome;
 
 /// The binary name the scripts register for.
 const BIN: &str = "evbus";
@@ -43,9 +41,9 @@ pub fn dynamic_script(shell: Shell) -> Result<Vec<u8>> {
 }
 
 /// `evbus completions`: writes the completion script for one shell to stdout.
-pub async fn run(app: &App, a: CompletionsArgs) -> Result<ExitCode> {
+pub async fn run(app: &App, a: CompletionsArgs) -> Result<Outcome> {
     let bytes = if a.dynamic { dynamic_script(a.shell)? } else { script(a.shell) };
     // Generated from our own definitions, so always UTF-8; lossy keeps this panic-free anyway.
     app.ui.out(&String::from_utf8_lossy(&bytes))?;
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }

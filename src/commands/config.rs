@@ -3,8 +3,7 @@
 //! `show` is what to run when evbus talks to the wrong cluster: it prints every setting with the
 //! layer it came from (flag, environment, context, default). Secrets are always redacted.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Serialize;
@@ -13,13 +12,13 @@ use serde_json::json;
 use crate::app::App;
 use crate::cli::{ConfigCommand, ManifestArg};
 use crate::config::{self, ConfigFile, Context};
-use crate::exit;
+use crate::exit::Outcome;
 use crate::term::redact;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
 /// `evbus config`: the contexts in evbus.yaml, which one is active, and the effective configuration.
-pub async fn run(app: &App, cmd: ConfigCommand) -> Result<ExitCode> {
+pub async fn run(app: &App, cmd: ConfigCommand) -> Result<Outcome> {
     match cmd {
         ConfigCommand::List => list(app),
         ConfigCommand::Use { name } => use_context(app, &name),
@@ -66,7 +65,7 @@ struct ContextRow {
     security: String,
 }
 
-fn list(app: &App) -> Result<ExitCode> {
+fn list(app: &App) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let path = app.effective.config_file.clone().ok_or_else(no_config_file)?;
     let file = config::load_file(&path)?;
@@ -90,11 +89,11 @@ fn list(app: &App) -> Result<ExitCode> {
             "active_source": app.effective.context_source,
             "contexts": rows,
         }))?;
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     if rows.is_empty() {
         app.ui.out(&format!("{}: no contexts defined", path.display()))?;
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let mut t = app.ui.table();
     t.set_header(vec!["", "context", "brokers", "security", "manifest"]);
@@ -119,10 +118,10 @@ fn list(app: &App) -> Result<ExitCode> {
             app.ui.info(format!("no active context (set one with `evbus config use NAME`); file: {}", path.display()))
         }
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
-fn use_context(app: &App, name: &str) -> Result<ExitCode> {
+fn use_context(app: &App, name: &str) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let path = app.effective.config_file.clone().ok_or_else(no_config_file)?;
     let src = crate::limits::read_to_string(&path, crate::limits::FILES)
@@ -155,7 +154,7 @@ fn use_context(app: &App, name: &str) -> Result<ExitCode> {
     {
         app.ui.warn(format!("EVBUS_CONTEXT={env} is set and takes precedence over the file's current context"));
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
 /// The closest known name, for typos.
@@ -175,7 +174,7 @@ struct PropRow {
     source: String,
 }
 
-fn show(app: &App, manifest_arg: &ManifestArg) -> Result<ExitCode> {
+fn show(app: &App, manifest_arg: &ManifestArg) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let e = &app.effective;
     // `-f` is a per-command flag (every command that reads the manifest takes it), so the global
@@ -209,7 +208,7 @@ fn show(app: &App, manifest_arg: &ManifestArg) -> Result<ExitCode> {
             "properties": props,
             "problems": e.problems.iter().map(|p| redact::redact_text(p)).collect::<Vec<_>>(),
         }))?;
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let source = |s: &str| match s {
         "current" => "the config file's current:".to_string(),
@@ -246,5 +245,5 @@ fn show(app: &App, manifest_arg: &ManifestArg) -> Result<ExitCode> {
         out.push_str(&format!("problem:     {}\n", redact::redact_text(p)));
     }
     app.ui.out(&out)?;
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }

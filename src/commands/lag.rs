@@ -7,7 +7,6 @@
 //! [`crate::lag::watch`] (Burrow's rules), and each group gets its consumption and production rates
 //! and an estimated time to catch up ([`crate::lag::timelag`]).
 
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -15,16 +14,17 @@ use anyhow::{Result, bail};
 
 use crate::app::App;
 use crate::cli::LagArgs;
-use crate::exit::{self, Exit};
+use crate::exit::{Exit, Outcome};
 use crate::kafka::admin::Admin;
 use crate::kafka::lag::{Snapshot, snapshot};
 use crate::lag::cells::{age, num, rate};
 use crate::lag::json::{LagJson, SampleJson, group_json};
-use crate::lag::report::{GroupLag, Selection, check_errors, check_named, check_thresholds, time_options};
+use crate::lag::report::{GroupLag, Selection, check_errors, check_named, over_thresholds, time_options};
 use crate::lag::text::{group_notes, partition_table, status_color, topics_cell};
 use crate::lag::timelag;
 use crate::lag::verdict::GroupStatus;
 use crate::lag::watch::{Verdicts, Windows, judge};
+use crate::term::interrupt;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 use crate::topics::manifest::Manifest;
@@ -48,7 +48,7 @@ fn paint_status(app: &App, s: &str) -> String {
 }
 
 /// `evbus lag`: consumer group lag per partition; exits with `LAG_OVER` when a threshold is exceeded.
-pub async fn run(app: &App, args: LagArgs) -> Result<ExitCode> {
+pub async fn run(app: &App, args: LagArgs) -> Result<Outcome> {
     let manifest = app.manifest_opt(&args.manifest)?;
     let mode = app.ui.mode()?;
     if args.max_lag.is_some_and(|m| m < 0) {
@@ -81,8 +81,12 @@ pub async fn run(app: &App, args: LagArgs) -> Result<ExitCode> {
         app.ui.out(&render_table(app, &groups, detail, None))?;
     }
     check_errors(&groups)?;
-    check_thresholds(&groups)?;
-    Ok(exit::code(exit::OK))
+    Ok(verdict(&groups))
+}
+
+/// [`Outcome::LagOver`] naming every group over its threshold, else OK.
+fn verdict(groups: &[GroupLag]) -> Outcome {
+    over_thresholds(groups).map_or(Outcome::Ok, |over| Outcome::LagOver(format!("lag over threshold: {over}")))
 }
 
 /// `--watch`: sample, judge every partition over its window, print, sleep, until `--samples` or
@@ -95,12 +99,12 @@ async fn watch(
     sel: &Selection,
     mode: Mode,
     detail: bool,
-) -> Result<ExitCode> {
+) -> Result<Outcome> {
     let start = Instant::now();
     let mut windows = Windows::new();
     let mut last: Option<(Vec<GroupLag>, Verdicts)> = None;
     let mut taken = 0usize;
-    let ctrl_c = tokio::signal::ctrl_c();
+    let ctrl_c = interrupt::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut interrupted = false;
 
@@ -147,14 +151,11 @@ async fn watch(
     };
     if interrupted {
         app.ui.info(format!("evbus: interrupted: {summary}"));
-        return Ok(exit::code(exit::INTERRUPTED));
+        return Ok(Outcome::Interrupted);
     }
     // Prefixed like tail's summary: stderr may interleave with other tools' in a pipeline.
     app.ui.info(format!("evbus: {summary}"));
-    if let Some((groups, _)) = &last {
-        check_thresholds(groups)?;
-    }
-    Ok(exit::code(exit::OK))
+    Ok(last.map_or(Outcome::Ok, |(groups, _)| verdict(&groups)))
 }
 
 fn print_sample(
@@ -172,7 +173,7 @@ fn print_sample(
             let line = serde_json::to_string(&SampleJson {
                 sample: n,
                 elapsed_ms: at_ms,
-                time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                time: crate::term::time::now_rfc3339(),
                 groups: groups.iter().map(|g| group_json(g, Some(verdicts))).collect(),
             })?;
             app.ui.out(&line)

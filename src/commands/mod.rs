@@ -14,15 +14,14 @@ pub mod schemas;
 pub mod tail;
 pub mod topics;
 
-use std::process::ExitCode;
-
 use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::Command;
+use crate::exit::Outcome;
 
 /// Runs the parsed subcommand; the returned code is the process exit code (see [`crate::exit`]).
-pub async fn dispatch(app: &App, command: Command) -> Result<ExitCode> {
+pub async fn dispatch(app: &App, command: Command) -> Result<Outcome> {
     match command {
         Command::Topics(c) => topics::run(app, c).await,
         Command::Schemas(c) => schemas::run(app, c).await,

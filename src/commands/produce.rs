@@ -2,9 +2,8 @@
 //! JSON Lines file, sent with an idempotent producer that is always flushed before exit.
 
 use std::io::Write;
-use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -14,7 +13,7 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::cli::{OutputFormat, ProduceArgs};
-use crate::exit::{self, Exit};
+use crate::exit::{Exit, Outcome};
 use crate::kafka::{CountingCtx, ProducerIdWarmup, TopicSink, mono_ms, stalled};
 use crate::produce::input::{self, Input, KeyRule};
 use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
@@ -165,7 +164,7 @@ impl Sender {
 }
 
 /// `evbus produce`: sends sample events generated from a JSON Schema, or validated events from a JSON Lines file, to one topic.
-pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
+pub async fn run(app: &App, a: ProduceArgs) -> Result<Outcome> {
     if let Err(e) = crate::topics::manifest::check_topic_name(&a.topic) {
         return Err(Exit::usage(format!("topic '{}': {e}", a.topic)));
     }
@@ -215,17 +214,6 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<ExitCode> {
     }
 }
 
-fn stop_flag() -> Arc<AtomicBool> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let s = stop.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            s.store(true, Ordering::SeqCst);
-        }
-    });
-    stop
-}
-
 async fn pace(start: Instant, i: u64, rate: Option<f64>) {
     if let Some(r) = rate {
         let due = start + Duration::from_secs_f64(i as f64 / r);
@@ -262,14 +250,10 @@ async fn ensure_topic(
         // -1: the broker's num.partitions and default.replication.factor (KIP-464).
         (None, true) => (topic.to_string(), -1, -1, Default::default()),
         (None, false) => {
-            return Err(Exit::with(
-                exit::ERROR,
-                format!(
-                    "topic '{}' does not exist; declare it in the manifest and run `evbus topics apply`, or pass --create",
-                    crate::term::sanitize::for_terminal(topic)
-                ),
-            )
-            .into());
+            bail!(
+                "topic '{}' does not exist; declare it in the manifest and run `evbus topics apply`, or pass --create",
+                crate::term::sanitize::for_terminal(topic)
+            );
         }
     };
     app.ui.info(format!(
@@ -304,7 +288,7 @@ async fn samples(
     key_rule: &KeyRule,
     rate: Option<f64>,
     static_headers: Vec<(String, String)>,
-) -> Result<ExitCode> {
+) -> Result<Outcome> {
     let mut generator = Generator::new(schema, a.seed)?;
     let fill = EnvelopeFill {
         producer: a.producer.clone(),
@@ -319,14 +303,14 @@ async fn samples(
             write_json_line(&mut out, &v, app.ui.stdout_tty)?;
         }
         out.flush()?;
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     app.settings.log_effective();
     ensure_topic(app, &a.topic, spec, a.create).await?;
     let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
     let mut sender = Sender::new(producer, &a.topic, static_headers, app.settings.timeout);
     let fallback_type = default_event_type(Some(schema), &a.topic);
-    let stop = stop_flag();
+    let stop = crate::term::interrupt::flag();
     let pb = if a.count >= 1000 || rate.is_some() {
         app.ui.progress(a.count, "producing")
     } else {
@@ -365,7 +349,7 @@ async fn finish(
     attempted: u64,
     total: u64,
     interrupted: bool,
-) -> Result<ExitCode> {
+) -> Result<Outcome> {
     let stalled = sender.stalled();
     let (stats, bytes) = sender.finish().await?;
     let secs = start.elapsed().as_secs_f64().max(1e-9);
@@ -422,9 +406,9 @@ async fn finish(
     }
     written?;
     if interrupted {
-        return Ok(exit::code(exit::INTERRUPTED));
+        return Ok(Outcome::Interrupted);
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -437,7 +421,7 @@ async fn from_input(
     key_rule: &KeyRule,
     rate: Option<f64>,
     static_headers: Vec<(String, String)>,
-) -> Result<ExitCode> {
+) -> Result<Outcome> {
     let input = Input::open(spec)?;
     let schema = if a.no_validate { None } else { schema };
 
@@ -465,7 +449,7 @@ async fn from_input(
     }
     if plan.total == 0 {
         app.ui.warn(format!("{} has no events; nothing to send", input.name()));
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
 
     let data = input.bytes();
@@ -487,11 +471,11 @@ async fn from_input(
             }
         }
         out.flush()?;
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     };
     app.settings.log_effective();
     ensure_topic(app, &a.topic, topic_spec, a.create).await?;
-    let stop = stop_flag();
+    let stop = crate::term::interrupt::flag();
     let to_send = plan.len() as u64;
     let pb = if to_send >= 1000 || rate.is_some() {
         app.ui.progress(to_send, "producing")

@@ -2,21 +2,20 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use serde_json::json;
 
 use crate::app::App;
 use crate::cli::{SampleArgs, SchemasCommand, SchemasDirArgs};
-use crate::exit;
+use crate::exit::Outcome;
 use crate::schema::SchemaStore;
 use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::term::json::write_json_line;
 use crate::term::ui::Mode;
 
 /// `evbus schemas`: lists, validates and samples the JSON Schemas of the platform's events.
-pub async fn run(app: &App, cmd: SchemasCommand) -> Result<ExitCode> {
+pub async fn run(app: &App, cmd: SchemasCommand) -> Result<Outcome> {
     match cmd {
         SchemasCommand::List(a) => list(app, &a),
         SchemasCommand::Validate(a) => validate(app, &a),
@@ -24,7 +23,7 @@ pub async fn run(app: &App, cmd: SchemasCommand) -> Result<ExitCode> {
     }
 }
 
-fn list(app: &App, a: &SchemasDirArgs) -> Result<ExitCode> {
+fn list(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
     let store = SchemaStore::open(&a.schemas)?;
     // A missing directory is most often a typo or the wrong working directory: say so rather
     // than list nothing.
@@ -60,10 +59,10 @@ fn list(app: &App, a: &SchemasDirArgs) -> Result<ExitCode> {
         }
         app.ui.out(&t.to_string())?;
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
-fn validate(app: &App, a: &SchemasDirArgs) -> Result<ExitCode> {
+fn validate(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
     let store = SchemaStore::open(&a.schemas)?;
     let mut problems = store.check_all();
     if let Some(m) = app.manifest_opt(&a.manifest)? {
@@ -88,10 +87,10 @@ fn validate(app: &App, a: &SchemasDirArgs) -> Result<ExitCode> {
     if !problems.is_empty() {
         bail!("{} problem(s) in {}:\n  {}", problems.len(), store.dir().display(), problems.join("\n  "));
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
-fn sample(app: &App, a: &SampleArgs) -> Result<ExitCode> {
+fn sample(app: &App, a: &SampleArgs) -> Result<Outcome> {
     let store = SchemaStore::open(&a.dir.schemas)?;
     let schema = store.load(&a.schema)?;
     let mut generator = Generator::new(&schema, a.seed)?;
@@ -106,5 +105,5 @@ fn sample(app: &App, a: &SampleArgs) -> Result<ExitCode> {
         write_json_line(&mut out, &v, app.ui.stdout_tty)?;
     }
     out.flush()?;
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }

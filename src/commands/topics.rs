@@ -1,7 +1,6 @@
 //! `evbus topics validate|plan|apply|list|describe`: declarative topics from topics.yaml.
 
 use std::collections::BTreeMap;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
@@ -10,7 +9,7 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::cli::{ApplyArgs, DescribeArgs, ListArgs, ManifestArg, PlanArgs, TopicsCommand};
-use crate::exit::{self, Exit};
+use crate::exit::Outcome;
 use crate::kafka::admin::Admin;
 use crate::kafka::incremental::TopicConfigChange;
 use crate::kafka::topics::{read_cluster_and_brokers, watermarks};
@@ -22,7 +21,7 @@ use crate::topics::plan::{self, Change, Plan, Unmanaged};
 mod partition_for;
 
 /// `evbus topics`: validates, plans and applies the topics manifest; lists and describes topics.
-pub async fn run(app: &App, cmd: TopicsCommand) -> Result<ExitCode> {
+pub async fn run(app: &App, cmd: TopicsCommand) -> Result<Outcome> {
     match cmd {
         TopicsCommand::Validate(m) => validate(app, &m),
         TopicsCommand::Plan(a) => plan_cmd(app, a).await,
@@ -33,7 +32,7 @@ pub async fn run(app: &App, cmd: TopicsCommand) -> Result<ExitCode> {
     }
 }
 
-fn validate(app: &App, m: &ManifestArg) -> Result<ExitCode> {
+fn validate(app: &App, m: &ManifestArg) -> Result<Outcome> {
     let manifest = app.manifest(m)?;
     match app.ui.mode()? {
         Mode::Json => app.ui.json(&json!({
@@ -47,7 +46,7 @@ fn validate(app: &App, m: &ManifestArg) -> Result<ExitCode> {
             manifest.groups.len()
         ))?,
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
 async fn make_plan(app: &App, m: &ManifestArg, prune: bool) -> Result<(Manifest, Arc<Admin>, Plan)> {
@@ -140,20 +139,20 @@ fn impossible(plan: &Plan) -> anyhow::Error {
     anyhow::anyhow!("the manifest asks for changes Kafka cannot make:\n  {}", plan.errors.join("\n  "))
 }
 
-async fn plan_cmd(app: &App, a: PlanArgs) -> Result<ExitCode> {
+async fn plan_cmd(app: &App, a: PlanArgs) -> Result<Outcome> {
     let (manifest, _admin, plan) = make_plan(app, &a.manifest, a.prune).await?;
     print_plan(app, &manifest, &plan, a.prune)?;
     if !plan.errors.is_empty() {
         return Err(impossible(&plan));
     }
     if a.detailed_exitcode && !plan.is_empty() {
-        return Ok(exit::code(exit::CHANGES_PENDING));
+        return Ok(Outcome::ChangesPending);
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
 #[derive(Serialize)]
-struct Outcome {
+struct Applied {
     action: &'static str,
     topic: String,
     ok: bool,
@@ -161,7 +160,7 @@ struct Outcome {
     error: Option<String>,
 }
 
-async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
+async fn apply(app: &App, a: ApplyArgs) -> Result<Outcome> {
     let (manifest, admin, plan) = make_plan(app, &a.manifest, a.prune).await?;
     let json = app.ui.mode()? == Mode::Json;
     if !json || a.dry_run {
@@ -174,7 +173,7 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
         if json && !a.dry_run {
             app.ui.json(&json!({"applied": [], "failed": 0}))?;
         }
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     // JSON on stdout (piped): the plan was not shown, and a person is about to be asked, or
     // refused for want of a terminal. Either way they see what would change, on stderr.
@@ -189,7 +188,7 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
     };
     if !app.ui.confirm(&question, a.yes)? {
         app.ui.info("Nothing changed.");
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
 
     let outcomes = execute(app, &admin, &plan).await?;
@@ -224,27 +223,24 @@ async fn apply(app: &App, a: ApplyArgs) -> Result<ExitCode> {
             .take(3)
             .collect();
         let what = if failed == outcomes.len() { "none was applied" } else { "the others were applied" };
-        bail!(Exit::with(
-            exit::ERROR,
-            format!(
-                "{failed} of {} changes failed ({}{}); {what} (run `evbus topics plan` to see what remains)",
-                outcomes.len(),
-                first.join("; "),
-                if failed > first.len() { "; …" } else { "" }
-            )
-        ));
+        bail!(
+            "{failed} of {} changes failed ({}{}); {what} (run `evbus topics plan` to see what remains)",
+            outcomes.len(),
+            first.join("; "),
+            if failed > first.len() { "; …" } else { "" }
+        );
     }
     written?;
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
-async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Outcome>> {
+async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Applied>> {
     let pb = app.ui.progress(plan.changes.len() as u64, "applying");
     let mut out = Vec::new();
     let mut record = |action: &'static str, results: Vec<(String, Result<(), String>)>| {
         for (topic, r) in results {
             pb.inc(1);
-            out.push(Outcome { action, topic, ok: r.is_ok(), error: r.err() });
+            out.push(Applied { action, topic, ok: r.is_ok(), error: r.err() });
         }
     };
 
@@ -393,7 +389,7 @@ struct ListRow {
     internal: bool,
 }
 
-async fn list(app: &App, a: ListArgs) -> Result<ExitCode> {
+async fn list(app: &App, a: ListArgs) -> Result<Outcome> {
     let manifest = app.manifest_opt(&a.manifest)?;
     let mode = app.ui.mode()?;
     let admin = Arc::new(app.settings.admin()?);
@@ -437,10 +433,10 @@ async fn list(app: &App, a: ListArgs) -> Result<ExitCode> {
         }
         app.ui.out(&t.to_string())?;
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
-async fn describe(app: &App, a: DescribeArgs) -> Result<ExitCode> {
+async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let admin = Arc::new(app.settings.admin()?);
     let md = admin.metadata(Some(&a.topic)).await?;
@@ -470,7 +466,7 @@ async fn describe(app: &App, a: DescribeArgs) -> Result<ExitCode> {
         .collect();
     if mode == Mode::Json {
         app.ui.json(&json!({"topic": topic.name, "partitions": partitions, "configs": dynamic}))?;
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let mut t = app.ui.table();
     t.set_header(vec!["partition", "leader", "replicas", "isr", "low", "high", "messages"]);
@@ -498,5 +494,5 @@ async fn describe(app: &App, a: DescribeArgs) -> Result<ExitCode> {
         }
     }
     app.ui.out(s.trim_end())?;
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }

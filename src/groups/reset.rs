@@ -36,9 +36,7 @@ impl Target {
             Target::Earliest => "earliest".into(),
             Target::Latest => "latest".into(),
             Target::Offset(n) => format!("offset {n}"),
-            Target::Datetime(ms) => chrono::DateTime::from_timestamp_millis(*ms)
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-                .unwrap_or_else(|| format!("timestamp {ms}")),
+            Target::Datetime(ms) => crate::term::time::rfc3339_ms(*ms).unwrap_or_else(|| format!("timestamp {ms}")),
             Target::ShiftBy(n) => format!("shift by {n:+}"),
             Target::File(_) => "offsets from a plan file".into(),
         }

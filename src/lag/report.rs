@@ -1,6 +1,6 @@
 //! A lag snapshot as data: each group's partitions with their offsets, lag in offsets and in time,
 //! records lost to retention and retention risk; the totals, thresholds and sentences derived
-//! from them, and the checks `lag` exits on. Shared by `lag`, `groups` and `health`; the broker
+//! from them, and the verdicts `lag` exits on. Shared by `lag`, `groups` and `health`; the broker
 //! reading that fills it lives in [`crate::kafka::lag`].
 
 use std::collections::BTreeSet;
@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 
 use super::cells::{age, num};
 use super::timelag::{self, Risk};
-use crate::exit::{self, Exit};
+use crate::exit::Exit;
 use crate::term::sanitize::for_terminal;
 use crate::topics::manifest::Manifest;
 
@@ -255,8 +255,9 @@ pub fn time_options(max_time_lag: Option<Duration>, retention_warn: &str) -> Res
     Ok((max, warn))
 }
 
-/// Exit 5 when a group is over a threshold, naming every one.
-pub fn check_thresholds(groups: &[GroupLag]) -> Result<()> {
+/// The groups over a threshold, as `lag` reports them: `a (20 > 10), c (time lag 10m00s > 5m00s)`.
+/// `None` when every group is within its limits; the command turns the verdict into its exit code.
+pub fn over_thresholds(groups: &[GroupLag]) -> Option<String> {
     let over: Vec<String> = groups
         .iter()
         .filter(|g| g.over())
@@ -271,10 +272,7 @@ pub fn check_thresholds(groups: &[GroupLag]) -> Result<()> {
             format!("{} ({})", g.name, why.join(", "))
         })
         .collect();
-    if !over.is_empty() {
-        bail!(Exit::with(exit::LAG_OVER, format!("lag over threshold: {}", over.join(", "))));
-    }
-    Ok(())
+    (!over.is_empty()).then(|| over.join(", "))
 }
 
 /// A group named on the command line that the cluster has never seen (no members, no commits)
@@ -377,15 +375,14 @@ mod tests {
     }
 
     #[test]
-    fn threshold_exit_names_every_group_over() {
+    fn the_threshold_verdict_names_every_group_over() {
         let v = vec![
             group("a", vec![part("t", 0, Some(0), 20)], Some(10)),
             group("b", vec![part("t", 0, Some(0), 5)], Some(10)),
             group("c", vec![part("t", 0, Some(0), 50)], Some(10)),
         ];
-        let e = check_thresholds(&v).unwrap_err();
-        assert_eq!(exit::code_for(&e), exit::LAG_OVER);
-        assert_eq!(e.to_string(), "lag over threshold: a (20 > 10), c (50 > 10)");
+        assert_eq!(over_thresholds(&v).unwrap(), "a (20 > 10), c (50 > 10)");
+        assert_eq!(over_thresholds(&v[1..2]), None);
     }
 
     #[test]
@@ -401,9 +398,7 @@ mod tests {
         g.time_threshold_ms = Some(300_000);
         assert!(g.over());
         assert_eq!(g.threshold_status(), "OVER");
-        let e = check_thresholds(std::slice::from_ref(&g)).unwrap_err();
-        assert_eq!(exit::code_for(&e), exit::LAG_OVER);
-        assert_eq!(e.to_string(), "lag over threshold: g (time lag 10m00s > 5m00s)");
+        assert_eq!(over_thresholds(std::slice::from_ref(&g)).unwrap(), "g (time lag 10m00s > 5m00s)");
         g.time_threshold_ms = Some(600_000);
         assert!(!g.over(), "exactly at the threshold is not over");
         assert_eq!(g.lost(), 5);
@@ -466,7 +461,7 @@ mod tests {
     fn options_are_checked() {
         assert_eq!(time_options(Some(Duration::from_secs(300)), "80%").unwrap(), (Some(300_000), 0.8));
         let e = time_options(None, "180%").unwrap_err();
-        assert_eq!(exit::code_for(&e), exit::USAGE);
+        assert_eq!(crate::exit::code_for(&e), crate::exit::USAGE);
         assert!(is_consumer_group("classic") && is_consumer_group("consumer") && !is_consumer_group("connect"));
     }
 }

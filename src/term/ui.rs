@@ -140,14 +140,11 @@ impl Ui {
         match written {
             Ok(()) => Ok(()),
             Err(e) if crate::exit::is_broken_pipe(&e) => Ok(()),
-            Err(e) => Err(Exit::with(
-                crate::exit::APPLIED_NO_OUTPUT,
-                format!(
-                    "applied, but the output could not be written ({e:#}): {}; do not run it again for this, it \
-                     would be applied twice",
-                    applied()
-                ),
-            )),
+            Err(e) => Err(Exit::applied_no_output(format!(
+                "applied, but the output could not be written ({e:#}): {}; do not run it again for this, it \
+                 would be applied twice",
+                applied()
+            ))),
         }
     }
 

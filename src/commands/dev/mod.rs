@@ -36,7 +36,6 @@ use std::fs;
 use std::io::Write as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -45,7 +44,7 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::{DevArgs, DevCommand, DevUpArgs};
-use crate::exit::{self, Exit};
+use crate::exit::{Exit, Outcome};
 use crate::kafka::Settings;
 use crate::term::ui::Mode;
 
@@ -59,7 +58,7 @@ use state::{Kind, Recorded, State, address, is_our_broker};
 pub(super) const MARKER: &str = "evbus-dev";
 
 /// `evbus dev`: runs the local single-node development broker (Apache Kafka, else nisshi).
-pub async fn run(app: &App, cmd: DevCommand) -> Result<ExitCode> {
+pub async fn run(app: &App, cmd: DevCommand) -> Result<Outcome> {
     match cmd {
         DevCommand::Up(a) => up(app, a).await,
         DevCommand::Down(a) => down(app, a),
@@ -108,7 +107,7 @@ impl Report {
     }
 }
 
-async fn up(app: &App, a: DevUpArgs) -> Result<ExitCode> {
+async fn up(app: &App, a: DevUpArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let DevUpArgs { dev: DevArgs { port, dir }, broker: choice, install } = a;
     if port == 0 {
@@ -140,7 +139,7 @@ async fn up(app: &App, a: DevUpArgs) -> Result<ExitCode> {
                 &report,
                 &format!("dev broker ({}) already running at {running_at} (pid {pid})", kind.describe()),
             )?;
-            return Ok(exit::code(if ok { exit::OK } else { exit::UNHEALTHY }));
+            return Ok(if ok { Outcome::Ok } else { Outcome::Unhealthy });
         }
         Recorded::Stale(pid) => {
             app.ui.debug(format!("removing stale pid file (pid {pid} is not running)"));
@@ -225,7 +224,7 @@ async fn up(app: &App, a: DevUpArgs) -> Result<ExitCode> {
     if addr != crate::config::DEFAULT_BROKERS {
         app.ui.info(format!("evbus: point evbus at it with `export EVBUS_BROKERS={addr}` (or -b {addr})"));
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
 /// A port to suggest instead of a taken one that is free right now (probed by binding it, as the
@@ -282,7 +281,7 @@ fn stop_pid(pid: i32, grace: Duration) -> Result<bool> {
     Err(anyhow!("the dev broker (pid {pid}) is still running after SIGTERM and SIGKILL"))
 }
 
-fn down(app: &App, a: DevArgs) -> Result<ExitCode> {
+fn down(app: &App, a: DevArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let state = State { dir: a.dir.clone() };
     let address = state.address(a.port);
@@ -319,22 +318,22 @@ fn down(app: &App, a: DevArgs) -> Result<ExitCode> {
         }
     };
     print_report(app, mode, &report, &text)?;
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
-async fn status(app: &App, a: DevArgs) -> Result<ExitCode> {
+async fn status(app: &App, a: DevArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let state = State { dir: a.dir.clone() };
     let address = state.address(a.port);
     let mut report = state.report("stopped", &address, None);
-    let (text, code) = match state.recorded() {
+    let (text, outcome) = match state.recorded() {
         Recorded::Running(pid) => {
             let kind = state.kind();
             report = report.of(&kind);
             report.pid = Some(pid);
             if answers(&address, app.settings.timeout).await {
                 report.status = "running";
-                (format!("running at {address} ({}, pid {pid})", kind.describe()), exit::OK)
+                (format!("running at {address} ({}, pid {pid})", kind.describe()), Outcome::Ok)
             } else {
                 report.status = "unresponsive";
                 report.note = Some(format!("see {}", state.log_file().display()));
@@ -345,7 +344,7 @@ async fn status(app: &App, a: DevArgs) -> Result<ExitCode> {
                         humantime::format_duration(app.settings.timeout),
                         state.log_file().display()
                     ),
-                    exit::UNHEALTHY,
+                    Outcome::Unhealthy,
                 )
             }
         }
@@ -361,11 +360,11 @@ async fn status(app: &App, a: DevArgs) -> Result<ExitCode> {
                 text.push_str(&format!("; {note}"));
                 report.note = Some(note);
             }
-            (text, exit::ERROR)
+            (text, Outcome::Failed)
         }
     };
     print_report(app, mode, &report, &text)?;
-    Ok(exit::code(code))
+    Ok(outcome)
 }
 
 fn print_report(app: &App, mode: Mode, report: &Report, text: &str) -> Result<()> {

@@ -5,7 +5,6 @@
 //! and shown with the reason they could not be decoded, never dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -17,7 +16,7 @@ use super::{cell, key_cell, key_json, manifest_dlq_topics, rfc3339};
 use crate::app::App;
 use crate::cli::DlqInspectArgs;
 use crate::dlq::decode::{Convention, Decoded, decode};
-use crate::exit;
+use crate::exit::Outcome;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
@@ -74,7 +73,7 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     }
 }
 
-pub(super) async fn run(app: &App, a: DlqInspectArgs) -> Result<ExitCode> {
+pub(super) async fn run(app: &App, a: DlqInspectArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let topics = if a.topics.is_empty() { manifest_dlq_topics(app, &a.manifest)? } else { a.topics.clone() };
     app.settings.log_effective();
@@ -95,7 +94,7 @@ pub(super) async fn run(app: &App, a: DlqInspectArgs) -> Result<ExitCode> {
             app.ui.out(s.trim_end())?;
         }
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
 async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Report> {

@@ -15,18 +15,16 @@ mod position;
 mod read;
 mod replay;
 
-use std::process::ExitCode;
-
 use anyhow::Result;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::cli::{DlqCommand, ManifestArg};
-use crate::exit::Exit;
+use crate::exit::{Exit, Outcome};
 
 /// `evbus dlq`: inspects dead-letter topics and replays their records to the original topics.
-pub async fn run(app: &App, cmd: DlqCommand) -> Result<ExitCode> {
+pub async fn run(app: &App, cmd: DlqCommand) -> Result<Outcome> {
     match cmd {
         DlqCommand::Inspect(a) => inspect::run(app, a).await,
         DlqCommand::Replay(a) => replay::run(app, *a).await,

@@ -2,7 +2,6 @@
 //! topics.
 
 use std::collections::BTreeSet;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
@@ -11,7 +10,7 @@ use serde::Serialize;
 use super::{find_group, refuse_members, require_consumer_group};
 use crate::app::App;
 use crate::cli::GroupsDeleteArgs;
-use crate::exit;
+use crate::exit::Outcome;
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::{owner, partition_ids};
@@ -19,7 +18,7 @@ use crate::lag::report::is_consumer_group;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
-pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<ExitCode> {
+pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
@@ -92,7 +91,7 @@ async fn delete_group(
     a: &GroupsDeleteArgs,
     listed: Option<&Group>,
     committed: &[(String, i32, i64)],
-) -> Result<ExitCode> {
+) -> Result<Outcome> {
     if let Some(g) = listed.filter(|g| !g.members.is_empty())
         && !a.dry_run
     {
@@ -125,11 +124,11 @@ async fn delete_group(
         if let Some(g) = listed.filter(|g| !g.members.is_empty()) {
             app.ui.warn(refuse_members(g, "deleting it").to_string());
         }
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     if !app.ui.confirm(&format!("Delete group {}?", for_terminal(&a.group)), a.yes)? {
         app.ui.info("aborted: nothing changed");
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     match groups::delete_group(admin, &a.group).await? {
         Ok(()) => {
@@ -143,7 +142,7 @@ async fn delete_group(
             } else {
                 app.ui.out(&format!("Deleted group {}.", for_terminal(&a.group)))?;
             }
-            Ok(exit::code(exit::OK))
+            Ok(Outcome::Ok)
         }
         Err(e) => {
             if mode == Mode::Json {
@@ -167,7 +166,7 @@ async fn delete_offsets(
     a: &GroupsDeleteArgs,
     listed: Option<&Group>,
     committed: &[(String, i32, i64)],
-) -> Result<ExitCode> {
+) -> Result<Outcome> {
     // Kafka refuses while members consume the topic (GROUP_SUBSCRIBED_TO_TOPIC); say who.
     if let Some(g) = listed
         && !a.dry_run
@@ -197,7 +196,7 @@ async fn delete_offsets(
                 a.topics.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
             ))?;
         }
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let mut t = app.ui.table();
     t.set_header(vec!["topic", "partition", "committed"]);
@@ -211,12 +210,12 @@ async fn delete_offsets(
     );
     show_plan(app, mode, a.dry_run, &plan, &text)?;
     if a.dry_run {
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let question = format!("Delete {} committed offset(s) of group {}?", mine.len(), for_terminal(&a.group));
     if !app.ui.confirm(&question, a.yes)? {
         app.ui.info("aborted: nothing changed");
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let parts: Vec<(String, i32)> = mine.iter().map(|(t, p, _)| (t.clone(), *p)).collect();
     let outcomes = groups::delete_offsets(admin, &a.group, parts).await?;
@@ -243,7 +242,7 @@ async fn delete_offsets(
     if !failed.is_empty() {
         bail!("{} offset(s) not deleted:\n  {}", failed.len(), failed.join("\n  "));
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
 /// The plan of a deletion: JSON on stdout for `--dry-run -o json`, else text (on stderr when

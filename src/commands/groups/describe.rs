@@ -2,7 +2,6 @@
 //! a consumer group its lag per partition (the `lag` snapshot of that one group).
 
 use std::collections::BTreeMap;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
@@ -11,7 +10,7 @@ use serde::Serialize;
 use super::notes;
 use crate::app::App;
 use crate::cli::GroupsDescribeArgs;
-use crate::exit;
+use crate::exit::Outcome;
 use crate::kafka::lag::snapshot;
 use crate::lag::cells::{age, num};
 use crate::lag::json::{GroupJson, group_doc};
@@ -49,7 +48,7 @@ struct MemberJson<'a> {
     assignment: &'a BTreeMap<String, Vec<i32>>,
 }
 
-pub(super) async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<ExitCode> {
+pub(super) async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let (_, retention_warn) = time_options(None, &a.retention_warn)?;
     app.settings.log_effective();
@@ -135,5 +134,5 @@ pub(super) async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<ExitCod
     if consumer && let Some(e) = &g.error {
         bail!("could not read the committed offsets of {}: {e}", for_terminal(&g.name));
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }

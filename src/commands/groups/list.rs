@@ -2,7 +2,6 @@
 //! topics and total lag of the consumer groups shown.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -11,7 +10,7 @@ use serde::Serialize;
 use super::notes;
 use crate::app::App;
 use crate::cli::{GroupType, GroupsListArgs};
-use crate::exit::{self, Exit};
+use crate::exit::{Exit, Outcome};
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::snapshot_from;
 use crate::lag::cells::num;
@@ -56,7 +55,7 @@ struct ListJson<'a> {
     groups: &'a [ListRow],
 }
 
-pub(super) async fn list(app: &App, a: GroupsListArgs) -> Result<ExitCode> {
+pub(super) async fn list(app: &App, a: GroupsListArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let re = match &a.pattern {
         Some(p) => Some(regex::Regex::new(p).map_err(|e| Exit::usage(format!("invalid group regex: {e}")))?),
@@ -133,7 +132,7 @@ pub(super) async fn list(app: &App, a: GroupsListArgs) -> Result<ExitCode> {
     for r in rows.iter().filter(|r| r.error.is_some()) {
         app.ui.warn(format!("{}: {}", for_terminal(&r.group), r.error.as_deref().unwrap_or_default()));
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }
 
 #[cfg(test)]

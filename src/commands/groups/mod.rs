@@ -18,13 +18,13 @@ mod describe;
 mod list;
 mod reset;
 
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
 
 use crate::app::App;
 use crate::cli::GroupsCommand;
+use crate::exit::Outcome;
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::{Snapshot, owner};
@@ -32,7 +32,7 @@ use crate::lag::report::is_consumer_group;
 use crate::term::sanitize::for_terminal;
 
 /// `evbus groups`: lists, describes, resets and deletes consumer groups.
-pub async fn run(app: &App, cmd: GroupsCommand) -> Result<ExitCode> {
+pub async fn run(app: &App, cmd: GroupsCommand) -> Result<Outcome> {
     match cmd {
         GroupsCommand::List(a) => list::list(app, a).await,
         GroupsCommand::Describe(a) => describe::describe(app, a).await,

@@ -3,7 +3,6 @@
 //! prints the plan, asks, and applies it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
@@ -12,7 +11,7 @@ use serde::Serialize;
 use super::{find_group, refuse_members, require_consumer_group};
 use crate::app::App;
 use crate::cli::{GroupsResetArgs, ResetEdge};
-use crate::exit::{self, Exit};
+use crate::exit::{Exit, Outcome};
 use crate::groups::reset::{self, Plan, Position, Target};
 use crate::kafka::ClusterMeta;
 use crate::kafka::groups::{self, PartitionOutcome};
@@ -118,7 +117,7 @@ fn plan_table(app: &App, plan: &Plan, kind: &str) -> String {
     )
 }
 
-pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<ExitCode> {
+pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let (target, file_group) = target_of(&a)?;
     let from_file = matches!(target, Target::File(_));
@@ -233,7 +232,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<ExitCode>
         if let Some(g) = listed.as_ref().filter(|g| !g.members.is_empty()) {
             app.ui.warn(refuse_members(g, "resetting its offsets").to_string());
         }
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let offsets = plan.offsets();
     if offsets.is_empty() {
@@ -241,7 +240,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<ExitCode>
         if mode == Mode::Json {
             app.ui.json(&ResetResult { plan: &plan, applied: true, failed: Vec::new() })?;
         }
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let question = format!(
         "Reset {} partition offset(s) of group {} ({} skipped, {} re-read)?",
@@ -252,14 +251,14 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<ExitCode>
     );
     if !app.ui.confirm(&question, a.yes)? {
         app.ui.info("aborted: nothing changed");
-        return Ok(exit::code(exit::OK));
+        return Ok(Outcome::Ok);
     }
     let outcomes = groups::alter_offsets(&admin, &a.group, offsets).await?;
     report(app, mode, &plan, outcomes, &a.group)
 }
 
 /// Print the outcome of a reset; any failed partition makes the run fail (exit 1).
-fn report(app: &App, mode: Mode, plan: &Plan, outcomes: Vec<PartitionOutcome>, group: &str) -> Result<ExitCode> {
+fn report(app: &App, mode: Mode, plan: &Plan, outcomes: Vec<PartitionOutcome>, group: &str) -> Result<Outcome> {
     let failed: Vec<FailedJson> = outcomes
         .iter()
         .filter_map(|o| Some(FailedJson { topic: o.topic.clone(), partition: o.partition, error: o.error.clone()? }))
@@ -292,5 +291,5 @@ fn report(app: &App, mode: Mode, plan: &Plan, outcomes: Vec<PartitionOutcome>, g
         bail!("{} of {} partition(s) not reset:\n  {}", failed.len(), outcomes.len(), list.join("\n  "));
     }
     written?;
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }

@@ -15,7 +15,6 @@
 mod checks;
 
 use std::future::Future;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,7 +23,7 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::HealthArgs;
-use crate::exit;
+use crate::exit::Outcome;
 use crate::kafka::ClusterMeta;
 use crate::kafka::admin::Admin;
 use crate::lag::report::{DEFAULT_RETENTION_WARN, time_options};
@@ -126,7 +125,7 @@ fn some_of(names: &[String], max: usize) -> String {
 }
 
 /// `evbus health`: checks the cluster and the manifest's topics and groups; exits with `UNHEALTHY` when a check fails.
-pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
+pub async fn run(app: &App, args: HealthArgs) -> Result<Outcome> {
     // evbus's own failures (bad manifest, bad output flag, bad client config) come first and exit 1
     // or 2, before any broker is involved: they are not "unhealthy".
     let manifest = app.manifest_opt(&args.manifest)?;
@@ -172,7 +171,7 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<ExitCode> {
     };
 
     print(app, mode, &report)?;
-    Ok(exit::code(if report.passes(args.strict) { exit::OK } else { exit::UNHEALTHY }))
+    Ok(if report.passes(args.strict) { Outcome::Ok } else { Outcome::Unhealthy })
 }
 
 fn print(app: &App, mode: Mode, report: &Report) -> Result<()> {

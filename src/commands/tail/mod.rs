@@ -31,7 +31,6 @@ mod group;
 mod start;
 
 use std::collections::HashSet;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -43,7 +42,7 @@ use regex::Regex;
 
 use crate::app::App;
 use crate::cli::{OutputFormat, StartSpec, TailArgs};
-use crate::exit::{self, Exit};
+use crate::exit::{Exit, Outcome};
 use crate::kafka::headers::HeaderPool;
 use crate::kafka::queue::BatchQueue;
 use crate::kafka::{Ctx, owned_metadata};
@@ -189,7 +188,7 @@ fn options(app: &App, args: &TailArgs) -> Result<Options> {
 // The run
 
 /// `evbus tail`: prints a topic's records as they arrive, either from assigned partitions or as a member of `--group`.
-pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
+pub async fn run(app: &App, args: TailArgs) -> Result<Outcome> {
     let opts = options(app, &args)?;
     app.settings.log_effective();
     let settings = &app.settings;
@@ -371,7 +370,7 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
                         "interrupted: the consumer did not stop within {}; exiting without a summary",
                         humantime::format_duration(settings.timeout + STOP_GRACE)
                     ));
-                    return Ok(exit::code(exit::INTERRUPTED));
+                    return Ok(Outcome::Interrupted);
                 }
             }
         }
@@ -387,7 +386,7 @@ pub async fn run(app: &App, args: TailArgs) -> Result<ExitCode> {
             app.ui.info(format!("evbus: {line}"))
         }
     }
-    Ok(if interrupted { exit::code(exit::INTERRUPTED) } else { ExitCode::SUCCESS })
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Ok })
 }
 
 /// Each topic's schema: its manifest entry's `schema`, else the topic name. A topic without a

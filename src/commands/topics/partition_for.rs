@@ -1,7 +1,6 @@
 //! `evbus topics partition-for`: which partition each key lands on with Kafka's default
 //! partitioner, over the topic's partition count from the broker or from `--partitions`.
 
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
@@ -9,7 +8,7 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::PartitionForArgs;
-use crate::exit::{self, Exit};
+use crate::exit::{Exit, Outcome};
 use crate::kafka::lag::partition_ids;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
@@ -21,7 +20,7 @@ struct Row<'a> {
     partition: i32,
 }
 
-pub(super) async fn partition_for(app: &App, a: PartitionForArgs) -> Result<ExitCode> {
+pub(super) async fn partition_for(app: &App, a: PartitionForArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     // Bad keys are a usage error before any broker is asked.
     let keys: Vec<Vec<u8>> = if a.key_hex {
@@ -62,5 +61,5 @@ pub(super) async fn partition_for(app: &App, a: PartitionForArgs) -> Result<Exit
             app.ui.out(&t.to_string())?;
         }
     }
-    Ok(exit::code(exit::OK))
+    Ok(Outcome::Ok)
 }

@@ -138,10 +138,8 @@ pub fn pretty(rec: &RecordView, opts: &PrettyOpts, out: &mut String) {
 }
 
 fn push_timestamp(out: &mut String, ts: Option<i64>) {
-    match ts.and_then(chrono::DateTime::from_timestamp_millis) {
-        Some(dt) => {
-            let _ = write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%S%.3fZ"));
-        }
+    match ts.and_then(crate::term::time::rfc3339_ms) {
+        Some(text) => out.push_str(&text),
         None => match ts {
             // Out of chrono's range: still show what the broker sent.
             Some(ms) => {

@@ -8,6 +8,8 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
+
+use crate::term::time::{push_date, push_time, rfc3339};
 use fake::Fake;
 use fake::faker::{
     address::en as addr, company::en as company, internet::en as net, lorem::en as lorem, name::en as name,
@@ -357,47 +359,6 @@ fn sentence<R: Rng + ?Sized>(rng: &mut R, min_words: usize, max_words: usize) ->
     s
 }
 
-fn two(s: &mut String, v: u32) {
-    s.push(char::from(b'0' + (v / 10 % 10) as u8));
-    s.push(char::from(b'0' + (v % 10) as u8));
-}
-
-/// `YYYY-MM-DD`, written by hand because this sits on the hot path.
-fn push_date(s: &mut String, dt: &DateTime<Utc>) {
-    use chrono::Datelike;
-    let y = dt.year().clamp(0, 9999) as u32;
-    two(s, y / 100);
-    two(s, y % 100);
-    s.push('-');
-    two(s, dt.month());
-    s.push('-');
-    two(s, dt.day());
-}
-
-fn push_time(s: &mut String, dt: &DateTime<Utc>) {
-    use chrono::Timelike;
-    two(s, dt.hour());
-    s.push(':');
-    two(s, dt.minute());
-    s.push(':');
-    two(s, dt.second());
-}
-
-/// RFC 3339 UTC timestamp with milliseconds.
-pub(crate) fn rfc3339_millis(dt: &DateTime<Utc>) -> String {
-    use chrono::Timelike;
-    let mut s = String::with_capacity(24);
-    push_date(&mut s, dt);
-    s.push('T');
-    push_time(&mut s, dt);
-    s.push('.');
-    let ms = dt.nanosecond() / 1_000_000 % 1000;
-    s.push(char::from(b'0' + (ms / 100) as u8));
-    two(&mut s, ms % 100);
-    s.push('Z');
-    s
-}
-
 /// A moment within roughly half a year of `now`, whole seconds.
 fn near<R: Rng + ?Sized>(rng: &mut R, now: DateTime<Utc>) -> DateTime<Utc> {
     let off = rng.random_range(-180 * 86_400..=180 * 86_400i64);
@@ -466,7 +427,7 @@ pub(crate) fn format_value<R: Rng + ?Sized>(f: Format, hint: Hint, rng: &mut R, 
             } else {
                 near(rng, now)
             };
-            rfc3339_millis(&t)
+            rfc3339(&t)
         }
         Format::Date => {
             let mut s = String::with_capacity(10);
@@ -574,7 +535,7 @@ pub(crate) fn hint_string<R: Rng + ?Sized>(hint: Hint, rng: &mut R, now: DateTim
         Hint::Language => pick(rng, LANGUAGES).to_string(),
         Hint::Currency => pick(rng, CURRENCIES).to_string(),
         Hint::Version => format!("{}.{}", rng.random_range(1..3), rng.random_range(0..10)),
-        Hint::Timestamp => rfc3339_millis(&(now - Duration::seconds(rng.random_range(0..30 * 86_400)))),
+        Hint::Timestamp => rfc3339(&(now - Duration::seconds(rng.random_range(0..30 * 86_400)))),
         Hint::Date => {
             let mut s = String::with_capacity(10);
             push_date(&mut s, &near(rng, now));
@@ -665,6 +626,6 @@ mod tests {
     #[test]
     fn timestamps_are_rfc3339() {
         let t = DateTime::parse_from_rfc3339("2025-03-04T05:06:07.089Z").unwrap().with_timezone(&Utc);
-        assert_eq!(rfc3339_millis(&t), "2025-03-04T05:06:07.089Z");
+        assert_eq!(rfc3339(&t), "2025-03-04T05:06:07.089Z");
     }
 }

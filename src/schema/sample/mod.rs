@@ -183,7 +183,7 @@ impl Generator {
                     Some(t) => Value::String(t.clone()),
                     None => continue,
                 },
-                (2, Value::String(_)) => Value::String(fakes::rfc3339_millis(&when)),
+                (2, Value::String(_)) => Value::String(crate::term::time::rfc3339(&when)),
                 (2, Value::Number(_)) => Value::from(when.timestamp_millis()),
                 (3, Value::String(_)) => Value::String(fill.producer.clone()),
                 (4, Value::String(_)) => Value::String("1.0".into()),

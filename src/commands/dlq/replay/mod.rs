@@ -39,7 +39,6 @@ mod report;
 mod send;
 
 use std::collections::{BTreeMap, HashMap};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -59,7 +58,7 @@ use crate::app::App;
 use crate::cli::DlqReplayArgs;
 use crate::dlq::report::{Halt, Stats, ranges_text};
 use crate::dlq::select::{FilterOutcome, Selection, Targets, Tracker, filter_outcome};
-use crate::exit::{self, Exit};
+use crate::exit::{Exit, Outcome};
 use crate::kafka::Ctx;
 use crate::record::filter::{Interrupter, JqFilter, spawn_eval_thread};
 use crate::term::sanitize::for_terminal;
@@ -131,7 +130,7 @@ struct Replay<'a> {
     pb: indicatif::ProgressBar,
 }
 
-pub(super) async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
+pub(super) async fn run(app: &App, a: DlqReplayArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     // Everything the command line can get wrong is a usage error before any connection.
     let sel = selection(&a)?;
@@ -236,7 +235,7 @@ pub(super) async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
             let question = format!("Replay up to {total} record(s) of {dlq} ({where_from}) to {dest}?");
             if !app.ui.confirm(&question, a.yes)? {
                 app.ui.info("Nothing replayed.");
-                return Ok(exit::code(exit::OK));
+                return Ok(Outcome::Ok);
             }
         }
         app.ui.info(format!("Replaying {dlq} {where_from}: {}", ranges_text(&ranges)));
@@ -298,21 +297,15 @@ pub(super) async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
     }
     let counts = r.stats.counts();
     match r.halt {
-        Some(Halt::Interrupted) => Ok(exit::code(exit::INTERRUPTED)),
-        Some(Halt::Unreplayable(p, o, reason)) if !a.dry_run => Err(Exit::with(
-            exit::ERROR,
-            format!(
-                "stopped at {dlq}/{p}/{o}: {reason}. Everything before it was replayed and saved; \
-                 --skip-unknown skips such records, --to TOPIC sends every record to TOPIC"
-            ),
+        Some(Halt::Interrupted) => Ok(Outcome::Interrupted),
+        Some(Halt::Unreplayable(p, o, reason)) if !a.dry_run => Err(anyhow!(
+            "stopped at {dlq}/{p}/{o}: {reason}. Everything before it was replayed and saved; \
+             --skip-unknown skips such records, --to TOPIC sends every record to TOPIC"
         )),
         // The plan exits as the real run would (1), so a script can gate a replay on its dry run.
-        Some(Halt::Unreplayable(p, o, reason)) => Err(Exit::with(
-            exit::ERROR,
-            format!(
-                "the replay would stop at {dlq}/{p}/{o}: {reason}. \
-                 --skip-unknown skips such records, --to TOPIC sends every record to TOPIC"
-            ),
+        Some(Halt::Unreplayable(p, o, reason)) => Err(anyhow!(
+            "the replay would stop at {dlq}/{p}/{o}: {reason}. \
+             --skip-unknown skips such records, --to TOPIC sends every record to TOPIC"
         )),
         Some(Halt::Failed(e)) => Err(anyhow!("{e} ({counts})")),
         Some(Halt::Stalled) => Err(anyhow!(
@@ -322,7 +315,7 @@ pub(super) async fn run(app: &App, a: DlqReplayArgs) -> Result<ExitCode> {
             counts,
             app.settings.brokers
         )),
-        _ => Ok(exit::code(exit::OK)),
+        _ => Ok(Outcome::Ok),
     }
 }
 
