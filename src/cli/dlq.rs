@@ -7,8 +7,8 @@
 
 use clap::{Args, Subcommand};
 
+use super::common::{FilterMemoryArg, ManifestArg};
 use super::parse::{self, Rate, TimeSpec};
-use super::{FilterMemoryArg, ManifestArg};
 
 #[derive(Debug, Subcommand)]
 pub enum DlqCommand {

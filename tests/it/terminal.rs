@@ -6,12 +6,19 @@ use std::process::{Command, Stdio};
 
 use crate::common::*;
 
-/// Run `evbus ARGS` on a pty of 200 columns, typing `input` after `delay_ms`; returns the exit
-/// code and everything the terminal showed.
-fn on_pty(b: &Broker, args: &str, input: &[u8], delay_ms: u64) -> (Option<i32>, String) {
+/// Run `evbus ARGS` on a pty of 200 columns, typing `input` once the terminal shows `wait_for`
+/// (at once when it is empty); returns the exit code and everything the terminal showed.
+///
+/// Waiting for the text, not for a time: on a loaded machine a fixed delay types before the
+/// prompt asks, or after it gave up. `env --default-signal=INT` gives evbus the default Ctrl-C
+/// whatever this test process inherited: a suite started as a background job (`cmd &`, CI
+/// runners, nohup) ignores SIGINT, and an ignored SIGINT is passed on through `script` and the
+/// shell to evbus, where a typed ^C would then do nothing.
+fn on_pty(b: &Broker, args: &str, input: &[u8], wait_for: &str) -> (Option<i32>, String) {
+    use std::io::{Read as _, Write as _};
     let bin = assert_cmd::cargo::cargo_bin("evbus");
     let cmd = format!(
-        "stty cols 200 rows 50; XDG_CONFIG_HOME=/nonexistent-evbus-test {} -b {} {args}",
+        "stty cols 200 rows 50; exec env --default-signal=INT XDG_CONFIG_HOME=/nonexistent-evbus-test {} -b {} {args}",
         bin.display(),
         b.bootstrap
     );
@@ -25,18 +32,35 @@ fn on_pty(b: &Broker, args: &str, input: &[u8], delay_ms: u64) -> (Option<i32>, 
         .spawn()
         .expect("util-linux `script` is needed for the pty tests");
     let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        use std::io::Write as _;
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let _ = stdin.write_all(&input);
-        let _ = stdin.flush();
-        // Keep the pty's input open until the program is done with it.
-        std::thread::sleep(std::time::Duration::from_secs(3));
+    let mut stdout = child.stdout.take().unwrap();
+    let (seen_tx, seen_rx) = std::sync::mpsc::channel::<()>();
+    let wait_for = wait_for.to_string();
+    let reader = std::thread::spawn(move || {
+        let mut screen = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut told = wait_for.is_empty();
+        if told {
+            let _ = seen_tx.send(());
+        }
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            screen.extend_from_slice(&buf[..n]);
+            if !told && String::from_utf8_lossy(&screen).contains(&wait_for) {
+                told = true;
+                let _ = seen_tx.send(());
+            }
+        }
+        String::from_utf8_lossy(&screen).into_owned()
     });
-    let out = child.wait_with_output().unwrap();
-    let _ = writer.join();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    // Typed once the text is on the screen; never, if the program ends without showing it (the
+    // assertions then see the screen it left).
+    if seen_rx.recv().is_ok() {
+        let _ = stdin.write_all(input);
+        let _ = stdin.flush();
+    }
+    let status = child.wait().unwrap();
+    drop(stdin);
+    let screen = reader.join().unwrap();
+    (status.code(), screen)
 }
 
 fn strip_ansi(s: &str) -> String {
@@ -50,7 +74,7 @@ fn no_at_the_prompt_changes_nothing_exits_0_and_the_plan_came_first() {
     let t = b.unique("pty.prompt");
     write_topics_yaml(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 1\n"));
     // -o json: stdout is for data, so the plan goes to stderr, still before the question.
-    let (code, screen) = on_pty(&b, "topics apply -o json", b"n\n", 3000);
+    let (code, screen) = on_pty(&b, "topics apply -o json", b"n\n", "[y/N] ");
     let text = strip_ansi(&screen);
     assert_eq!(code, Some(0), "{text}");
     let plan_at = text.find("Plan: 1 to create").unwrap_or_else(|| panic!("no plan shown:\n{text}"));
@@ -65,7 +89,7 @@ fn ctrl_c_at_the_prompt_leaves_the_cursor_visible_and_exits_130() {
     let b = Broker::start();
     let t = b.unique("pty.ctrlc");
     write_topics_yaml(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 1\n"));
-    let (code, screen) = on_pty(&b, "topics apply", b"\x03", 3000);
+    let (code, screen) = on_pty(&b, "topics apply", b"\x03", "[y/N] ");
     assert_eq!(code, Some(130), "{}", strip_ansi(&screen));
     let hidden = screen.rfind("\x1b[?25l");
     let shown = screen.rfind("\x1b[?25h");
@@ -91,7 +115,7 @@ fn coloured_tables_line_up_on_a_terminal() {
     let t = b.unique("pty.table");
     write_topics_yaml(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 1\n"));
     for args in ["topics plan", "health --color always"] {
-        let (_, screen) = on_pty(&b, args, b"", 0);
+        let (_, screen) = on_pty(&b, args, b"", "");
         assert!(screen.contains("\x1b["), "{args}: expected colours on a terminal:\n{screen:?}");
         let text = strip_ansi(&screen);
         let rows: Vec<&str> = text.lines().filter(|l| l.starts_with(['│', '┌', '├', '└', '╞'])).collect();

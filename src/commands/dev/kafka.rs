@@ -10,8 +10,9 @@ use std::process::{Child, Command, Stdio};
 use anyhow::{Context as _, Result, anyhow, bail};
 
 use super::find::Kafka;
+use super::probe::port_is_free;
 use super::state::State;
-use super::{MARKER, port_is_free, write_file};
+use super::state::{MARKER, write_file};
 use crate::app::App;
 
 /// The KRaft cluster id storage is formatted with: base64 of the 16 bytes "evbus-dev-broker".

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 
 use anyhow::{Context as _, Result};
 
-use super::MARKER;
+use super::state::MARKER;
 use crate::app::App;
 
 pub(super) fn start_nisshi(app: &App, dir: &Path, bin: &Path, addr: &str, log: fs::File) -> Result<Child> {

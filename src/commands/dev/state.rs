@@ -2,10 +2,13 @@
 //! the process a pid file names is still the broker `evbus dev` started.
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{MARKER, Report};
+use anyhow::{Context as _, Result};
+
+use super::report::Report;
 use crate::term::sanitize::for_terminal_multiline;
 
 /// The first start creates the sqlite schema; a slow machine needs more than the default 10s.
@@ -176,6 +179,16 @@ pub(super) fn is_our_broker(pid: i32) -> bool {
         // No /proc (macOS, BSD): the signal check is all there is.
         Err(_) => true,
     }
+}
+
+/// In the command line of every broker `evbus dev` starts (nisshi's cluster id, a system property
+/// of Kafka's JVM): how a recorded pid is recognised as ours, since pids get reused.
+pub(super) const MARKER: &str = "evbus-dev";
+
+pub(super) fn write_file(path: &Path, text: &str) -> Result<()> {
+    let mut f = fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    f.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 #[cfg(test)]

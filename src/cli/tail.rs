@@ -1,4 +1,4 @@
-//! `produce` and `tail`: records into and out of topics.
+//! `evbus tail`: its flags, and its own `-o` listing the record formats.
 
 // clap's derive turns a `///` on these structs, enums and flattened fields into --help text (an
 // `about` or a heading), so they carry none; every argument's `///` is its help, pinned by the
@@ -8,69 +8,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum as _};
 
-use super::parse::{self, Rate, StartSpec, TimeSpec};
-use super::{FilterMemoryArg, ManifestArg};
-
-#[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  evbus produce auth.user.registered --count 1000 --rate 200/s
-  evbus produce auth.user.registered --seed 7 --dry-run
-  evbus produce orders --schema ./order.json -n 5
-  evbus produce auth.user.registered --input events.jsonl
-  cat events.jsonl | evbus produce auth.user.registered --input - --skip-invalid")]
-pub struct ProduceArgs {
-    /// Destination topic
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
-    pub topic: String,
-    /// Number of sample events to generate (ignored with --input)
-    #[arg(short = 'n', long, default_value_t = 1)]
-    pub count: u64,
-    /// Seed for reproducible samples
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Maximum send rate: N/s, N/m or N/h, e.g. 200/s, 50/m, 1000 (per second)
-    #[arg(long, value_parser = parse::rate, value_name = "N/s")]
-    pub rate: Option<Rate>,
-    /// Schema name or path to a schema file (default: the topic's manifest entry, else the topic name)
-    #[arg(long, value_name = "NAME|PATH")]
-    pub schema: Option<String>,
-    /// Read events from a JSON Lines file ('-' for stdin) instead of generating them
-    #[arg(short = 'i', long, value_name = "FILE")]
-    pub input: Option<String>,
-    /// With --input: send the valid lines and report the invalid ones (default: all-or-nothing)
-    #[arg(long)]
-    pub skip_invalid: bool,
-    /// Send events without validating them against the schema
-    #[arg(long)]
-    pub no_validate: bool,
-    /// Dot path into the event whose value becomes the key (default: the manifest's `key`)
-    #[arg(short = 'k', long, value_name = "PATH", conflicts_with = "key_literal")]
-    pub key: Option<String>,
-    /// The same literal key for every record
-    #[arg(long, value_name = "KEY")]
-    pub key_literal: Option<String>,
-    /// Extra header (repeatable)
-    #[arg(short = 'H', long = "header", value_name = "K=V")]
-    pub headers: Vec<String>,
-    /// Envelope `producer` value for generated events
-    #[arg(long, default_value = "evbus")]
-    pub producer: String,
-    /// Print the events as JSON lines instead of sending them
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Create the topic when it does not exist (with the broker's default partitions and
-    /// replication). A topic declared in the manifest is created as declared without this flag;
-    /// any other missing topic is an error, never auto-created.
-    #[arg(long)]
-    pub create: bool,
-    /// Schema directory
-    #[arg(long, value_name = "DIR", default_value = "schemas")]
-    pub schemas: PathBuf,
-    #[command(flatten)]
-    pub manifest: ManifestArg,
-}
+use super::common::{FilterMemoryArg, ManifestArg};
+use super::global::RECORD_FORMATS;
+use super::parse::{self, StartSpec, TimeSpec};
+use crate::term::ui::OutputFormat;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -149,4 +92,27 @@ pub struct TailArgs {
     pub schemas: PathBuf,
     #[command(flatten)]
     pub manifest: ManifestArg,
+}
+
+/// `tail`'s own `-o`, listing the record formats its `--help` and completions should offer.
+///
+/// The global `-o` hides `pretty` and `raw` (they still parse there, so `evbus -o raw tail T`
+/// keeps working; [`Cli::check_output`] refuses them for other commands). clap does not propagate
+/// a global argument to a subcommand that has one of the same id, and copies the subcommand's
+/// value back up to [`GlobalArgs::output`], so this only changes what `tail --help` shows.
+pub(super) fn output_arg() -> clap::Arg {
+    let values = RECORD_FORMATS.iter().filter_map(|f| f.to_possible_value()).map(|v| v.hide(false));
+    let parser = clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(values), |s| {
+        OutputFormat::from_str(&s, false).expect("a possible value of OutputFormat")
+    });
+    // A copy of the global `-o` (flag names, heading, place in the help), with tail's formats.
+    let global = super::GlobalArgs::augment_args(clap::Command::new("evbus"))
+        .get_arguments()
+        .find(|a| a.get_id() == "output")
+        .cloned()
+        .expect("GlobalArgs has -o");
+    global
+        .global(false)
+        .help("Output format: auto = pretty records on a terminal, JSON lines when piped")
+        .value_parser(parser)
 }
