@@ -12,6 +12,7 @@ use std::time::Duration;
 use clap::builder::PossibleValue;
 use clap::{Args, ValueEnum};
 
+use crate::cli::parse;
 use crate::term::ui::{ColorChoice, OutputFormat};
 
 #[derive(Debug, Args, Clone)]

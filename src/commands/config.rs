@@ -3,7 +3,7 @@
 //! `show` is what to run when evbus talks to the wrong cluster: it prints every setting with the
 //! layer it came from (flag, environment, context, default). Secrets are always redacted.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Serialize;

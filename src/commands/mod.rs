@@ -5,6 +5,7 @@
 pub mod completions;
 pub mod config;
 pub mod dev;
+mod dispatch;
 pub mod dlq;
 pub mod groups;
 pub mod health;
@@ -14,25 +15,4 @@ pub mod schemas;
 pub mod tail;
 pub mod topics;
 
-use anyhow::Result;
-
-use crate::app::App;
-use crate::cli::Command;
-use crate::exit::Outcome;
-
-/// Runs the parsed subcommand; the returned code is the process exit code (see [`crate::exit`]).
-pub async fn dispatch(app: &App, command: Command) -> Result<Outcome> {
-    match command {
-        Command::Topics(c) => topics::run(app, c).await,
-        Command::Schemas(c) => schemas::run(app, c).await,
-        Command::Produce(a) => produce::run(app, a).await,
-        Command::Tail(a) => tail::run(app, a).await,
-        Command::Lag(a) => lag::run(app, a).await,
-        Command::Groups(c) => groups::run(app, c).await,
-        Command::Dlq(c) => dlq::run(app, c).await,
-        Command::Health(a) => health::run(app, a).await,
-        Command::Dev(c) => dev::run(app, c).await,
-        Command::Config(c) => config::run(app, c).await,
-        Command::Completions(a) => completions::run(app, a).await,
-    }
-}
+pub use dispatch::dispatch;

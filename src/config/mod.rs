@@ -318,6 +318,146 @@ impl Props {
     }
 }
 
+/// Which context applies, and why: `--context`, else `EVBUS_CONTEXT`, else the file's `current`;
+/// a named context the file does not define is an error naming the ones it does.
+fn pick_context(
+    g: &Overrides,
+    file: Option<&ConfigFile>,
+    config_file: Option<&Path>,
+) -> Result<(Option<String>, &'static str, Option<Context>)> {
+    let (wanted, wanted_source) = match &g.context {
+        Some(c) => (Some(c.clone()), "--context"),
+        None => match std::env::var("EVBUS_CONTEXT").ok().filter(|s| !s.is_empty()) {
+            Some(c) => (Some(c), "EVBUS_CONTEXT"),
+            None => (None, "none"),
+        },
+    };
+    Ok(match (file, &wanted) {
+        (Some(f), Some(name)) => match f.contexts.get(name) {
+            Some(c) => (Some(name.clone()), wanted_source, Some(c.clone())),
+            None => bail!(
+                "context '{name}' (from {wanted_source}) is not defined in {} (known: {})",
+                config_file.map(|p| p.display().to_string()).unwrap_or_default(),
+                known(f)
+            ),
+        },
+        (None, Some(name)) => bail!(
+            "context '{name}' (from {wanted_source}) requested but no config file found (./evbus.yaml or \
+             $XDG_CONFIG_HOME/evbus/config.yaml)"
+        ),
+        (Some(f), None) => match &f.current {
+            Some(cur) => match f.contexts.get(cur) {
+                Some(c) => (Some(cur.clone()), "current", Some(c.clone())),
+                None => bail!(
+                    "{}: current context '{cur}' is not defined (known: {}); fix it with `evbus config use NAME`",
+                    config_file.map(|p| p.display().to_string()).unwrap_or_default(),
+                    known(f)
+                ),
+            },
+            None => (None, "none", None),
+        },
+        (None, None) => (None, "none", None),
+    })
+}
+
+/// The client properties a context's `tls`, `sasl` and `properties` give, each with its origin.
+/// A problem (a missing secret file, an unset variable) is an error when `strict`, else noted in
+/// `problems` so that commands managing evbus itself still run; a secret file others can read or
+/// write is noted in `warnings`.
+fn context_props(
+    c: &Context,
+    name: &str,
+    base: Option<&Path>,
+    strict: bool,
+    props: &mut Props,
+    problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let mut on_problem = |e: anyhow::Error| -> Result<()> {
+        if strict {
+            Err(e.context(format!("context '{name}'")))
+        } else {
+            problems.push(format!("context '{name}': {e:#}"));
+            Ok(())
+        }
+    };
+    let src = format!("context {name}");
+    if let Some(tls) = &c.tls {
+        props.push("security.protocol", "SSL".into(), &format!("{src}: tls"));
+        for (field, prop, path) in [
+            ("tls.ca", "ssl.ca.location", &tls.ca),
+            ("tls.cert", "ssl.certificate.location", &tls.cert),
+            ("tls.key", "ssl.key.location", &tls.key),
+        ] {
+            if let Some(p) = path {
+                match config_relative(base, p) {
+                    Ok(p) => props.push(prop, p.display().to_string(), &format!("{src}: {field}")),
+                    Err(e) => on_problem(e)?,
+                }
+            }
+        }
+        if tls.cert.is_some() != tls.key.is_some() {
+            on_problem(anyhow!("mutual TLS needs both tls.cert and tls.key"))?;
+        }
+        let key_pw = match (&tls.key_password, &tls.key_password_file) {
+            (Some(p), _) => Some(expand_env(p)),
+            (None, Some(f)) => {
+                Some(config_relative(base, f).and_then(|f| read_secret_file(&f, "tls.key_password_file", warnings)))
+            }
+            (None, None) => None,
+        };
+        match key_pw {
+            Some(Ok(pw)) => props.push("ssl.key.password", pw, &format!("{src}: tls.key_password")),
+            Some(Err(e)) => on_problem(e)?,
+            None => {}
+        }
+        if tls.insecure_skip_hostname {
+            props.push(
+                "ssl.endpoint.identification.algorithm",
+                "none".into(),
+                &format!("{src}: tls.insecure_skip_hostname"),
+            );
+        }
+    }
+    if let Some(sasl) = &c.sasl {
+        let proto = if c.tls.is_some() { "SASL_SSL" } else { "SASL_PLAINTEXT" };
+        props.remove("security.protocol");
+        props.push("security.protocol", proto.into(), &format!("{src}: sasl"));
+        let mech = sasl.mechanism.trim().to_ascii_uppercase().replace('_', "-");
+        if SASL_MECHANISMS.contains(&mech.as_str()) {
+            props.push("sasl.mechanism", mech, &format!("{src}: sasl.mechanism"));
+        } else {
+            on_problem(anyhow!(
+                "sasl.mechanism '{}' is not one of {} (other mechanisms: set sasl.* under properties:)",
+                sasl.mechanism,
+                SASL_MECHANISMS.join(", ")
+            ))?;
+        }
+        match expand_env(&sasl.username) {
+            Ok(u) => props.push("sasl.username", u, &format!("{src}: sasl.username")),
+            Err(e) => on_problem(e)?,
+        }
+        let pw = match (&sasl.password, &sasl.password_file) {
+            (Some(p), _) => expand_env(p).map(|p| (p, "sasl.password")),
+            (None, Some(f)) => config_relative(base, f)
+                .and_then(|f| read_secret_file(&f, "sasl.password_file", warnings))
+                .map(|p| (p, "sasl.password_file")),
+            (None, None) => Err(anyhow!("sasl needs password (e.g. ${{KAFKA_PASSWORD}}) or password_file")),
+        };
+        match pw {
+            Ok((pw, field)) => props.push("sasl.password", pw, &format!("{src}: {field}")),
+            Err(e) => on_problem(e)?,
+        }
+    }
+    for (k, v) in &c.properties {
+        match expand_env(v) {
+            Ok(v) => props.push(k, v, &format!("{src}: properties")),
+            Err(e) => on_problem(e.context(format!("property {k}")))?,
+        }
+    }
+    Ok(())
+}
+
 fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
     let config_file = config_path();
     let file = match &config_file {
@@ -335,126 +475,12 @@ fn resolve_with(g: &Overrides, strict: bool) -> Result<Effective> {
             (false, _) => warnings.push(w),
         }
     }
-    let (wanted, wanted_source) = match &g.context {
-        Some(c) => (Some(c.clone()), "--context"),
-        None => match std::env::var("EVBUS_CONTEXT").ok().filter(|s| !s.is_empty()) {
-            Some(c) => (Some(c), "EVBUS_CONTEXT"),
-            None => (None, "none"),
-        },
-    };
-    let (context_name, context_source, ctx) = match (&file, &wanted) {
-        (Some(f), Some(name)) => match f.contexts.get(name) {
-            Some(c) => (Some(name.clone()), wanted_source, Some(c.clone())),
-            None => bail!(
-                "context '{name}' (from {wanted_source}) is not defined in {} (known: {})",
-                config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-                known(f)
-            ),
-        },
-        (None, Some(name)) => bail!(
-            "context '{name}' (from {wanted_source}) requested but no config file found (./evbus.yaml or \
-             $XDG_CONFIG_HOME/evbus/config.yaml)"
-        ),
-        (Some(f), None) => match &f.current {
-            Some(cur) => match f.contexts.get(cur) {
-                Some(c) => (Some(cur.clone()), "current", Some(c.clone())),
-                None => bail!(
-                    "{}: current context '{cur}' is not defined (known: {}); fix it with `evbus config use NAME`",
-                    config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-                    known(f)
-                ),
-            },
-            None => (None, "none", None),
-        },
-        (None, None) => (None, "none", None),
-    };
+    let (context_name, context_source, ctx) = pick_context(g, file.as_ref(), config_file.as_deref())?;
 
     let base = config_file.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf);
     let mut props = Props { items: Vec::new(), sources: Vec::new() };
     if let (Some(c), Some(name)) = (&ctx, &context_name) {
-        let mut on_problem = |e: anyhow::Error| -> Result<()> {
-            if strict {
-                Err(e.context(format!("context '{name}'")))
-            } else {
-                problems.push(format!("context '{name}': {e:#}"));
-                Ok(())
-            }
-        };
-        let src = format!("context {name}");
-        if let Some(tls) = &c.tls {
-            props.push("security.protocol", "SSL".into(), &format!("{src}: tls"));
-            for (field, prop, path) in [
-                ("tls.ca", "ssl.ca.location", &tls.ca),
-                ("tls.cert", "ssl.certificate.location", &tls.cert),
-                ("tls.key", "ssl.key.location", &tls.key),
-            ] {
-                if let Some(p) = path {
-                    match config_relative(base.as_deref(), p) {
-                        Ok(p) => props.push(prop, p.display().to_string(), &format!("{src}: {field}")),
-                        Err(e) => on_problem(e)?,
-                    }
-                }
-            }
-            if tls.cert.is_some() != tls.key.is_some() {
-                on_problem(anyhow!("mutual TLS needs both tls.cert and tls.key"))?;
-            }
-            let key_pw = match (&tls.key_password, &tls.key_password_file) {
-                (Some(p), _) => Some(expand_env(p)),
-                (None, Some(f)) => Some(
-                    config_relative(base.as_deref(), f)
-                        .and_then(|f| read_secret_file(&f, "tls.key_password_file", &mut warnings)),
-                ),
-                (None, None) => None,
-            };
-            match key_pw {
-                Some(Ok(pw)) => props.push("ssl.key.password", pw, &format!("{src}: tls.key_password")),
-                Some(Err(e)) => on_problem(e)?,
-                None => {}
-            }
-            if tls.insecure_skip_hostname {
-                props.push(
-                    "ssl.endpoint.identification.algorithm",
-                    "none".into(),
-                    &format!("{src}: tls.insecure_skip_hostname"),
-                );
-            }
-        }
-        if let Some(sasl) = &c.sasl {
-            let proto = if c.tls.is_some() { "SASL_SSL" } else { "SASL_PLAINTEXT" };
-            props.remove("security.protocol");
-            props.push("security.protocol", proto.into(), &format!("{src}: sasl"));
-            let mech = sasl.mechanism.trim().to_ascii_uppercase().replace('_', "-");
-            if SASL_MECHANISMS.contains(&mech.as_str()) {
-                props.push("sasl.mechanism", mech, &format!("{src}: sasl.mechanism"));
-            } else {
-                on_problem(anyhow!(
-                    "sasl.mechanism '{}' is not one of {} (other mechanisms: set sasl.* under properties:)",
-                    sasl.mechanism,
-                    SASL_MECHANISMS.join(", ")
-                ))?;
-            }
-            match expand_env(&sasl.username) {
-                Ok(u) => props.push("sasl.username", u, &format!("{src}: sasl.username")),
-                Err(e) => on_problem(e)?,
-            }
-            let pw = match (&sasl.password, &sasl.password_file) {
-                (Some(p), _) => expand_env(p).map(|p| (p, "sasl.password")),
-                (None, Some(f)) => config_relative(base.as_deref(), f)
-                    .and_then(|f| read_secret_file(&f, "sasl.password_file", &mut warnings))
-                    .map(|p| (p, "sasl.password_file")),
-                (None, None) => Err(anyhow!("sasl needs password (e.g. ${{KAFKA_PASSWORD}}) or password_file")),
-            };
-            match pw {
-                Ok((pw, field)) => props.push("sasl.password", pw, &format!("{src}: {field}")),
-                Err(e) => on_problem(e)?,
-            }
-        }
-        for (k, v) in &c.properties {
-            match expand_env(v) {
-                Ok(v) => props.push(k, v, &format!("{src}: properties")),
-                Err(e) => on_problem(e.context(format!("property {k}")))?,
-            }
-        }
+        context_props(c, name, base.as_deref(), strict, &mut props, &mut problems, &mut warnings)?;
     }
     for kv in &g.props {
         let (k, v) = kv

@@ -7,6 +7,7 @@
 static GLOBAL: evbus::record::filter::memory::Counting<std::alloc::System> =
     evbus::record::filter::memory::Counting(std::alloc::System);
 
+mod architecture;
 mod broker;
 mod common;
 

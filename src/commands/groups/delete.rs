@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::{find_group, refuse_members, require_consumer_group};
+use super::guard::{find_group, refuse_members, require_consumer_group};
 use crate::app::App;
 use crate::cli::GroupsDeleteArgs;
 use crate::exit::Outcome;

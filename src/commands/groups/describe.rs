@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use super::notes;
+use super::notes::notes;
 use crate::app::App;
 use crate::cli::GroupsDescribeArgs;
 use crate::exit::Outcome;

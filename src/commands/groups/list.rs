@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::notes;
+use super::notes::notes;
 use crate::app::App;
 use crate::cli::{GroupType, GroupsListArgs};
 use crate::exit::{Exit, Outcome};

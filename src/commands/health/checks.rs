@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use rdkafka::Message as _;
 
-use super::{Check, Status, ms, plural, some_of, timed};
+use super::report::{Check, Status, ms, plural, some_of, timed};
 use crate::app::App;
 use crate::kafka::ClusterMeta;
 use crate::kafka::admin::Admin;

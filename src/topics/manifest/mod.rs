@@ -394,7 +394,8 @@ fn check_range(n: i64, lo: i64, hi: i64, what: &str, at: Pos, p: &mut Problems) 
     Err(())
 }
 
-/// The manifest, if its structure could be read; every problem is pushed on the way.
+/// The manifest, if its structure could be read; every problem is pushed on the way, in the
+/// order of the file's sections (version, naming, defaults, topics, groups).
 fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
     let top = Fields::of(root, "the manifest", ROOT_FIELDS, p)?;
 
@@ -414,38 +415,7 @@ fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
         }
     });
 
-    // Defaults; an invalid default is reported once, at `defaults`, not under every topic.
-    let mut default_partitions = 1;
-    let mut default_rf = 1;
-    let mut default_config = BTreeMap::new();
-    if let Some((_, d)) = top.get("defaults")
-        && let Some(d) = Fields::of(d, "defaults", DEFAULTS_FIELDS, p)
-    {
-        if let Ok(Some((n, at))) = d.int("partitions", "defaults", p)
-            && check_range(n, 1, MAX_PARTITIONS, "defaults.partitions", at, p).is_ok()
-        {
-            default_partitions = n;
-        }
-        if let Ok(Some((n, at))) = d.int("replication_factor", "defaults", p)
-            && check_range(n, 1, MAX_REPLICATION_FACTOR, "defaults.replication_factor", at, p).is_ok()
-        {
-            default_rf = n;
-        }
-        for (k, at, v) in d.config("defaults", p) {
-            if !known_keys::is_known(&k) {
-                let hint = known_keys::suggest(&k).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
-                p.push(at, format!("defaults.config: unknown topic config key '{k}'{hint}"));
-                continue;
-            }
-            match config_value(&k, v) {
-                Ok(val) => {
-                    default_config.insert(k, val);
-                }
-                Err(m) => p.push(v.pos, format!("defaults.config: {m}")),
-            }
-        }
-    }
-
+    let defaults = check_defaults(&top, p);
     let topic_nodes: &[Node] = match top.get("topics") {
         None => &[],
         Some((_, v)) => match &v.kind {
@@ -460,96 +430,160 @@ fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
     // `.` and `_` collide in Kafka's metric names: the first name seen for each folded form.
     let mut seen: HashMap<String, String> = HashMap::with_capacity(topic_nodes.len());
     for (i, node) in topic_nodes.iter().enumerate() {
-        let what = label_of("topics", i, node);
-        let Some(t) = Fields::of(node, &what, TOPIC_FIELDS, p) else { continue };
-        let (at, name) = match (t.get("name"), t.string("name", &what, p)) {
-            (Some((k, _)), Some(name)) => (k.pos, name),
-            (None, _) => {
-                p.push(t.pos, format!("topics[{i}]: missing field `name`"));
-                continue;
-            }
-            (Some(_), None) => continue,
-        };
-        let label = what;
+        if let Some(t) = check_topic(i, node, &defaults, naming.as_ref(), naming_src.is_some(), &mut seen, p) {
+            topics.push(t);
+        }
+    }
 
-        if let Err(m) = check_topic_name(&name) {
-            p.push(at, format!("{label}: {m}"));
-        }
-        let collision_key = name.replace('.', "_");
-        match seen.get(&collision_key) {
-            Some(prev) if prev == &name => p.push(at, format!("{label}: duplicate topic")),
-            Some(prev) => {
-                p.push(at, format!("{label}: collides with '{prev}' (Kafka treats '.' and '_' alike in metric names)"))
-            }
-            None => {
-                seen.insert(collision_key, name.clone());
-            }
-        }
-        let naming_flag = t.boolean("naming", &label, p);
-        if let Some(re) = &naming
-            && naming_flag != Some(false)
-            && !re.is_match(&name)
+    let declared: HashSet<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+    let groups = check_groups(&top, &declared, p);
+    Some(Manifest { path: path.to_path_buf(), naming: naming_src, topics, groups })
+}
+
+/// What a topic gets when it does not say: `defaults` from the manifest, else 1, 1 and no config.
+struct Defaults {
+    partitions: i64,
+    replication_factor: i64,
+    config: BTreeMap<String, String>,
+}
+
+/// `defaults`; an invalid default is reported once, here, not under every topic.
+fn check_defaults(top: &Fields<'_>, p: &mut Problems) -> Defaults {
+    let mut d_out = Defaults { partitions: 1, replication_factor: 1, config: BTreeMap::new() };
+    if let Some((_, d)) = top.get("defaults")
+        && let Some(d) = Fields::of(d, "defaults", DEFAULTS_FIELDS, p)
+    {
+        if let Ok(Some((n, at))) = d.int("partitions", "defaults", p)
+            && check_range(n, 1, MAX_PARTITIONS, "defaults.partitions", at, p).is_ok()
         {
-            p.push(
-                at,
-                format!("{label}: does not match the naming rule '{}' (add `naming: false` to exempt it)", re.as_str()),
-            );
+            d_out.partitions = n;
         }
-        if naming_flag == Some(true) && naming_src.is_none() {
-            p.push(at, format!("{label}: `naming: true` but the manifest has no naming rule"));
+        if let Ok(Some((n, at))) = d.int("replication_factor", "defaults", p)
+            && check_range(n, 1, MAX_REPLICATION_FACTOR, "defaults.replication_factor", at, p).is_ok()
+        {
+            d_out.replication_factor = n;
         }
-
-        let partitions = match t.int("partitions", &label, p) {
-            Ok(Some((n, kat))) => {
-                let _ = check_range(n, 1, MAX_PARTITIONS, &format!("{label}: partitions"), kat, p);
-                n
-            }
-            _ => default_partitions,
-        };
-        let rf = match t.int("replication_factor", &label, p) {
-            Ok(Some((n, kat))) => {
-                let _ = check_range(n, 1, MAX_REPLICATION_FACTOR, &format!("{label}: replication_factor"), kat, p);
-                n
-            }
-            _ => default_rf,
-        };
-
-        let mut config = default_config.clone();
-        for (k, kat, v) in t.config(&label, p) {
+        for (k, at, v) in d.config("defaults", p) {
             if !known_keys::is_known(&k) {
                 let hint = known_keys::suggest(&k).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
-                p.push(kat, format!("{label}: unknown topic config key '{k}'{hint}"));
+                p.push(at, format!("defaults.config: unknown topic config key '{k}'{hint}"));
                 continue;
             }
             match config_value(&k, v) {
                 Ok(val) => {
-                    config.insert(k, val);
+                    d_out.config.insert(k, val);
                 }
-                Err(m) => p.push(v.pos, format!("{label}: {m}")),
+                Err(m) => p.push(v.pos, format!("defaults.config: {m}")),
             }
         }
-        let key = t.string("key", &label, p);
-        if let Some(key) = &key
-            && (key.is_empty() || key.split('.').any(str::is_empty))
-        {
-            let kat = t.get("key").map_or(at, |(k, _)| k.pos);
-            p.push(kat, format!("{label}: key '{key}' is not a dot path like payload.userId"));
-        }
-        let strings = |v: Vec<(String, Pos)>| -> Vec<String> { v.into_iter().map(|(s, _)| s).collect() };
-        topics.push(TopicSpec {
-            description: t.string("description", &label, p),
-            partitions: partitions.clamp(1, MAX_PARTITIONS) as i32,
-            replication_factor: rf.clamp(1, MAX_REPLICATION_FACTOR) as i16,
-            config,
-            schema: t.string("schema", &label, p).unwrap_or_else(|| name.clone()),
-            key,
-            producers: strings(t.strings("producers", &label, p)),
-            consumers: strings(t.strings("consumers", &label, p)),
-            dlq: t.boolean("dlq", &label, p).unwrap_or(false),
-            name,
-        });
     }
 
+    d_out
+}
+
+/// One entry of `topics` (the `i`th), or `None` when it has no usable name. `seen` holds the first
+/// name seen for each form with `.` and `_` folded together, to report collisions.
+fn check_topic(
+    i: usize,
+    node: &Node,
+    defaults: &Defaults,
+    naming: Option<&regex::Regex>,
+    has_naming_rule: bool,
+    seen: &mut HashMap<String, String>,
+    p: &mut Problems,
+) -> Option<TopicSpec> {
+    let what = label_of("topics", i, node);
+    let Some(t) = Fields::of(node, &what, TOPIC_FIELDS, p) else { return None };
+    let (at, name) = match (t.get("name"), t.string("name", &what, p)) {
+        (Some((k, _)), Some(name)) => (k.pos, name),
+        (None, _) => {
+            p.push(t.pos, format!("topics[{i}]: missing field `name`"));
+            return None;
+        }
+        (Some(_), None) => return None,
+    };
+    let label = what;
+
+    if let Err(m) = check_topic_name(&name) {
+        p.push(at, format!("{label}: {m}"));
+    }
+    let collision_key = name.replace('.', "_");
+    match seen.get(&collision_key) {
+        Some(prev) if prev == &name => p.push(at, format!("{label}: duplicate topic")),
+        Some(prev) => {
+            p.push(at, format!("{label}: collides with '{prev}' (Kafka treats '.' and '_' alike in metric names)"))
+        }
+        None => {
+            seen.insert(collision_key, name.clone());
+        }
+    }
+    let naming_flag = t.boolean("naming", &label, p);
+    if let Some(re) = naming
+        && naming_flag != Some(false)
+        && !re.is_match(&name)
+    {
+        p.push(
+            at,
+            format!("{label}: does not match the naming rule '{}' (add `naming: false` to exempt it)", re.as_str()),
+        );
+    }
+    if naming_flag == Some(true) && !has_naming_rule {
+        p.push(at, format!("{label}: `naming: true` but the manifest has no naming rule"));
+    }
+
+    let partitions = match t.int("partitions", &label, p) {
+        Ok(Some((n, kat))) => {
+            let _ = check_range(n, 1, MAX_PARTITIONS, &format!("{label}: partitions"), kat, p);
+            n
+        }
+        _ => defaults.partitions,
+    };
+    let rf = match t.int("replication_factor", &label, p) {
+        Ok(Some((n, kat))) => {
+            let _ = check_range(n, 1, MAX_REPLICATION_FACTOR, &format!("{label}: replication_factor"), kat, p);
+            n
+        }
+        _ => defaults.replication_factor,
+    };
+
+    let mut config = defaults.config.clone();
+    for (k, kat, v) in t.config(&label, p) {
+        if !known_keys::is_known(&k) {
+            let hint = known_keys::suggest(&k).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+            p.push(kat, format!("{label}: unknown topic config key '{k}'{hint}"));
+            return None;
+        }
+        match config_value(&k, v) {
+            Ok(val) => {
+                config.insert(k, val);
+            }
+            Err(m) => p.push(v.pos, format!("{label}: {m}")),
+        }
+    }
+    let key = t.string("key", &label, p);
+    if let Some(key) = &key
+        && (key.is_empty() || key.split('.').any(str::is_empty))
+    {
+        let kat = t.get("key").map_or(at, |(k, _)| k.pos);
+        p.push(kat, format!("{label}: key '{key}' is not a dot path like payload.userId"));
+    }
+    let strings = |v: Vec<(String, Pos)>| -> Vec<String> { v.into_iter().map(|(s, _)| s).collect() };
+    Some(TopicSpec {
+        description: t.string("description", &label, p),
+        partitions: partitions.clamp(1, MAX_PARTITIONS) as i32,
+        replication_factor: rf.clamp(1, MAX_REPLICATION_FACTOR) as i16,
+        config,
+        schema: t.string("schema", &label, p).unwrap_or_else(|| name.clone()),
+        key,
+        producers: strings(t.strings("producers", &label, p)),
+        consumers: strings(t.strings("consumers", &label, p)),
+        dlq: t.boolean("dlq", &label, p).unwrap_or(false),
+        name,
+    })
+}
+
+/// `groups`: each with its topics (which must be declared under `topics`) and `max_lag`.
+fn check_groups(top: &Fields<'_>, declared: &HashSet<&str>, p: &mut Problems) -> Vec<GroupSpec> {
     let group_nodes: &[Node] = match top.get("groups") {
         None => &[],
         Some((_, v)) => match &v.kind {
@@ -560,7 +594,6 @@ fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
             }
         },
     };
-    let declared: HashSet<&str> = topics.iter().map(|t| t.name.as_str()).collect();
     let mut groups = Vec::with_capacity(group_nodes.len());
     let mut group_names: HashSet<String> = HashSet::with_capacity(group_nodes.len());
     for (i, node) in group_nodes.iter().enumerate() {
@@ -598,7 +631,7 @@ fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
         groups.push(GroupSpec { name, topics: group_topics.into_iter().map(|(t, _)| t).collect(), max_lag });
     }
 
-    Some(Manifest { path: path.to_path_buf(), naming: naming_src, topics, groups })
+    groups
 }
 
 /// A config value as Kafka's string: scalars as written (YAML booleans in lower case).

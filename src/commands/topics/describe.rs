@@ -1,0 +1,76 @@
+//! `evbus topics describe`: one topic's partitions and non-default configs.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use serde_json::json;
+
+use crate::app::App;
+use crate::cli::DescribeArgs;
+use crate::exit::Outcome;
+use crate::kafka::topics::watermarks;
+use crate::term::sanitize::for_terminal;
+use crate::term::ui::Mode;
+use crate::topics::plan::{self};
+
+pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
+    let mode = app.ui.mode()?;
+    let admin = Arc::new(app.settings.admin()?);
+    let md = admin.metadata(Some(&a.topic)).await?;
+    let Some(topic) = md.topics.iter().find(|t| t.name == a.topic && t.error.is_none() && !t.partitions.is_empty())
+    else {
+        bail!("topic '{}' does not exist on {}", for_terminal(&a.topic), app.settings.brokers);
+    };
+    let wm = watermarks(&app.settings, topic.partitions.iter().map(|p| (topic.name.clone(), p.id)).collect()).await?;
+    let configs = admin.topic_configs(std::slice::from_ref(&topic.name)).await?;
+    let dynamic: BTreeMap<String, Option<String>> = configs
+        .get(&topic.name)
+        .map(|m| {
+            m.iter()
+                .filter(|(_, c)| c.source == plan::Source::DynamicTopic)
+                .map(|(k, c)| (k.clone(), c.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let partitions: Vec<serde_json::Value> = topic
+        .partitions
+        .iter()
+        .map(|p| {
+            let (lo, hi) = wm.get(&(topic.name.clone(), p.id)).copied().unwrap_or((0, 0));
+            json!({"partition": p.id, "leader": p.leader, "replicas": p.replicas, "isr": p.isr,
+                   "low": lo, "high": hi, "messages": hi - lo})
+        })
+        .collect();
+    if mode == Mode::Json {
+        app.ui.json(&json!({"topic": topic.name, "partitions": partitions, "configs": dynamic}))?;
+        return Ok(Outcome::Ok);
+    }
+    let mut t = app.ui.table();
+    t.set_header(vec!["partition", "leader", "replicas", "isr", "low", "high", "messages"]);
+    let ids = |v: &serde_json::Value| {
+        v.as_array().map(|a| a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")).unwrap_or_default()
+    };
+    for p in &partitions {
+        t.add_row(vec![
+            p["partition"].to_string(),
+            p["leader"].to_string(),
+            ids(&p["replicas"]),
+            ids(&p["isr"]),
+            p["low"].to_string(),
+            p["high"].to_string(),
+            p["messages"].to_string(),
+        ]);
+    }
+    let mut s = format!("Topic {}\n{t}\n", for_terminal(&topic.name));
+    if dynamic.is_empty() {
+        s.push_str("Configs: broker defaults only\n");
+    } else {
+        s.push_str("Configs set on the topic:\n");
+        for (k, v) in &dynamic {
+            s.push_str(&format!("  {k}={}\n", v.as_deref().unwrap_or("")));
+        }
+    }
+    app.ui.out(s.trim_end())?;
+    Ok(Outcome::Ok)
+}
