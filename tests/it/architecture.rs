@@ -54,10 +54,10 @@ const MOD_RS_WITH_CODE: &[&str] = &[
     "src/commands/tail/mod.rs",
     // Pure layers not split yet.
     "src/config/mod.rs",
+    "src/dlq/mod.rs",
     "src/dlq/decode/mod.rs",
     "src/dlq/decode/tests/mod.rs",
     "src/record/filter/mod.rs",
-    "src/record/render/mod.rs",
     "src/schema/mod.rs",
     "src/schema/sample/mod.rs",
     "src/schema/tape/mod.rs",
@@ -247,7 +247,7 @@ fn architecture_md_names_folders_that_exist() {
     let missing: Vec<&&str> = named
         .iter()
         .filter(|p| !Path::new(ROOT).join(p).exists())
-        .filter(|p| !doc.contains(&format!("{p} (new)")))
+        .filter(|p| !doc.contains(&format!("{p} (new)")) && !doc.contains(&format!("{p}` (new)")))
         .collect();
     assert!(missing.is_empty(), "ARCHITECTURE.md names paths that do not exist: {missing:?}");
 }
