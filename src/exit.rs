@@ -135,7 +135,7 @@ impl Outcome {
 pub struct Exit {
     /// Process exit code, one of this module's constants.
     pub code: u8,
-    /// What `main` prints to stderr before exiting.
+    /// What `evbus::finish` prints to stderr before exiting.
     pub message: String,
 }
 
