@@ -493,7 +493,7 @@ fn check_topic(
     p: &mut Problems,
 ) -> Option<TopicSpec> {
     let what = label_of("topics", i, node);
-    let Some(t) = Fields::of(node, &what, TOPIC_FIELDS, p) else { return None };
+    let t = Fields::of(node, &what, TOPIC_FIELDS, p)?;
     let (at, name) = match (t.get("name"), t.string("name", &what, p)) {
         (Some((k, _)), Some(name)) => (k.pos, name),
         (None, _) => {
