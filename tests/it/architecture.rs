@@ -48,6 +48,7 @@ const MOD_RS_WITH_CODE: &[&str] = &[
     // kafka/ is being reshaped by its own helper (issue 20, items 1 and 2).
     "src/kafka/mod.rs",
     "src/kafka/groups/mod.rs",
+    "src/kafka/lag/mod.rs",
     // tail and dlq are being rewritten (issue 20); their faces come after.
     "src/commands/dlq/mod.rs",
     "src/commands/dlq/replay/mod.rs",
