@@ -49,6 +49,10 @@ pub struct TailArgs {
     /// Stop at the end of every partition (like kcat -e)
     #[arg(short = 'e', long)]
     pub exit: bool,
+    /// Exit 0 even when records were removed (retention, DeleteRecords) before they were read;
+    /// such a gap is always reported, and by default fails a run that ends by itself
+    #[arg(long)]
+    pub allow_gaps: bool,
     /// Stop at the first record newer than this TIME: RFC 3339, epoch ms, or a duration ago like 15m
     #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true)]
     pub until: Option<TimeSpec>,

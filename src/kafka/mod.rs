@@ -15,6 +15,7 @@ pub mod lag;
 pub mod offsets;
 pub mod producer;
 pub mod queue;
+pub mod reader;
 pub mod retry;
 pub mod settings;
 pub mod topics;

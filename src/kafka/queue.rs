@@ -15,21 +15,30 @@ use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::marker::PhantomData;
 use std::ptr::NonNull;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 use rdkafka::bindings as sys;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+use rdkafka::{Offset, TopicPartitionList};
 
 use super::headers::HeaderPool;
+use super::reader::Problem;
+use crate::record::view::RecordView;
 
 /// A queue of its own that partitions forward their fetched records to.
 pub struct BatchQueue<C: ConsumerContext + 'static> {
     queue: NonNull<sys::rd_kafka_queue_t>,
     /// Keeps the client alive for as long as the queue.
     consumer: Arc<BaseConsumer<C>>,
+    /// Partitions restarted by [`BatchQueue::restart_at`] that delivered nothing since: their
+    /// forwarding is set again on every take (see there).
+    restarted: Restarted,
 }
+
+/// Restarted partitions (topic, partition) whose forwarding is not known to hold yet.
+type Restarted = Mutex<Vec<(CString, i32)>>;
 
 // SAFETY: librdkafka queues are thread-safe; the handle is only a pointer to one, and the
 // consumer it keeps alive is itself Send.
@@ -49,21 +58,45 @@ impl<C: ConsumerContext + 'static> BatchQueue<C> {
         let queue = BatchQueue {
             queue: NonNull::new(raw).ok_or_else(|| anyhow!("librdkafka could not create a queue"))?,
             consumer: Arc::clone(consumer),
+            restarted: Mutex::new(Vec::new()),
         };
+        queue.forward(partitions)?;
+        Ok(queue)
+    }
+
+    /// Makes more partitions forward their fetched records to this queue (before they are
+    /// assigned, for the same reason as in [`BatchQueue::forwarding`]).
+    pub fn forward<'a>(&self, partitions: impl IntoIterator<Item = (&'a str, i32)>) -> Result<()> {
+        let rk = self.consumer.client().native_ptr();
         for (topic, p) in partitions {
             let name = CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
-            // SAFETY: valid client and NUL-terminated name; the partition queue handle is
-            // released right away, the forwarding it set up lives in librdkafka.
-            unsafe {
-                let pq = sys::rd_kafka_queue_get_partition(rk, name.as_ptr(), p);
-                if pq.is_null() {
-                    bail!("librdkafka has no queue for {topic}[{p}]");
-                }
-                sys::rd_kafka_queue_forward(pq, queue.queue.as_ptr());
-                sys::rd_kafka_queue_destroy(pq);
+            if !forward_one(rk, &name, p, self.queue) {
+                bail!("librdkafka has no queue for {topic}[{p}]");
             }
         }
-        Ok(queue)
+        Ok(())
+    }
+
+    /// Starts fetching one assigned partition again at `offset`, after librdkafka stopped it
+    /// (`auto.offset.reset=error` and a position that left the log). A seek is refused on a
+    /// stopped partition; an unassign and assign of it is not.
+    ///
+    /// Stopping a fetcher clears its queue's forwarding and starting one does not set it again
+    /// (the application set it), so it is set anew on each take until the partition delivers
+    /// something here: by then the stop, which comes before the start, is surely done. Records
+    /// fetched meanwhile wait in the partition's queue and move here, in order, with the forwarding.
+    pub fn restart_at(&self, topic: &str, partition: i32, offset: i64) -> Result<()> {
+        let name = CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition(topic, partition);
+        self.consumer.incremental_unassign(&tpl).map_err(|e| anyhow!("cannot restart {topic}[{partition}]: {e}"))?;
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition_offset(topic, partition, Offset::Offset(offset))?;
+        self.consumer.incremental_assign(&tpl).map_err(|e| anyhow!("cannot restart {topic}[{partition}]: {e}"))?;
+        if let Ok(mut r) = self.restarted.lock() {
+            r.push((name, partition));
+        }
+        Ok(())
     }
 
     /// The consumer whose partitions feed this queue.
@@ -73,7 +106,13 @@ impl<C: ConsumerContext + 'static> BatchQueue<C> {
 
     /// Room for `capacity` messages at a time, taken from this queue.
     pub fn batch(&self, capacity: usize) -> Batch<'_> {
-        Batch { queue: self.queue, msgs: vec![std::ptr::null_mut(); capacity.max(1)], len: 0, _queue: PhantomData }
+        Batch {
+            queue: self.queue,
+            rk: self.consumer.client().native_ptr(),
+            restarted: &self.restarted,
+            msgs: vec![std::ptr::null_mut(); capacity.max(1)],
+            len: 0,
+        }
     }
 }
 
@@ -87,34 +126,81 @@ impl<C: ConsumerContext + 'static> Drop for BatchQueue<C> {
     }
 }
 
+/// Makes partition `p` of topic `name` forward its fetched records to `queue`, marked as the
+/// application's. False when librdkafka has no such partition.
+fn forward_one(rk: *mut sys::rd_kafka_t, name: &CStr, p: i32, queue: NonNull<sys::rd_kafka_queue_t>) -> bool {
+    // SAFETY: `rk` is a live client (its owner outlives every caller's borrow) and `name` is
+    // NUL-terminated; the partition queue handle is released right away, the forwarding it set
+    // up lives in librdkafka.
+    unsafe {
+        let pq = sys::rd_kafka_queue_get_partition(rk, name.as_ptr(), p);
+        if pq.is_null() {
+            return false;
+        }
+        sys::rd_kafka_queue_forward(pq, queue.as_ptr());
+        sys::rd_kafka_queue_destroy(pq);
+    }
+    true
+}
+
 /// Messages taken from a [`BatchQueue`] and not yet released. Taking more releases the previous
 /// ones, and so does a drop, so an early return (a stop condition, a write error) cannot leak them.
 pub struct Batch<'q> {
     queue: NonNull<sys::rd_kafka_queue_t>,
+    /// The client (kept alive by the queue, borrowed for 'q), for forwarding anew.
+    rk: *mut sys::rd_kafka_t,
+    restarted: &'q Restarted,
     msgs: Vec<*mut sys::rd_kafka_message_t>,
     len: usize,
-    _queue: PhantomData<&'q ()>,
 }
 
 // SAFETY: the messages are owned by the batch (librdkafka messages may be released from any
-// thread) and the queue is thread-safe; views of the messages are not Send (see NativeMessage).
+// thread), the queue and the client (only used to set up forwarding) are thread-safe; views of the messages are not Send (see NativeMessage).
 unsafe impl Send for Batch<'_> {}
 
 impl<'q> Batch<'q> {
     /// Takes what is queued, up to the capacity, without waiting. Returns how many were taken.
     pub fn take_queued(&mut self) -> usize {
         self.release();
+        self.forward_restarted();
         // SAFETY: a live queue (borrowed for 'q) and room for `msgs.len()` pointers.
         let n = unsafe {
             sys::rd_kafka_consume_batch_queue(self.queue.as_ptr(), 0, self.msgs.as_mut_ptr(), self.msgs.len())
         };
         self.len = usize::try_from(n).unwrap_or(0).min(self.msgs.len());
+        self.settle_restarted();
         self.len
+    }
+
+    /// Sets the forwarding of restarted partitions again (see [`BatchQueue::restart_at`]).
+    fn forward_restarted(&self) {
+        let Ok(r) = self.restarted.lock() else { return };
+        for (name, p) in r.iter() {
+            forward_one(self.rk, name, *p, self.queue);
+        }
+    }
+
+    /// Restarted partitions that delivered something in this take keep their forwarding.
+    fn settle_restarted(&self) {
+        if self.len == 0 {
+            return;
+        }
+        let Ok(mut r) = self.restarted.lock() else { return };
+        if r.is_empty() {
+            return;
+        }
+        r.retain(|(name, p)| {
+            !(0..self.len).any(|i| {
+                let m = self.get(i);
+                m.partition() == *p && m.topic_name() == Some(name.to_bytes())
+            })
+        });
     }
 
     /// Waits up to `timeout` for one message. Returns how many were taken (0 or 1).
     pub fn wait_one(&mut self, timeout: Duration) -> usize {
         self.release();
+        self.forward_restarted();
         let ms = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
         // SAFETY: a live queue; the message, if any, is stored in the batch and released there.
         let m = unsafe { sys::rd_kafka_consume_queue(self.queue.as_ptr(), ms) };
@@ -122,6 +208,7 @@ impl<'q> Batch<'q> {
             self.msgs[0] = m;
             self.len = 1;
         }
+        self.settle_restarted();
         self.len
     }
 
@@ -280,6 +367,44 @@ impl<'b> NativeMessage<'b> {
         // SAFETY: a live message; librdkafka returns a NUL-terminated string that lives as long
         // as the message (its payload or a static text).
         unsafe { CStr::from_ptr(sys::rd_kafka_message_errstr(self.ptr.as_ptr())) }.to_string_lossy()
+    }
+
+    /// What the message's error means for a reader (`None` for a record or a partition EOF).
+    pub fn problem(&self) -> Option<Problem> {
+        use sys::rd_kafka_resp_err_t as E;
+        match self.raw().err {
+            E::RD_KAFKA_RESP_ERR_NO_ERROR | E::RD_KAFKA_RESP_ERR__PARTITION_EOF => None,
+            // auto.offset.reset=error: the fetch position left the log and the fetcher stopped;
+            // the message's offset is that position.
+            E::RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET | E::RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE => {
+                Some(Problem::OutOfRange {
+                    topic: String::from_utf8_lossy(self.topic_name().unwrap_or_default()).into_owned(),
+                    partition: self.partition(),
+                    offset: self.offset(),
+                })
+            }
+            E::RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN => Some(Problem::AllBrokersDown),
+            E::RD_KAFKA_RESP_ERR__TRANSPORT => Some(Problem::Transport),
+            _ => Some(Problem::Other(self.error_text().into_owned())),
+        }
+    }
+
+    /// The record, as every layer sees one: `topic` is its name as the caller has it (looked up
+    /// once per topic handle), its headers are copied into `headers`.
+    pub fn view<'a>(&self, topic: &'a str, headers: &'a mut HeaderPool) -> RecordView<'a>
+    where
+        'b: 'a,
+    {
+        self.headers_into(headers);
+        RecordView {
+            topic,
+            partition: self.partition(),
+            offset: self.offset(),
+            timestamp_ms: self.timestamp_ms(),
+            key: self.key(),
+            value: self.payload(),
+            headers: headers.as_slice(),
+        }
     }
 
     /// Replaces the pool's content with the message's headers.

@@ -696,3 +696,222 @@ fn group_does_not_commit_records_left_out_by_until() {
     assert_eq!(keys(&tail_ok(&b, &[&t, "--group", &g, "--from", "beginning", "--until", &until])), ["old"]);
     assert_eq!(keys(&tail_ok(&b, &[&t, "--group", &g, "--exit"])), ["mid", "new"]);
 }
+
+/// CreatePartitions: `topic` grows to `total` partitions (not through evbus).
+fn add_partitions(b: &Broker, topic: &str, total: usize) {
+    use rdkafka::admin::{AdminClient, AdminOptions, NewPartitions};
+    let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &b.internal).create().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let r = rt
+        .block_on(admin.create_partitions(
+            &[NewPartitions::new(topic, total)],
+            &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))),
+        ))
+        .unwrap();
+    for x in r {
+        x.unwrap();
+    }
+}
+
+/// Produces, asking again while the producer does not know the (new) partition or topic yet.
+fn produce_retrying(b: &Broker, topic: &str, records: &[TestRecord]) {
+    let p = b.producer();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for r in records {
+        loop {
+            match p.send(r.to_base(topic)) {
+                Ok(()) => break,
+                Err((e, _)) if Instant::now() < deadline => {
+                    let _ = e;
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err((e, _)) => panic!("cannot produce to {topic}: {e}"),
+            }
+        }
+    }
+    p.flush(Duration::from_secs(10)).unwrap();
+}
+
+/// A following `evbus tail ARGS` with stdout and stderr piped, and a reader of its first line.
+fn follow(b: &Broker, args: &[&str]) -> (std::process::Child, BufReader<std::process::ChildStdout>, String) {
+    let mut child = evbus_std(b)
+        .arg("tail")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut r = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    r.read_line(&mut first).unwrap();
+    (child, r, first)
+}
+
+/// The rest of stdout as JSON lines, and stderr, once the process is done.
+fn rest(child: &mut std::process::Child, mut r: BufReader<std::process::ChildStdout>) -> (Vec<Value>, String) {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut r, &mut text).unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (text.lines().map(|l| serde_json::from_str(l).unwrap()).collect(), err)
+}
+
+#[test]
+fn partitions_added_while_following_are_read_and_announced() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-grow", 1, &numbered(1, 0));
+    let (mut child, r, first) = follow(&b, &[&t, "--from", "beginning", "--count", "3", "-o", "json"]);
+    assert!(first.contains("p0-k0"), "{first}");
+    // The tail is running with one partition: two more appear, with a record each.
+    add_partitions(&b, &t, 3);
+    let mut recs = numbered(1, 1);
+    recs.extend(numbered(1, 2));
+    produce_retrying(&b, &t, &recs);
+    let status = wait_with_limit(&mut child, Duration::from_secs(60));
+    let (lines, err) = rest(&mut child, r);
+    assert_eq!(status.code(), Some(0), "{err}");
+    let mut got = keys(&lines);
+    got.sort();
+    assert_eq!(got, ["p1-k0", "p2-k0"], "{err}");
+    assert!(err.contains(&format!("evbus: following new partition(s) {t}[1..2]")), "{err}");
+}
+
+#[test]
+fn pattern_picks_up_topics_created_after_the_start() {
+    let b = Broker::start();
+    let prefix = b.unique("tail-late");
+    let first_topic = format!("{prefix}-a");
+    b.create_topic(&first_topic, 1);
+    b.produce(&first_topic, &numbered(1, 0));
+    let pattern = format!("^{prefix}-");
+    let (mut child, r, first) = follow(&b, &["--pattern", &pattern, "--from", "beginning", "--count", "2"]);
+    assert!(first.contains("p0-k0"), "{first}");
+    let late = format!("{prefix}-b");
+    b.create_topic(&late, 1);
+    produce_retrying(&b, &late, &[TestRecord::json("late-k", json!({"late": true}))]);
+    let status = wait_with_limit(&mut child, Duration::from_secs(60));
+    let (lines, err) = rest(&mut child, r);
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!((lines[0]["topic"].as_str(), lines[0]["key"].as_str()), (Some(late.as_str()), Some("late-k")));
+    assert!(err.contains(&format!("evbus: following new topic {late}[0]")), "{err}");
+}
+
+/// Records removed under a reader (DeleteRecords, as retention does it) while `tail --exit`
+/// reads: returns the exit status, the offsets printed and stderr.
+///
+/// The reader cannot get far ahead: stdout is a pipe nobody reads while the records go, and its
+/// prefetch is capped at about one record (each record is a batch of its own), so it is still
+/// below offset 300 when everything before 300 is deleted.
+fn gap_run(b: &Broker, base: &str, extra: &[&str]) -> (std::process::ExitStatus, Vec<i64>, String) {
+    let t = b.unique(base);
+    b.create_topic(&t, 1);
+    let p: rdkafka::producer::ThreadedProducer<_> = ClientConfig::new()
+        .set("bootstrap.servers", &b.internal)
+        .set("linger.ms", "0")
+        .set("batch.num.messages", "1")
+        .create()
+        .unwrap();
+    let pad = "x".repeat(2000);
+    for i in 0..400 {
+        let v = json!({"i": i, "pad": pad}).to_string();
+        p.send(BaseRecord::<str, str>::to(&t).partition(0).key("k").payload(&v)).map_err(|(e, _)| e).unwrap();
+    }
+    p.flush(Duration::from_secs(30)).unwrap();
+    let mut args = vec!["-X", "queued.max.messages.kbytes=1", "-X", "queued.min.messages=1"];
+    args.extend(["-X", "max.partition.fetch.bytes=1024", "tail", &t, "--from", "beginning", "--exit", "-o", "json"]);
+    args.extend(extra);
+    let mut child = evbus_std(b).args(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut r = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    r.read_line(&mut first).unwrap();
+    // Give the reader time to fill the pipe and stop there.
+    std::thread::sleep(Duration::from_millis(500));
+    b.delete_records(&t, 0, 300);
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut r, &mut text).unwrap();
+        text
+    });
+    let mut stderr = child.stderr.take().unwrap();
+    let errs = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
+        text
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("evbus tail did not exit within 60 s; stderr:\n{}", errs.join().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut offsets = vec![serde_json::from_str::<Value>(&first).unwrap()["offset"].as_i64().unwrap()];
+    for l in reader.join().unwrap().lines() {
+        offsets.push(serde_json::from_str::<Value>(l).unwrap()["offset"].as_i64().unwrap());
+    }
+    (status, offsets, errs.join().unwrap())
+}
+
+/// The first offset of the gap the note on stderr reports, checked against what was printed.
+fn check_gap(offsets: &[i64], err: &str) {
+    let at = err.find("gap in ").unwrap_or_else(|| panic!("no gap reported: {err}"));
+    let note = &err[at..];
+    let from: i64 = note.split("offsets ").nth(1).and_then(|s| s.split(' ').next()).unwrap().parse().unwrap();
+    assert!(
+        note.contains(&format!("offsets {from} to 299 ({} offset(s)) were removed by retention or DeleteRecords", 300 - from)),
+        "{err}"
+    );
+    assert!(note.contains("below the log start 300"), "{err}");
+    let expected: Vec<i64> = (0..from).chain(300..400).collect();
+    assert_eq!(offsets, expected, "every offset is either printed or in the gap: {err}");
+}
+
+#[test]
+fn records_removed_under_the_reader_are_a_reported_gap() {
+    let b = Broker::start();
+    let (status, offsets, err) = gap_run(&b, "tail-gap", &[]);
+    assert_eq!(status.code(), Some(1), "{err}");
+    check_gap(&offsets, &err);
+    assert!(err.contains("--allow-gaps accepts that"), "{err}");
+
+    let (status, offsets, err) = gap_run(&b, "tail-gap-ok", &["--allow-gaps"]);
+    assert_eq!(status.code(), Some(0), "{err}");
+    check_gap(&offsets, &err);
+    assert!(err.contains("removed before they were read (1 gap(s))"), "{err}");
+}
+
+#[test]
+fn head_ends_tail_on_a_quiet_topic_as_soon_as_the_pipe_closes() {
+    let b = Broker::start();
+    let t = topic_with(&b, "tail-head", 1, &numbered(1, 0));
+    let mut sh = Command::new("bash");
+    for v in ["EVBUS_BROKERS", "KAFKA_BROKERS", "KAFKA_BOOTSTRAP_SERVERS", "EVBUS_CONTEXT", "EVBUS_CONFIG", "NO_COLOR"]
+    {
+        sh.env_remove(v);
+    }
+    let mut child = sh
+        .env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
+        .env("EVBUS", assert_cmd::cargo::cargo_bin("evbus"))
+        .env("BROKERS", &b.bootstrap)
+        .env("TOPIC", &t)
+        .current_dir(b.dir.path())
+        .args(["-c", r#""$EVBUS" -b "$BROKERS" tail "$TOPIC" --from beginning -o json | head -1; echo "tail exit ${PIPESTATUS[0]}" >&2"#])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Nothing more arrives on the topic: only the closed pipe can end the tail.
+    let status = wait_with_limit(&mut child, Duration::from_secs(30));
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let out = rest(&mut child, stdout);
+    assert!(status.success(), "{}", out.1);
+    assert_eq!(keys(&out.0), ["p0-k0"]);
+    assert_eq!(out.1, "tail exit 0\n", "nothing but the exit status on stderr");
+}

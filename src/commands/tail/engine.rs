@@ -1,6 +1,6 @@
 //! tail's record engine: the stop rules per partition, the filter and validation verdicts, the
 //! rendering into one reused output buffer, and what is shared by both ways of consuming
-//! (records from rdkafka's poll, broker errors, the outage watch).
+//! (records from the consumer's poll, broker errors, the outage watch).
 
 use std::collections::HashSet;
 use std::io;
@@ -8,13 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
-use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::error::KafkaError;
-use rdkafka::message::Message;
 
-use super::{Format, MAX_WARNINGS};
-use crate::kafka::Ctx;
+use super::options::Format;
+use super::schemas::SchemaSource;
+use super::tuning::MAX_WARNINGS;
 use crate::kafka::headers::HeaderPool;
+use crate::kafka::reader::{Problem, Reader};
 use crate::record::filter::{EvalError, Match, RecordFilter};
 use crate::record::view::RecordView;
 use crate::schema::Schema;
@@ -36,6 +35,10 @@ pub(super) struct Stats {
     pub(super) invalid: u64,
     /// Records the jq program could not finish on (too deep a recursion).
     pub(super) filter_failed: u64,
+    /// Gaps: places where offsets were removed under the reader before it read them.
+    pub(super) gaps: u64,
+    /// Offsets those gaps skipped (records, and any transaction markers among them).
+    pub(super) gap_offsets: u64,
 }
 
 impl Stats {
@@ -49,6 +52,12 @@ impl Stats {
         }
         if validate {
             s.push_str(&format!(", {} invalid", self.invalid));
+        }
+        if self.gaps > 0 {
+            s.push_str(&format!(
+                ", {} offset(s) removed before they were read ({} gap(s))",
+                self.gap_offsets, self.gaps
+            ));
         }
         s
     }
@@ -73,6 +82,8 @@ pub(super) struct Engine {
     pub(super) topic_names: Vec<String>,
     /// Per topic, when --validate.
     pub(super) schemas: Vec<Option<Schema>>,
+    /// Where the schemas of topics picked up later come from (--validate).
+    pub(super) schema_source: Option<SchemaSource>,
     pub(super) only_invalid: bool,
     pub(super) parts: Vec<Vec<PartState>>,
     /// --exit or --until: stop once every partition is done.
@@ -89,16 +100,52 @@ pub(super) struct Engine {
     pub(super) headers: HeaderPool,
     pub(super) warned: HashSet<String>,
     pub(super) ui: crate::term::ui::Ui,
-    /// Since when every broker connection is down (librdkafka reported it), if it is.
+    /// Since when every broker connection is down (the client reported it), if it is.
     pub(super) outage: Option<Instant>,
     pub(super) last_probe: Instant,
     /// The bootstrap list, for messages.
     pub(super) brokers: String,
+    /// Partitions whose position left their log (topic, partition, position), to be reported
+    /// and restarted once the batch that told us is released (see `gaps`).
+    pub(super) out_of_range: Vec<(String, i32, i64)>,
 }
 
 impl Engine {
     pub(super) fn all_done(&self) -> bool {
         self.track_done && self.parts.iter().flatten().all(|p| !p.known || p.done)
+    }
+
+    /// Starts tracking partitions of a topic (a new topic when it is not followed yet) that
+    /// appeared while the run follows. Returns the topic's index.
+    pub(super) fn follow(&mut self, topic: &str, partitions: &[i32]) -> usize {
+        let t = match self.topic_names.iter().position(|n| n == topic) {
+            Some(t) => t,
+            None => {
+                self.topic_names.push(topic.to_string());
+                self.parts.push(Vec::new());
+                let schema = self.schema_source.as_ref().and_then(|s| s.load(topic, &self.ui));
+                self.schemas.push(schema);
+                self.topic_names.len() - 1
+            }
+        };
+        let v = &mut self.parts[t];
+        for &p in partitions {
+            let Ok(idx) = usize::try_from(p) else { continue };
+            if v.len() <= idx {
+                v.resize(idx + 1, PartState { high: i64::MAX, done: true, known: false });
+            }
+            // Nothing was there at the start: a run that stops at the start's end never gets
+            // here, and --until decides by time.
+            v[idx] = PartState { high: i64::MAX, done: false, known: true };
+        }
+        t
+    }
+
+    /// True when the partition is one the run follows.
+    pub(super) fn knows(&self, topic: &str, p: i32) -> bool {
+        self.topic_names.iter().position(|n| n == topic).is_some_and(|t| {
+            usize::try_from(p).ok().and_then(|i| self.parts[t].get(i)).is_some_and(|s| s.known)
+        })
     }
 
     pub(super) fn mark_done(&mut self, t: usize, p: i32) {
@@ -116,7 +163,7 @@ impl Engine {
         if self.all_done() { Flow::Stop } else { Flow::Go }
     }
 
-    /// EOF for a partition number without its topic (rdkafka's group consumer): only usable when
+    /// EOF for a partition number without its topic (the group consumer's poll): only usable when
     /// exactly one followed topic still waits on that partition number.
     pub(super) fn eof_ambiguous(&mut self, p: i32) -> Flow {
         let Ok(idx) = usize::try_from(p) else { return Flow::Go };
@@ -294,38 +341,22 @@ pub(super) fn should_stop(stop: &AtomicBool, limits: &Limits, last_record: Insta
         || limits.deadline.is_some_and(|d| Instant::now() >= d)
 }
 
-/// Processes a record delivered by rdkafka's own poll.
+/// Processes a record delivered by the consumer's own poll.
 ///
 /// Returns the record's topic index unless the stop rules left the record out (see
 /// [`Engine::leaves_out`]), and what to do next.
-pub(super) fn process_borrowed(
-    engine: &mut Engine,
-    m: &mut rdkafka::message::BorrowedMessage<'_>,
-) -> (Option<usize>, Flow) {
-    let Some(t) = engine.topic_names.iter().position(|n| n == m.topic()) else { return (None, Flow::Go) };
-    let mut headers = std::mem::take(&mut engine.headers);
-    headers.fill(m);
-    let rec = RecordView {
-        topic: m.topic(),
-        partition: m.partition(),
-        offset: m.offset(),
-        timestamp_ms: m.timestamp().to_millis(),
-        key: m.key(),
-        value: m.payload(),
-        headers: headers.as_slice(),
-    };
-    let taken = !engine.leaves_out(t, &rec);
-    let flow = engine.record(t, &rec);
-    engine.headers = headers;
+pub(super) fn process_polled(engine: &mut Engine, rec: &RecordView<'_>) -> (Option<usize>, Flow) {
+    let Some(t) = engine.topic_names.iter().position(|n| n == rec.topic) else { return (None, Flow::Go) };
+    let taken = !engine.leaves_out(t, rec);
+    let flow = engine.record(t, rec);
     (taken.then_some(t), flow)
 }
 
-pub(super) fn report_error(engine: &mut Engine, e: &KafkaError) {
-    // Transport errors are retried by librdkafka forever: the outage watch (see `watch_outage`)
+pub(super) fn report_problem(engine: &mut Engine, problem: Problem) {
+    // Transport errors are retried by the client forever: the outage watch (see `watch_outage`)
     // says so on stderr, and bounds the wait of a run that has to end (--exit, --until).
-    use rdkafka::types::RDKafkaErrorCode as C;
-    match e.rdkafka_error_code() {
-        Some(C::AllBrokersDown) => {
+    match problem {
+        Problem::AllBrokersDown => {
             if engine.outage.is_none() {
                 engine.outage = Some(Instant::now());
                 engine.last_probe = Instant::now();
@@ -335,19 +366,20 @@ pub(super) fn report_error(engine: &mut Engine, e: &KafkaError) {
                 ));
             }
         }
-        Some(C::BrokerTransportFailure | C::PartitionEOF) => {}
-        _ => engine.warn_once(format!("consumer: {}", crate::kafka::describe_error(e))),
+        Problem::Transport => {}
+        Problem::OutOfRange { topic, partition, offset } => engine.out_of_range.push((topic, partition, offset)),
+        Problem::Other(text) => engine.warn_once(format!("consumer: {text}")),
     }
 }
 
 /// While the brokers are down: every second, ask for metadata to learn whether they are back
 /// (a quiet topic brings no record to say so). A run that has to end (--exit, --until) fails
 /// once the outage lasts `--timeout`; a follow run waits on and says when they are back.
-pub(super) fn watch_outage(consumer: &BaseConsumer<Ctx>, engine: &mut Engine, limits: &Limits) -> Result<()> {
+pub(super) fn watch_outage(reader: &Reader, engine: &mut Engine, limits: &Limits) -> Result<()> {
     let Some(since) = engine.outage else { return Ok(()) };
     if engine.last_probe.elapsed() >= Duration::from_secs(1) {
         engine.last_probe = Instant::now();
-        if consumer.fetch_metadata(None, Duration::from_millis(500)).is_ok_and(|m| !m.brokers().is_empty()) {
+        if reader.brokers_up(Duration::from_millis(500)) {
             engine.outage = None;
             engine.ui.info(format!(
                 "evbus: the brokers are back after {}; resuming where the tail stopped",
@@ -357,7 +389,7 @@ pub(super) fn watch_outage(consumer: &BaseConsumer<Ctx>, engine: &mut Engine, li
         }
     }
     if engine.track_done && since.elapsed() >= limits.timeout {
-        let last = consumer.context().last_error().map(|e| format!("; last broker error: {e}")).unwrap_or_default();
+        let last = reader.last_error().map(|e| format!("; last broker error: {e}")).unwrap_or_default();
         bail!(
             "no broker answered for {} (brokers tried: {}{last})",
             humantime::format_duration(limits.timeout),
@@ -373,13 +405,17 @@ mod tests {
 
     #[test]
     fn summary_line() {
-        let s = Stats { seen: 10, matched: 3, not_json: 2, invalid: 1, filter_failed: 0 };
+        let s = Stats { seen: 10, matched: 3, not_json: 2, invalid: 1, ..Default::default() };
         assert_eq!(s.summary(false), "10 records seen, 3 matched, 2 not JSON (never match --filter/--type)");
         let s = Stats { seen: 10, matched: 3, filter_failed: 4, ..Default::default() };
         assert_eq!(s.summary(false), "10 records seen, 3 matched, 4 where --filter did not finish (never match)");
         assert_eq!(
             Stats { seen: 1, matched: 1, ..Default::default() }.summary(true),
             "1 records seen, 1 matched, 0 invalid"
+        );
+        assert_eq!(
+            Stats { seen: 5, matched: 5, gaps: 2, gap_offsets: 174_000, ..Default::default() }.summary(false),
+            "5 records seen, 5 matched, 174000 offset(s) removed before they were read (2 gap(s))"
         );
     }
 }

@@ -1,27 +1,24 @@
-//! tail's group mode (`--group G`): subscribe as a member of G through rdkafka's poll, which
+//! tail's group mode (`--group G`): subscribe as a member of G through the consumer's poll, which
 //! serves the rebalances, and commit what was printed (never what is still buffered).
 
 use std::io;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::Result;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::error::KafkaError;
-use rdkafka::message::Message;
-use rdkafka::{Offset, TopicPartitionList};
 
-use super::engine::{Engine, Flow, Limits, process_borrowed, report_error, should_stop, watch_outage};
-use super::{COMMIT_EVERY, FLUSH_AT, POLL};
-use crate::kafka::Ctx;
+use super::engine::{Engine, Flow, Limits, process_polled, report_problem, should_stop, watch_outage};
+use super::grow::Follow;
+use super::tuning::{COMMIT_EVERY, FLUSH_AT, POLL};
+use crate::kafka::reader::{Polled, Reader};
 
 /// Returns Ok(true) when interrupted by Ctrl-C.
 pub(super) fn consume_group(
-    consumer: &Arc<BaseConsumer<Ctx>>,
+    reader: &Reader,
     engine: &mut Engine,
     limits: &Limits,
     stop: &AtomicBool,
+    follow: Follow,
 ) -> Result<bool> {
     let mut out = io::stdout().lock();
     // Next offset to commit per topic and partition (-1: nothing processed yet).
@@ -38,31 +35,43 @@ pub(super) fn consume_group(
             if should_stop(stop, limits, last_record) {
                 break stop.load(Ordering::Relaxed);
             }
-            let flow = match consumer.poll(POLL) {
-                None => {
-                    engine.flush(&mut out)?;
-                    last_flush = Instant::now();
-                    watch_outage(consumer, engine, limits)?;
-                    Flow::Go
-                }
-                Some(Ok(mut m)) => {
+            let mut headers = std::mem::take(&mut engine.headers);
+            let polled = reader.poll(POLL, &mut headers, |p| match p {
+                Polled::Record(rec) => {
                     last_record = Instant::now();
                     if engine.outage.take().is_some() {
                         engine.ui.info("evbus: the brokers are back; resuming where the tail stopped");
                     }
-                    let (t, flow) = process_borrowed(engine, &mut m);
-                    if let Some(slot) = t
-                        .and_then(|t| positions.get_mut(t))
-                        .and_then(|v| v.get_mut(usize::try_from(m.partition()).ok()?))
-                    {
-                        *slot = m.offset().saturating_add(1);
-                        dirty = true;
+                    let (t, flow) = process_polled(engine, &rec);
+                    if let Some(t) = t {
+                        grow_to(&mut positions, t, rec.partition);
+                        if let Some(slot) =
+                            positions.get_mut(t).and_then(|v| v.get_mut(usize::try_from(rec.partition).ok()?))
+                        {
+                            *slot = rec.offset.saturating_add(1);
+                            dirty = true;
+                        }
                     }
                     flow
                 }
-                Some(Err(KafkaError::PartitionEOF(p))) => engine.eof_ambiguous(p),
-                Some(Err(e)) => {
-                    report_error(engine, &e);
+                Polled::Eof { partition } => engine.eof_ambiguous(partition),
+                Polled::Problem(problem) => {
+                    report_problem(engine, problem);
+                    Flow::Go
+                }
+            });
+            engine.headers = headers;
+            let flow = match polled {
+                Some(flow) => flow,
+                None => {
+                    engine.flush(&mut out)?;
+                    last_flush = Instant::now();
+                    if super::pipe::stdout_closed() {
+                        // `| head`: nobody reads any more. Ends like a failed write does.
+                        return Err(io::Error::from(io::ErrorKind::BrokenPipe).into());
+                    }
+                    follow.check(reader, None, engine)?;
+                    watch_outage(reader, engine, limits)?;
                     Flow::Go
                 }
             };
@@ -72,8 +81,8 @@ pub(super) fn consume_group(
             }
             // Commit only what has been written out ("after printing").
             if dirty && engine.buf.is_empty() && last_commit.elapsed() >= COMMIT_EVERY {
-                if let Err(e) = commit_positions(consumer, &engine.topic_names, &positions, CommitMode::Async) {
-                    engine.warn_once(format!("commit failed: {}", crate::kafka::describe_error(&e)));
+                if let Err(e) = reader.commit(&commit_list(&engine.topic_names, &positions), false) {
+                    engine.warn_once(format!("commit failed: {e}"));
                 }
                 dirty = false;
                 last_commit = Instant::now();
@@ -84,22 +93,26 @@ pub(super) fn consume_group(
         }
     };
     engine.flush(&mut out)?;
+    drop(follow);
     if dirty {
         // A synchronous commit can wait on an unreachable coordinator; bound it by --timeout.
         let (tx, rx) = std::sync::mpsc::channel();
-        let c = Arc::clone(consumer);
-        let names = engine.topic_names.clone();
-        let positions = positions.clone();
+        let shared = reader.share();
+        let list: Vec<(String, i32, i64)> = commit_list(&engine.topic_names, &positions)
+            .into_iter()
+            .map(|(t, p, o)| (t.to_string(), p, o))
+            .collect();
         std::thread::spawn(move || {
-            let r = commit_positions(&c, &names, &positions, CommitMode::Sync);
+            let borrowed: Vec<(&str, i32, i64)> = list.iter().map(|(t, p, o)| (t.as_str(), *p, *o)).collect();
+            let r = shared.commit(&borrowed, true);
             // Before reporting: the main thread closes the consumer once it holds the last
-            // reference (see `close_bounded`).
-            drop(c);
+            // reference (see `Reader::close`).
+            drop(shared);
             let _ = tx.send(r);
         });
         match rx.recv_timeout(limits.timeout) {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => engine.ui.warn(format!("final commit failed: {}", crate::kafka::describe_error(&e))),
+            Ok(Err(e)) => engine.ui.warn(format!("final commit failed: {e}")),
             Err(_) => engine
                 .ui
                 .warn(format!("final commit did not complete within {}", humantime::format_duration(limits.timeout))),
@@ -108,25 +121,29 @@ pub(super) fn consume_group(
     Ok(interrupted)
 }
 
-/// Commits the next offset of every partition that has one.
-fn commit_positions(
-    consumer: &BaseConsumer<Ctx>,
-    names: &[String],
-    positions: &[Vec<i64>],
-    mode: CommitMode,
-) -> Result<(), KafkaError> {
-    let mut tpl = TopicPartitionList::new();
+/// Room in `positions` for a topic or partition the run picked up while following.
+fn grow_to(positions: &mut Vec<Vec<i64>>, t: usize, partition: i32) {
+    if positions.len() <= t {
+        positions.resize(t + 1, Vec::new());
+    }
+    if let Ok(p) = usize::try_from(partition)
+        && positions[t].len() <= p
+    {
+        positions[t].resize(p + 1, -1);
+    }
+}
+
+/// The next offset of every partition that has one.
+fn commit_list<'a>(names: &'a [String], positions: &[Vec<i64>]) -> Vec<(&'a str, i32, i64)> {
+    let mut out = Vec::new();
     for (t, v) in positions.iter().enumerate() {
         for (p, &o) in v.iter().enumerate() {
             if o >= 0
                 && let Ok(p) = i32::try_from(p)
             {
-                tpl.add_partition_offset(&names[t], p, Offset::Offset(o))?;
+                out.push((names[t].as_str(), p, o));
             }
         }
     }
-    if tpl.count() == 0 {
-        return Ok(());
-    }
-    consumer.commit(&tpl, mode)
+    out
 }

@@ -2,17 +2,12 @@
 //! watermarks, a time, or the group's committed offsets), and which partitions are done before a
 //! record is read (the stop rules of `--exit` and `--until`).
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
 use anyhow::{Result, bail};
-use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::error::KafkaError;
-use rdkafka::{Offset, TopicPartitionList};
 use regex::Regex;
 
 use super::engine::PartState;
-use crate::kafka::{ClusterMeta, Ctx, Settings, retry};
+use crate::kafka::reader::{OffsetsAt, Reader, StartAt};
+use crate::kafka::{ClusterMeta, Settings};
 
 /// Where to start reading, from `--from` / `--since`, with any time resolved to milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,36 +115,23 @@ struct Watermarks {
     high: Vec<Vec<i64>>,
 }
 
-/// ListOffsets at `spec` over tail's own consumer (its connections are already up), per topic
-/// and partition index; `-1` where the broker has no offset (no record at or after a time).
-fn offsets_by_topic(
-    c: &BaseConsumer<Ctx>,
+/// ListOffsets at `at` over tail's own consumer, per topic and partition index; `-1` where the
+/// broker has no offset (no record at or after a time).
+async fn offsets_by_topic(
+    settings: &Settings,
+    reader: &Reader,
+    what: &str,
     topics: &[TopicSel],
-    spec: Offset,
-    timeout: Duration,
-) -> Result<Vec<Vec<i64>>, KafkaError> {
-    let parts = topics.iter().flat_map(|t| t.partitions.iter().map(move |&p| (t.name.as_str(), p)));
-    let res = crate::kafka::offsets::list_offsets_on(c, parts, spec, timeout)?;
-    let mut out = Vec::with_capacity(topics.len());
-    for t in topics {
-        let mut v = Vec::with_capacity(t.partitions.len());
-        for p in &t.partitions {
-            let off = match res.find_partition(&t.name, *p) {
-                Some(e) => {
-                    e.error()?;
-                    match e.offset() {
-                        Offset::Offset(o) => o,
-                        // No record at or after the requested time: the end of the partition.
-                        _ => -1,
-                    }
-                }
-                None => -1,
-            };
-            v.push(off);
-        }
-        out.push(v);
-    }
-    Ok(out)
+    at: OffsetsAt,
+) -> Result<Vec<Vec<i64>>> {
+    let flat = reader.offsets(settings, what, flat_parts(topics), at).await?;
+    let mut it = flat.into_iter();
+    Ok(topics.iter().map(|t| it.by_ref().take(t.partitions.len()).collect()).collect())
+}
+
+/// Every (topic, partition), topic by topic in order.
+fn flat_parts(topics: &[TopicSel]) -> Vec<(String, i32)> {
+    topics.iter().flat_map(|t| t.partitions.iter().map(move |&p| (t.name.clone(), p))).collect()
 }
 
 /// What decides where a run starts.
@@ -166,28 +148,20 @@ pub(super) struct Plan {
 /// Where a run starts.
 pub(super) struct Start {
     /// Per topic, per partition index: the offset to assign (without a group).
-    pub(super) starts: Vec<Vec<Offset>>,
+    pub(super) starts: Vec<Vec<StartAt>>,
     /// Per topic, per partition id: what the stop rules track.
     pub(super) parts: Vec<Vec<PartState>>,
 }
 
 /// Reads the watermarks, offsets by time and committed offsets the plan needs, over tail's
 /// consumer, each bounded by `--timeout`.
-pub(super) async fn find(
-    settings: &Settings,
-    ctx: &Ctx,
-    consumer: &Arc<BaseConsumer<Ctx>>,
-    topics: &[TopicSel],
-    plan: Plan,
-) -> Result<Start> {
+pub(super) async fn find(settings: &Settings, reader: &Reader, topics: &[TopicSel], plan: Plan) -> Result<Start> {
     let stop_at_high = plan.stop_at_high;
     let marks = if plan.needs_marks {
-        let timeout = settings.timeout;
-        let (c1, t1, c2, t2) = (Arc::clone(consumer), topics.to_vec(), Arc::clone(consumer), topics.to_vec());
         // Both requests in flight at once: one round trip of startup latency instead of two.
         let (low, high) = tokio::join!(
-            settings.blocking("watermark request", ctx, move || offsets_by_topic(&c1, &t1, Offset::Beginning, timeout)),
-            settings.blocking("watermark request", ctx, move || offsets_by_topic(&c2, &t2, Offset::End, timeout)),
+            offsets_by_topic(settings, reader, "watermark request", topics, OffsetsAt::Beginning),
+            offsets_by_topic(settings, reader, "watermark request", topics, OffsetsAt::End),
         );
         Some(Watermarks { low: low?, high: high? })
     } else {
@@ -195,20 +169,18 @@ pub(super) async fn find(
     };
 
     // Start offsets (assign mode) or, with a group, what is already committed.
-    let mut starts: Vec<Vec<Offset>> = Vec::with_capacity(topics.len());
+    let mut starts: Vec<Vec<StartAt>> = Vec::with_capacity(topics.len());
     if let StartPos::Time(ts) = plan.start {
-        let (c, t, timeout) = (Arc::clone(consumer), topics.to_vec(), settings.timeout);
-        let found = settings
-            .blocking("offsets-for-times request", ctx, move || offsets_by_topic(&c, &t, Offset::Offset(ts), timeout))
-            .await?;
+        let found =
+            offsets_by_topic(settings, reader, "offsets-for-times request", topics, OffsetsAt::Time(ts)).await?;
         for (ti, offs) in found.into_iter().enumerate() {
             starts.push(
                 offs.into_iter()
                     .enumerate()
                     .map(|(pi, o)| match (o, &marks) {
-                        (o, _) if o >= 0 => Offset::Offset(o),
-                        (_, Some(m)) => Offset::Offset(m.high[ti][pi]),
-                        (_, None) => Offset::End,
+                        (o, _) if o >= 0 => StartAt::Offset(o),
+                        (_, Some(m)) => StartAt::Offset(m.high[ti][pi]),
+                        (_, None) => StartAt::End,
                     })
                     .collect(),
             );
@@ -218,9 +190,9 @@ pub(super) async fn find(
             starts.push(
                 (0..t.partitions.len())
                     .map(|pi| match (&marks, plan.start) {
-                        (Some(m), pos) => Offset::Offset(start_offset(pos, m.low[ti][pi], m.high[ti][pi])),
-                        (None, StartPos::Beginning) => Offset::Beginning,
-                        (None, _) => Offset::End,
+                        (Some(m), pos) => StartAt::Offset(start_offset(pos, m.low[ti][pi], m.high[ti][pi])),
+                        (None, StartPos::Beginning) => StartAt::Beginning,
+                        (None, _) => StartAt::End,
                     })
                     .collect(),
             );
@@ -238,7 +210,7 @@ pub(super) async fn find(
                 v.resize(idx + 1, PartState { high: i64::MAX, done: true, known: false });
             }
             let start = match starts[ti][pi] {
-                Offset::Offset(o) => o,
+                StartAt::Offset(o) => o,
                 _ => -1,
             };
             // An empty partition, or one we start at the end of, is done before it begins. With a
@@ -252,32 +224,17 @@ pub(super) async fn find(
     if stop_at_high && plan.group {
         // Partitions whose committed offset is already at the end would never deliver a
         // record (nor, for another topic's same-numbered partition, an unambiguous EOF).
-        let mut tpl = TopicPartitionList::new();
-        for t in topics {
-            for p in &t.partitions {
-                tpl.add_partition(&t.name, *p);
-            }
-        }
-        let c = Arc::clone(consumer);
-        let timeout = settings.timeout;
-        // A group's coordinator is still loading on a fresh broker ("not coordinator"): ask again.
-        let committed = settings
-            .blocking("committed-offsets request", ctx, move || {
-                retry::within(
-                    Instant::now() + timeout,
-                    retry::COORDINATOR_PAUSE,
-                    |left| c.committed_offsets(tpl.clone(), left.max(Duration::from_millis(100))),
-                    |r| r.as_ref().is_err_and(retry::transient_error),
-                )
-            })
-            .await?;
+        // A group's coordinator is still loading on a fresh broker ("not coordinator"): the
+        // reader asks again.
+        let committed = reader.committed(settings, flat_parts(topics)).await?;
+        let mut committed = committed.into_iter();
         for (ti, t) in topics.iter().enumerate() {
             for (pi, &p) in t.partitions.iter().enumerate() {
-                let start = match committed.find_partition(&t.name, p).map(|e| e.offset()) {
-                    Some(Offset::Offset(o)) if o >= 0 => o,
+                let start = match committed.next().flatten() {
+                    Some(o) => o,
                     // No committed offset: auto.offset.reset (from --from) applies.
-                    _ => match starts[ti][pi] {
-                        Offset::Offset(o) => o,
+                    None => match starts[ti][pi] {
+                        StartAt::Offset(o) => o,
                         _ => continue,
                     },
                 };
