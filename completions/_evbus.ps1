@@ -421,6 +421,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Follow every non-internal topic')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Stop at the end of every partition (like kcat -e)')
             [CompletionResult]::new('--exit', '--exit', [CompletionResultType]::ParameterName, 'Stop at the end of every partition (like kcat -e)')
+            [CompletionResult]::new('--allow-gaps', '--allow-gaps', [CompletionResultType]::ParameterName, 'Exit 0 even when records were removed (retention, DeleteRecords) before they were read; such a gap is always reported, and by default fails a run that ends by itself')
             [CompletionResult]::new('--validate', '--validate', [CompletionResultType]::ParameterName, 'Check every event against its topic''s schema and mark the invalid ones')
             [CompletionResult]::new('--only-invalid', '--only-invalid', [CompletionResultType]::ParameterName, 'With --validate: print only the invalid events')
             [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Print large values whole in pretty mode')

@@ -2620,7 +2620,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__tail)
-            opts="-n -e -g -f -o -b -X -q -v -h -V --pattern --all --from --since --count --exit --until --idle-timeout --filter --filter-memory --key --header --type --grep --template --validate --only-invalid --full --group --schemas --file --output --brokers --timeout --color --context --quiet --verbose --help --version"
+            opts="-n -e -g -f -o -b -X -q -v -h -V --pattern --all --from --since --count --exit --allow-gaps --until --idle-timeout --filter --filter-memory --key --header --type --grep --template --validate --only-invalid --full --group --schemas --file --output --brokers --timeout --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -392,6 +392,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --all 'Follow every non-internal topic'
             cand -e 'Stop at the end of every partition (like kcat -e)'
             cand --exit 'Stop at the end of every partition (like kcat -e)'
+            cand --allow-gaps 'Exit 0 even when records were removed (retention, DeleteRecords) before they were read; such a gap is always reported, and by default fails a run that ends by itself'
             cand --validate 'Check every event against its topic''s schema and mark the invalid ones'
             cand --only-invalid 'With --validate: print only the invalid events'
             cand --full 'Print large values whole in pretty mode'

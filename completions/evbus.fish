@@ -306,6 +306,7 @@ never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l all -d 'Follow every non-internal topic'
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s e -l exit -d 'Stop at the end of every partition (like kcat -e)'
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l allow-gaps -d 'Exit 0 even when records were removed (retention, DeleteRecords) before they were read; such a gap is always reported, and by default fails a run that ends by itself'
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l validate -d 'Check every event against its topic\'s schema and mark the invalid ones'
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l only-invalid -d 'With --validate: print only the invalid events'
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l full -d 'Print large values whole in pretty mode'
