@@ -6,11 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
-use rdkafka::admin::{
-    AdminClient, AdminOptions, ConfigSource, NewPartitions, NewTopic, ResourceSpecifier, TopicReplication,
-};
+use rdkafka::admin::{AdminClient, AdminOptions, ConfigSource, ResourceSpecifier};
 use rdkafka::types::RDKafkaErrorCode;
 
+use super::topic_requests::{self, TopicRequest};
 use super::{ClusterMeta, Ctx, Settings, owned_metadata};
 use crate::topics::plan::{ClusterConfig, Source};
 
@@ -119,45 +118,64 @@ impl Admin {
 
     /// CreateTopics for `(name, partitions, replication factor, configs)` entries; one result per topic.
     pub async fn create_topics(
-        &self,
+        self: &Arc<Self>,
         topics: &[(String, i32, i16, BTreeMap<String, String>)],
     ) -> Result<Vec<OpResult>> {
-        let new: Vec<NewTopic> = topics
+        let new = topics
             .iter()
             .map(|(name, p, rf, cfg)| {
-                let mut t = NewTopic::new(name, *p, TopicReplication::Fixed(i32::from(*rf)));
-                for (k, v) in cfg {
-                    t = t.set(k, v);
-                }
-                t
+                (name.clone(), *p, *rf, cfg.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             })
             .collect();
-        let opts = self.opts();
-        let res =
-            self.settings.bounded("CreateTopics", &self.ctx, self.client.create_topics(new.iter(), &opts)).await?;
-        Ok(topic_results(res, "CreateTopics"))
+        self.topic_request("CreateTopics", TopicRequest::Create(new)).await
     }
 
     /// CreatePartitions: grows each topic to the given total partition count; one result per topic.
-    pub async fn create_partitions(&self, changes: &[(String, i32)]) -> Result<Vec<OpResult>> {
-        let parts: Vec<NewPartitions> = changes.iter().map(|(t, n)| NewPartitions::new(t, *n as usize)).collect();
-        let opts = self.opts();
-        let res = self
-            .settings
-            .bounded("CreatePartitions", &self.ctx, self.client.create_partitions(parts.iter(), &opts))
-            .await;
-        match res {
-            Ok(r) => Ok(topic_results(r, "CreatePartitions")),
-            Err(e) => Err(unsupported_or(e, "CreatePartitions")),
-        }
+    pub async fn create_partitions(self: &Arc<Self>, changes: &[(String, i32)]) -> Result<Vec<OpResult>> {
+        self.topic_request("CreatePartitions", TopicRequest::Partitions(changes.to_vec())).await
     }
 
     /// DeleteTopics; one result per topic.
-    pub async fn delete_topics(&self, names: &[String]) -> Result<Vec<OpResult>> {
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let opts = self.opts();
-        let res = self.settings.bounded("DeleteTopics", &self.ctx, self.client.delete_topics(&refs, &opts)).await?;
-        Ok(topic_results(res, "DeleteTopics"))
+    pub async fn delete_topics(self: &Arc<Self>, names: &[String]) -> Result<Vec<OpResult>> {
+        self.topic_request("DeleteTopics", TopicRequest::Delete(names.to_vec())).await
+    }
+
+    /// Sends one topic request, bounded by `--timeout`, keeping Kafka's explanation of each
+    /// refusal. As in [`Admin::incremental_alter_within`], the blocking task owns a clone of the
+    /// Arc, so a call still running when the limit fires keeps its client alive.
+    async fn topic_request(self: &Arc<Self>, api: &'static str, request: TopicRequest) -> Result<Vec<OpResult>> {
+        let timeout = self.settings.timeout;
+        let me = Arc::clone(self);
+        let started = std::time::Instant::now();
+        let fut = tokio::task::spawn_blocking(move || topic_requests::send(me.client.inner(), &request, timeout));
+        let r = match tokio::time::timeout(timeout + Duration::from_secs(2), fut).await {
+            Err(_) => Err(self.settings.failure(api, &self.ctx, None)),
+            Ok(j) => match j? {
+                Ok(results) => Ok(results
+                    .into_iter()
+                    .map(|(t, r)| {
+                        let r = r.map_err(|e| explain_with(e.code, api, &t, e.message.as_deref()));
+                        (t, r)
+                    })
+                    .collect()),
+                Err(e) if e.code == RDKafkaErrorCode::OperationTimedOut => {
+                    Err(self.settings.failure(api, &self.ctx, None))
+                }
+                Err(e) if unsupported(e.code) => Err(anyhow::anyhow!("{}", unsupported_text(api))),
+                Err(e) => {
+                    let text = if e.message.is_empty() { None } else { Some(e.message.as_str()) };
+                    Err(self.settings.failure(api, &self.ctx, Some(named(e.code, text))))
+                }
+            },
+        };
+        if self.settings.verbose >= 1 {
+            eprintln!(
+                "evbus: {api}: {} in {:.1} ms",
+                if r.is_ok() { "answered" } else { "failed" },
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        r
     }
 
     /// IncrementalAlterConfigs: set and delete only the given keys, leaving the rest alone.
@@ -186,18 +204,6 @@ impl Admin {
     }
 }
 
-fn topic_results(res: Vec<rdkafka::admin::TopicResult>, api: &str) -> Vec<OpResult> {
-    res.into_iter()
-        .map(|r| match r {
-            Ok(t) => (t, Ok(())),
-            Err((t, code)) => {
-                let e = explain(code, api, &t);
-                (t, Err(e))
-            }
-        })
-        .collect()
-}
-
 /// The ACL operation a topic admin API needs (for "not authorized: <operation> on <resource>").
 fn operation_of(api: &str) -> &'static str {
     match api {
@@ -213,6 +219,12 @@ fn operation_of(api: &str) -> &'static str {
 /// Name the missing API instead of librdkafka's generic "unsupported" wording, and say which
 /// operation on which resource an ACL refused.
 pub fn explain(code: RDKafkaErrorCode, api: &str, topic: &str) -> String {
+    explain_with(code, api, topic, None)
+}
+
+/// [`explain`], keeping the text Kafka sent with the error: it is what says what to fix
+/// ("Unable to perform excessively large batch operation", "Topic already has 3 partitions").
+pub fn explain_with(code: RDKafkaErrorCode, api: &str, topic: &str, message: Option<&str>) -> String {
     match code {
         RDKafkaErrorCode::TopicAuthorizationFailed => {
             format!(
@@ -229,18 +241,33 @@ pub fn explain(code: RDKafkaErrorCode, api: &str, topic: &str) -> String {
         | RDKafkaErrorCode::InvalidRequest => {
             format!("broker does not support {api} ({code})")
         }
-        other => other.to_string(),
+        other => named(other, message),
     }
 }
 
-fn unsupported_or(e: anyhow::Error, api: &str) -> anyhow::Error {
-    let s = e.to_string();
-    if s.contains("UnsupportedFeature") || s.contains("UnsupportedVersion") || s.contains("not supported") {
-        anyhow::anyhow!(
-            "broker does not support {api} (Kafka API needed to add partitions; Apache Kafka has it since 1.0)"
-        )
-    } else {
-        e
+/// An error as a person can look it up: librdkafka's description, Kafka's name of the code
+/// and the broker's own explanation, e.g. `Broker: Policy violation (POLICY_VIOLATION): Unable
+/// to perform excessively large batch operation`.
+pub fn named(code: RDKafkaErrorCode, message: Option<&str>) -> String {
+    let mut s = format!("{code} ({})", topic_requests::error_name(code));
+    if let Some(m) = message.map(str::trim).filter(|m| !m.is_empty()) {
+        s.push_str(": ");
+        s.push_str(&crate::term::sanitize::for_terminal(m));
+    }
+    s
+}
+
+fn unsupported(code: RDKafkaErrorCode) -> bool {
+    matches!(code, RDKafkaErrorCode::UnsupportedFeature | RDKafkaErrorCode::UnsupportedVersion)
+}
+
+fn unsupported_text(api: &str) -> String {
+    match api {
+        "CreatePartitions" => {
+            "broker does not support CreatePartitions (Kafka API needed to add partitions; Apache Kafka has it since 1.0)"
+                .into()
+        }
+        _ => format!("broker does not support {api}"),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod handle;
 pub mod headers;
 pub mod incremental;
+pub mod topic_requests;
 pub mod lag;
 pub mod offsets;
 pub mod producer;

@@ -1,0 +1,267 @@
+//! CreateTopics, CreatePartitions and DeleteTopics through librdkafka's C API, keeping the
+//! broker's explanation of each refusal.
+//!
+//! rdkafka 0.39 returns only the error code of each topic's result and drops the text the broker
+//! sent with it, which is the part that says what to fix: "Unable to perform excessively large
+//! batch operation", "Topic already has 3 partitions", "Replication factor: 3 larger than
+//! available brokers: 1". This module sends the same requests and keeps that text.
+
+use std::ffi::{CStr, CString, c_char};
+use std::time::Duration;
+
+use rdkafka::bindings as sys;
+use rdkafka::client::{Client, ClientContext};
+use rdkafka::types::{RDKafkaAdminOp, RDKafkaErrorCode, RDKafkaRespErr};
+
+/// A topic to create: name, partitions, replication factor and its configs.
+pub type NewTopicSpec = (String, i32, i16, Vec<(String, String)>);
+
+/// One topic request: what to send.
+pub enum TopicRequest {
+    /// CreateTopics.
+    Create(Vec<NewTopicSpec>),
+    /// CreatePartitions: each topic grown to the given total partition count.
+    Partitions(Vec<(String, i32)>),
+    /// DeleteTopics.
+    Delete(Vec<String>),
+}
+
+/// The broker's answer for one topic: its error code and its explanation (Kafka's text, or
+/// librdkafka's description of the code when the broker sent none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicError {
+    /// The error code.
+    pub code: RDKafkaErrorCode,
+    /// Kafka's explanation, when it sent one that says more than the code's description.
+    pub message: Option<String>,
+}
+
+/// One topic's outcome.
+pub type TopicOutcome = (String, Result<(), TopicError>);
+
+/// A request that failed as a whole (timed out, not supported, not sent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestError {
+    /// The error code of the whole request.
+    pub code: RDKafkaErrorCode,
+    /// librdkafka's or the broker's explanation.
+    pub message: String,
+}
+
+/// Owns every librdkafka object created for one request, so all are freed on every path.
+struct Owned {
+    queue: *mut sys::rd_kafka_queue_t,
+    options: *mut sys::rd_kafka_AdminOptions_t,
+    new_topics: Vec<*mut sys::rd_kafka_NewTopic_t>,
+    new_parts: Vec<*mut sys::rd_kafka_NewPartitions_t>,
+    deletes: Vec<*mut sys::rd_kafka_DeleteTopic_t>,
+    event: *mut sys::rd_kafka_event_t,
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        // SAFETY: each pointer was returned by the matching librdkafka constructor and is freed once.
+        unsafe {
+            if !self.event.is_null() {
+                sys::rd_kafka_event_destroy(self.event);
+            }
+            for p in self.new_topics.drain(..) {
+                sys::rd_kafka_NewTopic_destroy(p);
+            }
+            for p in self.new_parts.drain(..) {
+                sys::rd_kafka_NewPartitions_destroy(p);
+            }
+            for p in self.deletes.drain(..) {
+                sys::rd_kafka_DeleteTopic_destroy(p);
+            }
+            if !self.options.is_null() {
+                sys::rd_kafka_AdminOptions_destroy(self.options);
+            }
+            if !self.queue.is_null() {
+                sys::rd_kafka_queue_destroy(self.queue);
+            }
+        }
+    }
+}
+
+fn cstring(s: &str) -> Result<CString, RequestError> {
+    CString::new(s).map_err(|_| RequestError {
+        code: RDKafkaErrorCode::InvalidArgument,
+        message: format!("{s:?} contains a NUL byte"),
+    })
+}
+
+fn invalid(errstr: &[c_char]) -> RequestError {
+    // SAFETY: librdkafka writes a NUL-terminated string into the zeroed buffer.
+    let message = unsafe { CStr::from_ptr(errstr.as_ptr()) }.to_string_lossy().into_owned();
+    RequestError { code: RDKafkaErrorCode::InvalidArgument, message }
+}
+
+/// Kafka's name of an error code, as its documentation and logs spell it (`POLICY_VIOLATION`,
+/// `NOT_ENOUGH_REPLICAS`): what a person searches for.
+pub fn error_name(code: RDKafkaErrorCode) -> String {
+    match RDKafkaRespErr::try_from(code as i32) {
+        // SAFETY: rd_kafka_err2name returns a static string for any code.
+        Ok(err) => unsafe { CStr::from_ptr(sys::rd_kafka_err2name(err)) }.to_string_lossy().into_owned(),
+        Err(_) => format!("{code:?}"),
+    }
+}
+
+/// Send one request and wait, up to `timeout` + 1 s, for the answer: one outcome per topic, or
+/// the error of the request as a whole.
+pub fn send<C: ClientContext>(
+    client: &Client<C>,
+    request: &TopicRequest,
+    timeout: Duration,
+) -> Result<Vec<TopicOutcome>, RequestError> {
+    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    let rk = client.native_ptr();
+    let mut errstr: [c_char; 512] = [0; 512];
+    // SAFETY: `rk` is live for the whole call (`client` is borrowed); every object is created,
+    // handed to librdkafka (which copies what it needs) and freed by `Owned` on every path.
+    unsafe {
+        let mut own = Owned {
+            queue: sys::rd_kafka_queue_new(rk),
+            options: std::ptr::null_mut(),
+            new_topics: Vec::new(),
+            new_parts: Vec::new(),
+            deletes: Vec::new(),
+            event: std::ptr::null_mut(),
+        };
+        let op = match request {
+            TopicRequest::Create(topics) => {
+                for (name, partitions, rf, configs) in topics {
+                    let n = cstring(name)?;
+                    let t = sys::rd_kafka_NewTopic_new(
+                        n.as_ptr(),
+                        *partitions,
+                        i32::from(*rf),
+                        errstr.as_mut_ptr(),
+                        errstr.len(),
+                    );
+                    if t.is_null() {
+                        return Err(invalid(&errstr));
+                    }
+                    own.new_topics.push(t);
+                    for (k, v) in configs {
+                        let (k, v) = (cstring(k)?, cstring(v)?);
+                        let err = sys::rd_kafka_NewTopic_set_config(t, k.as_ptr(), v.as_ptr());
+                        if err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+                            return Err(RequestError {
+                                code: err.into(),
+                                message: format!("{name}: cannot set {}", k.to_string_lossy()),
+                            });
+                        }
+                    }
+                }
+                RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_CREATETOPICS
+            }
+            TopicRequest::Partitions(changes) => {
+                for (name, total) in changes {
+                    let n = cstring(name)?;
+                    let p = sys::rd_kafka_NewPartitions_new(
+                        n.as_ptr(),
+                        (*total).max(0) as usize,
+                        errstr.as_mut_ptr(),
+                        errstr.len(),
+                    );
+                    if p.is_null() {
+                        return Err(invalid(&errstr));
+                    }
+                    own.new_parts.push(p);
+                }
+                RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_CREATEPARTITIONS
+            }
+            TopicRequest::Delete(names) => {
+                for name in names {
+                    let n = cstring(name)?;
+                    own.deletes.push(sys::rd_kafka_DeleteTopic_new(n.as_ptr()));
+                }
+                RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETETOPICS
+            }
+        };
+        own.options = sys::rd_kafka_AdminOptions_new(rk, op);
+        sys::rd_kafka_AdminOptions_set_request_timeout(own.options, ms, errstr.as_mut_ptr(), errstr.len());
+        sys::rd_kafka_AdminOptions_set_operation_timeout(own.options, ms, errstr.as_mut_ptr(), errstr.len());
+        match request {
+            TopicRequest::Create(_) => sys::rd_kafka_CreateTopics(
+                rk,
+                own.new_topics.as_mut_ptr(),
+                own.new_topics.len(),
+                own.options,
+                own.queue,
+            ),
+            TopicRequest::Partitions(_) => sys::rd_kafka_CreatePartitions(
+                rk,
+                own.new_parts.as_mut_ptr(),
+                own.new_parts.len(),
+                own.options,
+                own.queue,
+            ),
+            TopicRequest::Delete(_) => {
+                sys::rd_kafka_DeleteTopics(rk, own.deletes.as_mut_ptr(), own.deletes.len(), own.options, own.queue)
+            }
+        }
+        own.event = sys::rd_kafka_queue_poll(own.queue, ms.saturating_add(1000));
+        if own.event.is_null() {
+            return Err(RequestError { code: RDKafkaErrorCode::OperationTimedOut, message: "timed out".into() });
+        }
+        let code = sys::rd_kafka_event_error(own.event);
+        if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+            let p = sys::rd_kafka_event_error_string(own.event);
+            let message = if p.is_null() { String::new() } else { CStr::from_ptr(p).to_string_lossy().into_owned() };
+            return Err(RequestError { code: code.into(), message });
+        }
+        let mut cnt = 0usize;
+        let results = match request {
+            TopicRequest::Create(_) => {
+                let r = sys::rd_kafka_event_CreateTopics_result(own.event);
+                if r.is_null() { None } else { Some(sys::rd_kafka_CreateTopics_result_topics(r, &mut cnt)) }
+            }
+            TopicRequest::Partitions(_) => {
+                let r = sys::rd_kafka_event_CreatePartitions_result(own.event);
+                if r.is_null() { None } else { Some(sys::rd_kafka_CreatePartitions_result_topics(r, &mut cnt)) }
+            }
+            TopicRequest::Delete(_) => {
+                let r = sys::rd_kafka_event_DeleteTopics_result(own.event);
+                if r.is_null() { None } else { Some(sys::rd_kafka_DeleteTopics_result_topics(r, &mut cnt)) }
+            }
+        };
+        let Some(results) = results.filter(|r| !r.is_null() || cnt == 0) else {
+            return Err(RequestError {
+                code: RDKafkaErrorCode::Fail,
+                message: "unexpected reply from librdkafka".into(),
+            });
+        };
+        let mut out = Vec::with_capacity(cnt);
+        for i in 0..cnt {
+            let t = *results.add(i);
+            let name = CStr::from_ptr(sys::rd_kafka_topic_result_name(t)).to_string_lossy().into_owned();
+            let err = sys::rd_kafka_topic_result_error(t);
+            if err == RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+                out.push((name, Ok(())));
+                continue;
+            }
+            let code = RDKafkaErrorCode::from(err);
+            let p = sys::rd_kafka_topic_result_error_string(t);
+            let text = if p.is_null() { String::new() } else { CStr::from_ptr(p).to_string_lossy().into_owned() };
+            // librdkafka fills in the code's own description when the broker sent no text.
+            let generic = CStr::from_ptr(sys::rd_kafka_err2str(err)).to_string_lossy().into_owned();
+            let message = (!text.trim().is_empty() && text != generic).then_some(text);
+            out.push((name, Err(TopicError { code, message })));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_names_are_kafkas() {
+        assert_eq!(error_name(RDKafkaErrorCode::PolicyViolation), "POLICY_VIOLATION");
+        assert_eq!(error_name(RDKafkaErrorCode::NotEnoughReplicas), "NOT_ENOUGH_REPLICAS");
+        assert_eq!(error_name(RDKafkaErrorCode::InvalidPartitions), "INVALID_PARTITIONS");
+    }
+}
