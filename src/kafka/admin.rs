@@ -9,7 +9,7 @@ use anyhow::Result;
 use rdkafka::admin::{AdminClient, AdminOptions, ConfigSource, ResourceSpecifier};
 use rdkafka::types::RDKafkaErrorCode;
 
-use super::topic_requests::{self, TopicRequest};
+use super::topic_requests::{self, TopicOutcome, TopicRequest};
 use super::{ClusterMeta, Ctx, Settings, owned_metadata};
 use crate::topics::plan::{ClusterConfig, Source};
 
@@ -127,23 +127,46 @@ impl Admin {
                 (name.clone(), *p, *rf, cfg.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             })
             .collect();
-        self.topic_request("CreateTopics", TopicRequest::Create(new)).await
+        let r = self.topic_request("CreateTopics", TopicRequest::Create(new)).await?;
+        Ok(explained("CreateTopics", r))
     }
 
     /// CreatePartitions: grows each topic to the given total partition count; one result per topic.
+    ///
+    /// A topic that already has that count is done, not failed: a plan made from metadata a
+    /// broker had not yet updated (an `apply` rerun right after an interrupted one) asks for
+    /// partitions the controller already added, and it answers INVALID_PARTITIONS.
     pub async fn create_partitions(self: &Arc<Self>, changes: &[(String, i32)]) -> Result<Vec<OpResult>> {
-        self.topic_request("CreatePartitions", TopicRequest::Partitions(changes.to_vec())).await
+        let mut r = self.topic_request("CreatePartitions", TopicRequest::Partitions(changes.to_vec())).await?;
+        let wanted = |t: &str| changes.iter().find(|(n, _)| n == t).map(|(_, c)| *c);
+        let refused = |o: &TopicOutcome| matches!(&o.1, Err(e) if e.code == RDKafkaErrorCode::InvalidPartitions);
+        if r.iter().any(refused) {
+            let fresh = self.metadata(None).await.ok();
+            for o in r.iter_mut().filter(|o| refused(o)) {
+                let Some(want) = wanted(&o.0) else { continue };
+                let said = o.1.as_ref().err().and_then(|e| e.message.as_deref()).and_then(already_has);
+                let has = fresh
+                    .as_ref()
+                    .and_then(|md| md.topics.iter().find(|t| t.name == o.0 && t.error.is_none()))
+                    .map(|t| t.partitions.len() as i32);
+                if said == Some(want) || has == Some(want) {
+                    o.1 = Ok(());
+                }
+            }
+        }
+        Ok(explained("CreatePartitions", r))
     }
 
     /// DeleteTopics; one result per topic.
     pub async fn delete_topics(self: &Arc<Self>, names: &[String]) -> Result<Vec<OpResult>> {
-        self.topic_request("DeleteTopics", TopicRequest::Delete(names.to_vec())).await
+        let r = self.topic_request("DeleteTopics", TopicRequest::Delete(names.to_vec())).await?;
+        Ok(explained("DeleteTopics", r))
     }
 
     /// Sends one topic request, bounded by `--timeout`, keeping Kafka's explanation of each
     /// refusal. As in [`Admin::incremental_alter_within`], the blocking task owns a clone of the
     /// Arc, so a call still running when the limit fires keeps its client alive.
-    async fn topic_request(self: &Arc<Self>, api: &'static str, request: TopicRequest) -> Result<Vec<OpResult>> {
+    async fn topic_request(self: &Arc<Self>, api: &'static str, request: TopicRequest) -> Result<Vec<TopicOutcome>> {
         let timeout = self.settings.timeout;
         let me = Arc::clone(self);
         let started = std::time::Instant::now();
@@ -151,20 +174,14 @@ impl Admin {
         let r = match tokio::time::timeout(timeout + Duration::from_secs(2), fut).await {
             Err(_) => Err(self.settings.failure(api, &self.ctx, None)),
             Ok(j) => match j? {
-                Ok(results) => Ok(results
-                    .into_iter()
-                    .map(|(t, r)| {
-                        let r = r.map_err(|e| explain_with(e.code, api, &t, e.message.as_deref()));
-                        (t, r)
-                    })
-                    .collect()),
+                Ok(results) => Ok(results),
                 Err(e) if e.code == RDKafkaErrorCode::OperationTimedOut => {
                     Err(self.settings.failure(api, &self.ctx, None))
                 }
                 Err(e) if unsupported(e.code) => Err(anyhow::anyhow!("{}", unsupported_text(api))),
                 Err(e) => {
                     let text = if e.message.is_empty() { None } else { Some(e.message.as_str()) };
-                    Err(self.settings.failure(api, &self.ctx, Some(named(e.code, text))))
+                    Err(self.settings.failure(api, &self.ctx, Some(topic_requests::named(e.code, text))))
                 }
             },
         };
@@ -201,6 +218,33 @@ impl Admin {
             Err(_) => Err(self.settings.failure("IncrementalAlterConfigs", &self.ctx, None)),
             Ok(j) => j?.map_err(|e| self.settings.failure("IncrementalAlterConfigs", &self.ctx, Some(e))),
         }
+    }
+}
+
+/// Each topic's outcome with its error as a person reads it (see [`explain_with`]).
+fn explained(api: &str, results: Vec<TopicOutcome>) -> Vec<OpResult> {
+    results
+        .into_iter()
+        .map(|(t, r)| {
+            let r = r.map_err(|e| explain_with(e.code, api, &t, e.message.as_deref()));
+            (t, r)
+        })
+        .collect()
+}
+
+/// The partition count in Kafka's "Topic already has 3 partition(s)." (KRaft) or "Topic t
+/// currently has 3 partitions, 3 would not be an increase." (ZooKeeper) refusals.
+fn already_has(message: &str) -> Option<i32> {
+    let rest = message.split_once("already has ").or_else(|| message.split_once("currently has "))?.1;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let has: i32 = digits.parse().ok()?;
+    // "currently has 4 partition(s); 3 would not be an increase" is a real refusal: 3 ≠ 4.
+    match message.split_once(", ").or_else(|| message.split_once("; ")) {
+        Some((_, tail)) if tail.contains("would not be an increase") => {
+            let asked: String = tail.trim_start().chars().take_while(char::is_ascii_digit).collect();
+            (asked.parse::<i32>().ok() == Some(has)).then_some(has)
+        }
+        _ => Some(has),
     }
 }
 
@@ -241,20 +285,8 @@ pub fn explain_with(code: RDKafkaErrorCode, api: &str, topic: &str, message: Opt
         | RDKafkaErrorCode::InvalidRequest => {
             format!("broker does not support {api} ({code})")
         }
-        other => named(other, message),
+        other => topic_requests::named(other, message),
     }
-}
-
-/// An error as a person can look it up: librdkafka's description, Kafka's name of the code
-/// and the broker's own explanation, e.g. `Broker: Policy violation (POLICY_VIOLATION): Unable
-/// to perform excessively large batch operation`.
-pub fn named(code: RDKafkaErrorCode, message: Option<&str>) -> String {
-    let mut s = format!("{code} ({})", topic_requests::error_name(code));
-    if let Some(m) = message.map(str::trim).filter(|m| !m.is_empty()) {
-        s.push_str(": ");
-        s.push_str(&crate::term::sanitize::for_terminal(m));
-    }
-    s
 }
 
 fn unsupported(code: RDKafkaErrorCode) -> bool {
@@ -281,6 +313,27 @@ mod tests {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap().to_string();
         (l, addr)
+    }
+
+    #[test]
+    fn partition_counts_kafka_says_a_topic_already_has() {
+        assert_eq!(already_has("Topic already has 6 partition(s)."), Some(6));
+        assert_eq!(already_has("Topic t currently has 6 partitions, 6 would not be an increase."), Some(6));
+        // Asking for fewer than it has is a real refusal, not a count to accept.
+        assert_eq!(already_has("The topic t currently has 8 partition(s); 6 would not be an increase."), None);
+        assert_eq!(already_has("Broker: Invalid partitions"), None);
+    }
+
+    #[test]
+    fn errors_keep_kafkas_text_and_name_the_code() {
+        let e = explain_with(
+            RDKafkaErrorCode::PolicyViolation,
+            "CreateTopics",
+            "t",
+            Some("Unable to perform excessively large batch operation."),
+        );
+        assert!(e.contains("POLICY_VIOLATION"), "{e}");
+        assert!(e.contains("Unable to perform excessively large batch operation"), "{e}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

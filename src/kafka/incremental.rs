@@ -161,13 +161,10 @@ pub fn alter<C: ClientContext>(
             if err == RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
                 out.push((name, Ok(())));
             } else {
+                // Kafka's explanation says what to fix; the code's name is what to search for.
                 let p = sys::rd_kafka_ConfigResource_error_string(r);
-                let msg = if p.is_null() {
-                    format!("{:?}", RDKafkaErrorCode::from(err))
-                } else {
-                    CStr::from_ptr(p).to_string_lossy().into_owned()
-                };
-                out.push((name, Err(msg)));
+                let text = if p.is_null() { None } else { Some(CStr::from_ptr(p).to_string_lossy().into_owned()) };
+                out.push((name, Err(super::topic_requests::named(RDKafkaErrorCode::from(err), text.as_deref()))));
             }
         }
         Ok(out)

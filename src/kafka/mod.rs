@@ -11,7 +11,6 @@ pub mod groups;
 pub mod handle;
 pub mod headers;
 pub mod incremental;
-pub mod topic_requests;
 pub mod lag;
 pub mod offsets;
 pub mod producer;
@@ -19,6 +18,7 @@ pub mod queue;
 pub mod reader;
 pub mod retry;
 pub mod settings;
+pub mod topic_requests;
 pub mod topics;
 
 use std::sync::{Arc, Mutex};

@@ -107,6 +107,20 @@ pub fn error_name(code: RDKafkaErrorCode) -> String {
     }
 }
 
+/// An error as a person can look it up: librdkafka's description, Kafka's name of the code
+/// and the broker's own explanation, e.g. `Broker: Policy violation (POLICY_VIOLATION): Unable
+/// to perform excessively large batch operation`.
+pub fn named(code: RDKafkaErrorCode, message: Option<&str>) -> String {
+    let mut s = code.to_string();
+    s.push_str(&format!(" ({})", error_name(code)));
+    // librdkafka repeats the code's description when the broker sent no text.
+    if let Some(m) = message.map(str::trim).filter(|m| !m.is_empty() && *m != code.to_string()) {
+        s.push_str(": ");
+        s.push_str(&crate::term::sanitize::for_terminal(m));
+    }
+    s
+}
+
 /// Send one request and wait, up to `timeout` + 1 s, for the answer: one outcome per topic, or
 /// the error of the request as a whole.
 pub fn send<C: ClientContext>(

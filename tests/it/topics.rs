@@ -460,3 +460,68 @@ fn a_full_stdout_after_applying_says_what_was_applied() {
     assert!(err.contains("1 of 1 changes applied") && err.contains("do not run it again"), "{err}");
     assert_eq!(describe(&b, &t)["partitions"].as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn apply_splits_a_manifest_larger_than_one_request() {
+    // A KRaft controller refuses a request of more than 10,000 metadata records: one record per
+    // topic, per partition and per config. 1,100 topics of 1 partition and 8 configs are 11,000,
+    // which one CreateTopics request carried and the broker refused entirely.
+    let b = Broker::private(BrokerOpts::default());
+    let n = 1_100;
+    let mut text = String::from(
+        "version: 1\ndefaults:\n  config: { retention.ms: 7d, cleanup.policy: delete, segment.ms: 1d, \
+         max.message.bytes: 2000000, retention.bytes: 1073741824, delete.retention.ms: 1d, \
+         min.insync.replicas: 1, compression.type: producer }\ntopics:\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!("  - name: bulk.t{i:04}\n    partitions: 1\n"));
+    }
+    write_manifest(&b, &text);
+    let started = Instant::now();
+    let out = b.evbus().args(["topics", "apply", "--yes", "-o", "json", "--timeout", "60s"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let res = stdout_json(&out);
+    assert_eq!(res["failed"], 0, "{res}");
+    assert_eq!(res["applied"].as_array().unwrap().iter().filter(|o| o["ok"] == true).count(), n);
+    eprintln!("applied {n} topics in {:?}", started.elapsed());
+
+    let out = b.evbus().args(["topics", "list", "-o", "json"]).output().unwrap();
+    let listed = stdout_json(&out);
+    let bulk: Vec<&serde_json::Value> = listed["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["topic"].as_str().unwrap().starts_with("bulk."))
+        .collect();
+    assert_eq!(bulk.len(), n);
+    assert!(bulk.iter().all(|t| t["partitions"] == 1), "{bulk:?}");
+    let out = b.evbus().args(["topics", "plan", "--detailed-exitcode", "-o", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stdout_json(&out)["changes"], serde_json::json!([]));
+}
+
+#[test]
+fn adding_partitions_a_topic_already_has_is_done_not_failed() {
+    // A plan made from metadata a broker had not yet updated (`apply` rerun right after an
+    // interrupted one) asks for partitions the controller already added: Kafka answers
+    // INVALID_PARTITIONS "Topic already has 3 partition(s)", and that is done, not failed.
+    let b = Broker::start();
+    let t = b.unique("regrow");
+    b.create_topic(&t, 3);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let settings = evbus::kafka::Settings {
+        brokers: b.bootstrap.clone(),
+        props: vec![],
+        timeout: Duration::from_secs(10),
+        verbose: 0,
+    };
+    let admin = std::sync::Arc::new(settings.admin().unwrap());
+    let r = rt.block_on(admin.create_partitions(&[(t.clone(), 3)])).unwrap();
+    assert_eq!(r, vec![(t.clone(), Ok(()))]);
+    // Fewer than it has stays a failure, with Kafka's own explanation and the code's name.
+    let r = rt.block_on(admin.create_partitions(&[(t.clone(), 2)])).unwrap();
+    let e = r[0].1.as_ref().unwrap_err();
+    assert!(e.contains("INVALID_PARTITIONS") && e.contains("would not be an increase"), "{e}");
+    drop(admin);
+}

@@ -1,6 +1,7 @@
-//! `evbus topics apply`: the plan shown, confirmed, then carried out change by change, waiting
-//! until altered configs are visible.
+//! `evbus topics apply`: carries out a plan in requests the broker accepts (see
+//! [`crate::topics::chunk`]) and reports every change as applied, failed or not tried.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
@@ -11,19 +12,65 @@ use super::plan::{changes, impossible, make_plan, print_plan, render_plan};
 use crate::app::App;
 use crate::cli::ApplyArgs;
 use crate::exit::Outcome;
-use crate::kafka::admin::Admin;
+use crate::kafka::admin::{Admin, OpResult};
 use crate::kafka::incremental::TopicConfigChange;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
+use crate::topics::chunk;
 use crate::topics::plan::{self, Change, Plan};
 
+/// What became of one change of the plan.
 #[derive(Serialize)]
 struct Applied {
     action: &'static str,
     topic: String,
     ok: bool,
+    /// Never sent: an earlier request failed as a whole (timed out, unreachable), so the apply
+    /// stopped rather than pay the same failure once per remaining request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    not_tried: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+}
+
+impl Applied {
+    fn of(c: &Change, r: Result<(), String>) -> Applied {
+        Applied { action: c.action(), topic: c.topic().to_string(), ok: r.is_ok(), not_tried: false, error: r.err() }
+    }
+
+    fn not_tried(c: &Change) -> Applied {
+        Applied {
+            action: c.action(),
+            topic: c.topic().to_string(),
+            ok: false,
+            not_tried: true,
+            error: Some("not tried: an earlier request failed".into()),
+        }
+    }
+}
+
+/// How many changes were applied, failed and not tried.
+struct Counts {
+    applied: usize,
+    failed: usize,
+    not_tried: usize,
+}
+
+impl Counts {
+    fn of(outcomes: &[Applied]) -> Counts {
+        let not_tried = outcomes.iter().filter(|o| o.not_tried).count();
+        let applied = outcomes.iter().filter(|o| o.ok).count();
+        Counts { applied, failed: outcomes.len() - applied - not_tried, not_tried }
+    }
+
+    /// What became of the changes that did not fail, for the final error.
+    fn rest(&self) -> String {
+        match (self.applied, self.not_tried) {
+            (0, 0) => "none was applied".into(),
+            (_, 0) => "the others were applied".into(),
+            (a, n) => format!("{a} applied, {n} not tried (the apply stopped at the request that failed)"),
+        }
+    }
 }
 
 pub(super) async fn apply(app: &App, a: ApplyArgs) -> Result<Outcome> {
@@ -57,129 +104,161 @@ pub(super) async fn apply(app: &App, a: ApplyArgs) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
 
-    let outcomes = execute(app, &admin, &plan).await?;
-    let failed = outcomes.iter().filter(|o| !o.ok).count();
+    let outcomes = execute(app, &admin, &plan).await;
+    let n = Counts::of(&outcomes);
     let written = if json {
-        app.ui.json(&json!({"applied": outcomes, "failed": failed}))
+        let mut doc = json!({"applied": outcomes, "failed": n.failed});
+        if n.not_tried > 0 {
+            doc["not_tried"] = n.not_tried.into();
+        }
+        app.ui.json(&doc)
     } else {
         let mut s = String::new();
         for o in &outcomes {
+            let topic = for_terminal(&o.topic);
             match &o.error {
-                None => s.push_str(&format!("{} {} {}\n", app.ui.paint("✓", "32"), o.action, for_terminal(&o.topic))),
-                Some(e) => {
-                    s.push_str(&format!("{} {} {}: {}\n", app.ui.paint("✗", "31"), o.action, for_terminal(&o.topic), e))
-                }
+                None => s.push_str(&format!("{} {} {topic}\n", app.ui.paint("✓", "32"), o.action)),
+                Some(_) if o.not_tried => s.push_str(&format!("· {} {topic}: not tried\n", o.action)),
+                Some(e) => s.push_str(&format!("{} {} {topic}: {e}\n", app.ui.paint("✗", "31"), o.action)),
             }
         }
         let written = app.ui.out(s.trim_end());
-        app.ui.info(format!("Applied {} of {} changes.", outcomes.len() - failed, outcomes.len()));
+        let mut summary = format!("Applied {} of {} changes", n.applied, outcomes.len());
+        if n.not_tried > 0 {
+            summary.push_str(&format!("; {} failed, {} not tried", n.failed, n.not_tried));
+        }
+        app.ui.info(format!("{summary}."));
         written
     };
-    let written = match outcomes.len() - failed {
+    // Changes made but not reported must not look like changes not made (exit 1 invites a rerun).
+    let written = match n.applied {
         0 => written,
         done => app.ui.applied_output(written, || format!("{done} of {} changes applied", outcomes.len())),
     };
-    if failed > 0 {
+    if n.failed > 0 {
         if let Err(e) = written {
             app.ui.warn(e.to_string());
         }
         let first: Vec<String> = outcomes
             .iter()
+            .filter(|o| !o.not_tried)
             .filter_map(|o| o.error.as_ref().map(|e| format!("{} {}: {e}", o.action, for_terminal(&o.topic))))
             .take(3)
             .collect();
-        let what = if failed == outcomes.len() { "none was applied" } else { "the others were applied" };
         bail!(
-            "{failed} of {} changes failed ({}{}); {what} (run `evbus topics plan` to see what remains)",
+            "{} of {} changes failed ({}{}); {} (run `evbus topics plan` to see what remains)",
+            n.failed,
             outcomes.len(),
             first.join("; "),
-            if failed > first.len() { "; …" } else { "" }
+            if n.failed > first.len() { "; …" } else { "" },
+            n.rest()
         );
     }
     written?;
     Ok(Outcome::Ok)
 }
 
-async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Applied>> {
+/// Sends the plan: creates first (a topic exists before it grows or is reconfigured), then new
+/// partitions, configs and deletes, each kind in as many requests as [`chunk::requests`] makes.
+/// Every change gets one outcome. A refused operation does not stop the others; a request that
+/// fails as a whole stops the apply, and what was not sent is reported as not tried.
+async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Vec<Applied> {
     let pb = app.ui.progress(plan.changes.len() as u64, "applying");
-    let mut out = Vec::new();
-    let mut record = |action: &'static str, results: Vec<(String, Result<(), String>)>| {
-        for (topic, r) in results {
-            pb.inc(1);
-            out.push(Applied { action, topic, ok: r.is_ok(), error: r.err() });
-        }
-    };
-
-    let creates: Vec<_> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Create { topic, partitions, replication_factor, config } => {
-                Some((topic.clone(), *partitions, *replication_factor, config.clone()))
+    let mut out = Vec::with_capacity(plan.changes.len());
+    let mut stopped = false;
+    for action in ["create", "add_partitions", "alter_config", "delete_topic"] {
+        let of_kind: Vec<Change> = plan.changes.iter().filter(|c| c.action() == action).cloned().collect();
+        for request in chunk::requests(&of_kind) {
+            if stopped {
+                out.extend(request.iter().map(Applied::not_tried));
+            } else {
+                match send(admin, request).await {
+                    Ok(results) => out.extend(match_results(request, results)),
+                    Err(e) => {
+                        let msg = format!("{e:#}");
+                        out.extend(request.iter().map(|c| Applied::of(c, Err(msg.clone()))));
+                        stopped = true;
+                    }
+                }
             }
-            _ => None,
-        })
-        .collect();
-    if !creates.is_empty() {
-        let r = admin.create_topics(&creates).await;
-        record("create", batch_result(r, creates.iter().map(|c| c.0.clone())));
-    }
-
-    let parts: Vec<(String, i32)> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AddPartitions { topic, to, .. } => Some((topic.clone(), *to)),
-            _ => None,
-        })
-        .collect();
-    if !parts.is_empty() {
-        let r = admin.create_partitions(&parts).await;
-        record("add_partitions", batch_result(r, parts.iter().map(|p| p.0.clone())));
-    }
-
-    let alters: Vec<TopicConfigChange> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AlterConfig { topic, set, delete } => Some(TopicConfigChange {
-                topic: topic.clone(),
-                set: set.iter().map(|s| (s.key.clone(), s.to.clone())).collect(),
-                delete: delete.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
-    if !alters.is_empty() {
-        let r = admin.incremental_alter(alters.clone()).await;
-        record("alter_config", batch_result(r, alters.iter().map(|a| a.topic.clone())));
-    }
-
-    let deletes: Vec<String> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::DeleteTopic { topic } => Some(topic.clone()),
-            _ => None,
-        })
-        .collect();
-    if !deletes.is_empty() {
-        let r = admin.delete_topics(&deletes).await;
-        record("delete_topic", batch_result(r, deletes.iter().cloned()));
+            pb.inc(request.len() as u64);
+        }
     }
     pb.finish_and_clear();
-    // Done means usable: wait until the brokers know a leader for every new partition, so the
-    // next command (a describe, a produce) does not meet "not leader for partition".
-    let grown: Vec<(String, i32)> = creates
+    wait_until_visible(app, admin, plan, &out).await;
+    out
+}
+
+/// One request for changes of one kind.
+async fn send(admin: &Arc<Admin>, request: &[Change]) -> Result<Vec<OpResult>> {
+    let mut creates = Vec::new();
+    let mut parts = Vec::new();
+    let mut alters = Vec::new();
+    let mut deletes = Vec::new();
+    for c in request {
+        match c {
+            Change::Create { topic, partitions, replication_factor, config } => {
+                creates.push((topic.clone(), *partitions, *replication_factor, config.clone()))
+            }
+            Change::AddPartitions { topic, to, .. } => parts.push((topic.clone(), *to)),
+            Change::AlterConfig { topic, set, delete } => alters.push(config_change(topic, set, delete)),
+            Change::DeleteTopic { topic } => deletes.push(topic.clone()),
+        }
+    }
+    let mut out = Vec::with_capacity(request.len());
+    if !creates.is_empty() {
+        out.extend(admin.create_topics(&creates).await?);
+    }
+    if !parts.is_empty() {
+        out.extend(admin.create_partitions(&parts).await?);
+    }
+    if !alters.is_empty() {
+        out.extend(admin.incremental_alter(alters).await?);
+    }
+    if !deletes.is_empty() {
+        out.extend(admin.delete_topics(&deletes).await?);
+    }
+    Ok(out)
+}
+
+fn config_change(topic: &str, set: &[plan::ConfigSet], delete: &[String]) -> TopicConfigChange {
+    TopicConfigChange {
+        topic: topic.to_string(),
+        set: set.iter().map(|s| (s.key.clone(), s.to.clone())).collect(),
+        delete: delete.to_vec(),
+    }
+}
+
+/// One outcome per change of the request, in its order, whatever the answer listed: a topic
+/// the answer left out is a failure, never a silent gap in the accounting.
+fn match_results(request: &[Change], results: Vec<OpResult>) -> Vec<Applied> {
+    let mut by_topic: HashMap<String, Result<(), String>> = results.into_iter().collect();
+    request
         .iter()
-        .map(|c| (c.0.clone(), c.1))
-        .chain(parts.iter().cloned())
-        .filter(|(t, _)| out.iter().any(|o| o.ok && &o.topic == t))
-        .collect();
-    let altered: Vec<&TopicConfigChange> = alters
-        .iter()
-        .filter(|a| out.iter().any(|o| o.ok && o.action == "alter_config" && o.topic == a.topic))
-        .collect();
+        .map(|c| {
+            let r = by_topic
+                .remove(c.topic())
+                .unwrap_or_else(|| Err("the broker's answer did not mention this topic".into()));
+            Applied::of(c, r)
+        })
+        .collect()
+}
+
+/// Done means usable: wait until the brokers know a leader for every new partition, so the next
+/// command (a describe, a produce) does not meet "not leader for partition", and until they show
+/// the new configs, so `apply` then `plan` says "no changes".
+async fn wait_until_visible(app: &App, admin: &Arc<Admin>, plan: &Plan, out: &[Applied]) {
+    let applied = |c: &Change| out.iter().any(|o| o.ok && o.action == c.action() && o.topic == c.topic());
+    let mut grown = Vec::new();
+    let mut altered = Vec::new();
+    for c in plan.changes.iter().filter(|c| applied(c)) {
+        match c {
+            Change::Create { topic, partitions, .. } => grown.push((topic.clone(), *partitions)),
+            Change::AddPartitions { topic, to, .. } => grown.push((topic.clone(), *to)),
+            Change::AlterConfig { topic, set, delete } => altered.push(config_change(topic, set, delete)),
+            Change::DeleteTopic { .. } => {}
+        }
+    }
     if !altered.is_empty() {
         let waiting = wait_for_configs(admin, &altered).await;
         if !waiting.is_empty() {
@@ -198,13 +277,12 @@ async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Result<Vec<Appli
             ));
         }
     }
-    Ok(out)
 }
 
 /// Wait, within `--timeout`, until DescribeConfigs shows what IncrementalAlterConfigs set (the
 /// controller has it at once, a broker a moment later): `apply` then `plan` must say "no
 /// changes". Returns the topics whose configs still differ.
-async fn wait_for_configs(admin: &Arc<Admin>, altered: &[&TopicConfigChange]) -> Vec<String> {
+async fn wait_for_configs(admin: &Arc<Admin>, altered: &[TopicConfigChange]) -> Vec<String> {
     let deadline = std::time::Instant::now() + admin.settings.timeout;
     let topics: Vec<String> = altered.iter().map(|a| a.topic.clone()).collect();
     let topics = &topics;
@@ -229,18 +307,4 @@ async fn wait_for_configs(admin: &Arc<Admin>, altered: &[&TopicConfigChange]) ->
         !p.is_empty()
     })
     .await
-}
-
-/// A failed batch request fails each of its operations, so the report stays per operation.
-fn batch_result(
-    r: Result<Vec<(String, Result<(), String>)>>,
-    topics: impl Iterator<Item = String>,
-) -> Vec<(String, Result<(), String>)> {
-    match r {
-        Ok(v) => v,
-        Err(e) => {
-            let msg = format!("{e:#}");
-            topics.map(|t| (t, Err(msg.clone()))).collect()
-        }
-    }
 }
