@@ -115,6 +115,10 @@ impl Sender {
                     tokio::task::yield_now().await;
                 }
                 Err(e) => {
+                    if e == RDKafkaErrorCode::MessageSizeTooLarge {
+                        let size = value.len() + key.map_or(0, <[u8]>::len);
+                        self.producer.context().too_large_here.fetch_max(size as u64, Ordering::Relaxed);
+                    }
                     self.local_failed += 1;
                     self.local_error.get_or_insert_with(|| KafkaError::MessageProduction(e).to_string());
                     return Ok(());
@@ -351,7 +355,16 @@ async fn finish(
     interrupted: bool,
 ) -> Result<Outcome> {
     let stalled = sender.stalled();
-    let (stats, bytes) = sender.finish().await?;
+    let producer = Arc::clone(&sender.producer);
+    let (mut stats, bytes) = sender.finish().await?;
+    // "No answer" and "too large" say what happened, not what to change: ask the cluster.
+    let no_answer = stats.first_error.as_deref().is_some_and(|e| e.starts_with("no answer from the broker"));
+    if (stats.failed > 0 || stats.unknown > 0 || stalled)
+        && let Some(why) = crate::kafka::producer::explain_refusal(&app.settings, &producer, &a.topic, no_answer).await
+    {
+        stats.first_error = Some(why);
+    }
+    drop(producer);
     let secs = start.elapsed().as_secs_f64().max(1e-9);
     let not_sent = total.saturating_sub(attempted);
     // Written before the summary, whose line then still goes to stderr if stdout failed.

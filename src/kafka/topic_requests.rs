@@ -107,14 +107,18 @@ pub fn error_name(code: RDKafkaErrorCode) -> String {
     }
 }
 
-/// An error as a person can look it up: librdkafka's description, Kafka's name of the code
-/// and the broker's own explanation, e.g. `Broker: Policy violation (POLICY_VIOLATION): Unable
-/// to perform excessively large batch operation`.
+/// An error as a person can look it up: Kafka's name of the code, librdkafka's description and
+/// the broker's own explanation, e.g. `POLICY_VIOLATION (Broker: Policy violation): Unable to
+/// perform excessively large batch operation.`
 pub fn named(code: RDKafkaErrorCode, message: Option<&str>) -> String {
-    let mut s = code.to_string();
-    s.push_str(&format!(" ({})", error_name(code)));
+    let description = match RDKafkaRespErr::try_from(code as i32) {
+        // SAFETY: rd_kafka_err2str returns a static string for any code.
+        Ok(err) => unsafe { CStr::from_ptr(sys::rd_kafka_err2str(err)) }.to_string_lossy().into_owned(),
+        Err(_) => code.to_string(),
+    };
+    let mut s = format!("{} ({description})", error_name(code));
     // librdkafka repeats the code's description when the broker sent no text.
-    if let Some(m) = message.map(str::trim).filter(|m| !m.is_empty() && *m != code.to_string()) {
+    if let Some(m) = message.map(str::trim).filter(|m| !m.is_empty() && *m != description) {
         s.push_str(": ");
         s.push_str(&crate::term::sanitize::for_terminal(m));
     }
@@ -271,6 +275,18 @@ pub fn send<C: ClientContext>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_errors_keep_the_brokers_text_once() {
+        assert_eq!(
+            named(RDKafkaErrorCode::PolicyViolation, Some("Unable to perform excessively large batch operation.")),
+            "POLICY_VIOLATION (Broker: Policy violation): Unable to perform excessively large batch operation."
+        );
+        assert_eq!(
+            named(RDKafkaErrorCode::NotEnoughReplicas, Some("Broker: Not enough in-sync replicas")),
+            "NOT_ENOUGH_REPLICAS (Broker: Not enough in-sync replicas)"
+        );
+    }
 
     #[test]
     fn error_names_are_kafkas() {

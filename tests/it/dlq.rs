@@ -1088,3 +1088,20 @@ fn after_replaying_everything_health_has_no_dlq_warning() {
         "nothing waiting: no records after the saved position of `dlq replay` (group evbus-dlq-replay)"
     );
 }
+
+#[test]
+fn limit_zero_replays_nothing() {
+    let b = Broker::start();
+    let f = fixture(&b);
+    let v = dry(&b, &f, &["--skip-unknown", "--limit", "0"]);
+    assert_eq!(v["would_replay"], 0, "{v}");
+    assert_eq!(v["first"], json!([]));
+    let out = b
+        .evbus()
+        .args(["dlq", "replay", f.dlq.as_str(), "--yes", "-o", "json", "-g", "zero", "--skip-unknown", "--limit", "0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout_json(&out)["replayed"], 0);
+    assert!(b.read_all(&f.orders).is_empty() && b.read_all(&f.payments).is_empty());
+}

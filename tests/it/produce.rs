@@ -498,3 +498,27 @@ fn endless_input_is_refused_at_the_limit() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json_lines(&out).len(), 1);
 }
+
+#[test]
+fn a_record_too_large_names_its_size_the_topic_limit_and_the_client_setting() {
+    // The topic takes 25 MB records; librdkafka's own limit is 1 MB: the message must say which
+    // limit the record hit and the setting that lets it through.
+    let b = Broker::start();
+    let topic = b.unique("big");
+    b.create_topic_with(&topic, 1, &[("max.message.bytes", "26214400")]);
+    let line = format!("{{\"eventType\":\"t\",\"pad\":\"{}\"}}\n", "x".repeat(1_500_000));
+    std::fs::write(b.dir.path().join("big.jsonl"), &line).unwrap();
+    let size = line.trim_end().len();
+    b.evbus()
+        .args(["produce", &topic, "--no-validate", "--input", "big.jsonl"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("a record of {size} bytes")))
+        .stderr(predicate::str::contains("max.message.bytes is 26214400"))
+        .stderr(predicate::str::contains("-X message.max.bytes=2097152"));
+    // With the client's limit raised as told, it goes through.
+    b.evbus()
+        .args(["produce", &topic, "--no-validate", "--input", "big.jsonl", "-X", "message.max.bytes=2097152"])
+        .assert()
+        .success();
+}

@@ -525,3 +525,20 @@ fn adding_partitions_a_topic_already_has_is_done_not_failed() {
     assert!(e.contains("INVALID_PARTITIONS") && e.contains("would not be an increase"), "{e}");
     drop(admin);
 }
+
+#[test]
+fn a_refusal_keeps_kafkas_explanation() {
+    // One topic over the controller's limits cannot be split: Kafka refuses it and says why
+    // ("Excessively large number of partitions per request."), and that text, not only
+    // "Policy violation", reaches the user. Nothing is created.
+    let b = Broker::start();
+    let t = b.unique("huge");
+    write_manifest(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 10001\n"));
+    b.evbus()
+        .args(["topics", "apply", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("POLICY_VIOLATION"))
+        .stderr(predicate::str::contains("Excessively large number of partitions per request"));
+    assert!(!b.topic_names().contains(&t));
+}

@@ -63,6 +63,10 @@ impl Replay<'_> {
         let mut tick = tokio::time::interval(COMMIT_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut next_slot: Option<Instant> = None;
+        // The limit is checked after each record, which let one through for `--limit 0`.
+        if self.a.limit == Some(0) {
+            self.halt = Some(Halt::Limit);
+        }
         while self.halt.is_none() {
             let can_read = self.inflight.len() < WINDOW;
             tokio::select! {
