@@ -108,7 +108,8 @@ mod tests {
         let costs = [3, 20, 3, 3, 3];
         let reqs = chunks(&costs, |c| *c, 10, 100);
         assert_eq!(reqs, vec![&[3][..], &[20][..], &[3, 3, 3][..]]);
-        assert!(chunks(&[] as &[usize], |c| *c, 10, 100).is_empty());
+        let none: &[usize] = &[];
+        assert!(chunks(none, |c| *c, 10, 100).is_empty());
         assert_eq!(chunks(&[1, 1, 1], |c| *c, 10, 2), vec![&[1, 1][..], &[1][..]]);
     }
 }

@@ -308,3 +308,40 @@ async fn wait_for_configs(admin: &Arc<Admin>, altered: &[TopicConfigChange]) -> 
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delete(t: &str) -> Change {
+        Change::DeleteTopic { topic: t.into() }
+    }
+
+    #[test]
+    fn every_change_gets_one_outcome_whatever_the_answer_lists() {
+        let request = [delete("a"), delete("b"), delete("c")];
+        // The answer in another order, with one refusal, one topic missing and one never asked.
+        let answer = vec![
+            ("c".to_string(), Ok(())),
+            ("a".to_string(), Err("POLICY_VIOLATION".to_string())),
+            ("zzz".to_string(), Ok(())),
+        ];
+        let out = match_results(&request, answer);
+        let got: Vec<(&str, bool)> = out.iter().map(|o| (o.topic.as_str(), o.ok)).collect();
+        assert_eq!(got, vec![("a", false), ("b", false), ("c", true)]);
+        assert!(out[1].error.as_deref().unwrap().contains("did not mention"));
+    }
+
+    #[test]
+    fn counts_tell_applied_failed_and_not_tried_apart() {
+        let mut out =
+            match_results(&[delete("a"), delete("b")], vec![("a".into(), Ok(())), ("b".into(), Err("x".into()))]);
+        out.push(Outcome::not_tried(&delete("c")));
+        let n = Counts::of(&out);
+        assert_eq!((n.applied, n.failed, n.not_tried), (1, 1, 1));
+        assert!(n.rest().contains("1 applied, 1 not tried"), "{}", n.rest());
+        let json = serde_json::to_value(&out).unwrap();
+        assert_eq!(json[2]["not_tried"], true);
+        assert!(json[0].get("not_tried").is_none(), "{json}");
+    }
+}
