@@ -157,9 +157,15 @@ impl Admin {
         Ok(explained("CreatePartitions", r))
     }
 
-    /// DeleteTopics; one result per topic.
+    /// DeleteTopics; one result per topic. A topic already gone is done, not failed: the plan
+    /// that asked for it was made before an interrupted `apply` (or someone else) deleted it.
     pub async fn delete_topics(self: &Arc<Self>, names: &[String]) -> Result<Vec<OpResult>> {
-        let r = self.topic_request("DeleteTopics", TopicRequest::Delete(names.to_vec())).await?;
+        let mut r = self.topic_request("DeleteTopics", TopicRequest::Delete(names.to_vec())).await?;
+        for o in &mut r {
+            if matches!(&o.1, Err(e) if e.code == RDKafkaErrorCode::UnknownTopicOrPartition) {
+                o.1 = Ok(());
+            }
+        }
         Ok(explained("DeleteTopics", r))
     }
 

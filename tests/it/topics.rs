@@ -502,7 +502,7 @@ fn apply_splits_a_manifest_larger_than_one_request() {
 }
 
 #[test]
-fn adding_partitions_a_topic_already_has_is_done_not_failed() {
+fn changes_already_made_by_an_interrupted_apply_are_done_not_failed() {
     // A plan made from metadata a broker had not yet updated (`apply` rerun right after an
     // interrupted one) asks for partitions the controller already added: Kafka answers
     // INVALID_PARTITIONS "Topic already has 3 partition(s)", and that is done, not failed.
@@ -523,6 +523,10 @@ fn adding_partitions_a_topic_already_has_is_done_not_failed() {
     let r = rt.block_on(admin.create_partitions(&[(t.clone(), 2)])).unwrap();
     let e = r[0].1.as_ref().unwrap_err();
     assert!(e.contains("INVALID_PARTITIONS") && e.contains("would not be an increase"), "{e}");
+    // Deleting a topic already gone (deleted by the interrupted run) is done as well.
+    let gone = b.unique("gone");
+    let r = rt.block_on(admin.delete_topics(std::slice::from_ref(&gone))).unwrap();
+    assert_eq!(r, vec![(gone, Ok(()))]);
     drop(admin);
 }
 
