@@ -336,7 +336,7 @@ mod tests {
     fn counts_tell_applied_failed_and_not_tried_apart() {
         let mut out =
             match_results(&[delete("a"), delete("b")], vec![("a".into(), Ok(())), ("b".into(), Err("x".into()))]);
-        out.push(Outcome::not_tried(&delete("c")));
+        out.push(Applied::not_tried(&delete("c")));
         let n = Counts::of(&out);
         assert_eq!((n.applied, n.failed, n.not_tried), (1, 1, 1));
         assert!(n.rest().contains("1 applied, 1 not tried"), "{}", n.rest());
