@@ -1116,7 +1116,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dlq__subcmd__replay)
-            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --allow-internal --allow-undeclared --skip-unknown --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --allow-internal --allow-undeclared --skip-unknown --skip-refused --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -636,6 +636,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --same-partition 'Send to the original partition when known (default: partition by key, murmur2)'
             cand --allow-undeclared 'With a manifest: also write to topics it does not declare'
             cand --skip-unknown 'Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping'
+            cand --skip-refused 'Skip records the broker refuses (too large, not authorized) instead of stopping'
             cand --dry-run 'Print the plan and send nothing; exits 1, like the replay, when it would stop at a record'
             cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'

@@ -499,6 +499,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l same-partition -d 'Send to the original partition when known (default: partition by key, murmur2)'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l allow-undeclared -d 'With a manifest: also write to topics it does not declare'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l skip-unknown -d 'Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l skip-refused -d 'Skip records the broker refuses (too large, not authorized) instead of stopping'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Print the plan and send nothing; exits 1, like the replay, when it would stop at a record'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l from-start -d 'Ignore the saved position and start at the DLQ\'s first record'

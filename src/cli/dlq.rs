@@ -85,6 +85,9 @@ pub struct DlqReplayArgs {
     /// Skip records that cannot be replayed (unknown origin, topic missing) instead of stopping
     #[arg(long)]
     pub skip_unknown: bool,
+    /// Skip records the broker refuses (too large, not authorized) instead of stopping
+    #[arg(long)]
+    pub skip_refused: bool,
     /// Print the plan and send nothing; exits 1, like the replay, when it would stop at a record
     #[arg(long)]
     pub dry_run: bool,

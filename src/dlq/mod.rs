@@ -2,6 +2,7 @@
 //! which dead letters a replay selects and where they go, and what a replay did (`report`). Pure:
 //! no broker, no terminal.
 
+pub mod ahead;
 pub mod decode;
 pub mod report;
 pub mod select;

@@ -23,7 +23,7 @@ pub enum Halt {
     Stalled,
 }
 
-/// A record passed over by `--skip-unknown`, with why it could not be replayed.
+/// A record passed over by `--skip-unknown` or `--skip-refused`, with why it could not be replayed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skipped {
     /// DLQ partition of the skipped record.
@@ -64,6 +64,10 @@ pub struct Stats {
     pub undeclared: BTreeSet<String>,
     /// The first records of a dry-run plan, as the JSON report lists them.
     pub preview: Vec<Value>,
+    /// Records an earlier run acknowledged past its saved position (its note said so): not sent again.
+    pub already_replayed: u64,
+    /// Records retention (or DeleteRecords) removed before they were replayed.
+    pub deleted_by_retention: u64,
 }
 
 impl Stats {
@@ -150,6 +154,8 @@ impl Report<'_> {
             "interrupted": matches!(self.halt, Some(Halt::Interrupted)),
             "limit_reached": matches!(self.halt, Some(Halt::Limit)),
             "filter_errors": s.filter_errors,
+            "already_replayed": s.already_replayed,
+            "deleted_by_retention": s.deleted_by_retention,
             "manifest": self.manifest,
             "undeclared_targets": s.undeclared,
             "positions": positions,

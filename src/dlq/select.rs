@@ -136,12 +136,15 @@ pub struct Tracker {
     parts: BTreeMap<i32, PartProgress>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct PartProgress {
     next_read: i64,
     pending: BTreeSet<i64>,
     failed: BTreeSet<i64>,
     blocked: Option<i64>,
+    /// Acknowledged (by this run or, as its note says, an earlier one) and possibly past the
+    /// committable offset: what the note beside the saved position lists.
+    acked: BTreeSet<i64>,
 }
 
 impl Tracker {
@@ -150,22 +153,13 @@ impl Tracker {
         Tracker {
             parts: starts
                 .into_iter()
-                .map(|(p, o)| {
-                    let pp =
-                        PartProgress { next_read: o, pending: BTreeSet::new(), failed: BTreeSet::new(), blocked: None };
-                    (p, pp)
-                })
+                .map(|(p, o)| (p, PartProgress { next_read: o, ..PartProgress::default() }))
                 .collect(),
         }
     }
 
     fn part(&mut self, p: i32, offset: i64) -> &mut PartProgress {
-        self.parts.entry(p).or_insert_with(|| PartProgress {
-            next_read: offset,
-            pending: BTreeSet::new(),
-            failed: BTreeSet::new(),
-            blocked: None,
-        })
+        self.parts.entry(p).or_insert_with(|| PartProgress { next_read: offset, ..PartProgress::default() })
     }
 
     /// A record was read and needs no delivery (not selected, skipped).
@@ -185,6 +179,30 @@ impl Tracker {
     pub fn acked(&mut self, p: i32, offset: i64) {
         if let Some(pp) = self.parts.get_mut(&p) {
             pp.pending.remove(&offset);
+            pp.acked.insert(offset);
+        }
+    }
+
+    /// A record an earlier run replayed (its note says so): done, and still listed in the note
+    /// until the saved position passes it.
+    pub fn replayed_before(&mut self, p: i32, offset: i64) {
+        let pp = self.part(p, offset);
+        pp.next_read = pp.next_read.max(offset + 1);
+        pp.acked.insert(offset);
+    }
+
+    /// Offsets an earlier run acknowledged past its saved position (its note): kept in the
+    /// note until the position passes them, whether or not this run reads them.
+    pub fn remember(&mut self, p: i32, offsets: &BTreeSet<i64>) {
+        if let Some(pp) = self.parts.get_mut(&p) {
+            pp.acked.extend(offsets.iter().copied());
+        }
+    }
+
+    /// A failed record is passed over after all (`--skip-refused`): done.
+    pub fn pass_over(&mut self, p: i32, offset: i64) {
+        if let Some(pp) = self.parts.get_mut(&p) {
+            pp.failed.remove(&offset);
         }
     }
 
@@ -209,22 +227,44 @@ impl Tracker {
 
     /// Partition → the offset everything before which is done.
     pub fn committable(&self) -> BTreeMap<i32, i64> {
-        self.parts
-            .iter()
+        self.parts.iter().map(|(p, pp)| (*p, pp.committable())).collect()
+    }
+
+    /// Partition → the committable offset and the note to save beside it (see
+    /// [`crate::dlq::ahead`]); forgets acknowledgements the position has passed. Also returns how
+    /// many acknowledged offsets did not fit into the notes (they would be sent again).
+    pub fn positions(&mut self) -> (BTreeMap<i32, (i64, String)>, usize) {
+        let mut left_out = 0;
+        let out = self
+            .parts
+            .iter_mut()
             .map(|(p, pp)| {
-                let mut c = pp.next_read;
-                if let Some(first) = pp.pending.first() {
-                    c = c.min(*first);
-                }
-                if let Some(first) = pp.failed.first() {
-                    c = c.min(*first);
-                }
-                if let Some(b) = pp.blocked {
-                    c = c.min(b);
-                }
-                (*p, c)
+                let c = pp.committable();
+                pp.acked = pp.acked.split_off(&c);
+                // Held: the line stops at a record that is not done although later ones were read.
+                let held = c < pp.next_read;
+                let (note, n) = crate::dlq::ahead::encode(c, held, &pp.acked);
+                left_out += n;
+                (*p, (c, note))
             })
-            .collect()
+            .collect();
+        (out, left_out)
+    }
+}
+
+impl PartProgress {
+    fn committable(&self) -> i64 {
+        let mut c = self.next_read;
+        if let Some(first) = self.pending.first() {
+            c = c.min(*first);
+        }
+        if let Some(first) = self.failed.first() {
+            c = c.min(*first);
+        }
+        if let Some(b) = self.blocked {
+            c = c.min(b);
+        }
+        c
     }
 }
 
@@ -449,5 +489,33 @@ mod tests {
         t.block(0, 2);
         t.done(2, 5);
         assert_eq!(t.committable(), BTreeMap::from([(0, 2), (2, 6)]));
+    }
+
+    #[test]
+    fn a_refused_record_holds_the_line_and_the_note_lists_what_went_after_it() {
+        let mut t = Tracker::new([(0, 0)]);
+        for o in 0..6 {
+            t.sent(0, o);
+        }
+        t.acked(0, 0);
+        t.failed(0, 1);
+        for o in 2..6 {
+            t.acked(0, o);
+        }
+        let (pos, left) = t.positions();
+        assert_eq!(pos[&0], (1, "evbus-replay/1 at=1 held acked=1+4".to_owned()));
+        assert_eq!(left, 0);
+        // The next run: the note's offsets count as done, the refused one still holds the line.
+        let note = crate::dlq::ahead::decode(1, &pos[&0].1);
+        let mut t = Tracker::new([(0, 1)]);
+        t.sent(0, 1);
+        for o in &note.acked {
+            t.replayed_before(0, *o);
+        }
+        t.failed(0, 1);
+        assert_eq!(t.positions().0[&0], pos[&0]);
+        // Passed over (--skip-refused): the line moves past everything, the note empties.
+        t.pass_over(0, 1);
+        assert_eq!(t.positions().0[&0], (6, String::new()));
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod cluster;
+pub mod dlq_reader;
 pub mod events;
 pub mod groups;
 pub mod handle;
@@ -16,6 +17,8 @@ pub mod offsets;
 pub mod producer;
 pub mod queue;
 pub mod reader;
+pub mod replay_group;
+pub mod republish;
 pub mod retry;
 pub mod settings;
 pub mod topic_requests;

@@ -30,7 +30,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn base(&self) -> ClientConfig {
+    pub(super) fn base(&self) -> ClientConfig {
         let mut c = ClientConfig::new();
         let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
         c.set("bootstrap.servers", &self.brokers)
@@ -55,7 +55,7 @@ impl Settings {
         c
     }
 
-    fn ctx(&self) -> Ctx {
+    pub(super) fn ctx(&self) -> Ctx {
         Ctx { last_error: Arc::default(), verbose: self.verbose }
     }
 

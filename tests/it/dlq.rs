@@ -1105,3 +1105,218 @@ fn limit_zero_replays_nothing() {
     assert_eq!(stdout_json(&out)["replayed"], 0);
     assert!(b.read_all(&f.orders).is_empty() && b.read_all(&f.payments).is_empty());
 }
+
+/// Every key stored on `topic` exactly once: (distinct keys, records stored).
+fn stored(b: &Broker, topic: &str) -> (usize, usize) {
+    let got = key_counts(b, topic);
+    (got.len(), got.values().sum())
+}
+
+/// Issue 26: two replays of one DLQ with one group at once sent every record twice and both
+/// exited 0. The second now finds the first in the group and refuses, naming it.
+#[test]
+fn a_second_replay_with_the_same_group_is_refused_while_the_first_runs() {
+    let b = Broker::start();
+    let dlq = b.unique("conc.dlq");
+    let orders = b.unique("orders");
+    b.create_topic(&dlq, 2);
+    b.create_topic(&orders, 3);
+    // 300 records at 15/s: the first run outlasts the second one's wait for a stale member.
+    let keys = bulk(&b, &dlq, &orders, 300);
+    let args = ["dlq", "replay", &dlq, "--rate", "15/s", "--yes", "-o", "json", "-g", "conc"];
+    let first = spawn_replay(&b, &args);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while saved_total(&b, "conc", &dlq, 2) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let second = spawn_replay(&b, &args).wait_with_output().unwrap();
+    let err = stderr(&second);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("another replay of {dlq} with group conc is running")), "{err}");
+    assert!(err.contains("evbus-dlq-replay/"), "names the running one: {err}");
+    assert_eq!(String::from_utf8_lossy(&second.stdout).trim(), "", "the refused run sent nothing");
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(ok_json(&first)["replayed"], 300);
+    let (distinct, total) = stored(&b, &orders);
+    eprintln!("concurrent, one after the other: {distinct} distinct, {} duplicates", total - distinct);
+    assert_eq!((distinct, total), (keys.len(), keys.len()), "no duplicates, nothing lost");
+
+    // Started at the same moment: at most one sends; with the rest replayed afterwards, every
+    // record is there exactly once.
+    let dlq2 = b.unique("conc2.dlq");
+    let orders2 = b.unique("orders2");
+    b.create_topic(&dlq2, 2);
+    b.create_topic(&orders2, 3);
+    let keys = bulk(&b, &dlq2, &orders2, 200);
+    let args = ["dlq", "replay", &dlq2, "--rate", "50/s", "--yes", "-o", "json", "-g", "conc2"];
+    let (x, y) = (spawn_replay(&b, &args), spawn_replay(&b, &args));
+    let (x, y) = (x.wait_with_output().unwrap(), y.wait_with_output().unwrap());
+    for o in [&x, &y] {
+        let err = stderr(o);
+        match o.status.code() {
+            Some(0) => {}
+            Some(1) => assert!(err.contains("another replay of"), "{err}"),
+            c => panic!("{c:?}: {err}"),
+        }
+    }
+    let out = b.evbus().args(["dlq", "replay", &dlq2, "--yes", "-o", "json", "-g", "conc2"]).output().unwrap();
+    ok_json(&out);
+    let (distinct, total) = stored(&b, &orders2);
+    eprintln!("concurrent, simultaneous: {distinct} distinct, {} duplicates", total - distinct);
+    assert_eq!((distinct, total), (keys.len(), keys.len()), "no duplicates, nothing lost");
+}
+
+/// Issue 26: SIGTERM acted like kill -9 (no summary, no final save: hundreds of duplicates on
+/// the next run). It is handled as Ctrl-C now.
+#[test]
+fn sigterm_waits_for_acks_saves_and_the_rerun_sends_each_record_once() {
+    let b = Broker::start();
+    let dlq = b.unique("term.dlq");
+    let orders = b.unique("orders");
+    b.create_topic(&dlq, 2);
+    b.create_topic(&orders, 3);
+    let keys = bulk(&b, &dlq, &orders, 300);
+
+    let child = spawn_replay(&b, &["dlq", "replay", &dlq, "--rate", "40/s", "--yes", "-o", "json", "-g", "term"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let deadline = Instant::now() + Duration::from_secs(8);
+    while saved_total(&b, "term", &dlq, 2) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let v = stdout_json(&out);
+    assert_eq!(v["interrupted"], true);
+    let first = v["replayed"].as_u64().unwrap() as usize;
+    assert!(first > 0 && first < keys.len(), "{v}");
+    let saved: i64 = v["positions"].as_array().unwrap().iter().map(|p| p["saved"].as_i64().unwrap()).sum();
+    assert_eq!(saved as usize, first, "everything acknowledged was saved");
+
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--yes", "-o", "json", "-g", "term"]).output().unwrap();
+    assert_eq!(ok_json(&out)["replayed"].as_u64().unwrap() as usize, keys.len() - first);
+    let (distinct, total) = stored(&b, &orders);
+    eprintln!("SIGTERM: {distinct} distinct, {} duplicates", total - distinct);
+    assert_eq!((distinct, total), (keys.len(), keys.len()), "no duplicates, nothing lost");
+}
+
+/// Issue 26: one dead letter the broker keeps refusing (larger than the topic's
+/// max.message.bytes) made every rerun send the records acknowledged after it again. Now they
+/// are noted beside the saved position; `--skip-refused` passes over the refused record.
+#[test]
+fn a_refused_record_holds_the_position_without_resending_what_came_after_it() {
+    let b = Broker::start();
+    let dlq = b.unique("refused.dlq");
+    let orders = b.unique("orders");
+    b.create_topic(&dlq, 1);
+    b.create_topic_with(&orders, 1, &[("max.message.bytes", "4000")]);
+    // Not compressible, so that lz4 does not bring it under the limit.
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let big: Vec<u8> = (0..20_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x & 0xff) as u8
+        })
+        .collect();
+    let good = |i: usize| rec(&format!("k{i:04}"), b"{}", spring(&orders, 0, i as i64, "java.lang.X", "m"), 0);
+    let mut recs: Vec<TestRecord> = (0..50).map(good).collect();
+    recs.push(rec("big", &big, spring(&orders, 0, 50, "java.lang.X", "m"), 0));
+    recs.extend((51..600).map(good));
+    b.produce(&dlq, &recs);
+    let replay = |extra: &[&str]| {
+        let mut args = vec!["dlq", "replay", dlq.as_str(), "--yes", "-o", "json", "-g", "ref"];
+        args.extend_from_slice(extra);
+        b.evbus().args(&args).output().unwrap()
+    };
+
+    // Without --skip-refused: stopped, named, twice; nothing stored twice.
+    for run in 0..2 {
+        let out = replay(&[]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "run {run}: {err}");
+        assert!(err.contains("was refused"), "run {run}: {err}");
+        let (distinct, total) = stored(&b, &orders);
+        eprintln!("refused, run {run}: {distinct} distinct, {} duplicates", total - distinct);
+        assert_eq!(total, distinct, "run {run}: no record stored twice");
+        assert!(!key_counts(&b, &orders).contains_key("big"));
+    }
+    // With --skip-refused it is passed over and named (after at most a few runs: a record
+    // refused together with others is first sent alone).
+    let mut skipped = Vec::new();
+    for _ in 0..4 {
+        let out = replay(&["--skip-refused"]);
+        let v = stdout_json(&out);
+        skipped.extend(v["skipped"].as_array().cloned().unwrap_or_default());
+        if out.status.code() == Some(0) {
+            break;
+        }
+    }
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0]["offset"], 50);
+    assert!(skipped[0]["reason"].as_str().unwrap().contains("refused"), "{skipped:?}");
+    let got = key_counts(&b, &orders);
+    assert_eq!(got.len(), 599, "every other record is there");
+    assert!(got.values().all(|n| *n == 1), "no duplicates: {got:?}");
+    assert_eq!(ok_json(&replay(&[]))["replayed"], 0, "nothing left to do");
+}
+
+/// Issue 26: retention overtaking the replay's reader went unsaid. It is reported and counted,
+/// and the replay goes on at the log start.
+#[test]
+fn retention_under_a_running_replay_is_reported_and_counted() {
+    let b = Broker::start();
+    let dlq = b.unique("ret.dlq");
+    let orders = b.unique("orders");
+    b.create_topic(&dlq, 1);
+    b.create_topic(&orders, 3);
+    // In small batches: a fetch returns at least one whole batch, however small the fetch size.
+    for chunk in 0..80 {
+        let recs: Vec<TestRecord> = (chunk * 50..chunk * 50 + 50)
+            .map(|i| rec(&format!("k{i:04}"), b"{}", spring(&orders, 0, i as i64, "java.lang.X", "m"), 0))
+            .collect();
+        b.produce(&dlq, &recs);
+    }
+    // Small fetches, so that the reader is still far from the end when the records go.
+    let child = spawn_replay(
+        &b,
+        &[
+            "-X",
+            "max.partition.fetch.bytes=2000",
+            "-X",
+            "queued.max.messages.kbytes=1",
+            "dlq",
+            "replay",
+            &dlq,
+            "--rate",
+            "400/s",
+            "--yes",
+            "-o",
+            "json",
+            "-g",
+            "ret",
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while saved_total(&b, "ret", &dlq, 1) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    b.delete_records(&dlq, 0, 3500);
+    let mut child = child;
+    let status = wait_or_kill(&mut child, Duration::from_secs(60));
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(status.code(), Some(0), "{err}");
+    let v = stdout_json(&out);
+    let deleted = v["deleted_by_retention"].as_u64().unwrap() as usize;
+    let replayed = v["replayed"].as_u64().unwrap() as usize;
+    assert!(deleted > 0, "{v}");
+    assert!(err.contains("deleted by retention"), "{err}");
+    assert_eq!(replayed + deleted, 4000, "every record replayed or counted as taken: {v}");
+    let (distinct, total) = stored(&b, &orders);
+    eprintln!("retention: {distinct} distinct, {} duplicates, {deleted} taken by retention", total - distinct);
+    assert_eq!((distinct, total), (replayed, replayed));
+}

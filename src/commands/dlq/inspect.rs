@@ -11,12 +11,12 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Result, anyhow};
 use serde_json::{Value, json};
 
-use super::read::{self, PartInfo};
-use super::{cell, key_cell, key_json, manifest_dlq_topics, rfc3339};
+use super::common::{cell, key_cell, key_json, manifest_dlq_topics, rfc3339};
 use crate::app::App;
 use crate::cli::DlqInspectArgs;
 use crate::dlq::decode::{Convention, Decoded, decode};
 use crate::exit::Outcome;
+use crate::kafka::dlq_reader::{self, PartInfo, Read};
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
@@ -98,12 +98,12 @@ pub(super) async fn run(app: &App, a: DlqInspectArgs) -> Result<Outcome> {
 }
 
 async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Report> {
-    let partitions = read::partitions(app, topic).await?;
+    let partitions = dlq_reader::partitions(&app.settings, topic).await?;
     let ranges: Vec<(i32, i64, i64)> = partitions.iter().map(|p| (p.partition, p.low, p.high)).collect();
     let total: i64 = partitions.iter().map(|p| p.high - p.low).sum();
     let pb = app.ui.progress(total.max(0) as u64, &format!("reading {}", for_terminal(topic)));
     let stop = Arc::new(AtomicBool::new(false));
-    let mut rx = read::spawn_reader(&app.settings, topic, &ranges, stop)?;
+    let mut rx = dlq_reader::spawn_reader(&app.settings, topic, &ranges, stop)?;
     let mut r = Report {
         topic: topic.to_owned(),
         partitions,
@@ -115,9 +115,22 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
         listed: Vec::new(),
     };
     while let Some(item) = rx.recv().await {
-        let m = item.map_err(|e| anyhow!(e))?;
+        let m = match item.map_err(|e| anyhow!(e))? {
+            Read::Record(m) => m,
+            Read::Gap { partition, from, to } => {
+                // Counted records are what is there; the note says what went while reading.
+                app.ui.warn(format!(
+                    "{}/{partition}: offsets {from}..{} were deleted by retention while being read ({} record(s) not inspected)",
+                    for_terminal(topic),
+                    to - 1,
+                    to - from
+                ));
+                pb.inc((to - from).max(0) as u64);
+                continue;
+            }
+        };
         pb.inc(1);
-        let d = decode(&m.record(topic));
+        let d = decode(&m.view(topic));
         r.count += 1;
         r.oldest = min_opt(r.oldest, m.timestamp_ms);
         r.newest = max_opt(r.newest, m.timestamp_ms);

@@ -1,91 +1,21 @@
 //! `evbus dlq inspect|replay`: understand a dead-letter topic and republish its records to where
 //! they came from, resuming exactly where the last replay stopped.
 //!
-//! * [`read`]: partitions, watermarks and the reader thread (shared).
-//! * [`position`]: the replay group's saved position (OffsetFetch/OffsetCommit, never joining).
+//! * [`common`]: what both share (the manifest's DLQ topics, cells, keys, times).
 //! * [`inspect`]: read-only summary grouped by original topic × error.
 //! * [`replay`]: the republishing pipeline with acknowledged-only commits.
-//! * [`select`]: the pure rules (selection, progress tracking, `--since`/`--rate` parsing).
+//!
+//! Reading the DLQ (partitions, the reader thread, the record type) is
+//! [`crate::kafka::dlq_reader`]; the replay group (lock and saved position) is
+//! [`crate::kafka::replay_group`]; sending is [`crate::kafka::republish`]. The pure rules
+//! (selection, progress tracking, the note beside the position) are in [`crate::dlq`].
 //!
 //! Decoding the dead letters themselves (Spring, Connect, Streams, SmallRye, JSON wrapper) is
 //! [`crate::dlq::decode`].
 
+mod common;
+mod dispatch;
 mod inspect;
-mod position;
-mod read;
 mod replay;
 
-use anyhow::Result;
-use base64::Engine as _;
-use serde_json::{Value, json};
-
-use crate::app::App;
-use crate::cli::{DlqCommand, ManifestArg};
-use crate::exit::{Exit, Outcome};
-
-/// `evbus dlq`: inspects dead-letter topics and replays their records to the original topics.
-pub async fn run(app: &App, cmd: DlqCommand) -> Result<Outcome> {
-    match cmd {
-        DlqCommand::Inspect(a) => inspect::run(app, a).await,
-        DlqCommand::Replay(a) => replay::run(app, *a).await,
-    }
-}
-
-/// The manifest's `dlq: true` topics, or a usage error saying how to name one.
-fn manifest_dlq_topics(app: &App, m: &ManifestArg) -> Result<Vec<String>> {
-    let manifest = app.manifest_opt(m)?;
-    let topics: Vec<String> = manifest.iter().flat_map(|m| m.dlq_topics().map(|t| t.name.clone())).collect();
-    if topics.is_empty() {
-        let why = match &manifest {
-            Some(m) => format!("{} declares no topic with `dlq: true`", m.path.display()),
-            None => "there is no topics.yaml to take the `dlq: true` topics from".to_owned(),
-        };
-        return Err(Exit::usage(format!("name a dead-letter topic: {why}")));
-    }
-    Ok(topics)
-}
-
-/// RFC 3339 in UTC with milliseconds, or `None` for a missing/unrepresentable timestamp.
-fn rfc3339(ms: Option<i64>) -> Option<String> {
-    let t = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms?)?;
-    Some(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-}
-
-/// A key as JSON fields: `"key"` as text, or `"key": null, "key_b64"` for bytes that are not UTF-8.
-fn key_json(key: Option<&[u8]>, obj: &mut serde_json::Map<String, Value>) {
-    match key.map(std::str::from_utf8) {
-        None => {
-            obj.insert("key".into(), Value::Null);
-        }
-        Some(Ok(s)) => {
-            obj.insert("key".into(), json!(s));
-        }
-        Some(Err(_)) => {
-            obj.insert("key".into(), Value::Null);
-            let b64 = base64::engine::general_purpose::STANDARD.encode(key.unwrap_or_default());
-            obj.insert("key_b64".into(), json!(b64));
-        }
-    }
-}
-
-/// A short single-line rendering of untrusted text for tables.
-fn cell(s: &str, max: usize) -> String {
-    let s = crate::term::sanitize::for_terminal(s);
-    if s.chars().count() <= max {
-        return s.into_owned();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
-/// A key for tables: sanitized, shortened, `-` for none.
-fn key_cell(key: Option<&[u8]>) -> String {
-    match key {
-        None => "-".to_owned(),
-        Some(k) => {
-            let s = crate::term::sanitize::bytes_for_terminal(k);
-            cell(&s, 32)
-        }
-    }
-}
+pub use dispatch::run;

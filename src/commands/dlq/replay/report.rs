@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::super::{cell, key_cell};
+use super::super::common::{cell, key_cell};
 use super::{Replay, SKIPPED_SHOWN};
 use crate::dlq::report::{self, Halt};
 use crate::term::sanitize::for_terminal;
@@ -85,6 +85,22 @@ impl Replay<'_> {
             }
             text.push_str(&format!("{t}\n"));
         }
+        self.notes(&mut text, ranges, unflushed);
+        if a.dry_run {
+            // The plan is the data the user asked for.
+            self.app.ui.out(text.trim_end())
+        } else {
+            // A summary of what happened, next to the logs.
+            self.app.ui.info(text.trim_end());
+            Ok(())
+        }
+    }
+
+    /// The lines after the tables: destinations checked, records passed over or lost, why the
+    /// run stopped, and the saved position.
+    fn notes(&self, text: &mut String, ranges: &[(i32, i64, i64)], unflushed: i32) {
+        let a = self.a;
+        let s = &self.stats;
         if let Some((path, _)) = &self.targets.manifest {
             let path = for_terminal(path);
             if s.undeclared.is_empty() {
@@ -126,6 +142,18 @@ impl Replay<'_> {
             if s.skipped.len() > SKIPPED_SHOWN {
                 text.push_str(&format!("  ... and {} more (-o json lists all)\n", s.skipped.len() - SKIPPED_SHOWN));
             }
+        }
+        if s.already_replayed > 0 {
+            text.push_str(&format!(
+                "Already replayed by an earlier run (noted beside the saved position), not sent again: {} record(s).\n",
+                s.already_replayed
+            ));
+        }
+        if s.deleted_by_retention > 0 {
+            text.push_str(&format!(
+                "Deleted by retention before they were replayed: {} record(s).\n",
+                s.deleted_by_retention
+            ));
         }
         if s.filter_errors > 0 {
             text.push_str(&format!("--filter failed on {} record(s) (not selected).\n", s.filter_errors));
@@ -172,14 +200,6 @@ impl Replay<'_> {
             if !saved.is_empty() {
                 text.push_str(&format!("Saved position: {}.\n", saved.join(", ")));
             }
-        }
-        if a.dry_run {
-            // The plan is the data the user asked for.
-            self.app.ui.out(text.trim_end())
-        } else {
-            // A summary of what happened, next to the logs.
-            self.app.ui.info(text.trim_end());
-            Ok(())
         }
     }
 }

@@ -1,82 +1,63 @@
 //! The replay loop: reads the judged dead letters, sends each selected one with its provenance
-//! headers, accounts for every delivery report (acknowledged, failed, unknown), watches for a
+//! headers, accounts for every delivery (acknowledged, refused, not sent, unknown), watches for a
 //! broker that stopped answering, and saves the position up to what is done. Why it works this
 //! way is in the header of [`super`].
+//!
+//! SIGTERM is handled here as Ctrl-C is (a service manager or `timeout` stopping a replay is no
+//! reason to lose the summary and the final save): stop reading, wait for what is in flight,
+//! save, exit 130.
 
 use std::time::Duration;
 
 use anyhow::Result;
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{FutureRecord, Producer};
 use serde_json::{Value, json};
+use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::super::key_json;
-use super::super::read::{self, DlqMsg};
+use super::super::common::key_json;
 use super::{
-    COMMIT_EVERY, COMMIT_EVERY_RECORDS, Dest, Judged, PLAN_PREVIEW, PURGE_GRACE, REPLAY_SOURCE, REPLAY_TIME, Replay,
-    WINDOW, recv_paced,
+    COMMIT_EVERY, COMMIT_EVERY_RECORDS, Dest, Done, Judged, Next, Outgoing, PLAN_PREVIEW, PURGE_GRACE,
+    REPLAY_SOURCE, REPLAY_TIME, Replay, WINDOW, recv_paced,
 };
-use crate::dlq::decode::decode;
+use crate::dlq::decode::{Decoded, decode};
 use crate::dlq::report::{Halt, Skipped};
 use crate::dlq::select::{FilterOutcome, Verdict};
-use crate::kafka::Ctx;
-
-pub(super) type Delivery = (i32, i64, String, Outcome);
-
-/// How a record handed to the producer ended.
-pub(super) enum Outcome {
-    Acked,
-    /// Known not stored: never sent, or refused by the broker.
-    Failed(String),
-    /// In flight when it was purged (or its report was lost): it may or may not be stored.
-    Unknown(String),
-}
-
-/// A failed delivery: unknown when the record may have reached the broker (purged in flight, or
-/// timed out under a `-X message.timeout.ms`), failed otherwise; in words, with the broker error
-/// behind it when there was one.
-fn delivery_outcome(e: &KafkaError, ctx: &Ctx) -> Outcome {
-    let last = || ctx.last_error().map(|l| format!(" (last broker error: {l})")).unwrap_or_default();
-    match e.rdkafka_error_code() {
-        Some(RDKafkaErrorCode::MessageTimedOut) => {
-            Outcome::Unknown(format!("not acknowledged within message.timeout.ms{}", last()))
-        }
-        Some(RDKafkaErrorCode::PurgeInflight) => {
-            Outcome::Unknown(format!("in flight when the broker stopped answering{}", last()))
-        }
-        Some(RDKafkaErrorCode::PurgeQueue) => {
-            Outcome::Failed(format!("not sent: the broker stopped answering first{}", last()))
-        }
-        _ => Outcome::Failed(crate::kafka::describe_error(e)),
-    }
-}
+use crate::kafka::dlq_reader::{self, DlqMsg};
+use crate::kafka::republish::Delivery;
 
 impl Replay<'_> {
     /// Reads and dispatches until the DLQ range is exhausted or something halts the run.
     /// Returns the reader's error, if reading failed.
     pub(super) async fn main_loop(&mut self, mut rx: mpsc::Receiver<Judged>) -> Option<String> {
-        let ctrl_c = tokio::signal::ctrl_c();
+        let ctrl_c = crate::term::interrupt::ctrl_c();
         tokio::pin!(ctrl_c);
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.app.ui.warn(format!("SIGTERM cannot be handled ({e}); it would stop the replay at once"));
+                None
+            }
+        };
         let mut tick = tokio::time::interval(COMMIT_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut next_slot: Option<Instant> = None;
-        // The limit is checked after each record, which let one through for `--limit 0`.
-        if self.a.limit == Some(0) {
-            self.halt = Some(Halt::Limit);
-        }
-        while self.halt.is_none() {
-            let can_read = self.inflight.len() < WINDOW;
+        // Read to the end; records refused among others may still have to go out alone.
+        let mut read_all = false;
+        while self.halt.is_none() && !(read_all && self.inflight.is_empty() && self.alone.is_empty()) {
+            if self.inflight.is_empty() && self.awaiting.is_none() && self.resend_alone().await {
+                continue;
+            }
+            // Checked before reading, so that --limit 0 replays nothing.
+            if self.a.limit.is_some_and(|l| self.stats.planned >= l) {
+                self.halt = Some(Halt::Limit);
+                break;
+            }
+            let can_read = self.inflight.len() < WINDOW && self.awaiting.is_none() && self.alone.is_empty();
             tokio::select! {
                 biased;
-                _ = &mut ctrl_c => {
-                    self.halt = Some(Halt::Interrupted);
-                    if let Some(i) = &self.interrupter {
-                        i.interrupt();
-                    }
-                }
+                _ = &mut ctrl_c => self.interrupt(),
+                Some(()) = async { term.as_mut()?.recv().await }, if term.is_some() => self.interrupt(),
                 Some(done) = self.inflight.join_next(), if !self.inflight.is_empty() => {
                     self.on_delivery(done);
                     if self.acked_since_commit >= COMMIT_EVERY_RECORDS {
@@ -89,24 +70,43 @@ impl Replay<'_> {
                 _ = tick.tick() => {
                     self.commit_periodic().await;
                 }
-                item = recv_paced(&mut rx, next_slot), if can_read => match item {
-                    None => break,
+                item = recv_paced(&mut rx, next_slot), if can_read && !read_all => match item {
+                    None => read_all = true,
                     Some(Err(e)) => return Some(e),
-                    Some(Ok((m, filter))) => {
+                    Some(Ok(Next::Gap(p, from, to))) => self.on_gap(p, from, to),
+                    Some(Ok(Next::Record(m, filter))) => {
                         if self.process(m, filter).await
                             && let Some(gap) = self.gap
                         {
                             let now = Instant::now();
                             next_slot = Some(next_slot.map_or(now, |s| s.max(now)) + gap);
                         }
-                        if self.halt.is_none() && self.a.limit.is_some_and(|l| self.stats.planned >= l) {
-                            self.halt = Some(Halt::Limit);
-                        }
                     }
                 },
             }
         }
         None
+    }
+
+    /// Ctrl-C or SIGTERM: stop reading (and a running `--filter`); what is in flight is waited for.
+    fn interrupt(&mut self) {
+        self.halt = Some(Halt::Interrupted);
+        if let Some(i) = &self.interrupter {
+            i.interrupt();
+        }
+    }
+
+    /// Retention (or DeleteRecords) took `[from, to)` of partition `p` before it was read.
+    fn on_gap(&mut self, p: i32, from: i64, to: i64) {
+        self.app.ui.warn(format!(
+            "{}/{p}: records {from}..{} were deleted by retention before they were replayed; going on at {to}, \
+             the oldest record still there",
+            self.dlq,
+            to - 1
+        ));
+        self.stats.deleted_by_retention += (to - from).max(0) as u64;
+        self.pb.inc((to - from).max(0) as u64);
+        self.tracker.done(p, to - 1);
     }
 
     /// Handles one dead letter and what `--filter` said about it; true when a record was sent
@@ -120,7 +120,13 @@ impl Replay<'_> {
         }
         self.stats.read += 1;
         self.pb.inc(1);
-        let d = decode(&m.record(&self.dlq));
+        if self.replayed_before.get(&m.partition).is_some_and(|s| s.contains(&m.offset)) {
+            // Acknowledged by an earlier run that could not save its position past it.
+            self.tracker.replayed_before(m.partition, m.offset);
+            self.stats.already_replayed += 1;
+            return false;
+        }
+        let d = decode(&m.view(&self.dlq));
         if let FilterOutcome::Error(e) = &filter {
             self.stats.filter_errors += 1;
             if self.stats.first_filter_error.is_none() {
@@ -148,126 +154,94 @@ impl Replay<'_> {
             Err(reason) => return self.unreplayable(&m, reason),
             Ok(t) => t,
         };
+        let Some(partition) = self.placement(&m, &d, &dest).await else {
+            return false;
+        };
+        self.stats.planned += 1;
+        if self.producer.is_none() {
+            self.plan(&m, &d, dest, partition);
+            return true;
+        }
+        self.send(&m, &d, dest, partition).await
+    }
+
+    /// Where a selected record goes: `Some(partition)` (`None` inside: by key) once the
+    /// destination is known to be allowed and to exist; `None` when the record stops the run or
+    /// is skipped.
+    async fn placement(&mut self, m: &DlqMsg, d: &Decoded, dest: &str) -> Option<Option<i32>> {
         // Checked before the topic is looked up: a dead letter must not even steer evbus to
         // an internal topic's metadata.
-        if let Err(reason) = self.targets.check(&dest) {
-            return self.unreplayable(&m, reason);
+        if let Err(reason) = self.targets.check(dest) {
+            self.unreplayable(m, reason);
+            return None;
         }
-        if self.targets.undeclared(&dest) {
-            self.stats.undeclared.insert(dest.clone());
+        if self.targets.undeclared(dest) {
+            self.stats.undeclared.insert(dest.to_owned());
         }
-        let partitions = match self.dest(&dest).await {
+        let partitions = match self.dest(dest).await {
             Ok(Dest::Exists { partitions }) => partitions,
             Ok(Dest::Missing) => {
-                return self.unreplayable(&m, format!("original topic {dest} does not exist on the cluster"));
+                self.unreplayable(m, format!("original topic {dest} does not exist on the cluster"));
+                return None;
             }
             Err(e) => {
                 // Not knowing whether the topic exists is not a reason to pass over the record.
                 self.halt = Some(Halt::Failed(format!("{e:#}")));
                 self.tracker.block(m.partition, m.offset);
-                return false;
+                return None;
             }
         };
-        let partition = if self.a.same_partition {
-            let p = d.original_partition.filter(|p| (*p as usize) < partitions);
-            if p.is_none() {
-                self.stats.by_key_fallback += 1;
-            }
-            p
-        } else {
-            None
-        };
-        self.stats.planned += 1;
-        if self.producer.is_none() {
-            // Dry run: the plan counts what a real run would send.
-            *self.stats.by_topic.entry(dest.clone()).or_default() += 1;
-            if self.stats.preview.len() < PLAN_PREVIEW {
-                let mut o = serde_json::Map::new();
-                o.insert("partition".into(), json!(m.partition));
-                o.insert("offset".into(), json!(m.offset));
-                o.insert("to".into(), json!(dest));
-                o.insert("to_partition".into(), json!(partition));
-                key_json(m.key.as_deref(), &mut o);
-                o.insert("convention".into(), json!(d.convention));
-                o.insert("error".into(), json!(d.error_label()));
-                self.stats.preview.push(Value::Object(o));
-            }
-            self.tracker.done(m.partition, m.offset);
-            return true;
+        if !self.a.same_partition {
+            return Some(None);
         }
-        let mut headers = OwnedHeaders::new_with_capacity(m.headers.len() + 2);
-        for (name, value) in &m.headers {
-            if d.error_header_names.contains(name) || name == REPLAY_SOURCE || name == REPLAY_TIME {
-                continue;
-            }
-            headers = headers.insert(Header { key: name, value: value.as_deref() });
+        let p = d.original_partition.filter(|p| (*p as usize) < partitions);
+        if p.is_none() {
+            self.stats.by_key_fallback += 1;
         }
-        let source = format!("{}/{}/{}", self.dlq, m.partition, m.offset);
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        headers = headers
-            .insert(Header { key: REPLAY_SOURCE, value: Some(source.as_bytes()) })
-            .insert(Header { key: REPLAY_TIME, value: Some(now.as_bytes()) });
-        let mut rec: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(&dest).headers(headers);
-        if let Some(k) = m.key.as_deref() {
-            rec = rec.key(k);
-        }
-        if let Some(v) = d.replay_value.as_deref() {
-            rec = rec.payload(v);
-        }
-        if let Some(p) = partition {
-            rec = rec.partition(p);
-        }
-        let enqueued = self.enqueue(rec).await;
-        match enqueued {
-            Ok(fut) => {
-                self.tracker.sent(m.partition, m.offset);
-                let (p, o) = (m.partition, m.offset);
-                if self.inflight.is_empty() {
-                    // Nothing was waiting: the broker's silence counts from now.
-                    self.since = Instant::now();
-                }
-                self.pending.insert((p, o), dest.clone());
-                let pctx = self.pctx.clone();
-                self.inflight.spawn(async move {
-                    let r = match fut.await {
-                        Ok(Ok(_)) => Outcome::Acked,
-                        Ok(Err((e, _))) => delivery_outcome(&e, &pctx),
-                        Err(_) => Outcome::Unknown("the producer went away before the broker answered".to_owned()),
-                    };
-                    (p, o, dest, r)
-                });
-                true
-            }
-            Err(e) => {
-                self.tracker.block(m.partition, m.offset);
-                self.stats.failed.push((m.partition, m.offset, dest.clone(), e.clone()));
-                self.halt = Some(Halt::Failed(format!("could not send {source} to {dest}: {e}")));
-                false
-            }
-        }
+        Some(p)
     }
 
-    /// Hands a record to librdkafka, waiting (bounded by `--timeout`) while its queue is full.
-    async fn enqueue(
-        &self,
-        mut rec: FutureRecord<'_, [u8], [u8]>,
-    ) -> Result<rdkafka::producer::DeliveryFuture, String> {
-        let Some(producer) = &self.producer else {
-            return Err("no producer".into());
-        };
-        let deadline = Instant::now() + self.app.settings.timeout;
-        loop {
-            match producer.send_result(rec) {
-                Ok(f) => return Ok(f),
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back))
-                    if Instant::now() < deadline =>
-                {
-                    rec = back;
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-                Err((e, _)) => return Err(crate::kafka::describe_error(&e)),
-            }
+    /// Dry run: the plan counts what a real run would send.
+    fn plan(&mut self, m: &DlqMsg, d: &Decoded, dest: String, partition: Option<i32>) {
+        if self.stats.preview.len() < PLAN_PREVIEW {
+            let mut o = serde_json::Map::new();
+            o.insert("partition".into(), json!(m.partition));
+            o.insert("offset".into(), json!(m.offset));
+            o.insert("to".into(), json!(dest));
+            o.insert("to_partition".into(), json!(partition));
+            key_json(m.key.as_deref(), &mut o);
+            o.insert("convention".into(), json!(d.convention));
+            o.insert("error".into(), json!(d.error_label()));
+            self.stats.preview.push(Value::Object(o));
         }
+        *self.stats.by_topic.entry(dest).or_default() += 1;
+        self.tracker.done(m.partition, m.offset);
+    }
+
+    /// Hands the record to the producer with its provenance headers (the DLQ's error headers
+    /// left out). True when it went out.
+    async fn send(&mut self, m: &DlqMsg, d: &Decoded, dest: String, partition: Option<i32>) -> bool {
+        let source = format!("{}/{}/{}", self.dlq, m.partition, m.offset);
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut headers: Vec<(String, Option<Vec<u8>>)> = m
+            .headers
+            .iter()
+            .filter(|(name, _)| !(d.error_header_names.contains(name) || name == REPLAY_SOURCE || name == REPLAY_TIME))
+            .cloned()
+            .collect();
+        headers.push((REPLAY_SOURCE.to_owned(), Some(source.into_bytes())));
+        headers.push((REPLAY_TIME.to_owned(), Some(now.into_bytes())));
+        let out = Outgoing { dest, partition, key: m.key.clone(), value: d.replay_value.clone(), headers };
+        self.dispatch(m.partition, m.offset, out, false).await
+    }
+
+    /// `--skip-refused`: a record the broker (or the client) refuses for what it is is passed
+    /// over, named in the summary.
+    pub(super) fn skip_refused(&mut self, p: i32, o: i64, dest: &str, e: &str) {
+        self.tracker.done(p, o);
+        self.tracker.pass_over(p, o);
+        let reason = format!("refused by {dest}: {e}");
+        self.stats.skipped.push(Skipped { partition: p, offset: o, reason });
     }
 
     /// A selected record with nowhere to go: stop (default) or skip and say so (--skip-unknown).
@@ -287,7 +261,7 @@ impl Replay<'_> {
         if let Some(d) = self.dests.get(topic) {
             return Ok(d.clone());
         }
-        let d = match read::topic_partitions(self.app, topic).await? {
+        let d = match dlq_reader::topic_partitions(&self.app.settings, topic).await? {
             Some(ps) => Dest::Exists { partitions: ps.len() },
             None => Dest::Missing,
         };
@@ -295,47 +269,75 @@ impl Replay<'_> {
         Ok(d)
     }
 
-    fn on_delivery(&mut self, done: Result<Delivery, tokio::task::JoinError>) {
+    fn on_delivery(&mut self, done: Result<Done, tokio::task::JoinError>) {
         self.since = Instant::now();
-        if let Ok((p, o, _, _)) = &done {
-            self.pending.remove(&(*p, *o));
+        let mut alone = false;
+        let mut out = None;
+        if let Ok((p, o, _)) = &done {
+            out = self.pending.remove(&(*p, *o));
+            if self.awaiting == Some((*p, *o)) {
+                self.awaiting = None;
+                alone = true;
+            }
         }
-        match done {
-            Ok((p, o, topic, Outcome::Acked)) => {
-                self.tracker.acked(p, o);
-                *self.stats.by_topic.entry(topic).or_default() += 1;
-                self.acked_since_commit += 1;
-            }
-            Ok((p, o, topic, Outcome::Unknown(e))) => {
-                // Never committed over: the next run replays it (a second copy if it was stored).
-                self.tracker.failed(p, o);
-                if self.halt.is_none() || matches!(self.halt, Some(Halt::Limit)) {
-                    self.halt = Some(Halt::Failed(format!(
-                        "replaying {}/{p}/{o} to {topic} ended unknown: {e}; the saved position stays before it, \
-                         so the next run replays it again",
-                        self.dlq
-                    )));
-                }
-                self.stats.unknown.push((p, o, topic, e));
-            }
-            Ok((p, o, topic, Outcome::Failed(e))) => {
-                self.tracker.failed(p, o);
-                if self.halt.is_none() || matches!(self.halt, Some(Halt::Limit)) {
-                    self.halt = Some(Halt::Failed(format!(
-                        "replaying {}/{p}/{o} to {topic} failed: {e}; the saved position stays before it, \
-                         so the next run replays it again",
-                        self.dlq
-                    )));
-                }
-                self.stats.failed.push((p, o, topic, e));
-            }
+        let topic = out.as_ref().map(|x| x.dest.clone()).unwrap_or_default();
+        let (p, o, delivery) = match done {
+            Ok(d) => d,
             // A delivery task cannot panic; should it ever, its offset stays pending (never
             // committed), which is the safe side.
             Err(e) => {
                 if self.halt.is_none() {
                     self.halt = Some(Halt::Failed(format!("delivery task failed: {e}")));
                 }
+                return;
             }
+        };
+        let (what, e) = match delivery {
+            Delivery::Acked => {
+                self.tracker.acked(p, o);
+                *self.stats.by_topic.entry(topic).or_default() += 1;
+                self.acked_since_commit += 1;
+                return;
+            }
+            // The broker refuses a whole batch for one record too large for the topic, so a
+            // record refused among others may be innocent: it is sent again on its own once
+            // nothing else is in flight, and only a refusal then counts.
+            Delivery::Refused(e) if !alone && out.is_some() => {
+                if let Some(out) = out {
+                    self.alone.insert((p, o), (out, e));
+                }
+                return;
+            }
+            Delivery::Refused(e) if self.a.skip_refused => {
+                self.tracker.failed(p, o);
+                self.skip_refused(p, o, &topic, &e);
+                return;
+            }
+            Delivery::Refused(e) => ("was refused", e),
+            Delivery::NotSent(e) => ("failed", e),
+            Delivery::Unknown(e) => ("ended unknown", e),
+        };
+        // Never committed over: the next run replays it (a second copy if it was stored).
+        self.tracker.failed(p, o);
+        if self.halt.is_none() || matches!(self.halt, Some(Halt::Limit)) {
+            let skip = match what {
+                "was refused" => {
+                    "; records acknowledged after it are noted beside the position and not sent again \
+                     (--skip-refused passes over such records)"
+                }
+                _ => "",
+            };
+            self.halt = Some(Halt::Failed(format!(
+                "replaying {}/{p}/{o} to {topic} {what}: {e}; the saved position stays before it, \
+                 so the next run replays it again{skip}",
+                self.dlq
+            )));
+        }
+        let lost = (p, o, topic, e);
+        if what == "ended unknown" {
+            self.stats.unknown.push(lost);
+        } else {
+            self.stats.failed.push(lost);
         }
     }
 
@@ -349,7 +351,7 @@ impl Replay<'_> {
         if let Some(p) = &self.producer
             && !self.purged
         {
-            p.purge(rdkafka::producer::PurgeConfig::default().queue().inflight());
+            p.purge();
             self.purged = true;
         }
     }
@@ -370,10 +372,10 @@ impl Replay<'_> {
                 }
                 Err(_) => {
                     self.inflight.abort_all();
-                    for ((p, o), topic) in std::mem::take(&mut self.pending) {
+                    for ((p, o), out) in std::mem::take(&mut self.pending) {
                         self.tracker.failed(p, o);
                         let e = "no delivery report after the purge".to_owned();
-                        self.stats.unknown.push((p, o, topic, e));
+                        self.stats.unknown.push((p, o, out.dest, e));
                     }
                     break;
                 }
@@ -399,35 +401,28 @@ impl Replay<'_> {
     /// [`Self::commit`], waiting at most `limit` for the answer.
     pub(super) async fn commit_within(&mut self, limit: Duration) -> Result<()> {
         self.acked_since_commit = 0;
-        let changed: Vec<(i32, i64)> =
-            self.tracker.committable().into_iter().filter(|(p, o)| self.saved.get(p) != Some(o)).collect();
+        let (positions, left_out) = self.tracker.positions();
+        let changed: Vec<(i32, i64, String)> = positions
+            .into_iter()
+            .filter(|(p, (o, note))| self.saved.get(p) != Some(o) || self.notes.get(p).map_or(!note.is_empty(), |n| n != note))
+            .map(|(p, (o, note))| (p, o, note))
+            .collect();
         if changed.is_empty() {
             return Ok(());
         }
-        self.position.commit(changed.clone(), limit).await?;
-        self.app.ui.debug(format!("saved replay position of group {}: {changed:?}", self.a.group));
-        self.saved.extend(changed);
+        if left_out > 0 {
+            self.app.ui.debug(format!(
+                "{left_out} acknowledged record(s) past the saved position do not fit into its note; a later run may \
+                 send them again"
+            ));
+        }
+        self.group.commit(changed.clone(), limit).await?;
+        let offsets: Vec<(i32, i64)> = changed.iter().map(|(p, o, _)| (*p, *o)).collect();
+        self.app.ui.debug(format!("saved replay position of group {}: {offsets:?}", self.a.group));
+        for (p, o, note) in changed {
+            self.saved.insert(p, o);
+            self.notes.insert(p, note);
+        }
         Ok(())
-    }
-
-    /// Flushes the producer (bounded by `--timeout`); returns how many messages it still held.
-    ///
-    /// On a thread of its own, like [`Position`], so that a producer stuck on a dead broker
-    /// cannot hold up the exit after the bound.
-    pub(super) async fn flush(&mut self) -> i32 {
-        let Some(producer) = self.producer.take() else { return 0 };
-        let timeout = self.app.settings.timeout;
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let spawned = std::thread::Builder::new().name("evbus-dlq-flush".into()).spawn(move || {
-            let _ = producer.flush(timeout);
-            let _ = tx.send(producer.in_flight_count());
-        });
-        if spawned.is_err() {
-            return -1;
-        }
-        match tokio::time::timeout(timeout + Duration::from_secs(1), rx).await {
-            Ok(Ok(n)) => n,
-            _ => -1,
-        }
     }
 }

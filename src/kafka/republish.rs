@@ -1,0 +1,179 @@
+//! Sending dead letters back out for `dlq replay`: an idempotent `acks=all` producer whose every
+//! record ends in a typed [`Delivery`] (acknowledged, refused, not sent, unknown), so that the
+//! replay's accounting never reads a Kafka error code.
+//!
+//! Records have no delivery deadline of their own (`message.timeout.ms=0`), as in `produce` (see
+//! [`super::flush_or_purge`] for why: a per-record timeout made librdkafka reset the producer id
+//! and write the retries behind it twice). The caller bounds the wait with a stall watch and
+//! [`Republisher::purge`] instead.
+
+use std::future::Future;
+use std::time::Duration;
+
+use anyhow::Result;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use tokio::time::Instant;
+
+use super::{Ctx, ProducerIdWarmup, Settings, describe_error};
+
+/// One record to send: where, and what.
+pub struct OutRecord<'a> {
+    /// Destination topic.
+    pub topic: &'a str,
+    /// Destination partition; `None` partitions by key (murmur2, as Java producers do).
+    pub partition: Option<i32>,
+    /// Key bytes, `None` for a null key.
+    pub key: Option<&'a [u8]>,
+    /// Value bytes, `None` for a null value.
+    pub value: Option<&'a [u8]>,
+    /// Headers in order; a `None` value is a null header.
+    pub headers: Vec<(&'a str, Option<&'a [u8]>)>,
+}
+
+/// How a record handed to the producer ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The broker stored it.
+    Acked,
+    /// Refused for what it is or where it goes (too large, not authorized, invalid, a policy):
+    /// sending it again gets the same answer. Known not stored.
+    Refused(String),
+    /// Known not stored for another reason (purged before it was sent, a producer failure).
+    NotSent(String),
+    /// In flight when it was purged (or timed out under a `-X message.timeout.ms`): it may or
+    /// may not be stored.
+    Unknown(String),
+}
+
+/// Errors for which sending the same record to the same topic again gets the same answer.
+fn refusal(code: RDKafkaErrorCode) -> bool {
+    use RDKafkaErrorCode as C;
+    matches!(
+        code,
+        C::MessageSizeTooLarge
+            | C::InvalidMessageSize
+            | C::InvalidMessage
+            | C::InvalidRecord
+            | C::InvalidTimestamp
+            | C::TopicAuthorizationFailed
+            | C::PolicyViolation
+    )
+}
+
+/// A failed delivery in words, with the broker error behind it when there was one.
+fn delivery_of(e: &KafkaError, ctx: &Ctx) -> Delivery {
+    let last = || ctx.last_error().map(|l| format!(" (last broker error: {l})")).unwrap_or_default();
+    match e.rdkafka_error_code() {
+        Some(RDKafkaErrorCode::MessageTimedOut) => {
+            Delivery::Unknown(format!("not acknowledged within message.timeout.ms{}", last()))
+        }
+        Some(RDKafkaErrorCode::PurgeInflight) => {
+            Delivery::Unknown(format!("in flight when the broker stopped answering{}", last()))
+        }
+        Some(RDKafkaErrorCode::PurgeQueue) => {
+            Delivery::NotSent(format!("not sent: the broker stopped answering first{}", last()))
+        }
+        Some(c) if refusal(c) => Delivery::Refused(describe_error(e)),
+        _ => Delivery::NotSent(describe_error(e)),
+    }
+}
+
+/// The replay's producer, with its producer-id warm-up.
+pub struct Republisher {
+    producer: FutureProducer<Ctx>,
+    /// Remembers the last transport error, quoted in delivery failures.
+    ctx: Ctx,
+    /// Gets the producer its id without librdkafka's startup delay; holds a clone of it.
+    _warmup: ProducerIdWarmup,
+}
+
+impl Republisher {
+    /// Created before the lookups of a run, so that the producer id's setup overlaps them.
+    pub fn new(settings: &Settings) -> Result<Republisher> {
+        // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
+        // partition a Java producer (and therefore the original) would have chosen.
+        let (producer, ctx) = settings.producer(&[("partitioner", "murmur2_random"), ("message.timeout.ms", "0")])?;
+        let warmup = ProducerIdWarmup::start(producer.clone(), settings.timeout);
+        Ok(Republisher { producer, ctx, _warmup: warmup })
+    }
+
+    /// Hands a record to librdkafka, waiting while its queue is full until `deadline`. The
+    /// future resolves when the broker answers (or the record is purged); `Err` is a record
+    /// that was not even queued ([`Delivery::Refused`] or [`Delivery::NotSent`]).
+    pub async fn send(
+        &self,
+        rec: OutRecord<'_>,
+        deadline: Instant,
+    ) -> Result<impl Future<Output = Delivery> + Send + 'static, Delivery> {
+        let mut headers = OwnedHeaders::new_with_capacity(rec.headers.len());
+        for (key, value) in rec.headers {
+            headers = headers.insert(Header { key, value });
+        }
+        let mut r: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(rec.topic).headers(headers);
+        if let Some(k) = rec.key {
+            r = r.key(k);
+        }
+        if let Some(v) = rec.value {
+            r = r.payload(v);
+        }
+        if let Some(p) = rec.partition {
+            r = r.partition(p);
+        }
+        let fut = loop {
+            match self.producer.send_result(r) {
+                Ok(f) => break f,
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) if Instant::now() < deadline => {
+                    r = back;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                Err((e, _)) => {
+                    let text = describe_error(&e);
+                    return Err(match e.rdkafka_error_code() {
+                        Some(RDKafkaErrorCode::MessageSizeTooLarge) => Delivery::Refused(format!(
+                            "{text} (larger than the client's message.max.bytes; -X message.max.bytes=N raises it)"
+                        )),
+                        Some(c) if refusal(c) => Delivery::Refused(text),
+                        _ => Delivery::NotSent(text),
+                    });
+                }
+            }
+        };
+        let ctx = self.ctx.clone();
+        Ok(async move {
+            match fut.await {
+                Ok(Ok(_)) => Delivery::Acked,
+                Ok(Err((e, _))) => delivery_of(&e, &ctx),
+                Err(_) => Delivery::Unknown("the producer went away before the broker answered".to_owned()),
+            }
+        })
+    }
+
+    /// Purges what the producer holds: queued records end [`Delivery::NotSent`], in-flight ones
+    /// [`Delivery::Unknown`].
+    pub fn purge(&self) {
+        self.producer.purge(rdkafka::producer::PurgeConfig::default().queue().inflight());
+    }
+
+    /// Flushes the producer (bounded by `timeout`); returns how many messages it still held (-1:
+    /// no answer in time).
+    ///
+    /// On a thread of its own, so that a producer stuck on a dead broker cannot hold up the exit
+    /// after the bound.
+    pub async fn flush(self, timeout: Duration) -> i32 {
+        let producer = self.producer;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let spawned = std::thread::Builder::new().name("evbus-dlq-flush".into()).spawn(move || {
+            let _ = producer.flush(timeout);
+            let _ = tx.send(producer.in_flight_count());
+        });
+        if spawned.is_err() {
+            return -1;
+        }
+        match tokio::time::timeout(timeout + Duration::from_secs(1), rx).await {
+            Ok(Ok(n)) => n,
+            _ => -1,
+        }
+    }
+}
