@@ -183,6 +183,21 @@ pub async fn explain_refusal(
     if here == 0 && there == 0 && !no_answer {
         return None;
     }
+    // A broker that answers says this in milliseconds; a dead one must not add another
+    // `--timeout` to a run that already waited one out.
+    let bound = settings.timeout.min(Duration::from_secs(1));
+    tokio::time::timeout(bound, ask_the_cluster(settings, producer, topic, here, there)).await.ok().flatten()
+}
+
+/// [`explain_refusal`]'s questions to the cluster: the topic's limits, and its in-sync replicas.
+async fn ask_the_cluster(
+    settings: &super::Settings,
+    producer: &BaseProducer<CountingCtx>,
+    topic: &str,
+    here: u64,
+    there: u64,
+) -> Option<String> {
+    use rdkafka::producer::Producer as _;
     let admin = std::sync::Arc::new(settings.admin().ok()?);
     let configs = admin.topic_configs(&[topic.to_string()]).await.ok();
     let config = |key: &str| -> Option<u64> { configs.as_ref()?.get(topic)?.get(key)?.value.as_deref()?.parse().ok() };
