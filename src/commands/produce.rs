@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::cli::{OutputFormat, ProduceArgs};
 use crate::exit::{Exit, Outcome};
-use crate::kafka::{CountingCtx, ProducerIdWarmup, TopicSink, mono_ms, stalled};
+use crate::kafka::{CountingCtx, Kind, ProducerIdWarmup, TopicSink, mono_ms, stalled};
 use crate::produce::input::{self, Input, KeyRule};
 use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::schema::{Schema, SchemaStore};
@@ -269,7 +269,7 @@ async fn ensure_topic(
     for (name, r) in admin.create_topics(&[new]).await? {
         if let Err(e) = r {
             // Another producer may have created it meanwhile: that is fine.
-            if !e.contains("TopicAlreadyExists") && !e.contains("already exists") {
+            if e.kind() != Kind::AlreadyExists {
                 bail!("could not create topic {}: {e}", crate::term::sanitize::for_terminal(&name));
             }
         }

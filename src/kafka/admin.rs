@@ -9,14 +9,17 @@ use anyhow::Result;
 use rdkafka::admin::{AdminClient, AdminOptions, ConfigSource, ResourceSpecifier};
 use rdkafka::types::RDKafkaErrorCode;
 
+use super::cluster::{ClusterMeta, owned_metadata};
+use super::context::Ctx;
+use super::error::Error;
+use super::settings::Settings;
 use super::topic_requests::{self, TopicOutcome, TopicRequest};
-use super::{ClusterMeta, Ctx, Settings, owned_metadata};
 use crate::topics::plan::{ClusterConfig, Source};
 
 /// An admin client with its context and the settings it was made from.
 pub struct Admin {
     /// Serves the client's errors and logs; holds the client until its thread ends.
-    pub events: super::EventPump,
+    pub events: super::events::EventPump,
     /// The librdkafka admin client; shared with the event pump's thread.
     pub client: Arc<AdminClient<Ctx>>,
     /// The client's context, quoted when a call times out (see [`Ctx::last_error`]).
@@ -26,7 +29,7 @@ pub struct Admin {
 }
 
 /// The result of one operation of a batch.
-pub type OpResult = (String, Result<(), String>);
+pub type OpResult = (String, Result<(), Error>);
 
 impl Admin {
     fn opts(&self) -> AdminOptions {
@@ -222,7 +225,7 @@ impl Admin {
         let fut = tokio::task::spawn_blocking(move || super::incremental::alter(me.client.inner(), &changes, timeout));
         match tokio::time::timeout(limit, fut).await {
             Err(_) => Err(self.settings.failure("IncrementalAlterConfigs", &self.ctx, None)),
-            Ok(j) => j?.map_err(|e| self.settings.failure("IncrementalAlterConfigs", &self.ctx, Some(e))),
+            Ok(j) => Ok(j?.map_err(|e| self.settings.fail("IncrementalAlterConfigs", &self.ctx, Some(e)))?),
         }
     }
 }
@@ -232,7 +235,7 @@ fn explained(api: &str, results: Vec<TopicOutcome>) -> Vec<OpResult> {
     results
         .into_iter()
         .map(|(t, r)| {
-            let r = r.map_err(|e| explain_with(e.code, api, &t, e.message.as_deref()));
+            let r = r.map_err(|e| Error::with_code(api, e.code, explain_with(e.code, api, &t, e.message.as_deref())));
             (t, r)
         })
         .collect()

@@ -5,11 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use rdkafka::bindings as sys;
 use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::KafkaError;
 
-use super::{Ctx, Handle};
+use super::context::Ctx;
+use super::ffi::{self, Owned};
+use super::handle::Handle;
 
 /// Serves a client's main librdkafka queue (errors and logs) on a background thread.
 ///
@@ -51,19 +54,18 @@ impl EventPump {
     /// outlives the queue it polls whichever of the two is dropped first.
     pub fn start(client: impl Handle, ctx: Ctx) -> EventPump {
         let thread = StoppableThread::spawn("evbus-events", move |stop| {
-            // SAFETY: `client` keeps the handle live for the whole closure; the queue reference
-            // is released before the closure ends (and `client` with it); events are destroyed
-            // after use.
-            unsafe {
-                let queue = rdkafka::bindings::rd_kafka_queue_get_main(client.native().ptr());
-                while !stop.load(Ordering::Relaxed) {
-                    let ev = rdkafka::bindings::rd_kafka_queue_poll(queue, 100);
-                    if !ev.is_null() {
-                        forward_event(ev, &ctx);
-                        rdkafka::bindings::rd_kafka_event_destroy(ev);
-                    }
+            // SAFETY: `client` keeps the handle live for the whole closure, and is dropped after
+            // the queue reference (declared later, dropped first); each event is freed by its guard.
+            let queue = unsafe {
+                Owned::new(sys::rd_kafka_queue_get_main(client.native().ptr()), sys::rd_kafka_queue_destroy)
+            };
+            while !stop.load(Ordering::Relaxed) {
+                // SAFETY: a live queue; the event, if any, is owned by the guard.
+                let ev = unsafe { Owned::new(sys::rd_kafka_queue_poll(queue.ptr(), 100), sys::rd_kafka_event_destroy) };
+                if !ev.is_null() {
+                    // SAFETY: a live event, freed after use by its guard.
+                    unsafe { forward_event(ev.ptr(), &ctx) };
                 }
-                rdkafka::bindings::rd_kafka_queue_destroy(queue);
             }
         });
         EventPump { _thread: thread }
@@ -114,18 +116,20 @@ fn metadata_origin(client: &rdkafka::client::NativeClient, wait: Duration) -> Op
     // all_topics=0 without a topic handle asks for the brokers and the topics this client
     // already uses; `md` is freed right after reading one field.
     // SAFETY: the client is borrowed for the call.
-    let err = unsafe {
-        rdkafka::bindings::rd_kafka_metadata(client.ptr(), 0, std::ptr::null_mut(), &mut md, wait.as_millis() as i32)
-    };
-    if err != rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR || md.is_null() {
+    let err = unsafe { sys::rd_kafka_metadata(client.ptr(), 0, std::ptr::null_mut(), &mut md, ffi::ms(wait)) };
+    // SAFETY: librdkafka returned a metadata object (or null), owned and destroyed by the guard.
+    let md = unsafe { Owned::new(md.cast_mut(), destroy_metadata) };
+    if !ffi::ok(err) || md.is_null() {
         return None;
     }
-    // SAFETY: librdkafka returned a valid metadata object, destroyed exactly once.
-    unsafe {
-        let id = (*md).orig_broker_id;
-        rdkafka::bindings::rd_kafka_metadata_destroy(md);
-        Some(id)
-    }
+    // SAFETY: a valid metadata object, live until the guard drops.
+    Some(unsafe { (*md.ptr()).orig_broker_id })
+}
+
+/// `rd_kafka_metadata_destroy` takes a const pointer; [`Owned`] holds a mutable one.
+unsafe extern "C" fn destroy_metadata(md: *mut rdkafka::types::RDKafkaMetadata) {
+    // SAFETY: the pointer came from `rd_kafka_metadata` and is freed once, by the guard.
+    unsafe { sys::rd_kafka_metadata_destroy(md) }
 }
 
 /// Hand an error or log event to the context, as rdkafka does for the clients it polls.
@@ -133,28 +137,22 @@ fn metadata_origin(client: &rdkafka::client::NativeClient, wait: Duration) -> Op
 /// # Safety
 /// `ev` must be a live event.
 unsafe fn forward_event(ev: *mut rdkafka::types::RDKafkaEvent, ctx: &Ctx) {
-    let text = |p: *const std::ffi::c_char| {
-        if p.is_null() {
-            String::new()
-        } else {
-            // SAFETY: a non-null string of the event, NUL-terminated and live as long as it.
-            unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().trim().to_string()
-        }
-    };
+    // SAFETY: a string of the live event, NUL-terminated and live as long as it.
+    let text = |p: *const std::ffi::c_char| unsafe { ffi::text(p) }.trim().to_string();
     // SAFETY: `ev` is a live event (the caller's contract), only read here and below.
-    let kind = unsafe { rdkafka::bindings::rd_kafka_event_type(ev) };
+    let kind = unsafe { sys::rd_kafka_event_type(ev) };
     match kind {
-        rdkafka::bindings::RD_KAFKA_EVENT_ERROR => {
+        sys::RD_KAFKA_EVENT_ERROR => {
             // SAFETY: as above.
-            let code = rdkafka::types::RDKafkaErrorCode::from(unsafe { rdkafka::bindings::rd_kafka_event_error(ev) });
+            let code = rdkafka::types::RDKafkaErrorCode::from(unsafe { sys::rd_kafka_event_error(ev) });
             // SAFETY: as above.
-            let reason = text(unsafe { rdkafka::bindings::rd_kafka_event_error_string(ev) });
+            let reason = text(unsafe { sys::rd_kafka_event_error_string(ev) });
             ctx.error(KafkaError::Global(code), &reason);
         }
-        rdkafka::bindings::RD_KAFKA_EVENT_LOG => {
+        sys::RD_KAFKA_EVENT_LOG => {
             let (mut fac, mut msg, mut level) = (std::ptr::null(), std::ptr::null(), 0);
             // SAFETY: as above; the out-pointers are locals.
-            if unsafe { rdkafka::bindings::rd_kafka_event_log(ev, &mut fac, &mut msg, &mut level) } == 0 {
+            if unsafe { sys::rd_kafka_event_log(ev, &mut fac, &mut msg, &mut level) } == 0 {
                 let level = match level {
                     0..=3 => RDKafkaLogLevel::Error,
                     4 => RDKafkaLogLevel::Warning,

@@ -4,12 +4,16 @@
 //! keys the manifest does not mention would be reset. Kafka recommends the incremental API, so
 //! this module wraps `rd_kafka_IncrementalAlterConfigs` in one small safe function.
 
-use std::ffi::{CStr, CString};
 use std::time::Duration;
 
 use rdkafka::bindings as sys;
 use rdkafka::client::{Client, ClientContext};
 use rdkafka::types::*;
+
+use super::error::Error;
+use super::ffi::{self, AdminCall, Owned, slice, text};
+
+const OP: &str = "IncrementalAlterConfigs";
 
 /// The config changes of one topic: keys to set and keys to delete (back to the default).
 #[derive(Debug, Clone, PartialEq)]
@@ -23,46 +27,37 @@ pub struct TopicConfigChange {
 }
 
 /// The outcome for one topic: its name and the broker's error, if any.
-pub type TopicResult = (String, Result<(), String>);
+pub type TopicResult = (String, Result<(), Error>);
 
-/// Owns every librdkafka object created for one request, so all are freed on every path.
-struct Request {
-    queue: *mut RDKafkaQueue,
-    options: *mut RDKafkaAdminOptions,
-    resources: Vec<*mut sys::rd_kafka_ConfigResource_t>,
-    event: *mut RDKafkaEvent,
-}
-
-impl Drop for Request {
-    fn drop(&mut self) {
-        // SAFETY: each pointer was returned by the matching librdkafka constructor and is freed once.
-        unsafe {
-            if !self.event.is_null() {
-                sys::rd_kafka_event_destroy(self.event);
-            }
-            for r in self.resources.drain(..) {
-                sys::rd_kafka_ConfigResource_destroy(r);
-            }
-            if !self.options.is_null() {
-                sys::rd_kafka_AdminOptions_destroy(self.options);
-            }
-            if !self.queue.is_null() {
-                sys::rd_kafka_queue_destroy(self.queue);
+/// Adds one incremental change (`value` `None`: delete the key) to a config resource.
+///
+/// # Safety
+/// `res` must be a live config resource.
+unsafe fn add(
+    res: *mut sys::rd_kafka_ConfigResource_t,
+    topic: &str,
+    key: &str,
+    op: sys::rd_kafka_AlterConfigOpType_t,
+    value: Option<&str>,
+) -> Result<(), Error> {
+    let key = ffi::cstring("config key", key)?;
+    let value = value.map(|v| ffi::cstring("config value", v)).transpose()?;
+    // SAFETY: a live resource (caller's contract); librdkafka copies key and value; an error
+    // object it returns is ours, read and freed by `take_error`.
+    unsafe {
+        let err = sys::rd_kafka_ConfigResource_add_incremental_config(
+            res,
+            key.as_ptr(),
+            op,
+            value.as_ref().map_or(std::ptr::null(), |v| v.as_ptr()),
+        );
+        match ffi::take_error(OP, err) {
+            None => Ok(()),
+            Some(e) => {
+                let msg = format!("{topic}: {e}");
+                Err(e.reworded(msg))
             }
         }
-    }
-}
-
-fn cstring(s: &str) -> Result<CString, String> {
-    CString::new(s).map_err(|_| format!("{s:?} contains a NUL byte"))
-}
-
-unsafe fn error_message(err: *mut sys::rd_kafka_error_t) -> String {
-    // SAFETY: err is a valid error object returned by librdkafka; we destroy it after reading.
-    unsafe {
-        let msg = CStr::from_ptr(sys::rd_kafka_error_string(err)).to_string_lossy().into_owned();
-        sys::rd_kafka_error_destroy(err);
-        msg
     }
 }
 
@@ -74,97 +69,64 @@ pub fn alter<C: ClientContext>(
     client: &Client<C>,
     changes: &[TopicConfigChange],
     timeout: Duration,
-) -> Result<Vec<TopicResult>, String> {
+) -> Result<Vec<TopicResult>, Error> {
     if changes.is_empty() {
         return Ok(Vec::new());
     }
-    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
-    let rk = client.native_ptr();
-    // SAFETY: `rk` is live for the whole call (`client` is borrowed); all calls follow
-    // librdkafka's documented ownership rules and `Request` frees everything on every path.
-    unsafe {
-        let mut req = Request {
-            queue: sys::rd_kafka_queue_new(rk),
-            options: std::ptr::null_mut(),
-            resources: Vec::with_capacity(changes.len()),
-            event: std::ptr::null_mut(),
+    use sys::rd_kafka_AlterConfigOpType_t::*;
+    let mut resources = Vec::with_capacity(changes.len());
+    for c in changes {
+        let name = ffi::cstring("topic name", &c.topic)?;
+        // SAFETY: librdkafka copies the name; the resource is owned by its guard.
+        let res = unsafe {
+            Owned::new(
+                sys::rd_kafka_ConfigResource_new(RDKafkaResourceType::RD_KAFKA_RESOURCE_TOPIC, name.as_ptr()),
+                sys::rd_kafka_ConfigResource_destroy,
+            )
         };
-        for c in changes {
-            let name = cstring(&c.topic)?;
-            let res = sys::rd_kafka_ConfigResource_new(RDKafkaResourceType::RD_KAFKA_RESOURCE_TOPIC, name.as_ptr());
-            req.resources.push(res);
-            for (k, v) in &c.set {
-                let (k, v) = (cstring(k)?, cstring(v)?);
-                let err = sys::rd_kafka_ConfigResource_add_incremental_config(
-                    res,
-                    k.as_ptr(),
-                    sys::rd_kafka_AlterConfigOpType_t::RD_KAFKA_ALTER_CONFIG_OP_TYPE_SET,
-                    v.as_ptr(),
-                );
-                if !err.is_null() {
-                    return Err(format!("{}: {}", c.topic, error_message(err)));
-                }
+        for (k, v) in &c.set {
+            // SAFETY: a live resource.
+            unsafe { add(res.ptr(), &c.topic, k, RD_KAFKA_ALTER_CONFIG_OP_TYPE_SET, Some(v))? };
+        }
+        for k in &c.delete {
+            // SAFETY: a live resource.
+            unsafe { add(res.ptr(), &c.topic, k, RD_KAFKA_ALTER_CONFIG_OP_TYPE_DELETE, None)? };
+        }
+        resources.push(res);
+    }
+    let mut call =
+        AdminCall::new(client.native_client(), OP, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS, timeout);
+    let mut ptrs: Vec<_> = resources.iter().map(Owned::ptr).collect();
+    // SAFETY: `call` borrows the client; librdkafka copies the resources when the request is
+    // enqueued; everything read below lives until `call` (and its event) drops.
+    unsafe {
+        sys::rd_kafka_IncrementalAlterConfigs(call.rk(), ptrs.as_mut_ptr(), ptrs.len(), call.options(), call.queue());
+        let ev = match call.wait(timeout + Duration::from_secs(1)) {
+            Ok(ev) => ev,
+            Err(e) if e.message() != "timed out" && ffi::unsupported_feature_or_version(call.code()) => {
+                let msg = format!("broker does not support IncrementalAlterConfigs ({e})");
+                return Err(e.reworded(msg));
             }
-            for k in &c.delete {
-                let k = cstring(k)?;
-                let err = sys::rd_kafka_ConfigResource_add_incremental_config(
-                    res,
-                    k.as_ptr(),
-                    sys::rd_kafka_AlterConfigOpType_t::RD_KAFKA_ALTER_CONFIG_OP_TYPE_DELETE,
-                    std::ptr::null(),
-                );
-                if !err.is_null() {
-                    return Err(format!("{}: {}", c.topic, error_message(err)));
-                }
-            }
-        }
-        req.options = sys::rd_kafka_AdminOptions_new(rk, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS);
-        let mut errstr: [std::ffi::c_char; 512] = [0; 512];
-        sys::rd_kafka_AdminOptions_set_request_timeout(req.options, ms, errstr.as_mut_ptr(), errstr.len());
-
-        sys::rd_kafka_IncrementalAlterConfigs(
-            rk,
-            req.resources.as_mut_ptr(),
-            req.resources.len(),
-            req.options,
-            req.queue,
-        );
-        req.event = sys::rd_kafka_queue_poll(req.queue, ms.saturating_add(1000));
-        if req.event.is_null() {
-            return Err("timed out".into());
-        }
-        let code = sys::rd_kafka_event_error(req.event);
-        if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
-            let msg = CStr::from_ptr(sys::rd_kafka_event_error_string(req.event)).to_string_lossy().into_owned();
-            let unsupported = matches!(
-                code,
-                RDKafkaRespErr::RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE
-                    | RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION
-            );
-            return Err(if unsupported {
-                format!("broker does not support IncrementalAlterConfigs ({msg})")
-            } else {
-                msg
-            });
-        }
-        let result = sys::rd_kafka_event_IncrementalAlterConfigs_result(req.event);
+            Err(e) => return Err(e),
+        };
+        let result = sys::rd_kafka_event_IncrementalAlterConfigs_result(ev);
         if result.is_null() {
-            return Err("unexpected reply to IncrementalAlterConfigs".into());
+            return Err(Error::text(OP, "unexpected reply to IncrementalAlterConfigs"));
         }
         let mut cnt = 0usize;
-        let rs = sys::rd_kafka_IncrementalAlterConfigs_result_resources(result, &mut cnt);
-        let mut out = Vec::with_capacity(cnt);
-        for i in 0..cnt {
-            let r = *rs.add(i);
-            let name = CStr::from_ptr(sys::rd_kafka_ConfigResource_name(r)).to_string_lossy().into_owned();
+        let rs = slice(sys::rd_kafka_IncrementalAlterConfigs_result_resources(result, &mut cnt), cnt);
+        let mut out = Vec::with_capacity(rs.len());
+        for &r in rs {
+            let name = text(sys::rd_kafka_ConfigResource_name(r));
             let err = sys::rd_kafka_ConfigResource_error(r);
-            if err == RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+            if ffi::ok(err) {
                 out.push((name, Ok(())));
             } else {
                 // Kafka's explanation says what to fix; the code's name is what to search for.
                 let p = sys::rd_kafka_ConfigResource_error_string(r);
-                let text = if p.is_null() { None } else { Some(CStr::from_ptr(p).to_string_lossy().into_owned()) };
-                out.push((name, Err(super::topic_requests::named(RDKafkaErrorCode::from(err), text.as_deref()))));
+                let said = if p.is_null() { None } else { Some(text(p)) };
+                let msg = super::topic_requests::named(RDKafkaErrorCode::from(err), said.as_deref());
+                out.push((name, Err(ffi::code_error(OP, err, &msg))));
             }
         }
         Ok(out)

@@ -10,7 +10,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer as _, ConsumerContext};
 use rdkafka::error::KafkaResult;
 use rdkafka::{Offset, TopicPartitionList};
 
-use super::Settings;
+use super::settings::Settings;
 
 /// Offsets of many partitions, per partition: the broker's answer or its error.
 pub type PartitionOffsets = HashMap<(String, i32), Result<i64, String>>;

@@ -11,7 +11,10 @@ use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, ProducerContext};
 
-use super::{Ctx, Handle, describe_error, mono_ms};
+use super::clock::mono_ms;
+use super::context::Ctx;
+use super::error::describe_error;
+use super::handle::Handle;
 
 /// Counts delivery reports (and keeps the first failure) for [`Settings::counting_producer`].
 ///

@@ -4,16 +4,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result};
 use rdkafka::ClientConfig;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::consumer::BaseConsumer;
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, FutureProducer};
 
+use super::admin;
+use super::context::Ctx;
+use super::error::{Error, Kind};
 use super::events::EventPump;
 use super::producer::CountingCtx;
-use super::{Ctx, admin, describe_error};
 use crate::term::redact;
 
 /// Connection settings shared by every command.
@@ -56,7 +58,7 @@ impl Settings {
     }
 
     pub(super) fn ctx(&self) -> Ctx {
-        Ctx { last_error: Arc::default(), verbose: self.verbose }
+        Ctx::new(self.verbose)
     }
 
     /// With `-v`, prints the brokers, timeout and librdkafka properties (secrets redacted) to stderr.
@@ -74,7 +76,7 @@ impl Settings {
     }
 
     /// An admin client for these settings, with its event pump running.
-    pub fn admin(&self) -> Result<admin::Admin> {
+    pub fn admin(&self) -> Result<admin::Admin, Error> {
         let ctx = self.ctx();
         let client: rdkafka::admin::AdminClient<Ctx> =
             self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
@@ -84,7 +86,7 @@ impl Settings {
     }
 
     /// A consumer that never commits by itself. `group` is needed only for group operations.
-    pub fn consumer(&self, group: Option<&str>, extra: &[(&str, &str)]) -> Result<(BaseConsumer<Ctx>, Ctx)> {
+    pub fn consumer(&self, group: Option<&str>, extra: &[(&str, &str)]) -> Result<(BaseConsumer<Ctx>, Ctx), Error> {
         let ctx = self.ctx();
         let mut c = self.base();
         c.set("enable.auto.commit", "false")
@@ -108,7 +110,7 @@ impl Settings {
     }
 
     /// An idempotent producer (acks=all) for produce and DLQ replay.
-    pub fn producer(&self, extra: &[(&str, &str)]) -> Result<(FutureProducer<Ctx>, Ctx)> {
+    pub fn producer(&self, extra: &[(&str, &str)]) -> Result<(FutureProducer<Ctx>, Ctx), Error> {
         let ctx = self.ctx();
         let p = self.producer_config(extra).create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
         Ok((p, ctx))
@@ -121,7 +123,7 @@ impl Settings {
     /// Records have no delivery deadline of their own (`message.timeout.ms=0`): the caller
     /// bounds the send with [`super::flush_or_purge`] and [`super::stalled`], so a broker restart shorter than
     /// `--timeout` is ridden out under one producer id, without duplicates.
-    pub fn counting_producer(&self, extra: &[(&str, &str)]) -> Result<BaseProducer<CountingCtx>> {
+    pub fn counting_producer(&self, extra: &[(&str, &str)]) -> Result<BaseProducer<CountingCtx>, Error> {
         let ctx = CountingCtx { inner: self.ctx(), ..Default::default() };
         let mut all: Vec<(&str, &str)> = vec![("message.timeout.ms", "0")];
         all.extend_from_slice(extra);
@@ -146,23 +148,41 @@ impl Settings {
         c
     }
 
-    fn config_error(&self, e: KafkaError) -> anyhow::Error {
+    fn config_error(&self, e: KafkaError) -> Error {
         config_error(e)
     }
 
-    /// The error for a broker call that failed or ran out of time.
+    /// The error for a broker call that failed (`err`) or ran out of time (`None`), as text.
     pub fn failure(&self, what: &str, ctx: &Ctx, err: Option<String>) -> anyhow::Error {
+        self.fail(what, ctx, err.map(|e| Error::text(what, e))).into()
+    }
+
+    /// The error for a broker call that failed (`err`) or ran out of time (`None`): the call, the
+    /// cause, the brokers tried and the last error librdkafka reported in the background.
+    /// A timeout whose last broker error was a denial or a refused connection is of that kind.
+    pub fn fail(&self, what: &str, ctx: &Ctx, err: Option<Error>) -> Error {
         let mut msg = match &err {
             Some(e) => format!("{what} failed: {e}"),
             None => format!("{what} timed out after {}", humantime::format_duration(self.timeout)),
         };
         msg.push_str(&format!(" (brokers tried: {})", self.brokers));
-        if let Some(last) = ctx.last_error()
-            && err.as_deref() != Some(last.as_str())
+        let last = ctx.last_error();
+        if let Some(last) = &last
+            && err.as_ref().map(Error::message) != Some(last.as_str())
         {
             msg.push_str(&format!("; last broker error: {last}"));
         }
-        anyhow!(redact::redact_text(&msg))
+        match err {
+            Some(e) => e.reworded(msg),
+            None => {
+                let cause = last.map(|l| Error::text(what, l).kind());
+                let kind = match cause {
+                    Some(k @ (Kind::NotAuthorized | Kind::BrokerUnreachable)) => k,
+                    _ => Kind::TimedOut,
+                };
+                Error::new(what, kind, msg)
+            }
+        }
     }
 
     /// Run a blocking librdkafka call off the async runtime, bounded by `--timeout` (+1s grace so
@@ -178,7 +198,7 @@ impl Settings {
             Err(_) => Err(self.failure(what, ctx, None)),
             Ok(join) => match join.context("broker call panicked")? {
                 Ok(v) => Ok(v),
-                Err(e) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
+                Err(e) => Err(self.fail(what, ctx, Some(Error::from_kafka(what, &e))).into()),
             },
         };
         self.trace(what, started, r.is_ok());
@@ -206,7 +226,7 @@ impl Settings {
         let r = match tokio::time::timeout(limit, fut).await {
             Err(_) => Err(self.failure(what, ctx, None)),
             Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(self.failure(what, ctx, Some(describe_error(&e)))),
+            Ok(Err(e)) => Err(self.fail(what, ctx, Some(Error::from_kafka(what, &e))).into()),
         };
         self.trace(what, started, r.is_ok());
         r
@@ -227,7 +247,7 @@ fn socket_timeout_ms(timeout: Duration) -> u128 {
 /// (a misspelled, hence unregistered, secret) printed the password. librdkafka's reason names
 /// the property and quotes the value only for values it cannot parse; that quote is masked
 /// for secret-looking names, whatever their length.
-fn config_error(e: KafkaError) -> anyhow::Error {
+fn config_error(e: KafkaError) -> Error {
     let text = match &e {
         KafkaError::ClientConfig(_, reason, key, value) => {
             let mut reason = reason.clone();
@@ -238,7 +258,7 @@ fn config_error(e: KafkaError) -> anyhow::Error {
         }
         other => other.to_string(),
     };
-    anyhow!("invalid client configuration: {}", redact::redact_text(&text))
+    Error::new("client configuration", Kind::InvalidConfig, format!("invalid client configuration: {text}"))
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use anyhow::{Result, bail};
 use rdkafka::Offset;
 
 use super::admin::Admin;
-use super::{PartitionOffsets, Settings};
+use super::offsets::PartitionOffsets;
+use super::settings::Settings;
 use crate::topics::manifest::Manifest;
 use crate::topics::plan::{self, ClusterTopic};
 

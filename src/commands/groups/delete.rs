@@ -12,6 +12,7 @@ use crate::app::App;
 use crate::cli::GroupsDeleteArgs;
 use crate::exit::Outcome;
 use crate::kafka::admin::Admin;
+use crate::kafka::Kind;
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::{owner, partition_ids};
 use crate::lag::report::is_consumer_group;
@@ -28,7 +29,7 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<Outcome> {
     let mut committed: Vec<(String, i32, i64)> = if consumer {
         match groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?.into_iter().next() {
             Some((_, Ok(list))) => list.into_iter().filter_map(|c| Some((c.topic, c.partition, c.offset?))).collect(),
-            Some((_, Err(e))) if e == groups::GROUP_NOT_FOUND => Vec::new(),
+            Some((_, Err(e))) if e.kind() == Kind::GroupNotFound => Vec::new(),
             Some((_, Err(e))) => bail!("cannot read the committed offsets of group {}: {e}", for_terminal(&a.group)),
             None => Vec::new(),
         }
@@ -150,7 +151,7 @@ async fn delete_group(
                     group: &a.group,
                     action: "delete_group",
                     deleted: Some(false),
-                    error: Some(e.as_str()),
+                    error: Some(e.message()),
                     ..Default::default()
                 })?;
             }

@@ -14,6 +14,7 @@ use crate::cli::{GroupsResetArgs, ResetEdge};
 use crate::exit::{Exit, Outcome};
 use crate::groups::reset::{self, Plan, Position, Target};
 use crate::kafka::ClusterMeta;
+use crate::kafka::Kind;
 use crate::kafka::groups::{self, PartitionOutcome};
 use crate::kafka::lag::{log_offsets, partition_ids};
 use crate::lag::cells::num;
@@ -149,7 +150,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     let committed = groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?;
     let committed: BTreeMap<(String, i32), i64> = match committed.into_iter().next() {
         Some((_, Ok(list))) => list.into_iter().filter_map(|c| Some(((c.topic, c.partition), c.offset?))).collect(),
-        Some((_, Err(e))) if e == groups::GROUP_NOT_FOUND => BTreeMap::new(),
+        Some((_, Err(e))) if e.kind() == Kind::GroupNotFound => BTreeMap::new(),
         Some((_, Err(e))) => bail!("cannot read the committed offsets of group {}: {e}", for_terminal(&a.group)),
         None => BTreeMap::new(),
     };

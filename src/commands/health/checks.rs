@@ -10,7 +10,7 @@ use rdkafka::Message as _;
 
 use super::report::{Check, Status, ms, plural, some_of, timed};
 use crate::app::App;
-use crate::kafka::ClusterMeta;
+use crate::kafka::{ClusterMeta, Kind};
 use crate::kafka::admin::Admin;
 use crate::kafka::lag::snapshot;
 use crate::kafka::topics::{read_cluster, watermarks};
@@ -271,8 +271,7 @@ async fn roundtrip_inner(app: &App, admin: &Arc<Admin>, topic: &str, md: &Cluste
         let res = admin.create_topics(&[(topic.to_string(), 1, rf, cfg)]).await?;
         for (_, r) in res {
             if let Err(e) = r
-                && !e.contains("already exists")
-                && !e.contains("TopicAlreadyExists")
+                && e.kind() != Kind::AlreadyExists
             {
                 anyhow::bail!("cannot create health topic {}: {e}", for_terminal(topic));
             }

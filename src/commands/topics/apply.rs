@@ -232,7 +232,8 @@ fn config_change(topic: &str, set: &[plan::ConfigSet], delete: &[String]) -> Top
 /// One outcome per change of the request, in its order, whatever the answer listed: a topic
 /// the answer left out is a failure, never a silent gap in the accounting.
 fn match_results(request: &[Change], results: Vec<OpResult>) -> Vec<Applied> {
-    let mut by_topic: HashMap<String, Result<(), String>> = results.into_iter().collect();
+    let mut by_topic: HashMap<String, Result<(), String>> =
+        results.into_iter().map(|(t, r)| (t, r.map_err(|e| e.to_string()))).collect();
     request
         .iter()
         .map(|c| {

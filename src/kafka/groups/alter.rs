@@ -2,18 +2,19 @@
 //! DeleteGroups, each asked again while the group's coordinator moves or loads, with the
 //! broker's refusals explained for someone who is not a member.
 
-use std::ffi::CString;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
 use rdkafka::bindings as sys;
 use rdkafka::client::NativeClient;
 use rdkafka::consumer::Consumer as _;
 use rdkafka::types::*;
 
-use super::ffi::{AdminCall, Owned, err_name, text, unsupported};
-use super::{Admin, PartitionOutcome, bounded_join};
+use super::bounded::bounded_join;
+use super::model::PartitionOutcome;
+use crate::kafka::admin::Admin;
+use crate::kafka::error::Error;
+use crate::kafka::ffi::{self, AdminCall, Owned, err_name, partitions, slice, text, unsupported};
 
 /// The changes a coordinator is asked to make to one group.
 #[derive(Debug, Clone)]
@@ -60,28 +61,6 @@ impl GroupAnswer {
     }
 }
 
-/// A topic-partition list of `(topic, partition, offset)`; `None` offsets are left unset.
-///
-/// # Safety
-/// The returned list must be destroyed (the guard does it).
-unsafe fn partition_list(parts: &[(String, i32, Option<i64>)]) -> Result<Owned<RDKafkaTopicPartitionList>, String> {
-    // SAFETY: a fresh list, filled with copies of the names (librdkafka copies the strings).
-    unsafe {
-        let l = Owned(
-            sys::rd_kafka_topic_partition_list_new(parts.len() as i32),
-            sys::rd_kafka_topic_partition_list_destroy,
-        );
-        for (t, p, o) in parts {
-            let name = CString::new(t.as_str()).map_err(|_| format!("topic name {t:?} contains a NUL byte"))?;
-            let e = sys::rd_kafka_topic_partition_list_add(l.0, name.as_ptr(), *p);
-            if let (Some(o), false) = (o, e.is_null()) {
-                (*e).offset = *o;
-            }
-        }
-        Ok(l)
-    }
-}
-
 /// One group result (`rd_kafka_group_result_t`) read into owned data.
 ///
 /// # Safety
@@ -89,19 +68,13 @@ unsafe fn partition_list(parts: &[(String, i32, Option<i64>)]) -> Result<Owned<R
 unsafe fn read_group_answer(g: *const sys::rd_kafka_group_result_t) -> GroupAnswer {
     // SAFETY: everything read lives as long as the event (caller's contract).
     unsafe {
-        let mut out = GroupAnswer::default();
-        let err = sys::rd_kafka_group_result_error(g);
-        if !err.is_null() {
-            out.error = Some((sys::rd_kafka_error_code(err), text(sys::rd_kafka_error_string(err))));
+        GroupAnswer {
+            error: ffi::read_error(sys::rd_kafka_group_result_error(g)),
+            partitions: partitions(sys::rd_kafka_group_result_partitions(g))
+                .iter()
+                .map(|e| (text(e.topic), e.partition, e.err))
+                .collect(),
         }
-        let parts = sys::rd_kafka_group_result_partitions(g);
-        if !parts.is_null() {
-            let l = &*parts;
-            let elems: &[sys::rd_kafka_topic_partition_t] =
-                if l.elems.is_null() || l.cnt <= 0 { &[] } else { std::slice::from_raw_parts(l.elems, l.cnt as usize) };
-            out.partitions = elems.iter().map(|e| (text(e.topic), e.partition, e.err)).collect();
-        }
-        out
     }
 }
 
@@ -111,83 +84,78 @@ fn group_change_raw(
     group: &str,
     change: &GroupChange,
     timeout: Duration,
-) -> Result<GroupAnswer, String> {
-    let name = CString::new(group).map_err(|_| format!("group name {group:?} contains a NUL byte"))?;
+) -> Result<GroupAnswer, Error> {
+    let api = change.api();
+    let name = ffi::cstring("group name", group)?;
     // SAFETY: `call` borrows the client for as long as it lives. librdkafka copies the request objects when they are
     // enqueued, so the guards may free them when this function returns; the result objects read
     // below live until `call` (which owns the event) drops.
     unsafe {
         let wait = timeout + Duration::from_millis(500);
-        let groups_of = |ev: *mut RDKafkaEvent| -> Result<Vec<GroupAnswer>, String> {
+        let unexpected = || Error::text(api, format!("unexpected reply to {api}"));
+        let groups_of = |ev: *mut RDKafkaEvent| -> Result<Vec<GroupAnswer>, Error> {
             let mut cnt = 0usize;
             let gs = match change {
                 GroupChange::Alter(_) => {
                     let r = sys::rd_kafka_event_AlterConsumerGroupOffsets_result(ev);
                     if r.is_null() {
-                        return Err("unexpected reply to AlterConsumerGroupOffsets".into());
+                        return Err(unexpected());
                     }
                     sys::rd_kafka_AlterConsumerGroupOffsets_result_groups(r, &mut cnt)
                 }
                 GroupChange::DeleteOffsets(_) => {
                     let r = sys::rd_kafka_event_DeleteConsumerGroupOffsets_result(ev);
                     if r.is_null() {
-                        return Err("unexpected reply to DeleteConsumerGroupOffsets".into());
+                        return Err(unexpected());
                     }
                     sys::rd_kafka_DeleteConsumerGroupOffsets_result_groups(r, &mut cnt)
                 }
                 GroupChange::Delete => {
                     let r = sys::rd_kafka_event_DeleteGroups_result(ev);
                     if r.is_null() {
-                        return Err("unexpected reply to DeleteGroups".into());
+                        return Err(unexpected());
                     }
                     sys::rd_kafka_DeleteGroups_result_groups(r, &mut cnt)
                 }
             };
-            let gs: &[*const sys::rd_kafka_group_result_t] =
-                if gs.is_null() || cnt == 0 { &[] } else { std::slice::from_raw_parts(gs, cnt) };
-            Ok(gs.iter().map(|&g| read_group_answer(g)).collect())
+            Ok(slice(gs, cnt).iter().map(|&g| read_group_answer(g)).collect())
         };
         let mut call;
         match change {
             GroupChange::Alter(offsets) => {
                 let parts: Vec<_> = offsets.iter().map(|(t, p, o)| (t.clone(), *p, Some(*o))).collect();
-                let list = partition_list(&parts)?;
-                let req = Owned(
-                    sys::rd_kafka_AlterConsumerGroupOffsets_new(name.as_ptr(), list.0),
+                let list = ffi::partition_list(&parts)?;
+                let req = Owned::new(
+                    sys::rd_kafka_AlterConsumerGroupOffsets_new(name.as_ptr(), list.ptr()),
                     sys::rd_kafka_AlterConsumerGroupOffsets_destroy,
                 );
-                call = AdminCall::new(client, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout);
-                let mut one = [req.0];
-                sys::rd_kafka_AlterConsumerGroupOffsets(client.ptr(), one.as_mut_ptr(), 1, call.options, call.queue);
+                call = AdminCall::new(client, api, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout);
+                let mut one = [req.ptr()];
+                sys::rd_kafka_AlterConsumerGroupOffsets(call.rk(), one.as_mut_ptr(), 1, call.options(), call.queue());
             }
             GroupChange::DeleteOffsets(ps) => {
                 let parts: Vec<_> = ps.iter().map(|(t, p)| (t.clone(), *p, None)).collect();
-                let list = partition_list(&parts)?;
-                let req = Owned(
-                    sys::rd_kafka_DeleteConsumerGroupOffsets_new(name.as_ptr(), list.0),
+                let list = ffi::partition_list(&parts)?;
+                let req = Owned::new(
+                    sys::rd_kafka_DeleteConsumerGroupOffsets_new(name.as_ptr(), list.ptr()),
                     sys::rd_kafka_DeleteConsumerGroupOffsets_destroy,
                 );
-                call = AdminCall::new(client, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, timeout);
-                let mut one = [req.0];
-                sys::rd_kafka_DeleteConsumerGroupOffsets(client.ptr(), one.as_mut_ptr(), 1, call.options, call.queue);
+                call = AdminCall::new(client, api, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, timeout);
+                let mut one = [req.ptr()];
+                sys::rd_kafka_DeleteConsumerGroupOffsets(call.rk(), one.as_mut_ptr(), 1, call.options(), call.queue());
             }
             GroupChange::Delete => {
-                let req = Owned(sys::rd_kafka_DeleteGroup_new(name.as_ptr()), sys::rd_kafka_DeleteGroup_destroy);
-                call = AdminCall::new(client, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETEGROUPS, timeout);
-                let mut one = [req.0];
-                sys::rd_kafka_DeleteGroups(client.ptr(), one.as_mut_ptr(), 1, call.options, call.queue);
+                let req = Owned::new(sys::rd_kafka_DeleteGroup_new(name.as_ptr()), sys::rd_kafka_DeleteGroup_destroy);
+                call = AdminCall::new(client, api, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETEGROUPS, timeout);
+                let mut one = [req.ptr()];
+                sys::rd_kafka_DeleteGroups(call.rk(), one.as_mut_ptr(), 1, call.options(), call.queue());
             }
         }
         // A request-level failure (no coordinator, timeout) is an answer too: it may be transient.
         let ev = match call.wait(wait) {
             Ok(ev) => ev,
             Err(e) => {
-                let code = if call.event.is_null() {
-                    RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT
-                } else {
-                    sys::rd_kafka_event_error(call.event)
-                };
-                return Ok(GroupAnswer { error: Some((code, e)), partitions: Vec::new() });
+                return Ok(GroupAnswer { error: Some((call.code(), e.message().to_string())), partitions: Vec::new() });
             }
         };
         Ok(groups_of(ev)?.into_iter().next().unwrap_or_default())
@@ -201,7 +169,7 @@ fn group_change_raw(
 /// (never joined): librdkafka's coordinator requests on a client without a consumer group have
 /// crashed on NOT_COORDINATOR answers (librdkafka issue 5040), which Apache Kafka gives while a
 /// group's coordinator loads.
-async fn change_group(admin: &Arc<Admin>, group: &str, change: GroupChange) -> Result<GroupAnswer> {
+async fn change_group(admin: &Arc<Admin>, group: &str, change: GroupChange) -> Result<GroupAnswer, Error> {
     let (consumer, ctx) = admin.settings.consumer(Some(group), &[])?;
     let consumer = Arc::new(consumer);
     let timeout = admin.settings.timeout;
@@ -263,16 +231,16 @@ fn outcomes(
     api: &str,
     group: &str,
     asked: &[(String, i32)],
-) -> Result<Vec<PartitionOutcome>, String> {
+) -> Result<Vec<PartitionOutcome>, Error> {
     if let Some((code, msg)) = &answer.error {
-        return Err(explain_change_error(*code, msg, api, group, None));
+        return Err(ffi::code_error(api, *code, &explain_change_error(*code, msg, api, group, None)));
     }
     Ok(asked
         .iter()
         .map(|(t, p)| {
             let code = answer.partitions.iter().find(|(at, ap, _)| at == t && ap == p).map(|x| x.2);
             let error = match code {
-                Some(RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR) => None,
+                Some(c) if ffi::ok(c) => None,
                 Some(c) => Some(explain_change_error(c, "", api, group, Some(t))),
                 None => Some(format!("no answer for this partition from {api}")),
             };
@@ -288,14 +256,14 @@ pub async fn alter_offsets(
     admin: &Arc<Admin>,
     group: &str,
     offsets: Vec<(String, i32, i64)>,
-) -> Result<Vec<PartitionOutcome>> {
+) -> Result<Vec<PartitionOutcome>, Error> {
     if offsets.is_empty() {
         return Ok(Vec::new());
     }
     let asked: Vec<(String, i32)> = offsets.iter().map(|(t, p, _)| (t.clone(), *p)).collect();
     let answer = change_group(admin, group, GroupChange::Alter(offsets)).await?;
     outcomes(answer, "AlterConsumerGroupOffsets", group, &asked)
-        .map_err(|e| admin.settings.failure("AlterConsumerGroupOffsets", &admin.ctx, Some(e)))
+        .map_err(|e| admin.settings.fail("AlterConsumerGroupOffsets", &admin.ctx, Some(e)))
 }
 
 /// Delete `group`'s committed offsets on these partitions (DeleteConsumerGroupOffsets).
@@ -303,21 +271,23 @@ pub async fn delete_offsets(
     admin: &Arc<Admin>,
     group: &str,
     parts: Vec<(String, i32)>,
-) -> Result<Vec<PartitionOutcome>> {
+) -> Result<Vec<PartitionOutcome>, Error> {
     if parts.is_empty() {
         return Ok(Vec::new());
     }
     let answer = change_group(admin, group, GroupChange::DeleteOffsets(parts.clone())).await?;
     outcomes(answer, "DeleteConsumerGroupOffsets", group, &parts)
-        .map_err(|e| admin.settings.failure("DeleteConsumerGroupOffsets", &admin.ctx, Some(e)))
+        .map_err(|e| admin.settings.fail("DeleteConsumerGroupOffsets", &admin.ctx, Some(e)))
 }
 
 /// Delete a whole group with its committed offsets (DeleteGroups). `Ok(Err(reason))` when the
 /// broker refused (members present, no such group, not authorized).
-pub async fn delete_group(admin: &Arc<Admin>, group: &str) -> Result<Result<(), String>> {
+pub async fn delete_group(admin: &Arc<Admin>, group: &str) -> Result<Result<(), Error>, Error> {
     let answer = change_group(admin, group, GroupChange::Delete).await?;
     Ok(match answer.error {
         None => Ok(()),
-        Some((code, msg)) => Err(explain_change_error(code, &msg, "DeleteGroups", group, None)),
+        Some((code, msg)) => {
+            Err(ffi::code_error("DeleteGroups", code, &explain_change_error(code, &msg, "DeleteGroups", group, None)))
+        }
     })
 }

@@ -2,52 +2,21 @@
 //! `rd_kafka_ListConsumerGroupOffsets`), for many groups at once.
 
 use std::collections::BTreeMap;
-use std::ffi::{CString, c_char, c_void};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
 use rdkafka::bindings as sys;
 use rdkafka::client::NativeClient;
 use rdkafka::consumer::Consumer as _;
 use rdkafka::types::*;
 
-use super::ffi::{text, unsupported};
-use super::{Admin, Committed, GROUP_NOT_FOUND, GroupOffsets, GroupRequest, bounded_join};
+use super::bounded::bounded_join;
+use super::model::{Committed, GROUP_NOT_FOUND, GroupOffsets, GroupRequest};
+use crate::kafka::admin::Admin;
+use crate::kafka::error::{Error, Kind};
+use crate::kafka::ffi::{self, AdminQueue, Owned, partitions, text, unsupported};
 
-/// Owns every librdkafka object of one batch of ListConsumerGroupOffsets requests, and borrows the
-/// client they were made on (which therefore outlives them).
-struct OffsetsRequest<'c> {
-    client: &'c NativeClient,
-    queue: *mut RDKafkaQueue,
-    options: Vec<*mut RDKafkaAdminOptions>,
-    requests: Vec<*mut sys::rd_kafka_ListConsumerGroupOffsets_t>,
-    lists: Vec<*mut RDKafkaTopicPartitionList>,
-    events: Vec<*mut RDKafkaEvent>,
-}
-
-impl Drop for OffsetsRequest<'_> {
-    fn drop(&mut self) {
-        // SAFETY: each pointer was returned by the matching librdkafka constructor and is freed once.
-        unsafe {
-            for e in self.events.drain(..) {
-                sys::rd_kafka_event_destroy(e);
-            }
-            for r in self.requests.drain(..) {
-                sys::rd_kafka_ListConsumerGroupOffsets_destroy(r);
-            }
-            for l in self.lists.drain(..) {
-                sys::rd_kafka_topic_partition_list_destroy(l);
-            }
-            for o in self.options.drain(..) {
-                sys::rd_kafka_AdminOptions_destroy(o);
-            }
-            if !self.queue.is_null() {
-                sys::rd_kafka_queue_destroy(self.queue);
-            }
-        }
-    }
-}
+const OP: &str = "OffsetFetch (ListConsumerGroupOffsets)";
 
 /// Committed offsets of many groups (OffsetFetch through `rd_kafka_ListConsumerGroupOffsets`),
 /// all requests in flight at once on one queue: librdkafka accepts one group per request, so this
@@ -56,152 +25,137 @@ impl Drop for OffsetsRequest<'_> {
 /// For each group, `partitions` = `None` asks for every partition the group has committed;
 /// `Some(list)` asks for exactly those (an uncommitted one comes back with `offset: None`).
 /// Groups whose answer did not arrive within `timeout` get an error of their own.
-fn committed_many_raw(
-    client: &NativeClient,
-    groups: &[GroupRequest],
-    timeout: Duration,
-) -> Result<Vec<GroupOffsets>, String> {
+fn committed_many_raw(client: &NativeClient, groups: &[GroupRequest], timeout: Duration) -> Vec<GroupOffsets> {
     if groups.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
     let deadline = Instant::now() + timeout + Duration::from_secs(1);
-    let mut results: Vec<Option<Result<Vec<Committed>, String>>> = vec![None; groups.len()];
-    // SAFETY: all calls follow librdkafka's documented ownership rules; `OffsetsRequest` borrows
-    // the client and frees everything (request objects and options are copied by librdkafka when
-    // enqueued).
-    unsafe {
-        let mut req = OffsetsRequest {
-            client,
-            queue: sys::rd_kafka_queue_new(client.ptr()),
-            options: Vec::with_capacity(groups.len()),
-            requests: Vec::with_capacity(groups.len()),
-            lists: Vec::new(),
-            events: Vec::new(),
-        };
-        let mut in_flight = 0usize;
-        for (i, (group, parts)) in groups.iter().enumerate() {
-            let Ok(name) = CString::new(group.as_str()) else {
-                results[i] = Some(Err(format!("group name {group:?} contains a NUL byte")));
+    let mut results: Vec<Option<Result<Vec<Committed>, Error>>> = vec![None; groups.len()];
+    // Declared before what is made on it, so it is freed after all of it.
+    let queue = AdminQueue::new(client);
+    let mut requests = Vec::with_capacity(groups.len());
+    let mut options = Vec::with_capacity(groups.len());
+    let mut events = Vec::new();
+    let mut in_flight = 0usize;
+    for (i, (group, parts)) in groups.iter().enumerate() {
+        let name = match ffi::cstring("group name", group) {
+            Ok(n) => n,
+            Err(e) => {
+                results[i] = Some(Err(e));
                 continue;
-            };
-            let list = match parts {
-                None => std::ptr::null_mut(),
-                Some(parts) if parts.is_empty() => {
-                    // librdkafka refuses an empty list; nothing asked means nothing committed.
-                    results[i] = Some(Ok(Vec::new()));
-                    continue;
-                }
-                Some(parts) => {
-                    let l = sys::rd_kafka_topic_partition_list_new(parts.len() as i32);
-                    req.lists.push(l);
-                    let mut ok = true;
-                    for (t, p) in parts {
-                        match CString::new(t.as_str()) {
-                            Ok(t) => {
-                                sys::rd_kafka_topic_partition_list_add(l, t.as_ptr(), *p);
-                            }
-                            Err(_) => ok = false,
-                        }
-                    }
-                    if !ok {
-                        results[i] = Some(Err("a topic name contains a NUL byte".into()));
+            }
+        };
+        let list = match parts {
+            None => None,
+            Some(parts) if parts.is_empty() => {
+                // librdkafka refuses an empty list; nothing asked means nothing committed.
+                results[i] = Some(Ok(Vec::new()));
+                continue;
+            }
+            Some(parts) => {
+                let parts: Vec<_> = parts.iter().map(|(t, p)| (t.clone(), *p, None)).collect();
+                match ffi::partition_list(&parts) {
+                    Ok(l) => Some(l),
+                    Err(_) => {
+                        results[i] = Some(Err(Error::text(OP, "a topic name contains a NUL byte")));
                         continue;
                     }
-                    l
                 }
-            };
-            let r = sys::rd_kafka_ListConsumerGroupOffsets_new(name.as_ptr(), list);
-            req.requests.push(r);
-            let o = sys::rd_kafka_AdminOptions_new(
-                req.client.ptr(),
-                RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
+            }
+        };
+        // The index comes back with the event, so a whole-request failure (timeout, no
+        // coordinator) is charged to the right group.
+        let o = queue.options(RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout, i + 1);
+        // SAFETY: the name and list outlive the call, which copies them into the request; the
+        // request is owned by its guard (librdkafka copies it again when it is enqueued); the
+        // queue and options were made on this client, which is borrowed.
+        unsafe {
+            let r = Owned::new(
+                sys::rd_kafka_ListConsumerGroupOffsets_new(
+                    name.as_ptr(),
+                    list.as_ref().map_or(std::ptr::null(), |l| l.ptr().cast_const()),
+                ),
+                sys::rd_kafka_ListConsumerGroupOffsets_destroy,
             );
-            req.options.push(o);
-            let mut errstr: [c_char; 512] = [0; 512];
-            sys::rd_kafka_AdminOptions_set_request_timeout(o, ms, errstr.as_mut_ptr(), errstr.len());
-            // The index comes back with the event, so a whole-request failure (timeout, no
-            // coordinator) is charged to the right group.
-            sys::rd_kafka_AdminOptions_set_opaque(o, (i + 1) as *mut c_void);
-            let mut one = [r];
-            sys::rd_kafka_ListConsumerGroupOffsets(req.client.ptr(), one.as_mut_ptr(), 1, o, req.queue);
-            in_flight += 1;
+            let mut one = [r.ptr()];
+            sys::rd_kafka_ListConsumerGroupOffsets(queue.rk(), one.as_mut_ptr(), 1, o.ptr(), queue.queue());
+            requests.push(r);
         }
-
-        while in_flight > 0 {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            let ev = sys::rd_kafka_queue_poll(req.queue, left.as_millis().min(i32::MAX as u128) as i32);
-            if ev.is_null() {
-                continue;
-            }
-            req.events.push(ev);
-            let idx = (sys::rd_kafka_event_opaque(ev) as usize).wrapping_sub(1);
-            if idx >= groups.len() || results[idx].is_some() {
-                continue;
-            }
-            in_flight -= 1;
-            results[idx] = Some(read_event(ev));
-        }
+        options.push(o);
+        in_flight += 1;
     }
-    Ok(groups
+
+    while in_flight > 0 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        let Some(ev) = queue.poll(left) else { continue };
+        // SAFETY: a live event, owned by `ev` and kept in `events` until the end.
+        let idx = unsafe { sys::rd_kafka_event_opaque(ev.ptr()) as usize }.wrapping_sub(1);
+        let ptr = ev.ptr();
+        events.push(ev);
+        if idx >= groups.len() || results[idx].is_some() {
+            continue;
+        }
+        in_flight -= 1;
+        // SAFETY: the event is live (in `events`).
+        results[idx] = Some(unsafe { read_event(ptr) });
+    }
+    groups
         .iter()
         .zip(results)
-        .map(|((g, _), r)| (g.clone(), r.unwrap_or_else(|| Err("timed out".into()))))
-        .collect())
+        .map(|((g, _), r)| (g.clone(), r.unwrap_or_else(|| Err(Error::new(OP, Kind::TimedOut, "timed out")))))
+        .collect()
+}
+
+/// A group-level error of OffsetFetch, worded for the user.
+fn group_error(code: RDKafkaRespErr, msg: &str, unsupported_text: impl FnOnce() -> String) -> Error {
+    if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND {
+        ffi::code_error(OP, code, GROUP_NOT_FOUND)
+    } else if unsupported(code) {
+        ffi::code_error(OP, code, &unsupported_text())
+    } else if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT {
+        ffi::code_error(OP, code, "timed out")
+    } else {
+        ffi::code_error(OP, code, msg)
+    }
 }
 
 /// One ListConsumerGroupOffsets result event, read into owned data.
-unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, String> {
-    // SAFETY: ev is a live event owned by the caller's guard.
+///
+/// # Safety
+/// `ev` must be a live event.
+unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, Error> {
+    // SAFETY: ev is a live event (caller's contract); everything read lives as long as it.
     unsafe {
         let code = sys::rd_kafka_event_error(ev);
-        if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+        if !ffi::ok(code) {
             let msg = text(sys::rd_kafka_event_error_string(ev));
-            return Err(if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND {
-                GROUP_NOT_FOUND.to_string()
-            } else if unsupported(code) {
+            return Err(group_error(code, &msg, || {
                 format!("broker does not support OffsetFetch for all partitions of a group ({msg})")
-            } else if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT {
-                "timed out".into()
-            } else {
-                msg
-            });
+            }));
         }
         let result = sys::rd_kafka_event_ListConsumerGroupOffsets_result(ev);
         if result.is_null() {
-            return Err("unexpected reply to OffsetFetch".into());
+            return Err(Error::text(OP, "unexpected reply to OffsetFetch"));
         }
         let mut cnt = 0usize;
-        let gs = sys::rd_kafka_ListConsumerGroupOffsets_result_groups(result, &mut cnt);
-        if gs.is_null() || cnt == 0 {
+        let gs = ffi::slice(sys::rd_kafka_ListConsumerGroupOffsets_result_groups(result, &mut cnt), cnt);
+        let Some(&g) = gs.first() else {
             return Ok(Vec::new());
-        }
-        let g = *gs;
-        let err = sys::rd_kafka_group_result_error(g);
-        if !err.is_null() {
-            let code = sys::rd_kafka_error_code(err);
-            let msg = text(sys::rd_kafka_error_string(err));
-            return Err(if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND {
-                GROUP_NOT_FOUND.to_string()
-            } else if unsupported(code) {
-                format!("broker does not support OffsetFetch ({msg})")
+        };
+        if let Some((code, msg)) = ffi::read_error(sys::rd_kafka_group_result_error(g)) {
+            // A group-level error that is not a timeout keeps librdkafka's wording.
+            return Err(if code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT {
+                ffi::code_error(OP, code, &msg)
             } else {
-                msg
+                group_error(code, &msg, || format!("broker does not support OffsetFetch ({msg})"))
             });
         }
-        let parts = sys::rd_kafka_group_result_partitions(g);
-        if parts.is_null() {
-            return Ok(Vec::new());
-        }
-        let l = &*parts;
-        let elems: &[sys::rd_kafka_topic_partition_t] =
-            if l.elems.is_null() || l.cnt <= 0 { &[] } else { std::slice::from_raw_parts(l.elems, l.cnt as usize) };
-        let mut out = Vec::with_capacity(elems.len());
-        for e in elems {
-            if e.err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+        let mut out = Vec::new();
+        for e in partitions(sys::rd_kafka_group_result_partitions(g)) {
+            if !ffi::ok(e.err) {
                 // A partition error (unknown topic, not authorised) is "no commit we can read".
                 out.push(Committed { topic: text(e.topic), partition: e.partition, offset: None });
                 continue;
@@ -217,13 +171,14 @@ unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, String> {
     }
 }
 
+/// Committed offsets of many groups, read from outside them (see [`committed_many_raw`]).
 ///
 /// The requests go through a consumer handle (with a `group.id`, never joined), not the admin
 /// client: librdkafka 2.12 dereferences a null consumer group when an OffsetFetch answer says
 /// NOT_COORDINATOR on a client without one (librdkafka issue 5040), which Apache Kafka answers
 /// while a group's coordinator loads. Those answers, and "coordinator loading/not available",
 /// are asked again until the timeout.
-pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Result<Vec<GroupOffsets>> {
+pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Result<Vec<GroupOffsets>, Error> {
     if groups.is_empty() {
         return Ok(Vec::new());
     }
@@ -234,28 +189,28 @@ pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Re
     let c = Arc::clone(&consumer);
     let fut = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + timeout;
-        let mut done: BTreeMap<String, Result<Vec<Committed>, String>> = BTreeMap::new();
+        let mut done: BTreeMap<String, Result<Vec<Committed>, Error>> = BTreeMap::new();
         let mut pending = groups;
         // Only the groups answered "not coordinator/loading" are asked again; the last answer
         // of each group is its result.
         crate::kafka::retry::within(
             deadline,
             crate::kafka::retry::COORDINATOR_PAUSE,
-            |left| -> Result<bool, String> {
+            |left| {
                 let answers =
-                    committed_many_raw(c.client().native_client(), &pending, left.max(Duration::from_millis(200)))?;
+                    committed_many_raw(c.client().native_client(), &pending, left.max(Duration::from_millis(200)));
                 let mut again = Vec::new();
                 for ((name, r), req) in answers.into_iter().zip(std::mem::take(&mut pending)) {
-                    if r.as_ref().is_err_and(|e| crate::kafka::retry::transient_text(e)) {
+                    if r.as_ref().is_err_and(|e| crate::kafka::retry::transient_text(e.message())) {
                         again.push(req);
                     }
                     done.insert(name, r);
                 }
                 pending = again;
-                Ok(pending.is_empty())
+                pending.is_empty()
             },
-            |r| matches!(r, Ok(false)),
-        )?;
+            |done| !done,
+        );
         Ok(done.into_iter().collect())
     });
     let r = bounded_join(admin, "OffsetFetch (ListConsumerGroupOffsets)", fut).await;

@@ -7,66 +7,56 @@ use std::ffi::{CString, c_char};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
 use rdkafka::bindings as sys;
 use rdkafka::client::NativeClient;
 use rdkafka::types::*;
 
-use super::ffi::{AdminCall, bytes, err_name, text};
-use super::{Admin, Group, Member, SHARE_OR_STREAMS, bounded_join, decode_assignment};
+use super::assignment::decode_assignment;
+use super::bounded::bounded_join;
+use super::model::{Group, Member, SHARE_OR_STREAMS};
+use crate::kafka::admin::Admin;
+use crate::kafka::error::Error;
+use crate::kafka::ffi::{self, AdminCall, Owned, bytes, err_name, partitions, slice, text};
 
-/// Frees a group list however `list_groups` returns.
-struct GroupListGuard(*const sys::rd_kafka_group_list);
-
-impl Drop for GroupListGuard {
-    fn drop(&mut self) {
-        if !self.0.is_null() {
-            // SAFETY: the list came from rd_kafka_list_groups and is destroyed exactly once.
-            unsafe { sys::rd_kafka_group_list_destroy(self.0) }
-        }
-    }
+/// `rd_kafka_group_list_destroy` takes a const pointer; [`Owned`] holds a mutable one.
+unsafe extern "C" fn destroy_group_list(l: *mut sys::rd_kafka_group_list) {
+    // SAFETY: the list came from rd_kafka_list_groups and is freed once, by its guard.
+    unsafe { sys::rd_kafka_group_list_destroy(l) }
 }
 
 /// ListGroups on every broker, then DescribeGroups for each group (librdkafka's
 /// `rd_kafka_list_groups`). A partial answer (a broker did not reply in time) is returned as far
 /// as it goes rather than thrown away.
-fn list_groups_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>, bool), String> {
-    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+fn list_groups_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>, bool), Error> {
+    const OP: &str = "ListGroups/DescribeGroups";
     let mut list: *const sys::rd_kafka_group_list = std::ptr::null();
     // SAFETY: the client is borrowed for the call; `list` is owned by the guard below.
-    let code = unsafe { sys::rd_kafka_list_groups(client.ptr(), std::ptr::null(), &mut list, ms) };
-    let guard = GroupListGuard(list);
+    let code = unsafe { sys::rd_kafka_list_groups(client.ptr(), std::ptr::null(), &mut list, ffi::ms(timeout)) };
+    // SAFETY: the list (or null) came from rd_kafka_list_groups and is owned by nobody else.
+    let guard = unsafe { Owned::new(list.cast_mut(), destroy_group_list) };
     let partial = code == RDKafkaRespErr::RD_KAFKA_RESP_ERR__PARTIAL;
-    if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR && !partial {
+    if !ffi::ok(code) && !partial {
         return Err(match code {
-            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT => "timed out".to_string(),
-            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TRANSPORT => "broker unreachable".to_string(),
-            other => format!("ListGroups/DescribeGroups: {}", err_name(other)),
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT => ffi::code_error(OP, code, "timed out"),
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__TRANSPORT => ffi::code_error(OP, code, "broker unreachable"),
+            other => ffi::code_error(OP, other, &format!("{OP}: {}", err_name(other))),
         });
     }
-    if guard.0.is_null() {
+    if guard.is_null() {
         return Ok((Vec::new(), partial));
     }
     let mut out = Vec::new();
     // SAFETY: the list and everything it points to live until `guard` drops at the end.
     unsafe {
-        let l = &*guard.0;
-        let groups: &[sys::rd_kafka_group_info] = if l.groups.is_null() || l.group_cnt <= 0 {
-            &[]
-        } else {
-            std::slice::from_raw_parts(l.groups, l.group_cnt as usize)
-        };
+        let l = &*guard.ptr();
+        let groups = slice(l.groups, usize::try_from(l.group_cnt).unwrap_or(0));
         for g in groups {
-            let members: &[sys::rd_kafka_group_member_info] = if g.members.is_null() || g.member_cnt <= 0 {
-                &[]
-            } else {
-                std::slice::from_raw_parts(g.members, g.member_cnt as usize)
-            };
+            let members = slice(g.members, usize::try_from(g.member_cnt).unwrap_or(0));
             let protocol_type = text(g.protocol_type);
             out.push(Group {
                 name: text(g.group),
                 state: text(g.state),
-                error: (g.err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR).then(|| err_name(g.err)),
+                error: (!ffi::ok(g.err)).then(|| err_name(g.err)),
                 members: members
                     .iter()
                     .map(|m| Member {
@@ -107,20 +97,19 @@ fn type_name(t: sys::rd_kafka_consumer_group_type_t) -> String {
 
 /// ListConsumerGroups: every group of the consumer protocol type (classic and KIP-848) with its
 /// state and type. The flag is true when some broker's answer is missing.
-fn list_consumer_groups_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Listing>, bool), String> {
-    let mut call = AdminCall::new(client, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeout);
+fn list_consumer_groups_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Listing>, bool), Error> {
+    const OP: &str = "ListConsumerGroups";
+    let mut call = AdminCall::new(client, OP, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeout);
     // SAFETY: `call` borrows the client; every object is owned by `call` or by its event.
     unsafe {
-        sys::rd_kafka_ListConsumerGroups(client.ptr(), call.options, call.queue);
+        sys::rd_kafka_ListConsumerGroups(call.rk(), call.options(), call.queue());
         let ev = call.wait(timeout + Duration::from_millis(500))?;
         let res = sys::rd_kafka_event_ListConsumerGroups_result(ev);
         if res.is_null() {
-            return Err("unexpected reply to ListConsumerGroups".into());
+            return Err(Error::text(OP, "unexpected reply to ListConsumerGroups"));
         }
         let mut cnt = 0usize;
-        let valid = sys::rd_kafka_ListConsumerGroups_result_valid(res, &mut cnt);
-        let list: &[*const sys::rd_kafka_ConsumerGroupListing_t] =
-            if valid.is_null() || cnt == 0 { &[] } else { std::slice::from_raw_parts(valid, cnt) };
+        let list = slice(sys::rd_kafka_ListConsumerGroups_result_valid(res, &mut cnt), cnt);
         let mut out = Vec::with_capacity(list.len());
         for &g in list {
             out.push(Listing {
@@ -137,34 +126,28 @@ fn list_consumer_groups_raw(client: &NativeClient, timeout: Duration) -> Result<
 
 /// DescribeConsumerGroups (ConsumerGroupDescribe for KIP-848 groups, DescribeGroups for classic
 /// ones: librdkafka picks per group): state, type and members with their assignments.
-fn describe_consumer_groups_raw(
-    client: &NativeClient,
-    names: &[String],
-    timeout: Duration,
-) -> Result<Vec<Group>, String> {
+fn describe_consumer_groups_raw(client: &NativeClient, names: &[String], timeout: Duration) -> Result<Vec<Group>, Error> {
+    const OP: &str = "DescribeConsumerGroups";
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let cnames: Vec<CString> = names.iter().filter_map(|n| CString::new(n.as_str()).ok()).collect();
+    let cnames: Vec<CString> = names.iter().filter_map(|n| ffi::cstring("group name", n).ok()).collect();
     let mut ptrs: Vec<*const c_char> = cnames.iter().map(|c| c.as_ptr()).collect();
-    let mut call = AdminCall::new(client, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeout);
+    let mut call = AdminCall::new(client, OP, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeout);
     // SAFETY: `call` borrows the client; the names outlive the call (librdkafka copies them);
     // everything read below lives until `call` (and its event) drops.
     unsafe {
-        sys::rd_kafka_DescribeConsumerGroups(client.ptr(), ptrs.as_mut_ptr(), ptrs.len(), call.options, call.queue);
+        sys::rd_kafka_DescribeConsumerGroups(call.rk(), ptrs.as_mut_ptr(), ptrs.len(), call.options(), call.queue());
         let ev = call.wait(timeout + Duration::from_millis(500))?;
         let res = sys::rd_kafka_event_DescribeConsumerGroups_result(ev);
         if res.is_null() {
-            return Err("unexpected reply to DescribeConsumerGroups".into());
+            return Err(Error::text(OP, "unexpected reply to DescribeConsumerGroups"));
         }
         let mut cnt = 0usize;
-        let gs = sys::rd_kafka_DescribeConsumerGroups_result_groups(res, &mut cnt);
-        let gs: &[*const sys::rd_kafka_ConsumerGroupDescription_t] =
-            if gs.is_null() || cnt == 0 { &[] } else { std::slice::from_raw_parts(gs, cnt) };
+        let gs = slice(sys::rd_kafka_DescribeConsumerGroups_result_groups(res, &mut cnt), cnt);
         let mut out = Vec::with_capacity(gs.len());
         for &g in gs {
-            let err = sys::rd_kafka_ConsumerGroupDescription_error(g);
-            let error = (!err.is_null()).then(|| text(sys::rd_kafka_error_string(err)));
+            let error = ffi::read_error(sys::rd_kafka_ConsumerGroupDescription_error(g)).map(|(_, msg)| msg);
             let mut members = Vec::new();
             for i in 0..sys::rd_kafka_ConsumerGroupDescription_member_count(g) {
                 let m = sys::rd_kafka_ConsumerGroupDescription_member(g, i);
@@ -174,17 +157,8 @@ fn describe_consumer_groups_raw(
                 let mut assignment: BTreeMap<String, Vec<i32>> = BTreeMap::new();
                 let a = sys::rd_kafka_MemberDescription_assignment(m);
                 if !a.is_null() {
-                    let l = sys::rd_kafka_MemberAssignment_partitions(a);
-                    if !l.is_null() {
-                        let l = &*l;
-                        let elems: &[sys::rd_kafka_topic_partition_t] = if l.elems.is_null() || l.cnt <= 0 {
-                            &[]
-                        } else {
-                            std::slice::from_raw_parts(l.elems, l.cnt as usize)
-                        };
-                        for e in elems {
-                            assignment.entry(text(e.topic)).or_default().push(e.partition);
-                        }
+                    for e in partitions(sys::rd_kafka_MemberAssignment_partitions(a)) {
+                        assignment.entry(text(e.topic)).or_default().push(e.partition);
                     }
                 }
                 members.push(Member {
@@ -220,7 +194,7 @@ fn kind_of_protocol(protocol_type: &str) -> String {
 /// streams groups), ListConsumerGroups for the consumer groups' types, and DescribeConsumerGroups
 /// for their members, so KIP-848 groups (which the classic DescribeGroups answers as "not
 /// found") are described as well as classic ones. All three share one deadline.
-fn list_all_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>, bool), String> {
+fn list_all_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>, bool), Error> {
     let deadline = Instant::now() + timeout;
     let left = || deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
     let (all, partial_all) = list_groups_raw(client, left())?;
@@ -279,7 +253,7 @@ fn list_all_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>,
 /// Every group on the cluster with its type, state, members and their assignments, bounded by
 /// `--timeout` (see [`list_all_raw`]).
 /// The flag is true when some broker did not answer (the list may be incomplete).
-pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool)> {
+pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool), Error> {
     let me = Arc::clone(admin);
     let timeout = admin.settings.timeout;
     let fut = tokio::task::spawn_blocking(move || list_all_raw(me.client.inner().native_client(), timeout));

@@ -31,7 +31,7 @@ use crate::topics::manifest::Manifest;
 type Committed = BTreeMap<(String, i32), Option<i64>>;
 
 /// Each group's OffsetFetch answer: its committed offsets, or why they could not be read.
-type CommittedByGroup = BTreeMap<String, Result<Vec<groups::Committed>, String>>;
+type CommittedByGroup = BTreeMap<String, Result<Vec<groups::Committed>, super::error::Error>>;
 
 /// A group to report: its name, partitions and OffsetFetch error.
 type GroupPlan = (String, Committed, Option<String>);
@@ -174,7 +174,7 @@ async fn read_committed(
     // A broker without the "all partitions" form of OffsetFetch: ask again for what we know of.
     let retry: Vec<groups::GroupRequest> = committed
         .iter()
-        .filter(|(_, r)| r.as_ref().is_err_and(|e| e.contains("does not support")))
+        .filter(|(_, r)| r.as_ref().is_err_and(|e| e.kind() == super::error::Kind::Unsupported))
         .map(|(n, _)| (n.clone(), Some(known.partitions(&known.topics(n)))))
         .collect();
     if !retry.is_empty() {
@@ -205,7 +205,7 @@ fn plan_partitions(
                     *slot = slot.or(c.offset);
                 }
             }
-            Some(Err(e)) => error = Some(e),
+            Some(Err(e)) => error = Some(e.to_string()),
             None => error = Some("no answer to OffsetFetch".into()),
         }
         // Every partition of every topic the group touches, so uncommitted ones show as such.

@@ -1,0 +1,265 @@
+//! What went wrong at the broker, as a value a caller can reason about: [`Error`] carries the
+//! operation, the Kafka error code when there is one, whether asking again may help, and the
+//! (redacted) text a user reads, with the few cases callers act on ([`Kind`]) told apart by a
+//! method instead of by searching the text.
+//!
+//! Its `Display` is the whole user-visible message and it has no source, so an `anyhow` chain
+//! built from it prints exactly what the strings it replaced printed (`term::error_text`), and
+//! `exit::code_for` maps it to 1 like any other failure.
+
+use std::fmt;
+
+use rdkafka::error::KafkaError;
+use rdkafka::types::RDKafkaErrorCode as C;
+
+use crate::term::redact;
+
+/// The kinds of failure callers tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An ACL refused the operation, or the client could not authenticate.
+    NotAuthorized,
+    /// No answer in time (`--timeout`, or the broker's own request timeout).
+    TimedOut,
+    /// The topic or partition does not exist.
+    UnknownTopic,
+    /// No broker could be reached (connection refused, name not resolved, all brokers down).
+    BrokerUnreachable,
+    /// The broker (or librdkafka) does not know the API at the version asked for.
+    Unsupported,
+    /// The coordinator holds no consumer group of that name.
+    GroupNotFound,
+    /// The thing to create exists already (a topic).
+    AlreadyExists,
+    /// A client property librdkafka refused.
+    InvalidConfig,
+    /// Anything else.
+    Other,
+}
+
+/// A failed broker call or a failed part of one (a topic of a batch, a group of many).
+#[derive(Debug, Clone)]
+pub struct Error {
+    op: String,
+    code: Option<C>,
+    kind: Kind,
+    retriable: bool,
+    message: String,
+}
+
+impl Error {
+    /// An error whose kind is read from its text: for librdkafka answers that come as text only
+    /// (admin results, background errors) and for evbus's own wording.
+    pub fn text(op: impl Into<String>, message: impl Into<String>) -> Error {
+        let message = redact::redact_text(&message.into());
+        let kind = kind_of_text(&message);
+        let retriable = matches!(kind, Kind::TimedOut | Kind::BrokerUnreachable) || super::retry::transient_text(&message);
+        Error { op: op.into(), code: None, kind, retriable, message }
+    }
+
+    /// An error of a known kind, worded by evbus.
+    pub fn new(op: impl Into<String>, kind: Kind, message: impl Into<String>) -> Error {
+        let retriable = matches!(kind, Kind::TimedOut | Kind::BrokerUnreachable);
+        Error { op: op.into(), code: None, kind, retriable, message: redact::redact_text(&message.into()) }
+    }
+
+    /// An error with librdkafka's (or the broker's) code; the kind follows from the code, or from
+    /// the text when the code says nothing more specific.
+    pub(crate) fn with_code(op: impl Into<String>, code: C, message: impl Into<String>) -> Error {
+        let mut e = Error::text(op, message);
+        let kind = kind_of_code(code);
+        if kind != Kind::Other {
+            e.kind = kind;
+        }
+        e.retriable = e.retriable || retriable_code(code) || matches!(kind, Kind::TimedOut | Kind::BrokerUnreachable);
+        e.code = Some(code);
+        e
+    }
+
+    /// An rdkafka error, worded by [`describe_error`].
+    pub(crate) fn from_kafka(op: impl Into<String>, e: &KafkaError) -> Error {
+        match e.rdkafka_error_code() {
+            Some(code) => Error::with_code(op, code, describe_error(e)),
+            None => Error::text(op, describe_error(e)),
+        }
+    }
+
+    /// The same error with another message (a wording for the user that names the resource);
+    /// kind and code stay.
+    pub fn reworded(mut self, message: impl Into<String>) -> Error {
+        self.message = redact::redact_text(&message.into());
+        self
+    }
+
+    /// What failed, e.g. `CreateTopics`, `probe delivery`.
+    pub fn op(&self) -> &str {
+        &self.op
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The Kafka (positive) or librdkafka (negative) error code, when the failure has one.
+    pub fn code(&self) -> Option<i32> {
+        self.code.map(|c| c as i32)
+    }
+
+    /// The code's name as librdkafka spells it (`TopicAuthorizationFailed`), when there is one.
+    pub fn code_name(&self) -> Option<String> {
+        self.code.map(|c| format!("{c:?}"))
+    }
+
+    /// Whether asking again later may succeed (a timeout, a moving leader or coordinator).
+    pub fn retriable(&self) -> bool {
+        self.retriable
+    }
+
+    /// The message a user reads (redacted).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Shorthand for `kind() == Kind::NotAuthorized`.
+    pub fn is_not_authorized(&self) -> bool {
+        self.kind == Kind::NotAuthorized
+    }
+
+    /// Shorthand for `kind() == Kind::TimedOut`.
+    pub fn is_timed_out(&self) -> bool {
+        self.kind == Kind::TimedOut
+    }
+
+    /// Shorthand for `kind() == Kind::UnknownTopic`.
+    pub fn is_unknown_topic(&self) -> bool {
+        self.kind == Kind::UnknownTopic
+    }
+
+    /// Shorthand for `kind() == Kind::BrokerUnreachable`.
+    pub fn is_broker_unreachable(&self) -> bool {
+        self.kind == Kind::BrokerUnreachable
+    }
+
+    /// The kind of an `anyhow` error that carries a Kafka error anywhere in its chain.
+    pub fn kind_of(err: &anyhow::Error) -> Option<Kind> {
+        err.chain().find_map(|c| c.downcast_ref::<Error>()).map(Error::kind)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// librdkafka's error text, with the timeout case spelled out.
+pub fn describe_error(e: &KafkaError) -> String {
+    match e.rdkafka_error_code() {
+        Some(C::OperationTimedOut) | Some(C::RequestTimedOut) => "timed out".into(),
+        Some(C::BrokerTransportFailure) | Some(C::AllBrokersDown) => "broker unreachable".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn kind_of_code(code: C) -> Kind {
+    match code {
+        C::TopicAuthorizationFailed
+        | C::GroupAuthorizationFailed
+        | C::ClusterAuthorizationFailed
+        | C::TransactionalIdAuthorizationFailed
+        | C::DelegationTokenAuthorizationFailed
+        | C::SaslAuthenticationFailed
+        | C::Authentication => Kind::NotAuthorized,
+        C::OperationTimedOut | C::RequestTimedOut | C::MessageTimedOut | C::TimedOutQueue => Kind::TimedOut,
+        C::UnknownTopicOrPartition | C::UnknownTopic | C::UnknownPartition | C::UnknownTopicId => Kind::UnknownTopic,
+        C::BrokerTransportFailure | C::AllBrokersDown | C::Resolve => Kind::BrokerUnreachable,
+        C::UnsupportedVersion | C::UnsupportedFeature | C::InvalidRequest => Kind::Unsupported,
+        C::GroupIdNotFound => Kind::GroupNotFound,
+        C::TopicAlreadyExists => Kind::AlreadyExists,
+        _ => Kind::Other,
+    }
+}
+
+fn retriable_code(code: C) -> bool {
+    super::retry::transient(code)
+        || matches!(
+            code,
+            C::RequestTimedOut
+                | C::OperationTimedOut
+                | C::NetworkException
+                | C::NotEnoughReplicas
+                | C::NotEnoughReplicasAfterAppend
+                | C::BrokerNotAvailable
+                | C::ReplicaNotAvailable
+                | C::BrokerTransportFailure
+                | C::AllBrokersDown
+        )
+}
+
+/// The kind a text names, for errors that come without a code.
+fn kind_of_text(text: &str) -> Kind {
+    let t = text.to_ascii_lowercase();
+    let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    if has(&["not authorized", "authorization failed", "authorizationfailed", "authentication failed"]) {
+        Kind::NotAuthorized
+    } else if has(&["does not support", "unsupportedversion", "unsupportedfeature"]) {
+        Kind::Unsupported
+    } else if has(&["no such consumer group", "group_id_not_found"]) {
+        Kind::GroupNotFound
+    } else if has(&["already exists", "topicalreadyexists"]) {
+        Kind::AlreadyExists
+    } else if has(&["unknown topic", "unknowntopicorpartition"]) {
+        Kind::UnknownTopic
+    } else if has(&["broker unreachable", "brokers are down", "connection refused", "failed to resolve"]) {
+        Kind::BrokerUnreachable
+    } else if has(&["timed out"]) {
+        Kind::TimedOut
+    } else if has(&["invalid client configuration"]) {
+        Kind::InvalidConfig
+    } else {
+        Kind::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cases_callers_act_on_are_told_apart() {
+        let denied = Error::with_code("CreateTopics", C::TopicAuthorizationFailed, "not authorized: Create on topic 'x'");
+        assert_eq!(denied.kind(), Kind::NotAuthorized);
+        assert_eq!(denied.code(), Some(29));
+        assert_eq!(denied.code_name().as_deref(), Some("TopicAuthorizationFailed"));
+        assert!(!denied.retriable());
+        let late = Error::with_code("metadata request", C::OperationTimedOut, "timed out");
+        assert!(late.is_timed_out() && late.retriable());
+        assert!(Error::with_code("x", C::UnknownTopicOrPartition, "Broker: Unknown topic or partition").is_unknown_topic());
+        assert!(Error::with_code("x", C::AllBrokersDown, "broker unreachable").is_broker_unreachable());
+        // Coordinators moving are worth asking again, and the code says so even with odd text.
+        assert!(Error::with_code("OffsetFetch", C::NotCoordinator, "whatever").retriable());
+    }
+
+    #[test]
+    fn text_only_errors_are_classified_by_their_words() {
+        assert_eq!(Error::text("DeleteGroups", "not authorized: Delete on group 'g'").kind(), Kind::NotAuthorized);
+        assert_eq!(Error::text("x", "SASL authentication failed: bad password").kind(), Kind::NotAuthorized);
+        assert_eq!(Error::text("x", "broker does not support OffsetFetch (x)").kind(), Kind::Unsupported);
+        assert_eq!(Error::text("x", "Topic 'a' already exists.").kind(), Kind::AlreadyExists);
+        assert_eq!(Error::text("x", "metadata request timed out after 1s").kind(), Kind::TimedOut);
+        assert!(Error::text("x", "Broker: Coordinator load in progress").retriable());
+        assert_eq!(Error::text("x", "Broker: Invalid replication factor").kind(), Kind::Other);
+    }
+
+    #[test]
+    fn the_message_is_the_whole_text_and_redacted() {
+        let e = Error::text("probe delivery", "failed with sasl.password=hunter2 set");
+        assert_eq!(e.to_string(), "failed with sasl.password=[redacted] set");
+        let any: anyhow::Error = e.into();
+        assert_eq!(format!("{any:#}"), "failed with sasl.password=[redacted] set");
+        assert_eq!(Error::kind_of(&any.context("producing")), Some(Kind::Other));
+    }
+}
