@@ -183,7 +183,7 @@ fn show(app: &App, manifest_arg: &ManifestArg) -> Result<Outcome> {
         Some(f) => (f.clone(), "--file"),
         None => (e.manifest.clone(), e.manifest_source),
     };
-    // Later entries win in librdkafka; show only the value in effect, with its origin.
+    // Later entries win in the Kafka client; show only the value in effect, with its origin.
     let mut props: Vec<PropRow> = Vec::new();
     for ((k, v), src) in e.props.iter().zip(&e.prop_sources) {
         let row = PropRow { key: k.clone(), value: redact::value_for_display(k, v).into_owned(), source: src.clone() };
@@ -231,7 +231,7 @@ fn show(app: &App, manifest_arg: &ManifestArg) -> Result<Outcome> {
     out.push_str(&format!("manifest:    {} ({})\n", manifest.display(), source(manifest_source)));
     out.push_str(&format!("timeout:     {timeout}\n"));
     if props.is_empty() {
-        out.push_str("properties:  (none: PLAINTEXT, librdkafka defaults)\n");
+        out.push_str(&format!("properties:  (none: {})\n", crate::kafka::settings::CLIENT_DEFAULTS));
     } else {
         out.push_str("properties:\n");
         let width = props.iter().map(|p| p.key.len()).max().unwrap_or(0);

@@ -7,164 +7,27 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::producer::{BaseProducer, Producer};
 use serde_json::json;
 
 use crate::app::App;
 use crate::cli::{OutputFormat, ProduceArgs};
 use crate::exit::{Exit, Outcome};
-use crate::kafka::{CountingCtx, Kind, ProducerIdWarmup, TopicSink, mono_ms, stalled};
+use crate::kafka::Kind;
+use crate::kafka::bulk::BulkSender;
 use crate::produce::input::{self, Input, KeyRule};
 use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::schema::{Schema, SchemaStore};
 use crate::term::json::write_json_line;
 
-struct Stats {
-    sent: u64,
-    /// Not stored: never sent, or refused by the broker.
-    failed: u64,
-    /// In flight when the broker stopped answering: each may or may not be stored.
-    unknown: u64,
-    first_error: Option<String>,
-}
-
-/// Sends records through a producer whose context counts delivery reports, so sending never
-/// waits for acknowledgements one by one and costs no allocation per record beyond librdkafka's.
-struct Sender {
-    warmup: ProducerIdWarmup,
-    /// Opened at the first send, once the input is known to be sendable: a topic handle makes
-    /// librdkafka ask for the topic's metadata, which auto-creates it on brokers configured so.
-    sink: Option<TopicSink<Arc<BaseProducer<CountingCtx>>>>,
-    producer: Arc<BaseProducer<CountingCtx>>,
-    topic: String,
-    bytes: u64,
-    enqueued: u64,
-    local_failed: u64,
-    local_error: Option<String>,
-    static_headers: Vec<(String, String)>,
-    /// [`mono_ms`] of the first enqueue: where the stall watch starts.
-    first_send_ms: u64,
-    /// No delivery report for `--timeout` while records wait: stop sending.
-    stalled: bool,
-    timeout: Duration,
-}
-
-impl Sender {
-    /// Starts getting the producer id right away (see [`ProducerIdWarmup`]).
-    fn new(
-        producer: BaseProducer<CountingCtx>,
-        topic: &str,
-        static_headers: Vec<(String, String)>,
-        timeout: Duration,
-    ) -> Sender {
-        let producer = Arc::new(producer);
-        Sender {
-            warmup: ProducerIdWarmup::start(Arc::clone(&producer), timeout),
-            sink: None,
-            producer,
-            topic: topic.to_string(),
-            bytes: 0,
-            enqueued: 0,
-            local_failed: 0,
-            local_error: None,
-            static_headers,
-            first_send_ms: 0,
-            stalled: false,
-            timeout,
-        }
-    }
-
-    /// True once the broker stopped answering for `--timeout`: the caller stops sending.
-    fn stalled(&self) -> bool {
-        self.stalled
-    }
-
-    async fn send(&mut self, key: Option<&[u8]>, value: &[u8], event_type: &[u8]) -> Result<()> {
-        let sink = match &mut self.sink {
-            Some(sink) => &*sink,
-            none => none.insert(TopicSink::new(Arc::clone(&self.producer), &self.topic)?),
-        };
-        loop {
-            let headers =
-                [(crate::record::envelope::HEADER, event_type), ("content-type", b"application/json".as_slice())]
-                    .into_iter()
-                    .chain(self.static_headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())));
-            match sink.send(key, value, headers) {
-                Ok(()) => {
-                    self.bytes += value.len() as u64;
-                    self.enqueued += 1;
-                    if self.first_send_ms == 0 {
-                        self.first_send_ms = mono_ms();
-                    }
-                    // Serve delivery reports as we go, without blocking; in batches, as each
-                    // poll costs clock reads and queue locks.
-                    if self.enqueued.is_multiple_of(64) {
-                        self.producer.poll(Duration::ZERO);
-                    }
-                    return Ok(());
-                }
-                Err(RDKafkaErrorCode::QueueFull) => {
-                    // librdkafka's queue is full: serve delivery reports until there is room,
-                    // unless the broker has stopped answering.
-                    self.producer.poll(Duration::from_millis(1));
-                    if stalled(self.producer.context(), self.enqueued, self.first_send_ms, self.timeout) {
-                        self.stalled = true;
-                        return Ok(());
-                    }
-                    tokio::task::yield_now().await;
-                }
-                Err(e) => {
-                    if e == RDKafkaErrorCode::MessageSizeTooLarge {
-                        let size = value.len() + key.map_or(0, <[u8]>::len);
-                        self.producer.context().too_large_here.fetch_max(size as u64, Ordering::Relaxed);
-                    }
-                    self.local_failed += 1;
-                    self.local_error.get_or_insert_with(|| KafkaError::MessageProduction(e).to_string());
-                    return Ok(());
-                }
-            }
-        }
-    }
-
-    /// Wait for every delivery report while the broker answers (see [`flush_or_purge`]) and
-    /// count them: acknowledged, failed (not stored) and unknown (maybe stored).
-    async fn finish(self) -> Result<(Stats, u64)> {
-        drop(self.sink);
-        let producer = self.producer;
-        let warmup = self.warmup;
-        let (enqueued, since, stall) = (self.enqueued, self.first_send_ms, self.timeout);
-        let (producer, complete) = tokio::task::spawn_blocking(move || {
-            let r = crate::kafka::flush_or_purge(&producer, enqueued, since, stall);
-            (producer, r)
-        })
-        .await?;
-        drop(warmup);
-        let ctx = producer.context();
-        let delivered = ctx.delivered.load(Ordering::SeqCst);
-        let failed = ctx.failed.load(Ordering::SeqCst) + self.local_failed;
-        let mut unknown = ctx.unknown.load(Ordering::SeqCst);
-        let mut first_error = ctx.first_error.lock().ok().and_then(|g| g.clone()).or(self.local_error);
-        // Records whose report never came (not even after the purge) may have been written.
-        let missing = self.enqueued.saturating_sub(ctx.reported());
-        unknown += missing;
-        if !complete || self.stalled {
-            let why = format!(
-                "no answer from the broker for {} while records were waiting",
-                humantime::format_duration(self.timeout)
-            );
-            first_error = Some(match first_error {
-                Some(e) if !e.contains("urge") => format!("{why} (first error: {e})"),
-                _ => why,
-            });
-        }
-        if first_error.as_deref().is_some_and(|e| e.contains("timed out") || e.contains("unreachable"))
-            && let Some(last) = ctx.inner.last_error()
-        {
-            first_error = Some(format!("{}; last broker error: {last}", first_error.unwrap_or_default()));
-        }
-        Ok((Stats { sent: delivered, failed, unknown, first_error }, self.bytes))
-    }
+/// The headers every record of a run carries: its event type and content type, then the `-H`
+/// ones; built per record without allocating.
+fn headers<'h>(
+    event_type: &'h [u8],
+    static_headers: &'h [(String, String)],
+) -> impl IntoIterator<Item = (&'h str, &'h [u8])> + Clone {
+    [(crate::record::envelope::HEADER, event_type), ("content-type", b"application/json".as_slice())]
+        .into_iter()
+        .chain(static_headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())))
 }
 
 /// `evbus produce`: sends sample events generated from a JSON Schema, or validated events from a JSON Lines file, to one topic.
@@ -239,12 +102,12 @@ async fn ensure_topic(
     let admin = Arc::new(app.settings.admin()?);
     let md = admin.metadata(Some(topic)).await?;
     let found = md.topics.iter().find(|t| t.name == topic);
-    match found.and_then(|t| t.error.as_deref()) {
+    match found.and_then(|t| t.error_kind().zip(t.error.as_deref())) {
         None if found.is_some_and(|t| !t.partitions.is_empty()) => return Ok(()),
-        Some("TopicAuthorizationFailed") => {
+        Some((Kind::NotAuthorized, _)) => {
             bail!("not authorized: Describe on topic '{}'", crate::term::sanitize::for_terminal(topic))
         }
-        Some(e) if e != "UnknownTopicOrPartition" => {
+        Some((kind, e)) if kind != Kind::UnknownTopic => {
             bail!("topic '{}' is not usable: {e}", crate::term::sanitize::for_terminal(topic))
         }
         _ => {}
@@ -311,8 +174,7 @@ async fn samples(
     }
     app.settings.log_effective();
     ensure_topic(app, &a.topic, spec, a.create).await?;
-    let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
-    let mut sender = Sender::new(producer, &a.topic, static_headers, app.settings.timeout);
+    let mut sender = BulkSender::new(&app.settings, &a.topic, &[("partitioner", "murmur2_random")])?;
     let fallback_type = default_event_type(Some(schema), &a.topic);
     let stop = crate::term::interrupt::flag();
     let pb = if a.count >= 1000 || rate.is_some() {
@@ -333,7 +195,7 @@ async fn samples(
         buf.clear();
         serde_json::to_writer(&mut buf, &v)?;
         let event_type = crate::record::envelope::field_str(&v).unwrap_or(&fallback_type);
-        sender.send(key.as_deref().map(str::as_bytes), &buf, event_type.as_bytes()).await?;
+        sender.send(key.as_deref().map(str::as_bytes), &buf, headers(event_type.as_bytes(), &static_headers)).await?;
         if sender.stalled() {
             break;
         }
@@ -348,23 +210,15 @@ async fn samples(
 async fn finish(
     app: &App,
     a: &ProduceArgs,
-    sender: Sender,
+    sender: BulkSender,
     start: Instant,
     attempted: u64,
     total: u64,
     interrupted: bool,
 ) -> Result<Outcome> {
     let stalled = sender.stalled();
-    let producer = Arc::clone(&sender.producer);
-    let (mut stats, bytes) = sender.finish().await?;
-    // "No answer" and "too large" say what happened, not what to change: ask the cluster.
-    let no_answer = stats.first_error.as_deref().is_some_and(|e| e.starts_with("no answer from the broker"));
-    if (stats.failed > 0 || stats.unknown > 0 || stalled)
-        && let Some(why) = crate::kafka::producer::explain_refusal(&app.settings, &producer, &a.topic, no_answer).await
-    {
-        stats.first_error = Some(why);
-    }
-    drop(producer);
+    let stats = sender.finish().await?;
+    let bytes = stats.bytes;
     let secs = start.elapsed().as_secs_f64().max(1e-9);
     let not_sent = total.saturating_sub(attempted);
     // Written before the summary, whose line then still goes to stderr if stdout failed.
@@ -444,8 +298,7 @@ async fn from_input(
     let mut sender = if a.dry_run {
         None
     } else {
-        let producer = app.settings.counting_producer(&[("partitioner", "murmur2_random")])?;
-        Some(Sender::new(producer, &a.topic, static_headers, app.settings.timeout))
+        Some(BulkSender::new(&app.settings, &a.topic, &[("partitioner", "murmur2_random")])?)
     };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     let plan = input::plan(input.bytes(), schema, key_rule, threads, |r| input.release(r));
@@ -502,7 +355,7 @@ async fn from_input(
         _ => None,
     };
     let mut i = 0u64;
-    // librdkafka copies each record: only the part of the file being sent needs to stay resident.
+    // The producer copies each record: only the part of the file being sent needs to stay resident.
     let mut window = input.window();
     'send: for seg in 0..plan.segments() {
         let planned = plan.segment(seg, data);
@@ -513,7 +366,8 @@ async fn from_input(
             window.at(r.value);
             pace(start, i, rate).await;
             let key = literal.or(r.key);
-            sender.send(key, r.value, r.event_type.unwrap_or(fallback_type.as_bytes())).await?;
+            let event_type = r.event_type.unwrap_or(fallback_type.as_bytes());
+            sender.send(key, r.value, headers(event_type, &static_headers)).await?;
             if sender.stalled() {
                 break 'send;
             }

@@ -50,6 +50,17 @@ pub struct PartitionMeta {
 }
 
 impl TopicMeta {
+    /// What kind of failure the broker's error for this topic is (`None` when it is fine), so a
+    /// caller tells "not authorized" from "unknown topic" without reading code names.
+    pub fn error_kind(&self) -> Option<super::error::Kind> {
+        use super::error::Kind;
+        self.error.as_deref().map(|e| match e {
+            "TopicAuthorizationFailed" => Kind::NotAuthorized,
+            "UnknownTopicOrPartition" => Kind::UnknownTopic,
+            _ => Kind::Other,
+        })
+    }
+
     /// The largest replica count among the partitions (0 for a topic without partitions).
     pub fn replication_factor(&self) -> i16 {
         self.partitions.iter().map(|p| p.replicas.len()).max().unwrap_or(0) as i16

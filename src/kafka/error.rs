@@ -53,7 +53,8 @@ impl Error {
     pub fn text(op: impl Into<String>, message: impl Into<String>) -> Error {
         let message = redact::redact_text(&message.into());
         let kind = kind_of_text(&message);
-        let retriable = matches!(kind, Kind::TimedOut | Kind::BrokerUnreachable) || super::retry::transient_text(&message);
+        let retriable =
+            matches!(kind, Kind::TimedOut | Kind::BrokerUnreachable) || super::retry::transient_text(&message);
         Error { op: op.into(), code: None, kind, retriable, message }
     }
 
@@ -230,14 +231,17 @@ mod tests {
 
     #[test]
     fn the_cases_callers_act_on_are_told_apart() {
-        let denied = Error::with_code("CreateTopics", C::TopicAuthorizationFailed, "not authorized: Create on topic 'x'");
+        let denied =
+            Error::with_code("CreateTopics", C::TopicAuthorizationFailed, "not authorized: Create on topic 'x'");
         assert_eq!(denied.kind(), Kind::NotAuthorized);
         assert_eq!(denied.code(), Some(29));
         assert_eq!(denied.code_name().as_deref(), Some("TopicAuthorizationFailed"));
         assert!(!denied.retriable());
         let late = Error::with_code("metadata request", C::OperationTimedOut, "timed out");
         assert!(late.is_timed_out() && late.retriable());
-        assert!(Error::with_code("x", C::UnknownTopicOrPartition, "Broker: Unknown topic or partition").is_unknown_topic());
+        assert!(
+            Error::with_code("x", C::UnknownTopicOrPartition, "Broker: Unknown topic or partition").is_unknown_topic()
+        );
         assert!(Error::with_code("x", C::AllBrokersDown, "broker unreachable").is_broker_unreachable());
         // Coordinators moving are worth asking again, and the code says so even with odd text.
         assert!(Error::with_code("OffsetFetch", C::NotCoordinator, "whatever").retriable());

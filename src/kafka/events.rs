@@ -56,9 +56,8 @@ impl EventPump {
         let thread = StoppableThread::spawn("evbus-events", move |stop| {
             // SAFETY: `client` keeps the handle live for the whole closure, and is dropped after
             // the queue reference (declared later, dropped first); each event is freed by its guard.
-            let queue = unsafe {
-                Owned::new(sys::rd_kafka_queue_get_main(client.native().ptr()), sys::rd_kafka_queue_destroy)
-            };
+            let queue =
+                unsafe { Owned::new(sys::rd_kafka_queue_get_main(client.native().ptr()), sys::rd_kafka_queue_destroy) };
             while !stop.load(Ordering::Relaxed) {
                 // SAFETY: a live queue; the event, if any, is owned by the guard.
                 let ev = unsafe { Owned::new(sys::rd_kafka_queue_poll(queue.ptr(), 100), sys::rd_kafka_event_destroy) };

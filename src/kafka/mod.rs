@@ -6,6 +6,7 @@
 //! ([`context`], [`error`], [`clock`], and the C toolkit `ffi`).
 
 pub mod admin;
+pub mod bulk;
 pub mod clock;
 pub mod cluster;
 pub mod context;
@@ -19,6 +20,7 @@ pub mod headers;
 pub mod incremental;
 pub mod lag;
 pub mod offsets;
+pub mod probe;
 pub mod producer;
 pub mod queue;
 pub mod reader;

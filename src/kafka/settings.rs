@@ -18,6 +18,9 @@ use super::events::EventPump;
 use super::producer::CountingCtx;
 use crate::term::redact;
 
+/// What a client without properties uses, as `config show` names it.
+pub const CLIENT_DEFAULTS: &str = "PLAINTEXT, librdkafka defaults";
+
 /// Connection settings shared by every command.
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -94,9 +94,10 @@ pub(super) async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<Outcome
             s.push_str(&format!(": total lag {}, time lag {}", num(g.total_lag()), age(g.max_time_lag_ms())));
         }
         if !described {
-            s.push_str(
-                "\nMembers, assignments and progress: not available (librdkafka 2.12 has no admin API for share or streams groups).",
-            );
+            s.push_str(&format!(
+                "\nMembers, assignments and progress: not available ({}).",
+                crate::kafka::groups::NO_ADMIN_API
+            ));
         } else if members.is_empty() {
             s.push_str("\nNo active members.");
         } else {

@@ -33,7 +33,7 @@ pub(super) async fn find_group(admin: &Arc<Admin>, name: &str) -> Result<Option<
 }
 
 /// Refuse groups whose offsets evbus cannot manage: share and streams groups have their own
-/// offset APIs that librdkafka does not offer, and Connect groups commit none.
+/// offset APIs that the Kafka client does not offer, and Connect groups commit none.
 pub(super) fn require_consumer_group(g: Option<&Group>, doing: &str) -> Result<()> {
     match g {
         Some(g) if !is_consumer_group(&g.kind) => bail!(

@@ -125,7 +125,10 @@ pub(super) async fn list(app: &App, a: GroupsListArgs) -> Result<Outcome> {
         }
         let mut s = if rows.is_empty() { "No groups.".to_string() } else { t.to_string() };
         if rows.iter().any(|r| r.members.is_none()) {
-            s.push_str("\nShare and streams groups: state and members unknown (librdkafka 2.12 cannot describe them).");
+            s.push_str(&format!(
+                "\nShare and streams groups: state and members unknown ({}).",
+                groups::CANNOT_DESCRIBE
+            ));
         }
         app.ui.out(&s)?;
     }

@@ -6,14 +6,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use rdkafka::Message as _;
 
 use super::report::{Check, Status, ms, plural, some_of, timed};
 use crate::app::App;
-use crate::kafka::{ClusterMeta, Kind};
 use crate::kafka::admin::Admin;
 use crate::kafka::lag::snapshot;
 use crate::kafka::topics::{read_cluster, watermarks};
+use crate::kafka::{ClusterMeta, Kind};
 use crate::lag::report::{NO_OFFSETS, Selection};
 use crate::lag::timelag;
 use crate::term::sanitize::for_terminal;
@@ -280,47 +279,10 @@ async fn roundtrip_inner(app: &App, admin: &Arc<Admin>, topic: &str, md: &Cluste
     }
     let probe = uuid::Uuid::new_v4().to_string();
     let payload = serde_json::json!({"probe": probe, "by": "evbus health"}).to_string();
-    // No idempotence: one probe needs no producer id, and asking for one costs a round trip.
-    let (producer, pctx) = app.settings.producer(&[("linger.ms", "0"), ("enable.idempotence", "false")])?;
-    let start = Instant::now();
-    let record = rdkafka::producer::FutureRecord::to(topic).key("evbus-health").payload(&payload).partition(0);
-    let delivery = app
-        .settings
-        .bounded("probe delivery", &pctx, async {
-            producer.send(record, app.settings.timeout).await.map_err(|(e, _)| e)
-        })
-        .await?;
-    let produced = start.elapsed();
-
-    let (consumer, cctx) = app.settings.consumer(None, &[])?;
+    let trip = crate::kafka::probe::round_trip(&app.settings, topic, 0, "evbus-health", &payload, &probe).await?;
+    let (partition, offset, produced, total) = (trip.partition, trip.offset, trip.produced, trip.total);
     let timeout = app.settings.timeout;
-    let (topic_owned, partition, offset) = (topic.to_string(), delivery.partition, delivery.offset);
-    let want = probe.clone();
-    let found = app
-        .settings
-        .blocking("probe read-back", &cctx, move || {
-            use rdkafka::consumer::Consumer;
-            let mut tpl = rdkafka::TopicPartitionList::new();
-            tpl.add_partition_offset(&topic_owned, partition, rdkafka::Offset::Offset(offset))?;
-            consumer.assign(&tpl)?;
-            let deadline = Instant::now() + timeout;
-            while Instant::now() < deadline {
-                match consumer.poll(Duration::from_millis(100)) {
-                    Some(Ok(m)) => {
-                        let ours = m.offset() == offset
-                            && m.payload().is_some_and(|p| String::from_utf8_lossy(p).contains(&want));
-                        if ours {
-                            return Ok(true);
-                        }
-                    }
-                    Some(Err(e)) => return Err(e),
-                    None => {}
-                }
-            }
-            Ok(false)
-        })
-        .await?;
-    let total = start.elapsed();
+    let found = trip.found;
     if !found {
         anyhow::bail!(
             "probe produced to {}[{partition}]@{offset} but not read back within {}",

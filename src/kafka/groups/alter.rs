@@ -129,7 +129,8 @@ fn group_change_raw(
                     sys::rd_kafka_AlterConsumerGroupOffsets_new(name.as_ptr(), list.ptr()),
                     sys::rd_kafka_AlterConsumerGroupOffsets_destroy,
                 );
-                call = AdminCall::new(client, api, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout);
+                call =
+                    AdminCall::new(client, api, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout);
                 let mut one = [req.ptr()];
                 sys::rd_kafka_AlterConsumerGroupOffsets(call.rk(), one.as_mut_ptr(), 1, call.options(), call.queue());
             }
@@ -140,7 +141,8 @@ fn group_change_raw(
                     sys::rd_kafka_DeleteConsumerGroupOffsets_new(name.as_ptr(), list.ptr()),
                     sys::rd_kafka_DeleteConsumerGroupOffsets_destroy,
                 );
-                call = AdminCall::new(client, api, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, timeout);
+                call =
+                    AdminCall::new(client, api, RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, timeout);
                 let mut one = [req.ptr()];
                 sys::rd_kafka_DeleteConsumerGroupOffsets(call.rk(), one.as_mut_ptr(), 1, call.options(), call.queue());
             }

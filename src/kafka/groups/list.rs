@@ -126,7 +126,11 @@ fn list_consumer_groups_raw(client: &NativeClient, timeout: Duration) -> Result<
 
 /// DescribeConsumerGroups (ConsumerGroupDescribe for KIP-848 groups, DescribeGroups for classic
 /// ones: librdkafka picks per group): state, type and members with their assignments.
-fn describe_consumer_groups_raw(client: &NativeClient, names: &[String], timeout: Duration) -> Result<Vec<Group>, Error> {
+fn describe_consumer_groups_raw(
+    client: &NativeClient,
+    names: &[String],
+    timeout: Duration,
+) -> Result<Vec<Group>, Error> {
     const OP: &str = "DescribeConsumerGroups";
     if names.is_empty() {
         return Ok(Vec::new());

@@ -24,5 +24,6 @@ pub use assignment::decode_assignment;
 pub use committed::committed_many;
 pub use list::list;
 pub use model::{
-    Committed, GROUP_NOT_FOUND, Group, GroupOffsets, GroupRequest, Member, PartitionOutcome, SHARE_OR_STREAMS,
+    CANNOT_DESCRIBE, Committed, GROUP_NOT_FOUND, Group, GroupOffsets, GroupRequest, Member, NO_ADMIN_API,
+    PartitionOutcome, SHARE_OR_STREAMS,
 };

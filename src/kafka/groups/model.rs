@@ -52,6 +52,12 @@ pub struct Group {
 /// two cannot be told apart.
 pub const SHARE_OR_STREAMS: &str = "share/streams";
 
+/// Why share and streams groups have no state or members in a listing.
+pub const CANNOT_DESCRIBE: &str = "librdkafka 2.12 cannot describe them";
+
+/// Why a share or streams group has no members, assignments or progress.
+pub const NO_ADMIN_API: &str = "librdkafka 2.12 has no admin API for share or streams groups";
+
 /// What OffsetFetch answers for a group the coordinator does not hold as a consumer group.
 pub const GROUP_NOT_FOUND: &str = "no such consumer group (GROUP_ID_NOT_FOUND)";
 
