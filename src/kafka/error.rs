@@ -85,6 +85,14 @@ impl Error {
         }
     }
 
+    /// An rdkafka error in its own words (a partition's error of a batched answer).
+    pub(crate) fn from_kafka_verbatim(op: impl Into<String>, e: &KafkaError) -> Error {
+        match e.rdkafka_error_code() {
+            Some(code) => Error::with_code(op, code, e.to_string()),
+            None => Error::text(op, e.to_string()),
+        }
+    }
+
     /// The same error with another message (a wording for the user that names the resource);
     /// kind and code stay.
     pub fn reworded(mut self, message: impl Into<String>) -> Error {

@@ -137,6 +137,14 @@ impl<T> Owned<T> {
     pub(crate) fn is_null(&self) -> bool {
         self.0.is_null()
     }
+
+    /// Gives the object up to whoever takes it over (librdkafka, when a call takes ownership);
+    /// it is no longer freed here.
+    pub(crate) fn release(self) -> *mut T {
+        let p = self.0;
+        std::mem::forget(self);
+        p
+    }
 }
 
 impl<T> Drop for Owned<T> {

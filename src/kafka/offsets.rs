@@ -10,10 +10,11 @@ use rdkafka::consumer::{BaseConsumer, Consumer as _, ConsumerContext};
 use rdkafka::error::KafkaResult;
 use rdkafka::{Offset, TopicPartitionList};
 
+use super::error::Error;
 use super::settings::Settings;
 
 /// Offsets of many partitions, per partition: the broker's answer or its error.
-pub type PartitionOffsets = HashMap<(String, i32), Result<i64, String>>;
+pub type PartitionOffsets = HashMap<(String, i32), Result<i64, Error>>;
 
 /// ListOffsets for `parts` at `at` (`Offset::Beginning`, `Offset::End`, or a timestamp as
 /// `Offset::Offset(ms)`) in one batched request per leader, over `consumer`: a command that
@@ -61,7 +62,7 @@ impl Settings {
                         let v = match r {
                             Err(e) => Err(e),
                             Ok(Offset::Offset(o)) => Ok(o),
-                            Ok(other) => Err(format!("no offset in the answer ({other:?})")),
+                            Ok(other) => Err(Error::text(what, format!("no offset in the answer ({other:?})"))),
                         };
                         (tp, v)
                     })
@@ -76,9 +77,9 @@ impl Settings {
         &self,
         parts: Vec<(String, i32)>,
         ts_ms: i64,
-    ) -> Result<HashMap<(String, i32), Result<Option<i64>, String>>> {
-        let mut maps =
-            self.list_offsets_raw("ListOffsets (by timestamp)", parts, vec![Offset::Offset(ts_ms.max(0))], &[]).await?;
+    ) -> Result<HashMap<(String, i32), Result<Option<i64>, Error>>> {
+        const OP: &str = "ListOffsets (by timestamp)";
+        let mut maps = self.list_offsets_raw(OP, parts, vec![Offset::Offset(ts_ms.max(0))], &[]).await?;
         Ok(maps
             .pop()
             .unwrap_or_default()
@@ -89,7 +90,7 @@ impl Settings {
                     Ok(Offset::Offset(o)) if o >= 0 => Ok(Some(o)),
                     // librdkafka reports "no such record" as the logical end offset (-1).
                     Ok(Offset::End) | Ok(Offset::Offset(_)) => Ok(None),
-                    Ok(other) => Err(format!("no offset in the answer ({other:?})")),
+                    Ok(other) => Err(Error::text(OP, format!("no offset in the answer ({other:?})"))),
                 };
                 (tp, v)
             })
@@ -103,12 +104,13 @@ impl Settings {
         parts: Vec<(String, i32)>,
         at: Vec<Offset>,
         extra: &[(&str, &str)],
-    ) -> Result<Vec<HashMap<(String, i32), Result<Offset, String>>>> {
+    ) -> Result<Vec<HashMap<(String, i32), Result<Offset, Error>>>> {
         if parts.is_empty() {
             return Ok(at.iter().map(|_| HashMap::new()).collect());
         }
         let (consumer, ctx) = self.consumer(None, extra)?;
         let timeout = self.timeout;
+        let op = what.to_string();
         self.blocking(what, &ctx, move || {
             at.into_iter()
                 .map(|spec| {
@@ -118,7 +120,7 @@ impl Settings {
                         .iter()
                         .map(|e| {
                             let v = match e.error() {
-                                Err(err) => Err(err.to_string()),
+                                Err(err) => Err(Error::from_kafka_verbatim(op.as_str(), &err)),
                                 Ok(()) => Ok(e.offset()),
                             };
                             ((e.topic().to_string(), e.partition()), v)

@@ -14,6 +14,7 @@ use rdkafka::producer::{BaseProducer, ProducerContext};
 use super::clock::mono_ms;
 use super::context::Ctx;
 use super::error::describe_error;
+use super::ffi::{self, Owned};
 use super::handle::Handle;
 
 /// Counts delivery reports (and keeps the first failure) for [`Settings::counting_producer`].
@@ -268,7 +269,8 @@ pub fn too_large(size: u64, client_refused: bool, client: Option<u64>, topic: Op
 /// The sink holds its producer (an `Arc` of it): the topic handle is destroyed before the
 /// producer whatever order the owner drops them in.
 pub struct TopicSink<P: Handle> {
-    rkt: *mut rdkafka::types::RDKafkaTopic,
+    /// Declared before the producer, so it is destroyed first.
+    rkt: Owned<rdkafka::types::RDKafkaTopic>,
     producer: P,
 }
 
@@ -280,9 +282,13 @@ impl<P: Handle> TopicSink<P> {
     pub fn new(producer: P, topic: &str) -> Result<TopicSink<P>> {
         let name = std::ffi::CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
         // SAFETY: a live client (held by `producer`); a NULL conf uses the producer's topic
-        // defaults (partitioner, acks, compression set in its configuration).
+        // defaults (partitioner, acks, compression set in its configuration). The handle is
+        // owned by the guard, released once.
         let rkt = unsafe {
-            rdkafka::bindings::rd_kafka_topic_new(producer.native().ptr(), name.as_ptr(), std::ptr::null_mut())
+            Owned::new(
+                rdkafka::bindings::rd_kafka_topic_new(producer.native().ptr(), name.as_ptr(), std::ptr::null_mut()),
+                rdkafka::bindings::rd_kafka_topic_destroy,
+            )
         };
         if rkt.is_null() {
             // SAFETY: reads this thread's last librdkafka error; no arguments.
@@ -303,12 +309,13 @@ impl<P: Handle> TopicSink<P> {
         use rdkafka::bindings::rd_kafka_vtype_t::*;
         // SAFETY: every pointer is valid for the call and its length; librdkafka copies the
         // payload (F_COPY), the key and the header names and values, and takes the header list
-        // only when the record is enqueued (we destroy it otherwise).
+        // only when the record is enqueued (the guard destroys it otherwise).
         unsafe {
-            let hdrs = rdkafka::bindings::rd_kafka_headers_new(4);
+            let hdrs =
+                Owned::new(rdkafka::bindings::rd_kafka_headers_new(4), rdkafka::bindings::rd_kafka_headers_destroy);
             for (name, v) in headers {
                 rdkafka::bindings::rd_kafka_header_add(
-                    hdrs,
+                    hdrs.ptr(),
                     name.as_ptr().cast(),
                     name.len() as isize,
                     v.as_ptr().cast(),
@@ -319,7 +326,7 @@ impl<P: Handle> TopicSink<P> {
             let err = rdkafka::bindings::rd_kafka_producev(
                 self.producer.native().ptr(),
                 RD_KAFKA_VTYPE_RKT,
-                self.rkt,
+                self.rkt.ptr(),
                 RD_KAFKA_VTYPE_PARTITION,
                 -1i32, // RD_KAFKA_PARTITION_UA: the partitioner decides
                 RD_KAFKA_VTYPE_MSGFLAGS,
@@ -331,24 +338,17 @@ impl<P: Handle> TopicSink<P> {
                 kp,
                 kl,
                 RD_KAFKA_VTYPE_HEADERS,
-                hdrs,
+                hdrs.ptr(),
                 RD_KAFKA_VTYPE_END,
             );
-            if err == rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
+            if ffi::ok(err) {
+                // Enqueued: the record owns its headers now.
+                hdrs.release();
                 Ok(())
             } else {
-                rdkafka::bindings::rd_kafka_headers_destroy(hdrs);
                 Err(err.into())
             }
         }
-    }
-}
-
-impl<P: Handle> Drop for TopicSink<P> {
-    fn drop(&mut self) {
-        // SAFETY: created by rd_kafka_topic_new, released once; the producer is held by `self`
-        // (its field drops after this).
-        unsafe { rdkafka::bindings::rd_kafka_topic_destroy(self.rkt) }
     }
 }
 
