@@ -49,6 +49,13 @@ pub struct PartitionMeta {
     pub error: Option<String>,
 }
 
+impl PartitionMeta {
+    /// No leader to read from or write to: none assigned, or the broker says it is unavailable.
+    pub fn leaderless(&self) -> bool {
+        self.leader < 0 || self.error.as_deref().is_some_and(|e| e.contains("LeaderNotAvailable"))
+    }
+}
+
 impl TopicMeta {
     /// What kind of failure the broker's error for this topic is (`None` when it is fine), so a
     /// caller tells "not authorized" from "unknown topic" without reading code names.

@@ -83,7 +83,7 @@ pub(crate) fn ms(d: Duration) -> i32 {
     d.as_millis().clamp(1, i32::MAX as u128) as i32
 }
 
-/// librdkafka's description of a code (`Broker: Group authorization failed`).
+/// A code as librdkafka describes it: `GroupAuthorizationFailed (Broker: Group authorization failed)`.
 pub(crate) fn err_name(code: RDKafkaRespErr) -> String {
     RDKafkaErrorCode::from(code).to_string()
 }
@@ -329,5 +329,68 @@ impl<'c> AdminCall<'c> {
             Some(e) => Err(e),
             None => Ok(ptr),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    static FREED: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe extern "C" fn count_free(p: *mut u8) {
+        FREED.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: the pointer came from Box::into_raw in the test below.
+        drop(unsafe { Box::from_raw(p) });
+    }
+
+    #[test]
+    fn owned_objects_are_freed_once_and_released_ones_never() {
+        let before = FREED.load(Ordering::SeqCst);
+        {
+            // SAFETY: a fresh allocation that `count_free` frees.
+            let _a = unsafe { Owned::new(Box::into_raw(Box::new(1u8)), count_free) };
+            // SAFETY: null is never freed.
+            let _null = unsafe { Owned::new(std::ptr::null_mut(), count_free) };
+        }
+        assert_eq!(FREED.load(Ordering::SeqCst), before + 1);
+        // SAFETY: as above.
+        let b = unsafe { Owned::new(Box::into_raw(Box::new(2u8)), count_free) };
+        let raw = b.release();
+        assert_eq!(FREED.load(Ordering::SeqCst), before + 1, "a released object is the taker's to free");
+        // SAFETY: taken back from `release`, freed once here.
+        unsafe { count_free(raw) };
+    }
+
+    #[test]
+    fn c_strings_and_lists() {
+        let e = cstring("topic name", "a\0b").unwrap_err();
+        assert_eq!(e.to_string(), "topic name \"a\\0b\" contains a NUL byte");
+        // SAFETY: null reads as empty.
+        assert_eq!(unsafe { text(std::ptr::null()) }, "");
+        // SAFETY: null reads as empty.
+        assert!(unsafe { bytes(std::ptr::null(), 5) }.is_empty());
+        let l = partition_list(&[("orders".into(), 2, Some(7)), ("pay".into(), 0, None)]).unwrap();
+        // SAFETY: the list is live while `l` is.
+        let entries = unsafe { partitions(l.ptr()) };
+        // SAFETY: the names belong to the live list.
+        let got: Vec<_> = entries.iter().map(|e| (unsafe { text(e.topic) }, e.partition, e.offset)).collect();
+        assert_eq!(got[0], ("orders".to_string(), 2, 7));
+        assert_eq!((got[1].0.as_str(), got[1].1), ("pay", 0));
+        assert!(partition_list(&[("a\0".into(), 0, None)]).is_err());
+    }
+
+    #[test]
+    fn codes_decode_into_kinds() {
+        let e = code_error("DeleteGroups", RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED, "");
+        assert!(e.is_not_authorized());
+        assert_eq!(e.code(), Some(30));
+        assert_eq!(e.to_string(), "GroupAuthorizationFailed (Broker: Group authorization failed)");
+        assert!(code_error("x", RDKafkaRespErr::RD_KAFKA_RESP_ERR__TIMED_OUT, "timed out").is_timed_out());
+        assert!(unsupported(RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION));
+        assert_eq!(ms(Duration::ZERO), 1);
+        assert_eq!(ms(Duration::from_secs(u64::MAX / 4)), i32::MAX);
     }
 }

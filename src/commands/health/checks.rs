@@ -28,7 +28,7 @@ pub(super) fn partitions_check(md: &ClusterMeta) -> (Status, String) {
         for p in &t.partitions {
             total += 1;
             let id = format!("{}[{}]", t.name, p.id);
-            if p.leader < 0 || p.error.as_deref().is_some_and(|e| e.contains("LeaderNotAvailable")) {
+            if p.leaderless() {
                 offline.push(id);
             } else if p.isr.len() < p.replicas.len() {
                 under.push(id);
