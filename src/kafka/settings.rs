@@ -298,4 +298,47 @@ mod tests {
         let e = settings(&[("no.such.prop", "x1")]).admin().err().expect("unknown property");
         assert!(format!("{e:#}").contains("no.such.prop"), "{e:#}");
     }
+
+    #[test]
+    fn a_timeout_is_told_apart_from_a_denial_and_an_unreachable_broker() {
+        use rdkafka::client::ClientContext as _;
+        use rdkafka::types::RDKafkaErrorCode;
+        let s = settings(&[]);
+        let ctx = Ctx::new(0);
+        let e = s.fail("metadata request", &ctx, None);
+        assert_eq!(e.kind(), Kind::TimedOut);
+        assert_eq!(e.to_string(), "metadata request timed out after 1s (brokers tried: 127.0.0.1:1)");
+        // What librdkafka reported in the background decides what the timeout was.
+        ctx.error(
+            KafkaError::Global(RDKafkaErrorCode::Authentication),
+            "SASL authentication error: Authentication failed during authentication due to invalid credentials",
+        );
+        let e = s.fail("metadata request", &ctx, None);
+        assert_eq!(e.kind(), Kind::NotAuthorized, "{e}");
+        assert!(e.to_string().contains("; last broker error: SASL authentication error"), "{e}");
+        let ctx = Ctx::new(0);
+        ctx.error(
+            KafkaError::Global(RDKafkaErrorCode::BrokerTransportFailure),
+            "127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed: Connection refused",
+        );
+        assert_eq!(s.fail("metadata request", &ctx, None).kind(), Kind::BrokerUnreachable);
+        // The anyhow form callers see keeps the kind and the text.
+        let any: anyhow::Error = s
+            .fail(
+                "DeleteGroups",
+                &ctx,
+                Some(Error::text("DeleteGroups", "not authorized: Delete on group 'g' (DeleteGroups)")),
+            )
+            .into();
+        assert_eq!(Error::kind_of(&any), Some(Kind::NotAuthorized));
+        assert!(format!("{any:#}").starts_with("DeleteGroups failed: not authorized: Delete on group 'g'"), "{any:#}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refused_connection_is_broker_unreachable() {
+        let admin = std::sync::Arc::new(settings(&[]).admin().unwrap());
+        let e = crate::kafka::groups::list(&admin).await.unwrap_err();
+        assert_eq!(e.kind(), Kind::BrokerUnreachable, "{e}");
+        assert!(e.to_string().contains("(brokers tried: 127.0.0.1:1)"), "{e}");
+    }
 }
