@@ -393,43 +393,4 @@ mod tests {
         assert_eq!(ms(Duration::ZERO), 1);
         assert_eq!(ms(Duration::from_secs(u64::MAX / 4)), i32::MAX);
     }
-
-    /// Every `.rs` file under `dir` (relative to the crate root), with its text.
-    fn sources(dir: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
-        while let Some(p) = stack.pop() {
-            if p.is_dir() {
-                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            } else if p.extension().is_some_and(|e| e == "rs") {
-                out.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn the_c_api_is_called_only_under_kafka() {
-        let outside: Vec<String> = sources("src")
-            .into_iter()
-            .filter(|(path, text)| !path.contains("/src/kafka/") && text.contains("rdkafka::bindings"))
-            .map(|(path, _)| path)
-            .collect();
-        assert!(outside.is_empty(), "librdkafka's C API used outside src/kafka/: {outside:?}");
-    }
-
-    #[test]
-    fn commands_behind_the_wall_do_not_touch_rdkafka() {
-        // produce, health, config and groups get finished values from kafka/ (tail and dlq are
-        // still being moved behind it).
-        let mut leaks = Vec::new();
-        for dir in ["src/commands/produce.rs", "src/commands/config.rs", "src/commands/health", "src/commands/groups"] {
-            for (path, text) in sources(dir) {
-                if text.contains("rdkafka") {
-                    leaks.push(path);
-                }
-            }
-        }
-        assert!(leaks.is_empty(), "these commands use rdkafka instead of kafka/: {leaks:?}");
-    }
 }

@@ -23,7 +23,5 @@ pub use alter::{alter_offsets, delete_group, delete_offsets};
 pub use assignment::decode_assignment;
 pub use committed::committed_many;
 pub use list::list;
-pub use model::{
-    CANNOT_DESCRIBE, Committed, GROUP_NOT_FOUND, Group, GroupOffsets, GroupRequest, Member, NO_ADMIN_API,
-    PartitionOutcome, SHARE_OR_STREAMS,
-};
+pub use model::{CANNOT_DESCRIBE, Committed, GROUP_NOT_FOUND, Group, GroupOffsets, GroupRequest, Member};
+pub use model::{NO_ADMIN_API, PartitionOutcome, SHARE_OR_STREAMS};
