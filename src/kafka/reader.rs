@@ -23,9 +23,12 @@ use rdkafka::message::Message;
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
 
+use super::cluster::{ClusterMeta, owned_metadata};
+use super::context::Ctx;
 use super::headers::HeaderPool;
 use super::queue::BatchQueue;
-use super::{ClusterMeta, Ctx, Settings, owned_metadata, retry};
+use super::retry;
+use super::settings::Settings;
 use crate::record::view::RecordView;
 
 /// Where an assigned partition starts.
@@ -130,7 +133,13 @@ impl Reader {
     /// ListOffsets at `at` for each partition, in order, over this consumer (its connections are
     /// already up), bounded by `--timeout`; `-1` where the broker has no offset (no record at or
     /// after a time).
-    pub async fn offsets(&self, settings: &Settings, what: &str, parts: Vec<(String, i32)>, at: OffsetsAt) -> Result<Vec<i64>> {
+    pub async fn offsets(
+        &self,
+        settings: &Settings,
+        what: &str,
+        parts: Vec<(String, i32)>,
+        at: OffsetsAt,
+    ) -> Result<Vec<i64>> {
         let c = Arc::clone(&self.consumer);
         let timeout = settings.timeout;
         settings.blocking(what, &self.ctx, move || list_offsets(&c, &parts, at, timeout)).await
@@ -254,7 +263,12 @@ impl Reader {
     /// Asks for metadata every `every` on a thread of its own (all topics, or only `topics`), so
     /// the reader can follow partitions and topics that appear while it runs. The thread ends
     /// soon after the watch is dropped.
-    pub fn watch_metadata(&self, every: Duration, topics: Option<Vec<String>>, timeout: Duration) -> Result<MetadataWatch> {
+    pub fn watch_metadata(
+        &self,
+        every: Duration,
+        topics: Option<Vec<String>>,
+        timeout: Duration,
+    ) -> Result<MetadataWatch> {
         let (tx, rx) = mpsc::sync_channel(1);
         let stop = Arc::new(AtomicBool::new(false));
         let c = Arc::clone(&self.consumer);

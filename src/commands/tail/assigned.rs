@@ -53,7 +53,9 @@ pub(super) fn consume_assigned(
             if serve_events(reader, engine, &mut last_record) == Flow::Stop {
                 break false;
             }
-            if !engine.out_of_range.is_empty() && super::gaps::resolve(reader, &queue, engine, limits.timeout)? == Flow::Stop {
+            if !engine.out_of_range.is_empty()
+                && super::gaps::resolve(reader, &queue, engine, limits.timeout)? == Flow::Stop
+            {
                 break false;
             }
             follow.check(reader, Some(&queue), engine)?;
@@ -94,7 +96,9 @@ pub(super) fn consume_assigned(
         if flow == Flow::Stop {
             break false;
         }
-        if !engine.out_of_range.is_empty() && super::gaps::resolve(reader, &queue, engine, limits.timeout)? == Flow::Stop {
+        if !engine.out_of_range.is_empty()
+            && super::gaps::resolve(reader, &queue, engine, limits.timeout)? == Flow::Stop
+        {
             break false;
         }
         if engine.buf.len() >= FLUSH_AT || (n < batch.capacity() && !engine.buf.is_empty()) {

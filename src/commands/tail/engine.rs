@@ -143,9 +143,10 @@ impl Engine {
 
     /// True when the partition is one the run follows.
     pub(super) fn knows(&self, topic: &str, p: i32) -> bool {
-        self.topic_names.iter().position(|n| n == topic).is_some_and(|t| {
-            usize::try_from(p).ok().and_then(|i| self.parts[t].get(i)).is_some_and(|s| s.known)
-        })
+        self.topic_names
+            .iter()
+            .position(|n| n == topic)
+            .is_some_and(|t| usize::try_from(p).ok().and_then(|i| self.parts[t].get(i)).is_some_and(|s| s.known))
     }
 
     pub(super) fn mark_done(&mut self, t: usize, p: i32) {

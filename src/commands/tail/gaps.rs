@@ -41,7 +41,12 @@ pub(super) fn verdict(pos: i64, low: i64, high: i64) -> Verdict {
 
 /// Reports and restarts every partition whose position left its log since the last call. A
 /// partition whose log bounds cannot be read now is tried again on the next call.
-pub(super) fn resolve(reader: &Reader, queue: &BatchQueue<Ctx>, engine: &mut Engine, timeout: Duration) -> Result<Flow> {
+pub(super) fn resolve(
+    reader: &Reader,
+    queue: &BatchQueue<Ctx>,
+    engine: &mut Engine,
+    timeout: Duration,
+) -> Result<Flow> {
     let mut again = Vec::new();
     let mut flow = Flow::Go;
     for (topic, p, pos) in std::mem::take(&mut engine.out_of_range) {

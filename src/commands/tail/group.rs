@@ -98,10 +98,8 @@ pub(super) fn consume_group(
         // A synchronous commit can wait on an unreachable coordinator; bound it by --timeout.
         let (tx, rx) = std::sync::mpsc::channel();
         let shared = reader.share();
-        let list: Vec<(String, i32, i64)> = commit_list(&engine.topic_names, &positions)
-            .into_iter()
-            .map(|(t, p, o)| (t.to_string(), p, o))
-            .collect();
+        let list: Vec<(String, i32, i64)> =
+            commit_list(&engine.topic_names, &positions).into_iter().map(|(t, p, o)| (t.to_string(), p, o)).collect();
         std::thread::spawn(move || {
             let borrowed: Vec<(&str, i32, i64)> = list.iter().map(|(t, p, o)| (t.as_str(), *p, *o)).collect();
             let r = shared.commit(&borrowed, true);

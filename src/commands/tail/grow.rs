@@ -39,7 +39,8 @@ pub(super) struct Selection {
 impl Selection {
     /// A topic the run did not follow so far, but should now that it exists.
     fn wants(&self, topic: &str) -> bool {
-        !crate::topics::plan::is_internal(topic) && (self.all || self.pattern.as_ref().is_some_and(|re| re.is_match(topic)))
+        !crate::topics::plan::is_internal(topic)
+            && (self.all || self.pattern.as_ref().is_some_and(|re| re.is_match(topic)))
     }
 }
 
@@ -154,7 +155,10 @@ mod tests {
         let known = |t: &str, p: i32| (t == "orders" && p < 3) || (t == "auth.a" && p == 0);
 
         let named = Selection { pattern: None, all: false };
-        assert_eq!(growth(&m, &named, followed, known), vec![TopicSel { name: "orders".into(), partitions: vec![3, 4, 5] }]);
+        assert_eq!(
+            growth(&m, &named, followed, known),
+            vec![TopicSel { name: "orders".into(), partitions: vec![3, 4, 5] }]
+        );
 
         let pattern = Selection { pattern: Some(Regex::new("^auth").unwrap()), all: false };
         let g = growth(&m, &pattern, followed, known);
