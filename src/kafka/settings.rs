@@ -336,7 +336,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_refused_connection_is_broker_unreachable() {
-        let admin = std::sync::Arc::new(settings(&[]).admin().unwrap());
+        let admin = Arc::new(settings(&[]).admin().unwrap());
         let e = crate::kafka::groups::list(&admin).await.unwrap_err();
         assert_eq!(e.kind(), Kind::BrokerUnreachable, "{e}");
         assert!(e.to_string().contains("(brokers tried: 127.0.0.1:1)"), "{e}");

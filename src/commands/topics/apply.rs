@@ -231,7 +231,7 @@ fn config_change(topic: &str, set: &[plan::ConfigSet], delete: &[String]) -> Top
 
 /// One outcome per change of the request, in its order, whatever the answer listed: a topic
 /// the answer left out is a failure, never a silent gap in the accounting.
-fn match_results(request: &[Change], results: Vec<OpResult>) -> Vec<Applied> {
+fn match_results<E: std::fmt::Display>(request: &[Change], results: Vec<(String, Result<(), E>)>) -> Vec<Applied> {
     let mut by_topic: HashMap<String, Result<(), String>> =
         results.into_iter().map(|(t, r)| (t, r.map_err(|e| e.to_string()))).collect();
     request
@@ -336,7 +336,7 @@ mod tests {
     #[test]
     fn counts_tell_applied_failed_and_not_tried_apart() {
         let mut out =
-            match_results(&[delete("a"), delete("b")], vec![("a".into(), Ok(())), ("b".into(), Err("x".into()))]);
+            match_results(&[delete("a"), delete("b")], vec![("a".into(), Ok(())), ("b".into(), Err("x".to_string()))]);
         out.push(Applied::not_tried(&delete("c")));
         let n = Counts::of(&out);
         assert_eq!((n.applied, n.failed, n.not_tried), (1, 1, 1));
