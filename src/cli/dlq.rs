@@ -75,6 +75,10 @@ pub struct DlqReplayArgs {
     /// Send to the original partition when known (default: partition by key, murmur2)
     #[arg(long)]
     pub same_partition: bool,
+    /// Compress with this codec (default: none, as Kafka's producer does, or the --to topic's
+    /// compression.type when it names a codec; -X compression.type wins)
+    #[arg(long, value_name = "CODEC", value_parser = crate::kafka::compression::CODECS.to_vec())]
+    pub compression: Option<String>,
     /// Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect
     /// internals), which is refused otherwise even when a dead letter names it (repeatable)
     #[arg(long, value_name = "TOPIC")]

@@ -64,6 +64,10 @@ pub struct ProduceArgs {
     /// any other missing topic is an error, never auto-created.
     #[arg(long)]
     pub create: bool,
+    /// Compress with this codec (default: none, as Kafka's producer does, or the topic's
+    /// compression.type when it names a codec; -X compression.type wins)
+    #[arg(long, value_name = "CODEC", value_parser = crate::kafka::compression::CODECS.to_vec())]
+    pub compression: Option<String>,
     /// Schema directory
     #[arg(long, value_name = "DIR", default_value = "schemas")]
     pub schemas: PathBuf,

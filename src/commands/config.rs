@@ -195,6 +195,22 @@ fn show(app: &App, manifest_arg: &ManifestArg) -> Result<Outcome> {
     props.sort_by(|a, b| a.key.cmp(&b.key));
     let brokers = redact::redact_text(&e.brokers);
     let timeout = humantime::format_duration(app.settings.timeout).to_string();
+    // What produce and dlq replay send with; without --compression or -X, the codec is the
+    // topic's when its compression.type names one, which only a run against a topic can tell.
+    let producer: Vec<PropRow> = app
+        .settings
+        .producer_effective(&app.settings.compression(None, None))
+        .into_iter()
+        .map(|(key, value, source)| PropRow {
+            value: redact::value_for_display(&key, &value).into_owned(),
+            source: if source == "default" {
+                "Kafka's default; a topic whose compression.type names a codec gets it".into()
+            } else {
+                source
+            },
+            key,
+        })
+        .collect();
     if mode == Mode::Json {
         app.ui.json(&json!({
             "context": e.context,
@@ -206,6 +222,7 @@ fn show(app: &App, manifest_arg: &ManifestArg) -> Result<Outcome> {
             "manifest_source": manifest_source,
             "timeout": timeout,
             "properties": props,
+            "producer": producer,
             "problems": e.problems.iter().map(|p| redact::redact_text(p)).collect::<Vec<_>>(),
         }))?;
         return Ok(Outcome::Ok);
@@ -240,6 +257,11 @@ fn show(app: &App, manifest_arg: &ManifestArg) -> Result<Outcome> {
         for (p, v) in props.iter().zip(&values) {
             out.push_str(&format!("  {:width$} = {v:vwidth$}  ({})\n", p.key, p.source));
         }
+    }
+    out.push_str("producer (produce, dlq replay):\n");
+    let width = producer.iter().map(|p| p.key.len()).max().unwrap_or(0);
+    for p in &producer {
+        out.push_str(&format!("  {:width$} = {}  ({})\n", p.key, for_terminal(&p.value), p.source));
     }
     for p in &e.problems {
         out.push_str(&format!("problem:     {}\n", redact::redact_text(p)));

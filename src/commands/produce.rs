@@ -14,6 +14,7 @@ use crate::cli::{OutputFormat, ProduceArgs};
 use crate::exit::{Exit, Outcome};
 use crate::kafka::Kind;
 use crate::kafka::bulk::BulkSender;
+use crate::kafka::compression::Compression;
 use crate::produce::input::{self, Input, KeyRule};
 use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::schema::{Schema, SchemaStore};
@@ -141,6 +142,32 @@ async fn ensure_topic(
     Ok(())
 }
 
+/// The codec for this run (see [`crate::kafka::compression`]): the topic's own is looked up
+/// only when neither `--compression` nor `-X` chose one; a topic not created yet has the
+/// manifest's `compression.type`, if it declares one.
+async fn compression(
+    app: &App,
+    a: &ProduceArgs,
+    spec: Option<&crate::topics::manifest::TopicSpec>,
+) -> Compression {
+    let flag = a.compression.as_deref();
+    let topic = if app.settings.codec_is_chosen(flag) {
+        None
+    } else {
+        match app.settings.topic_compression(&a.topic).await {
+            Some(v) => Some(v),
+            None => spec.and_then(|s| s.config.get("compression.type").cloned()),
+        }
+    };
+    let c = app.settings.compression(flag, topic.as_deref().map(|v| (a.topic.as_str(), v)));
+    app.settings.log_producer(&c);
+    c
+}
+
+fn new_sender(app: &App, a: &ProduceArgs, c: &Compression) -> Result<BulkSender> {
+    Ok(BulkSender::new(&app.settings, &a.topic, &[("partitioner", "murmur2_random"), c.prop()])?)
+}
+
 /// The `event-type` header for events without an `eventType` field: the schema's event type,
 /// else the topic name. Computed once per run.
 fn default_event_type(schema: Option<&Schema>, topic: &str) -> String {
@@ -174,7 +201,7 @@ async fn samples(
     }
     app.settings.log_effective();
     ensure_topic(app, &a.topic, spec, a.create).await?;
-    let mut sender = BulkSender::new(&app.settings, &a.topic, &[("partitioner", "murmur2_random")])?;
+    let mut sender = new_sender(app, a, &compression(app, a, spec).await)?;
     let fallback_type = default_event_type(Some(schema), &a.topic);
     let stop = crate::term::interrupt::flag();
     let pb = if a.count >= 1000 || rate.is_some() {
@@ -292,14 +319,16 @@ async fn from_input(
     let input = Input::open(spec)?;
     let schema = if a.no_validate { None } else { schema };
 
-    // Check every line before anything is sent, planning each record's key and event type. The
-    // producer is created first so that its connection and producer-id setup overlap the
-    // checks; it sends nothing until they pass, so an invalid file leaves the topic untouched.
-    let mut sender = if a.dry_run {
-        None
-    } else {
-        Some(BulkSender::new(&app.settings, &a.topic, &[("partitioner", "murmur2_random")])?)
-    };
+    // Check every line before anything is sent, planning each record's key and event type. When
+    // the codec needs no look-up, the producer is created first so that its connection and
+    // producer-id setup overlap the checks; it sends nothing until they pass, so an invalid file
+    // leaves the topic untouched (and a broker that is down does not delay the verdict on it).
+    let mut sender = None;
+    if !a.dry_run && app.settings.codec_is_chosen(a.compression.as_deref()) {
+        let c = app.settings.compression(a.compression.as_deref(), None);
+        app.settings.log_producer(&c);
+        sender = Some(new_sender(app, a, &c)?);
+    }
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     let plan = input::plan(input.bytes(), schema, key_rule, threads, |r| input.release(r));
     for b in &plan.bad {
@@ -319,6 +348,9 @@ async fn from_input(
     }
 
     let data = input.bytes();
+    if !a.dry_run && sender.is_none() {
+        sender = Some(new_sender(app, a, &compression(app, a, topic_spec).await)?);
+    }
     let Some(mut sender) = sender.take() else {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());

@@ -91,10 +91,14 @@ pub struct Republisher {
 
 impl Republisher {
     /// Created before the lookups of a run, so that the producer id's setup overlaps them.
-    pub fn new(settings: &Settings) -> Result<Republisher> {
+    pub fn new(settings: &Settings, compression: &super::compression::Compression) -> Result<Republisher> {
         // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
         // partition a Java producer (and therefore the original) would have chosen.
-        let (producer, ctx) = settings.producer(&[("partitioner", "murmur2_random"), ("message.timeout.ms", "0")])?;
+        let (producer, ctx) = settings.producer(&[
+            ("partitioner", "murmur2_random"),
+            ("message.timeout.ms", "0"),
+            compression.prop(),
+        ])?;
         let warmup = ProducerIdWarmup::start(producer.clone(), settings.timeout);
         Ok(Republisher { producer, ctx, _warmup: warmup })
     }

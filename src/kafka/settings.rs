@@ -133,15 +133,15 @@ impl Settings {
         self.producer_config(&all).create_with_context(ctx).map_err(|e| self.config_error(e))
     }
 
-    /// Idempotent, acks=all, bounded by --timeout; `extra` then `-X` override.
+    /// Idempotent, acks=all, bounded by --timeout; `extra` (the codec: see [`super::compression`])
+    /// then `-X` override.
     fn producer_config(&self, extra: &[(&str, &str)]) -> ClientConfig {
         let mut c = self.base();
         let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
         c.set("enable.idempotence", "true")
             .set("acks", "all")
             .set("message.timeout.ms", &ms)
-            .set("linger.ms", "5")
-            .set("compression.type", "lz4");
+            .set("linger.ms", "5");
         for (k, v) in extra {
             c.set(*k, *v);
         }

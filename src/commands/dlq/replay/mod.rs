@@ -163,7 +163,20 @@ pub(super) async fn run(app: &App, a: DlqReplayArgs) -> Result<Outcome> {
     let plan = setup::Plan::check(app, &a)?;
     app.settings.log_effective();
     // Created first: the idempotent producer's setup (producer id) then overlaps the lookups below.
-    let producer = if a.dry_run { None } else { Some(Republisher::new(&app.settings)?) };
+    let producer = if a.dry_run {
+        None
+    } else {
+        // Records go to their original topics, known only as they are read: the codec follows
+        // the topic only with --to (a topic that names a codec stores it either way).
+        let mut topic_codec = None;
+        if let Some(to) = a.to.as_deref().filter(|_| !app.settings.codec_is_chosen(a.compression.as_deref())) {
+            topic_codec = app.settings.topic_compression(to).await.map(|v| (to, v));
+        }
+        let compression =
+            app.settings.compression(a.compression.as_deref(), topic_codec.as_ref().map(|(t, v)| (*t, v.as_str())));
+        app.settings.log_producer(&compression);
+        Some(Republisher::new(&app.settings, &compression)?)
+    };
     let dlq = plan.dlq.clone();
     let parts = dlq_reader::partitions(&app.settings, &dlq).await?;
     let group = ReplayGroup::new(&app.settings, &a.group, &dlq)?;
