@@ -260,8 +260,9 @@ fn show(app: &App, manifest_arg: &ManifestArg) -> Result<Outcome> {
     }
     out.push_str("producer (produce, dlq replay):\n");
     let width = producer.iter().map(|p| p.key.len()).max().unwrap_or(0);
+    let vwidth = producer.iter().map(|p| p.value.chars().count()).max().unwrap_or(0);
     for p in &producer {
-        out.push_str(&format!("  {:width$} = {}  ({})\n", p.key, for_terminal(&p.value), p.source));
+        out.push_str(&format!("  {:width$} = {:vwidth$}  ({})\n", p.key, for_terminal(&p.value), p.source));
     }
     for p in &e.problems {
         out.push_str(&format!("problem:     {}\n", redact::redact_text(p)));

@@ -487,6 +487,38 @@ impl Broker {
             .expect("cannot run java")
     }
 
+    /// The codec of every record batch stored for `topic` (all partitions, upper case: "NONE",
+    /// "ZSTD", ...), as Kafka's own DumpLogSegments reads the broker's log files: what any
+    /// consumer will be handed. Needs the broker's data directory (not an external broker).
+    pub(crate) fn batch_codecs(&self, topic: &str) -> Vec<String> {
+        assert!(
+            !self.home.as_os_str().is_empty() && !self.nisshi,
+            "this test reads the broker's log files: it needs a broker the suite started (Apache Kafka)"
+        );
+        let data = self.home.join("data");
+        let mut logs = Vec::new();
+        for entry in std::fs::read_dir(&data).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.rsplit_once('-').is_some_and(|(t, p)| t == topic && p.parse::<u32>().is_ok()) {
+                for f in std::fs::read_dir(entry.path()).unwrap().flatten() {
+                    if f.path().extension().is_some_and(|e| e == "log") {
+                        logs.push(f.path().display().to_string());
+                    }
+                }
+            }
+        }
+        assert!(!logs.is_empty(), "no log segment of {topic} in {}", data.display());
+        let class = if kafka_major() >= 4 { "org.apache.kafka.tools.DumpLogSegments" } else { "kafka.tools.DumpLogSegments" };
+        let out = self.kafka_tool(class, &["--files", &logs.join(",")]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "DumpLogSegments failed:\n{text}{}", String::from_utf8_lossy(&out.stderr));
+        text.split("compresscodec:")
+            .skip(1)
+            .filter_map(|rest| rest.split_whitespace().next())
+            .map(|c| c.trim_end_matches(',').to_ascii_uppercase())
+            .collect()
+    }
+
     /// Grant an ACL with Kafka's own AclCommand (as a super user, on the INTERNAL listener).
     pub(crate) fn acl(&self, args: &[&str]) {
         let class = if kafka_major() >= 4 { "org.apache.kafka.tools.AclCommand" } else { "kafka.admin.AclCommand" };

@@ -497,6 +497,42 @@ fn endless_input_is_refused_at_the_limit() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json_lines(&out).len(), 1);
+
+/// Records a client without optional codecs (kafka-python without `lz4`) can read: evbus sends
+/// what Kafka's own producer sends, uncompressed batches, unless asked or the topic says otherwise.
+#[test]
+fn batches_are_uncompressed_unless_chosen_or_the_topic_names_a_codec() {
+    let b = Broker::start();
+    let plain = b.unique("codec-none");
+    let chosen = b.unique("codec-zstd");
+    let gzip = b.unique("codec-gzip");
+    std::fs::write(
+        b.dir.path().join("topics.yaml"),
+        format!(
+            "version: 1\ntopics:\n  - name: {plain}\n    partitions: 1\n  - name: {chosen}\n    partitions: 1\n  \
+             - name: {gzip}\n    partitions: 1\n    config:\n      compression.type: gzip\n"
+        ),
+    )
+    .unwrap();
+    b.evbus().args(["topics", "apply", "--yes"]).assert().success();
+    let produce = |topic: &str, extra: &[&str]| {
+        let mut c = b.evbus();
+        c.args(["-v", "produce", topic, "--schema", "auth.user.registered", "--schemas", &schemas_arg(), "-n", "20"]);
+        c.args(extra);
+        let out = c.assert().success().get_output().stderr.clone();
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let log = produce(&plain, &[]);
+    assert!(log.contains("compression.type=none"), "-v shows the codec: {log}");
+    let log = produce(&chosen, &["--compression", "zstd"]);
+    assert!(log.contains("compression.type=zstd (--compression)"), "{log}");
+    let log = produce(&gzip, &[]);
+    assert!(log.contains(&format!("compression.type=gzip (topic {gzip} compression.type=gzip)")), "{log}");
+
+    for (topic, codec) in [(&plain, "NONE"), (&chosen, "ZSTD"), (&gzip, "GZIP")] {
+        let codecs = b.batch_codecs(topic);
+        assert!(!codecs.is_empty() && codecs.iter().all(|c| c == codec), "{topic}: {codecs:?}, want {codec}");
+    }
 }
 
 #[test]
