@@ -28,6 +28,10 @@ pub struct Admin {
     pub settings: Settings,
 }
 
+/// How long [`Admin::metadata_or_down`] still waits after an "all brokers are down" reported
+/// before the call: a broker that came back since is reconnected (backoff ≤ 1 s) and answers.
+const DOWN_GRACE: Duration = Duration::from_millis(1500);
+
 /// The result of one operation of a batch.
 pub type OpResult = (String, Result<(), Error>);
 
@@ -47,6 +51,62 @@ impl Admin {
                 Ok(owned_metadata(&md))
             })
             .await
+    }
+
+    /// Cluster metadata within `limit`, or an error as soon as every broker has failed its
+    /// connection (refused, unresolvable, TLS): what a health probe needs, where a dead broker
+    /// must be reported at once rather than after the whole timeout.
+    ///
+    /// librdkafka says "all brokers are down" once (often while the client is being created,
+    /// before this call) and says nothing when a broker comes back. So a report made during the
+    /// call ends it at once; an earlier one ends it after [`DOWN_GRACE`], time enough for a broker
+    /// that came back to be reconnected (backoff at most 1 s) and answer.
+    ///
+    /// librdkafka's metadata call cannot be interrupted, so it runs on a thread of its own that
+    /// is left to finish alone when the answer comes first from the context; a runtime's blocking
+    /// pool would hold the process open until it does.
+    pub async fn metadata_or_down(self: &Arc<Self>, limit: Duration) -> Result<ClusterMeta> {
+        let since = super::mono_ms();
+        let started = std::time::Instant::now();
+        let (tx, mut rx) = tokio::sync::oneshot::channel();
+        let me = Arc::clone(self);
+        std::thread::Builder::new().name("evbus-metadata".into()).spawn(move || {
+            let r = me.client.inner().fetch_metadata(None, limit).map(|md| owned_metadata(&md));
+            let _ = tx.send(r);
+        })?;
+        let what = "metadata request";
+        // Errors name this call's own limit, which a health --wait shortens below --timeout.
+        let settings = Settings { timeout: limit, ..self.settings.clone() };
+        let r = loop {
+            tokio::select! {
+                r = &mut rx => break match r {
+                    Ok(Ok(md)) => {
+                        self.ctx.answered();
+                        Ok(md)
+                    }
+                    Ok(Err(e)) => Err(settings.failure(what, &self.ctx, Some(super::describe_error(&e)))),
+                    Err(_) => Err(anyhow::anyhow!("{what} failed: the client thread ended")),
+                },
+                () = tokio::time::sleep(Duration::from_millis(20)) => {
+                    let down = self.ctx.all_down_at();
+                    if down.is_some_and(|t| t >= since || started.elapsed() >= DOWN_GRACE) {
+                        let cause = self.ctx.last_error().unwrap_or_else(|| "all brokers are down".into());
+                        break Err(settings.failure(what, &self.ctx, Some(cause)));
+                    }
+                    if started.elapsed() > limit + Duration::from_secs(1) {
+                        break Err(settings.failure(what, &self.ctx, None));
+                    }
+                }
+            }
+        };
+        if self.settings.verbose >= 1 {
+            eprintln!(
+                "evbus: {what}: {} in {:.1} ms",
+                if r.is_ok() { "answered" } else { "failed" },
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        r
     }
 
     /// Wait, within `--timeout`, until the metadata shows every partition of these topics with

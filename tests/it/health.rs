@@ -341,3 +341,42 @@ fn the_readme_ci_recipe_passes() {
     // fails with --strict as before (see group_over_max_lag_warns_and_fails_with_strict).
     drop(broker);
 }
+
+/// The README's compose healthcheck, as written, against an address nothing listens on: docker
+/// kills a check that outlives its `timeout:` (5 s in the seeds), so evbus must answer "unhealthy"
+/// (exit 4) well before that, and `--wait D` must end at D, not D plus a whole `--timeout`.
+#[test]
+fn the_readme_compose_healthcheck_answers_within_its_timeout() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let lines: Vec<&str> = readme.lines().collect();
+    let at = lines.iter().position(|l| l.trim().starts_with(r#"test: ["CMD", "evbus""#)).expect("no healthcheck");
+    let argv: Vec<String> = serde_json::from_str(lines[at].trim().strip_prefix("test:").unwrap().trim()).unwrap();
+    let limit: Duration = lines[at..]
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("timeout:"))
+        .map(|t| humantime::parse_duration(t.trim()).unwrap())
+        .unwrap();
+    assert_eq!(limit, Duration::from_secs(5), "the seeds allow 5 s");
+    let dead = format!("127.0.0.1:{}", free_port());
+    let args: Vec<String> =
+        argv[2..].iter().map(|a| if a.starts_with("localhost:") { dead.clone() } else { a.clone() }).collect();
+    assert!(args.contains(&"--brokers-only".to_string()), "{args:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |timeout: &str, extra: &[&str]| {
+        let args: Vec<&str> = args.iter().map(|a| if a == "4s" { timeout } else { a.as_str() }).collect();
+        let start = Instant::now();
+        let out = evbus_cmd().current_dir(dir.path()).args(&args).args(extra).output().unwrap();
+        (out, start.elapsed())
+    };
+    let (out, took) = run("4s", &[]);
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(took < Duration::from_secs(2), "refused at once, not after --timeout: took {took:?}");
+    assert!(took < limit);
+    // With the default --timeout (10 s) too: a refused connection never waits it out.
+    let (out, took) = run("10s", &[]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    let (out, took) = run("10s", &["--wait", "3s"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(took >= Duration::from_secs(3) && took < Duration::from_millis(4000), "--wait 3s took {took:?}");
+}

@@ -497,6 +497,7 @@ fn endless_input_is_refused_at_the_limit() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json_lines(&out).len(), 1);
+}
 
 /// Records a client without optional codecs (kafka-python without `lz4`) can read: evbus sends
 /// what Kafka's own producer sends, uncompressed batches, unless asked or the topic says otherwise.

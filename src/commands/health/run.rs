@@ -32,7 +32,13 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<Outcome> {
     let mut attempt = 0u32;
     let report = loop {
         attempt += 1;
-        let report = checks(app, &args, &admin, manifest.as_ref()).await?;
+        // Each attempt gets what is left of --wait (never more than --timeout), so the whole
+        // run ends within --wait plus the time a check needs to give up.
+        let limit = match args.wait {
+            Some(wait) => app.settings.timeout.min(wait.saturating_sub(start.elapsed())).max(Duration::from_millis(200)),
+            None => app.settings.timeout,
+        };
+        let report = checks(app, &args, &admin, manifest.as_ref(), limit).await?;
         let Some(wait) = args.wait else { break report };
         if report.passes(args.strict) {
             if attempt > 1 {
@@ -96,12 +102,21 @@ fn print(app: &App, mode: Mode, report: &Report) -> Result<()> {
     app.ui.out(&format!("{t}\n{verdict}"))
 }
 
-/// One round of every check.
-async fn checks(app: &App, args: &HealthArgs, admin: &Arc<Admin>, manifest: Option<&Manifest>) -> Result<Report> {
-    let limit = app.settings.timeout + Duration::from_secs(2);
+/// One round of every check, each within `limit` (plus a margin for librdkafka's own timeout to
+/// report first, with its better message).
+async fn checks(
+    app: &App,
+    args: &HealthArgs,
+    admin: &Arc<Admin>,
+    manifest: Option<&Manifest>,
+    limit: Duration,
+) -> Result<Report> {
+    let call_limit = limit;
+    let limit = limit + Duration::from_millis(500);
     let mut md: Option<ClusterMeta> = None;
     let brokers = timed("brokers", limit, async {
-        match admin.metadata(None).await {
+        // A refused connection fails at once: a health probe must not wait out the limit.
+        match admin.metadata_or_down(call_limit).await {
             Err(e) => (Status::Fail, format!("unreachable: {e:#}")),
             Ok(m) => {
                 // The first request paid for connecting; a second one measures the round trip.
