@@ -50,17 +50,31 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<Outcome> {
         (None, None, Some(p)) => KeyRule::Path(p),
         _ => KeyRule::None,
     };
-    let schema_name = a.schema.clone().or_else(|| spec.map(|s| s.schema.clone())).unwrap_or_else(|| a.topic.clone());
+    // `schema: false` in the manifest: the topic has no schema, so a file is sent unvalidated
+    // and samples need one named with --schema.
+    let schema_name = match (&a.schema, spec) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Some(spec)) => spec.schema.clone(),
+        (None, None) => Some(a.topic.clone()),
+    };
     let store = SchemaStore::open(&a.schemas)?;
     let needs_schema = a.input.is_none() || !a.no_validate;
-    let schema = if needs_schema {
-        Some(store.load(&schema_name).with_context(|| {
+    let schema = if needs_schema && let Some(schema_name) = &schema_name {
+        Some(store.load(schema_name).with_context(|| {
             format!(
                 "no schema for topic {} (pass --schema NAME|PATH{})",
                 a.topic,
                 if a.input.is_some() { " or --no-validate" } else { "" }
             )
         })?)
+    } else if needs_schema && a.input.is_none() {
+        return Err(Exit::usage(format!(
+            "topic {} has `schema: false` in {}: no schema to generate samples from; pass --schema NAME|PATH, \
+             or send events from a file with --input",
+            crate::term::sanitize::for_terminal(&a.topic),
+            manifest.as_ref().map_or_else(|| "the manifest".into(), |m| m.path.display().to_string())
+        ))
+        .into());
     } else {
         None
     };

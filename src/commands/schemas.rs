@@ -12,6 +12,7 @@ use crate::exit::Outcome;
 use crate::schema::SchemaStore;
 use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::term::json::write_json_line;
+use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
 /// `evbus schemas`: lists, validates and samples the JSON Schemas of the platform's events.
@@ -37,7 +38,9 @@ fn list(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
     let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(m) = &manifest {
         for t in &m.topics {
-            users.entry(t.schema.clone()).or_default().push(t.name.clone());
+            if let Some(schema) = &t.schema {
+                users.entry(schema.clone()).or_default().push(t.name.clone());
+            }
         }
     }
     let rows: Vec<serde_json::Value> = store
@@ -65,24 +68,37 @@ fn list(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
 fn validate(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
     let store = SchemaStore::open(&a.schemas)?;
     let mut problems = store.check_all();
+    // Topics declared `schema: false` carry no schema: validation covers the others.
+    let mut without: Vec<String> = Vec::new();
     if let Some(m) = app.manifest_opt(&a.manifest)? {
         for t in &m.topics {
-            if !store.names().contains(&t.schema) {
+            let Some(schema) = &t.schema else {
+                without.push(t.name.clone());
+                continue;
+            };
+            if !store.names().contains(schema) {
                 problems.push(format!(
-                    "{}: topic {} uses schema '{}', but {} does not exist",
+                    "{}: topic {} uses schema '{schema}', but {} does not exist (add it, name another \
+                     with `schema: NAME`, or declare `schema: false` for a topic without a schema)",
                     m.path.display(),
                     t.name,
-                    t.schema,
-                    store.dir().join(format!("{}.json", t.schema)).display()
+                    store.dir().join(format!("{schema}.json")).display()
                 ));
             }
         }
     }
     let count = store.names().len();
     if app.ui.mode()? == Mode::Json {
-        app.ui.json(&json!({"schemas": count, "valid": problems.is_empty(), "problems": problems}))?;
+        app.ui.json(&json!({
+            "schemas": count, "valid": problems.is_empty(), "problems": problems, "topics_without_schema": without,
+        }))?;
     } else if problems.is_empty() {
-        app.ui.out(&format!("{}: {count} schemas, all valid", store.dir().display()))?;
+        let mut line = format!("{}: {count} schemas, all valid", store.dir().display());
+        if !without.is_empty() {
+            let names: Vec<String> = without.iter().map(|n| for_terminal(n).into_owned()).collect();
+            line.push_str(&format!("; {} topic(s) without a schema (schema: false): {}", names.len(), names.join(", ")));
+        }
+        app.ui.out(&line)?;
     }
     if !problems.is_empty() {
         bail!("{} problem(s) in {}:\n  {}", problems.len(), store.dir().display(), problems.join("\n  "));

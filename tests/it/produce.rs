@@ -559,3 +559,45 @@ fn a_record_too_large_names_its_size_the_topic_limit_and_the_client_setting() {
         .assert()
         .success();
 }
+
+/// `schema: false` declares a topic without a schema: `schemas validate` covers the topics that
+/// have one (instead of demanding a `false.json`), produce sends a file to it unvalidated, and
+/// samples, which need a schema, ask for --schema.
+#[test]
+fn schema_false_topics_are_left_out_of_validation() {
+    let b = Broker::start();
+    let raw = b.unique("raw.no.schema");
+    let dir = b.dir.path();
+    std::fs::create_dir(dir.join("schemas")).unwrap();
+    std::fs::write(dir.join("schemas/a.b.c.json"), r#"{"type": "object", "required": ["id"]}"#).unwrap();
+    std::fs::write(
+        dir.join("topics.yaml"),
+        format!("version: 1\ntopics:\n  - name: a.b.c\n  - name: {raw}\n    schema: false\n"),
+    )
+    .unwrap();
+    b.evbus()
+        .args(["schemas", "validate", "-o", "table"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 schemas, all valid"))
+        .stdout(predicate::str::contains(format!("1 topic(s) without a schema (schema: false): {raw}")));
+    let out = b.evbus().args(["schemas", "validate", "-o", "json"]).output().unwrap();
+    assert_eq!(stdout_json(&out)["topics_without_schema"], json!([raw]));
+    // A topic with neither a schema file nor `schema: false` still fails, and says how to opt out.
+    std::fs::write(dir.join("topics.yaml"), "version: 1\ntopics:\n  - name: a.b.c\n  - name: d.e.f\n").unwrap();
+    b.evbus().args(["schemas", "validate"]).assert().code(1).stderr(predicate::str::contains("`schema: false`"));
+
+    std::fs::write(
+        dir.join("topics.yaml"),
+        format!("version: 1\ntopics:\n  - name: {raw}\n    partitions: 1\n    schema: false\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("events.jsonl"), "{\"anything\": 1}\n{\"goes\": true}\n").unwrap();
+    b.evbus().args(["produce", &raw, "--input", "events.jsonl"]).assert().success();
+    assert_eq!(b.read_all(&raw).len(), 2);
+    b.evbus()
+        .args(["produce", &raw])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`schema: false`").and(predicate::str::contains("--schema")));
+}

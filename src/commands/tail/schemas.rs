@@ -21,14 +21,15 @@ impl SchemaSource {
         Ok(SchemaSource { manifest: app.manifest_opt(&args.manifest)?, store: SchemaStore::open(&args.schemas)? })
     }
 
-    /// The topic's schema. A topic without a schema file is reported and its records are left
-    /// unvalidated.
+    /// The topic's schema; none for `schema: false`. A topic without a schema file is reported
+    /// and its records are left unvalidated.
     pub(super) fn load(&self, topic: &str, ui: &Ui) -> Option<Schema> {
+        // `schema: false`: nothing to check, by declaration (no warning).
         let name = self
             .manifest
             .as_ref()
             .and_then(|m| m.topic(topic))
-            .map_or_else(|| topic.to_string(), |spec| spec.schema.clone());
+            .map_or_else(|| Some(topic.to_string()), |spec| spec.schema.clone())?;
         match self.store.load(&name) {
             Ok(s) => Some(s),
             Err(e) => {

@@ -46,8 +46,9 @@ pub struct TopicSpec {
     pub replication_factor: i16,
     /// Defaults merged with the topic's own keys, normalised to Kafka's strings.
     pub config: BTreeMap<String, String>,
-    /// Schema name: `schemas/<schema>.json`.
-    pub schema: String,
+    /// Schema name: `schemas/<schema>.json`; the topic name when not given; `None` for
+    /// `schema: false` (the topic carries no schema: nothing to validate its records against).
+    pub schema: Option<String>,
     /// Dot path into the event whose value becomes the record key.
     pub key: Option<String>,
     /// Services that write the topic; informational, not enforced.
@@ -299,6 +300,19 @@ impl<'n> Fields<'n> {
                 p.push(v.pos, format!("{what}: `{name}` must be true or false, not {}", describe(v)));
                 None
             }
+        }
+    }
+
+    /// The `schema` field: a schema name, the topic name when absent, `None` for `false`. Only a
+    /// plain `false` opts out: a quoted `"false"` names a schema file `false.json`, as any string.
+    fn schema(&self, topic: &str, what: &str, p: &mut Problems) -> Option<String> {
+        match self.get("schema") {
+            Some((_, v)) if matches!(&v.kind, Kind::Scalar { text, plain: true } if text == "false") => None,
+            Some((_, v)) if matches!(&v.kind, Kind::Scalar { text, plain: true } if text == "true") => {
+                p.push(v.pos, format!("{what}: `schema` is a schema name, or false for none; not true"));
+                Some(topic.to_string())
+            }
+            _ => Some(self.string("schema", what, p).unwrap_or_else(|| topic.to_string())),
         }
     }
 
@@ -573,7 +587,7 @@ fn check_topic(
         partitions: partitions.clamp(1, MAX_PARTITIONS) as i32,
         replication_factor: rf.clamp(1, MAX_REPLICATION_FACTOR) as i16,
         config,
-        schema: t.string("schema", &label, p).unwrap_or_else(|| name.clone()),
+        schema: t.schema(&name, &label, p),
         key,
         producers: strings(t.strings("producers", &label, p)),
         consumers: strings(t.strings("consumers", &label, p)),

@@ -45,7 +45,7 @@ fn defaults_merge_and_units() {
     assert_eq!(t.config["retention.ms"], "2592000000");
     assert_eq!(t.config["segment.bytes"], "536870912");
     assert_eq!(t.config["cleanup.policy"], "delete");
-    assert_eq!(t.schema, "auth.user.registered");
+    assert_eq!(t.schema.as_deref(), Some("auth.user.registered"));
     let d = m.topic("esante.dlq").unwrap();
     assert!(d.dlq);
     assert_eq!(d.partitions, 3);
@@ -247,4 +247,20 @@ fn repo_manifest_is_valid() {
     assert_eq!(m.dlq_topics().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["esante.dlq"]);
     assert!(m.topic("auth.user.registered").is_some());
     assert!(m.topic("audit.log.created").is_some());
+}
+
+#[test]
+fn schema_false_means_no_schema() {
+    let m = parse_str(
+        "version: 1\ntopics:\n  - name: a.b.none\n    schema: false\n  - name: a.b.named\n    schema: x.y\n  \
+         - name: a.b.quoted\n    schema: \"false\"\n  - name: a.b.default\n",
+    )
+    .unwrap();
+    assert_eq!(m.topic("a.b.none").unwrap().schema, None);
+    assert_eq!(m.topic("a.b.named").unwrap().schema.as_deref(), Some("x.y"));
+    // Quoted, it is a name like any other: schemas/false.json.
+    assert_eq!(m.topic("a.b.quoted").unwrap().schema.as_deref(), Some("false"));
+    assert_eq!(m.topic("a.b.default").unwrap().schema.as_deref(), Some("a.b.default"));
+    let p = problems("version: 1\ntopics:\n  - name: a.b.c\n    schema: true\n");
+    assert!(p.iter().any(|l| l.contains("`schema` is a schema name, or false for none")), "{p:?}");
 }
