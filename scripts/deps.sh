@@ -4,7 +4,7 @@
 ensure_build_deps() {
     local sudo="" missing="" p
     if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
-    for p in build-essential pkg-config libssl-dev zlib1g-dev libclang-dev cmake perl python3 openssl curl; do
+    for p in build-essential pkg-config libssl-dev zlib1g-dev cmake perl python3 openssl curl; do
         dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
     done
     if [ -n "$missing" ]; then
