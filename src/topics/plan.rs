@@ -118,11 +118,11 @@ impl Change {
         }
     }
 
-    /// One-line human description.
+    /// One-line human description; durations and sizes in the manifest's units (`30d`, `512MiB`).
     pub fn describe(&self) -> String {
         match self {
             Change::Create { partitions, replication_factor, config, .. } => {
-                let cfg: Vec<String> = config.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let cfg: Vec<String> = config.iter().map(|(k, v)| format!("{k}={}", units::display(k, v))).collect();
                 format!("partitions={partitions} replication_factor={replication_factor} {}", cfg.join(" "))
                     .trim_end()
                     .to_string()
@@ -131,7 +131,10 @@ impl Change {
             Change::AlterConfig { set, delete, .. } => {
                 let mut parts: Vec<String> = set
                     .iter()
-                    .map(|s| format!("{}: {} → {}", s.key, s.from.as_deref().unwrap_or("(default)"), s.to))
+                    .map(|s| {
+                        let from = s.from.as_deref().map_or_else(|| "(default)".into(), |f| units::display(&s.key, f));
+                        format!("{}: {from} → {}", s.key, units::display(&s.key, &s.to))
+                    })
                     .collect();
                 parts.extend(delete.iter().map(|k| format!("{k}: remove")));
                 parts.join(", ")

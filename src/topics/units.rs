@@ -21,6 +21,29 @@ pub fn normalize(key: &str, raw: &str) -> Result<String, String> {
     Ok(v.to_string())
 }
 
+/// A normalised value as people write it in the manifest: `*.ms` in the largest unit that is
+/// exact (`2592000000` → `30d`, `5400000` → `90m`), `*.bytes` likewise (`536870912` → `512MiB`);
+/// anything else, `-1` (unlimited) and values that are not integers as they are. For plans
+/// and tables; JSON keeps Kafka's integers.
+pub fn display(key: &str, value: &str) -> String {
+    let Ok(n) = value.parse::<i64>() else { return value.to_string() };
+    let units: &[(i64, &str)] = if key.ends_with(".ms") {
+        &[(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")]
+    } else if key.ends_with(".bytes") {
+        &[(1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+    } else {
+        return value.to_string();
+    };
+    if n <= 0 {
+        return value.to_string();
+    }
+    match units.iter().find(|(size, _)| n % size == 0) {
+        Some((size, unit)) => format!("{}{unit}", n / size),
+        None if key.ends_with(".ms") => format!("{n}ms"),
+        None => value.to_string(),
+    }
+}
+
 fn normalize_ms(v: &str) -> Result<String, String> {
     if let Ok(n) = v.parse::<i64>() {
         if n < -1 {
@@ -52,6 +75,22 @@ fn normalize_bytes(v: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn displayed_in_the_manifest_units() {
+        assert_eq!(display("retention.ms", "2592000000"), "30d");
+        assert_eq!(display("retention.ms", &normalize("retention.ms", "100h").unwrap()), "100h");
+        assert_eq!(display("segment.ms", "5400000"), "90m");
+        assert_eq!(display("flush.ms", "1500"), "1500ms");
+        assert_eq!(display("retention.ms", "-1"), "-1");
+        assert_eq!(display("segment.bytes", "536870912"), "512MiB");
+        assert_eq!(display("max.message.bytes", "1000012"), "1000012");
+        assert_eq!(display("cleanup.policy", "delete"), "delete");
+        // What is shown reads back as the same value.
+        for (k, v) in [("retention.ms", "2592000000"), ("segment.bytes", "1073741824"), ("segment.ms", "1500")] {
+            assert_eq!(normalize(k, &display(k, v)).unwrap(), v);
+        }
+    }
 
     #[test]
     fn durations() {
