@@ -230,13 +230,30 @@ impl Schema {
         let errors: Vec<SchemaError> = self
             .validator
             .iter_errors(v)
-            .map(|e| SchemaError {
-                instance_path: e.instance_path().to_string(),
-                schema_path: e.schema_path().to_string(),
-                message: e.to_string(),
+            .map(|e| {
+                let (schema_file, at) = self.keyword_file(e.absolute_keyword_location().map(|u| u.as_str()));
+                SchemaError {
+                    instance_path: e.instance_path().to_string(),
+                    schema_path: at.unwrap_or_else(|| e.schema_path().to_string()),
+                    schema_file,
+                    message: e.to_string(),
+                }
             })
             .collect();
         if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// The file a failing keyword is in (relative to this schema's directory when under it) and
+    /// the keyword's pointer within that file, from its absolute location (`file:///…#/ptr`):
+    /// a keyword reached through a `$ref` is in another file than the one validated against.
+    fn keyword_file(&self, absolute: Option<&str>) -> (Option<String>, Option<String>) {
+        let Some(uri) = absolute else { return (None, None) };
+        let pointer = uri.split_once('#').map(|(_, f)| percent_decode(f));
+        let file = resolve::uri_to_path(uri).map(|p| {
+            let dir = self.path.parent().unwrap_or(Path::new(""));
+            p.strip_prefix(dir).unwrap_or(&p).display().to_string()
+        });
+        (file, pointer)
     }
 
     /// Whether `v` passes, without collecting errors (cheaper than [`Schema::validate`]).
@@ -287,6 +304,25 @@ impl Schema {
     }
 }
 
+/// `%xx` escapes of a URI fragment decoded (a JSON pointer to `$defs` arrives as `%24defs`).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(h) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(h);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn find_event_type(v: &Value, depth: usize) -> Option<String> {
     if depth > 8 {
         return None;
@@ -309,8 +345,13 @@ fn find_event_type(v: &Value, depth: usize) -> Option<String> {
 pub struct SchemaError {
     /// Where in the document the failure is, e.g. `/payload/email`.
     pub instance_path: String,
-    /// The schema keyword that failed, e.g. `/properties/payload/required`.
+    /// The schema keyword that failed, e.g. `/properties/payload/required`: a pointer into
+    /// `schema_file` when that is known.
     pub schema_path: String,
+    /// The schema file that keyword is in (`envelope.json` for one reached through a `$ref`),
+    /// relative to the validated schema's directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_file: Option<String>,
     /// The validator's message, which may quote the offending value.
     pub message: String,
 }
@@ -318,7 +359,10 @@ pub struct SchemaError {
 impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = if self.instance_path.is_empty() { "/" } else { &self.instance_path };
-        write!(f, "at {at}: {} (schema {})", self.message, self.schema_path)
+        match &self.schema_file {
+            Some(file) => write!(f, "at {at}: {} (schema {file}#{})", self.message, self.schema_path),
+            None => write!(f, "at {at}: {} (schema {})", self.message, self.schema_path),
+        }
     }
 }
 

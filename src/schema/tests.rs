@@ -368,12 +368,25 @@ fn validate_reports_every_error_with_paths() {
     assert_eq!(errs.len(), 3, "{errs:?}");
     let b = errs.iter().find(|e| e.instance_path == "/b").unwrap();
     assert_eq!(b.schema_path, "/properties/b/type");
-    assert_eq!(b.to_string(), format!("at /b: {} (schema /properties/b/type)", b.message));
+    assert_eq!(b.to_string(), format!("at /b: {} (schema subject.json#/properties/b/type)", b.message));
     let root = errs.iter().find(|e| e.instance_path.is_empty()).unwrap();
     assert!(root.to_string().starts_with("at /: "), "{root}");
     assert!(s.validate(&json!({"a": 1})).is_ok());
     let json = serde_json::to_value(&errs[0]).unwrap();
     assert!(json["instance_path"].is_string() && json["schema_path"].is_string() && json["message"].is_string());
+}
+
+#[test]
+fn errors_name_the_file_of_a_keyword_reached_through_a_ref() {
+    let envelope = json!({"$defs": {"plz": {"type": "string", "pattern": "^[0-9]{5}$"}}});
+    let (_d, s) = schema_in_dir(
+        &json!({"type": "object", "properties": {"zip": {"$ref": "envelope.json#/$defs/plz"}}}),
+        &[("envelope.json", envelope)],
+    );
+    let errs = s.validate(&json!({"zip": "abc"})).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].schema_file.as_deref(), Some("envelope.json"));
+    assert!(errs[0].to_string().ends_with("(schema envelope.json#/$defs/plz/pattern)"), "{}", errs[0]);
 }
 
 #[test]
