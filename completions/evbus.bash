@@ -1116,7 +1116,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dlq__subcmd__replay)
-            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --allow-internal --allow-undeclared --skip-unknown --skip-refused --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --compression --allow-internal --allow-undeclared --skip-unknown --skip-refused --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1160,6 +1160,10 @@ _evbus() {
                     ;;
                 --to)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression)
+                    COMPREPLY=($(compgen -W "none gzip snappy lz4 zstd" -- "${cur}"))
                     return 0
                     ;;
                 --allow-internal)
@@ -2204,7 +2208,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__produce)
-            opts="-n -i -k -H -f -b -X -o -q -v -h -V --count --seed --rate --schema --input --skip-invalid --no-validate --key --key-literal --header --producer --dry-run --create --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-n -i -k -H -f -b -X -o -q -v -h -V --count --seed --rate --schema --input --skip-invalid --no-validate --key --key-literal --header --producer --dry-run --create --compression --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2260,6 +2264,10 @@ _evbus() {
                     ;;
                 --producer)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compression)
+                    COMPREPLY=($(compgen -W "none gzip snappy lz4 zstd" -- "${cur}"))
                     return 0
                     ;;
                 --schemas)

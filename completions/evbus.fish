@@ -256,6 +256,11 @@ complete -c evbus -n "__fish_evbus_using_subcommand produce" -s k -l key -d 'Dot
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l key-literal -d 'The same literal key for every record' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s H -l header -d 'Extra header (repeatable)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l producer -d 'Envelope `producer` value for generated events' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l compression -d 'Compress with this codec (default: none, as Kafka\'s producer does, or the topic\'s compression.type when it names a codec; -X compression.type wins)' -r -f -a "none\t''
+gzip\t''
+snappy\t''
+lz4\t''
+zstd\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l schemas -d 'Schema directory' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
@@ -482,6 +487,11 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter-memory -d 'Memory one --filter evaluation may hold; past it the record does not match and a warning says why' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -d 'Replay at most N records' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Send every record here instead of its original topic' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l compression -d 'Compress with this codec (default: none, as Kafka\'s producer does, or the --to topic\'s compression.type when it names a codec; -X compression.type wins)' -r -f -a "none\t''
+gzip\t''
+snappy\t''
+lz4\t''
+zstd\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l allow-internal -d 'Allow writing to this internal topic (__*, _schemas, _confluent*, Streams/Connect internals), which is refused otherwise even when a dead letter names it (repeatable)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'Maximum replay rate: N/s, N/m or N/h, e.g. 50/s' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s g -l group -d 'Consumer group on the DLQ that remembers how far replay got' -r
