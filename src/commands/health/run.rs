@@ -102,7 +102,7 @@ fn print(app: &App, mode: Mode, report: &Report) -> Result<()> {
     app.ui.out(&format!("{t}\n{verdict}"))
 }
 
-/// One round of every check, each within `limit` (plus a margin for librdkafka's own timeout to
+/// One round of every check, each within `limit` (plus a margin for the Kafka client's own timeout to
 /// report first, with its better message).
 async fn checks(
     app: &App,
