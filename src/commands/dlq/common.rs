@@ -25,8 +25,7 @@ pub(super) fn manifest_dlq_topics(app: &App, m: &ManifestArg) -> Result<Vec<Stri
 
 /// RFC 3339 in UTC with milliseconds, or `None` for a missing/unrepresentable timestamp.
 pub(super) fn rfc3339(ms: Option<i64>) -> Option<String> {
-    let t = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms?)?;
-    Some(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    crate::term::time::rfc3339_ms(ms?)
 }
 
 /// A key as JSON fields: `"key"` as text, or `"key": null, "key_b64"` for bytes that are not UTF-8.

@@ -249,7 +249,7 @@ async fn consume(app: &App, args: &TailArgs, prepared: Prepared) -> Result<Ended
         })?;
     }
 
-    let ctrl_c = tokio::signal::ctrl_c();
+    let ctrl_c = crate::term::interrupt::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut rx = rx;
     let result = tokio::select! {

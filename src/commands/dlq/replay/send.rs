@@ -222,7 +222,7 @@ impl Replay<'_> {
     /// left out). True when it went out.
     async fn send(&mut self, m: &DlqMsg, d: &Decoded, dest: String, partition: Option<i32>) -> bool {
         let source = format!("{}/{}/{}", self.dlq, m.partition, m.offset);
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let now = crate::term::time::now_rfc3339();
         let mut headers: Vec<(String, Option<Vec<u8>>)> = m
             .headers
             .iter()
