@@ -159,11 +159,7 @@ async fn ensure_topic(
 /// The codec for this run (see [`crate::kafka::compression`]): the topic's own is looked up
 /// only when neither `--compression` nor `-X` chose one; a topic not created yet has the
 /// manifest's `compression.type`, if it declares one.
-async fn compression(
-    app: &App,
-    a: &ProduceArgs,
-    spec: Option<&crate::topics::manifest::TopicSpec>,
-) -> Compression {
+async fn compression(app: &App, a: &ProduceArgs, spec: Option<&crate::topics::manifest::TopicSpec>) -> Compression {
     let flag = a.compression.as_deref();
     let topic = if app.settings.codec_is_chosen(flag) {
         None

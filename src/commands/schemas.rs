@@ -96,7 +96,11 @@ fn validate(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
         let mut line = format!("{}: {count} schemas, all valid", store.dir().display());
         if !without.is_empty() {
             let names: Vec<String> = without.iter().map(|n| for_terminal(n).into_owned()).collect();
-            line.push_str(&format!("; {} topic(s) without a schema (schema: false): {}", names.len(), names.join(", ")));
+            line.push_str(&format!(
+                "; {} topic(s) without a schema (schema: false): {}",
+                names.len(),
+                names.join(", ")
+            ));
         }
         app.ui.out(&line)?;
     }

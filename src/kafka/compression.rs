@@ -107,7 +107,9 @@ impl Settings {
             let text: Vec<String> = self
                 .producer_effective(c)
                 .iter()
-                .map(|(k, v, src)| format!("{k}={}{}", v, if src == "evbus default" { String::new() } else { format!(" ({src})") }))
+                .map(|(k, v, src)| {
+                    format!("{k}={}{}", v, if src == "evbus default" { String::new() } else { format!(" ({src})") })
+                })
                 .collect();
             eprintln!("evbus: producer: {}", text.join(" "));
         }

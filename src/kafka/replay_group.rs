@@ -194,16 +194,14 @@ impl ReplayGroup {
         let (tx, rx) = std_mpsc::channel::<Request>();
         let timeout = settings.timeout;
         let (g, t) = (group.to_owned(), topic.to_owned());
-        std::thread::Builder::new()
-            .name("evbus-dlq-group".into())
-            .spawn(move || {
-                let left = serve(&consumer, &rx, &g, &t, timeout);
-                // Closing sends the LeaveGroup: answered only once it went out.
-                drop(consumer);
-                if let Some(left) = left {
-                    let _ = left.send(());
-                }
-            })?;
+        std::thread::Builder::new().name("evbus-dlq-group".into()).spawn(move || {
+            let left = serve(&consumer, &rx, &g, &t, timeout);
+            // Closing sends the LeaveGroup: answered only once it went out.
+            drop(consumer);
+            if let Some(left) = left {
+                let _ = left.send(());
+            }
+        })?;
         Ok(ReplayGroup {
             tx,
             ctx,
@@ -356,9 +354,9 @@ fn serve(
                     got = Some(consumer.committed_offsets(tpl.clone(), left.max(Duration::from_millis(200)))?);
                     Ok(())
                 });
-                let r = r.map_err(|e| describe_error(&e)).map(|()| {
-                    got.map(|tpl| tpl.elements().iter().filter_map(saved).collect()).unwrap_or_default()
-                });
+                let r = r
+                    .map_err(|e| describe_error(&e))
+                    .map(|()| got.map(|tpl| tpl.elements().iter().filter_map(saved).collect()).unwrap_or_default());
                 let _ = reply.send(r);
             }
             Request::Commit(offsets, reply) => {
@@ -389,19 +387,13 @@ fn serve(
 
 fn saved(e: &TopicPartitionListElem<'_>) -> Option<(i32, Saved)> {
     match e.offset() {
-        Offset::Offset(o) if o >= 0 => {
-            Some((e.partition(), Saved { offset: o, metadata: e.metadata().to_owned() }))
-        }
+        Offset::Offset(o) if o >= 0 => Some((e.partition(), Saved { offset: o, metadata: e.metadata().to_owned() })),
         _ => None,
     }
 }
 
 /// DescribeGroups for the group: its state and each member with the topics it subscribes to.
-fn describe(
-    consumer: &BaseConsumer<MemberCtx>,
-    group: &str,
-    timeout: Duration,
-) -> Result<Described, String> {
+fn describe(consumer: &BaseConsumer<MemberCtx>, group: &str, timeout: Duration) -> Result<Described, String> {
     // A coordinator that is loading (a fresh broker, a moved coordinator) is asked again.
     let list = retry::within(
         Instant::now() + timeout,

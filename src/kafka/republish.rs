@@ -94,11 +94,8 @@ impl Republisher {
     pub fn new(settings: &Settings, compression: &super::compression::Compression) -> Result<Republisher> {
         // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
         // partition a Java producer (and therefore the original) would have chosen.
-        let (producer, ctx) = settings.producer(&[
-            ("partitioner", "murmur2_random"),
-            ("message.timeout.ms", "0"),
-            compression.prop(),
-        ])?;
+        let (producer, ctx) =
+            settings.producer(&[("partitioner", "murmur2_random"), ("message.timeout.ms", "0"), compression.prop()])?;
         let warmup = ProducerIdWarmup::start(producer.clone(), settings.timeout);
         Ok(Republisher { producer, ctx, _warmup: warmup })
     }
@@ -128,7 +125,9 @@ impl Republisher {
         let fut = loop {
             match self.producer.send_result(r) {
                 Ok(f) => break f,
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) if Instant::now() < deadline => {
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back))
+                    if Instant::now() < deadline =>
+                {
                     r = back;
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }

@@ -138,10 +138,7 @@ impl Settings {
     fn producer_config(&self, extra: &[(&str, &str)]) -> ClientConfig {
         let mut c = self.base();
         let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
-        c.set("enable.idempotence", "true")
-            .set("acks", "all")
-            .set("message.timeout.ms", &ms)
-            .set("linger.ms", "5");
+        c.set("enable.idempotence", "true").set("acks", "all").set("message.timeout.ms", &ms).set("linger.ms", "5");
         for (k, v) in extra {
             c.set(*k, *v);
         }

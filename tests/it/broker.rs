@@ -508,7 +508,8 @@ impl Broker {
             }
         }
         assert!(!logs.is_empty(), "no log segment of {topic} in {}", data.display());
-        let class = if kafka_major() >= 4 { "org.apache.kafka.tools.DumpLogSegments" } else { "kafka.tools.DumpLogSegments" };
+        let class =
+            if kafka_major() >= 4 { "org.apache.kafka.tools.DumpLogSegments" } else { "kafka.tools.DumpLogSegments" };
         let out = self.kafka_tool(class, &["--files", &logs.join(",")]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "DumpLogSegments failed:\n{text}{}", String::from_utf8_lossy(&out.stderr));

@@ -822,7 +822,8 @@ fn gap_run(b: &Broker, base: &str, extra: &[&str]) -> (std::process::ExitStatus,
     let mut args = vec!["-X", "queued.max.messages.kbytes=1", "-X", "queued.min.messages=1"];
     args.extend(["-X", "max.partition.fetch.bytes=1024", "tail", &t, "--from", "beginning", "--exit", "-o", "json"]);
     args.extend(extra);
-    let mut child = evbus_std(b).args(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        evbus_std(b).args(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut r = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     r.read_line(&mut first).unwrap();
@@ -864,7 +865,10 @@ fn check_gap(offsets: &[i64], err: &str) {
     let note = &err[at..];
     let from: i64 = note.split("offsets ").nth(1).and_then(|s| s.split(' ').next()).unwrap().parse().unwrap();
     assert!(
-        note.contains(&format!("offsets {from} to 299 ({} offset(s)) were removed by retention or DeleteRecords", 300 - from)),
+        note.contains(&format!(
+            "offsets {from} to 299 ({} offset(s)) were removed by retention or DeleteRecords",
+            300 - from
+        )),
         "{err}"
     );
     assert!(note.contains("below the log start 300"), "{err}");

@@ -35,7 +35,9 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<Outcome> {
         // Each attempt gets what is left of --wait (never more than --timeout), so the whole
         // run ends within --wait plus the time a check needs to give up.
         let limit = match args.wait {
-            Some(wait) => app.settings.timeout.min(wait.saturating_sub(start.elapsed())).max(Duration::from_millis(200)),
+            Some(wait) => {
+                app.settings.timeout.min(wait.saturating_sub(start.elapsed())).max(Duration::from_millis(200))
+            }
             None => app.settings.timeout,
         };
         let report = checks(app, &args, &admin, manifest.as_ref(), limit).await?;

@@ -17,8 +17,8 @@ use tokio::time::Instant;
 
 use super::super::common::key_json;
 use super::{
-    COMMIT_EVERY, COMMIT_EVERY_RECORDS, Dest, Done, Judged, Next, Outgoing, PLAN_PREVIEW, PURGE_GRACE,
-    REPLAY_SOURCE, REPLAY_TIME, Replay, WINDOW, recv_paced,
+    COMMIT_EVERY, COMMIT_EVERY_RECORDS, Dest, Done, Judged, Next, Outgoing, PLAN_PREVIEW, PURGE_GRACE, REPLAY_SOURCE,
+    REPLAY_TIME, Replay, WINDOW, recv_paced,
 };
 use crate::dlq::decode::{Decoded, decode};
 use crate::dlq::report::{Halt, Skipped};
@@ -404,7 +404,9 @@ impl Replay<'_> {
         let (positions, left_out) = self.tracker.positions();
         let changed: Vec<(i32, i64, String)> = positions
             .into_iter()
-            .filter(|(p, (o, note))| self.saved.get(p) != Some(o) || self.notes.get(p).map_or(!note.is_empty(), |n| n != note))
+            .filter(|(p, (o, note))| {
+                self.saved.get(p) != Some(o) || self.notes.get(p).map_or(!note.is_empty(), |n| n != note)
+            })
             .map(|(p, (o, note))| (p, o, note))
             .collect();
         if changed.is_empty() {

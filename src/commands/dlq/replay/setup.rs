@@ -8,8 +8,8 @@ use std::sync::Arc;
 use anyhow::{Result, anyhow};
 use regex::Regex;
 
-use super::Dest;
 use super::super::common::manifest_dlq_topics;
+use super::Dest;
 use crate::app::App;
 use crate::cli::DlqReplayArgs;
 use crate::dlq::ahead;
@@ -131,7 +131,13 @@ pub(super) struct Start {
 
 /// The read range per partition: from the saved position (or the start), narrowed by
 /// --from-offset/--to-offset, up to the high watermark of now; and what the saved notes say.
-pub(super) fn start(app: &App, a: &DlqReplayArgs, dlq: &str, parts: &[PartInfo], saved: &BTreeMap<i32, Saved>) -> Start {
+pub(super) fn start(
+    app: &App,
+    a: &DlqReplayArgs,
+    dlq: &str,
+    parts: &[PartInfo],
+    saved: &BTreeMap<i32, Saved>,
+) -> Start {
     let mut s = Start { ranges: Vec::new(), replayed_before: BTreeMap::new(), probe: BTreeMap::new(), deleted: 0 };
     for p in parts {
         let position = saved.get(&p.partition);
