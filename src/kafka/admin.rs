@@ -12,6 +12,7 @@ use rdkafka::types::RDKafkaErrorCode;
 use super::cluster::{ClusterMeta, owned_metadata};
 use super::context::Ctx;
 use super::error::Error;
+use super::events::EventPump;
 use super::settings::Settings;
 use super::topic_requests::{self, TopicOutcome, TopicRequest};
 use crate::topics::plan::{ClusterConfig, Source};
@@ -19,7 +20,7 @@ use crate::topics::plan::{ClusterConfig, Source};
 /// An admin client with its context and the settings it was made from.
 pub struct Admin {
     /// Serves the client's errors and logs; holds the client until its thread ends.
-    pub events: super::events::EventPump,
+    pub events: EventPump,
     /// The librdkafka admin client; shared with the event pump's thread.
     pub client: Arc<AdminClient<Ctx>>,
     /// The client's context, quoted when a call times out (see [`Ctx::last_error`]).
@@ -34,6 +35,20 @@ const DOWN_GRACE: Duration = Duration::from_millis(1500);
 
 /// The result of one operation of a batch.
 pub type OpResult = (String, Result<(), Error>);
+
+// Built here rather than in settings.rs, so that this file depends on the settings and not the
+// other way round.
+impl Settings {
+    /// An admin client for these settings, with its event pump running.
+    pub fn admin(&self) -> Result<Admin, Error> {
+        let ctx = self.ctx();
+        let client: AdminClient<Ctx> =
+            self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
+        let client = Arc::new(client);
+        let events = EventPump::start(Arc::clone(&client), ctx.clone());
+        Ok(Admin { events, client, ctx, settings: self.clone() })
+    }
+}
 
 impl Admin {
     fn opts(&self) -> AdminOptions {

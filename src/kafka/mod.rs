@@ -22,6 +22,7 @@ pub mod incremental;
 pub mod lag;
 pub mod offsets;
 pub mod probe;
+pub mod problem;
 pub mod producer;
 pub mod queue;
 pub mod reader;

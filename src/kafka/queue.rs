@@ -24,7 +24,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::headers::HeaderPool;
-use super::reader::Problem;
+use super::problem::Problem;
 use crate::record::view::RecordView;
 
 /// A queue of its own that partitions forward their fetched records to.

@@ -26,6 +26,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use super::cluster::{ClusterMeta, owned_metadata};
 use super::context::Ctx;
 use super::headers::HeaderPool;
+pub use super::problem::Problem;
 use super::queue::BatchQueue;
 use super::retry;
 use super::settings::Settings;
@@ -61,28 +62,6 @@ pub enum OffsetsAt {
     End,
     /// The first record at or after this time (ms since the epoch).
     Time(i64),
-}
-
-/// A consumer error, sorted by what a reader does about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// Every broker connection is down; librdkafka keeps retrying on its own.
-    AllBrokersDown,
-    /// One connection failed; retried on its own (an outage shows as [`Problem::AllBrokersDown`]).
-    Transport,
-    /// The partition's position is no longer in its log (below the log start after retention or
-    /// DeleteRecords, or past the end of a truncated log). librdkafka stopped fetching it: the
-    /// reader decides where it goes on, with [`BatchQueue::restart_at`].
-    OutOfRange {
-        /// The partition's topic.
-        topic: String,
-        /// The partition.
-        partition: i32,
-        /// The position that left the log (the next offset the reader wanted).
-        offset: i64,
-    },
-    /// Anything else, as librdkafka words it.
-    Other(String),
 }
 
 /// One thing a poll handed up.

@@ -1,7 +1,6 @@
 //! The connection settings every command shares, the clients made from them, and the two ways a
 //! broker call is bounded by `--timeout` (a blocking librdkafka call, an async operation).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -11,10 +10,8 @@ use rdkafka::consumer::BaseConsumer;
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, FutureProducer};
 
-use super::admin;
 use super::context::Ctx;
 use super::error::{Error, Kind};
-use super::events::EventPump;
 use super::producer::CountingCtx;
 use crate::term::redact;
 
@@ -78,16 +75,6 @@ impl Settings {
         }
     }
 
-    /// An admin client for these settings, with its event pump running.
-    pub fn admin(&self) -> Result<admin::Admin, Error> {
-        let ctx = self.ctx();
-        let client: rdkafka::admin::AdminClient<Ctx> =
-            self.base().create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
-        let client = Arc::new(client);
-        let events = EventPump::start(Arc::clone(&client), ctx.clone());
-        Ok(admin::Admin { events, client, ctx, settings: self.clone() })
-    }
-
     /// A consumer that never commits by itself. `group` is needed only for group operations.
     pub fn consumer(&self, group: Option<&str>, extra: &[(&str, &str)]) -> Result<(BaseConsumer<Ctx>, Ctx), Error> {
         let ctx = self.ctx();
@@ -148,7 +135,7 @@ impl Settings {
         c
     }
 
-    fn config_error(&self, e: KafkaError) -> Error {
+    pub(super) fn config_error(&self, e: KafkaError) -> Error {
         config_error(e)
     }
 
@@ -333,7 +320,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_refused_connection_is_broker_unreachable() {
-        let admin = Arc::new(settings(&[]).admin().unwrap());
+        let admin = std::sync::Arc::new(settings(&[]).admin().unwrap());
         let e = crate::kafka::groups::list(&admin).await.unwrap_err();
         assert_eq!(e.kind(), Kind::BrokerUnreachable, "{e}");
         assert!(e.to_string().contains("(brokers tried: 127.0.0.1:1)"), "{e}");

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::app::App;
 use crate::term::ui::Mode;
 
-use super::state::Kind;
+use super::state::{Kind, State};
 
 #[derive(Serialize)]
 pub(super) struct Report {
@@ -29,6 +29,23 @@ pub(super) struct Report {
     /// `status`/`down`: anything worth knowing (stale pid file, port taken by someone else).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) note: Option<String>,
+}
+
+impl State {
+    /// The report skeleton every subcommand prints for this state dir.
+    pub(super) fn report(&self, status: &'static str, address: &str, pid: Option<i32>) -> Report {
+        Report {
+            status,
+            address: address.to_string(),
+            pid,
+            broker: None,
+            version: None,
+            dir: self.dir.clone(),
+            log: self.log_file(),
+            started: None,
+            note: None,
+        }
+    }
 }
 
 impl Report {

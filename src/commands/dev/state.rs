@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
-use super::report::Report;
 use crate::term::sanitize::for_terminal_multiline;
 
 /// The first start creates the sqlite schema; a slow machine needs more than the default 10s.
@@ -101,21 +100,6 @@ impl State {
     }
     pub(super) fn log_file(&self) -> PathBuf {
         self.dir.join("broker.log")
-    }
-
-    /// The report skeleton every subcommand prints for this state dir.
-    pub(super) fn report(&self, status: &'static str, address: &str, pid: Option<i32>) -> Report {
-        Report {
-            status,
-            address: address.to_string(),
-            pid,
-            broker: None,
-            version: None,
-            dir: self.dir.clone(),
-            log: self.log_file(),
-            started: None,
-            note: None,
-        }
     }
 
     pub(super) fn recorded(&self) -> Recorded {

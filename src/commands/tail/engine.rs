@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
-use super::options::Format;
+use super::format::Format;
 use super::schemas::SchemaSource;
 use super::tuning::MAX_WARNINGS;
 use crate::kafka::headers::HeaderPool;

@@ -37,6 +37,7 @@
 
 mod assigned;
 mod engine;
+mod format;
 mod gaps;
 mod group;
 mod grow;

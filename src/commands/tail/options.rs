@@ -4,31 +4,16 @@
 use anyhow::{Result, bail};
 use regex::Regex;
 
+use super::format::Format;
 use super::start::StartPos;
 use crate::app::App;
 use crate::cli::{OutputFormat, StartSpec, TailArgs};
 use crate::exit::Exit;
 use crate::record::filter::{JqFilter, RecordFilter, parse_header_arg};
-use crate::record::render::{PrettyOpts, Template};
+use crate::record::render::PrettyOpts;
 
 pub(super) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-/// How records are printed.
-pub(super) enum Format {
-    /// JSON lines; on a terminal, control and bidi characters inside strings are `\uXXXX`.
-    Json {
-        terminal: bool,
-    },
-    Pretty(PrettyOpts),
-    Raw {
-        terminal: bool,
-    },
-    Template {
-        template: Template,
-        terminal: bool,
-    },
 }
 
 fn pick_format(app: &App, args: &TailArgs) -> Result<Format> {
