@@ -52,10 +52,14 @@ Share and streams groups are listed with the type `share/streams` and state and 
   evbus groups reset billing --topic orders --shift-by -50
   evbus groups reset billing --topic orders --to latest -o json --dry-run > plan.json
   evbus groups reset billing --from-file plan.json --yes
+  evbus groups reset billing --from-file kafka-export.csv --yes   # kafka-consumer-groups --export
+  evbus groups reset billing --topic orders --to earliest --include-uncommitted
 
 The group must have no active members (stop its consumers first): evbus refuses and names them.
-Targets before the log start or past the log end are clamped to it. Works for classic and
-consumer (KIP-848) groups; a group that does not exist yet gets these offsets.")]
+Targets before the log start or past the log end are clamped to it. Partitions where the group has
+no committed offset are left alone unless named (TOPIC:P) or --include-uncommitted; the plan marks
+each offset it commits there as a new commit. Works for classic and consumer (KIP-848) groups; a
+group that does not exist yet gets these offsets.")]
     Reset(Box<GroupsResetArgs>),
     /// Delete a group, or only its committed offsets on some topics (asks, or needs --yes)
     #[command(after_help = "Examples:
@@ -113,14 +117,16 @@ pub enum ResetEdge {
     Earliest,
     /// The log end: skip everything not consumed yet
     Latest,
+    /// The committed offset as it is; the log end where there is none (with --include-uncommitted)
+    Current,
 }
 
 /// Where `groups reset` moves the offsets: exactly one of these.
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 pub struct ResetTarget {
-    /// The log start or the log end
-    #[arg(long, value_enum, value_name = "earliest|latest")]
+    /// The log start, the log end, or the committed offset as it is
+    #[arg(long, value_enum, value_name = "earliest|latest|current")]
     pub to: Option<ResetEdge>,
     /// This offset on every selected partition
     #[arg(long, value_name = "N")]
@@ -129,14 +135,16 @@ pub struct ResetTarget {
     /// log end when no record is that recent)
     #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true)]
     pub to_datetime: Option<TimeSpec>,
-    /// The first record at or after this long ago (e.g. 2h, 30m, 1d); takes any TIME like
-    /// --to-datetime
+    /// The first record at or after this long ago (e.g. 2h, 30m, 1d, or ISO 8601 like PT31M,
+    /// P1DT2H as kafka-consumer-groups takes); takes any TIME like --to-datetime
     #[arg(long, value_parser = parse::time, value_name = "DURATION", allow_hyphen_values = true)]
     pub by_duration: Option<TimeSpec>,
-    /// Move each committed offset by N (negative = re-read N records); uncommitted partitions are left alone
+    /// Move each committed offset by N (negative = re-read N records); refuses a named partition
+    /// without one unless --include-uncommitted (then it moves from the log end)
     #[arg(long, value_name = "±N", allow_hyphen_values = true)]
     pub shift_by: Option<i64>,
-    /// Apply a plan written by `groups reset -o json` (its topic, partition and new offsets)
+    /// Apply a plan: one written by `groups reset -o json`, or the CSV (topic,partition,offset)
+    /// of `kafka-consumer-groups --reset-offsets --export`
     #[arg(long, value_name = "FILE")]
     pub from_file: Option<PathBuf>,
 }
@@ -151,9 +159,13 @@ pub struct GroupsResetArgs {
     #[arg(long = "topic", value_name = "TOPIC[:P,...]",
           add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topics: Vec<String>,
-    /// Every partition of every topic the group has committed offsets for
+    /// Every partition where the group has a committed offset
     #[arg(long, conflicts_with = "topics")]
     pub all_topics: bool,
+    /// Also commit offsets on the partitions of --all-topics' topics or of a --topic TOPIC where
+    /// the group has none (their consumers then stop following auto.offset.reset there)
+    #[arg(long)]
+    pub include_uncommitted: bool,
     #[command(flatten)]
     pub target: ResetTarget,
     /// Print the plan and change nothing

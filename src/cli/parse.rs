@@ -54,6 +54,9 @@ fn time_inner(raw: &str) -> Result<TimeSpec, String> {
     if s.is_empty() {
         return Err("empty".into());
     }
+    if s.trim_start_matches(['-', '+']).starts_with(['P', 'p']) {
+        return iso_duration(s).map(TimeSpec::Ago);
+    }
     if let Some(rest) = s.strip_prefix(['-', '+']) {
         // `-10m` is most likely meant as "10 minutes ago", which is written without a sign.
         return Err(if humantime::parse_duration(rest).is_ok() {
@@ -80,6 +83,67 @@ fn time_inner(raw: &str) -> Result<TimeSpec, String> {
         Ok(ms) => Ok(TimeSpec::Ago(ms)),
         Err(_) => Err("duration out of range".into()),
     }
+}
+
+/// An ISO 8601 duration as Java's `Duration.parse` reads it (what `kafka-consumer-groups
+/// --by-duration` takes): `PT31M`, `P1DT2H`, `PT0.5S`; days are 24 hours, and years, months and
+/// weeks are not durations (Java refuses them too). Milliseconds; a negative total (a time in the
+/// future) is refused.
+fn iso_duration(s: &str) -> Result<i64, String> {
+    let bad = || format!("{s:?} is not an ISO 8601 duration like PT31M or P1DT2H");
+    let upper = s.to_ascii_uppercase();
+    let (negative, rest) = match upper.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, upper.strip_prefix('+').unwrap_or(&upper)),
+    };
+    let rest = rest.strip_prefix('P').ok_or_else(bad)?;
+    let (days, time) = match rest.split_once('T') {
+        Some((_, t)) if t.is_empty() => return Err(bad()),
+        Some((d, t)) => (d, t),
+        None => (rest, ""),
+    };
+    if days.is_empty() && time.is_empty() {
+        return Err(bad());
+    }
+    let mut total: i128 = 0;
+    // Each part: an optionally signed integer (seconds may have up to 9 decimals) and its unit,
+    // in the order D, then H, M, S.
+    let mut parts = |text: &str, units: &[(char, i128)]| -> Result<(), String> {
+        let mut text = text;
+        let mut next_unit = 0;
+        while !text.is_empty() {
+            let end = text.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(bad)?;
+            let (num, unit) = (&text[..end], text[end..].chars().next().ok_or_else(bad)?);
+            let at = units[next_unit..].iter().position(|(u, _)| *u == unit).ok_or_else(bad)? + next_unit;
+            next_unit = at + 1;
+            let ms_per = units[at].1;
+            let (int, frac) = match num.split_once(['.', ',']) {
+                Some((i, f)) if unit == 'S' && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => (i, f),
+                Some(_) => return Err(bad()),
+                None => (num, ""),
+            };
+            let digits = int.trim_start_matches(['-', '+']);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || int.len() - digits.len() > 1 {
+                return Err(bad());
+            }
+            let sign = if int.starts_with('-') { -1 } else { 1 };
+            let n: i128 = digits.parse().map_err(|_| "duration out of range".to_string())?;
+            let frac_ms: i128 = if frac.is_empty() { 0 } else { format!("{frac:0<9}")[..3].parse().unwrap_or(0) };
+            total = total
+                .checked_add(sign * (n * ms_per + frac_ms))
+                .filter(|t| t.abs() <= i128::from(i64::MAX))
+                .ok_or("duration out of range")?;
+            text = &text[end + 1..];
+        }
+        Ok(())
+    };
+    parts(days, &[('D', 86_400_000)])?;
+    parts(time, &[('H', 3_600_000), ('M', 60_000), ('S', 1_000)])?;
+    let total = if negative { -total } else { total };
+    if total < 0 {
+        return Err(format!("{s:?} is a negative duration: that is a time in the future"));
+    }
+    i64::try_from(total).map_err(|_| "duration out of range".to_string())
 }
 
 /// `YYYY-...`: the user meant a calendar time, so the error should be about RFC 3339.
@@ -260,6 +324,19 @@ mod tests {
         assert_eq!(time("2h").unwrap().at(NOW), NOW - 7_200_000);
         assert_eq!(time("1d"), Ok(TimeSpec::Ago(86_400_000)));
         assert_eq!(time("1h30m"), Ok(TimeSpec::Ago(5_400_000)));
+        // ISO 8601, as kafka-consumer-groups --by-duration takes it (Java's Duration.parse).
+        assert_eq!(time("PT31M"), Ok(TimeSpec::Ago(31 * 60_000)));
+        assert_eq!(time("P1DT2H"), Ok(TimeSpec::Ago(26 * 3_600_000)));
+        assert_eq!(time("pt1h-10m"), Ok(TimeSpec::Ago(50 * 60_000)));
+        assert_eq!(time("PT0.25S"), Ok(TimeSpec::Ago(250)));
+        assert_eq!(time("P2D"), Ok(TimeSpec::Ago(2 * 86_400_000)));
+        assert_eq!(time("+PT1S"), Ok(TimeSpec::Ago(1000)));
+        for bad in ["P", "PT", "P1M", "P1W", "P1Y", "PT1D", "PT1M1H", "PT1.5M", "P1DT", "PT--1H", "PTH", "PT1"] {
+            let e = time(bad).unwrap_err();
+            assert!(e.contains("not an ISO 8601 duration"), "{bad}: {e}");
+        }
+        assert!(time("-PT1H").unwrap_err().contains("negative duration"));
+        assert!(time("PT9999999999999999H").unwrap_err().contains("out of range"));
         assert_eq!(time("0s").unwrap().at(NOW), NOW);
         assert_eq!(TimeSpec::At(5).at(NOW), 5);
     }

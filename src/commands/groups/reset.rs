@@ -46,7 +46,12 @@ fn topic_partitions(md: &ClusterMeta, topic: &str, wanted: Option<&[i32]>) -> Re
 fn target_of(a: &GroupsResetArgs) -> Result<(Target, Option<String>)> {
     let t = &a.target;
     if let Some(edge) = t.to {
-        return Ok((if edge == ResetEdge::Earliest { Target::Earliest } else { Target::Latest }, None));
+        let target = match edge {
+            ResetEdge::Earliest => Target::Earliest,
+            ResetEdge::Latest => Target::Latest,
+            ResetEdge::Current => Target::Current,
+        };
+        return Ok((target, None));
     }
     if let Some(n) = t.to_offset {
         if n < 0 {
@@ -64,7 +69,8 @@ fn target_of(a: &GroupsResetArgs) -> Result<(Target, Option<String>)> {
     if let Some(path) = &t.from_file {
         let text = crate::limits::read_to_string(path, crate::limits::FILES)
             .with_context(|| format!("cannot read the plan file {}", path.display()))?;
-        let (group, offsets) = reset::parse_plan_file(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let (group, offsets) = reset::parse_plan_file(&text, &a.group)
+            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), for_terminal(&e)))?;
         return Ok((Target::File(offsets), group));
     }
     bail!(Exit::usage("one of --to, --to-offset, --to-datetime, --by-duration, --shift-by, --from-file is required"))
@@ -93,6 +99,7 @@ fn plan_table(app: &App, plan: &Plan, kind: &str) -> String {
     for r in &plan.partitions {
         let change = match (r.changes(), r.skipped, r.reread) {
             (false, _, _) => "none".to_string(),
+            _ if r.new_commit => "new commit".to_string(),
             (true, Some(s), _) if s > 0 => format!("skip {s}"),
             (true, _, Some(n)) if n > 0 => format!("re-read {n}"),
             (true, _, _) => "set".to_string(),
@@ -106,15 +113,27 @@ fn plan_table(app: &App, plan: &Plan, kind: &str) -> String {
             r.note.clone().unwrap_or_default(),
         ]);
     }
-    let changing = plan.partitions.iter().filter(|r| r.changes()).count();
+    let totals = &plan.totals;
+    let new_commits = match totals.new_commits {
+        0 => String::new(),
+        n => format!(" ({n} new commit(s) where the group had no offset)"),
+    };
+    let left_alone = match totals.uncommitted_left_alone {
+        0 => String::new(),
+        n => format!(
+            "\n{n} partition(s) without a committed offset left alone (their consumers follow auto.offset.reset; \
+             --include-uncommitted commits them too)."
+        ),
+    };
     format!(
-        "Reset plan for group {} ({kind}): {}\n{t}\n{} of {} partition(s) change: {} record(s) skipped, {} re-read.",
+        "Reset plan for group {} ({kind}): {}\n{t}\n{} of {} partition(s) change{new_commits}: {} record(s) skipped, {} \
+         re-read.{left_alone}",
         for_terminal(&plan.group),
         plan.target,
-        changing,
-        plan.partitions.len(),
-        plan.total_skipped(),
-        plan.total_reread()
+        totals.changing,
+        totals.partitions,
+        totals.skipped,
+        totals.reread
     )
 }
 
@@ -156,14 +175,18 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     };
 
     // The partitions the plan covers.
+    // With the partitions the user named (reset even without a committed offset).
     let mut parts: BTreeSet<(String, i32)> = BTreeSet::new();
+    let mut named: BTreeSet<(String, i32)> = BTreeSet::new();
     if let Target::File(offsets) = &target {
         let only: BTreeSet<&str> = specs.iter().map(|(t, _)| t.as_str()).collect();
         for ((t, p), _) in offsets {
             if !only.is_empty() && !only.contains(t.as_str()) {
                 continue;
             }
-            parts.extend(topic_partitions(&md, t, Some(&[*p]))?);
+            let ps = topic_partitions(&md, t, Some(&[*p]))?;
+            named.extend(ps.iter().cloned());
+            parts.extend(ps);
         }
     } else if a.all_topics {
         let topics: BTreeSet<&str> = committed.keys().map(|(t, _)| t.as_str()).collect();
@@ -181,7 +204,11 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
         }
     } else {
         for (t, ps) in &specs {
-            parts.extend(topic_partitions(&md, t, ps.as_deref())?);
+            let found = topic_partitions(&md, t, ps.as_deref())?;
+            if ps.is_some() {
+                named.extend(found.iter().cloned());
+            }
+            parts.extend(found);
         }
     }
     if parts.is_empty() {
@@ -212,9 +239,11 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
             log_start: *start,
             log_end: *end,
             by_time: time,
+            named: named.contains(&key),
         });
     }
-    let plan = reset::plan(&a.group, &target, &positions);
+    let plan = reset::plan(&a.group, &target, &positions, a.include_uncommitted)
+        .map_err(|e| anyhow::anyhow!("{}", for_terminal(&e)))?;
     let kind = listed.as_ref().map_or("no such group yet", |g| g.kind.as_str()).to_string();
 
     // The plan: on stdout as JSON for --dry-run -o json (the shape --from-file reads back), else
