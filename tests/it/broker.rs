@@ -475,16 +475,66 @@ impl Broker {
     /// Run one of Kafka's own command-line tools (a main class of kafka-tools or kafka_2.13)
     /// against this broker's INTERNAL listener, returning its output.
     pub(crate) fn kafka_tool(&self, class: &str, args: &[&str]) -> std::process::Output {
+        self.kafka_tool_within(class, args, None, Duration::from_secs(120))
+    }
+
+    /// [`Broker::kafka_tool`] with `stdin` fed to the tool, killed (and the test failed, naming
+    /// the tool and what it printed) when it has not exited within `limit`: a JVM tool that
+    /// waits on a broker that is gone must not hang the suite.
+    pub(crate) fn kafka_tool_within(
+        &self,
+        class: &str,
+        args: &[&str],
+        stdin: Option<&[u8]>,
+        limit: Duration,
+    ) -> std::process::Output {
+        use std::io::Read as _;
         let libs = kafka_libs();
-        Command::new(std::env::var_os("JAVA").unwrap_or_else(|| "java".into()))
+        let mut child = Command::new(std::env::var_os("JAVA").unwrap_or_else(|| "java".into()))
+            // A short-lived client: C1 only, so it starts sooner.
             .args(["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"])
             .arg(format!("-Dlog4j2.configurationFile={}", libs.join("log4j2.properties").display()))
             .arg("-cp")
             .arg(format!("{}/*", libs.display()))
             .arg(class)
             .args(args)
-            .output()
-            .expect("cannot run java")
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot run java");
+        if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(data).expect("cannot feed the Kafka tool's stdin");
+        }
+        // Read both pipes on threads so a chatty tool cannot block on a full pipe.
+        let read = |p: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                if let Some(mut p) = p {
+                    let _ = p.read_to_end(&mut buf);
+                }
+                buf
+            })
+        };
+        let out = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+        let err = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "{class} {args:?} did not exit within {limit:?}:\n{}{}",
+                    String::from_utf8_lossy(&out.join().unwrap()),
+                    String::from_utf8_lossy(&err.join().unwrap())
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        std::process::Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() }
     }
 
     /// The codec of every record batch stored for `topic` (all partitions, upper case: "NONE",

@@ -79,6 +79,7 @@ fn reset_every_target_kind_on_classic_and_kip848_groups() {
         assert_eq!(describe(&b, &g)["type"], protocol);
         assert_eq!(b.committed(&g, &t, 2), [Some(1), None]);
 
+        // p1 has no commit: left alone, as kafka-consumer-groups --all-topics does, unless asked.
         let doc = reset(&b, &g, &["--topic", &t, "--to", "earliest"]);
         assert_eq!(doc["target"], "earliest");
         assert_eq!(
@@ -86,7 +87,11 @@ fn reset_every_target_kind_on_classic_and_kip848_groups() {
             (&json!(1), &json!(0), &json!(1)),
             "{doc:#}"
         );
-        assert_eq!((&row(&doc, 1)["current"], &row(&doc, 1)["new"]), (&Value::Null, &json!(0)), "{doc:#}");
+        assert_eq!((&row(&doc, 1)["new"], &doc["totals"]["uncommitted_left_alone"]), (&Value::Null, &json!(1)));
+        assert_eq!(b.committed(&g, &t, 2), [Some(0), None], "{protocol}: earliest, committed partitions");
+        let doc = reset(&b, &g, &["--topic", &t, "--to", "earliest", "--include-uncommitted"]);
+        assert_eq!((&row(&doc, 1)["new"], &row(&doc, 1)["new_commit"]), (&json!(0), &json!(true)), "{doc:#}");
+        assert_eq!(doc["totals"]["new_commits"], 1, "{doc:#}");
         assert_eq!(b.committed(&g, &t, 2), [Some(0), Some(0)], "{protocol}: earliest");
 
         let doc = reset(&b, &g, &["--all-topics", "--to", "latest"]);

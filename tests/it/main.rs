@@ -21,6 +21,7 @@ mod groups;
 mod health;
 mod hostile;
 mod lag;
+mod oracle;
 mod produce;
 mod readme;
 mod security;
