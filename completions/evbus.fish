@@ -397,13 +397,14 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l topic -d 'Topic to reset, every partition (TOPIC) or some (TOPIC:0,2); repeatable. With --from-file, only these topics of the plan' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to -d 'The log start or the log end' -r -f -a "earliest\t'The log start: re-read everything still on the broker'
-latest\t'The log end: skip everything not consumed yet'"
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to -d 'The log start, the log end, or the committed offset as it is' -r -f -a "earliest\t'The log start: re-read everything still on the broker'
+latest\t'The log end: skip everything not consumed yet'
+current\t'The committed offset as it is; the log end where there is none (with --include-uncommitted)'"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to-offset -d 'This offset on every selected partition' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l to-datetime -d 'The first record at or after this TIME: RFC 3339, epoch ms, or a duration ago like 2h (the log end when no record is that recent)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l by-duration -d 'The first record at or after this long ago (e.g. 2h, 30m, 1d); takes any TIME like --to-datetime' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l shift-by -d 'Move each committed offset by N (negative = re-read N records); uncommitted partitions are left alone' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l from-file -d 'Apply a plan written by `groups reset -o json` (its topic, partition and new offsets)' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l by-duration -d 'The first record at or after this long ago (e.g. 2h, 30m, 1d, or ISO 8601 like PT31M, P1DT2H as kafka-consumer-groups takes); takes any TIME like --to-datetime' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l shift-by -d 'Move each committed offset by N (negative = re-read N records); refuses a named partition without one unless --include-uncommitted (then it moves from the log end)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l from-file -d 'Apply a plan: one written by `groups reset -o json`, or the CSV (topic,partition,offset) of `kafka-consumer-groups --reset-offsets --export`' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
@@ -414,7 +415,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subc
 always\t''
 never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
-complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l all-topics -d 'Every partition of every topic the group has committed offsets for'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l all-topics -d 'Every partition where the group has a committed offset'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l include-uncommitted -d 'Also commit offsets on the partitions of --all-topics\' topics or of a --topic TOPIC where the group has none (their consumers then stop following auto.offset.reset there)'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l dry-run -d 'Print the plan and change nothing'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'

@@ -488,7 +488,6 @@ impl Broker {
         stdin: Option<&[u8]>,
         limit: Duration,
     ) -> std::process::Output {
-        use std::io::Read as _;
         let libs = kafka_libs();
         let mut child = Command::new(std::env::var_os("JAVA").unwrap_or_else(|| "java".into()))
             // A short-lived client: C1 only, so it starts sooner.
@@ -507,7 +506,7 @@ impl Broker {
             pipe.write_all(data).expect("cannot feed the Kafka tool's stdin");
         }
         // Read both pipes on threads so a chatty tool cannot block on a full pipe.
-        let read = |p: Option<Box<dyn std::io::Read + Send>>| {
+        fn read<R: std::io::Read + Send + 'static>(p: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
             std::thread::spawn(move || {
                 let mut buf = Vec::new();
                 if let Some(mut p) = p {
@@ -515,9 +514,9 @@ impl Broker {
                 }
                 buf
             })
-        };
-        let out = read(child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
-        let err = read(child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+        }
+        let out = read(child.stdout.take());
+        let err = read(child.stderr.take());
         let start = Instant::now();
         let status = loop {
             if let Some(s) = child.try_wait().unwrap() {
