@@ -59,7 +59,8 @@ The group must have no active members (stop its consumers first): evbus refuses 
 Targets before the log start or past the log end are clamped to it. Partitions where the group has
 no committed offset are left alone unless named (TOPIC:P) or --include-uncommitted; the plan marks
 each offset it commits there as a new commit. Works for classic and consumer (KIP-848) groups; a
-group that does not exist yet gets these offsets.")]
+group that does not exist yet gets these offsets (it has none: name partitions or
+--include-uncommitted).")]
     Reset(Box<GroupsResetArgs>),
     /// Delete a group, or only its committed offsets on some topics (asks, or needs --yes)
     #[command(after_help = "Examples:

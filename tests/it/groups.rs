@@ -303,6 +303,27 @@ fn json_plan_round_trips_through_from_file() {
     let (code, _, err) = run(&b, &["reset", &g, "--all-topics", "--to", "earliest", "--to-offset", "3"]);
     assert_eq!(code, Some(2), "{err}");
     assert_eq!(b.committed(&g, &t, 2), [Some(4), Some(1)]);
+
+    // Kafka's export CSV is a plan too; a bad line is named by its number, and nothing changes.
+    let csv = b.dir.path().join("plan.csv");
+    std::fs::write(&csv, format!("{t},0,3\n{t},1,one\n")).unwrap();
+    let (code, _, err) = run(&b, &["reset", &g, "--from-file", csv.to_str().unwrap(), "--yes"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("plan.csv: line 2: \"one\" is not an offset"), "{err}");
+    std::fs::write(&csv, format!("{t},0,3\n{t},1,0\n\n")).unwrap();
+    reset(&b, &g, &["--from-file", csv.to_str().unwrap()]);
+    assert_eq!(b.committed(&g, &t, 2), [Some(3), Some(0)]);
+
+    // A group that does not exist yet has no commits: `--topic T` alone leaves it as it is, and
+    // says how to create its offsets.
+    let fresh = b.unique("fresh");
+    let (code, plan, err) = run(&b, &["reset", &fresh, "--topic", &t, "--to", "earliest", "--yes"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(plan["totals"]["uncommitted_left_alone"], 2, "{plan:#}");
+    assert!(err.contains("has no committed offsets: add --include-uncommitted"), "{err}");
+    assert_eq!(b.committed(&fresh, &t, 2), [None, None]);
+    reset(&b, &fresh, &["--topic", &t, "--to", "earliest", "--include-uncommitted"]);
+    assert_eq!(b.committed(&fresh, &t, 2), [Some(0), Some(0)]);
 }
 
 #[test]

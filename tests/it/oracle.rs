@@ -214,6 +214,15 @@ fn resets_match_kafka_consumer_groups_for_every_target_and_scope() {
         let left_alone = c.kafka_only.len() + c.evbus_extra.len();
         assert_eq!(doc["totals"]["uncommitted_left_alone"], left_alone, "{}: {doc:#}", c.name);
     }
+    // What a user reads in the table: which partitions get a first commit, which are left alone.
+    let mut args = vec!["groups", "reset", g.as_str(), "--dry-run", "-o", "table", "--to", "earliest"];
+    args.extend(mixed.iter().map(String::as_str));
+    let out = b.evbus().args(&args).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("new commit"), "{text}");
+    assert!(text.contains("4 of 5 partition(s) change (1 new commit(s) where the group had no offset)"), "{text}");
+    assert!(text.contains("1 partition(s) without a committed offset left alone"), "{text}");
+
     // The numbers themselves, for a reader: the earliest plan of --topic A --topic B:0,1.
     let earliest = &kafka[0];
     assert_eq!(earliest[&(ta.clone(), 0)], 2, "the log start DeleteRecords moved");

@@ -174,8 +174,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
         None => BTreeMap::new(),
     };
 
-    // The partitions the plan covers.
-    // With the partitions the user named (reset even without a committed offset).
+    // The partitions the plan covers, and those the user named (reset even without a commit).
     let mut parts: BTreeSet<(String, i32)> = BTreeSet::new();
     let mut named: BTreeSet<(String, i32)> = BTreeSet::new();
     if let Target::File(offsets) = &target {
@@ -255,7 +254,13 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     } else {
         app.ui.out(&plan_table(app, &plan, &kind))?;
     }
-    if listed.is_none() {
+    if listed.is_none() && plan.totals.changing == 0 && plan.totals.uncommitted_left_alone > 0 {
+        app.ui.info(format!(
+            "group {} does not exist yet, so it has no committed offsets: add --include-uncommitted (or name the \
+             partitions, TOPIC:P) to create them",
+            for_terminal(&a.group)
+        ));
+    } else if listed.is_none() {
         app.ui.info(format!("group {} does not exist yet: the reset creates its offsets", for_terminal(&a.group)));
     }
     if a.dry_run {
