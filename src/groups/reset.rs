@@ -480,8 +480,13 @@ mod tests {
         // Sentinel commits (-1) count as none.
         assert_eq!(one(Target::Earliest, pos(0, Some(-1), 5, 9)).current, None);
         // The totals count both kinds.
-        let p = plan("g", &Target::Earliest, &[pos(0, None, 0, 4), named(pos(1, None, 0, 4)), pos(2, Some(3), 0, 4)], false)
-            .unwrap();
+        let p = plan(
+            "g",
+            &Target::Earliest,
+            &[pos(0, None, 0, 4), named(pos(1, None, 0, 4)), pos(2, Some(3), 0, 4)],
+            false,
+        )
+        .unwrap();
         let t = p.totals;
         assert_eq!((t.partitions, t.changing, t.new_commits, t.uncommitted_left_alone, t.reread), (3, 2, 1, 1, 3));
         assert_eq!(p.offsets(), vec![("t".to_string(), 1, 0), ("t".to_string(), 2, 0)]);

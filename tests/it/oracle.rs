@@ -80,8 +80,7 @@ fn kafka_plan(b: &Broker, group: &str, args: &[String]) -> Offsets {
 /// evbus's plan for `group` (`groups reset --dry-run -o json`): the whole document and the rows
 /// that get an offset.
 fn evbus_plan(b: &Broker, group: &str, args: &[String]) -> (Value, Offsets) {
-    let out =
-        b.evbus().args(["groups", "reset", group, "--dry-run", "-o", "json"]).args(args).output().unwrap();
+    let out = b.evbus().args(["groups", "reset", group, "--dry-run", "-o", "json"]).args(args).output().unwrap();
     assert!(out.status.success(), "evbus groups reset {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     let doc = stdout_json(&out);
     let offsets = doc["partitions"]
@@ -89,7 +88,10 @@ fn evbus_plan(b: &Broker, group: &str, args: &[String]) -> (Value, Offsets) {
         .unwrap()
         .iter()
         .filter_map(|r| {
-            Some(((r["topic"].as_str()?.to_string(), i32::try_from(r["partition"].as_i64()?).ok()?), r["new"].as_i64()?))
+            Some((
+                (r["topic"].as_str()?.to_string(), i32::try_from(r["partition"].as_i64()?).ok()?),
+                r["new"].as_i64()?,
+            ))
         })
         .collect();
     (doc, offsets)
@@ -242,14 +244,26 @@ fn resets_match_kafka_consumer_groups_for_every_target_and_scope() {
     let b1 = format!("{tb}:1");
     let out = b.kafka_tool_within(
         CONSUMER_GROUPS,
-        &["--bootstrap-server", &b.internal, "--group", &g, "--reset-offsets", "--dry-run", "--topic", &b1, "--shift-by", "-1"],
+        &[
+            "--bootstrap-server",
+            &b.internal,
+            "--group",
+            &g,
+            "--reset-offsets",
+            "--dry-run",
+            "--topic",
+            &b1,
+            "--shift-by",
+            "-1",
+        ],
         None,
         TOOL_LIMIT,
     );
     // An IllegalArgumentException: printed with the usage on stderr, exit 1.
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(!out.status.success() && said.contains(&format!("Cannot shift offset for partition {tb}-1")), "{said}");
-    let out = b.evbus().args(["groups", "reset", &g, "--topic", &b1, "--shift-by", "-1", "--dry-run"]).output().unwrap();
+    let out =
+        b.evbus().args(["groups", "reset", &g, "--topic", &b1, "--shift-by", "-1", "--dry-run"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains(&format!("cannot shift {tb}[1]: the group has no committed offset there")), "{err}");
@@ -304,7 +318,11 @@ fn lag_rows_match_kafka_consumer_groups_describe() {
     let mut evbus = BTreeMap::new();
     for g in doc["groups"].as_array().unwrap() {
         for p in g["partitions"].as_array().unwrap() {
-            let key = (g["group"].as_str().unwrap().to_string(), p["topic"].as_str().unwrap().to_string(), p["partition"].as_i64().unwrap());
+            let key = (
+                g["group"].as_str().unwrap().to_string(),
+                p["topic"].as_str().unwrap().to_string(),
+                p["partition"].as_i64().unwrap(),
+            );
             evbus.insert(key, (p["committed"].as_i64(), p["end"].as_i64(), p["lag"].as_i64()));
         }
     }
@@ -353,7 +371,8 @@ fn keys_land_where_the_java_producer_puts_them() {
 
     let lines: String = keys.iter().map(|k| format!("{}\n", serde_json::json!({ "id": k }))).collect();
     std::fs::write(b.dir.path().join("keys.jsonl"), lines).unwrap();
-    let out = b.evbus().args(["produce", &ours, "--no-validate", "--input", "keys.jsonl", "--key", "id"]).output().unwrap();
+    let out =
+        b.evbus().args(["produce", &ours, "--no-validate", "--input", "keys.jsonl", "--key", "id"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let placement = |topic: &str| -> BTreeMap<String, i32> {
