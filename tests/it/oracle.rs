@@ -276,7 +276,8 @@ fn resets_match_kafka_consumer_groups_for_every_target_and_scope() {
 
 /// `kafka-consumer-groups --describe` and `evbus lag -o json` on the same groups: an empty group
 /// with a commit below a log start DeleteRecords moved, one reading a transactional topic (whose
-/// offsets include aborted records and markers), and one with a live member that has not
+/// offsets include aborted records and markers) and a topic with a transaction still open, and
+/// one with a live member that has not
 /// committed on one of its partitions. Every row Kafka prints, evbus prints with the same
 /// committed offset, log end and lag.
 #[test]
@@ -295,7 +296,12 @@ fn lag_rows_match_kafka_consumer_groups_describe() {
 
     let (empty, reader, live) = (b.unique("oracle-empty"), b.unique("oracle-txn-reader"), b.unique("oracle-live"));
     b.commit(&empty, &[(&plain, 0, 2), (&plain, 1, 7)]);
-    b.commit(&reader, &[(&txn, 0, 4)]);
+    // And a transaction still open on another topic: both count lag to the high watermark, past
+    // records a read_committed consumer cannot read yet.
+    let open = b.unique("oracle-open-txn");
+    b.create_topic(&open, 1);
+    let pending = open_transaction(&b, &open, 2);
+    b.commit(&reader, &[(&txn, 0, 4), (&open, 0, 0)]);
     let member = live_member(&b, &live, "oracle-member", "classic", &plain, 3);
 
     let out = consumer_groups(&b, &["--describe", "--group", &empty, "--group", &reader, "--group", &live]);
@@ -309,10 +315,10 @@ fn lag_rows_match_kafka_consumer_groups_describe() {
             kafka.insert((f[0].into(), f[1].into(), num(f[2]).unwrap()), (num(f[3]), num(f[4]), num(f[5])));
         }
     }
-    assert_eq!(kafka.len(), 2 + 1 + 3, "rows of kafka-consumer-groups --describe:\n{out}");
+    assert_eq!(kafka.len(), 2 + 2 + 3, "rows of kafka-consumer-groups --describe:\n{out}");
 
     let out = b.evbus().args(["lag", &empty, &reader, &live, "-o", "json"]).output().unwrap();
-    drop(member);
+    drop((member, pending));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let doc = stdout_json(&out);
     let mut evbus = BTreeMap::new();
@@ -338,8 +344,30 @@ fn lag_rows_match_kafka_consumer_groups_describe() {
     // The numbers, for a reader: a commit below the log start lags by the whole log end minus it,
     // as Kafka counts (the 3 deleted records are reported apart, as lost to retention).
     assert_eq!(kafka[&(empty.clone(), plain.clone(), 0)], (Some(2), Some(12), Some(10)));
+    assert_eq!(kafka[&(reader.clone(), open.clone(), 0)], (Some(0), Some(2), Some(2)));
     // 3 + 4 aborted + 3 records and a marker after each transaction: 13.
     assert_eq!(kafka[&(reader.clone(), txn.clone(), 0)], (Some(4), Some(13), Some(9)));
+}
+
+/// A transactional producer that has written `n` records to `topic` in a transaction it has not
+/// ended; dropping it leaves the transaction to time out.
+fn open_transaction(b: &Broker, topic: &str, n: usize) -> rdkafka::producer::BaseProducer {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let p: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &b.internal)
+        .set("transactional.id", b.unique("oracle-open"))
+        .set("transaction.timeout.ms", "60000")
+        .set("linger.ms", "0")
+        .create()
+        .unwrap();
+    p.init_transactions(Duration::from_secs(30)).unwrap();
+    p.begin_transaction().unwrap();
+    for i in 0..n {
+        let v = format!("pending-{i}");
+        p.send(BaseRecord::<(), str>::to(topic).partition(0).payload(v.as_str())).map_err(|(e, _)| e).unwrap();
+    }
+    p.flush(Duration::from_secs(10)).unwrap();
+    p
 }
 
 /// The same keys produced by Kafka's console producer (the Java client's default partitioner,
