@@ -98,7 +98,7 @@ fn iso_duration(s: &str) -> Result<i64, String> {
     };
     let rest = rest.strip_prefix('P').ok_or_else(bad)?;
     let (days, time) = match rest.split_once('T') {
-        Some((_, t)) if t.is_empty() => return Err(bad()),
+        Some((_, "")) => return Err(bad()),
         Some((d, t)) => (d, t),
         None => (rest, ""),
     };

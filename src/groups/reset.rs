@@ -164,7 +164,7 @@ impl Plan {
     }
 }
 
-/// Why the note of a row left alone for want of a committed offset says so.
+/// The note of a row left alone because the group has no committed offset there.
 pub const LEFT_ALONE: &str = "no committed offset: left alone (--include-uncommitted commits one)";
 
 /// Compute the plan: one row per position, in topic/partition order. `include_uncommitted` makes
@@ -326,6 +326,9 @@ pub struct PlanFileRow {
     pub new: Option<i64>,
 }
 
+/// Absolute offsets by topic and partition, as a plan file gives them.
+pub type Offsets = BTreeMap<(String, i32), i64>;
+
 /// Read a plan file into absolute offsets: evbus's JSON plan (what `groups reset -o json
 /// --dry-run` writes) or the CSV `kafka-consumer-groups --reset-offsets --export` writes, one
 /// `topic,partition,offset` line per partition (`group,topic,partition,offset` when exported for
@@ -333,7 +336,7 @@ pub struct PlanFileRow {
 /// with the line they are on.
 ///
 /// Returns the group the file names (JSON `group`; `None` for a CSV) and the offsets.
-pub fn parse_plan_file(text: &str, group: &str) -> Result<(Option<String>, BTreeMap<(String, i32), i64>), String> {
+pub fn parse_plan_file(text: &str, group: &str) -> Result<(Option<String>, Offsets), String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with(['{', '[']) {
         parse_json_plan(text)
@@ -342,7 +345,7 @@ pub fn parse_plan_file(text: &str, group: &str) -> Result<(Option<String>, BTree
     }
 }
 
-fn parse_json_plan(text: &str) -> Result<(Option<String>, BTreeMap<(String, i32), i64>), String> {
+fn parse_json_plan(text: &str) -> Result<(Option<String>, Offsets), String> {
     let f: PlanFile = serde_json::from_str(text).map_err(|e| format!("not a reset plan ({e})"))?;
     let mut out = BTreeMap::new();
     for (i, r) in f.partitions.into_iter().enumerate() {
@@ -363,7 +366,7 @@ fn parse_json_plan(text: &str) -> Result<(Option<String>, BTreeMap<(String, i32)
 
 /// Kafka's reset CSV. Jackson writes it without a header and without quotes (topic and group names
 /// need none), one record per line.
-fn parse_csv_plan(text: &str, group: &str) -> Result<BTreeMap<(String, i32), i64>, String> {
+fn parse_csv_plan(text: &str, group: &str) -> Result<Offsets, String> {
     let mut out = BTreeMap::new();
     let mut other_groups = std::collections::BTreeSet::new();
     let mut lines = 0;

@@ -25,6 +25,9 @@ const MINUTE: i64 = 60_000;
 /// Longest a Kafka tool may take: a JVM start and a few admin calls.
 const TOOL_LIMIT: Duration = Duration::from_secs(90);
 
+/// A lag row: committed offset, log end offset, lag (`None` where a tool shows none).
+type LagRow = (Option<i64>, Option<i64>, Option<i64>);
+
 /// A partition's offset, keyed by topic and partition.
 type Offsets = BTreeMap<(String, i32), i64>;
 
@@ -308,7 +311,7 @@ fn lag_rows_match_kafka_consumer_groups_describe() {
     // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID; "-"
     // where there is no number.
     let num = |s: &str| s.parse::<i64>().ok();
-    let mut kafka: BTreeMap<(String, String, i64), (Option<i64>, Option<i64>, Option<i64>)> = BTreeMap::new();
+    let mut kafka: BTreeMap<(String, String, i64), LagRow> = BTreeMap::new();
     for line in out.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
         if f.len() >= 6 && [&empty, &reader, &live].iter().any(|g| g.as_str() == f[0]) {

@@ -179,7 +179,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     let mut named: BTreeSet<(String, i32)> = BTreeSet::new();
     if let Target::File(offsets) = &target {
         let only: BTreeSet<&str> = specs.iter().map(|(t, _)| t.as_str()).collect();
-        for ((t, p), _) in offsets {
+        for (t, p) in offsets.keys() {
             if !only.is_empty() && !only.contains(t.as_str()) {
                 continue;
             }
