@@ -25,11 +25,13 @@ pub enum TopicsCommand {
         after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run"
     )]
     Apply(ApplyArgs),
-    /// List topics with partitions, replication and message counts
+    /// List topics with partitions, replication and offset spans (high - low watermark)
     #[command(after_help = "Example:\n  evbus topics list --all")]
     List(ListArgs),
-    /// Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic
-    #[command(after_help = "Example:\n  evbus topics describe auth.user.registered")]
+    /// Partitions (leader, replicas, ISR, watermarks) and every config with its value and source
+    #[command(
+        after_help = "Examples:\n  evbus topics describe auth.user.registered\n  evbus topics describe auth.user.registered --overrides-only\n\nA config's source is where its value comes from, as kafka-configs --describe --all reports it:\ntopic override, dynamic broker config, dynamic cluster default, static broker config, default."
+    )]
     Describe(DescribeArgs),
     /// Which partition each key lands on (Kafka's default partitioner: murmur2, as in Java)
     #[command(
@@ -84,6 +86,9 @@ pub struct DescribeArgs {
     /// Topic name
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topic: String,
+    /// Show only the configs set on the topic itself (no inherited defaults)
+    #[arg(long)]
+    pub overrides_only: bool,
 }
 
 #[derive(Debug, Args)]

@@ -184,7 +184,11 @@ impl Admin {
             for e in resource.entries {
                 let source = match e.source {
                     ConfigSource::DynamicTopic => Source::DynamicTopic,
-                    _ => Source::Default,
+                    ConfigSource::DynamicBroker => Source::DynamicBroker,
+                    ConfigSource::DynamicDefaultBroker => Source::DynamicDefaultBroker,
+                    ConfigSource::StaticBroker => Source::StaticBroker,
+                    ConfigSource::Default => Source::Default,
+                    ConfigSource::Unknown => Source::Unknown,
                 };
                 let value = if e.is_sensitive { Some(crate::term::redact::MASK.to_string()) } else { e.value };
                 m.insert(e.name, ClusterConfig { value, source });

@@ -12,14 +12,37 @@ use crate::topics::units;
 
 // What DescribeConfigs reports is the broker layer's type; the rules here only read it.
 
-/// Where a topic config value comes from, as DescribeConfigs reports it.
+/// Where a topic config value comes from, as DescribeConfigs reports it (Kafka's `ConfigSource`,
+/// named as `kafka-configs --describe --all` names it, without the `_CONFIG` suffix).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Set on this topic (`kafka-configs --alter`): the only kind evbus manages.
     DynamicTopic,
-    /// Broker defaults, static broker configs, Kafka defaults.
+    /// A dynamic config of the one broker that answered (`--entity-type brokers --entity-name N`).
+    DynamicBroker,
+    /// The dynamic default of every broker in the cluster (`--entity-type brokers --entity-default`).
+    DynamicDefaultBroker,
+    /// The broker's `server.properties`.
+    StaticBroker,
+    /// Kafka's built-in default.
     Default,
+    /// A source this client does not know (a newer broker).
+    Unknown,
+}
+
+impl Source {
+    /// How `topics describe` names the source for a person.
+    pub fn words(self) -> &'static str {
+        match self {
+            Source::DynamicTopic => "topic override",
+            Source::DynamicBroker => "dynamic broker config",
+            Source::DynamicDefaultBroker => "dynamic cluster default",
+            Source::StaticBroker => "static broker config",
+            Source::Default => "default",
+            Source::Unknown => "unknown",
+        }
+    }
 }
 
 /// One topic config entry as the cluster reports it, keyed by its name in `kafka::admin::Admin::topic_configs`'s map (the broker layer fills it).

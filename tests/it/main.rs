@@ -22,6 +22,7 @@ mod health;
 mod hostile;
 mod lag;
 mod oracle;
+mod oracle_configs;
 mod produce;
 mod readme;
 mod security;

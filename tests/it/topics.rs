@@ -247,7 +247,7 @@ fn list_shows_counts_and_managed_flag() {
     let rows = v["topics"].as_array().unwrap();
     let row = rows.iter().find(|r| r["topic"] == t).unwrap();
     assert_eq!(row["partitions"], 2);
-    assert_eq!(row["messages"], 2);
+    assert_eq!(row["offsets"], 2);
     assert_eq!(row["managed"], true);
     assert_eq!(rows.iter().find(|r| r["topic"] == other).unwrap()["managed"], false);
     assert!(!rows.iter().any(|r| r["topic"].as_str().unwrap().starts_with("__")));

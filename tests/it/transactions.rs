@@ -111,3 +111,27 @@ fn dlq_replay_of_a_transactional_dlq_replays_committed_letters_once_and_finishes
     assert_eq!(stdout_json(&out)["replayed"], 0);
     assert_eq!(b.read_all(&orders).len(), 5, "nothing replayed twice");
 }
+
+/// `topics list` and `describe` print the offset span (high − low watermark) under a name that
+/// says so: 7 records were written, 5 are readable, the span is 10 (markers and aborted records
+/// hold offsets). A column named `messages` promised the record count it is not.
+#[test]
+fn topics_list_and_describe_name_the_offset_span_offsets() {
+    let b = Broker::start();
+    let t = transactional_topic(&b);
+    let out = b.evbus().args(["topics", "list", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = stdout_json(&out);
+    let row = doc["topics"].as_array().unwrap().iter().find(|r| r["topic"] == t.as_str()).unwrap().clone();
+    assert_eq!(row["offsets"], 10, "{row}");
+    assert!(row.get("messages").is_none(), "no field promising a record count: {row}");
+    let out = b.evbus().args(["topics", "list", "-o", "table"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("offsets") && !text.contains("messages"), "{text}");
+
+    let out = b.evbus().args(["topics", "describe", &t, "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let p = &stdout_json(&out)["partitions"][0];
+    assert_eq!((p["low"].as_i64(), p["high"].as_i64(), p["offsets"].as_i64()), (Some(0), Some(10), Some(10)), "{p}");
+    assert!(p.get("messages").is_none(), "{p}");
+}

@@ -1,4 +1,8 @@
-//! `evbus topics describe`: one topic's partitions and non-default configs.
+//! `evbus topics describe`: one topic's partitions and every config with its value and where the
+//! value comes from (topic override, dynamic broker or cluster default, static broker config,
+//! Kafka's default), as `kafka-configs --describe --all` shows it: an operator asking "what
+//! retention does this topic have?" needs the effective value, not only the overrides.
+//! `--overrides-only` shows the topic's own overrides alone.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,30 +28,35 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
     };
     let wm = watermarks(&app.settings, topic.partitions.iter().map(|p| (topic.name.clone(), p.id)).collect()).await?;
     let configs = admin.topic_configs(std::slice::from_ref(&topic.name)).await?;
-    let dynamic: BTreeMap<String, Option<String>> = configs
-        .get(&topic.name)
-        .map(|m| {
-            m.iter()
-                .filter(|(_, c)| c.source == plan::Source::DynamicTopic)
-                .map(|(k, c)| (k.clone(), c.value.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let all = configs.get(&topic.name).cloned().unwrap_or_default();
+    let dynamic: BTreeMap<String, Option<String>> = all
+        .iter()
+        .filter(|(_, c)| c.source == plan::Source::DynamicTopic)
+        .map(|(k, c)| (k.clone(), c.value.clone()))
+        .collect();
     let partitions: Vec<serde_json::Value> = topic
         .partitions
         .iter()
         .map(|p| {
             let (lo, hi) = wm.get(&(topic.name.clone(), p.id)).copied().unwrap_or((0, 0));
             json!({"partition": p.id, "leader": p.leader, "replicas": p.replicas, "isr": p.isr,
-                   "low": lo, "high": hi, "messages": hi - lo})
+                   "low": lo, "high": hi, "offsets": hi - lo})
         })
         .collect();
     if mode == Mode::Json {
-        app.ui.json(&json!({"topic": topic.name, "partitions": partitions, "configs": dynamic}))?;
+        let mut doc = json!({"topic": topic.name, "partitions": partitions, "configs": dynamic});
+        if !a.overrides_only {
+            doc["all_configs"] = all
+                .iter()
+                .map(|(k, c)| json!({"key": k, "value": c.value, "source": c.source}))
+                .collect::<Vec<_>>()
+                .into();
+        }
+        app.ui.json(&doc)?;
         return Ok(Outcome::Ok);
     }
     let mut t = app.ui.table();
-    t.set_header(vec!["partition", "leader", "replicas", "isr", "low", "high", "messages"]);
+    t.set_header(vec!["partition", "leader", "replicas", "isr", "low", "high", "offsets"]);
     let ids = |v: &serde_json::Value| {
         v.as_array().map(|a| a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")).unwrap_or_default()
     };
@@ -59,11 +68,18 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
             ids(&p["isr"]),
             p["low"].to_string(),
             p["high"].to_string(),
-            p["messages"].to_string(),
+            p["offsets"].to_string(),
         ]);
     }
     let mut s = format!("Topic {}\n{t}\n", for_terminal(&topic.name));
-    if dynamic.is_empty() {
+    if !a.overrides_only {
+        let mut c = app.ui.table();
+        c.set_header(vec!["config", "value", "source"]);
+        for (k, v) in &all {
+            c.add_row(vec![k.clone(), for_terminal(v.value.as_deref().unwrap_or("")).into_owned(), v.source.words().into()]);
+        }
+        s.push_str(&format!("{c}\n"));
+    } else if dynamic.is_empty() {
         s.push_str("Configs: broker defaults only\n");
     } else {
         s.push_str("Configs set on the topic:\n");

@@ -1,4 +1,9 @@
-//! `evbus topics list`: every topic with partitions, replication and message counts.
+//! `evbus topics list`: every topic with partitions, replication and offset spans.
+//!
+//! The span is high − low watermark summed over partitions, named `offsets` because that is what
+//! it counts: on a transactional or compacted topic it is more than the records a consumer reads
+//! (markers, aborted and compacted-away records hold offsets too). Counting records would mean
+//! reading the whole topic.
 
 use std::sync::Arc;
 
@@ -19,7 +24,7 @@ struct ListRow {
     topic: String,
     partitions: usize,
     replication_factor: i16,
-    messages: Option<i64>,
+    offsets: Option<i64>,
     managed: bool,
     internal: bool,
 }
@@ -38,7 +43,7 @@ pub(super) async fn list(app: &App, a: ListArgs) -> Result<Outcome> {
             topic: t.name.clone(),
             partitions: t.partitions.len(),
             replication_factor: t.replication_factor(),
-            messages: Some(
+            offsets: Some(
                 t.partitions.iter().filter_map(|p| wm.get(&(t.name.clone(), p.id))).map(|(lo, hi)| hi - lo).sum(),
             ),
             managed: manifest.as_ref().is_some_and(|m| m.topic(&t.name).is_some()),
@@ -50,13 +55,13 @@ pub(super) async fn list(app: &App, a: ListArgs) -> Result<Outcome> {
         app.ui.json(&json!({ "topics": rows }))?;
     } else {
         let mut t = app.ui.table();
-        t.set_header(vec!["topic", "partitions", "replication", "messages", "managed"]);
+        t.set_header(vec!["topic", "partitions", "replication", "offsets", "managed"]);
         for r in &rows {
             t.add_row(vec![
                 for_terminal(&r.topic).into_owned(),
                 r.partitions.to_string(),
                 r.replication_factor.to_string(),
-                r.messages.map(|m| m.to_string()).unwrap_or_default(),
+                r.offsets.map(|m| m.to_string()).unwrap_or_default(),
                 if r.internal {
                     "internal".into()
                 } else if r.managed {
