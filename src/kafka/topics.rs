@@ -37,6 +37,7 @@ pub async fn read_cluster_and_brokers(admin: &Arc<Admin>, manifest: &Manifest) -
             name: t.name.clone(),
             partitions: t.partitions.len() as i32,
             replication_factor: t.replication_factor(),
+            partition_replicas: t.partitions.iter().map(|p| (p.id, p.replicas.len() as i16)).collect(),
             internal: plan::is_internal(&t.name),
             configs: configs.remove(&t.name).unwrap_or_default(),
         })

@@ -61,8 +61,12 @@ pub struct ClusterTopic {
     pub name: String,
     /// Current partition count.
     pub partitions: i32,
-    /// Replicas per partition; 0 when the metadata did not say, which skips the replication check.
+    /// Replicas per partition (the most any partition has); 0 when the metadata did not say, which
+    /// skips the replication check.
     pub replication_factor: i16,
+    /// Replicas of each partition, by partition id, when the metadata gave them: a topic whose
+    /// partitions differ (after a partial reassignment) is not "RF 3" and the plan names the odd ones.
+    pub partition_replicas: BTreeMap<i32, i16>,
     /// Kafka's own or a platform's internal topic; never managed, reported or deleted.
     pub internal: bool,
     /// Topic configs by key, with where each value comes from (topic override or a default).
@@ -155,8 +159,16 @@ impl Change {
                 let mut parts: Vec<String> = set
                     .iter()
                     .map(|s| {
-                        let from = s.from.as_deref().map_or_else(|| "(default)".into(), |f| units::display(&s.key, f));
-                        format!("{}: {from} → {}", s.key, units::display(&s.key, &s.to))
+                        let to = units::display(&s.key, &s.to);
+                        match s.from.as_deref() {
+                            // Equal but inherited: the change sets it on the topic, and a `1000000 →
+                            // 1000000` would read like a no-op.
+                            Some(f) if same_value(&s.key, f, &s.to) => {
+                                format!("{}: {to}, pin to the current value (the broker default could change)", s.key)
+                            }
+                            Some(f) => format!("{}: {} → {to}", s.key, units::display(&s.key, f)),
+                            None => format!("{}: (default) → {to}", s.key),
+                        }
                     })
                     .collect();
                 parts.extend(delete.iter().map(|k| format!("{k}: remove")));
@@ -194,7 +206,8 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// What the manifest does not declare; deleted (or its override removed) only with `--prune`.
     pub unmanaged: Vec<Unmanaged>,
-    /// Changes Kafka cannot make (fewer partitions, another replication factor).
+    /// Changes evbus cannot make (yet), each with its reason: fewer partitions (Kafka cannot),
+    /// another replication factor (needs a reassignment, which evbus does not do yet).
     pub errors: Vec<String>,
 }
 
@@ -212,6 +225,42 @@ pub fn is_internal(name: &str) -> bool {
 
 fn same_value(key: &str, cluster: &str, wanted: &str) -> bool {
     cluster == wanted || units::normalize(key, cluster).is_ok_and(|c| c == wanted)
+}
+
+/// Why a change of replication factor is refused, said once for every such line.
+const RF_REASON: &str = "replication-factor changes need a partition reassignment (not yet supported by evbus)";
+
+/// The replication factor a topic has, against the one the manifest wants: `None` when they agree.
+/// A topic whose partitions differ names the partitions that are not at the wanted factor.
+fn replication_drift(have: &ClusterTopic, wanted: i16) -> Option<String> {
+    let name = &have.name;
+    let mut by_rf: BTreeMap<i16, Vec<i32>> = BTreeMap::new();
+    for (p, rf) in &have.partition_replicas {
+        by_rf.entry(*rf).or_default().push(*p);
+    }
+    if by_rf.len() > 1 {
+        if !by_rf.keys().any(|rf| *rf != wanted) {
+            return None;
+        }
+        let list = |ps: &[i32]| ps.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+        let parts: Vec<String> = by_rf
+            .iter()
+            .map(|(rf, ps)| {
+                let noun = if ps.len() == 1 { "partition" } else { "partitions" };
+                format!("{noun} {} {} {rf}", list(ps), if ps.len() == 1 { "has" } else { "have" })
+            })
+            .collect();
+        let odd: Vec<i32> = by_rf.iter().filter(|(rf, _)| **rf != wanted).flat_map(|(_, ps)| ps.clone()).collect();
+        return Some(format!(
+            "{name}: partitions differ in replication factor ({}), the manifest says {wanted} for all; \
+             not at {wanted}: partition(s) {}; {RF_REASON}",
+            parts.join(", "),
+            list(&odd)
+        ));
+    }
+    let rf = by_rf.keys().next().copied().unwrap_or(have.replication_factor);
+    (rf > 0 && rf != wanted)
+        .then(|| format!("{name}: replication factor is {rf}, the manifest says {wanted}; {RF_REASON}"))
 }
 
 /// Compares the manifest with the cluster; `prune` also plans removing what the manifest does not declare.
@@ -241,11 +290,8 @@ pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan 
                 to: spec.partitions,
             });
         }
-        if have.replication_factor != spec.replication_factor && have.replication_factor > 0 {
-            out.errors.push(format!(
-                "{}: replication factor is {}, the manifest says {}; changing it needs a partition reassignment, which evbus does not do",
-                spec.name, have.replication_factor, spec.replication_factor
-            ));
+        if let Some(e) = replication_drift(have, spec.replication_factor) {
+            out.errors.push(e);
         }
 
         let mut set = Vec::new();
@@ -333,6 +379,7 @@ mod tests {
             name: name.into(),
             partitions,
             replication_factor: 1,
+            partition_replicas: BTreeMap::new(),
             internal: false,
             configs: cfg.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
         }
@@ -430,6 +477,44 @@ mod tests {
         assert_eq!(p.errors.len(), 2, "{p:?}");
         assert!(p.errors[0].starts_with("b: has 12 partitions"));
         assert!(p.errors[1].contains("replication factor is 3"));
+        assert!(p.errors[1].ends_with("; replication-factor changes need a partition reassignment (not yet supported by evbus)"));
+    }
+
+    #[test]
+    fn mixed_replication_factor_names_the_partitions_that_differ() {
+        let mut b = topic("b", 6, &[("retention.ms", dynamic("604800000"))]);
+        b.replication_factor = 3;
+        b.partition_replicas = (0..6).map(|p| (p, if p == 4 { 2 } else { 3 })).collect();
+        let c = [topic("a", 3, &[("retention.ms", dynamic("604800000"))]), b.clone()];
+        let src = "version: 1\ndefaults: { partitions: 3, config: { retention.ms: 7d } }\ntopics:\n  - name: a\n  - name: b\n    partitions: 6\n    replication_factor: 3\n";
+        let p = plan(&m(src), &c, false);
+        assert_eq!(
+            p.errors,
+            vec![
+                "b: partitions differ in replication factor (partition 4 has 2, partitions 0,1,2,3,5 have 3), the manifest \
+                 says 3 for all; not at 3: partition(s) 4; replication-factor changes need a partition reassignment (not \
+                 yet supported by evbus)"
+                    .to_string()
+            ]
+        );
+        // Uniform and as declared: nothing to say.
+        b.partition_replicas = (0..6).map(|p| (p, 3)).collect();
+        let p = plan(&m(src), &[c[0].clone(), b], false);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn a_pinned_value_reads_as_a_pin_not_a_no_op() {
+        let set = |from: &str| Change::AlterConfig {
+            topic: "a".into(),
+            set: vec![ConfigSet { key: "retention.ms".into(), from: Some(from.into()), to: "360000000".into() }],
+            delete: vec![],
+        };
+        assert_eq!(
+            set("360000000").describe(),
+            "retention.ms: 100h, pin to the current value (the broker default could change)"
+        );
+        assert_eq!(set("86400000").describe(), "retention.ms: 1d → 100h");
     }
 
     #[test]

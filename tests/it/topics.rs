@@ -307,6 +307,11 @@ fn plan_and_prune_against_real_config_sources() {
         "the broker's 100 h default is the effective value, and an equal value is still pinned"
     );
     assert_eq!(plan["unmanaged"], serde_json::json!([]), "defaults are not unmanaged keys");
+    // In words, the equal value is a pin, not a `100h → 100h` no-op.
+    let out = b.evbus().args(["topics", "plan", "-o", "table"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("retention.ms: 100h, pin to the current value (the broker default could change)"), "{text}");
+    assert!(text.contains("retention.ms: 100h → 7d") && !text.contains("100h → 100h"), "{text}");
 
     b.evbus().args(["topics", "apply", "--yes"]).assert().success();
     b.evbus().args(["topics", "plan", "--detailed-exitcode"]).assert().code(0);
@@ -359,6 +364,21 @@ fn add_partitions_and_a_replication_factor_above_the_broker_count() {
     );
     assert_eq!(describe(&b, &t)["partitions"].as_array().unwrap().len(), 4, "nothing half-done");
     assert!(!b.topic_names().contains(&r3));
+
+    // Another replication factor for an existing topic: Kafka could do it (a reassignment),
+    // evbus does not yet, and says so, with the reason on the topic's line.
+    write_manifest(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 4\n    replication_factor: 2\n"));
+    let out = b.evbus().args(["topics", "plan"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("evbus cannot make these changes yet:") && !err.contains("Kafka cannot make"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{t}: replication factor is 1, the manifest says 2; replication-factor changes need a partition \
+             reassignment (not yet supported by evbus)"
+        )),
+        "{err}"
+    );
 }
 
 #[test]

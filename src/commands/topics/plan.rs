@@ -103,7 +103,7 @@ pub(super) fn changes(n: usize) -> String {
 }
 
 pub(super) fn impossible(plan: &Plan) -> anyhow::Error {
-    anyhow::anyhow!("the manifest asks for changes Kafka cannot make:\n  {}", plan.errors.join("\n  "))
+    anyhow::anyhow!("evbus cannot make these changes yet:\n  {}", plan.errors.join("\n  "))
 }
 
 pub(super) async fn plan_cmd(app: &App, a: PlanArgs) -> Result<Outcome> {
