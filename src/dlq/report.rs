@@ -66,7 +66,8 @@ pub struct Stats {
     pub preview: Vec<Value>,
     /// Records an earlier run acknowledged past its saved position (its note said so): not sent again.
     pub already_replayed: u64,
-    /// Records retention (or DeleteRecords) removed before they were replayed.
+    /// Records retention or DeleteRecords removed before they were replayed (the name is older
+    /// than the wording: Kafka does not say which moved the log start).
     pub deleted_by_retention: u64,
 }
 

@@ -164,6 +164,46 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A group request (OffsetFetch, OffsetCommit, DeleteGroups, ...) that got no answer, said of the
+/// broker that did not answer: the group's coordinator, not the bootstrap broker.
+///
+/// A group request goes to the bootstrap broker first (metadata, FindCoordinator), then to the
+/// coordinator it names. When only the coordinator is down, the bootstrap broker answered, yet
+/// [`Settings::fail`](super::settings::Settings::fail) says "broker unreachable (brokers tried:
+/// BOOTSTRAP)", pointing at the one broker that works. librdkafka names a broker it learned from
+/// metadata `host:port/ID` in its background errors (a bootstrap address it was given is
+/// `host:port/bootstrap`), so an error naming an id proves the bootstrap broker answered, and names
+/// the coordinator. Anything else (every broker down, no background error, a refusal) is left as is.
+pub fn at_coordinator(e: Error, last: Option<&str>, bootstrap: &str, all_down: bool) -> Error {
+    if !matches!(e.kind, Kind::TimedOut | Kind::BrokerUnreachable) || all_down {
+        return e;
+    }
+    let Some((addr, id)) = last.and_then(named_broker) else { return e };
+    let last = last.unwrap_or_default();
+    let what = if e.kind == Kind::TimedOut { "did not answer in time" } else { "could not be reached" };
+    let also = if bootstrap.split(',').any(|b| b.trim() == addr) {
+        format!("the bootstrap list names it too, but metadata came from {bootstrap}")
+    } else {
+        format!("the bootstrap broker {bootstrap} answered and named it")
+    };
+    let message = format!(
+        "{} failed: the group coordinator (broker {id} at {addr}) {what}; {also} (coordinator error: {last})",
+        e.op
+    );
+    e.reworded(message)
+}
+
+/// The `host:port` and id of the broker a librdkafka background error names
+/// (`127.0.0.1:9093/2: Connect to ipv4#127.0.0.1:9093 failed: Connection refused`), when it is one
+/// learned from metadata (a numeric id, not `bootstrap`).
+fn named_broker(text: &str) -> Option<(String, i32)> {
+    let head = text.split(": ").next()?;
+    let (addr, id) = head.rsplit_once('/')?;
+    let id = id.parse::<i32>().ok()?;
+    // Kafka broker ids are never negative; librdkafka's internal handles have no numeric id.
+    (id >= 0 && addr.contains(':')).then(|| (addr.to_string(), id))
+}
+
 /// librdkafka's error text, with the timeout case spelled out.
 pub fn describe_error(e: &KafkaError) -> String {
     match e.rdkafka_error_code() {
@@ -253,6 +293,39 @@ mod tests {
         assert!(Error::with_code("x", C::AllBrokersDown, "broker unreachable").is_broker_unreachable());
         // Coordinators moving are worth asking again, and the code says so even with odd text.
         assert!(Error::with_code("OffsetFetch", C::NotCoordinator, "whatever").retriable());
+    }
+
+    #[test]
+    fn a_silent_coordinator_is_named_not_the_bootstrap_broker() {
+        let boot = "127.0.0.1:9092";
+        let refused = "127.0.0.1:9093/2: Connect to ipv4#127.0.0.1:9093 failed: Connection refused (after 0ms in state CONNECT)";
+        let failed = |kind, text: &str| {
+            Error::new("OffsetFetch", kind, format!("OffsetFetch failed: {text} (brokers tried: {boot})"))
+        };
+        let e = at_coordinator(failed(Kind::BrokerUnreachable, "broker unreachable"), Some(refused), boot, false);
+        assert_eq!(
+            e.message(),
+            "OffsetFetch failed: the group coordinator (broker 2 at 127.0.0.1:9093) could not be reached; the \
+             bootstrap broker 127.0.0.1:9092 answered and named it (coordinator error: 127.0.0.1:9093/2: Connect to \
+             ipv4#127.0.0.1:9093 failed: Connection refused (after 0ms in state CONNECT))"
+        );
+        assert_eq!(e.kind(), Kind::BrokerUnreachable);
+        assert!(!e.message().contains("broker unreachable"), "{}", e.message());
+        let e = at_coordinator(failed(Kind::TimedOut, "timed out"), Some(refused), boot, false);
+        assert!(e.message().contains("(broker 2 at 127.0.0.1:9093) did not answer in time;"), "{}", e.message());
+        // The coordinator is also in the bootstrap list: it is not said to have answered.
+        let e = at_coordinator(failed(Kind::TimedOut, "timed out"), Some(refused), "127.0.0.1:9093,127.0.0.1:9092", false);
+        assert!(e.message().contains("the bootstrap list names it too, but metadata came from"), "{}", e.message());
+
+        // Not the coordinator's doing, or not provably: the message stays.
+        let same = |e: Error| e.message().to_string();
+        let unreachable = failed(Kind::BrokerUnreachable, "broker unreachable");
+        let boot_refused = "127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused";
+        assert_eq!(same(at_coordinator(unreachable.clone(), Some(boot_refused), boot, false)), unreachable.message());
+        assert_eq!(same(at_coordinator(unreachable.clone(), Some(refused), boot, true)), unreachable.message());
+        assert_eq!(same(at_coordinator(unreachable.clone(), None, boot, false)), unreachable.message());
+        let denied = Error::new("OffsetFetch", Kind::NotAuthorized, "not authorized");
+        assert_eq!(same(at_coordinator(denied, Some(refused), boot, false)), "not authorized");
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub struct PartitionJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     log_start: Option<i64>,
     time_lag_ms: Option<i64>,
-    /// Records deleted by retention before the group read them.
+    /// Records removed by retention or DeleteRecords before the group read them (named before
+    /// the wording said both).
     lost_to_retention: Option<i64>,
     retention_risk: Option<Risk>,
     /// How far the committed offset is above the log end (consumers will hit

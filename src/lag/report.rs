@@ -40,7 +40,7 @@ pub struct PartitionLag {
     pub log_start: Option<i64>,
     /// Age of the first unconsumed record in ms (0 without lag; `None`: no commit, or not read).
     pub time_lag_ms: Option<i64>,
-    /// Records deleted by retention before the group read them (committed offset below the log
+    /// Records removed by retention or DeleteRecords before the group read them (committed offset below the log
     /// start); `None` when unknown.
     pub lost: Option<i64>,
     /// The oldest unconsumed record is close to the topic's `retention.ms`.
@@ -102,7 +102,7 @@ impl GroupLag {
         self.partitions.iter().filter_map(|p| p.time_lag_ms).max()
     }
 
-    /// Records deleted by retention before the group read them, over all partitions.
+    /// Records removed by retention or DeleteRecords before the group read them, over all partitions.
     pub fn lost(&self) -> i64 {
         self.partitions.iter().filter_map(|p| p.lost).fold(0, i64::saturating_add)
     }
@@ -121,14 +121,15 @@ impl GroupLag {
         matches!((self.time_threshold_ms, self.max_time_lag_ms()), (Some(t), Some(l)) if l > t)
     }
 
-    /// "records deleted by retention" sentences, one per partition that lost records.
+    /// "records removed by retention or DeleteRecords" sentences (Kafka does not say which moved
+    /// the log start, so neither does evbus), one per partition that lost records.
     pub fn loss_notes(&self) -> Vec<String> {
         self.partitions
             .iter()
             .filter_map(|p| {
                 let n = p.lost.filter(|n| *n > 0)?;
                 Some(format!(
-                    "{n} {} deleted by retention before group {} read {} ({}[{}]: committed {}, log start {})",
+                    "{n} {} removed by retention or DeleteRecords before group {} read {} ({}[{}]: committed {}, log start {})",
                     if n == 1 { "record" } else { "records" },
                     for_terminal(&self.name),
                     if n == 1 { "it" } else { "them" },
@@ -404,7 +405,7 @@ mod tests {
         assert_eq!(g.lost(), 5);
         assert_eq!(
             g.loss_notes(),
-            ["5 records deleted by retention before group g read them (t[0]: committed 3, log start 8)"]
+            ["5 records removed by retention or DeleteRecords before group g read them (t[0]: committed 3, log start 8)"]
         );
         let risk = g.risk_notes();
         assert_eq!(risk.len(), 1);

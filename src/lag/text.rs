@@ -107,7 +107,7 @@ mod tests {
         g.partitions[0].lost = Some(2);
         assert_eq!(
             group_notes(&[g]),
-            "\nerror: g: boom\nlost: 2 records deleted by retention before group g read them (t[0]: committed 2, log start 4)"
+            "\nerror: g: boom\nlost: 2 records removed by retention or DeleteRecords before group g read them (t[0]: committed 2, log start 4)"
         );
     }
 }

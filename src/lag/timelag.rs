@@ -30,7 +30,7 @@ pub fn time_lag_ms(lag: Option<i64>, first_unconsumed_ts: Option<i64>, now_ms: i
     }
 }
 
-/// Records deleted by retention before the group read them: how far the committed offset is below
+/// Records removed (by retention or DeleteRecords) before the group read them: how far the committed offset is below
 /// the log start. `Some(0)` when nothing was lost, `None` when either offset is unknown.
 pub fn lost_to_retention(committed: Option<i64>, log_start: Option<i64>) -> Option<i64> {
     let committed = committed.filter(|c| *c >= 0)?;

@@ -120,7 +120,7 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
             Read::Gap { partition, from, to } => {
                 // Counted records are what is there; the note says what went while reading.
                 app.ui.warn(format!(
-                    "{}/{partition}: offsets {from}..{} were deleted by retention while being read ({} record(s) not inspected)",
+                    "{}/{partition}: offsets {from}..{} were removed by retention or DeleteRecords while being read ({} record(s) not inspected)",
                     for_terminal(topic),
                     to - 1,
                     to - from

@@ -10,7 +10,7 @@ use rdkafka::client::NativeClient;
 use rdkafka::consumer::Consumer as _;
 use rdkafka::types::*;
 
-use super::bounded::bounded_join;
+use super::bounded::bounded_join_at_coordinator;
 use super::model::PartitionOutcome;
 use crate::kafka::admin::Admin;
 use crate::kafka::error::Error;
@@ -186,7 +186,7 @@ async fn change_group(admin: &Arc<Admin>, group: &str, change: GroupChange) -> R
             |r| r.as_ref().is_ok_and(GroupAnswer::transient),
         )
     });
-    let r = bounded_join(admin, api, fut).await;
+    let r = bounded_join_at_coordinator(admin, &ctx, api, fut).await;
     drop((consumer, ctx));
     r
 }

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use crate::kafka::admin::Admin;
-use crate::kafka::error::Error;
+use crate::kafka::context::Ctx;
+use crate::kafka::error::{Error, at_coordinator};
 
 /// Waits for a blocking group call, bounded by `--timeout` (plus a margin for the call's own
 /// deadline), and turns its error into a failure that quotes the last transport error.
@@ -25,4 +26,18 @@ pub(super) async fn bounded_join<T>(
             }
         }),
     }
+}
+
+/// [`bounded_join`] for a request a group's coordinator answers, made on a client of its own
+/// (`ctx`): a failure for want of an answer names the coordinator that did not answer, not the
+/// bootstrap broker that did.
+pub(super) async fn bounded_join_at_coordinator<T>(
+    admin: &Admin,
+    ctx: &Ctx,
+    what: &str,
+    fut: tokio::task::JoinHandle<Result<T, Error>>,
+) -> Result<T, Error> {
+    bounded_join(admin, what, fut)
+        .await
+        .map_err(|e| at_coordinator(e, ctx.last_error().as_deref(), &admin.settings.brokers, ctx.all_down_at().is_some()))
 }

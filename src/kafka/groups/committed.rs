@@ -10,7 +10,7 @@ use rdkafka::client::NativeClient;
 use rdkafka::consumer::Consumer as _;
 use rdkafka::types::*;
 
-use super::bounded::bounded_join;
+use super::bounded::bounded_join_at_coordinator;
 use super::model::{Committed, GROUP_NOT_FOUND, GroupOffsets, GroupRequest};
 use crate::kafka::admin::Admin;
 use crate::kafka::error::{Error, Kind};
@@ -213,7 +213,7 @@ pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Re
         );
         Ok(done.into_iter().collect())
     });
-    let r = bounded_join(admin, "OffsetFetch (ListConsumerGroupOffsets)", fut).await;
+    let r = bounded_join_at_coordinator(admin, &ctx, "OffsetFetch (ListConsumerGroupOffsets)", fut).await;
     drop((consumer, ctx));
     r
 }

@@ -151,7 +151,7 @@ impl Replay<'_> {
         }
         if s.deleted_by_retention > 0 {
             text.push_str(&format!(
-                "Deleted by retention before they were replayed: {} record(s).\n",
+                "Removed by retention or DeleteRecords before they were replayed: {} record(s).\n",
                 s.deleted_by_retention
             ));
         }

@@ -99,7 +99,7 @@ impl Replay<'_> {
     /// Retention (or DeleteRecords) took `[from, to)` of partition `p` before it was read.
     fn on_gap(&mut self, p: i32, from: i64, to: i64) {
         self.app.ui.warn(format!(
-            "{}/{p}: records {from}..{} were deleted by retention before they were replayed; going on at {to}, \
+            "{}/{p}: records {from}..{} were removed by retention or DeleteRecords before they were replayed; going on at {to}, \
              the oldest record still there",
             self.dlq,
             to - 1

@@ -125,7 +125,7 @@ pub(super) struct Start {
     pub replayed_before: BTreeMap<i32, BTreeSet<i64>>,
     /// Partitions whose saved position was held by a record last time: that record goes first, alone.
     pub probe: BTreeMap<i32, i64>,
-    /// Records retention deleted before they were replayed.
+    /// Records retention or DeleteRecords removed before they were replayed.
     pub deleted: u64,
 }
 
@@ -145,7 +145,7 @@ pub(super) fn start(
         if start < p.low {
             app.ui.warn(format!(
                 "{}/{}: the saved position {start} is before the oldest record still there ({}); \
-                 records {start}..{} were deleted by retention before they were replayed",
+                 records {start}..{} were removed by retention or DeleteRecords before they were replayed",
                 dlq,
                 p.partition,
                 p.low,
