@@ -174,22 +174,24 @@ impl std::error::Error for Error {}
 /// metadata `host:port/ID` in its background errors (a bootstrap address it was given is
 /// `host:port/bootstrap`), so an error naming an id proves the bootstrap broker answered, and names
 /// the coordinator. Anything else (every broker down, no background error, a refusal) is left as is.
-pub fn at_coordinator(e: Error, last: Option<&str>, bootstrap: &str, all_down: bool) -> Error {
-    if !matches!(e.kind, Kind::TimedOut | Kind::BrokerUnreachable) || all_down {
+/// `role` names the broker for the request: `the group coordinator` (one group's requests), `a
+/// group coordinator` (ListGroups, asked of every broker as the coordinator of its groups).
+pub fn at_coordinator(e: Error, role: &str, last: Option<&str>, bootstrap: &str, all_down: bool) -> Error {
+    if !matches!(e.kind, Kind::TimedOut | Kind::BrokerUnreachable) {
         return e;
     }
     let Some((addr, id)) = last.and_then(named_broker) else { return e };
     let last = last.unwrap_or_default();
     let what = if e.kind == Kind::TimedOut { "did not answer in time" } else { "could not be reached" };
-    let also = if bootstrap.split(',').any(|b| b.trim() == addr) {
-        format!("the bootstrap list names it too, but metadata came from {bootstrap}")
-    } else {
-        format!("the bootstrap broker {bootstrap} answered and named it")
+    // librdkafka's "all brokers down" counts the brokers it learned, so it is said when the only
+    // coordinator is down and the bootstrap address answered; it proves the bootstrap broker down
+    // only when that is the address that failed.
+    let also = match (bootstrap.split(',').any(|b| b.trim() == addr), all_down) {
+        (true, true) => return e,
+        (true, false) => format!("it is in the bootstrap list too; metadata came from {bootstrap}"),
+        (false, _) => format!("the bootstrap broker {bootstrap} answered and named it"),
     };
-    let message = format!(
-        "{} failed: the group coordinator (broker {id} at {addr}) {what}; {also} (coordinator error: {last})",
-        e.op
-    );
+    let message = format!("{} failed: {role} (broker {id} at {addr}) {what}; {also} (coordinator error: {last})", e.op);
     e.reworded(message)
 }
 
@@ -298,11 +300,18 @@ mod tests {
     #[test]
     fn a_silent_coordinator_is_named_not_the_bootstrap_broker() {
         let boot = "127.0.0.1:9092";
-        let refused = "127.0.0.1:9093/2: Connect to ipv4#127.0.0.1:9093 failed: Connection refused (after 0ms in state CONNECT)";
+        let refused =
+            "127.0.0.1:9093/2: Connect to ipv4#127.0.0.1:9093 failed: Connection refused (after 0ms in state CONNECT)";
         let failed = |kind, text: &str| {
             Error::new("OffsetFetch", kind, format!("OffsetFetch failed: {text} (brokers tried: {boot})"))
         };
-        let e = at_coordinator(failed(Kind::BrokerUnreachable, "broker unreachable"), Some(refused), boot, false);
+        let e = at_coordinator(
+            failed(Kind::BrokerUnreachable, "broker unreachable"),
+            "the group coordinator",
+            Some(refused),
+            boot,
+            false,
+        );
         assert_eq!(
             e.message(),
             "OffsetFetch failed: the group coordinator (broker 2 at 127.0.0.1:9093) could not be reached; the \
@@ -311,21 +320,47 @@ mod tests {
         );
         assert_eq!(e.kind(), Kind::BrokerUnreachable);
         assert!(!e.message().contains("broker unreachable"), "{}", e.message());
-        let e = at_coordinator(failed(Kind::TimedOut, "timed out"), Some(refused), boot, false);
+        let e =
+            at_coordinator(failed(Kind::TimedOut, "timed out"), "the group coordinator", Some(refused), boot, false);
         assert!(e.message().contains("(broker 2 at 127.0.0.1:9093) did not answer in time;"), "{}", e.message());
         // The coordinator is also in the bootstrap list: it is not said to have answered.
-        let e = at_coordinator(failed(Kind::TimedOut, "timed out"), Some(refused), "127.0.0.1:9093,127.0.0.1:9092", false);
-        assert!(e.message().contains("the bootstrap list names it too, but metadata came from"), "{}", e.message());
+        let e = at_coordinator(
+            failed(Kind::TimedOut, "timed out"),
+            "the group coordinator",
+            Some(refused),
+            "127.0.0.1:9093,127.0.0.1:9092",
+            false,
+        );
+        assert!(e.message().contains("it is in the bootstrap list too; metadata came from"), "{}", e.message());
+        // "All brokers down" counts only the brokers learned from metadata: the coordinator alone.
+        let e = at_coordinator(
+            failed(Kind::BrokerUnreachable, "broker unreachable"),
+            "the group coordinator",
+            Some(refused),
+            boot,
+            true,
+        );
+        assert!(e.message().contains("the bootstrap broker 127.0.0.1:9092 answered and named it"), "{}", e.message());
 
         // Not the coordinator's doing, or not provably: the message stays.
         let same = |e: Error| e.message().to_string();
         let unreachable = failed(Kind::BrokerUnreachable, "broker unreachable");
         let boot_refused = "127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused";
-        assert_eq!(same(at_coordinator(unreachable.clone(), Some(boot_refused), boot, false)), unreachable.message());
-        assert_eq!(same(at_coordinator(unreachable.clone(), Some(refused), boot, true)), unreachable.message());
-        assert_eq!(same(at_coordinator(unreachable.clone(), None, boot, false)), unreachable.message());
+        assert_eq!(
+            same(at_coordinator(unreachable.clone(), "the group coordinator", Some(boot_refused), boot, false)),
+            unreachable.message()
+        );
+        let only = "127.0.0.1:9092/1: Connect to ipv4#127.0.0.1:9092 failed: Connection refused";
+        assert_eq!(
+            same(at_coordinator(unreachable.clone(), "the group coordinator", Some(only), boot, true)),
+            unreachable.message()
+        );
+        assert_eq!(
+            same(at_coordinator(unreachable.clone(), "the group coordinator", None, boot, false)),
+            unreachable.message()
+        );
         let denied = Error::new("OffsetFetch", Kind::NotAuthorized, "not authorized");
-        assert_eq!(same(at_coordinator(denied, Some(refused), boot, false)), "not authorized");
+        assert_eq!(same(at_coordinator(denied, "the group coordinator", Some(refused), boot, false)), "not authorized");
     }
 
     #[test]

@@ -405,7 +405,9 @@ mod tests {
         assert_eq!(g.lost(), 5);
         assert_eq!(
             g.loss_notes(),
-            ["5 records removed by retention or DeleteRecords before group g read them (t[0]: committed 3, log start 8)"]
+            [
+                "5 records removed by retention or DeleteRecords before group g read them (t[0]: committed 3, log start 8)"
+            ]
         );
         let risk = g.risk_notes();
         assert_eq!(risk.len(), 1);

@@ -477,7 +477,10 @@ mod tests {
         assert_eq!(p.errors.len(), 2, "{p:?}");
         assert!(p.errors[0].starts_with("b: has 12 partitions"));
         assert!(p.errors[1].contains("replication factor is 3"));
-        assert!(p.errors[1].ends_with("; replication-factor changes need a partition reassignment (not yet supported by evbus)"));
+        assert!(
+            p.errors[1]
+                .ends_with("; replication-factor changes need a partition reassignment (not yet supported by evbus)")
+        );
     }
 
     #[test]

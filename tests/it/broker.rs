@@ -81,6 +81,9 @@ pub(crate) struct BrokerOpts {
     pub props: Vec<(String, String)>,
     /// A fixed port for the first client listener.
     pub port: Option<u16>,
+    /// Advertise the first client listener at this port instead of its own (a broker whose
+    /// metadata sends clients where nothing answers, while its bootstrap address does).
+    pub advertise_first_at: Option<u16>,
 }
 
 pub(crate) struct Broker {
@@ -294,6 +297,14 @@ impl Broker {
             evbus::commands::dev::kafka::kraft_properties(&listeners, self.controller_port, &self.home.join("data"));
         props += "log.segment.bytes=16777216\nlog.retention.check.interval.ms=5000\n";
         props += &extra;
+        if let Some(port) = self.opts.advertise_first_at {
+            // A later line wins in server.properties.
+            let mut adv = vec![format!("INTERNAL://127.0.0.1:{}", self.internal_port)];
+            for (i, ((name, _), (_, own))) in self.opts.listeners.iter().zip(&self.ports).enumerate() {
+                adv.push(format!("{name}://127.0.0.1:{}", if i == 0 { port } else { *own }));
+            }
+            props += &format!("advertised.listeners={}\n", adv.join(","));
+        }
         for (k, v) in &self.opts.props {
             props += &format!("{k}={v}\n");
         }

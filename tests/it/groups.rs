@@ -206,7 +206,10 @@ fn lost_records_are_reported_and_targets_past_either_end_are_clamped() {
         "{doc:#}"
     );
     assert_eq!(doc["groups"][0]["lost_to_retention"], 3);
-    assert!(err.contains(&format!("3 records removed by retention or DeleteRecords before group {g} read them")), "{err}");
+    assert!(
+        err.contains(&format!("3 records removed by retention or DeleteRecords before group {g} read them")),
+        "{err}"
+    );
     // The time lag is the age of the oldest record left (offset 5), seconds old.
     assert!(p["time_lag_ms"].as_i64().is_some_and(|a| (0..120_000).contains(&a)), "{p}");
 
@@ -220,7 +223,10 @@ fn lost_records_are_reported_and_targets_past_either_end_are_clamped() {
     let c = doc["checks"].as_array().unwrap().iter().find(|c| c["name"] == format!("group {g}")).unwrap().clone();
     assert_eq!(c["status"], "fail", "{c}");
     assert!(
-        c["detail"].as_str().unwrap().contains(&format!("3 records removed by retention or DeleteRecords before group {g} read them")),
+        c["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("3 records removed by retention or DeleteRecords before group {g} read them")),
         "{c}"
     );
 

@@ -13,6 +13,7 @@ mod common;
 
 mod completions;
 mod config;
+mod coordinator;
 mod dev;
 mod dlq;
 mod faults;

@@ -40,20 +40,36 @@ fn parse_kafka(text: &str) -> BTreeMap<String, (String, Option<String>)> {
 
 #[test]
 fn describe_matches_kafka_configs_values_and_sources() {
-    let b = Broker::private(BrokerOpts {
-        props: vec![("log.retention.hours".into(), "100".into())],
-        ..Default::default()
-    });
+    let b =
+        Broker::private(BrokerOpts { props: vec![("log.retention.hours".into(), "100".into())], ..Default::default() });
     let t = "oracle.configs";
     b.create_topic(t, 1);
-    kafka_configs(&b, &["--alter", "--entity-type", "topics", "--entity-name", t, "--add-config", "segment.ms=3600000"]);
     kafka_configs(
         &b,
-        &["--alter", "--entity-type", "brokers", "--entity-default", "--add-config", "log.cleaner.delete.retention.ms=3600000"],
+        &["--alter", "--entity-type", "topics", "--entity-name", t, "--add-config", "segment.ms=3600000"],
     );
     kafka_configs(
         &b,
-        &["--alter", "--entity-type", "brokers", "--entity-name", "1", "--add-config", "log.flush.interval.messages=50000"],
+        &[
+            "--alter",
+            "--entity-type",
+            "brokers",
+            "--entity-default",
+            "--add-config",
+            "log.cleaner.delete.retention.ms=3600000",
+        ],
+    );
+    kafka_configs(
+        &b,
+        &[
+            "--alter",
+            "--entity-type",
+            "brokers",
+            "--entity-name",
+            "1",
+            "--add-config",
+            "log.flush.interval.messages=50000",
+        ],
     );
 
     let raw = kafka_configs(&b, &["--describe", "--all", "--entity-type", "topics", "--entity-name", t]);

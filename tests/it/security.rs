@@ -162,6 +162,7 @@ impl Secure {
                     ),
                 ],
                 port: None,
+                advertise_first_at: None,
             });
             Secure { pki, broker }
         })

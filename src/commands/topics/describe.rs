@@ -76,7 +76,11 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
         let mut c = app.ui.table();
         c.set_header(vec!["config", "value", "source"]);
         for (k, v) in &all {
-            c.add_row(vec![k.clone(), for_terminal(v.value.as_deref().unwrap_or("")).into_owned(), v.source.words().into()]);
+            c.add_row(vec![
+                k.clone(),
+                for_terminal(v.value.as_deref().unwrap_or("")).into_owned(),
+                v.source.words().into(),
+            ]);
         }
         s.push_str(&format!("{c}\n"));
     } else if dynamic.is_empty() {

@@ -186,7 +186,7 @@ async fn change_group(admin: &Arc<Admin>, group: &str, change: GroupChange) -> R
             |r| r.as_ref().is_ok_and(GroupAnswer::transient),
         )
     });
-    let r = bounded_join_at_coordinator(admin, &ctx, api, fut).await;
+    let r = bounded_join_at_coordinator(admin, &ctx, "the group coordinator", api, fut).await;
     drop((consumer, ctx));
     r
 }

@@ -34,10 +34,11 @@ pub(super) async fn bounded_join<T>(
 pub(super) async fn bounded_join_at_coordinator<T>(
     admin: &Admin,
     ctx: &Ctx,
+    role: &str,
     what: &str,
     fut: tokio::task::JoinHandle<Result<T, Error>>,
 ) -> Result<T, Error> {
-    bounded_join(admin, what, fut)
-        .await
-        .map_err(|e| at_coordinator(e, ctx.last_error().as_deref(), &admin.settings.brokers, ctx.all_down_at().is_some()))
+    bounded_join(admin, what, fut).await.map_err(|e| {
+        at_coordinator(e, role, ctx.last_error().as_deref(), &admin.settings.brokers, ctx.all_down_at().is_some())
+    })
 }

@@ -213,7 +213,14 @@ pub async fn committed_many(admin: &Arc<Admin>, groups: Vec<GroupRequest>) -> Re
         );
         Ok(done.into_iter().collect())
     });
-    let r = bounded_join_at_coordinator(admin, &ctx, "OffsetFetch (ListConsumerGroupOffsets)", fut).await;
+    let r = bounded_join_at_coordinator(
+        admin,
+        &ctx,
+        "the group coordinator",
+        "OffsetFetch (ListConsumerGroupOffsets)",
+        fut,
+    )
+    .await;
     drop((consumer, ctx));
     r
 }

@@ -12,7 +12,7 @@ use rdkafka::client::NativeClient;
 use rdkafka::types::*;
 
 use super::assignment::decode_assignment;
-use super::bounded::bounded_join;
+use super::bounded::bounded_join_at_coordinator;
 use super::model::{Group, Member, SHARE_OR_STREAMS};
 use crate::kafka::admin::Admin;
 use crate::kafka::error::Error;
@@ -261,5 +261,6 @@ pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool), Error> {
     let me = Arc::clone(admin);
     let timeout = admin.settings.timeout;
     let fut = tokio::task::spawn_blocking(move || list_all_raw(me.client.inner().native_client(), timeout));
-    bounded_join(admin, "ListGroups/DescribeConsumerGroups", fut).await
+    bounded_join_at_coordinator(admin, &admin.ctx, "a group coordinator", "ListGroups/DescribeConsumerGroups", fut)
+        .await
 }
