@@ -2850,7 +2850,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__topics__subcmd__describe)
-            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-b -X -o -q -v -h -V --overrides-only --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

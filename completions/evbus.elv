@@ -67,8 +67,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand validate 'Check topics.yaml without contacting a broker'
             cand plan 'Show what `apply` would change on the cluster'
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
-            cand list 'List topics with partitions, replication and message counts'
-            cand describe 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+            cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
+            cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -168,6 +168,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --output 'Output format: auto = table on a terminal, JSON when piped'
             cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
             cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --overrides-only 'Show only the configs set on the topic itself (no inherited defaults)'
             cand -q 'Print only data and errors (no summaries, no progress)'
             cand --quiet 'Print only data and errors (no summaries, no progress)'
             cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
@@ -201,8 +202,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand validate 'Check topics.yaml without contacting a broker'
             cand plan 'Show what `apply` would change on the cluster'
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
-            cand list 'List topics with partitions, replication and message counts'
-            cand describe 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+            cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
+            cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -917,8 +918,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand validate 'Check topics.yaml without contacting a broker'
             cand plan 'Show what `apply` would change on the cluster'
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
-            cand list 'List topics with partitions, replication and message counts'
-            cand describe 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+            cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
+            cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
         }
         &'evbus;help;topics;validate'= {

@@ -67,8 +67,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "plan" -d 'Show what `apply` would change on the cluster'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "list" -d 'List topics with partitions, replication and message counts'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "list" -d 'List topics with partitions, replication and offset spans (high - low watermark)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "partition-for" -d 'Which partition each key lands on (Kafka\'s default partitioner: murmur2, as in Java)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and not __fish_seen_subcommand_from validate plan apply list describe partition-for help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from validate" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
@@ -147,6 +147,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 always\t''
 never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -l overrides-only -d 'Show only the configs set on the topic itself (no inherited defaults)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -170,8 +171,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Show what `apply` would change on the cluster'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "list" -d 'List topics with partitions, replication and message counts'
-complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "list" -d 'List topics with partitions, replication and offset spans (high - low watermark)'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "partition-for" -d 'Which partition each key lands on (Kafka\'s default partitioner: murmur2, as in Java)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and not __fish_seen_subcommand_from list validate sample help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
@@ -712,8 +713,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_su
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "plan" -d 'Show what `apply` would change on the cluster'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topics with partitions, replication and message counts'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and non-default configs of one topic'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "list" -d 'List topics with partitions, replication and offset spans (high - low watermark)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "describe" -d 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "partition-for" -d 'Which partition each key lands on (Kafka\'s default partitioner: murmur2, as in Java)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "list" -d 'Schemas in the schema directory and the topics using them'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from schemas" -f -a "validate" -d 'Every schema compiles, every $ref resolves, every manifest topic has its schema'

@@ -24,8 +24,9 @@ fn lag_help() -> String {
   evbus lag --watch --interval 5s               # Burrow-style verdicts, rates, time to catch up
 
 Time lag: the age of the first record a group has not consumed (read without joining the group);
-0 without lag. Records already removed (by retention or DeleteRecords) before the group read them, and unconsumed
-records close to the topic's retention.ms (--retention-warn), are reported as warnings."
+0 without lag. Records already removed (by retention or DeleteRecords) before the group read them,
+and unconsumed records close to the topic's retention.ms (--retention-warn), are reported as
+warnings."
     )
 }
 

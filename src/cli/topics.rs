@@ -28,7 +28,7 @@ pub enum TopicsCommand {
     /// List topics with partitions, replication and offset spans (high - low watermark)
     #[command(after_help = "Example:\n  evbus topics list --all")]
     List(ListArgs),
-    /// Partitions (leader, replicas, ISR, watermarks) and every config with its value and source
+    /// Partitions (leader, replicas, ISR, watermarks) and configs with their sources
     #[command(
         after_help = "Examples:\n  evbus topics describe auth.user.registered\n  evbus topics describe auth.user.registered --overrides-only\n\nA config's source is where its value comes from, as kafka-configs --describe --all reports it:\ntopic override, dynamic broker config, dynamic cluster default, static broker config, default."
     )]
