@@ -199,7 +199,7 @@ pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta,
         out.push(
             timed(format!("dlq {name}"), limit, async move {
                 // Records `dlq replay` already republished are not waiting: they stay in the DLQ
-                // (Kafka deletes only by retention), behind its default group's saved position.
+                // (only retention or DeleteRecords removes them), behind its default group's saved position.
                 // A position that cannot be read counts nothing as replayed.
                 let replayed: std::collections::BTreeMap<i32, i64> = match app.settings.admin() {
                     Ok(admin) => {
