@@ -263,6 +263,26 @@ fn replication_drift(have: &ClusterTopic, wanted: i16) -> Option<String> {
         .then(|| format!("{name}: replication factor is {rf}, the manifest says {wanted}; {RF_REASON}"))
 }
 
+/// A topic's replication factor for a person: `3`, or with partitions that differ named,
+/// `3 (partition 4: 2)`, so a topic half-way through a reassignment does not pass for RF 3.
+pub fn replication_words(partition_replicas: &BTreeMap<i32, i16>) -> String {
+    let mut by_rf: BTreeMap<i16, Vec<i32>> = BTreeMap::new();
+    for (p, rf) in partition_replicas {
+        by_rf.entry(*rf).or_default().push(*p);
+    }
+    // The factor most partitions have is the topic's; the others are named.
+    let Some((&main, _)) = by_rf.iter().max_by_key(|(rf, ps)| (ps.len(), **rf)) else { return "0".into() };
+    let odd: Vec<String> = by_rf
+        .iter()
+        .filter(|(rf, _)| **rf != main)
+        .map(|(rf, ps)| {
+            let list = ps.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+            format!("{} {list}: {rf}", if ps.len() == 1 { "partition" } else { "partitions" })
+        })
+        .collect();
+    if odd.is_empty() { main.to_string() } else { format!("{main} ({})", odd.join("; ")) }
+}
+
 /// Compares the manifest with the cluster; `prune` also plans removing what the manifest does not declare.
 pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan {
     let mut out = Plan::default();
@@ -504,6 +524,15 @@ mod tests {
         b.partition_replicas = (0..6).map(|p| (p, 3)).collect();
         let p = plan(&m(src), &[c[0].clone(), b], false);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn replication_words_name_the_partitions_that_differ() {
+        let rf = |v: &[i16]| replication_words(&v.iter().enumerate().map(|(p, r)| (p as i32, *r)).collect());
+        assert_eq!(rf(&[3, 3, 3]), "3");
+        assert_eq!(rf(&[3, 3, 3, 3, 2, 3]), "3 (partition 4: 2)");
+        assert_eq!(rf(&[3, 1, 3, 1, 2, 3]), "3 (partitions 1,3: 1; partition 4: 2)");
+        assert_eq!(rf(&[]), "0");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! Checks: brokers (count, controller, metadata round trip), partitions (offline = fail,
 //! under-replicated = warn), the manifest's topics (missing = fail, drift = warn), the manifest's
 //! consumer groups (over `max_lag` = warn, fail with `--strict`; no offsets = warn; records
-//! removed (retention or DeleteRecords) before the group read them = fail; unconsumed records close to the
-//! topic's `retention.ms` = warn), dead-letter topics (non-empty = warn) and, with `--roundtrip`,
+//! removed (retention or DeleteRecords) before the group read them = fail; unconsumed records
+//! close to the topic's `retention.ms` = warn), dead-letter topics (non-empty = warn) and, with `--roundtrip`,
 //! a probe record produced and read back.
 //!
 //! Every check has its own deadline (`--timeout`), so a dead broker is reported as a failed check

@@ -24,6 +24,9 @@ struct ListRow {
     topic: String,
     partitions: usize,
     replication_factor: i16,
+    /// The replication factor in words, partitions that differ named (text output only).
+    #[serde(skip)]
+    replication: String,
     offsets: Option<i64>,
     managed: bool,
     internal: bool,
@@ -43,6 +46,9 @@ pub(super) async fn list(app: &App, a: ListArgs) -> Result<Outcome> {
             topic: t.name.clone(),
             partitions: t.partitions.len(),
             replication_factor: t.replication_factor(),
+            replication: plan::replication_words(
+                &t.partitions.iter().map(|p| (p.id, p.replicas.len() as i16)).collect(),
+            ),
             offsets: Some(
                 t.partitions.iter().filter_map(|p| wm.get(&(t.name.clone(), p.id))).map(|(lo, hi)| hi - lo).sum(),
             ),
@@ -60,7 +66,7 @@ pub(super) async fn list(app: &App, a: ListArgs) -> Result<Outcome> {
             t.add_row(vec![
                 for_terminal(&r.topic).into_owned(),
                 r.partitions.to_string(),
-                r.replication_factor.to_string(),
+                r.replication.clone(),
                 r.offsets.map(|m| m.to_string()).unwrap_or_default(),
                 if r.internal {
                     "internal".into()
