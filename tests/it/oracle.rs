@@ -463,10 +463,8 @@ fn kafka_topic_configs(b: &Broker, topic: &str) -> BTreeMap<String, KafkaConfig>
 
 /// A topic with overrides of several kinds (a list, a number Kafka normalises, a boolean):
 /// `evbus topics describe` shows each override with the value Kafka's own tool shows, and no
-/// other config as an override. Where `topics describe -o json` also lists every config with its
-/// source (`all_configs`, issue 22 item 4), each one's value and source match Kafka's too.
-///
-/// TODO(issue 22 item 4): once `all_configs` is on main, require it (drop the `if let` below).
+/// other config as an override; `topics describe -o json` also lists every config with its source
+/// (`all_configs`, issue 22 item 4), and each one's value and source match Kafka's too.
 #[test]
 fn topic_config_overrides_match_kafka_configs() {
     let b = Broker::start();
@@ -499,18 +497,17 @@ fn topic_config_overrides_match_kafka_configs() {
 
     // Every config with its source: `dynamic_topic` is Kafka's DYNAMIC_TOPIC_CONFIG, `default`
     // its DEFAULT_CONFIG, and so on.
-    if let Some(all) = doc["all_configs"].as_array() {
-        let mut compared = 0;
-        for c in all {
-            let key = c["key"].as_str().unwrap_or_else(|| panic!("no key: {c}"));
-            let Some(k) = kafka.get(key) else { continue };
-            let value = c["value"].as_str().unwrap_or("null");
-            let source = format!("{}_CONFIG", c["source"].as_str().unwrap_or_default().to_ascii_uppercase());
-            assert_eq!((value, source.as_str()), (k.value.as_str(), k.source.as_str()), "{key}: evbus {c} vs Kafka");
-            compared += 1;
-        }
-        assert!(compared > 20, "only {compared} configs in common with kafka-configs --all: {doc:#}");
+    let all = doc["all_configs"].as_array().unwrap_or_else(|| panic!("no all_configs: {doc:#}"));
+    let mut compared = 0;
+    for c in all {
+        let key = c["key"].as_str().unwrap_or_else(|| panic!("no key: {c}"));
+        let Some(k) = kafka.get(key) else { continue };
+        let value = c["value"].as_str().unwrap_or("null");
+        let source = format!("{}_CONFIG", c["source"].as_str().unwrap_or_default().to_ascii_uppercase());
+        assert_eq!((value, source.as_str()), (k.value.as_str(), k.source.as_str()), "{key}: evbus {c} vs Kafka");
+        compared += 1;
     }
+    assert!(compared > 20, "only {compared} configs in common with kafka-configs --all: {doc:#}");
 }
 
 /// The topic overrides `evbus topics describe -o json` shows in `configs`, name → value.
