@@ -235,7 +235,9 @@ const RF_REASON: &str = "replication-factor changes need a partition reassignmen
 fn replication_drift(have: &ClusterTopic, wanted: i16) -> Option<String> {
     let name = &have.name;
     let mut by_rf: BTreeMap<i16, Vec<i32>> = BTreeMap::new();
-    for (p, rf) in &have.partition_replicas {
+    // A partition listed without replicas is one the metadata does not know yet (a topic just
+    // created), not a partition with none: it says nothing about the replication factor.
+    for (p, rf) in have.partition_replicas.iter().filter(|(_, rf)| **rf > 0) {
         by_rf.entry(*rf).or_default().push(*p);
     }
     if by_rf.len() > 1 {
@@ -267,7 +269,7 @@ fn replication_drift(have: &ClusterTopic, wanted: i16) -> Option<String> {
 /// `3 (partition 4: 2)`, so a topic half-way through a reassignment does not pass for RF 3.
 pub fn replication_words(partition_replicas: &BTreeMap<i32, i16>) -> String {
     let mut by_rf: BTreeMap<i16, Vec<i32>> = BTreeMap::new();
-    for (p, rf) in partition_replicas {
+    for (p, rf) in partition_replicas.iter().filter(|(_, rf)| **rf > 0) {
         by_rf.entry(*rf).or_default().push(*p);
     }
     // The factor most partitions have is the topic's; the others are named.
@@ -520,8 +522,9 @@ mod tests {
                     .to_string()
             ]
         );
-        // Uniform and as declared: nothing to say.
-        b.partition_replicas = (0..6).map(|p| (p, 3)).collect();
+        // Uniform and as declared: nothing to say, also while the metadata does not list the
+        // replicas of a partition yet.
+        b.partition_replicas = (0..6).map(|p| (p, if p == 2 { 0 } else { 3 })).collect();
         let p = plan(&m(src), &[c[0].clone(), b], false);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
     }
@@ -533,6 +536,7 @@ mod tests {
         assert_eq!(rf(&[3, 3, 3, 3, 2, 3]), "3 (partition 4: 2)");
         assert_eq!(rf(&[3, 1, 3, 1, 2, 3]), "3 (partitions 1,3: 1; partition 4: 2)");
         assert_eq!(rf(&[]), "0");
+        assert_eq!(rf(&[3, 0, 3]), "3", "a partition without replicas in the metadata is unknown, not different");
     }
 
     #[test]
