@@ -385,6 +385,7 @@ mod tests {
             partition: 0,
             offset: 0,
             timestamp_ms: Some(1000),
+            timestamp_type: Some(crate::record::view::TimestampType::CreateTime),
             key: None,
             value: Some(value),
             headers: &h,

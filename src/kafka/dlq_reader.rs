@@ -25,7 +25,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
 use super::{Ctx, Settings, describe_error};
-use crate::record::view::RecordView;
+use crate::record::view::{RecordView, TimestampType};
 
 /// One record of the dead-letter topic, owned.
 #[derive(Debug, Clone)]
@@ -36,6 +36,8 @@ pub struct DlqMsg {
     pub offset: i64,
     /// The dead letter's own timestamp (when it was dead-lettered), when it has one.
     pub timestamp_ms: Option<i64>,
+    /// Who set `timestamp_ms`; `None` exactly when it is.
+    pub timestamp_type: Option<TimestampType>,
     /// Key bytes, `None` for a null key.
     pub key: Option<Vec<u8>>,
     /// Value bytes, `None` for a null value (a tombstone).
@@ -52,6 +54,7 @@ impl DlqMsg {
             partition: self.partition,
             offset: self.offset,
             timestamp_ms: self.timestamp_ms,
+            timestamp_type: self.timestamp_type,
             key: self.key.as_deref(),
             value: self.value.as_deref(),
             headers: &self.headers,
@@ -59,10 +62,12 @@ impl DlqMsg {
     }
 
     fn from_borrowed(m: &mut BorrowedMessage<'_>) -> DlqMsg {
+        let (timestamp_ms, timestamp_type) = super::reader::timestamp_of(m.timestamp());
         DlqMsg {
             partition: m.partition(),
             offset: m.offset(),
-            timestamp_ms: m.timestamp().to_millis().filter(|t| *t >= 0),
+            timestamp_ms,
+            timestamp_type,
             key: m.key().map(<[u8]>::to_vec),
             value: m.payload().map(<[u8]>::to_vec),
             headers: super::headers::owned(m),

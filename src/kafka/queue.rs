@@ -25,7 +25,7 @@ use rdkafka::{Offset, TopicPartitionList};
 
 use super::headers::HeaderPool;
 use super::problem::Problem;
-use crate::record::view::RecordView;
+use crate::record::view::{RecordView, TimestampType};
 
 /// A queue of its own that partitions forward their fetched records to.
 pub struct BatchQueue<C: ConsumerContext + 'static> {
@@ -326,12 +326,18 @@ impl<'b> NativeMessage<'b> {
         (!m.key.is_null()).then(|| unsafe { std::slice::from_raw_parts(m.key as *const u8, m.key_len) })
     }
 
-    /// The timestamp in ms since the epoch, when the record has one.
-    pub fn timestamp_ms(&self) -> Option<i64> {
-        let mut tstype = sys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    /// The timestamp in ms since the epoch and who set it, when the record has one.
+    pub fn timestamp(&self) -> Option<(i64, TimestampType)> {
+        use sys::rd_kafka_timestamp_type_t as T;
+        let mut tstype = T::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
         // SAFETY: a live message and a valid out-pointer.
         let ts = unsafe { sys::rd_kafka_message_timestamp(self.ptr.as_ptr(), &mut tstype) };
-        (tstype != sys::rd_kafka_timestamp_type_t::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0).then_some(ts)
+        let kind = match tstype {
+            T::RD_KAFKA_TIMESTAMP_CREATE_TIME => TimestampType::CreateTime,
+            T::RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME => TimestampType::LogAppendTime,
+            T::RD_KAFKA_TIMESTAMP_NOT_AVAILABLE => return None,
+        };
+        (ts >= 0).then_some((ts, kind))
     }
 
     /// An identity for the message's topic handle, for caching the topic lookup (`None` when the
@@ -396,11 +402,13 @@ impl<'b> NativeMessage<'b> {
         'b: 'a,
     {
         self.headers_into(headers);
+        let ts = self.timestamp();
         RecordView {
             topic,
             partition: self.partition(),
             offset: self.offset(),
-            timestamp_ms: self.timestamp_ms(),
+            timestamp_ms: ts.map(|t| t.0),
+            timestamp_type: ts.map(|t| t.1),
             key: self.key(),
             value: self.payload(),
             headers: headers.as_slice(),

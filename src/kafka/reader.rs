@@ -30,7 +30,7 @@ pub use super::problem::Problem;
 use super::queue::BatchQueue;
 use super::retry;
 use super::settings::Settings;
-use crate::record::view::RecordView;
+use crate::record::view::{RecordView, TimestampType};
 
 /// Where an assigned partition starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,11 +199,13 @@ impl Reader {
         match self.consumer.poll(timeout)? {
             Ok(mut m) => {
                 headers.fill(&mut m);
+                let (timestamp_ms, timestamp_type) = timestamp_of(m.timestamp());
                 let rec = RecordView {
                     topic: m.topic(),
                     partition: m.partition(),
                     offset: m.offset(),
-                    timestamp_ms: m.timestamp().to_millis(),
+                    timestamp_ms,
+                    timestamp_type,
                     key: m.key(),
                     value: m.payload(),
                     headers: headers.as_slice(),
@@ -384,4 +386,14 @@ fn list_offsets(
         });
     }
     Ok(out)
+}
+
+/// rdkafka's timestamp as the record view holds it: the time and who set it, both `None` when the
+/// record has none (or a negative one, which Kafka uses for "no timestamp").
+pub(super) fn timestamp_of(ts: rdkafka::Timestamp) -> (Option<i64>, Option<TimestampType>) {
+    match ts {
+        rdkafka::Timestamp::CreateTime(t) if t >= 0 => (Some(t), Some(TimestampType::CreateTime)),
+        rdkafka::Timestamp::LogAppendTime(t) if t >= 0 => (Some(t), Some(TimestampType::LogAppendTime)),
+        _ => (None, None),
+    }
 }

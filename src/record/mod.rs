@@ -3,5 +3,6 @@
 
 pub mod envelope;
 pub mod filter;
+pub mod format;
 pub mod render;
 pub mod view;

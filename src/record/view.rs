@@ -16,12 +16,33 @@ pub struct RecordView<'a> {
     pub offset: i64,
     /// Milliseconds since the Unix epoch, `None` when the broker reported no timestamp.
     pub timestamp_ms: Option<i64>,
+    /// Who set the timestamp; `None` exactly when `timestamp_ms` is.
+    pub timestamp_type: Option<TimestampType>,
     /// `None` when the record has no key (null), distinct from an empty key.
     pub key: Option<&'a [u8]>,
     /// `None` is a tombstone (null value), distinct from an empty value.
     pub value: Option<&'a [u8]>,
     /// In wire order; names may repeat, values may be null.
     pub headers: &'a [(String, Option<Vec<u8>>)],
+}
+
+/// Who set a record's timestamp, as Kafka's `TimestampType` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampType {
+    /// The producer (or the client library for it) when the record was created.
+    CreateTime,
+    /// The broker when it appended the record (topic config `message.timestamp.type=LogAppendTime`).
+    LogAppendTime,
+}
+
+impl TimestampType {
+    /// Kafka's name for it, as the JSON record format writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimestampType::CreateTime => "CreateTime",
+            TimestampType::LogAppendTime => "LogAppendTime",
+        }
+    }
 }
 
 /// What a value's bytes turned out to be.

@@ -19,7 +19,7 @@ mod lib {
     pub(super) use evbus::dlq::decode::{Convention, decode, header, is_dlq_header};
     pub(super) use evbus::record::filter::JqFilter;
     pub(super) use evbus::record::filter::limits::{MAX_DEPTH, MAX_PROGRAM_BYTES};
-    pub(super) use evbus::record::view::RecordView;
+    pub(super) use evbus::record::view::{RecordView, TimestampType};
     pub(super) use evbus::term::sanitize::for_terminal;
     pub(super) use evbus::topics::manifest::check_topic_name;
 }
@@ -538,7 +538,7 @@ fn check_decoded(
     key: Option<&[u8]>,
     value: Option<&[u8]>,
 ) -> Result<(), TestCaseError> {
-    let rec = lib::RecordView { topic: "dlq", partition: 0, offset: 7, timestamp_ms: Some(1), key, value, headers };
+    let rec = lib::RecordView { topic: "dlq", partition: 0, offset: 7, timestamp_ms: Some(1), timestamp_type: Some(lib::TimestampType::CreateTime), key, value, headers };
     let d = lib::decode(&rec);
     // Unknown exactly when a reason is given, and exactly when a replay cannot know where to go.
     prop_assert_eq!(d.convention == lib::Convention::Unknown, d.unknown_reason.is_some());

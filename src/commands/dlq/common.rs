@@ -2,12 +2,12 @@
 //! times and untrusted text are shown.
 
 use anyhow::Result;
-use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::cli::ManifestArg;
 use crate::exit::Exit;
+use crate::record::format;
 
 /// The manifest's `dlq: true` topics, or a usage error saying how to name one.
 pub(super) fn manifest_dlq_topics(app: &App, m: &ManifestArg) -> Result<Vec<String>> {
@@ -28,21 +28,15 @@ pub(super) fn rfc3339(ms: Option<i64>) -> Option<String> {
     crate::term::time::rfc3339_ms(ms?)
 }
 
-/// A key as JSON fields: `"key"` as text, or `"key": null, "key_b64"` for bytes that are not UTF-8.
+/// A key as JSON fields, as the record format writes it (see [`crate::record::format`]): `"key"`
+/// and `"key_encoding"` (`json`, `text` or `base64`; both `null` for a null key).
 pub(super) fn key_json(key: Option<&[u8]>, obj: &mut serde_json::Map<String, Value>) {
-    match key.map(std::str::from_utf8) {
-        None => {
-            obj.insert("key".into(), Value::Null);
-        }
-        Some(Ok(s)) => {
-            obj.insert("key".into(), json!(s));
-        }
-        Some(Err(_)) => {
-            obj.insert("key".into(), Value::Null);
-            let b64 = base64::engine::general_purpose::STANDARD.encode(key.unwrap_or_default());
-            obj.insert("key_b64".into(), json!(b64));
-        }
-    }
+    let (k, e) = match key.map(format::to_value) {
+        None => (Value::Null, Value::Null),
+        Some((v, e)) => (v, json!(e.name())),
+    };
+    obj.insert("key".into(), k);
+    obj.insert("key_encoding".into(), e);
 }
 
 /// A short single-line rendering of untrusted text for tables.

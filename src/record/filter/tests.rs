@@ -15,6 +15,7 @@ fn rec<'a>(key: Option<&'a [u8]>, value: Option<&'a [u8]>, headers: &'a [(String
         partition: 2,
         offset: 77,
         timestamp_ms: Some(1_700_000_000_000),
+        timestamp_type: Some(crate::record::view::TimestampType::CreateTime),
         key,
         value,
         headers,
@@ -71,8 +72,9 @@ fn jq_meta() {
 
     let f = jq(concat!(
         r#"$__meta.topic == "patients" and $__meta.partition == 2 and $__meta.offset == 77"#,
-        r#" and $__meta.timestamp == 1700000000000 and $__meta.headers.trace == "def""#,
-        r#" and $__meta.headers.nil == null and ($__meta.headers | length) == 2"#
+        r#" and $__meta.timestamp == 1700000000000 and $__meta.timestamp_type == "CreateTime""#,
+        r#" and ([$__meta.headers[] | select(.key == "trace") | .value] == ["abc", "def"])"#,
+        r#" and any($__meta.headers[]; .key == "nil" and .value == null) and ($__meta.headers | length) == 3"#
     ));
     assert_eq!(f.matches(&rec(Some(b"u1"), Some(DOCTOR), &h), None), Match::Yes);
 
@@ -80,14 +82,22 @@ fn jq_meta() {
     let f = jq(r#"$__meta.key == "u1" and . == null"#);
     assert_eq!(f.matches(&rec(Some(b"u1"), None, &h), None), Match::Yes);
 
-    // meta_json and the internal builder agree.
+    // A tombstone and the value `null` differ in `$__meta.value_encoding`.
+    let f = jq(r#". == null and $__meta.value_encoding == null"#);
+    assert_eq!(f.matches(&rec(Some(b"u1"), None, &h), None), Match::Yes);
+    assert_eq!(f.matches(&rec(Some(b"u1"), Some(b"null"), &h), None), Match::No);
+
+    // meta_json and the internal builder agree; `$__meta` is the record line without the value.
+    let h = hdrs(&[("trace", Some("abc")), ("nil", None)]);
     let r = rec(Some(b"u1"), Some(DOCTOR), &h);
     assert_eq!(
         meta_json(&r),
-        json!({"topic":"patients","partition":2,"offset":77,"timestamp":1700000000000i64,"key":"u1","headers":{"trace":"def","nil":null}})
+        json!({"topic":"patients","partition":2,"offset":77,"timestamp":1700000000000i64,"timestamp_type":"CreateTime",
+               "key":"u1","key_encoding":"text","headers":[{"key":"trace","value":"abc"},{"key":"nil","value":null}],
+               "value_encoding":"json"})
     );
     assert_eq!(json_to_val(&meta_json(&r)), meta_val(&r));
-    let j = JqFilter::compile(r#"$__meta.headers.trace == "def""#).unwrap();
+    let j = JqFilter::compile(r#"$__meta.headers[0].value == "abc""#).unwrap();
     assert_eq!(j.matches(&json!({}), &meta_json(&r)), Ok(true));
 }
 

@@ -3,46 +3,48 @@
 
 use jaq_json::{Num, Val};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+
+use crate::record::format::{self, Encoding};
 use crate::record::view::RecordView;
 
-/// `$__meta` for a record, as JSON: `{"topic","partition","offset","timestamp" (ms or null),
-/// "key" (string or null),"headers":{name: string or null}}`.
+/// `$__meta` for a record: its line in the record format (see [`crate::record::format`]) without
+/// the value itself (that is the filter's input), so a filter reads the fields `tail -o json`
+/// prints, the same way: `{"topic","partition","offset","timestamp","timestamp_type","key",
+/// "key_encoding","headers":[{"key","value","encoding"?}],"value_encoding"}`; a tombstone's
+/// `value_encoding` is `null`.
 ///
-/// Keys and header values that are not UTF-8 are converted lossily (U+FFFD), so they never
-/// equal a plain string; with repeated header names the last one wins, as in Kafka's
-/// `lastHeader`.
+/// One difference: a JSON key nested deeper than 128 levels is given as text
+/// (`"key_encoding":"text"`), see [`format::to_value`].
 pub fn meta_json(rec: &RecordView) -> serde_json::Value {
-    use serde_json::Value;
-    let lossy = |b: Option<&[u8]>| b.map_or(Value::Null, |b| Value::String(String::from_utf8_lossy(b).into_owned()));
-    let mut headers = serde_json::Map::new();
-    for (name, value) in rec.headers {
-        headers.insert(name.clone(), lossy(value.as_deref()));
-    }
-    serde_json::json!({
+    use serde_json::{Value, json};
+    let (key, key_encoding) = rec.key.map(format::to_value).unzip();
+    let headers: Vec<Value> = rec
+        .headers
+        .iter()
+        .map(|(name, value)| match value.as_deref().map(|v| (v, std::str::from_utf8(v))) {
+            None => json!({"key": name, "value": null}),
+            Some((_, Ok(s))) => json!({"key": name, "value": s}),
+            Some((v, Err(_))) => json!({"key": name, "value": B64.encode(v), "encoding": "base64"}),
+        })
+        .collect();
+    json!({
         "topic": rec.topic,
         "partition": rec.partition,
         "offset": rec.offset,
         "timestamp": rec.timestamp_ms,
-        "key": lossy(rec.key),
+        "timestamp_type": rec.timestamp_type.map(|t| t.name()),
+        "key": key.unwrap_or(Value::Null),
+        "key_encoding": key_encoding.map(Encoding::name),
         "headers": headers,
+        "value_encoding": rec.value.map(|v| format::encode(v).encoding().name()),
     })
 }
 
-/// Same content as [`meta_json`], built directly as a jaq value.
+/// Same content as [`meta_json`], as a jaq value.
 pub(super) fn meta_val(rec: &RecordView) -> Val {
-    let s = |s: &str| Val::from(s.to_string());
-    let lossy = |b: Option<&[u8]>| b.map_or(Val::Null, |b| Val::from(String::from_utf8_lossy(b).into_owned()));
-    let int = |i: i64| Val::Num(Num::from_integral(i));
-    let headers: jaq_json::Map = rec.headers.iter().map(|(k, v)| (s(k), lossy(v.as_deref()))).collect();
-    let fields = [
-        (s("topic"), s(rec.topic)),
-        (s("partition"), int(i64::from(rec.partition))),
-        (s("offset"), int(rec.offset)),
-        (s("timestamp"), rec.timestamp_ms.map_or(Val::Null, int)),
-        (s("key"), lossy(rec.key)),
-        (s("headers"), Val::obj(headers)),
-    ];
-    Val::obj(fields.into_iter().collect())
+    json_to_val(&meta_json(rec))
 }
 
 pub(super) fn json_to_val(v: &serde_json::Value) -> Val {

@@ -1,26 +1,26 @@
-//! The machine format: one JSON object per record per line, on the hot path of `tail` into a
-//! pipe.
+//! The machine format: one JSON object per record per line (the record format of
+//! [`crate::record::format`]), on the hot path of `tail` into a pipe.
 
 use std::io::Write as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 
-use crate::record::view::{RecordView, ValueKind, classify};
+use crate::record::format::{self, Encoded};
+use crate::record::view::RecordView;
 
-/// Appends one JSON object describing `rec`, followed by `\n`.
+/// Appends one JSON object describing `rec` in the record format (see [`crate::record::format`]
+/// and the README's "Record format"), followed by `\n`:
 ///
-/// Shape: `{"topic","partition","offset","timestamp","key","headers","value"}` with
-/// `"key_b64"`, `"headers_b64"` and `"value_b64"` added only for bytes that are not UTF-8.
-/// Duplicate header names are written as duplicate object keys (what most JSON readers,
-/// including jq, resolve to the last one), because collapsing them here would lose data.
+/// `{"format":2,"topic","partition","offset","timestamp","timestamp_type","key","key_encoding",
+/// "headers":[{"key","value","encoding"?}],"value","value_encoding"}`.
 pub fn to_json_line(rec: &RecordView, out: &mut Vec<u8>) {
     to_json_line_with(rec, &[], out);
 }
 
-/// [`to_json_line`] plus extra top-level fields after `"value"`, e.g. `("invalid", "...")`.
+/// [`to_json_line`] plus extra top-level fields after `"value_encoding"`, e.g. `("invalid", "...")`.
 pub fn to_json_line_with(rec: &RecordView, extra: &[(&str, serde_json::Value)], out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"topic\":");
+    let _ = write!(out, "{{\"format\":{},\"topic\":", format::VERSION);
     push_json_str(out, rec.topic);
     let _ = write!(out, ",\"partition\":{},\"offset\":{}", rec.partition, rec.offset);
     match rec.timestamp_ms {
@@ -29,76 +29,17 @@ pub fn to_json_line_with(rec: &RecordView, extra: &[(&str, serde_json::Value)], 
         }
         None => out.extend_from_slice(b",\"timestamp\":null"),
     }
-
+    match rec.timestamp_type {
+        Some(t) => {
+            let _ = write!(out, ",\"timestamp_type\":\"{}\"", t.name());
+        }
+        None => out.extend_from_slice(b",\"timestamp_type\":null"),
+    }
     out.extend_from_slice(b",\"key\":");
-    match rec.key {
-        None => out.extend_from_slice(b"null"),
-        Some(k) => match std::str::from_utf8(k) {
-            Ok(s) => push_json_str(out, s),
-            Err(_) => {
-                out.extend_from_slice(b"null,\"key_b64\":");
-                push_b64_str(out, k);
-            }
-        },
-    }
-
-    out.extend_from_slice(b",\"headers\":{");
-    let mut first = true;
-    let mut any_binary = false;
-    for (name, value) in rec.headers {
-        let text = match value {
-            None => None,
-            Some(v) => match std::str::from_utf8(v) {
-                Ok(s) => Some(s),
-                Err(_) => {
-                    any_binary = true;
-                    continue;
-                }
-            },
-        };
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        push_json_str(out, name);
-        out.push(b':');
-        match text {
-            Some(s) => push_json_str(out, s),
-            None => out.extend_from_slice(b"null"),
-        }
-    }
-    out.push(b'}');
-    if any_binary {
-        out.extend_from_slice(b",\"headers_b64\":{");
-        let mut first = true;
-        for (name, value) in rec.headers {
-            let Some(v) = value else { continue };
-            if std::str::from_utf8(v).is_ok() {
-                continue;
-            }
-            if !first {
-                out.push(b',');
-            }
-            first = false;
-            push_json_str(out, name);
-            out.push(b':');
-            push_b64_str(out, v);
-        }
-        out.push(b'}');
-    }
-
+    push_encoded(out, rec.key, b",\"key_encoding\":");
+    push_headers(out, rec.headers);
     out.extend_from_slice(b",\"value\":");
-    match rec.value {
-        None => out.extend_from_slice(b"null"),
-        Some(v) => match classify(v) {
-            ValueKind::Json(s) => push_json_verbatim(out, s),
-            ValueKind::Text(s) => push_json_str(out, s),
-            ValueKind::Binary => {
-                out.extend_from_slice(b"null,\"value_b64\":");
-                push_b64_str(out, v);
-            }
-        },
-    }
+    push_encoded(out, rec.value, b",\"value_encoding\":");
 
     for (name, value) in extra {
         out.push(b',');
@@ -115,6 +56,52 @@ pub fn to_json_line_with(rec: &RecordView, extra: &[(&str, serde_json::Value)], 
     out.extend_from_slice(b"}\n");
 }
 
+/// Key or value bytes and then their encoding field (`encoding_field` is `,"…_encoding":`):
+/// `null` and `null` for none.
+fn push_encoded(out: &mut Vec<u8>, bytes: Option<&[u8]>, encoding_field: &[u8]) {
+    let Some(bytes) = bytes else {
+        out.extend_from_slice(b"null");
+        out.extend_from_slice(encoding_field);
+        out.extend_from_slice(b"null");
+        return;
+    };
+    let e = format::encode(bytes);
+    match e {
+        // Verbatim: `encode` only says Json for text a reader gets back byte for byte.
+        Encoded::Json(s) => out.extend_from_slice(s.as_bytes()),
+        Encoded::Text(s) => push_json_str(out, s),
+        Encoded::Base64(b) => push_b64_str(out, b),
+    }
+    out.extend_from_slice(encoding_field);
+    out.push(b'"');
+    out.extend_from_slice(e.encoding().name().as_bytes());
+    out.push(b'"');
+}
+
+/// `,"headers":[…]`: one object per header in wire order, repeats kept; a value is text, or
+/// base64 with `"encoding":"base64"`, or `null`.
+fn push_headers(out: &mut Vec<u8>, headers: &[(String, Option<Vec<u8>>)]) {
+    out.extend_from_slice(b",\"headers\":[");
+    for (i, (name, value)) in headers.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"key\":");
+        push_json_str(out, name);
+        out.extend_from_slice(b",\"value\":");
+        match value.as_deref().map(|v| (v, std::str::from_utf8(v))) {
+            None => out.extend_from_slice(b"null"),
+            Some((_, Ok(s))) => push_json_str(out, s),
+            Some((v, Err(_))) => {
+                push_b64_str(out, v);
+                out.extend_from_slice(b",\"encoding\":\"base64\"");
+            }
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+}
+
 /// Escapes, for a terminal, the JSON written to `buf` from `start` on (see
 /// [`crate::term::sanitize::json_for_terminal`]): still valid JSON with the same meaning, but bidi
 /// overrides, C1 and other controls that the JSON writer leaves raw (and that JSON values
@@ -126,21 +113,6 @@ pub fn escape_json_for_terminal(buf: &mut Vec<u8>, start: usize) {
     if let std::borrow::Cow::Owned(safe) = crate::term::sanitize::json_for_terminal(text) {
         buf.truncate(start);
         buf.extend_from_slice(safe.as_bytes());
-    }
-}
-
-/// Embeds an already-validated JSON document.
-///
-/// Raw CR/LF can only occur between tokens in valid JSON (inside strings they must be escaped),
-/// so replacing them with spaces keeps the document equivalent while guaranteeing it stays on
-/// one line. Values are usually compact, so the common path is a single memcpy.
-fn push_json_verbatim(out: &mut Vec<u8>, s: &str) {
-    let t = s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
-    let b = t.as_bytes();
-    if b.iter().any(|&c| c == b'\n' || c == b'\r') {
-        out.extend(b.iter().map(|&c| if c == b'\n' || c == b'\r' { b' ' } else { c }));
-    } else {
-        out.extend_from_slice(b);
     }
 }
 

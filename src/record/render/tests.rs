@@ -2,7 +2,7 @@
 
 use super::pretty::reindent_json;
 use super::*;
-use crate::record::view::RecordView;
+use crate::record::view::{RecordView, TimestampType};
 
 fn hdrs(v: &[(&str, Option<&[u8]>)]) -> Vec<(String, Option<Vec<u8>>)> {
     v.iter().map(|(k, v)| (k.to_string(), v.map(<[u8]>::to_vec))).collect()
@@ -14,6 +14,7 @@ fn rec<'a>(key: Option<&'a [u8]>, value: Option<&'a [u8]>, headers: &'a [(String
         partition: 3,
         offset: 1042,
         timestamp_ms: Some(1_795_608_000_123),
+        timestamp_type: Some(TimestampType::CreateTime),
         key,
         value,
         headers,
@@ -30,70 +31,74 @@ fn line(r: &RecordView) -> String {
     s
 }
 
+/// The line's fields from `"key"` on, for comparing what changes between cases.
+fn from_key(r: &RecordView) -> String {
+    let l = line(r);
+    l[l.find(",\"key\":").expect("key") + 1..].trim_end().to_owned()
+}
+
 #[test]
-fn json_line_json_value_with_headers() {
-    let h = hdrs(&[("content-type", Some(b"application/json")), ("trace", None), ("bin", Some(b"\xff\x00"))]);
+fn json_line_json_value_with_headers_in_order() {
+    let h = hdrs(&[
+        ("content-type", Some(b"application/json")),
+        ("trace", None),
+        ("bin", Some(b"\xff\x00")),
+        ("trace", Some(b"")),
+    ]);
     let r = rec(Some(b"u1"), Some(br#"{"id":1,"payload":{"role":"doctor"}}"#), &h);
     assert_eq!(
         line(&r),
         concat!(
-            r#"{"topic":"orders","partition":3,"offset":1042,"timestamp":1795608000123,"key":"u1","#,
-            r#""headers":{"content-type":"application/json","trace":null},"headers_b64":{"bin":"/wA="},"#,
-            r#""value":{"id":1,"payload":{"role":"doctor"}}}"#,
+            r#"{"format":2,"topic":"orders","partition":3,"offset":1042,"timestamp":1795608000123,"#,
+            r#""timestamp_type":"CreateTime","key":"u1","key_encoding":"text","#,
+            r#""headers":[{"key":"content-type","value":"application/json"},{"key":"trace","value":null},"#,
+            r#"{"key":"bin","value":"/wA=","encoding":"base64"},{"key":"trace","value":""}],"#,
+            r#""value":{"id":1,"payload":{"role":"doctor"}},"value_encoding":"json"}"#,
             "\n"
         )
     );
 }
 
 #[test]
-fn json_line_pretty_json_value_is_kept_on_one_line() {
+fn json_line_tombstone_is_the_only_null_value() {
     let h = [];
-    let v = b"  {\n  \"a\": [1,\r\n 2],\n  \"s\": \"x y\"\n}\n";
-    let r = rec(None, Some(v), &h);
-    let s = line(&r);
-    assert!(s.contains(r#""value":{   "a": [1,   2],   "s": "x y" }}"#), "{s}");
-    let parsed: serde_json::Value = serde_json::from_str(&s).unwrap();
-    assert_eq!(parsed["value"], serde_json::json!({"a": [1, 2], "s": "x y"}));
+    assert_eq!(from_key(&rec(Some(b"u1"), None, &h)), r#""key":"u1","key_encoding":"text","headers":[],"value":null,"value_encoding":null}"#);
+    // The four bytes `null` are a value, not a tombstone; likewise for keys.
+    assert_eq!(from_key(&rec(None, Some(b"null"), &h)), r#""key":null,"key_encoding":null,"headers":[],"value":"null","value_encoding":"text"}"#);
+    assert!(from_key(&rec(Some(b"null"), Some(b"1"), &h)).starts_with(r#""key":"null","key_encoding":"text","#));
 }
 
 #[test]
-fn json_line_text_value() {
+fn json_line_says_what_each_value_is() {
     let h = [];
-    let r = RecordView { timestamp_ms: None, ..rec(Some(b"k"), Some(b"hello \"world\"\n\x1b[31m"), &h) };
-    assert_eq!(
-        line(&r),
-        "{\"topic\":\"orders\",\"partition\":3,\"offset\":1042,\"timestamp\":null,\"key\":\"k\",\"headers\":{},\"value\":\"hello \\\"world\\\"\\n\\u001b[31m\"}\n"
-    );
-    // Almost-JSON stays text.
-    let r = rec(None, Some(b"{\"a\":1"), &h);
-    assert!(line(&r).contains(r#""value":"{\"a\":1""#));
-    let r = rec(None, Some(b""), &h);
-    assert!(line(&r).contains(r#""value":""}"#));
-    let r = rec(None, Some(b"nope"), &h);
-    assert!(line(&r).contains(r#""value":"nope"}"#));
+    let value = |v: &[u8]| {
+        let l = from_key(&rec(None, Some(v), &h));
+        l[l.find("\"value\":").unwrap()..].to_owned()
+    };
+    // A JSON string and the same text unquoted; an empty value and the JSON `""`.
+    assert_eq!(value(br#""x""#), r#""value":"x","value_encoding":"json"}"#);
+    assert_eq!(value(b"x"), r#""value":"x","value_encoding":"text"}"#);
+    assert_eq!(value(b""), r#""value":"","value_encoding":"text"}"#);
+    assert_eq!(value(br#""""#), r#""value":"","value_encoding":"json"}"#);
+    assert_eq!(value(b"hello \"world\"\n\x1b[31m"), r#""value":"hello \"world\"\n\u001b[31m","value_encoding":"text"}"#);
+    // Almost-JSON, and JSON that would not come back byte for byte if embedded, are text.
+    assert_eq!(value(b"{\"a\":1"), r#""value":"{\"a\":1","value_encoding":"text"}"#);
+    assert_eq!(value(b"{\"a\":1}\n"), r#""value":"{\"a\":1}\n","value_encoding":"text"}"#);
+    assert_eq!(value(b"  {\n \"a\": [1,\r\n 2]}"), r#""value":"  {\n \"a\": [1,\r\n 2]}","value_encoding":"text"}"#);
+    // JSON is embedded verbatim: spacing, number spelling and key order kept.
+    assert_eq!(value(b"{\"b\": 1.50, \"a\":1e2}"), r#""value":{"b": 1.50, "a":1e2},"value_encoding":"json"}"#);
+    // Not UTF-8, including JSON-looking bytes with invalid UTF-8 inside a string.
+    assert_eq!(value(b"\x00\xff\xfe"), r#""value":"AP/+","value_encoding":"base64"}"#);
+    assert_eq!(value(b"\"\xff\""), r#""value":"Iv8i","value_encoding":"base64"}"#);
 }
 
 #[test]
-fn json_line_binary_value() {
+fn json_line_timestamp_types() {
     let h = [];
-    let r = rec(Some(b"k"), Some(b"\x00\xff\xfe"), &h);
-    assert_eq!(
-        line(&r),
-        "{\"topic\":\"orders\",\"partition\":3,\"offset\":1042,\"timestamp\":1795608000123,\"key\":\"k\",\"headers\":{},\"value\":null,\"value_b64\":\"AP/+\"}\n"
-    );
-    // JSON-looking bytes with invalid UTF-8 inside a string must not be embedded verbatim.
-    let r = rec(None, Some(b"\"\xff\""), &h);
-    assert!(line(&r).contains(r#""value":null,"value_b64":"Iv8i""#));
-}
-
-#[test]
-fn json_line_tombstone() {
-    let h = [];
-    let r = rec(Some(b"u1"), None, &h);
-    assert_eq!(
-        line(&r),
-        "{\"topic\":\"orders\",\"partition\":3,\"offset\":1042,\"timestamp\":1795608000123,\"key\":\"u1\",\"headers\":{},\"value\":null}\n"
-    );
+    let r = RecordView { timestamp_type: Some(TimestampType::LogAppendTime), ..rec(None, None, &h) };
+    assert!(line(&r).contains(r#""timestamp":1795608000123,"timestamp_type":"LogAppendTime","#));
+    let r = RecordView { timestamp_ms: None, timestamp_type: None, ..rec(None, None, &h) };
+    assert!(line(&r).contains(r#""timestamp":null,"timestamp_type":null,"#));
 }
 
 #[test]
@@ -102,9 +107,14 @@ fn json_line_non_utf8_key_and_extra_fields() {
     let r = rec(Some(b"\xc3\x28"), Some(b"1"), &h);
     let mut out = Vec::new();
     to_json_line_with(&r, &[("invalid", serde_json::json!("missing \"id\"")), ("n", serde_json::json!(2))], &mut out);
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        "{\"topic\":\"orders\",\"partition\":3,\"offset\":1042,\"timestamp\":1795608000123,\"key\":null,\"key_b64\":\"wyg=\",\"headers\":{},\"value\":1,\"invalid\":\"missing \\\"id\\\"\",\"n\":2}\n"
+    let s = String::from_utf8(out).unwrap();
+    assert!(
+        s.ends_with(concat!(
+            r#""key":"wyg=","key_encoding":"base64","headers":[],"value":1,"value_encoding":"json","#,
+            r#""invalid":"missing \"id\"","n":2}"#,
+            "\n"
+        )),
+        "{s}"
     );
 }
 
@@ -160,7 +170,7 @@ fn template_tokens_and_escapes() {
     t.render(&r, &mut out);
     assert_eq!(out, b"orders|3|1042|k1|v\x00v|3|2|1795608000123|a=1,b=|100%\t\\\n");
 
-    let r2 = RecordView { timestamp_ms: None, ..rec(None, None, &[]) };
+    let r2 = RecordView { timestamp_ms: None, timestamp_type: None, ..rec(None, None, &[]) };
     let mut out = Vec::new();
     template("[%k][%s] %K %S %T %h\\r").unwrap().render(&r2, &mut out);
     assert_eq!(out, b"[][] -1 -1 -1 \r");
@@ -272,7 +282,7 @@ fn pretty_truncation() {
 
 #[test]
 fn pretty_tombstone_empty_binary_and_timestamps() {
-    let r = RecordView { timestamp_ms: None, ..rec(None, None, &[]) };
+    let r = RecordView { timestamp_ms: None, timestamp_type: None, ..rec(None, None, &[]) };
     assert_eq!(
         pretty_str(&r, &PrettyOpts::default()),
         "orders[3]@1042  (no timestamp)  key=(null)\n(tombstone: null value)\n"

@@ -33,6 +33,7 @@ fn rec<'a>(headers: &'a Hdrs, value: Option<&'a [u8]>) -> DlqRecord<'a> {
         partition: 0,
         offset: 7,
         timestamp_ms: Some(1_700_000_000_000),
+        timestamp_type: Some(crate::record::view::TimestampType::CreateTime),
         key: Some(b"k1"),
         value,
         headers,
