@@ -18,7 +18,8 @@ use super::parse::{self, Rate};
   evbus produce auth.user.registered --seed 7 --dry-run
   evbus produce orders --schema ./order.json -n 5
   evbus produce auth.user.registered --input events.jsonl
-  cat events.jsonl | evbus produce auth.user.registered --input - --skip-invalid")]
+  cat events.jsonl | evbus produce auth.user.registered --input - --skip-invalid
+  evbus tail orders --from beginning --exit -o json | evbus produce orders.copy --records - --keep-timestamps")]
 pub struct ProduceArgs {
     /// Destination topic
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
@@ -38,7 +39,22 @@ pub struct ProduceArgs {
     /// Read events from a JSON Lines file ('-' for stdin) instead of generating them
     #[arg(short = 'i', long, value_name = "FILE")]
     pub input: Option<String>,
-    /// With --input: send the valid lines and report the invalid ones (default: all-or-nothing)
+    /// Read records in evbus's record format ('-' for stdin; JSON lines as `tail -o json` writes
+    /// them) and write them exactly: key and value bytes, tombstones, headers in order
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["input", "schema", "no_validate", "key", "key_literal", "headers", "count", "seed"]
+    )]
+    pub records: Option<String>,
+    /// With --records: give each record the timestamp in its line (default: the time of writing)
+    #[arg(long, requires = "records")]
+    pub keep_timestamps: bool,
+    /// With --records: write each record to the partition in its line (default: by key, as
+    /// Kafka's producer places it)
+    #[arg(long, requires = "records")]
+    pub keep_partitions: bool,
+    /// With --input or --records: send the valid lines and report the invalid ones (default: all-or-nothing)
     #[arg(long)]
     pub skip_invalid: bool,
     /// Send events without validating them against the schema

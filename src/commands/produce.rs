@@ -20,6 +20,8 @@ use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
 use crate::schema::{Schema, SchemaStore};
 use crate::term::json::write_json_line;
 
+mod records;
+
 /// The headers every record of a run carries: its event type and content type, then the `-H`
 /// ones; built per record without allocating.
 fn headers<'h>(
@@ -44,6 +46,9 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<Outcome> {
         .collect::<Result<_>>()?;
     let manifest = app.manifest_opt(&a.manifest)?;
     let spec = manifest.as_ref().and_then(|m| m.topic(&a.topic));
+    if let Some(path) = &a.records {
+        return records::run(app, &a, spec, path).await;
+    }
     let key_rule = match (&a.key_literal, &a.key, spec.and_then(|s| s.key.clone())) {
         (Some(k), _, _) => KeyRule::Literal(k.clone()),
         (None, Some(p), _) => KeyRule::Path(p.clone()),

@@ -13,7 +13,7 @@ use rdkafka::producer::{BaseProducer, Producer as _};
 use super::clock::mono_ms;
 use super::error::Error;
 use super::events::ProducerIdWarmup;
-use super::producer::{CountingCtx, TopicSink, explain_refusal, flush_or_purge, stalled};
+use super::producer::{CountingCtx, Placement, TopicSink, explain_refusal, flush_or_purge, stalled};
 use super::settings::Settings;
 
 /// What became of the records of a [`BulkSender`].
@@ -88,6 +88,21 @@ impl BulkSender {
     where
         H: IntoIterator<Item = (&'h str, &'h [u8])> + Clone,
     {
+        self.send_record(key, Some(value), NonNull(headers), Placement::default()).await
+    }
+
+    /// [`BulkSender::send`] for any record: a tombstone (`None` value), null header values, and
+    /// a partition and timestamp of its own (`produce --records`).
+    pub async fn send_record<'h, H>(
+        &mut self,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: H,
+        at: Placement,
+    ) -> Result<(), Error>
+    where
+        H: IntoIterator<Item = (&'h str, Option<&'h [u8]>)> + Clone,
+    {
         let sink = match &mut self.sink {
             Some(sink) => &*sink,
             none => none.insert(
@@ -96,9 +111,9 @@ impl BulkSender {
             ),
         };
         loop {
-            match sink.send(key, value, headers.clone()) {
+            match sink.send(key, value, headers.clone(), at) {
                 Ok(()) => {
-                    self.bytes += value.len() as u64;
+                    self.bytes += value.map_or(0, <[u8]>::len) as u64;
                     self.enqueued += 1;
                     if self.first_send_ms == 0 {
                         self.first_send_ms = mono_ms();
@@ -122,7 +137,7 @@ impl BulkSender {
                 }
                 Err(e) => {
                     if e == RDKafkaErrorCode::MessageSizeTooLarge {
-                        let size = value.len() + key.map_or(0, <[u8]>::len);
+                        let size = value.map_or(0, <[u8]>::len) + key.map_or(0, <[u8]>::len);
                         self.producer.context().too_large_here.fetch_max(size as u64, Ordering::Relaxed);
                     }
                     self.local_failed += 1;
@@ -178,5 +193,18 @@ impl BulkSender {
             first_error = Some(why);
         }
         Ok(Delivery { sent: delivered, failed, unknown, bytes: self.bytes, first_error })
+    }
+}
+
+/// Headers without null values, as [`BulkSender::send_record`] takes headers (cloneable, so a
+/// send can be retried without collecting them).
+#[derive(Clone)]
+struct NonNull<H>(H);
+
+impl<'h, H: IntoIterator<Item = (&'h str, &'h [u8])>> IntoIterator for NonNull<H> {
+    type Item = (&'h str, Option<&'h [u8]>);
+    type IntoIter = std::iter::Map<H::IntoIter, fn((&'h str, &'h [u8])) -> (&'h str, Option<&'h [u8]>)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().map(|(k, v)| (k, Some(v)))
     }
 }

@@ -41,5 +41,5 @@ pub use error::{Error, Kind, describe_error};
 pub use events::{EventPump, ProducerIdWarmup};
 pub use handle::Handle;
 pub use offsets::PartitionOffsets;
-pub use producer::{CountingCtx, TopicSink, flush, flush_or_purge, stalled};
+pub use producer::{CountingCtx, Placement, TopicSink, flush, flush_or_purge, stalled};
 pub use settings::Settings;

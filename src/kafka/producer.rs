@@ -298,45 +298,52 @@ impl<P: Handle> TopicSink<P> {
         Ok(TopicSink { rkt, producer })
     }
 
-    /// Enqueue one record for the partitioner to place. On error (a full queue, most often)
-    /// nothing was enqueued and the caller may retry.
+    /// Enqueue one record: on `at.partition`, else where the partitioner places it; with
+    /// `at.timestamp_ms`, else now. `None` value is a tombstone, a `None` header value a null
+    /// header. On error (a full queue, most often) nothing was enqueued and the caller may retry.
     pub fn send<'h>(
         &self,
         key: Option<&[u8]>,
-        value: &[u8],
-        headers: impl IntoIterator<Item = (&'h str, &'h [u8])>,
+        value: Option<&[u8]>,
+        headers: impl IntoIterator<Item = (&'h str, Option<&'h [u8]>)>,
+        at: Placement,
     ) -> Result<(), rdkafka::error::RDKafkaErrorCode> {
         use rdkafka::bindings::rd_kafka_vtype_t::*;
-        // SAFETY: every pointer is valid for the call and its length; librdkafka copies the
-        // payload (F_COPY), the key and the header names and values, and takes the header list
-        // only when the record is enqueued (the guard destroys it otherwise).
+        // SAFETY: every pointer is valid for the call and its length (a null pointer with length
+        // 0 is librdkafka's null key, value or header value); librdkafka copies the payload
+        // (F_COPY), the key and the header names and values, and takes the header list only when
+        // the record is enqueued (the guard destroys it otherwise).
         unsafe {
             let hdrs =
                 Owned::new(rdkafka::bindings::rd_kafka_headers_new(4), rdkafka::bindings::rd_kafka_headers_destroy);
             for (name, v) in headers {
+                let (vp, vl) = v.map_or((std::ptr::null(), 0), |v| (v.as_ptr(), v.len()));
                 rdkafka::bindings::rd_kafka_header_add(
                     hdrs.ptr(),
                     name.as_ptr().cast(),
                     name.len() as isize,
-                    v.as_ptr().cast(),
-                    v.len() as isize,
+                    vp.cast(),
+                    vl as isize,
                 );
             }
             let (kp, kl) = key.map_or((std::ptr::null(), 0), |k| (k.as_ptr(), k.len()));
+            let (vp, vl) = value.map_or((std::ptr::null(), 0), |v| (v.as_ptr(), v.len()));
             let err = rdkafka::bindings::rd_kafka_producev(
                 self.producer.native().ptr(),
                 RD_KAFKA_VTYPE_RKT,
                 self.rkt.ptr(),
                 RD_KAFKA_VTYPE_PARTITION,
-                -1i32, // RD_KAFKA_PARTITION_UA: the partitioner decides
+                at.partition.unwrap_or(-1), // -1, RD_KAFKA_PARTITION_UA: the partitioner decides
                 RD_KAFKA_VTYPE_MSGFLAGS,
                 rdkafka::bindings::RD_KAFKA_MSG_F_COPY,
                 RD_KAFKA_VTYPE_VALUE,
-                value.as_ptr(),
-                value.len(),
+                vp,
+                vl,
                 RD_KAFKA_VTYPE_KEY,
                 kp,
                 kl,
+                RD_KAFKA_VTYPE_TIMESTAMP,
+                at.timestamp_ms.unwrap_or(0), // 0: librdkafka stamps the current time
                 RD_KAFKA_VTYPE_HEADERS,
                 hdrs.ptr(),
                 RD_KAFKA_VTYPE_END,
@@ -350,6 +357,15 @@ impl<P: Handle> TopicSink<P> {
             }
         }
     }
+}
+
+/// Where and when a record goes: [`Placement::default`] lets the partitioner and the clock decide.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// This partition instead of the partitioner's choice.
+    pub partition: Option<i32>,
+    /// This timestamp (ms since the epoch) instead of the current time.
+    pub timestamp_ms: Option<i64>,
 }
 
 impl ProducerContext for Ctx {

@@ -4,5 +4,6 @@
 pub mod envelope;
 pub mod filter;
 pub mod format;
+pub mod read;
 pub mod render;
 pub mod view;
