@@ -68,6 +68,7 @@ impl Broker {
                         .map(|h| h.iter().map(|h| (h.key.to_string(), h.value.map(|v| v.to_vec()))).collect())
                         .unwrap_or_default(),
                     timestamp: m.timestamp().to_millis(),
+                    log_append_time: matches!(m.timestamp(), rdkafka::Timestamp::LogAppendTime(_)),
                 });
             }
         }
@@ -160,6 +161,8 @@ pub(crate) struct ReadRecord {
     pub value: Option<Vec<u8>>,
     pub headers: Vec<(String, Option<Vec<u8>>)>,
     pub timestamp: Option<i64>,
+    /// The broker set `timestamp` (the topic's `message.timestamp.type=LogAppendTime`).
+    pub log_append_time: bool,
 }
 
 /// The evbus binary with an environment that cannot leak the developer's settings into tests.

@@ -26,6 +26,7 @@ mod oracle;
 mod oracle_configs;
 mod produce;
 mod readme;
+mod records;
 mod security;
 mod tail;
 mod terminal;
