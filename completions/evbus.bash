@@ -2208,7 +2208,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__produce)
-            opts="-n -i -k -H -f -b -X -o -q -v -h -V --count --seed --rate --schema --input --skip-invalid --no-validate --key --key-literal --header --producer --dry-run --create --compression --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-n -i -k -H -f -b -X -o -q -v -h -V --count --seed --rate --schema --input --records --keep-timestamps --keep-partitions --skip-invalid --no-validate --key --key-literal --header --producer --dry-run --create --compression --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2239,6 +2239,10 @@ _evbus() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --records)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

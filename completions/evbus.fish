@@ -253,6 +253,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand produce" -l seed -d 'Seed fo
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l rate -d 'Maximum send rate: N/s, N/m or N/h, e.g. 200/s, 50/m, 1000 (per second)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l schema -d 'Schema name or path to a schema file (default: the topic\'s manifest entry, else the topic name)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s i -l input -d 'Read events from a JSON Lines file (\'-\' for stdin) instead of generating them' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l records -d 'Read records in evbus\'s record format (\'-\' for stdin; JSON lines as `tail -o json` writes them) and write them exactly: key and value bytes, tombstones, headers in order' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s k -l key -d 'Dot path into the event whose value becomes the key (default: the manifest\'s `key`)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l key-literal -d 'The same literal key for every record' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s H -l header -d 'Extra header (repeatable)' -r
@@ -274,7 +275,9 @@ complete -c evbus -n "__fish_evbus_using_subcommand produce" -l color -d 'When t
 always\t''
 never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
-complete -c evbus -n "__fish_evbus_using_subcommand produce" -l skip-invalid -d 'With --input: send the valid lines and report the invalid ones (default: all-or-nothing)'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l keep-timestamps -d 'With --records: give each record the timestamp in its line (default: the time of writing)'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l keep-partitions -d 'With --records: write each record to the partition in its line (default: by key, as Kafka\'s producer places it)'
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l skip-invalid -d 'With --input or --records: send the valid lines and report the invalid ones (default: all-or-nothing)'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l no-validate -d 'Send events without validating them against the schema'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l dry-run -d 'Print the events as JSON lines instead of sending them'
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l create -d 'Create the topic when it does not exist (with the broker\'s default partitions and replication). A topic declared in the manifest is created as declared without this flag; any other missing topic is an error, never auto-created'

@@ -19,7 +19,7 @@ use super::parse::{self, Rate};
   evbus produce orders --schema ./order.json -n 5
   evbus produce auth.user.registered --input events.jsonl
   cat events.jsonl | evbus produce auth.user.registered --input - --skip-invalid
-  evbus tail orders --from beginning --exit -o json | evbus produce orders.copy --records - --keep-timestamps")]
+  evbus tail orders --from beginning --exit | evbus produce orders.copy --records -")]
 pub struct ProduceArgs {
     /// Destination topic
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]

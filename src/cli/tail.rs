@@ -24,8 +24,9 @@ use crate::term::ui::OutputFormat;
   evbus tail auth.user.registered --filter '$__meta.key == \"u-1\"' -o json | jq .
   evbus tail orders --template '%t %p %o %k %s\\n'
 
-Filter variables: the jq input is the decoded value; $__meta holds
-{topic, partition, offset, timestamp, key, headers}.")]
+Filter variables: the jq input is the decoded value; $__meta is the record's JSON line without
+the value: {topic, partition, offset, timestamp, timestamp_type, key, key_encoding,
+headers: [{key, value}], value_encoding}.")]
 pub struct TailArgs {
     /// Topics to follow
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]

@@ -199,22 +199,26 @@ fn json_output_is_exact_for_binary_text_and_json_values() {
     assert_eq!(
         lines,
         vec![
-            json!({"topic": t, "partition": 0, "offset": 0, "timestamp": ts[0], "key": "u1",
-                   "headers": {"content-type": "application/json", "trace": null},
-                   "value": {"id": 1, "payload": {"role": "doctor"}}}),
-            json!({"topic": t, "partition": 0, "offset": 1, "timestamp": ts[1], "key": "u2",
-                   "headers": {}, "value": "plain \"text\"\n"}),
-            json!({"topic": t, "partition": 0, "offset": 2, "timestamp": ts[2], "key": null, "key_b64": "/wA=",
-                   "headers": {}, "value": null, "value_b64": "AAH+/w=="}),
-            json!({"topic": t, "partition": 0, "offset": 3, "timestamp": ts[3], "key": "gone",
-                   "headers": {}, "value": null}),
+            json!({"format": 2, "topic": t, "partition": 0, "offset": 0, "timestamp": ts[0],
+                   "timestamp_type": "CreateTime", "key": "u1", "key_encoding": "text",
+                   "headers": [{"key": "content-type", "value": "application/json"}, {"key": "trace", "value": null}],
+                   "value": {"id": 1, "payload": {"role": "doctor"}}, "value_encoding": "json"}),
+            json!({"format": 2, "topic": t, "partition": 0, "offset": 1, "timestamp": ts[1],
+                   "timestamp_type": "CreateTime", "key": "u2", "key_encoding": "text",
+                   "headers": [], "value": "plain \"text\"\n", "value_encoding": "text"}),
+            json!({"format": 2, "topic": t, "partition": 0, "offset": 2, "timestamp": ts[2],
+                   "timestamp_type": "CreateTime", "key": "/wA=", "key_encoding": "base64",
+                   "headers": [], "value": "AAH+/w==", "value_encoding": "base64"}),
+            json!({"format": 2, "topic": t, "partition": 0, "offset": 3, "timestamp": ts[3],
+                   "timestamp_type": "CreateTime", "key": "gone", "key_encoding": "text",
+                   "headers": [], "value": null, "value_encoding": null}),
         ]
     );
     // The JSON value is embedded as-is, and the line order of fields is stable.
     let raw = String::from_utf8(tail(&b, &[&t, "--from", "beginning", "--count", "1"]).stdout).unwrap();
     assert!(
         raw.starts_with(&format!(
-            r#"{{"topic":"{t}","partition":0,"offset":0,"timestamp":{},"key":"u1","headers":{{"#,
+            r#"{{"format":2,"topic":"{t}","partition":0,"offset":0,"timestamp":{},"timestamp_type":"CreateTime","key":"u1","key_encoding":"text","headers":[{{"#,
             ts[0]
         )),
         "{raw}"
@@ -264,7 +268,7 @@ fn every_filter_kind() {
     };
     assert_eq!(run(&["--filter", r#".payload.role == "doctor""#]), ["u1", "u3"]);
     assert_eq!(run(&["--filter", r#"$__meta.key == "u2""#]), ["u2"]);
-    assert_eq!(run(&["--filter", r#"$__meta.headers.source == "api" and $__meta.offset > 1"#]), ["u3"]);
+    assert_eq!(run(&["--filter", r#"any($__meta.headers[]; .key == "source" and .value == "api") and $__meta.offset > 1"#]), ["u3"]);
     assert_eq!(run(&["--filter", r#"$__meta.topic == "nope""#]), Vec::<String>::new());
     assert_eq!(run(&["--key", "u3"]), ["u3"]);
     assert_eq!(run(&["--header", "source=api"]), ["u2", "u3"]);
