@@ -167,7 +167,16 @@ mod tests {
     }
 
     fn rec<'a>(value: Option<&'a [u8]>, headers: &'a [(String, Option<Vec<u8>>)]) -> RecordView<'a> {
-        RecordView { topic: "t", partition: 0, offset: 0, timestamp_ms: None, timestamp_type: None, key: None, value, headers }
+        RecordView {
+            topic: "t",
+            partition: 0,
+            offset: 0,
+            timestamp_ms: None,
+            timestamp_type: None,
+            key: None,
+            value,
+            headers,
+        }
     }
 
     #[test]

@@ -62,7 +62,9 @@ pub fn parse_line(line: &[u8]) -> Result<InRecord, String> {
     let l: Line = serde_json::from_slice(line).map_err(|e| format!("not a record line: {e}"))?;
     match l.format.as_ref().map(|n| (n.as_u64(), n)) {
         Some((Some(v), _)) if v == u64::from(VERSION) => {}
-        Some((_, n)) => return Err(format!("\"format\": {n} is not a record format this evbus reads (it reads {VERSION})")),
+        Some((_, n)) => {
+            return Err(format!("\"format\": {n} is not a record format this evbus reads (it reads {VERSION})"));
+        }
         None => {
             return Err(format!(
                 "no \"format\" field: a record line says \"format\": {VERSION} (as `tail -o json` writes it)"
@@ -115,8 +117,10 @@ pub fn parse_line(line: &[u8]) -> Result<InRecord, String> {
 }
 
 fn encoding(field: &str, name: Option<&str>) -> Result<Option<Encoding>, String> {
-    name.map(|n| Encoding::from_name(n).ok_or_else(|| format!("\"{field}_encoding\": {n:?} is not json, text or base64")))
-        .transpose()
+    name.map(|n| {
+        Encoding::from_name(n).ok_or_else(|| format!("\"{field}_encoding\": {n:?} is not json, text or base64"))
+    })
+    .transpose()
 }
 
 /// The bytes `raw` stands for under its `…_encoding`; `None` for JSON `null` without one.
@@ -222,7 +226,9 @@ mod tests {
         assert!(err(r#"{"format":2,"value":1,"value_encoding":"text"}"#).contains("is a number"));
         assert!(err(r#"{"format":2,"value":"%%","value_encoding":"base64"}"#).contains("not base64"));
         assert!(err(r#"{"format":2,"value":"x","value_encoding":"hex"}"#).contains("\"hex\" is not json"));
-        assert!(err(r#"{"format":2,"value":1,"headers":[{"key":"h","value":"x","encoding":"hex"}]}"#).contains("header 1"));
+        assert!(
+            err(r#"{"format":2,"value":1,"headers":[{"key":"h","value":"x","encoding":"hex"}]}"#).contains("header 1")
+        );
         assert!(err(r#"{"format":2,"value":1,"partition":-1}"#).contains("not a partition"));
         assert!(err(r#"{"format":2,"value":1,"value":2}"#).contains("duplicate field"));
         assert!(err("[1]").contains("not a record line"));

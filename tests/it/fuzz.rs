@@ -538,7 +538,16 @@ fn check_decoded(
     key: Option<&[u8]>,
     value: Option<&[u8]>,
 ) -> Result<(), TestCaseError> {
-    let rec = lib::RecordView { topic: "dlq", partition: 0, offset: 7, timestamp_ms: Some(1), timestamp_type: Some(lib::TimestampType::CreateTime), key, value, headers };
+    let rec = lib::RecordView {
+        topic: "dlq",
+        partition: 0,
+        offset: 7,
+        timestamp_ms: Some(1),
+        timestamp_type: Some(lib::TimestampType::CreateTime),
+        key,
+        value,
+        headers,
+    };
     let d = lib::decode(&rec);
     // Unknown exactly when a reason is given, and exactly when a replay cannot know where to go.
     prop_assert_eq!(d.convention == lib::Convention::Unknown, d.unknown_reason.is_some());

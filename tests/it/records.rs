@@ -145,10 +145,8 @@ fn tail_then_produce_records_copies_any_record_exactly() {
             b.create_topic_with(&append, 2, &[("message.timestamp.type", "LogAppendTime")]);
             write(&b, &create, &recs);
             write(&b, &append, &recs);
-            let source: Vec<(String, ReadRecord)> = [&create, &append]
-                .iter()
-                .flat_map(|t| b.read_all(t).into_iter().map(|r| (t.to_string(), r)))
-                .collect();
+            let source: Vec<(String, ReadRecord)> =
+                [&create, &append].iter().flat_map(|t| b.read_all(t).into_iter().map(|r| (t.to_string(), r))).collect();
             prop_assert_eq!(source.len(), 2 * recs.len());
 
             // The source as the harness reads it is what was written (CreateTime kept as is).
@@ -174,7 +172,8 @@ fn tail_then_produce_records_copies_any_record_exactly() {
                 let want = if l["topic"] == json!(create) { "CreateTime" } else { "LogAppendTime" };
                 prop_assert_eq!(&l["timestamp_type"], &json!(want));
             }
-            let (code, err) = produce_records(&b, &b.internal, &copy, &["--keep-partitions", "--keep-timestamps"], &out);
+            let (code, err) =
+                produce_records(&b, &b.internal, &copy, &["--keep-partitions", "--keep-timestamps"], &out);
             prop_assert_eq!(code, Some(0), "{}", err);
 
             // The copy holds, partition by partition in the order tail printed them, the source's records.
@@ -221,7 +220,11 @@ fn tombstones_text_and_headers_are_told_apart() {
         TestRecord { key: Some(b"null".to_vec()), value: Some(b"null".to_vec()), ..Default::default() },
         TestRecord { key: None, value: Some(Vec::new()), ..Default::default() },
         TestRecord { key: Some(b"\"\"".to_vec()), value: Some(b"\"\"".to_vec()), headers: hdrs, ..Default::default() },
-        TestRecord { key: Some(b"{\"id\":7}".to_vec()), value: Some(b"{\"a\":{\"b\":2}}".to_vec()), ..Default::default() },
+        TestRecord {
+            key: Some(b"{\"id\":7}".to_vec()),
+            value: Some(b"{\"a\":{\"b\":2}}".to_vec()),
+            ..Default::default()
+        },
     ];
     b.produce(&t, &recs);
     let out = tail_json(&b, &b.bootstrap, &[&t]);
@@ -249,7 +252,8 @@ fn tombstones_text_and_headers_are_told_apart() {
     // Filters: `--header` matches any occurrence of a repeated name; `$__meta.headers` is the
     // same list, in order; `$__meta.value_encoding` tells a tombstone from the value `null`.
     let keys = |args: &[&str]| -> Vec<Value> {
-        let out = b.evbus().args(["tail", &t, "--from", "beginning", "--exit", "-o", "json"]).args(args).output().unwrap();
+        let out =
+            b.evbus().args(["tail", &t, "--from", "beginning", "--exit", "-o", "json"]).args(args).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         lines(&out.stdout).iter().map(|l| l["key"].clone()).collect()
     };
@@ -259,7 +263,10 @@ fn tombstones_text_and_headers_are_told_apart() {
         keys(&["--filter", r#"[$__meta.headers[] | select(.key == "dup") | .value] == ["1", "2"]"#]),
         vec![json!("")]
     );
-    assert_eq!(keys(&["--filter", r#"$__meta.headers[3] == {"key":"bin","value":"/wA=","encoding":"base64"}"#]), vec![json!("")]);
+    assert_eq!(
+        keys(&["--filter", r#"$__meta.headers[3] == {"key":"bin","value":"/wA=","encoding":"base64"}"#]),
+        vec![json!("")]
+    );
     assert_eq!(keys(&["--filter", "$__meta.value_encoding == null"]), vec![json!("tomb")]);
 
     // And back: the same bytes, tombstone and all, in a topic of their own.
@@ -285,17 +292,22 @@ fn produce_records_refuses_bad_lines_and_sends_nothing() {
         r#"{"format":2,"value":"%%","value_encoding":"base64"}"#,
         "\n",
         r#"{"format":2,"value":null,"partition":5}"#,
+        "\n",
+        r#"{"format":2,"value":null,"partition":0,"timestamp":0}"#,
         "\n"
     );
-    let (code, err) = produce_records(&b, &b.bootstrap, &t, &["--keep-partitions"], input.as_bytes());
+    let keep = ["--keep-partitions", "--keep-timestamps"];
+    let (code, err) = produce_records(&b, &b.bootstrap, &t, &keep, input.as_bytes());
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("stdin:3: \"format\": 1 is not"), "{err}");
     assert!(err.contains("stdin:4: \"value\" is not base64"), "{err}");
+    assert!(err.contains("stdin:6: timestamp 0 cannot be kept"), "{err}");
     assert!(err.contains("nothing was sent"), "{err}");
     assert!(b.read_all(&t).is_empty());
 
     // Partition 5 of a one-partition topic is only known to be wrong once the topic is.
-    let (code, err) = produce_records(&b, &b.bootstrap, &t, &["--keep-partitions", "--skip-invalid"], input.as_bytes());
+    let (code, err) =
+        produce_records(&b, &b.bootstrap, &t, &[&keep[..], &["--skip-invalid"]].concat(), input.as_bytes());
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("stdin:5: partition 5 does not exist"), "{err}");
     let got = b.read_all(&t);

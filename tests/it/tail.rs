@@ -268,7 +268,10 @@ fn every_filter_kind() {
     };
     assert_eq!(run(&["--filter", r#".payload.role == "doctor""#]), ["u1", "u3"]);
     assert_eq!(run(&["--filter", r#"$__meta.key == "u2""#]), ["u2"]);
-    assert_eq!(run(&["--filter", r#"any($__meta.headers[]; .key == "source" and .value == "api") and $__meta.offset > 1"#]), ["u3"]);
+    assert_eq!(
+        run(&["--filter", r#"any($__meta.headers[]; .key == "source" and .value == "api") and $__meta.offset > 1"#]),
+        ["u3"]
+    );
     assert_eq!(run(&["--filter", r#"$__meta.topic == "nope""#]), Vec::<String>::new());
     assert_eq!(run(&["--key", "u3"]), ["u3"]);
     assert_eq!(run(&["--header", "source=api"]), ["u2", "u3"]);

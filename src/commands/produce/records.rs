@@ -24,6 +24,13 @@ use crate::produce::input::Input;
 use crate::record::read::{InRecord, parse_line};
 use crate::topics::manifest::TopicSpec;
 
+/// What `--keep-partitions` and `--keep-timestamps` ask for.
+#[derive(Clone, Copy)]
+struct Keep {
+    partitions: bool,
+    timestamps: bool,
+}
+
 /// The non-blank lines of `data` with their 1-based numbers (a trailing `\r` is not part of a line).
 fn lines(data: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     data.split(|&b| b == b'\n')
@@ -33,13 +40,20 @@ fn lines(data: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 }
 
 /// A line's record, checked against what this run needs of it.
-fn record(line: &[u8], keep_partitions: bool, partitions: Option<usize>) -> Result<InRecord, String> {
+fn record(line: &[u8], keep: Keep, partitions: Option<usize>) -> Result<InRecord, String> {
     let r = parse_line(line)?;
+    if keep.timestamps && r.timestamp_ms == Some(0) {
+        // librdkafka reads a timestamp of 0 as "now": the record would silently get another.
+        return Err("timestamp 0 cannot be kept (librdkafka writes the current time for it; --keep-timestamps)".into());
+    }
+    let keep_partitions = keep.partitions;
     if keep_partitions {
         match (r.partition, partitions) {
             (None, _) => return Err("no \"partition\" to keep (--keep-partitions)".into()),
             (Some(p), Some(n)) if p as usize >= n => {
-                return Err(format!("partition {p} does not exist in the destination ({n} partitions; --keep-partitions)"));
+                return Err(format!(
+                    "partition {p} does not exist in the destination ({n} partitions; --keep-partitions)"
+                ));
             }
             _ => {}
         }
@@ -50,13 +64,14 @@ fn record(line: &[u8], keep_partitions: bool, partitions: Option<usize>) -> Resu
 /// See the module doc.
 pub(super) async fn run(app: &App, a: &ProduceArgs, spec: Option<&TopicSpec>, path: &str) -> Result<Outcome> {
     let input = Input::open(path)?;
+    let keep = Keep { partitions: a.keep_partitions, timestamps: a.keep_timestamps };
     let data = input.bytes();
     let check = |partitions: Option<usize>| {
         let mut bad = Vec::new();
         let mut total = 0usize;
         for (n, line) in lines(data) {
             total += 1;
-            if let Err(e) = record(line, a.keep_partitions, partitions) {
+            if let Err(e) = record(line, keep, partitions) {
                 bad.push((n, e));
             }
         }
@@ -86,7 +101,7 @@ pub(super) async fn run(app: &App, a: &ProduceArgs, spec: Option<&TopicSpec>, pa
     if a.dry_run {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        for (_, line) in lines(data).filter(|(_, l)| record(l, a.keep_partitions, None).is_ok()) {
+        for (_, line) in lines(data).filter(|(_, l)| record(l, keep, None).is_ok()) {
             if app.ui.stdout_tty {
                 // Checked lines are JSON, so escaping keeps them JSON (see json_for_terminal).
                 let text = String::from_utf8_lossy(line);
@@ -130,7 +145,7 @@ pub(super) async fn run(app: &App, a: &ProduceArgs, spec: Option<&TopicSpec>, pa
             break;
         }
         // Checked above: only the lines skipped with --skip-invalid fail here.
-        let Ok(r) = record(line, a.keep_partitions, partitions) else { continue };
+        let Ok(r) = record(line, keep, partitions) else { continue };
         window.at(line);
         pace(start, i, rate).await;
         let at = Placement {

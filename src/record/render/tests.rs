@@ -62,9 +62,15 @@ fn json_line_json_value_with_headers_in_order() {
 #[test]
 fn json_line_tombstone_is_the_only_null_value() {
     let h = [];
-    assert_eq!(from_key(&rec(Some(b"u1"), None, &h)), r#""key":"u1","key_encoding":"text","headers":[],"value":null,"value_encoding":null}"#);
+    assert_eq!(
+        from_key(&rec(Some(b"u1"), None, &h)),
+        r#""key":"u1","key_encoding":"text","headers":[],"value":null,"value_encoding":null}"#
+    );
     // The four bytes `null` are a value, not a tombstone; likewise for keys.
-    assert_eq!(from_key(&rec(None, Some(b"null"), &h)), r#""key":null,"key_encoding":null,"headers":[],"value":"null","value_encoding":"text"}"#);
+    assert_eq!(
+        from_key(&rec(None, Some(b"null"), &h)),
+        r#""key":null,"key_encoding":null,"headers":[],"value":"null","value_encoding":"text"}"#
+    );
     assert!(from_key(&rec(Some(b"null"), Some(b"1"), &h)).starts_with(r#""key":"null","key_encoding":"text","#));
 }
 
@@ -80,7 +86,10 @@ fn json_line_says_what_each_value_is() {
     assert_eq!(value(b"x"), r#""value":"x","value_encoding":"text"}"#);
     assert_eq!(value(b""), r#""value":"","value_encoding":"text"}"#);
     assert_eq!(value(br#""""#), r#""value":"","value_encoding":"json"}"#);
-    assert_eq!(value(b"hello \"world\"\n\x1b[31m"), r#""value":"hello \"world\"\n\u001b[31m","value_encoding":"text"}"#);
+    assert_eq!(
+        value(b"hello \"world\"\n\x1b[31m"),
+        r#""value":"hello \"world\"\n\u001b[31m","value_encoding":"text"}"#
+    );
     // Almost-JSON, and JSON that would not come back byte for byte if embedded, are text.
     assert_eq!(value(b"{\"a\":1"), r#""value":"{\"a\":1","value_encoding":"text"}"#);
     assert_eq!(value(b"{\"a\":1}\n"), r#""value":"{\"a\":1}\n","value_encoding":"text"}"#);

@@ -9,7 +9,16 @@ use crate::record::filter::{JqFilter, Match, RecordFilter, spawn_eval_thread};
 use crate::record::view::RecordView;
 
 fn view(value: Option<&[u8]>) -> RecordView<'_> {
-    RecordView { topic: "t", partition: 0, offset: 0, timestamp_ms: None, timestamp_type: None, key: None, value, headers: &[] }
+    RecordView {
+        topic: "t",
+        partition: 0,
+        offset: 0,
+        timestamp_ms: None,
+        timestamp_type: None,
+        key: None,
+        value,
+        headers: &[],
+    }
 }
 
 /// `prog` as evbus uses it (with the fast path) and with jq alone.
