@@ -46,8 +46,7 @@ fn record(line: &[u8], keep: Keep, partitions: Option<usize>) -> Result<InRecord
         // librdkafka reads a timestamp of 0 as "now": the record would silently get another.
         return Err("timestamp 0 cannot be kept (librdkafka writes the current time for it; --keep-timestamps)".into());
     }
-    let keep_partitions = keep.partitions;
-    if keep_partitions {
+    if keep.partitions {
         match (r.partition, partitions) {
             (None, _) => return Err("no \"partition\" to keep (--keep-partitions)".into()),
             (Some(p), Some(n)) if p as usize >= n => {
