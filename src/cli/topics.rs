@@ -1,4 +1,4 @@
-//! `evbus topics validate|plan|apply|list|describe|partition-for`: the declarative manifest and
+//! `evbus topics validate|plan|apply|list|describe|export|partition-for`: the declarative manifest and
 //! the cluster's topics.
 
 // clap's derive turns a `///` on these structs, enums and flattened fields into --help text (an
@@ -33,6 +33,11 @@ pub enum TopicsCommand {
         after_help = "Examples:\n  evbus topics describe auth.user.registered\n  evbus topics describe auth.user.registered --overrides-only\n\nA config's source is where its value comes from, as kafka-configs --describe --all reports it:\ntopic override, dynamic broker config, dynamic cluster default, static broker config, default."
     )]
     Describe(DescribeArgs),
+    /// Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)
+    #[command(
+        after_help = "Examples:\n  evbus topics export > topics.yaml\n  evbus topics export --topic '-events$' -f topics.yaml --force\n\nInternal topics (__*, _schemas, Kafka Connect's storage) are left out; `topics plan` with the\nexported file against the same cluster shows no change."
+    )]
+    Export(ExportArgs),
     /// Which partition each key lands on (Kafka's default partitioner: murmur2, as in Java)
     #[command(
         after_help = "Examples:\n  evbus topics partition-for auth.user.registered u-1 u-2\n  evbus topics partition-for orders --partitions 12 order-42   # offline, no broker\n  evbus topics partition-for orders --key-hex 00ff10 -o json\n\nThe Java producer, Spring, Connect, Streams, and evbus produce and dlq replay place keyed records this way;\nlibrdkafka's own default (consistent_random, CRC32) does not."
@@ -89,6 +94,19 @@ pub struct DescribeArgs {
     /// Show only the configs set on the topic itself (no inherited defaults)
     #[arg(long)]
     pub overrides_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export only the topics whose name matches this regex (unanchored: '^orders\.' for a prefix)
+    #[arg(long, value_name = "REGEX")]
+    pub topic: Option<String>,
+    /// Write the manifest to FILE instead of stdout
+    #[arg(short = 'f', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<std::path::PathBuf>,
+    /// Replace FILE when it exists
+    #[arg(long, requires = "output_file")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,27 @@ pub async fn read_cluster_and_brokers(admin: &Arc<Admin>, manifest: &Manifest) -
     Ok((topics, md.brokers.len()))
 }
 
+/// The cluster's topics that `pick` accepts, each with every config DescribeConfigs reports for
+/// it (one batched request); for `topics export`, which has no manifest to say which are managed.
+pub async fn read_topics(admin: &Arc<Admin>, pick: impl Fn(&str) -> bool) -> Result<Vec<ClusterTopic>> {
+    let md = admin.metadata(None).await?;
+    let names: Vec<String> =
+        md.topics.iter().filter(|t| t.error.is_none() && pick(&t.name)).map(|t| t.name.clone()).collect();
+    let mut configs = admin.topic_configs(&names).await?;
+    Ok(md
+        .topics
+        .iter()
+        .filter(|t| t.error.is_none() && pick(&t.name))
+        .map(|t| ClusterTopic {
+            name: t.name.clone(),
+            partitions: t.partitions.len() as i32,
+            replication_factor: t.replication_factor(),
+            internal: plan::is_internal(&t.name),
+            configs: configs.remove(&t.name).unwrap_or_default(),
+        })
+        .collect())
+}
+
 /// Low and high watermarks of every partition of the given topics (two batched ListOffsets
 /// requests); an error for any partition fails the lookup.
 pub async fn watermarks(settings: &Settings, parts: Vec<(String, i32)>) -> Result<BTreeMap<(String, i32), (i64, i64)>> {

@@ -218,9 +218,22 @@ impl Plan {
     }
 }
 
-/// Internal topics are never managed, listed as unmanaged, or deleted.
+/// Internal topics are never managed, listed as unmanaged, or deleted: Kafka's (`__*`), a schema
+/// registry's and Confluent's, and Kafka Connect's storage topics ([`is_connect_storage`]).
 pub fn is_internal(name: &str) -> bool {
-    name.starts_with("__") || name.starts_with("_confluent") || name == "_schemas"
+    name.starts_with("__") || name.starts_with("_confluent") || name == "_schemas" || is_connect_storage(name)
+}
+
+/// Kafka Connect's config, offset and status topics as they are usually named (`connect-offsets`,
+/// `docker-connect-status`, `my_connect_configs`): a `connect` word and one of those last words.
+/// Deleting one (`--prune`) would lose every connector's configuration or position.
+fn is_connect_storage(name: &str) -> bool {
+    let words: Vec<&str> = name.split(['-', '_', '.']).collect();
+    words.len() > 1
+        && words[..words.len() - 1].iter().any(|w| w.eq_ignore_ascii_case("connect"))
+        && words
+            .last()
+            .is_some_and(|w| ["configs", "offsets", "status", "statuses"].contains(&w.to_ascii_lowercase().as_str()))
 }
 
 fn same_value(key: &str, cluster: &str, wanted: &str) -> bool {

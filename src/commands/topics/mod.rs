@@ -1,7 +1,8 @@
-//! `evbus topics validate|plan|apply|list|describe`: declarative topics from topics.yaml.
+//! `evbus topics validate|plan|apply|list|describe|export`: declarative topics from topics.yaml.
 
 mod apply;
 mod describe;
+mod export;
 mod list;
 mod partition_for;
 mod plan;
