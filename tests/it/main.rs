@@ -16,6 +16,7 @@ mod config;
 mod coordinator;
 mod dev;
 mod dlq;
+mod export;
 mod faults;
 mod fuzz;
 mod groups;
