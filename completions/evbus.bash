@@ -235,6 +235,9 @@ _evbus() {
             evbus__subcmd__help__subcmd__topics,describe)
                 cmd="evbus__subcmd__help__subcmd__topics__subcmd__describe"
                 ;;
+            evbus__subcmd__help__subcmd__topics,export)
+                cmd="evbus__subcmd__help__subcmd__topics__subcmd__export"
+                ;;
             evbus__subcmd__help__subcmd__topics,list)
                 cmd="evbus__subcmd__help__subcmd__topics__subcmd__list"
                 ;;
@@ -277,6 +280,9 @@ _evbus() {
             evbus__subcmd__topics,describe)
                 cmd="evbus__subcmd__topics__subcmd__describe"
                 ;;
+            evbus__subcmd__topics,export)
+                cmd="evbus__subcmd__topics__subcmd__export"
+                ;;
             evbus__subcmd__topics,help)
                 cmd="evbus__subcmd__topics__subcmd__help"
                 ;;
@@ -297,6 +303,9 @@ _evbus() {
                 ;;
             evbus__subcmd__topics__subcmd__help,describe)
                 cmd="evbus__subcmd__topics__subcmd__help__subcmd__describe"
+                ;;
+            evbus__subcmd__topics__subcmd__help,export)
+                cmd="evbus__subcmd__topics__subcmd__help__subcmd__export"
                 ;;
             evbus__subcmd__topics__subcmd__help,help)
                 cmd="evbus__subcmd__topics__subcmd__help__subcmd__help"
@@ -2032,7 +2041,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__help__subcmd__topics)
-            opts="validate plan apply list describe partition-for"
+            opts="validate plan apply list describe export partition-for"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2060,6 +2069,20 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__help__subcmd__topics__subcmd__describe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__help__subcmd__topics__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2754,7 +2777,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__topics)
-            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version validate plan apply list describe partition-for help"
+            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version validate plan apply list describe export partition-for help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2899,8 +2922,66 @@ _evbus() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        evbus__subcmd__topics__subcmd__export)
+            opts="-f -b -X -o -q -v -h -V --topic --output-file --force --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         evbus__subcmd__topics__subcmd__help)
-            opts="validate plan apply list describe partition-for help"
+            opts="validate plan apply list describe export partition-for help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2928,6 +3009,20 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__topics__subcmd__help__subcmd__describe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__topics__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -35,7 +35,7 @@ pub enum TopicsCommand {
     Describe(DescribeArgs),
     /// Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)
     #[command(
-        after_help = "Examples:\n  evbus topics export > topics.yaml\n  evbus topics export --topic '-events$' -f topics.yaml --force\n\nInternal topics (__*, _schemas, Kafka Connect's storage) are left out; `topics plan` with the\nexported file against the same cluster shows no change."
+        after_help = "Examples:\n  evbus topics export > topics.yaml\n  evbus topics export --topic '-events$' -f topics.yaml --force\n\nInternal topics (__*, _schemas, Kafka Connect's storage) are left out; `topics plan` with the\nexported file against the same cluster shows no change. The manifest is YAML whatever -o says."
     )]
     Export(ExportArgs),
     /// Which partition each key lands on (Kafka's default partitioner: murmur2, as in Java)
@@ -98,7 +98,7 @@ pub struct DescribeArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Export only the topics whose name matches this regex (unanchored: '^orders\.' for a prefix)
+    /// Export only the topics whose name matches this regex (unanchored: '^orders-' for a prefix)
     #[arg(long, value_name = "REGEX")]
     pub topic: Option<String>,
     /// Write the manifest to FILE instead of stdout

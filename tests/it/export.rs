@@ -36,7 +36,11 @@ fn an_exported_manifest_plans_no_change() {
     create_topics(
         &b,
         &[
-            (&orders, 6, &[("retention.ms", "2592000000"), ("segment.bytes", "1073741824"), ("compression.type", "zstd")]),
+            (
+                &orders,
+                6,
+                &[("retention.ms", "2592000000"), ("segment.bytes", "1073741824"), ("compression.type", "zstd")],
+            ),
             (&audit, 3, &[("retention.ms", "-1"), ("max.message.bytes", "1000012"), ("flush.ms", "1500")]),
             (&compacted, 2, &[("cleanup.policy", "delete,compact"), ("min.compaction.lag.ms", "3600000")]),
             (&plain, 3, &[]),
@@ -72,7 +76,11 @@ fn an_exported_manifest_plans_no_change() {
 
     // The round trip: no change, exit 0 with --detailed-exitcode, though the shared broker has
     // other topics (unmanaged without --prune, left alone).
-    let plan = b.evbus().args(["topics", "plan", "-f", "exported.yaml", "--detailed-exitcode", "-o", "json"]).output().unwrap();
+    let plan = b
+        .evbus()
+        .args(["topics", "plan", "-f", "exported.yaml", "--detailed-exitcode", "-o", "json"])
+        .output()
+        .unwrap();
     assert_eq!(plan.status.code(), Some(0), "{}\n{text}", String::from_utf8_lossy(&plan.stdout));
     let plan = stdout_json(&plan);
     assert_eq!(plan["changes"], serde_json::json!([]), "{text}");

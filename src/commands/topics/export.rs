@@ -43,7 +43,12 @@ pub(super) async fn export_cmd(app: &App, a: ExportArgs) -> Result<Outcome> {
         Some(path) => write_file(path, &out.text, a.force)?,
     }
     let place = a.output_file.as_ref().map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
-    app.ui.info(format!("Exported {} topics and {} consumer groups to {place}.", topics.len(), out.groups));
+    let count = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    app.ui.info(format!(
+        "Exported {} and {} to {place}.",
+        count(topics.len(), "topic"),
+        count(out.groups, "consumer group")
+    ));
     Ok(Outcome::Ok)
 }
 
