@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 . scripts/deps.sh
 ensure_build_deps
+ensure_test_deps
 if [ "${EVBUS_TEST_BROKER:-kafka}" = nisshi ]; then
     bash scripts/install-broker.sh
 else

@@ -29,6 +29,7 @@ mod produce;
 mod readme;
 mod records;
 mod security;
+mod seed004;
 mod tail;
 mod terminal;
 mod topics;
