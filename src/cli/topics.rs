@@ -35,7 +35,7 @@ pub enum TopicsCommand {
     Describe(DescribeArgs),
     /// Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)
     #[command(
-        after_help = "Examples:\n  evbus topics export > topics.yaml\n  evbus topics export --topic '-events$' -f topics.yaml --force\n\nInternal topics (__*, _schemas, Kafka Connect's storage) are left out; `topics plan` with the\nexported file against the same cluster shows no change. The manifest is YAML whatever -o says."
+        after_help = "Examples:\n  evbus topics export > topics.yaml\n  evbus topics export --topic '-events$' -f topics.yaml --force\n\nInternal topics are left out: Kafka's (__*), the tools' (_*, Kafka Connect's storage, Kafka\nStreams' -changelog/-repartition, MirrorMaker's *.internal). `topics plan` with the exported\nfile against the same cluster shows no change. The manifest is YAML whatever -o says."
     )]
     Export(ExportArgs),
     /// Which partition each key lands on (Kafka's default partitioner: murmur2, as in Java)

@@ -45,17 +45,16 @@ pub async fn read_cluster_and_brokers(admin: &Arc<Admin>, manifest: &Manifest) -
     Ok((topics, md.brokers.len()))
 }
 
-/// The cluster's topics that `pick` accepts, each with every config DescribeConfigs reports for
-/// it (one batched request); for `topics export`, which has no manifest to say which are managed.
-pub async fn read_topics(admin: &Arc<Admin>, pick: impl Fn(&str) -> bool) -> Result<Vec<ClusterTopic>> {
+/// The cluster's topics that `pick` accepts (asked once per topic), each with every config
+/// DescribeConfigs reports for it (one batched request); for `topics export`, which has no
+/// manifest to say which topics are managed.
+pub async fn read_topics(admin: &Arc<Admin>, mut pick: impl FnMut(&str) -> bool) -> Result<Vec<ClusterTopic>> {
     let md = admin.metadata(None).await?;
-    let names: Vec<String> =
-        md.topics.iter().filter(|t| t.error.is_none() && pick(&t.name)).map(|t| t.name.clone()).collect();
+    let chosen: Vec<_> = md.topics.iter().filter(|t| t.error.is_none() && pick(&t.name)).collect();
+    let names: Vec<String> = chosen.iter().map(|t| t.name.clone()).collect();
     let mut configs = admin.topic_configs(&names).await?;
-    Ok(md
-        .topics
-        .iter()
-        .filter(|t| t.error.is_none() && pick(&t.name))
+    Ok(chosen
+        .into_iter()
         .map(|t| ClusterTopic {
             name: t.name.clone(),
             partitions: t.partitions.len() as i32,

@@ -14,10 +14,21 @@ use std::fmt::Write as _;
 use crate::topics::plan::{ClusterTopic, Source};
 use crate::topics::{known_keys, plan, units};
 
-/// Whether `export` takes this topic: not internal (Kafka's, a schema registry's, Connect's), and
-/// matching `pattern` when one is given.
+/// Whether `export` takes this topic: not [`internal`], and matching `pattern` when one is given.
 pub fn wanted(name: &str, pattern: Option<&regex::Regex>) -> bool {
-    !plan::is_internal(name) && pattern.is_none_or(|re| re.is_match(name))
+    !internal(name) && pattern.is_none_or(|re| re.is_match(name))
+}
+
+/// Topics that belong to Kafka or to a tool around it, which a platform's manifest should not
+/// declare: [`plan::is_internal`]'s (`__*`, `_schemas`, `_confluent*`, Connect's storage), any other
+/// leading `_` (the convention for tool topics), Kafka Streams' `-changelog`/`-repartition` topics
+/// (their application makes and sizes them) and MirrorMaker 2's `*.internal`.
+pub fn internal(name: &str) -> bool {
+    plan::is_internal(name)
+        || name.starts_with('_')
+        || name.ends_with("-changelog")
+        || name.ends_with("-repartition")
+        || name.ends_with(".internal")
 }
 
 /// The manifest text and what the caller should tell the user about it (on stderr).

@@ -31,7 +31,22 @@ pub(super) async fn export_cmd(app: &App, a: ExportArgs) -> Result<Outcome> {
     }
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
-    let topics = read_topics(&admin, |name| export::wanted(name, pattern.as_ref())).await?;
+    // Kafka's own `__*` topics go without saying; the tools' ones are named, in case one is yours.
+    let mut left_out = Vec::new();
+    let topics = read_topics(&admin, |name| {
+        if export::internal(name) && !name.starts_with("__") && pattern.as_ref().is_none_or(|re| re.is_match(name)) {
+            left_out.push(name.to_string());
+        }
+        export::wanted(name, pattern.as_ref())
+    })
+    .await?;
+    if !left_out.is_empty() {
+        left_out.sort();
+        app.ui.info(format!(
+            "Left out as internal to Kafka's tools (schema registry, Connect, Streams, MirrorMaker): {}",
+            crate::term::sanitize::for_terminal(&left_out.join(", "))
+        ));
+    }
     let readers = consumed_topics(app, &admin).await?;
     let origin = crate::term::redact::redact_text(&app.settings.brokers);
     let out = export::render(&topics, &readers, &origin);

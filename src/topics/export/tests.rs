@@ -105,8 +105,16 @@ fn keys_the_manifest_refuses_become_comments() {
 #[test]
 fn internal_topics_and_the_pattern() {
     let re = regex::Regex::new("^patient").unwrap();
-    for internal in ["__consumer_offsets", "_schemas", "connect-offsets", "docker-connect-status", "my_connect_configs"]
-    {
+    for internal in [
+        "__consumer_offsets",
+        "_schemas",
+        "_connect-offsets",
+        "connect-offsets",
+        "docker-connect-status",
+        "my_connect_configs",
+        "app-store-changelog",
+        "mm2-offset-syncs.b.internal",
+    ] {
         assert!(!wanted(internal, None), "{internal}");
     }
     assert!(wanted("reconnect-status", None));
