@@ -1,6 +1,7 @@
 //! Declarative topics: the manifest (`topics.yaml`), the plan that turns it into changes against
-//! what a cluster has, the export that writes a manifest from a cluster, human units in configs, the topic config keys Kafka knows, Kafka's
-//! key partitioner, and the split of a plan into requests a broker accepts. Pure rules: no broker, no terminal.
+//! what a cluster has, the export that writes a manifest from what a cluster has, human units in
+//! configs, the topic config keys Kafka knows, Kafka's key partitioner, and the split of a plan
+//! into requests a broker accepts. Pure rules: no broker, no terminal.
 
 pub mod chunk;
 pub mod export;

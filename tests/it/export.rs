@@ -6,9 +6,12 @@ use std::time::Duration;
 
 use crate::common::*;
 
-/// Topics created directly through the admin API, as `kafka-topics --create --config K=V` does:
-/// `(name, partitions, [(key, value)])`, replication factor 1.
-pub(crate) fn create_topics(b: &Broker, topics: &[(&str, i32, &[(&str, &str)])]) {
+/// A topic to create: name, partitions, and `--config` pairs.
+pub(crate) type NewTopicSpec<'a> = (&'a str, i32, &'a [(&'a str, &'a str)]);
+
+/// Topics created directly through the admin API, as `kafka-topics --create --config K=V` does,
+/// replication factor 1.
+pub(crate) fn create_topics(b: &Broker, topics: &[NewTopicSpec<'_>]) {
     use rdkafka::ClientConfig;
     use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
     let admin: AdminClient<_> = ClientConfig::new().set("bootstrap.servers", &b.internal).create().unwrap();
