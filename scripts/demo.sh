@@ -43,8 +43,8 @@ step "Filtering with jq: text messages only, as JSON lines"
 
 step "Consumer lag: notification-service has read every registration and none of the messages"
 # No service runs here, so its committed offsets are set the way an operator moves them.
-"$EVBUS" groups reset notification-service --topic auth.user.registered --to latest --yes -q >/dev/null
-"$EVBUS" groups reset notification-service --topic message.message.sent --to earliest --yes -q >/dev/null
+"$EVBUS" groups reset notification-service --topic auth.user.registered --to latest --include-uncommitted --yes -q >/dev/null
+"$EVBUS" groups reset notification-service --topic message.message.sent --to earliest --include-uncommitted --yes -q >/dev/null
 "$EVBUS" lag -o table || true
 
 step "Health"
