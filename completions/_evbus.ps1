@@ -73,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topics with partitions, replication and offset spans (high - low watermark)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)')
             [CompletionResult]::new('partition-for', 'partition-for', [CompletionResultType]::ParameterValue, 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -188,6 +189,29 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'evbus;topics;export' {
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Export only the topics whose name matches this regex (unanchored: ''^orders-'' for a prefix)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Write the manifest to FILE instead of stdout')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the manifest to FILE instead of stdout')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR in the environment means never for auto)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE when it exists')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'evbus;topics;partition-for' {
             [CompletionResult]::new('--partitions', '--partitions', [CompletionResultType]::ParameterName, 'Answer for this many partitions, without asking a broker')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
@@ -215,6 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topics with partitions, replication and offset spans (high - low watermark)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)')
             [CompletionResult]::new('partition-for', 'partition-for', [CompletionResultType]::ParameterValue, 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -232,6 +257,9 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             break
         }
         'evbus;topics;help;describe' {
+            break
+        }
+        'evbus;topics;help;export' {
             break
         }
         'evbus;topics;help;partition-for' {
@@ -993,6 +1021,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topics with partitions, replication and offset spans (high - low watermark)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)')
             [CompletionResult]::new('partition-for', 'partition-for', [CompletionResultType]::ParameterValue, 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)')
             break
         }
@@ -1009,6 +1038,9 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             break
         }
         'evbus;help;topics;describe' {
+            break
+        }
+        'evbus;help;topics;export' {
             break
         }
         'evbus;help;topics;partition-for' {

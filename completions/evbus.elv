@@ -69,6 +69,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
             cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
             cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
+            cand export 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -178,6 +179,28 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'evbus;topics;export'= {
+            cand --topic 'Export only the topics whose name matches this regex (unanchored: ''^orders-'' for a prefix)'
+            cand -f 'Write the manifest to FILE instead of stdout'
+            cand --output-file 'Write the manifest to FILE instead of stdout'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --force 'Replace FILE when it exists'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'evbus;topics;partition-for'= {
             cand --partitions 'Answer for this many partitions, without asking a broker'
             cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
@@ -204,6 +227,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
             cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
             cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
+            cand export 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -216,6 +240,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
         &'evbus;topics;help;list'= {
         }
         &'evbus;topics;help;describe'= {
+        }
+        &'evbus;topics;help;export'= {
         }
         &'evbus;topics;help;partition-for'= {
         }
@@ -923,6 +949,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
             cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
             cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
+            cand export 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
         }
         &'evbus;help;topics;validate'= {
@@ -934,6 +961,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
         &'evbus;help;topics;list'= {
         }
         &'evbus;help;topics;describe'= {
+        }
+        &'evbus;help;topics;export'= {
         }
         &'evbus;help;topics;partition-for'= {
         }

@@ -8,10 +8,11 @@ use anyhow::{Result, bail};
 use rdkafka::Offset;
 
 use super::admin::Admin;
+use super::cluster::TopicMeta;
 use super::offsets::PartitionOffsets;
 use super::settings::Settings;
 use crate::topics::manifest::Manifest;
-use crate::topics::plan::{self, ClusterTopic};
+use crate::topics::plan::{self, ClusterConfig, ClusterTopic};
 
 /// Read every topic on the cluster with its partitions and (for managed topics) configs.
 pub async fn read_cluster(admin: &Arc<Admin>, manifest: &Manifest) -> Result<Vec<ClusterTopic>> {
@@ -29,19 +30,7 @@ pub async fn read_cluster_and_brokers(admin: &Arc<Admin>, manifest: &Manifest) -
         .collect();
     // One batched DescribeConfigs for all managed topics, not one request per topic.
     let mut configs = admin.topic_configs(&managed).await?;
-    let topics = md
-        .topics
-        .iter()
-        .filter(|t| t.error.is_none())
-        .map(|t| ClusterTopic {
-            name: t.name.clone(),
-            partitions: t.partitions.len() as i32,
-            replication_factor: t.replication_factor(),
-            partition_replicas: t.partitions.iter().map(|p| (p.id, p.replicas.len() as i16)).collect(),
-            internal: plan::is_internal(&t.name),
-            configs: configs.remove(&t.name).unwrap_or_default(),
-        })
-        .collect();
+    let topics = md.topics.iter().filter(|t| t.error.is_none()).map(|t| cluster_topic(t, &mut configs)).collect();
     Ok((topics, md.brokers.len()))
 }
 
@@ -53,16 +42,19 @@ pub async fn read_topics(admin: &Arc<Admin>, mut pick: impl FnMut(&str) -> bool)
     let chosen: Vec<_> = md.topics.iter().filter(|t| t.error.is_none() && pick(&t.name)).collect();
     let names: Vec<String> = chosen.iter().map(|t| t.name.clone()).collect();
     let mut configs = admin.topic_configs(&names).await?;
-    Ok(chosen
-        .into_iter()
-        .map(|t| ClusterTopic {
-            name: t.name.clone(),
-            partitions: t.partitions.len() as i32,
-            replication_factor: t.replication_factor(),
-            internal: plan::is_internal(&t.name),
-            configs: configs.remove(&t.name).unwrap_or_default(),
-        })
-        .collect())
+    Ok(chosen.into_iter().map(|t| cluster_topic(t, &mut configs)).collect())
+}
+
+/// One topic as the plan compares it, taking its configs out of `configs`.
+fn cluster_topic(t: &TopicMeta, configs: &mut BTreeMap<String, BTreeMap<String, ClusterConfig>>) -> ClusterTopic {
+    ClusterTopic {
+        name: t.name.clone(),
+        partitions: t.partitions.len() as i32,
+        replication_factor: t.replication_factor(),
+        partition_replicas: t.partitions.iter().map(|p| (p.id, p.replicas.len() as i16)).collect(),
+        internal: plan::is_internal(&t.name),
+        configs: configs.remove(&t.name).unwrap_or_default(),
+    }
 }
 
 /// Low and high watermarks of every partition of the given topics (two batched ListOffsets

@@ -92,6 +92,15 @@ pub fn render(topics: &[ClusterTopic], groups: &BTreeMap<String, BTreeSet<String
         s.push_str("topics:\n");
     }
     for t in &topics {
+        let factors: BTreeSet<i16> = t.partition_replicas.values().copied().filter(|r| *r > 0).collect();
+        if factors.len() > 1 {
+            notes.push(format!(
+                "{}: partitions differ in replication factor ({}); written as {}, and `topics plan` reports the others",
+                t.name,
+                plan::replication_words(&t.partition_replicas),
+                t.replication_factor
+            ));
+        }
         let _ = writeln!(s, "  - name: {}", name(&t.name));
         if i64::from(t.partitions) != partitions {
             let _ = writeln!(s, "    partitions: {}", t.partitions);

@@ -21,6 +21,7 @@ fn topic(name: &str, partitions: i32, rf: i16, cfg: &[(&str, ClusterConfig)]) ->
         name: name.into(),
         partitions,
         replication_factor: rf,
+        partition_replicas: (0..partitions).map(|p| (p, rf)).collect(),
         internal: false,
         configs: cfg.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
     }
@@ -127,6 +128,19 @@ fn an_empty_selection_is_still_a_manifest() {
     let out = render(&[], &BTreeMap::new(), "x");
     let m = manifest::parse(&out.text, Path::new("t.yaml")).unwrap_or_else(|e| panic!("{e}\n{}", out.text));
     assert!(m.topics.is_empty());
+}
+
+#[test]
+fn a_topic_half_way_through_a_reassignment_is_noted() {
+    let mut t = topic("a", 3, 3, &[]);
+    t.partition_replicas.insert(2, 2);
+    let out = render(&[t], &BTreeMap::new(), "x");
+    assert_eq!(out.notes.len(), 1, "{:?}", out.notes);
+    assert!(
+        out.notes[0].starts_with("a: partitions differ in replication factor (3 (partition 2: 2))"),
+        "{:?}",
+        out.notes
+    );
 }
 
 #[test]
