@@ -73,7 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topics with partitions, replication and offset spans (high - low watermark)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from a running cluster (topics, configs, consumer groups)')
             [CompletionResult]::new('partition-for', 'partition-for', [CompletionResultType]::ParameterValue, 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -239,7 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topics with partitions, replication and offset spans (high - low watermark)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from a running cluster (topics, configs, consumer groups)')
             [CompletionResult]::new('partition-for', 'partition-for', [CompletionResultType]::ParameterValue, 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1021,7 +1021,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List topics with partitions, replication and offset spans (high - low watermark)')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a topics.yaml from a running cluster (topics, configs, consumer groups)')
             [CompletionResult]::new('partition-for', 'partition-for', [CompletionResultType]::ParameterValue, 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)')
             break
         }

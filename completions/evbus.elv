@@ -69,7 +69,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
             cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
             cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
-            cand export 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)'
+            cand export 'Write a topics.yaml from a running cluster (topics, configs, consumer groups)'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -227,7 +227,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
             cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
             cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
-            cand export 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)'
+            cand export 'Write a topics.yaml from a running cluster (topics, configs, consumer groups)'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -949,7 +949,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand apply 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'
             cand list 'List topics with partitions, replication and offset spans (high - low watermark)'
             cand describe 'Partitions (leader, replicas, ISR, watermarks) and configs with their sources'
-            cand export 'Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)'
+            cand export 'Write a topics.yaml from a running cluster (topics, configs, consumer groups)'
             cand partition-for 'Which partition each key lands on (Kafka''s default partitioner: murmur2, as in Java)'
         }
         &'evbus;help;topics;validate'= {

@@ -33,7 +33,7 @@ pub enum TopicsCommand {
         after_help = "Examples:\n  evbus topics describe auth.user.registered\n  evbus topics describe auth.user.registered --overrides-only\n\nA config's source is where its value comes from, as kafka-configs --describe --all reports it:\ntopic override, dynamic broker config, dynamic cluster default, static broker config, default."
     )]
     Describe(DescribeArgs),
-    /// Write a topics.yaml from what a running cluster has (topics, configs, consumer groups)
+    /// Write a topics.yaml from a running cluster (topics, configs, consumer groups)
     #[command(
         after_help = "Examples:\n  evbus topics export > topics.yaml\n  evbus topics export --topic '-events$' -f topics.yaml --force\n\nInternal topics are left out: Kafka's (__*), the tools' (_*, Kafka Connect's storage, Kafka\nStreams' -changelog/-repartition, MirrorMaker's *.internal). `topics plan` with the exported\nfile against the same cluster shows no change. The manifest is YAML whatever -o says."
     )]
