@@ -153,6 +153,24 @@ impl Ui {
         self.out(&json_text(value, self.stdout_tty)?)
     }
 
+    /// [`json`](Self::json) for a document too large to hold as text (one that reads its parts
+    /// as it is written): serialised straight to stdout, the same bytes `json` writes.
+    pub fn json_streamed<T: serde::Serialize>(&self, value: &T) -> Result<()> {
+        let so = std::io::stdout().lock();
+        if self.stdout_tty {
+            let mut w = TerminalLines { out: so, line: Vec::new() };
+            serde_json::to_writer_pretty(&mut w, value).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
+            w.flush()?;
+        } else {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, so);
+            serde_json::to_writer(&mut w, value).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
+            w.flush()?;
+        }
+        Ok(())
+    }
+
     /// A status line on stderr, unless --quiet.
     ///
     /// Callers escape the untrusted parts themselves: some summaries carry colour of their own.
@@ -260,6 +278,39 @@ pub fn json_text<T: serde::Serialize>(value: &T, terminal: bool) -> Result<Strin
     } else {
         serde_json::to_string(value)?
     })
+}
+
+/// Pretty JSON on its way to a terminal, escaped a line at a time as [`json_text`] escapes the
+/// whole (the escaping is per character, and JSON text never breaks a line inside a string).
+struct TerminalLines<W: Write> {
+    out: W,
+    line: Vec<u8>,
+}
+
+impl<W: Write> TerminalLines<W> {
+    fn emit(&mut self) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(&self.line);
+        self.out.write_all(crate::term::sanitize::json_for_terminal(&text).as_bytes())?;
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for TerminalLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.line.push(b);
+            if b == b'\n' {
+                self.emit()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.emit()?;
+        self.out.flush()
+    }
 }
 
 /// Status marks used by health and lag tables.

@@ -5,6 +5,7 @@
 //! and shown with the reason they could not be decoded, never dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -12,6 +13,7 @@ use anyhow::{Result, anyhow};
 use serde_json::{Value, json};
 
 use super::common::{cell, key_cell, key_json, manifest_dlq_topics, rfc3339};
+use super::spool::{AsArray, Spool};
 use crate::app::App;
 use crate::cli::DlqInspectArgs;
 use crate::dlq::decode::{Convention, Decoded, decode};
@@ -56,8 +58,13 @@ struct Report {
     newest: Option<i64>,
     conventions: BTreeMap<&'static str, u64>,
     groups: BTreeMap<GroupKey, GroupStats>,
-    listed: Vec<Listed>,
+    /// With --records: the listed records, rendered for the output mode (see [`super::spool`]).
+    listed: Option<Spool>,
 }
+
+/// Records tables are printed in parts of at most this many rows: a table's column widths need
+/// all of its rows in memory.
+const ROWS_PER_TABLE: usize = 1000;
 
 fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     match (a, b) {
@@ -79,25 +86,76 @@ pub(super) async fn run(app: &App, a: DlqInspectArgs) -> Result<Outcome> {
     app.settings.log_effective();
     let mut reports = Vec::new();
     for t in &topics {
-        reports.push(inspect_topic(app, t, a.records.then_some(a.limit)).await?);
+        reports.push(inspect_topic(app, t, a.records.then_some((a.limit, mode))).await?);
     }
     match mode {
         Mode::Json => {
-            let topics: Vec<Value> = reports.iter().map(|r| report_json(r, a.records)).collect();
-            app.ui.json(&json!({ "topics": topics }))?;
+            let topics = reports.into_iter().map(TopicJson::new).collect::<Result<Vec<_>>>()?;
+            app.ui.json_streamed(&Topics(topics))?;
         }
         Mode::Table => {
-            let mut s = String::new();
-            for r in &reports {
-                s.push_str(&report_table(app, r, a.records));
+            let mut so = std::io::stdout().lock();
+            let n = reports.len();
+            for (i, r) in reports.into_iter().enumerate() {
+                write_table(app, r, i + 1 == n, &mut so)?;
             }
-            app.ui.out(s.trim_end())?;
+            so.flush()?;
         }
     }
     Ok(Outcome::Ok)
 }
 
-async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Report> {
+/// `{"topics": [...]}`, each topic written as its records are read back.
+struct Topics(Vec<TopicJson>);
+
+impl serde::Serialize for Topics {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("topics", &self.0)?;
+        m.end()
+    }
+}
+
+/// One topic's object: the summary's fields in their order, `records` streamed from the spool.
+struct TopicJson {
+    summary: serde_json::Map<String, Value>,
+    records: Option<AsArray>,
+}
+
+impl TopicJson {
+    fn new(mut r: Report) -> Result<Self> {
+        let listed = r.listed.take();
+        let mut summary = match report_json(&r, listed.as_ref().map(Spool::len)) {
+            Value::Object(m) => m,
+            _ => unreachable!("report_json builds an object"),
+        };
+        let records = match listed {
+            Some(spool) => {
+                summary.insert("records".into(), Value::Null); // its place among the fields
+                Some(AsArray::new(spool.into_items()?))
+            }
+            None => None,
+        };
+        Ok(Self { summary, records })
+    }
+}
+
+impl serde::Serialize for TopicJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.summary.len()))?;
+        for (k, v) in &self.summary {
+            match (&self.records, k.as_str()) {
+                (Some(records), "records") => m.serialize_entry(k, records)?,
+                _ => m.serialize_entry(k, v)?,
+            }
+        }
+        m.end()
+    }
+}
+
+async fn inspect_topic(app: &App, topic: &str, list: Option<(usize, Mode)>) -> Result<Report> {
     let partitions = dlq_reader::partitions(&app.settings, topic).await?;
     let ranges: Vec<(i32, i64, i64)> = partitions.iter().map(|p| (p.partition, p.low, p.high)).collect();
     let total: i64 = partitions.iter().map(|p| p.high - p.low).sum();
@@ -112,7 +170,7 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
         newest: None,
         conventions: BTreeMap::new(),
         groups: BTreeMap::new(),
-        listed: Vec::new(),
+        listed: list.map(|_| Spool::new()).transpose()?,
     };
     while let Some(item) = rx.recv().await {
         let m = match item.map_err(|e| anyhow!(e))? {
@@ -149,16 +207,20 @@ async fn inspect_topic(app: &App, topic: &str, list: Option<usize>) -> Result<Re
         range.1 = range.1.max(m.offset);
         g.oldest = min_opt(g.oldest, m.timestamp_ms);
         g.newest = max_opt(g.newest, m.timestamp_ms);
-        if list.is_some_and(|n| r.listed.len() < n) {
-            let mut decoded = d;
-            decoded.replay_value = None; // not shown; no need to keep the bytes
-            r.listed.push(Listed {
+        if let (Some((n, mode)), Some(spool)) = (list, r.listed.as_mut())
+            && spool.len() < n as u64
+        {
+            let l = Listed {
                 partition: m.partition,
                 offset: m.offset,
                 timestamp_ms: m.timestamp_ms,
                 key: m.key,
-                decoded,
-            });
+                decoded: d,
+            };
+            match mode {
+                Mode::Json => spool.push(&record_json(&l))?,
+                Mode::Table => spool.push(&record_row(&l))?,
+            }
         }
     }
     pb.finish_and_clear();
@@ -171,7 +233,8 @@ fn offsets_json(offsets: &BTreeMap<i32, (i64, i64)>) -> Value {
     )
 }
 
-fn report_json(r: &Report, with_records: bool) -> Value {
+/// The topic's summary; with `listed` (--records), the count of records not listed beside it.
+fn report_json(r: &Report, listed: Option<u64>) -> Value {
     let groups: Vec<Value> = r
         .groups
         .iter()
@@ -197,9 +260,8 @@ fn report_json(r: &Report, with_records: bool) -> Value {
         "conventions": r.conventions,
         "groups": groups,
     });
-    if with_records {
-        out["records"] = Value::Array(r.listed.iter().map(record_json).collect());
-        out["records_not_listed"] = json!(r.count - r.listed.len() as u64);
+    if let Some(listed) = listed {
+        out["records_not_listed"] = json!(r.count - listed);
     }
     out
 }
@@ -232,7 +294,9 @@ fn offsets_cell(offsets: &BTreeMap<i32, (i64, i64)>) -> String {
         .join(" ")
 }
 
-fn report_table(app: &App, r: &Report, with_records: bool) -> String {
+/// One topic's part of the table output; the last one without the blank line that separates them.
+fn write_table(app: &App, mut r: Report, last: bool, out: &mut impl Write) -> Result<()> {
+    let listed = r.listed.take();
     let mut s = format!(
         "{}: {} record{} in {} partition{}",
         for_terminal(&r.topic),
@@ -246,8 +310,11 @@ fn report_table(app: &App, r: &Report, with_records: bool) -> String {
     }
     s.push('\n');
     if r.count == 0 {
-        s.push('\n');
-        return s;
+        if !last {
+            s.push('\n');
+        }
+        out.write_all(s.as_bytes())?;
+        return Ok(());
     }
     let mut t = app.ui.table();
     t.set_header(vec!["original topic", "error", "records", "offsets (partition:first-last)"]);
@@ -260,42 +327,60 @@ fn report_table(app: &App, r: &Report, with_records: bool) -> String {
         t.add_row(vec![topic, error, g.count.to_string(), offsets_cell(&g.offsets)]);
     }
     s.push_str(&format!("{t}\n"));
-    if with_records {
-        let mut t = app.ui.table();
-        t.set_header(vec!["partition/offset", "original", "error", "time", "key", "convention"]);
-        for l in &r.listed {
-            let d = &l.decoded;
-            let original = match &d.original_topic {
-                None => "(unknown origin)".to_owned(),
-                Some(topic) => format!(
-                    "{}/{}/{}",
-                    cell(topic, 60),
-                    d.original_partition.map_or("?".into(), |p| p.to_string()),
-                    d.original_offset.map_or("?".into(), |o| o.to_string())
-                ),
-            };
-            let error = match &d.unknown_reason {
-                Some(reason) => cell(reason, 60),
-                None => cell(&d.error_label(), 60),
-            };
-            t.add_row(vec![
-                format!("{}/{}", l.partition, l.offset),
-                original,
-                error,
-                rfc3339(l.timestamp_ms).unwrap_or_else(|| "-".into()),
-                key_cell(l.key.as_deref()),
-                d.convention.to_string(),
-            ]);
+    out.write_all(s.as_bytes())?;
+    if let Some(spool) = listed {
+        let listed = spool.len();
+        let mut items = spool.into_items()?;
+        loop {
+            let mut t = app.ui.table();
+            t.set_header(vec!["partition/offset", "original", "error", "time", "key", "convention"]);
+            let mut rows = 0;
+            while rows < ROWS_PER_TABLE
+                && let Some(row) = items.next::<Vec<String>>()?
+            {
+                t.add_row(row);
+                rows += 1;
+            }
+            if rows > 0 || listed == 0 {
+                writeln!(out, "{t}")?;
+            }
+            if rows < ROWS_PER_TABLE {
+                break;
+            }
         }
-        s.push_str(&format!("{t}\n"));
-        let more = r.count - r.listed.len() as u64;
+        let more = r.count - listed;
         if more > 0 {
-            s.push_str(&format!(
-                "({more} more record{} not listed; raise --limit)\n",
-                if more == 1 { "" } else { "s" }
-            ));
+            writeln!(out, "({more} more record{} not listed; raise --limit)", if more == 1 { "" } else { "s" })?;
         }
     }
-    s.push('\n');
-    s
+    if !last {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// A listed record as a row of the records table.
+fn record_row(l: &Listed) -> Vec<String> {
+    let d = &l.decoded;
+    let original = match &d.original_topic {
+        None => "(unknown origin)".to_owned(),
+        Some(topic) => format!(
+            "{}/{}/{}",
+            cell(topic, 60),
+            d.original_partition.map_or("?".into(), |p| p.to_string()),
+            d.original_offset.map_or("?".into(), |o| o.to_string())
+        ),
+    };
+    let error = match &d.unknown_reason {
+        Some(reason) => cell(reason, 60),
+        None => cell(&d.error_label(), 60),
+    };
+    vec![
+        format!("{}/{}", l.partition, l.offset),
+        original,
+        error,
+        rfc3339(l.timestamp_ms).unwrap_or_else(|| "-".into()),
+        key_cell(l.key.as_deref()),
+        d.convention.to_string(),
+    ]
 }

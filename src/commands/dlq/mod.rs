@@ -4,6 +4,7 @@
 //! * [`common`]: what both share (the manifest's DLQ topics, cells, keys, times).
 //! * [`inspect`]: read-only summary grouped by original topic × error.
 //! * [`replay`]: the republishing pipeline with acknowledged-only commits.
+//! * [`spool`]: the records `inspect --records` lists, on disk until they are written out.
 //!
 //! Reading the DLQ (partitions, the reader thread, the record type) is
 //! [`crate::kafka::dlq_reader`]; the replay group (lock and saved position) is
@@ -17,5 +18,6 @@ mod common;
 mod dispatch;
 mod inspect;
 mod replay;
+mod spool;
 
 pub use dispatch::run;
