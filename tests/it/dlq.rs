@@ -1402,3 +1402,25 @@ fn inspect_records_memory_is_flat_in_the_number_of_records() {
         "peak memory grew with the records: {small_peak} KiB for 2,000, {large_peak} KiB for 20,000"
     );
 }
+
+/// Issue 26, item 4: a replay whose JSON result cannot be written (a full disk) had sent the
+/// records and saved the position, then exited 1, inviting a retry. Now exit 6, with the count on
+/// stderr; the rerun sends nothing more.
+#[test]
+fn a_full_stdout_after_a_replay_says_the_records_were_sent() {
+    let b = Broker::start();
+    let dlq = b.unique("full.dlq");
+    let orders = b.unique("full.orders");
+    b.create_topic(&dlq, 2);
+    b.create_topic(&orders, 3);
+    bulk(&b, &dlq, &orders, 5);
+    let args = ["-b", &b.bootstrap, "dlq", "replay", &dlq, "-g", "full", "--allow-undeclared", "--yes", "-o", "json"];
+    let (code, err) = evbus_to_full_disk(b.dir.path(), &args);
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains("applied, but the output could not be written"), "{err}");
+    assert!(err.contains(&format!("5 record(s) of {dlq} replayed (group full)")), "{err}");
+    assert_eq!(stored(&b, &orders), (5, 5));
+    let again = b.evbus().args(&args[2..]).output().unwrap();
+    assert_eq!(ok_json(&again)["replayed"], 0);
+    assert_eq!(stored(&b, &orders), (5, 5));
+}

@@ -545,3 +545,27 @@ fn a_full_stdout_after_a_reset_says_the_offsets_moved() {
     assert!(err.contains(&format!("1 of 1 partition offset(s) of group {g} reset")), "{err}");
     assert_eq!(b.committed(&g, &t, 1), [Some(2)]);
 }
+
+/// Issue 26, item 4: `groups delete` to a full stdout deleted the group (or its offsets) and
+/// exited 1 as if it had not. Now exit 6, saying what was deleted.
+#[test]
+fn a_full_stdout_after_a_delete_says_what_was_deleted() {
+    let b = Broker::start();
+    let t = b.unique("fulldel");
+    let (g1, g2) = (b.unique("fulldel-offsets"), b.unique("fulldel-group"));
+    b.create_topic(&t, 1);
+    produce_n(&b, &t, 0, 3);
+    b.commit(&g1, &[(&t, 0, 2)]);
+    b.commit(&g2, &[(&t, 0, 3)]);
+    let (code, err) =
+        evbus_to_full_disk(b.dir.path(), &["-b", &b.bootstrap, "groups", "delete", &g1, "--topic", &t, "--yes"]);
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains(&format!("1 of 1 committed offset(s) of group {g1} deleted")), "{err}");
+    assert_eq!(b.committed(&g1, &t, 1), [None]);
+    let (code, err) =
+        evbus_to_full_disk(b.dir.path(), &["-b", &b.bootstrap, "groups", "delete", &g2, "--yes", "-o", "json"]);
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains("applied, but the output could not be written"), "{err}");
+    assert!(err.contains(&format!("group {g2} deleted")), "{err}");
+    assert_eq!(b.committed(&g2, &t, 1), [None]);
+}

@@ -133,16 +133,17 @@ async fn delete_group(
     }
     match groups::delete_group(admin, &a.group).await? {
         Ok(()) => {
-            if mode == Mode::Json {
+            let written = if mode == Mode::Json {
                 app.ui.json(&DeleteJson {
                     group: &a.group,
                     action: "delete_group",
                     deleted: Some(true),
                     ..Default::default()
-                })?;
+                })
             } else {
-                app.ui.out(&format!("Deleted group {}.", for_terminal(&a.group)))?;
-            }
+                app.ui.out(&format!("Deleted group {}.", for_terminal(&a.group)))
+            };
+            app.ui.applied_output(written, || format!("group {} deleted", for_terminal(&a.group)))?;
             Ok(Outcome::Ok)
         }
         Err(e) => {
@@ -224,7 +225,8 @@ async fn delete_offsets(
         .iter()
         .filter_map(|o| Some(format!("{}[{}]: {}", for_terminal(&o.topic), o.partition, o.error.as_ref()?)))
         .collect();
-    if mode == Mode::Json {
+    let deleted = outcomes.len() - failed.len();
+    let written = if mode == Mode::Json {
         app.ui.json(&DeleteJson {
             group: &a.group,
             action: "delete_offsets",
@@ -232,13 +234,16 @@ async fn delete_offsets(
             deleted: Some(failed.is_empty()),
             failed: Some(&failed),
             ..Default::default()
+        })
+    } else {
+        app.ui.out(&format!("Deleted {deleted} committed offset(s) of group {}.", for_terminal(&a.group)))
+    };
+    if deleted > 0 {
+        app.ui.applied_output(written, || {
+            format!("{deleted} of {} committed offset(s) of group {} deleted", outcomes.len(), for_terminal(&a.group))
         })?;
     } else {
-        app.ui.out(&format!(
-            "Deleted {} committed offset(s) of group {}.",
-            outcomes.len() - failed.len(),
-            for_terminal(&a.group)
-        ))?;
+        written?;
     }
     if !failed.is_empty() {
         bail!("{} offset(s) not deleted:\n  {}", failed.len(), failed.join("\n  "));

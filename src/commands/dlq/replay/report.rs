@@ -34,7 +34,20 @@ impl Replay<'_> {
                 stats: s,
                 elapsed,
             };
-            return self.app.ui.json(&o.json());
+            let written = self.app.ui.json(&o.json());
+            if a.dry_run || s.acknowledged() == 0 {
+                return written;
+            }
+            // Records were sent and the position saved: a retry after a plain error would send
+            // them again.
+            return self.app.ui.applied_output(written, || {
+                format!(
+                    "{} record(s) of {} replayed (group {})",
+                    s.acknowledged(),
+                    for_terminal(&self.dlq),
+                    for_terminal(&a.group)
+                )
+            });
         }
 
         let mut text = String::new();
