@@ -25,6 +25,9 @@ pub struct Ctx {
     /// been answered since): every broker failed its connection (refused, unresolvable, TLS).
     /// librdkafka reports it once, and again only after some broker was up in between.
     all_down_ms: Arc<AtomicU64>,
+    /// Positions librdkafka moved by `auto.offset.reset` after a fetch found them outside the
+    /// log: (topic, partition, the position that left the log). See [`Ctx::take_offset_resets`].
+    offset_resets: Arc<Mutex<Vec<(String, i32, i64)>>>,
     verbose: u8,
 }
 
@@ -45,6 +48,14 @@ impl Ctx {
         Some(self.all_down_ms.load(Ordering::Relaxed)).filter(|t| *t > 0)
     }
 
+    /// The positions librdkafka moved since the last call because a fetch found them outside the
+    /// log (retention or DeleteRecords removed the offsets under a group member whose
+    /// `auto.offset.reset` is `earliest` or `latest`). librdkafka tells nobody but its log: a
+    /// warning, logged before anything is fetched from the new position.
+    pub fn take_offset_resets(&self) -> Vec<(String, i32, i64)> {
+        self.offset_resets.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default()
+    }
+
     /// A request was answered: some broker is up, an earlier "all brokers down" is over.
     pub fn answered(&self) {
         self.all_down_ms.store(0, Ordering::Relaxed);
@@ -56,6 +67,15 @@ impl ClientContext for Ctx {
         // Without an error callback librdkafka logs "N/N brokers are down" instead of raising it.
         if fac == "ERROR" && all_down_text(log_message) {
             self.all_down_ms.store(mono_ms(), Ordering::Relaxed);
+        }
+        // Warning: the debug line of the same text (with -vv) is a reset by `error`, reported
+        // by the consumer itself.
+        if fac == "OFFSET"
+            && matches!(level, RDKafkaLogLevel::Warning)
+            && let Some(reset) = offset_reset(log_message)
+            && let Ok(mut v) = self.offset_resets.lock()
+        {
+            v.push(reset);
         }
         if self.verbose >= 2 {
             eprintln!("evbus: librdkafka {level:?} {fac}: {}", redact::redact_text(log_message));
@@ -79,10 +99,41 @@ impl ClientContext for Ctx {
 
 impl ConsumerContext for Ctx {}
 
+/// (topic, partition, position) of librdkafka's warning "TOPIC [P]: offset reset (at offset N
+/// (leader epoch E), broker B) to ..." (after a "[thrd:NAME]: " prefix), which it logs when a fetch error moved a position by
+/// `auto.offset.reset` (topic names hold no space or bracket). `None` for other OFFSET lines and
+/// for a logical position (no offset was lost).
+fn offset_reset(text: &str) -> Option<(String, i32, i64)> {
+    let (head, rest) = text.split_once("]: offset reset (at offset ")?;
+    let (head, partition) = head.rsplit_once(" [")?;
+    // After librdkafka's "[thrd:main]: " prefix.
+    let topic = head.rsplit(' ').next()?;
+    let offset = rest.split(' ').next()?.parse().ok()?;
+    Some((topic.to_owned(), partition.parse().ok()?, offset))
+}
+
 /// librdkafka's "N/N brokers are down" with every broker down (it also says "0/1" when it
 /// starts over from the bootstrap list).
 fn all_down_text(text: &str) -> bool {
     let Some(head) = text.strip_suffix(" brokers are down") else { return false };
     let counts = head.rsplit(' ').next().unwrap_or(head);
     matches!(counts.split_once('/'), Some((down, all)) if down == all && down.parse::<u32>().is_ok_and(|n| n > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_resets_from_librdkafkas_warning() {
+        let w = "[thrd:main]: orders.v1 [3]: offset reset (at offset 12 (leader epoch 0), broker 1) to offset BEGINNING \
+                 (leader epoch -1): fetch failed due to requested offset not available on the broker: Broker: \
+                 Offset out of range";
+        assert_eq!(offset_reset(w), Some(("orders.v1".into(), 3, 12)));
+        let cached = "t [0]: offset reset (at offset 2 (leader epoch -1), broker 1) to cached BEGINNING offset \
+                      offset 5 (leader epoch -1): fetch failed: Broker: Offset out of range";
+        assert_eq!(offset_reset(cached), Some(("t".into(), 0, 2)));
+        assert_eq!(offset_reset("t [0]: offset reset (at offset INVALID (leader epoch -1), broker 1) to END"), None);
+        assert_eq!(offset_reset("t [0]: stored offset 7"), None);
+    }
 }

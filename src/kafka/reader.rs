@@ -92,6 +92,13 @@ impl Reader {
         Ok(Reader { consumer: Arc::new(consumer), ctx })
     }
 
+    /// Positions the group member's own `auto.offset.reset` moved since the last call, because
+    /// offsets under them were removed: (topic, partition, position). See
+    /// [`Ctx::take_offset_resets`].
+    pub fn take_offset_resets(&self) -> Vec<(String, i32, i64)> {
+        self.ctx.take_offset_resets()
+    }
+
     /// Another handle on the same consumer, for a thread of its own.
     pub fn share(&self) -> Reader {
         Reader { consumer: Arc::clone(&self.consumer), ctx: self.ctx.clone() }

@@ -571,6 +571,10 @@ fn a_commit_past_the_log_end_is_noted() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&note) && text.contains("auto.offset.reset"), "{text}");
+    // `groups describe` shares the note.
+    let out = b.evbus().args(["groups", "describe", &g, "-o", "table"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&note), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A thousand groups at offsets of one partition all too far apart to read through (each one a

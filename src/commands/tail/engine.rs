@@ -108,6 +108,9 @@ pub(super) struct Engine {
     /// Partitions whose position left their log (topic, partition, position), to be reported
     /// and restarted once the batch that told us is released (see `gaps`).
     pub(super) out_of_range: Vec<(String, i32, i64)>,
+    /// Group mode with `--from end`: the group's `auto.offset.reset` moves a position that left
+    /// its log to the log end, not its start (see `gaps::report_resets`).
+    pub(super) resets_to_end: bool,
 }
 
 impl Engine {

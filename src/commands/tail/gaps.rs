@@ -6,7 +6,12 @@
 //! (reported with its size, counted for the summary and the exit code), past the end a
 //! truncated log; either way the partition reads on from where the log now is. Offsets that
 //! compaction or transaction markers leave out never get here: those are inside the log.
+//!
+//! The group mode keeps the group's `auto.offset.reset` (it places partitions that have no
+//! committed offset), which librdkafka also applies, in silence but for a log warning, to a
+//! position that left the log: [`report_resets`] reports those the same way.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -63,14 +68,7 @@ pub(super) fn resolve(
         };
         let resume = match verdict(pos, low, high) {
             Verdict::Gap { from, to } => {
-                let count = to - from + 1;
-                engine.stats.gaps += 1;
-                engine.stats.gap_offsets += count.unsigned_abs();
-                engine.ui.warn(format!(
-                    "gap in {}[{p}]: offsets {from} to {to} ({count} offset(s)) were removed by retention or \
-                     DeleteRecords before they were read (below the log start {low}); reading on from {low}",
-                    for_terminal(&topic)
-                ));
+                warn_gap(engine, &topic, p, from, to, low, &low.to_string());
                 low
             }
             Verdict::PastEnd { end } => {
@@ -94,6 +92,62 @@ pub(super) fn resolve(
     }
     engine.out_of_range = again;
     Ok(flow)
+}
+
+/// Counts a gap and says so.
+fn warn_gap(engine: &mut Engine, topic: &str, p: i32, from: i64, to: i64, low: i64, resume: &str) {
+    let count = to - from + 1;
+    engine.stats.gaps += 1;
+    engine.stats.gap_offsets += count.unsigned_abs();
+    engine.ui.warn(format!(
+        "gap in {}[{p}]: offsets {from} to {to} ({count} offset(s)) were removed by retention or \
+         DeleteRecords before they were read (below the log start {low}); reading on from {resume}",
+        for_terminal(topic)
+    ));
+}
+
+/// Group mode: reports the positions librdkafka moved by `auto.offset.reset` because the offsets
+/// under them were removed ([`Reader::take_offset_resets`]); the client already reads on. A
+/// partition can be moved more than once for one removal (its cached log start lags), so
+/// `reported` keeps, per partition, the last offset a reported gap covered.
+pub(super) fn report_resets(
+    reader: &Reader,
+    engine: &mut Engine,
+    timeout: Duration,
+    reported: &mut HashMap<(String, i32), i64>,
+) {
+    for (topic, p, pos) in reader.take_offset_resets() {
+        let key = (topic, p);
+        let pos = reported.get(&key).map_or(pos, |&through| pos.max(through + 1));
+        let (topic, p) = &key;
+        let (low, high) = match reader.bounds(topic, *p, timeout) {
+            Ok(b) => b,
+            Err(e) => {
+                engine.ui.warn(format!(
+                    "{}[{p}]: offset {pos} is no longer in the log and the client moved on, but its bounds \
+                     could not be read ({e}): records may have been skipped",
+                    for_terminal(topic)
+                ));
+                continue;
+            }
+        };
+        match verdict(pos, low, high) {
+            Verdict::Gap { from, to } => {
+                let resume = if engine.resets_to_end {
+                    "the log end (the group's auto.offset.reset, from --from end)".to_owned()
+                } else {
+                    low.to_string()
+                };
+                warn_gap(engine, topic, *p, from, to, low, &resume);
+                reported.insert(key, to);
+            }
+            Verdict::PastEnd { end } => engine.ui.warn(format!(
+                "{}[{p}]: offset {pos} is past the log end {end} (the log was truncated); the client moved on",
+                for_terminal(topic)
+            )),
+            Verdict::Inside => {}
+        }
+    }
 }
 
 #[cfg(test)]

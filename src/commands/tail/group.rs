@@ -1,6 +1,7 @@
 //! tail's group mode (`--group G`): subscribe as a member of G through the consumer's poll, which
 //! serves the rebalances, and commit what was printed (never what is still buffered).
 
+use std::collections::HashMap;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -27,6 +28,7 @@ pub(super) fn consume_group(
     let mut last_commit = Instant::now();
     let mut last_flush = Instant::now();
     let mut last_record = Instant::now();
+    let mut gaps_reported = HashMap::new();
 
     let interrupted = if engine.all_done() {
         false
@@ -61,6 +63,9 @@ pub(super) fn consume_group(
                 }
             });
             engine.headers = headers;
+            // Before acting on what was polled: a reset is logged before anything is fetched
+            // from the new position, so a gap is never reported after the records that follow it.
+            super::gaps::report_resets(reader, engine, limits.timeout, &mut gaps_reported);
             let flow = match polled {
                 Some(flow) => flow,
                 None => {

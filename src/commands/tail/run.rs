@@ -138,6 +138,7 @@ async fn prepare(app: &App, args: &TailArgs, opts: Options) -> Result<Prepared> 
         last_probe: Instant::now(),
         brokers: settings.brokers.clone(),
         out_of_range: Vec::new(),
+        resets_to_end: args.group.is_some() && from_end,
     };
     let limits = Limits {
         idle: args.idle_timeout,
