@@ -4,6 +4,17 @@
 //! that pure logic (manifest, plan, schema sampling, filters, DLQ decoding, lag verdicts, time lag
 //! and retention risk, offset-reset plans) can be unit-tested without a terminal or a broker.
 
+/// `eprintln!` for the whole crate (a `macro_rules!` here shadows std's in every module below):
+/// the same text, but a diagnostic that cannot be written (stderr full, or closed) is dropped
+/// instead of panicking. std's `eprintln!` panics on a failed write, so `2>/dev/full` turned
+/// every warning, summary and error into exit 101 with the real exit code lost (issue 26).
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod app;
 pub mod cli;
 pub mod commands;

@@ -12,10 +12,17 @@
 //! (the config file is read before the command runs), and a pipeline that needs more sets the
 //! variable once. A regular `produce --input` file is memory-mapped, not read, so only buffered
 //! input counts against [`INPUT`].
+//!
+//! A named pipe (FIFO) is opened without waiting for a writer ([`open`]): a plain open blocks
+//! until something opens the other end, forever if nothing does. Process substitution
+//! (`-f <(make-manifest)`) has its writer from the start; a FIFO nobody writes to is refused
+//! after [`FIFO_WAIT`].
 
 use std::fmt;
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::time::Duration;
 
 /// One limit: its default, and the environment variable that replaces it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +61,9 @@ impl Limit {
     }
 }
 
+/// How long [`open`] waits for a named pipe's writer to write (or close).
+pub const FIFO_WAIT: Duration = Duration::from_secs(10);
+
 /// Why a bounded read failed.
 #[derive(Debug)]
 pub enum ReadError {
@@ -61,6 +71,8 @@ pub enum ReadError {
     Io(std::io::Error),
     /// It is a directory.
     Directory,
+    /// A named pipe that nothing wrote to (nor closed) within [`FIFO_WAIT`].
+    QuietFifo,
     /// More bytes than the limit allows. `size` is the file's size when it is a regular file
     /// (checked before reading), `None` for a stream that went past the limit.
     TooLarge {
@@ -85,6 +97,9 @@ impl fmt::Display for ReadError {
         match self {
             ReadError::Io(e) => write!(f, "{e}"),
             ReadError::Directory => f.write_str("it is a directory"),
+            ReadError::QuietFifo => {
+                write!(f, "it is a named pipe (FIFO) and nothing was written to it within {} s", FIFO_WAIT.as_secs())
+            }
             ReadError::TooLarge { limit, bytes, size } => {
                 match size {
                     Some(s) => write!(f, "it is {}, over", human(*s))?,
@@ -123,11 +138,39 @@ fn human(bytes: u64) -> String {
     format!("{bytes} B")
 }
 
+/// Opens `path` for reading without blocking on a named pipe: the open itself never waits for a
+/// writer, and a FIFO is handed back once something was written to it or its writer closed it,
+/// or refused after [`FIFO_WAIT`]. Reads from the file block as usual.
+pub fn open(path: &Path) -> Result<File, ReadError> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
+        .map_err(std::io::Error::from)?;
+    if rustix::fs::fstat(&fd).map(|st| rustix::fs::FileType::from_raw_mode(st.st_mode)).map_err(std::io::Error::from)?
+        == rustix::fs::FileType::Fifo
+    {
+        let wait = Timespec { tv_sec: FIFO_WAIT.as_secs() as _, tv_nsec: 0 };
+        let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+        loop {
+            match poll(&mut fds, Some(&wait)) {
+                Ok(0) => return Err(ReadError::QuietFifo),
+                Ok(_) => break,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(std::io::Error::from(e).into()),
+            }
+        }
+    }
+    // Blocking reads from here on (a writer that is slow to write is waited for, as stdin is).
+    let flags = rustix::fs::fcntl_getfl(&fd).map_err(std::io::Error::from)?;
+    rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK).map_err(std::io::Error::from)?;
+    Ok(File::from(fd))
+}
+
 /// Reads the file at `path` whole, within `limit`: a regular file's size is checked first, any
 /// other file (FIFO, device, `/proc` entry) is read up to the limit.
 pub fn read(path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
     let bytes = limit.bytes()?;
-    let file = std::fs::File::open(path)?;
+    let file = open(path)?;
     let meta = file.metadata()?;
     if meta.is_dir() {
         return Err(ReadError::Directory);
@@ -202,6 +245,33 @@ mod tests {
         assert!(matches!(e, ReadError::TooLarge { size: None, .. }), "{text}");
         assert!(text.contains("1000 B limit for test files"), "{text}");
         assert!(text.contains("set EVBUS_TEST_UNSET_LIMIT_VAR to raise it"), "{text}");
+    }
+
+    #[test]
+    fn a_fifo_without_a_writer_is_refused_without_blocking_and_one_with_a_writer_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("fifo");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &p,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
+        let start = std::time::Instant::now();
+        let e = read(&p, SMALL).unwrap_err();
+        assert!(matches!(e, ReadError::QuietFifo), "{e}");
+        assert!(e.to_string().contains("named pipe (FIFO) and nothing was written to it within 10 s"), "{e}");
+        assert!(start.elapsed() < FIFO_WAIT + Duration::from_secs(5));
+        // Process substitution: the writer is there (it blocks in its own open until the reader
+        // comes).
+        let writer = {
+            let p = p.clone();
+            std::thread::spawn(move || std::fs::write(&p, b"version: 1\n").unwrap())
+        };
+        assert_eq!(read(&p, SMALL).unwrap(), b"version: 1\n");
+        writer.join().unwrap();
     }
 
     #[test]

@@ -7,6 +7,13 @@
 static GLOBAL: evbus::record::filter::memory::Counting<mimalloc::MiMalloc> =
     evbus::record::filter::memory::Counting(mimalloc::MiMalloc);
 
+/// As in the library (src/lib.rs): a diagnostic that cannot be written is dropped, never a panic.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use clap::{CommandFactory, Parser};
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -73,20 +73,41 @@ enum Data {
     Buf(Vec<u8>),
 }
 
+/// A character or block device other than a terminal and the null device: no device but those
+/// holds JSON Lines that end (`/dev/zero`, `/dev/urandom`, a disk).
+fn refused_device(file: &std::fs::File, meta: &std::fs::Metadata) -> bool {
+    use std::io::IsTerminal;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let ft = meta.file_type();
+    if !(ft.is_char_device() || ft.is_block_device()) || file.is_terminal() {
+        return false;
+    }
+    let null = std::fs::metadata("/dev/null").map(|m| m.rdev()).ok();
+    !(ft.is_char_device() && Some(meta.rdev()) == null)
+}
+
 impl Input {
     /// `-` is stdin; anything else a file. Regular files are memory-mapped (no copy, and the
     /// kernel pages them in as the checks go); stdin, pipes and other special files are read
-    /// into memory, up to [`crate::limits::INPUT`] (`--input /dev/urandom` must not fill it).
+    /// into memory, up to [`crate::limits::INPUT`]; devices (`--input /dev/urandom`) are refused,
+    /// but for a terminal and /dev/null.
     pub fn open(spec: &str) -> Result<Input> {
         if spec == "-" {
             let buf =
                 crate::limits::read_all(std::io::stdin().lock(), crate::limits::INPUT).context("cannot read stdin")?;
             return Ok(Input { name: "stdin".into(), data: Data::Buf(buf) });
         }
-        let file = std::fs::File::open(spec).with_context(|| format!("cannot read {spec}"))?;
+        // A FIFO without a writer is refused after a while rather than waited on forever.
+        let file = crate::limits::open(std::path::Path::new(spec)).with_context(|| format!("cannot read {spec}"))?;
         let meta = file.metadata().with_context(|| format!("cannot read {spec}"))?;
         if meta.is_dir() {
             anyhow::bail!("cannot read {spec}: it is a directory");
+        }
+        if refused_device(&file, &meta) {
+            // /dev/urandom or /dev/zero would be read to the input limit (1 GiB) before failing.
+            anyhow::bail!(
+                "cannot read {spec}: it is a device; --input reads a file, a named pipe, a terminal or stdin (-)"
+            );
         }
         let data = if meta.is_file() && meta.len() > 0 {
             // SAFETY: the map is read-only and private to this process. If another process

@@ -371,3 +371,54 @@ fn timeouts_out_of_range_are_refused_or_mapped() {
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// Issue 26: a full stderr made every diagnostic a panic (std's `eprintln!`), exit 101 instead of
+/// the command's own code. The diagnostics are dropped now and the exit code stays.
+#[test]
+fn a_full_stderr_keeps_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stderr: Stdio| {
+        Command::new(assert_cmd::cargo::cargo_bin("evbus"))
+            .env_remove("EVBUS_BROKERS")
+            .env_remove("EVBUS_CONFIG")
+            .env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
+            .current_dir(dir.path())
+            .args(args)
+            .stderr(stderr)
+            .status()
+            .unwrap()
+            .code()
+    };
+    for (args, code) in [
+        (&["topics", "validate", "-f", "missing.yaml"][..], 1),
+        (&["--timeout", "0", "topics", "list"], 2),
+        (&["-b", "127.0.0.1:1", "--timeout", "1s", "topics", "list"], 1),
+    ] {
+        assert_eq!(run(args, Stdio::null()), Some(code), "{args:?}");
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        assert_eq!(run(args, Stdio::from(full)), Some(code), "{args:?} with stderr on /dev/full");
+    }
+}
+
+/// Issue 26: `produce --input /dev/urandom` read 1 GiB before the size limit refused it. A device
+/// is refused before reading (but for /dev/null: no input, nothing sent).
+#[test]
+fn a_device_as_produce_input_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let out = crate::common::evbus_cmd()
+        .current_dir(dir.path())
+        .args(["produce", "t", "--input", "/dev/urandom", "--no-validate", "--dry-run"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot read /dev/urandom: it is a device"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    let out = crate::common::evbus_cmd()
+        .current_dir(dir.path())
+        .args(["produce", "t", "--input", "/dev/null", "--no-validate", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
