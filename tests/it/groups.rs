@@ -569,3 +569,26 @@ fn a_full_stdout_after_a_delete_says_what_was_deleted() {
     assert!(err.contains(&format!("group {g2} deleted")), "{err}");
     assert_eq!(b.committed(&g2, &t, 1), [None]);
 }
+
+/// Issue 26, item 7 (offset commits): one commit is one append to `__consumer_offsets`, which must
+/// fit its `max.message.bytes` (1 MiB by default, about 7,000 to 12,000 partitions); a larger one
+/// was refused on every partition ("Unknown broker error") and nothing was reset. Here the limit
+/// is made small (45 kB, so 700 partitions are over it): the reset goes through in parts.
+#[test]
+fn a_reset_too_large_for_one_commit_goes_through_in_parts() {
+    let b =
+        Broker::private(BrokerOpts { props: vec![("message.max.bytes".into(), "45000".into())], ..Default::default() });
+    let t = b.unique("wide");
+    let g = b.unique("wide-group");
+    b.create_topic(&t, 700);
+    b.commit(&g, &[(&t, 0, 0)]);
+    let out = b
+        .evbus()
+        .args(["groups", "reset", &g, "--topic", &t, "--to", "earliest", "--yes", "-o", "json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}", &err[err.len().saturating_sub(2000)..]);
+    assert_eq!(stdout_json(&out)["applied"], true);
+    assert_eq!(b.committed(&g, &t, 700), vec![Some(0); 700]);
+}

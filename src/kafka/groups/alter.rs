@@ -254,18 +254,93 @@ fn outcomes(
 /// Commit `offsets` for `group` from outside it (AlterConsumerGroupOffsets), for classic and
 /// KIP-848 groups alike. Kafka takes them only while the group has no active members.
 /// `Err` for a failure of the whole request; per-partition failures are in the outcomes.
+///
+/// One request is one append to `__consumer_offsets`, all or nothing, and that append must fit
+/// the topic's `max.message.bytes` (1 MiB by default: some 80 to 150 bytes per partition, so
+/// about 7,000 to 12,000 partitions, by the length of the names). Kafka refuses a larger one with
+/// the same error on every partition (UNKNOWN_SERVER_ERROR from Kafka 4's coordinator,
+/// INVALID_COMMIT_OFFSET_SIZE from older ones) and commits none. Such a refusal is split in halves,
+/// each sent on its own (down to [`MIN_SPLIT`] partitions): the commit goes through, no longer
+/// all or nothing. When a later part then fails, the outcomes say exactly which partitions were
+/// committed (no error) and which were not (their error, or "not tried").
 pub async fn alter_offsets(
     admin: &Arc<Admin>,
     group: &str,
     offsets: Vec<(String, i32, i64)>,
 ) -> Result<Vec<PartitionOutcome>, Error> {
-    if offsets.is_empty() {
-        return Ok(Vec::new());
+    const API: &str = "AlterConsumerGroupOffsets";
+    let mut parts = std::collections::VecDeque::from([offsets]);
+    let mut done: Vec<PartitionOutcome> = Vec::new();
+    while let Some(chunk) = parts.pop_front() {
+        if chunk.is_empty() {
+            continue;
+        }
+        let asked: Vec<(String, i32)> = chunk.iter().map(|(t, p, _)| (t.clone(), *p)).collect();
+        let answer = match change_group(admin, group, GroupChange::Alter(chunk.clone())).await {
+            Ok(a) => a,
+            Err(e) if done.iter().all(|o| o.error.is_some()) => return Err(e),
+            Err(e) => {
+                // Earlier parts are committed: say so, partition by partition, not a plain error.
+                not_applied(&mut done, &asked, &e.to_string());
+                for rest in parts.drain(..) {
+                    let rest: Vec<(String, i32)> = rest.iter().map(|(t, p, _)| (t.clone(), *p)).collect();
+                    not_applied(&mut done, &rest, &format!("not tried: an earlier part of the commit failed ({e})"));
+                }
+                break;
+            }
+        };
+        if chunk.len() >= 2 * MIN_SPLIT && too_large(&answer) {
+            let mut first = chunk;
+            let second = first.split_off(first.len() / 2);
+            parts.push_front(second);
+            parts.push_front(first);
+            continue;
+        }
+        let mut outs = match outcomes(answer, API, group, &asked) {
+            Ok(o) => o,
+            Err(e) if done.iter().all(|o| o.error.is_some()) => {
+                return Err(admin.settings.fail(API, &admin.ctx, Some(e)));
+            }
+            Err(e) => {
+                let mut failed = Vec::new();
+                not_applied(&mut failed, &asked, &e.to_string());
+                failed
+            }
+        };
+        done.append(&mut outs);
     }
-    let asked: Vec<(String, i32)> = offsets.iter().map(|(t, p, _)| (t.clone(), *p)).collect();
-    let answer = change_group(admin, group, GroupChange::Alter(offsets)).await?;
-    outcomes(answer, "AlterConsumerGroupOffsets", group, &asked)
-        .map_err(|e| admin.settings.fail("AlterConsumerGroupOffsets", &admin.ctx, Some(e)))
+    Ok(done)
+}
+
+/// The smallest part [`alter_offsets`] splits a refused commit into: a few hundred partitions
+/// never come near 1 MiB, so a refusal of that many has another cause, and it is not asked again
+/// and again in ever smaller parts.
+const MIN_SPLIT: usize = 256;
+
+/// True when the coordinator refused every partition with one of the errors a too-large append
+/// to `__consumer_offsets` gives.
+fn too_large(answer: &GroupAnswer) -> bool {
+    use RDKafkaRespErr::*;
+    answer.error.is_none()
+        && !answer.partitions.is_empty()
+        && answer.partitions.iter().all(|(_, _, c)| {
+            matches!(
+                c,
+                RD_KAFKA_RESP_ERR_UNKNOWN
+                    | RD_KAFKA_RESP_ERR_INVALID_COMMIT_OFFSET_SIZE
+                    | RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
+                    | RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE
+            )
+        })
+}
+
+/// Outcomes for partitions that were not committed, with why.
+fn not_applied(into: &mut Vec<PartitionOutcome>, asked: &[(String, i32)], why: &str) {
+    into.extend(asked.iter().map(|(t, p)| PartitionOutcome {
+        topic: t.clone(),
+        partition: *p,
+        error: Some(why.into()),
+    }));
 }
 
 /// Delete `group`'s committed offsets on these partitions (DeleteConsumerGroupOffsets).
