@@ -12,6 +12,8 @@ Kinds (what is run):
   dlq       `evbus dlq inspect` (json, table, --records) and `dlq replay --dry-run` over topics of
             hostile dead letters (written by the `fuzz::dead_letter_corpus_to_a_broker` helper),
             and `tail -o pretty` over the same records
+  signals, concurrent, churn, retention, oversized, config, scale
+            the second campaign's classes (issue 26): see scripts/fuzz_hostile.py
 
 Every run must: end by itself within its deadline (else a hang: SIGINT, then SIGKILL), end with
 a documented exit code (0, 1, 2, 3, 4, 5; after the campaign's own SIGINT, 0 or 130), never die of
@@ -39,7 +41,12 @@ import time
 import tty
 from concurrent.futures import ThreadPoolExecutor
 
-DOCUMENTED = {0, 1, 2, 3, 4, 5}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fuzz_hostile import HostileKinds  # noqa: E402
+
+HOSTILE = ["signals", "concurrent", "churn", "retention", "oversized", "config", "scale"]
+
+DOCUMENTED = {0, 1, 2, 3, 4, 5, 6}
 # Raw bytes that must not reach a terminal: C0 controls but \t \n, DEL, C1 (as UTF-8), bidi.
 def vm_hwm_kib(pid):
     """The process's peak resident memory so far (VmHWM), 0 once it has exited."""
@@ -59,7 +66,7 @@ RAW_CONTROL = re.compile(
 
 
 class Result:
-    __slots__ = ("kind", "label", "code", "signal", "secs", "rss_kib", "hang", "interrupted", "problems")
+    __slots__ = ("kind", "label", "code", "signal", "secs", "rss_kib", "hang", "interrupted", "problems", "err", "sent_signal")
 
     def __init__(self, kind, label):
         self.kind, self.label = kind, label
@@ -68,9 +75,11 @@ class Result:
         self.rss_kib = 0
         self.hang = self.interrupted = False
         self.problems = []
+        self.err = b""
+        self.sent_signal = None
 
 
-class Campaign:
+class Campaign(HostileKinds):
     def __init__(self, args):
         self.a = args
         self.evbus = args.evbus
@@ -90,8 +99,11 @@ class Campaign:
     # ---- running one input -------------------------------------------------------------------
 
     def run(self, kind, label, argv, deadline, stdin_path=None, terminal_stdout=False, allow_interrupt=False,
-            keep=None, tty_stdout=False):
+            keep=None, tty_stdout=False, codes=None, signal_after=None, stdout_to=None, env=None):
         """Runs evbus with argv; returns a Result. `keep`: files to save when it fails.
+        `codes`: the exit codes allowed (default DOCUMENTED); `signal_after`: (signal, seconds) to
+        send once; `stdout_to`: "full" (/dev/full), "closed" (a pipe whose reader is gone) or
+        "slow" (a pipe nobody reads for 3 s) or an Event (a pipe nobody reads until it is set); `env`: variables added to the campaign's.
         `terminal_stdout`: stdout must hold no raw control byte (formats that escape even when
         piped); `tty_stdout`: stdout is a terminal (a raw-mode pseudo-terminal, so evbus takes its
         terminal path) and must hold no raw control byte either."""
@@ -103,6 +115,26 @@ class Campaign:
             stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
             reader = None
             stdout = out
+            pipe_w = None
+            if stdout_to == "full":
+                stdout = open("/dev/full", "wb")
+            elif stdout_to == "closed" or stdout_to == "slow" or isinstance(stdout_to, threading.Event):
+                pipe_r, pipe_w = os.pipe()
+                stdout = pipe_w
+                if stdout_to == "closed":
+                    os.close(pipe_r)
+                else:
+                    def drain(fd=pipe_r):
+                        if isinstance(stdout_to, threading.Event):
+                            stdout_to.wait(120)
+                        else:
+                            time.sleep(3)
+                        with os.fdopen(fd, "rb") as f:
+                            for chunk in iter(lambda: f.read(65536), b""):
+                                out.write(chunk)
+
+                    reader = threading.Thread(target=drain)
+                    reader.start()
             if tty_stdout:
                 master, slave = pty.openpty()
                 tty.setraw(slave)  # no \n -> \r\n: the bytes evbus wrote, as written
@@ -123,12 +155,16 @@ class Campaign:
                 reader.start()
             start = time.monotonic()
             p = subprocess.Popen([self.evbus] + argv, stdin=stdin, stdout=stdout, stderr=err, cwd=self.work,
-                                 env=self.env)
+                                 env=dict(self.env, **(env or {})))
             if tty_stdout:
                 os.close(slave)
+            if pipe_w is not None:
+                os.close(pipe_w)
+            elif stdout_to == "full":
+                stdout.close()
             if stdin_path:
                 stdin.close()
-            status, rusage, sent_int = None, None, False
+            status, rusage, sent_int, sent_sig = None, None, False, None
             # Peak memory from the kernel's high-water mark of the process's own memory: the
             # wait4 rusage also counts the forked image of this (Python) process, which grows
             # with the inputs it holds.
@@ -140,6 +176,9 @@ class Campaign:
                     status, rusage = st, ru
                     break
                 now = time.monotonic() - start
+                if signal_after and now > signal_after[1]:
+                    os.kill(p.pid, signal_after[0])
+                    sent_sig, signal_after = signal_after[0], None
                 if not sent_int and now > deadline:
                     os.kill(p.pid, signal.SIGINT)
                     sent_int = True
@@ -154,24 +193,28 @@ class Campaign:
             if reader:
                 reader.join(10)
         r.rss_kib = hwm_kib or rusage.ru_maxrss
+        r.sent_signal = sent_sig
         if os.WIFSIGNALED(status):
             r.signal = os.WTERMSIG(status)
         else:
             r.code = os.WEXITSTATUS(status)
         with open(err_p, "rb") as f:
             err = f.read()
+        r.err = err[-65536:]
         if r.hang:
             r.problems.append(f"hang: still running {deadline + 5:.0f} s after start, even after SIGINT")
         elif sent_int:
             r.interrupted = True
             # Ctrl-C: 130 (interrupted), or 0 where it is the command's normal way to stop (tail).
-            if r.code not in (0, 130):
+            if r.code not in (0, 130) and not (codes and r.code in codes):
                 r.problems.append(f"after SIGINT at the deadline: exit {r.code} signal {r.signal}, expected 0 or 130")
             elif not allow_interrupt:
                 r.problems.append(f"hang: needed SIGINT after {deadline:.0f} s (exit 130 then)")
+        elif r.signal is not None and r.signal == sent_sig:
+            pass  # the signal the campaign sent, with its default action (SIGTERM where not handled)
         elif r.signal is not None:
             r.problems.append(f"crash: killed by signal {r.signal} ({signal.Signals(r.signal).name})")
-        elif r.code not in DOCUMENTED:
+        elif r.code not in (codes or DOCUMENTED):
             r.problems.append(f"exit {r.code} is not a documented exit code")
         if b"panicked at" in err or b"RUST_BACKTRACE" in err:
             r.problems.append("panic message on stderr")
@@ -599,7 +642,8 @@ class Campaign:
             k["max_s"] = max(k["max_s"], r.secs)
             k["max_rss"] = max(k["max_rss"], r.rss_kib)
             k["codes"][r.code] = k["codes"].get(r.code, 0) + 1
-            if (r.signal is not None and not r.hang) or any("panic" in p for p in r.problems):
+            if (r.signal is not None and not r.hang and r.signal != r.sent_signal) or any(
+                    "panic" in p for p in r.problems):
                 k["crashes"] += 1
             if r.hang or any(p.startswith("hang") for p in r.problems):
                 k["hangs"] += 1
@@ -638,6 +682,7 @@ def main():
     ap.add_argument("--max-rss-mib", type=int, default=512)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--kafka-libs", default="", help="Apache Kafka's jars (the retention kind's DeleteRecords)")
     a = ap.parse_args()
     a.dlq_topics = [t for t in a.dlq_topics.split(",") if t]
     kinds = a.kinds.split(",")
@@ -654,6 +699,10 @@ def main():
         extra["jsonl"] = f"{n_jsonl} files, {c.jsonl_lines} lines"
     if "dlq" in kinds and a.broker:
         extra["dlq"] = f"{a.dlq_records * len(a.dlq_topics)} records, {a.dlq_headers} headers"
+    # The second campaign's classes: a few runs each, in the budget's last share.
+    hostile = [k for k in HOSTILE if k in kinds]
+    for kind in hostile:
+        getattr(c, f"campaign_{kind}")(a.budget * 0.3 / len(hostile))
     leak_problems = c.campaign_leak() if "leak" in kinds else []
     table, leak, leak_problems = c.summary(leak_problems, extra)
     print(table)

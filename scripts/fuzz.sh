@@ -14,7 +14,9 @@
 # Environment:
 #   FUZZ_BUDGET       seconds for the binary campaign, shared by the kinds (default 240)
 #   FUZZ_INPUTS       inputs per kind, at most (default 3000)
-#   FUZZ_KINDS        of manifest,jsonl,jq,dlq,leak (default all)
+#   FUZZ_KINDS        of manifest,jsonl,jq,dlq,leak and the second campaign's (issue 26)
+#                     signals,concurrent,churn,retention,oversized,config,scale (default all;
+#                     see scripts/fuzz_hostile.py)
 #   FUZZ_SEED         seed of every generator (default 1): same seed, same inputs
 #   FUZZ_DEADLINE     seconds one run may take before it counts as a hang (default 20)
 #   FUZZ_MAX_RSS_MIB  peak memory one run may use (default 512)
@@ -31,7 +33,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 BUDGET=${FUZZ_BUDGET:-240}
 INPUTS=${FUZZ_INPUTS:-3000}
-KINDS=${FUZZ_KINDS:-manifest,jsonl,jq,dlq,leak}
+KINDS=${FUZZ_KINDS:-manifest,jsonl,jq,dlq,leak,signals,concurrent,churn,retention,oversized,config,scale}
 SEED=${FUZZ_SEED:-1}
 DEADLINE=${FUZZ_DEADLINE:-20}
 MAX_RSS=${FUZZ_MAX_RSS_MIB:-512}
@@ -48,7 +50,11 @@ log() { echo "fuzz: $*" >&2; }
 ensure_build_deps
 command -v python3 >/dev/null || { log "python3 is required"; exit 1; }
 needs_broker=""
-case ",$KINDS," in *,jq,* | *,dlq,* | *,leak,*) needs_broker=1 ;; esac
+case ",$KINDS," in
+    *,jq,* | *,dlq,* | *,leak,* | *,signals,* | *,concurrent,* | *,churn,* | *,retention,* | *,oversized,*)
+        needs_broker=1 ;;
+esac
+KAFKA_LIBS=""
 
 rm -rf "$FUZZ_DIR" && mkdir -p "$FUZZ_DIR"
 FUZZ_DIR=$(cd "$FUZZ_DIR" && pwd)
@@ -73,6 +79,7 @@ trap stop_broker EXIT
 start_broker() {
     local libs port ctl dir=$FUZZ_DIR/kafka
     libs=$(bash scripts/install-kafka.sh | tail -1)
+    KAFKA_LIBS=$libs
     port=$(free_port)
     ctl=$(free_port)
     BROKER=127.0.0.1:$port
@@ -125,7 +132,7 @@ status=0
 python3 scripts/fuzz.py --evbus "$EVBUS" --dir "$FUZZ_DIR" --manifest topics.yaml --schemas "$ROOT/schemas" \
     --broker "$BROKER" --records-topic "$RECORDS_TOPIC" --dlq-topics "$DLQ_LIST" --dlq-records "$DLQ_RECORDS" \
     --dlq-headers "$HEADERS_TOTAL" --kinds "$KINDS" --inputs "$INPUTS" --budget "$BUDGET" --deadline "$DEADLINE" \
-    --max-rss-mib "$MAX_RSS" --seed "$SEED" || status=1
+    --max-rss-mib "$MAX_RSS" --seed "$SEED" --kafka-libs "$KAFKA_LIBS" || status=1
 stop_broker
 
 if [ "$CASES" -gt 0 ]; then

@@ -656,3 +656,31 @@ fn dead_letter_corpus_to_a_broker() {
     producer.flush(Duration::from_secs(60)).unwrap();
     println!("fuzz: wrote {n} dead letters with {headers_total} headers to {topic}");
 }
+
+/// The second campaign's classes as `scripts/fuzz.sh` kinds (issue 26, scripts/fuzz_hostile.py),
+/// a few runs of each cheap one against the test broker with the debug binary: the kinds run,
+/// and nothing crashes, hangs or leaves an undocumented exit code. `EVBUS_FUZZ_KINDS` runs others
+/// (concurrent, churn, retention take a minute or more each).
+#[test]
+fn the_hostile_campaign_kinds_run() {
+    let b = crate::common::Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let evbus = assert_cmd::cargo::cargo_bin("evbus");
+    let kinds = std::env::var("EVBUS_FUZZ_KINDS").unwrap_or_else(|_| "signals,oversized,config,scale".into());
+    let libs = crate::common::kafka_libs();
+    let out = std::process::Command::new("python3")
+        .arg(root.join("scripts/fuzz.py"))
+        .args(["--evbus", evbus.to_str().unwrap(), "--dir", dir.path().to_str().unwrap()])
+        .args(["--manifest", root.join("topics.yaml").to_str().unwrap()])
+        .args(["--schemas", root.join("schemas").to_str().unwrap(), "--broker", &b.bootstrap])
+        .args(["--kinds", &kinds, "--inputs", "4", "--budget", "60", "--deadline", "20"])
+        .args(["--kafka-libs", libs.to_str().unwrap()])
+        .output()
+        .expect("python3 runs scripts/fuzz.py");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{text}");
+    for kind in kinds.split(',').filter(|k| !["concurrent", "churn", "retention"].contains(k)) {
+        assert!(text.contains(&format!("| {kind} |")), "{kind} did not run:\n{text}");
+    }
+}
