@@ -351,4 +351,15 @@ mod tests {
         assert_eq!(pipe, serde_json::to_string(&v).unwrap());
         assert!(pipe.contains('\u{202e}'));
     }
+
+    #[test]
+    fn streamed_json_on_a_terminal_is_escaped_as_the_whole_text_is() {
+        let v =
+            serde_json::json!({"records": [{"key": "a\u{1b}[2J\u{202e}", "n": [1, 2]}, {"e": "\u{85}x"}], "t": "z"});
+        let mut w = TerminalLines { out: Vec::new(), line: Vec::new() };
+        serde_json::to_writer_pretty(&mut w, &v).unwrap();
+        w.write_all(b"\n").unwrap();
+        w.flush().unwrap();
+        assert_eq!(String::from_utf8(w.out).unwrap(), json_text(&v, true).unwrap() + "\n");
+    }
 }

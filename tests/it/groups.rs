@@ -584,7 +584,19 @@ fn a_reset_too_large_for_one_commit_goes_through_in_parts() {
     b.commit(&g, &[(&t, 0, 0)]);
     let out = b
         .evbus()
-        .args(["groups", "reset", &g, "--topic", &t, "--to", "earliest", "--yes", "-o", "json"])
+        .args([
+            "groups",
+            "reset",
+            &g,
+            "--topic",
+            &t,
+            "--to",
+            "earliest",
+            "--include-uncommitted",
+            "--yes",
+            "-o",
+            "json",
+        ])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
