@@ -469,25 +469,24 @@ fn a_full_stdout_after_sending_says_the_records_are_stored() {
     assert_eq!(b.read_all(&topic).len(), 5);
 }
 
-/// Issue 26: `--input /dev/urandom` grew to 2.5 GB; a device (or stdin) is read up to a limit,
-/// and the message names the limit and the variable that raises it. Stdin within it still works.
+/// Issue 26: `--input /dev/urandom` grew to 2.5 GB; stdin (or a pipe) is read up to a limit, and
+/// the message names the limit and the variable that raises it; a device is refused before any
+/// read (see hostile.rs). Stdin within the limit still works.
 #[test]
 fn endless_input_is_refused_at_the_limit() {
     let dir = tempfile::tempdir().unwrap();
-    for (input, stdin) in [("/dev/urandom", None), ("-", Some(vec![b'x'; 3 << 20]))] {
-        let mut cmd = evbus_cmd();
-        cmd.current_dir(dir.path()).env("EVBUS_MAX_INPUT_SIZE", "2MiB");
-        cmd.args(["produce", "t", "--input", input, "--no-validate", "--dry-run"]);
-        if let Some(bytes) = stdin {
-            cmd.write_stdin(bytes);
-        }
-        let out = cmd.output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{input}: {err}");
-        assert!(err.contains("over") || err.contains("more than the 2 MiB limit"), "{input}: {err}");
-        assert!(err.contains("set EVBUS_MAX_INPUT_SIZE to raise it"), "{input}: {err}");
-        assert!(out.stdout.is_empty(), "{input}: nothing printed");
-    }
+    let out = evbus_cmd()
+        .current_dir(dir.path())
+        .env("EVBUS_MAX_INPUT_SIZE", "2MiB")
+        .args(["produce", "t", "--input", "-", "--no-validate", "--dry-run"])
+        .write_stdin(vec![b'x'; 3 << 20])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("more than the 2 MiB limit"), "{err}");
+    assert!(err.contains("set EVBUS_MAX_INPUT_SIZE to raise it"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing printed");
     let out = evbus_cmd()
         .current_dir(dir.path())
         .env("EVBUS_MAX_INPUT_SIZE", "2MiB")
