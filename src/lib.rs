@@ -22,6 +22,7 @@ pub mod config;
 pub mod dlq;
 pub mod exit;
 pub mod groups;
+pub mod health;
 pub mod kafka;
 pub mod lag;
 pub mod limits;

@@ -18,6 +18,7 @@ mod ffi;
 pub mod groups;
 pub mod handle;
 pub mod headers;
+pub mod health;
 pub mod incremental;
 pub mod lag;
 pub mod offsets;

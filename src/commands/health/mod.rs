@@ -12,9 +12,6 @@
 //! (exit 4) in bounded time rather than as a hang or an evbus error (exit 1). When the brokers
 //! cannot be reached the checks that need them are skipped: each would only time out again.
 
-mod checks;
-mod report;
 mod run;
 
-pub use report::{Check, Report, Status};
 pub use run::run;

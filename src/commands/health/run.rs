@@ -6,17 +6,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::checks::{dlq_checks, group_checks, manifest_topics, partitions_check, roundtrip};
-use super::report::{Report, Status, plural, timed};
 use crate::app::App;
 use crate::cli::HealthArgs;
 use crate::exit::Outcome;
-use crate::kafka::ClusterMeta;
-use crate::kafka::admin::Admin;
-use crate::lag::report::{DEFAULT_RETENTION_WARN, time_options};
+use crate::health::report::{Report, Status, plural};
+use crate::kafka::health::{Options, round};
+use crate::lag::report::time_options;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::{Mode, mark};
-use crate::topics::manifest::Manifest;
 
 /// `evbus health`: checks the cluster and the manifest's topics and groups; exits with `UNHEALTHY` when a check fails.
 pub async fn run(app: &App, args: HealthArgs) -> Result<Outcome> {
@@ -24,7 +21,14 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<Outcome> {
     // or 2, before any broker is involved: they are not "unhealthy".
     let manifest = app.manifest_opt(&args.manifest)?;
     let mode = app.ui.mode()?;
-    time_options(None, &args.retention_warn)?;
+    let (_, retention_warn) = time_options(None, &args.retention_warn)?;
+    let opts = Options {
+        strict: args.strict,
+        roundtrip: args.roundtrip,
+        health_topic: args.health_topic.clone(),
+        brokers_only: args.brokers_only,
+        retention_warn,
+    };
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
 
@@ -40,7 +44,9 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<Outcome> {
             }
             None => app.settings.timeout,
         };
-        let report = checks(app, &args, &admin, manifest.as_ref(), limit).await?;
+        let r = round(&app.settings, &admin, manifest.as_ref(), &opts, limit).await;
+        app.ui.notes(&r.notes.debug, &r.notes.warnings);
+        let report = r.report;
         let Some(wait) = args.wait else { break report };
         if report.passes(args.strict) {
             if attempt > 1 {
@@ -102,96 +108,4 @@ fn print(app: &App, mode: Mode, report: &Report) -> Result<()> {
         Status::Fail => format!("unhealthy: {} failed", plural(count(Status::Fail), "check", "checks")),
     };
     app.ui.out(&format!("{t}\n{verdict}"))
-}
-
-/// One round of every check, each within `limit` (plus a margin for the Kafka client's own timeout to
-/// report first, with its better message).
-async fn checks(
-    app: &App,
-    args: &HealthArgs,
-    admin: &Arc<Admin>,
-    manifest: Option<&Manifest>,
-    limit: Duration,
-) -> Result<Report> {
-    let call_limit = limit;
-    let limit = limit + Duration::from_millis(500);
-    let mut md: Option<ClusterMeta> = None;
-    let brokers = timed("brokers", limit, async {
-        // A refused connection fails at once: a health probe must not wait out the limit.
-        match admin.metadata_or_down(call_limit).await {
-            Err(e) => (Status::Fail, format!("unreachable: {e:#}")),
-            Ok(m) => {
-                // The first request paid for connecting; a second one measures the round trip.
-                let t = Instant::now();
-                let rtt = admin.metadata(None).await.ok().map(|_| t.elapsed());
-                let controller = admin.controller_id().await;
-                let mut detail = plural(m.brokers.len(), "broker", "brokers");
-                let mut status = Status::Ok;
-                match controller {
-                    Some(id) => detail.push_str(&format!(", controller {id}")),
-                    None => {
-                        detail.push_str(", no controller reported");
-                        status = Status::Warn;
-                    }
-                }
-                if let Some(rtt) = rtt {
-                    detail.push_str(&format!(", metadata round trip {:.1} ms", rtt.as_secs_f64() * 1000.0));
-                }
-                if m.brokers.is_empty() {
-                    status = Status::Fail;
-                }
-                md = Some(m);
-                (status, detail)
-            }
-        }
-    })
-    .await;
-    let Some(md) = md else {
-        let mut c = brokers;
-        if !args.brokers_only {
-            c.detail.push_str(" (other checks skipped)");
-        }
-        return Ok(Report::new(vec![c]));
-    };
-    if args.brokers_only {
-        return Ok(Report::new(vec![brokers]));
-    }
-
-    let groups_future = async {
-        match manifest.filter(|m| !m.groups.is_empty()) {
-            None => Vec::new(),
-            Some(m) => {
-                let warn = time_options(None, &args.retention_warn).map(|o| o.1).unwrap_or(DEFAULT_RETENTION_WARN);
-                group_checks(app, admin, m, args.strict, warn, limit).await
-            }
-        }
-    };
-    let topics_future = async {
-        match manifest.filter(|m| !m.topics.is_empty()) {
-            None => None,
-            Some(m) => Some(timed("manifest topics", limit, manifest_topics(admin, m)).await),
-        }
-    };
-    let dlq_future = async {
-        match manifest {
-            None => Vec::new(),
-            Some(m) => dlq_checks(app, m, &md, limit).await,
-        }
-    };
-    let roundtrip_future = async {
-        if args.roundtrip {
-            Some(timed("roundtrip", limit, roundtrip(app, admin, &args.health_topic, &md)).await)
-        } else {
-            None
-        }
-    };
-    let partitions = timed("partitions", limit, async { partitions_check(&md) }).await;
-    let (topics, groups, dlqs, rt) = tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future);
-
-    let mut all = vec![brokers, partitions];
-    all.extend(topics);
-    all.extend(groups);
-    all.extend(dlqs);
-    all.extend(rt);
-    Ok(Report::new(all))
 }

@@ -1,26 +1,34 @@
 //! The checks of `evbus health` that look at the cluster: partitions, the manifest's topics, its
 //! consumer groups (from one lag snapshot), its dead-letter topics, and the produce/consume
-//! round trip. Each returns a status and a sentence; `mod.rs` times them and prints the report.
+//! round trip. Each returns a status and a sentence; [`super::round`] times them into a report.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::report::{Check, Status, ms, plural, some_of, timed};
-use crate::app::App;
+use crate::health::report::{Check, Status, ms, plural, some_of, timed};
 use crate::kafka::admin::Admin;
 use crate::kafka::lag::snapshot;
 use crate::kafka::topics::{read_cluster, watermarks};
-use crate::kafka::{ClusterMeta, Kind};
+use crate::kafka::{ClusterMeta, Kind, Settings};
 use crate::lag::report::{NO_OFFSETS, Selection};
 use crate::lag::timelag;
 use crate::term::sanitize::for_terminal;
 use crate::topics::manifest::Manifest;
 use crate::topics::plan::{self, Change};
 
+/// What a lag snapshot had to say on the way, for the caller to print (`-v` lines, warnings).
+#[derive(Debug, Default, Clone)]
+pub struct Notes {
+    /// For `-v`: how the snapshot was read.
+    pub debug: Vec<String>,
+    /// For the user: an incomplete group list, a time lag that could not be read.
+    pub warnings: Vec<String>,
+}
+
 /// Offline partitions (no leader) fail; under-replicated ones (ISR smaller than replicas) warn.
-pub(super) fn partitions_check(md: &ClusterMeta) -> (Status, String) {
+pub fn partitions_check(md: &ClusterMeta) -> (Status, String) {
     let mut total = 0usize;
     let mut offline = Vec::new();
     let mut under = Vec::new();
@@ -68,7 +76,7 @@ pub(super) fn partitions_check(md: &ClusterMeta) -> (Status, String) {
 }
 
 /// Every manifest topic exists (else fail) and matches the manifest (else warn: drift).
-pub(super) async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status, String) {
+pub async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status, String) {
     let cluster = match read_cluster(admin, manifest).await {
         Ok(c) => c,
         Err(e) => return (Status::Fail, format!("{e:#}")),
@@ -98,43 +106,43 @@ pub(super) async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> 
     (status, format!("{} (run `evbus topics plan`)", parts.join("; ")))
 }
 
-/// One check per manifest group, from one lag snapshot of all of them.
-pub(super) async fn group_checks(
-    app: &App,
+/// One check per manifest group, from one lag snapshot of all of them, with the snapshot's
+/// notes (debug lines, warnings) for the caller to print.
+pub async fn group_checks(
+    settings: &Settings,
     admin: &Arc<Admin>,
     manifest: &Manifest,
     strict: bool,
     retention_warn: f64,
     limit: Duration,
-) -> Vec<Check> {
+) -> (Vec<Check>, Notes) {
     let start = Instant::now();
     let sel = Selection {
         named: manifest.groups.iter().map(|g| g.name.clone()).collect(),
         retention_warn,
         ..Selection::default()
     };
-    let snap = match tokio::time::timeout(limit, snapshot(&app.settings, admin, Some(manifest), &sel)).await {
-        Ok(Ok(s)) => {
-            app.ui.notes(&s.debug, &s.warnings);
-            s.groups
-        }
+    let (snap, notes) = match tokio::time::timeout(limit, snapshot(settings, admin, Some(manifest), &sel)).await {
+        Ok(Ok(s)) => (s.groups, Notes { debug: s.debug, warnings: s.warnings }),
         Ok(Err(e)) => {
-            return vec![Check {
+            let failed = vec![Check {
                 name: "consumer groups".into(),
                 status: Status::Fail,
                 detail: format!("{e:#}"),
                 elapsed_ms: ms(start.elapsed()),
                 not_yet: false,
             }];
+            return (failed, Notes::default());
         }
         Err(_) => {
-            return vec![Check {
+            let failed = vec![Check {
                 name: "consumer groups".into(),
                 status: Status::Fail,
                 detail: format!("no answer within {}", humantime::format_duration(limit)),
                 elapsed_ms: ms(start.elapsed()),
                 not_yet: false,
             }];
+            return (failed, Notes::default());
         }
     };
     let elapsed_ms = ms(start.elapsed());
@@ -184,13 +192,13 @@ pub(super) async fn group_checks(
         let not_yet = g.state == NO_OFFSETS && g.error.is_none();
         out.push(Check { name: format!("group {}", g.name), status, detail, elapsed_ms, not_yet });
     }
-    out
+    (out, notes)
 }
 
 /// Each `dlq: true` topic that exists: records not yet replayed (after the saved position of
 /// `dlq replay`'s default group, else all) = warn with their count. A missing one is the manifest
 /// topics check's business.
-pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta, limit: Duration) -> Vec<Check> {
+pub async fn dlq_checks(settings: &Settings, manifest: &Manifest, md: &ClusterMeta, limit: Duration) -> Vec<Check> {
     let mut out = Vec::new();
     for spec in manifest.dlq_topics() {
         let Some(t) = md.topics.iter().find(|t| t.name == spec.name && t.error.is_none()) else { continue };
@@ -201,7 +209,7 @@ pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta,
                 // Records `dlq replay` already republished are not waiting: they stay in the DLQ
                 // (only retention or DeleteRecords removes them), behind its default group's saved position.
                 // A position that cannot be read counts nothing as replayed.
-                let replayed: std::collections::BTreeMap<i32, i64> = match app.settings.admin() {
+                let replayed: std::collections::BTreeMap<i32, i64> = match settings.admin() {
                     Ok(admin) => {
                         let req = vec![(crate::dlq::DEFAULT_REPLAY_GROUP.to_string(), Some(parts.clone()))];
                         crate::kafka::groups::committed_many(&Arc::new(admin), req)
@@ -216,7 +224,7 @@ pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta,
                     }
                     Err(_) => Default::default(),
                 };
-                match watermarks(&app.settings, parts).await {
+                match watermarks(settings, parts).await {
                     Err(e) => (Status::Fail, format!("{e:#}")),
                     Ok(w) => {
                         let n: i64 = w
@@ -254,14 +262,14 @@ pub(super) async fn dlq_checks(app: &App, manifest: &Manifest, md: &ClusterMeta,
 
 /// Produce a probe with a unique id to the health topic (created when missing) and read it back by
 /// assigning its partition at the produced offset: proves the write and read paths end to end.
-pub(super) async fn roundtrip(app: &App, admin: &Arc<Admin>, topic: &str, md: &ClusterMeta) -> (Status, String) {
-    match roundtrip_inner(app, admin, topic, md).await {
+pub async fn roundtrip(settings: &Settings, admin: &Arc<Admin>, topic: &str, md: &ClusterMeta) -> (Status, String) {
+    match roundtrip_inner(settings, admin, topic, md).await {
         Ok(d) => (Status::Ok, d),
         Err(e) => (Status::Fail, format!("{e:#}")),
     }
 }
 
-async fn roundtrip_inner(app: &App, admin: &Arc<Admin>, topic: &str, md: &ClusterMeta) -> Result<String> {
+async fn roundtrip_inner(settings: &Settings, admin: &Arc<Admin>, topic: &str, md: &ClusterMeta) -> Result<String> {
     let mut created = false;
     if !md.topics.iter().any(|t| t.name == topic && t.error.is_none() && !t.partitions.is_empty()) {
         // One partition, short retention: probes are tiny and worthless after a minute.
@@ -279,9 +287,9 @@ async fn roundtrip_inner(app: &App, admin: &Arc<Admin>, topic: &str, md: &Cluste
     }
     let probe = uuid::Uuid::new_v4().to_string();
     let payload = serde_json::json!({"probe": probe, "by": "evbus health"}).to_string();
-    let trip = crate::kafka::probe::round_trip(&app.settings, topic, 0, "evbus-health", &payload, &probe).await?;
+    let trip = crate::kafka::probe::round_trip(settings, topic, 0, "evbus-health", &payload, &probe).await?;
     let (partition, offset, produced, total) = (trip.partition, trip.offset, trip.produced, trip.total);
-    let timeout = app.settings.timeout;
+    let timeout = settings.timeout;
     let found = trip.found;
     if !found {
         anyhow::bail!(

@@ -1,5 +1,6 @@
 //! A round of health checks as data: each check's verdict, the worst of them, whether the round
 //! passes (with `--strict` or not), and the small helpers every check words its detail with.
+//! Shared by `evbus health` (a table or JSON, an exit code) and `evbus serve` (`/health`).
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -21,7 +22,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub(super) fn as_str(self) -> &'static str {
+    /// The lower-case name the table and JSON show.
+    pub fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
             Status::Warn => "warn",
@@ -57,14 +59,15 @@ pub struct Report {
 }
 
 impl Report {
-    pub(super) fn new(checks: Vec<Check>) -> Report {
+    /// A report of these checks, its status the worst of theirs.
+    pub fn new(checks: Vec<Check>) -> Report {
         let status = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
         Report { status, checks }
     }
 
     /// Healthy enough to exit 0: no failure, and with `--strict` no warning either (except
     /// for groups not seen yet, see [`Check::not_yet`]).
-    pub(super) fn passes(&self, strict: bool) -> bool {
+    pub fn passes(&self, strict: bool) -> bool {
         match self.status {
             Status::Ok => true,
             Status::Warn => !strict || self.checks.iter().all(|c| c.status != Status::Warn || c.not_yet),
@@ -73,12 +76,13 @@ impl Report {
     }
 }
 
-pub(super) fn ms(d: Duration) -> u64 {
+/// A duration in whole milliseconds, as the checks report their time.
+pub fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Run one check under its own deadline and time it.
-pub(super) async fn timed<F>(name: impl Into<String>, limit: Duration, f: F) -> Check
+pub async fn timed<F>(name: impl Into<String>, limit: Duration, f: F) -> Check
 where
     F: Future<Output = (Status, String)>,
 {
@@ -90,12 +94,13 @@ where
     Check { name: name.into(), status, detail, elapsed_ms: ms(start.elapsed()), not_yet: false }
 }
 
-pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+/// `1 topic`, `3 topics`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// At most `max` names, then "and N more".
-pub(super) fn some_of(names: &[String], max: usize) -> String {
+pub fn some_of(names: &[String], max: usize) -> String {
     let shown: Vec<String> = names.iter().take(max).map(|n| for_terminal(n).into_owned()).collect();
     if names.len() > max { format!("{} and {} more", shown.join(", "), names.len() - max) } else { shown.join(", ") }
 }
