@@ -26,6 +26,7 @@ pub mod health;
 pub mod kafka;
 pub mod lag;
 pub mod limits;
+pub mod metrics;
 pub mod produce;
 pub mod record;
 pub mod schema;
@@ -41,7 +42,7 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<exit::Outcome> {
     // Commands that manage evbus itself work while a context's secrets are unavailable: switching
     // away from a context must not need its password.
     let app = match cli.command {
-        cli::Command::Config(_) | cli::Command::Completions(_) | cli::Command::Dev(_) => {
+        cli::Command::Config(_) | cli::Command::Completions(_) | cli::Command::Dev(_) | cli::Command::Alerts(_) => {
             app::App::lenient(&cli.global)?
         }
         _ => app::App::new(&cli.global)?,

@@ -20,6 +20,7 @@ pub mod parse;
 mod produce;
 mod root;
 mod schemas;
+mod serve;
 mod tail;
 mod topics;
 
@@ -36,6 +37,7 @@ pub use self::parse::{Rate, StartSpec, TimeSpec};
 pub use self::produce::*;
 pub use self::root::*;
 pub use self::schemas::*;
+pub use self::serve::*;
 pub use self::tail::*;
 pub use self::topics::*;
 pub use crate::term::ui::{ColorChoice, OutputFormat};

@@ -72,6 +72,10 @@ pub enum Command {
     Dlq(DlqCommand),
     /// Is the event platform OK? Checks with exit codes for CI and healthchecks
     Health(HealthArgs),
+    /// Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP
+    Serve(ServeArgs),
+    /// Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`
+    Alerts(AlertsArgs),
     /// Local single-node development broker (Apache Kafka, else nisshi)
     #[command(subcommand)]
     Dev(DevCommand),

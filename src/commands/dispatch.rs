@@ -17,6 +17,8 @@ pub async fn dispatch(app: &App, command: Command) -> Result<Outcome> {
         Command::Groups(c) => super::groups::run(app, c).await,
         Command::Dlq(c) => super::dlq::run(app, c).await,
         Command::Health(a) => super::health::run(app, a).await,
+        Command::Serve(a) => super::serve::run(app, a).await,
+        Command::Alerts(a) => super::alerts::run(app, a).await,
         Command::Dev(c) => super::dev::run(app, c).await,
         Command::Config(c) => super::config::run(app, c).await,
         Command::Completions(a) => super::completions::run(app, a).await,

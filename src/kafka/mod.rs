@@ -9,6 +9,7 @@ pub mod admin;
 pub mod bulk;
 pub mod clock;
 pub mod cluster;
+pub mod collect;
 pub mod compression;
 pub mod context;
 pub mod dlq_reader;

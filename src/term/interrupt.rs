@@ -1,5 +1,5 @@
-//! Ctrl-C, one way for every command: a future that resolves when the user presses it, or a flag
-//! that turns true. What a command does then (stop reading, print its summary, end with
+//! Ctrl-C (and SIGTERM for servers), one way for every command: a future that resolves when the
+//! user presses it, or a flag that turns true. What a command does then (stop reading, print its summary, end with
 //! [`crate::exit::Outcome::Interrupted`]) is its own business; this only hears the signal.
 //!
 //! Listening replaces the default action of SIGINT (end the process) for the rest of the run, so
@@ -27,4 +27,25 @@ pub fn flag() -> Arc<AtomicBool> {
         set.store(true, Ordering::SeqCst);
     });
     stop
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM: how a long-running command (`evbus serve`) is asked
+/// to stop, by a person or by systemd, Docker and Kubernetes. Like [`ctrl_c`], never resolves
+/// for a signal that cannot be listened to.
+pub async fn terminate() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => ctrl_c().await,
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c().await
 }

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Folders below `kafka/`: plain data and rules, tested without a broker or a terminal.
-const PURE: &[&str] = &["config", "dlq", "groups", "health", "lag", "produce", "record", "schema", "term", "topics"];
+const PURE: &[&str] =
+    &["config", "dlq", "groups", "health", "lag", "metrics", "produce", "record", "schema", "term", "topics"];
 
 /// Files under `src/commands/` allowed to call rdkafka themselves: none since `kafka/` hands
 /// every command finished values. A deliberate exception would be named here, with why.

@@ -176,7 +176,7 @@ pub(crate) fn evbus_cmd() -> assert_cmd::Command {
 }
 
 /// The environment [`evbus_cmd`] removes: the developer's own settings.
-const ISOLATED_ENV: [&str; 9] = [
+pub(crate) const ISOLATED_ENV: [&str; 9] = [
     "EVBUS_BROKERS",
     "KAFKA_BROKERS",
     "KAFKA_BOOTSTRAP_SERVERS",

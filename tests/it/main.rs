@@ -30,6 +30,7 @@ mod readme;
 mod records;
 mod security;
 mod seed004;
+mod serve;
 mod tail;
 mod terminal;
 mod topics;
