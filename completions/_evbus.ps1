@@ -45,6 +45,8 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'Consumer groups: list, describe, reset offsets, delete')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Dead-letter queues: inspect what failed and replay it safely')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Is the event platform OK? Checks with exit codes for CI and healthchecks')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP')
+            [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local single-node development broker (Apache Kafka, else nisshi)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Contexts (named broker profiles) from evbus.yaml')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -772,6 +774,56 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'evbus;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (loopback unless told otherwise)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two collections (metrics and health checks; at least 500ms)')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Collections in the window of the lag verdicts (evbus_consumer_group_status), as lag --window')
+            [CompletionResult]::new('--retention-warn', '--retention-warn', [CompletionResultType]::ParameterName, 'Warn when a group''s oldest unconsumed record is this old, as a percentage of retention.ms')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Topics manifest [default: the context''s manifest, else ./topics.yaml]')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Topics manifest [default: the context''s manifest, else ./topics.yaml]')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR in the environment means never for auto)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'evbus;alerts' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'How long a condition must hold before its alert fires (Prometheus `for:`)')
+            [CompletionResult]::new('--max-time-lag', '--max-time-lag', [CompletionResultType]::ParameterName, 'Alert when a manifest group''s time lag (age of its oldest unconsumed record) is over this')
+            [CompletionResult]::new('--min-brokers', '--min-brokers', [CompletionResultType]::ParameterName, 'Alert when the cluster has fewer brokers [default: the manifest''s largest replication factor]')
+            [CompletionResult]::new('--dlq-window', '--dlq-window', [CompletionResultType]::ParameterName, 'Alert when a dead-letter topic received records within this window')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Topics manifest [default: the context''s manifest, else ./topics.yaml]')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Topics manifest [default: the context''s manifest, else ./topics.yaml]')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR in the environment means never for auto)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'evbus;dev' {
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
             [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
@@ -1009,6 +1061,8 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('groups', 'groups', [CompletionResultType]::ParameterValue, 'Consumer groups: list, describe, reset offsets, delete')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'Dead-letter queues: inspect what failed and replay it safely')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Is the event platform OK? Checks with exit codes for CI and healthchecks')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP')
+            [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`')
             [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local single-node development broker (Apache Kafka, else nisshi)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Contexts (named broker profiles) from evbus.yaml')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -1101,6 +1155,12 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             break
         }
         'evbus;help;health' {
+            break
+        }
+        'evbus;help;serve' {
+            break
+        }
+        'evbus;help;alerts' {
             break
         }
         'evbus;help;dev' {

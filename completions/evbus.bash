@@ -16,6 +16,9 @@ _evbus() {
             ",$1")
                 cmd="evbus"
                 ;;
+            evbus,alerts)
+                cmd="evbus__subcmd__alerts"
+                ;;
             evbus,completions)
                 cmd="evbus__subcmd__completions"
                 ;;
@@ -45,6 +48,9 @@ _evbus() {
                 ;;
             evbus,schemas)
                 cmd="evbus__subcmd__schemas"
+                ;;
+            evbus,serve)
+                cmd="evbus__subcmd__serve"
                 ;;
             evbus,tail)
                 cmd="evbus__subcmd__tail"
@@ -148,6 +154,9 @@ _evbus() {
             evbus__subcmd__groups__subcmd__help,reset)
                 cmd="evbus__subcmd__groups__subcmd__help__subcmd__reset"
                 ;;
+            evbus__subcmd__help,alerts)
+                cmd="evbus__subcmd__help__subcmd__alerts"
+                ;;
             evbus__subcmd__help,completions)
                 cmd="evbus__subcmd__help__subcmd__completions"
                 ;;
@@ -177,6 +186,9 @@ _evbus() {
                 ;;
             evbus__subcmd__help,schemas)
                 cmd="evbus__subcmd__help__subcmd__schemas"
+                ;;
+            evbus__subcmd__help,serve)
+                cmd="evbus__subcmd__help__subcmd__serve"
                 ;;
             evbus__subcmd__help,tail)
                 cmd="evbus__subcmd__help__subcmd__tail"
@@ -329,12 +341,82 @@ _evbus() {
 
     case "${cmd}" in
         evbus)
-            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version topics schemas produce tail lag groups dlq health dev config completions help"
+            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version topics schemas produce tail lag groups dlq health serve alerts dev config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__alerts)
+            opts="-f -b -X -o -q -v -h -V --for --max-time-lag --min-brokers --dlq-window --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-time-lag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dlq-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --brokers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1663,8 +1745,22 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__help)
-            opts="topics schemas produce tail lag groups dlq health dev config completions help"
+            opts="topics schemas produce tail lag groups dlq health serve alerts dev config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__help__subcmd__alerts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2015,6 +2111,20 @@ _evbus() {
         evbus__subcmd__help__subcmd__schemas__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2612,6 +2722,76 @@ _evbus() {
                     return 0
                     ;;
                 --schemas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__serve)
+            opts="-f -b -X -o -q -v -h -V --listen --interval --window --retention-warn --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention-warn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

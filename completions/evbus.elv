@@ -42,6 +42,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand groups 'Consumer groups: list, describe, reset offsets, delete'
             cand dlq 'Dead-letter queues: inspect what failed and replay it safely'
             cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+            cand serve 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP'
+            cand alerts 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`'
             cand dev 'Local single-node development broker (Apache Kafka, else nisshi)'
             cand config 'Contexts (named broker profiles) from evbus.yaml'
             cand completions 'Print a shell completion script'
@@ -720,6 +722,54 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'evbus;serve'= {
+            cand --listen 'Address to listen on (loopback unless told otherwise)'
+            cand --interval 'Time between two collections (metrics and health checks; at least 500ms)'
+            cand --window 'Collections in the window of the lag verdicts (evbus_consumer_group_status), as lag --window'
+            cand --retention-warn 'Warn when a group''s oldest unconsumed record is this old, as a percentage of retention.ms'
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;alerts'= {
+            cand --for 'How long a condition must hold before its alert fires (Prometheus `for:`)'
+            cand --max-time-lag 'Alert when a manifest group''s time lag (age of its oldest unconsumed record) is over this'
+            cand --min-brokers 'Alert when the cluster has fewer brokers [default: the manifest''s largest replication factor]'
+            cand --dlq-window 'Alert when a dead-letter topic received records within this window'
+            cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'evbus;dev'= {
             cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
             cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
@@ -938,6 +988,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand groups 'Consumer groups: list, describe, reset offsets, delete'
             cand dlq 'Dead-letter queues: inspect what failed and replay it safely'
             cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+            cand serve 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP'
+            cand alerts 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`'
             cand dev 'Local single-node development broker (Apache Kafka, else nisshi)'
             cand config 'Contexts (named broker profiles) from evbus.yaml'
             cand completions 'Print a shell completion script'
@@ -1006,6 +1058,10 @@ set edit:completion:arg-completer[evbus] = {|@words|
         &'evbus;help;dlq;replay'= {
         }
         &'evbus;help;health'= {
+        }
+        &'evbus;help;serve'= {
+        }
+        &'evbus;help;alerts'= {
         }
         &'evbus;help;dev'= {
             cand up 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'

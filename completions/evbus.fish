@@ -46,6 +46,8 @@ complete -c evbus -n "__fish_evbus_needs_command" -f -a "lag" -d 'Consumer-group
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "groups" -d 'Consumer groups: list, describe, reset offsets, delete'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "serve" -d 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "alerts" -d 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -566,6 +568,44 @@ complete -c evbus -n "__fish_evbus_using_subcommand health" -s q -l quiet -d 'Pr
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -l listen -d 'Address to listen on (loopback unless told otherwise)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -l interval -d 'Time between two collections (metrics and health checks; at least 500ms)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -l window -d 'Collections in the window of the lag verdicts (evbus_consumer_group_status), as lag --window' -r
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -l retention-warn -d 'Warn when a group\'s oldest unconsumed record is this old, as a percentage of retention.ms' -r
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'"
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -l for -d 'How long a condition must hold before its alert fires (Prometheus `for:`)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -l max-time-lag -d 'Alert when a manifest group\'s time lag (age of its oldest unconsumed record) is over this' -r
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -l min-brokers -d 'Alert when the cluster has fewer brokers [default: the manifest\'s largest replication factor]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -l dlq-window -d 'Alert when a dead-letter topic received records within this window' -r
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'"
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
@@ -720,18 +760,20 @@ complete -c evbus -n "__fish_evbus_using_subcommand completions" -s q -l quiet -
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "topics" -d 'Declarative topics: validate, plan and apply topics.yaml; list and describe topics'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "schemas" -d 'JSON Schemas of the platform\'s events: list, validate, sample'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "produce" -d 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "tail" -d 'Follow and filter topics (never joins a group unless --group)'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "lag" -d 'Consumer-group lag per partition, in offsets and in time, totals, and a status verdict'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "groups" -d 'Consumer groups: list, describe, reset offsets, delete'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health dev config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "topics" -d 'Declarative topics: validate, plan and apply topics.yaml; list and describe topics'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "schemas" -d 'JSON Schemas of the platform\'s events: list, validate, sample'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "produce" -d 'Produce sample events generated from a JSON Schema, or validated events from a JSON Lines file'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "tail" -d 'Follow and filter topics (never joins a group unless --group)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "lag" -d 'Consumer-group lag per partition, in offsets and in time, totals, and a status verdict'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "groups" -d 'Consumer groups: list, describe, reset offsets, delete'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "dlq" -d 'Dead-letter queues: inspect what failed and replay it safely'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "serve" -d 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "alerts" -d 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "validate" -d 'Check topics.yaml without contacting a broker'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "plan" -d 'Show what `apply` would change on the cluster'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from topics" -f -a "apply" -d 'Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)'

@@ -38,7 +38,7 @@ pub struct ServeArgs {
     #[arg(long, value_parser = parse::watch_interval, default_value = "15s", value_name = "DURATION")]
     pub interval: Duration,
     /// Collections in the window of the lag verdicts (evbus_consumer_group_status), as lag --window
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_name = "N")]
     pub window: usize,
     /// Warn when a group's oldest unconsumed record is this old, as a percentage of retention.ms
     #[arg(long, default_value = "80%", value_name = "PERCENT")]
