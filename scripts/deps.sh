@@ -20,6 +20,16 @@ ensure_build_deps() {
 
 # tests/it/seed004.rs runs a kafka-python consumer in a venv it makes (pip from PyPI):
 # Debian's python3 has no `venv`/ensurepip without python3-venv.
+# tests/it/serve.rs scrapes `evbus serve` with a real Prometheus and checks `evbus alerts`'s rules
+# with promtool (Debian's prometheus package), run as binaries by the tests, never as a service.
 ensure_test_deps() {
     ensure_debian_packages python3-venv
+    if ! dpkg -s prometheus >/dev/null 2>&1; then
+        local sudo=""
+        if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+        echo "evbus: installing Debian packages: prometheus"
+        $sudo apt-get update -qq
+        # Without recommends: the node exporter and friends are not needed.
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus
+    fi
 }
