@@ -2,7 +2,7 @@
 # Benchmarks evbus beside kcat and beside Apache Kafka's own command-line tools, on a private
 # single-node Apache Kafka (KRaft) that this script starts on a free loopback port.
 #
-#   scripts/bench.sh                  # every benchmark: tail produce lag plan validate
+#   scripts/bench.sh                  # every benchmark: tail produce lag plan validate serve
 #   scripts/bench.sh tail lag         # some of them (one name per bench_<name> function)
 #   BENCH_QUICK=1 scripts/bench.sh    # small sizes, one run each: checks the script itself
 #
@@ -11,6 +11,9 @@
 #   BENCH_GROUPS    consumer groups in the lag benchmark (default 100; quick: 20)
 #   BENCH_TOPICS    topics in the plan benchmark's manifest (default 1000; quick: 200)
 #   BENCH_RUNS      runs of each command, the median is reported (default 3; quick: 1)
+#   BENCH_SERVE_SECONDS   how long the serve benchmark watches `evbus serve` (default 60; quick: 15)
+#   BENCH_SERVE_INTERVAL  its collection interval in seconds (default 1: many collections a minute)
+#   BENCH_EVBUS     an evbus binary to measure instead of building target/release/evbus
 #   BENCH_DIR       kcat's librdkafka, generated data, the broker's data and log (default target/bench)
 #   BENCH_QUIET_WAIT  wait up to this many seconds in all (default 0: no wait) for the 1-minute load
 #   BENCH_QUIET_LOAD  to fall below this (default 0.7) before each benchmark; the load is printed
@@ -42,7 +45,9 @@ TOPICS_N=${BENCH_TOPICS:-$([ -n "$QUICK" ] && echo 200 || echo 1000)}
 RUNS=${BENCH_RUNS:-$([ -n "$QUICK" ] && echo 1 || echo 3)}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-0}
 QUIET_LOAD=${BENCH_QUIET_LOAD:-0.7}
-EVBUS=$ROOT/target/release/evbus
+EVBUS=${BENCH_EVBUS:-$ROOT/target/release/evbus}
+SERVE_SECONDS=${BENCH_SERVE_SECONDS:-$([ -n "$QUICK" ] && echo 15 || echo 60)}
+SERVE_INTERVAL=${BENCH_SERVE_INTERVAL:-1}
 mkdir -p "$BENCH_DIR"
 BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 RESULTS=$BENCH_DIR/results.md
@@ -57,6 +62,7 @@ ensure_tools() {
     local missing=""
     command -v kcat >/dev/null || missing="$missing kcat"
     command -v jq >/dev/null || missing="$missing jq"
+    command -v curl >/dev/null || missing="$missing curl"
     [ -x /usr/bin/time ] || missing="$missing time"
     command -v python3 >/dev/null || missing="$missing python3"
     if [ -n "$missing" ]; then
@@ -92,6 +98,7 @@ ensure_librdkafka() {
 }
 
 ensure_evbus() {
+    [ -z "${BENCH_EVBUS:-}" ] || return 0
     log "building evbus (release)"
     cargo build --release --locked >&2
 }
@@ -485,6 +492,62 @@ bench_lag() {
     } | tee -a "$RESULTS"
 }
 
+# serve: `evbus serve` watching $GROUPS_N groups with commits on every partition of a 30-partition
+# topic, collecting every $SERVE_INTERVAL s (shorter than the 15 s default, so that the watch
+# holds many collections) for $SERVE_SECONDS s: its CPU per collection and its memory, beside the
+# bare cost of the same requests run once (`evbus lag -o json`, kafka-consumer-groups --describe
+# --all-groups). The sleep is the measurement window, not a synchronisation.
+bench_serve() {
+    local B=$BROKER T=bench.serve i args="" lines=$BENCH_DIR/events-30000.jsonl port pid
+    create_topics 30 $T
+    head -n 30000 "$EVENTS" >"$lines"
+    kcat -P -b "$B" -t $T -X linger.ms=50 -l "$lines"
+    expect_records $T "$(wc -l <"$lines")"
+    eval "$K_GROUPS --bootstrap-server $B --delete --all-groups" >/dev/null 2>>"$ERRLOG" || true
+    for i in $(seq -f '%03g' "$GROUPS_N"); do args="$args --group bench-serve-$i"; done
+    log "committing offsets for $GROUPS_N groups on 30 partitions"
+    eval "$K_GROUPS --bootstrap-server $B --reset-offsets --to-offset 500 --topic $T $args --execute" >/dev/null 2>>"$ERRLOG"
+    wait_quiet
+    measure serve_lag "evbus lag -o json (the same snapshot, once)" - "$EVBUS -b $B lag -o json"
+    measure serve_kcg "kafka-consumer-groups --describe --all-groups" - "$K_GROUPS --bootstrap-server $B --describe --all-groups"
+    table "serve: the bare cost of one collection's requests, $GROUPS_N groups × 30 partitions" serve_lag serve_lag serve_kcg | tee -a "$RESULTS"
+
+    port=$(free_port)
+    (cd "$WORK" && exec "$EVBUS" -b "$B" -q serve --listen "127.0.0.1:$port" --interval "${SERVE_INTERVAL}s") 2>>"$ERRLOG" &
+    pid=$!
+    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.2; done
+    curl -sf "http://127.0.0.1:$port/ready" >/dev/null || { log "evbus serve not ready"; kill "$pid"; exit 1; }
+    local hz cpu0 cpu1 n0 n1 rss hwm dur size scrape series
+    hz=$(getconf CLK_TCK)
+    cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+    collections() { curl -sf "http://127.0.0.1:$port/metrics" | awk '$1 == "evbus_collections_total" {print $2}'; }
+    cpu0=$(cpu_ticks); n0=$(collections)
+    sleep "$SERVE_SECONDS"
+    cpu1=$(cpu_ticks); n1=$(collections)
+    rss=$(awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")
+    hwm=$(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")
+    curl -sf "http://127.0.0.1:$port/metrics" >"$BENCH_DIR/serve-metrics.txt"
+    dur=$(awk '$1 == "evbus_collection_duration_seconds" {printf "%.3f", $2}' "$BENCH_DIR/serve-metrics.txt")
+    size=$(($(stat -c %s "$BENCH_DIR/serve-metrics.txt") / 1024))
+    series=$(grep -vc '^#' "$BENCH_DIR/serve-metrics.txt")
+    scrape=$(curl -sf -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port/metrics")
+    kill -TERM "$pid"; wait "$pid" || { log "evbus serve did not exit 0 on SIGTERM"; exit 1; }
+    awk -v c0="$cpu0" -v c1="$cpu1" -v n0="$n0" -v n1="$n1" -v hz="$hz" -v secs="$SERVE_SECONDS" \
+        -v rss="$rss" -v hwm="$hwm" -v dur="$dur" -v size="$size" -v series="$series" -v scrape="$scrape" \
+        -v iv="$SERVE_INTERVAL" -v groups="$GROUPS_N" -v when="$(date -u '+%F %H:%M')" -v load="$LOAD_NOTE" 'BEGIN {
+        n = n1 - n0; cpu = (c1 - c0) / hz; per = n > 0 ? cpu / n : 0
+        printf "\n### serve: %d groups × 30 partitions, a collection every %s s for %d s (%s UTC; %s)\n\n", groups, iv, secs, when, load
+        print "| measure | value |"
+        print "|---|---|"
+        printf "| collections in the window | %d |\n", n
+        printf "| CPU per collection (user + sys, whole process) | %.0f ms |\n", per * 1000
+        printf "| last collection wall time (evbus_collection_duration_seconds) | %.0f ms |\n", dur * 1000
+        printf "| CPU at the default 15 s interval (per collection ÷ 15 s) | %.2f%% of one core |\n", per / 15 * 100
+        printf "| resident memory at the end (VmRSS) / peak (VmHWM) | %s / %s MiB |\n", rss, hwm
+        printf "| /metrics page | %d series, %d KiB, served in %.1f ms |\n", series, size, scrape * 1000
+    }' | tee -a "$RESULTS"
+}
+
 # plan: a manifest of $TOPICS_N topics (partitions and configs varying), applied first; then a
 # plan that finds nothing to change, beside kafka-topics --describe of those topics (which lists
 # them with their overridden configs but compares nothing).
@@ -556,7 +619,7 @@ PY
 
 main() {
     local wanted=("$@")
-    [ ${#wanted[@]} -gt 0 ] || wanted=(tail produce lag plan validate)
+    [ ${#wanted[@]} -gt 0 ] || wanted=(tail produce lag plan validate serve)
     local b
     for b in "${wanted[@]}"; do
         declare -F "bench_$b" >/dev/null || { log "unknown benchmark '$b'"; exit 2; }
