@@ -34,8 +34,6 @@ const UNSAFE_ELSEWHERE: &[(&str, &str)] = &[
 
 /// `mod.rs` files that still hold more than declarations; to be split into named leaf files.
 const MOD_RS_WITH_CODE: &[&str] = &[
-    // The replay's mod.rs holds the run from start to end, its steps in named files.
-    "src/commands/dlq/replay/mod.rs",
     // Pure layers not split yet.
     "src/config/mod.rs",
     "src/dlq/mod.rs",

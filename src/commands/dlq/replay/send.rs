@@ -1,7 +1,7 @@
 //! The replay loop: reads the judged dead letters, sends each selected one with its provenance
 //! headers, accounts for every delivery (acknowledged, refused, not sent, unknown), watches for a
 //! broker that stopped answering, and saves the position up to what is done. Why it works this
-//! way is in the header of [`super`].
+//! way is in the header of [`super::run`].
 //!
 //! SIGTERM is handled here as Ctrl-C is (a service manager or `timeout` stopping a replay is no
 //! reason to lose the summary and the final save): stop reading, wait for what is in flight,
