@@ -1,6 +1,8 @@
 //! Hostile input for the manifest parser (issue 14): arbitrary bytes and mutated manifests never
 //! panic, and every error names the file with a line and column.
 
+use std::path::Path;
+
 use super::*;
 use proptest::prelude::*;
 

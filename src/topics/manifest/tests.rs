@@ -1,5 +1,7 @@
 //! Tests of the manifest: parsing, defaults, units, validation and where problems are reported.
 
+use std::path::Path;
+
 use super::*;
 
 fn parse_str(s: &str) -> Result<Manifest, ManifestError> {
