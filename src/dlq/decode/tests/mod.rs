@@ -2,6 +2,7 @@
 //! across conventions (precedence, unknown records, presentation, robustness).
 
 use super::fields::check_topic;
+use super::header::*;
 use super::*;
 use proptest::prelude::*;
 use serde_json::Value;
