@@ -4,9 +4,8 @@
 
 pub mod ahead;
 pub mod decode;
+pub mod group;
 pub mod report;
 pub mod select;
 
-/// The consumer group `dlq replay` saves its position in unless `--group` names another; `health`
-/// counts a DLQ's records after this group's position as waiting.
-pub const DEFAULT_REPLAY_GROUP: &str = "evbus-dlq-replay";
+pub use group::DEFAULT_REPLAY_GROUP;
