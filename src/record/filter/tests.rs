@@ -1,5 +1,6 @@
 //! Tests of record filters: jq programs, the byte-level conditions, and how they combine.
 
+use super::guard::on_eval_thread;
 use super::val::{json_to_val, meta_val};
 use super::*;
 use crate::record::view::RecordView;
