@@ -25,7 +25,6 @@
 //!   repetition or an integer product too large to hold instead of letting the allocation abort
 //!   the process.
 
-
 mod conditions;
 mod errors;
 mod fast;
