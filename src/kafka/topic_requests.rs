@@ -6,12 +6,14 @@
 //! batch operation", "Topic already has 3 partitions", "Replication factor: 3 larger than
 //! available brokers: 1". This module sends the same requests and keeps that text.
 
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CString, c_char};
 use std::time::Duration;
 
 use rdkafka::bindings as sys;
 use rdkafka::client::{Client, ClientContext};
 use rdkafka::types::{RDKafkaAdminOp, RDKafkaErrorCode, RDKafkaRespErr};
+
+use super::ffi::{AdminQueue, Owned, text};
 
 /// A topic to create: name, partitions, replication factor and its configs.
 pub type NewTopicSpec = (String, i32, i16, Vec<(String, String)>);
@@ -48,42 +50,6 @@ pub struct RequestError {
     pub message: String,
 }
 
-/// Owns every librdkafka object created for one request, so all are freed on every path.
-struct Owned {
-    queue: *mut sys::rd_kafka_queue_t,
-    options: *mut sys::rd_kafka_AdminOptions_t,
-    new_topics: Vec<*mut sys::rd_kafka_NewTopic_t>,
-    new_parts: Vec<*mut sys::rd_kafka_NewPartitions_t>,
-    deletes: Vec<*mut sys::rd_kafka_DeleteTopic_t>,
-    event: *mut sys::rd_kafka_event_t,
-}
-
-impl Drop for Owned {
-    fn drop(&mut self) {
-        // SAFETY: each pointer was returned by the matching librdkafka constructor and is freed once.
-        unsafe {
-            if !self.event.is_null() {
-                sys::rd_kafka_event_destroy(self.event);
-            }
-            for p in self.new_topics.drain(..) {
-                sys::rd_kafka_NewTopic_destroy(p);
-            }
-            for p in self.new_parts.drain(..) {
-                sys::rd_kafka_NewPartitions_destroy(p);
-            }
-            for p in self.deletes.drain(..) {
-                sys::rd_kafka_DeleteTopic_destroy(p);
-            }
-            if !self.options.is_null() {
-                sys::rd_kafka_AdminOptions_destroy(self.options);
-            }
-            if !self.queue.is_null() {
-                sys::rd_kafka_queue_destroy(self.queue);
-            }
-        }
-    }
-}
-
 fn cstring(s: &str) -> Result<CString, RequestError> {
     CString::new(s).map_err(|_| RequestError {
         code: RDKafkaErrorCode::InvalidArgument,
@@ -93,7 +59,7 @@ fn cstring(s: &str) -> Result<CString, RequestError> {
 
 fn invalid(errstr: &[c_char]) -> RequestError {
     // SAFETY: librdkafka writes a NUL-terminated string into the zeroed buffer.
-    let message = unsafe { CStr::from_ptr(errstr.as_ptr()) }.to_string_lossy().into_owned();
+    let message = unsafe { text(errstr.as_ptr()) };
     RequestError { code: RDKafkaErrorCode::InvalidArgument, message }
 }
 
@@ -102,7 +68,7 @@ fn invalid(errstr: &[c_char]) -> RequestError {
 pub fn error_name(code: RDKafkaErrorCode) -> String {
     match RDKafkaRespErr::try_from(code as i32) {
         // SAFETY: rd_kafka_err2name returns a static string for any code.
-        Ok(err) => unsafe { CStr::from_ptr(sys::rd_kafka_err2name(err)) }.to_string_lossy().into_owned(),
+        Ok(err) => unsafe { text(sys::rd_kafka_err2name(err)) },
         Err(_) => format!("{code:?}"),
     }
 }
@@ -113,7 +79,7 @@ pub fn error_name(code: RDKafkaErrorCode) -> String {
 pub fn named(code: RDKafkaErrorCode, message: Option<&str>) -> String {
     let description = match RDKafkaRespErr::try_from(code as i32) {
         // SAFETY: rd_kafka_err2str returns a static string for any code.
-        Ok(err) => unsafe { CStr::from_ptr(sys::rd_kafka_err2str(err)) }.to_string_lossy().into_owned(),
+        Ok(err) => unsafe { text(sys::rd_kafka_err2str(err)) },
         Err(_) => code.to_string(),
     };
     let mut s = format!("{} ({description})", error_name(code));
@@ -133,37 +99,37 @@ pub fn send<C: ClientContext>(
     timeout: Duration,
 ) -> Result<Vec<TopicOutcome>, RequestError> {
     let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
-    let rk = client.native_ptr();
+    let queue = AdminQueue::new(client.native_client());
     let mut errstr: [c_char; 512] = [0; 512];
-    // SAFETY: `rk` is live for the whole call (`client` is borrowed); every object is created,
-    // handed to librdkafka (which copies what it needs) and freed by `Owned` on every path.
+    // The request's objects, each freed by its guard on every path (librdkafka copies what it
+    // needs when the request is sent).
+    let mut new_topics: Vec<Owned<sys::rd_kafka_NewTopic_t>> = Vec::new();
+    let mut new_parts: Vec<Owned<sys::rd_kafka_NewPartitions_t>> = Vec::new();
+    let mut deletes: Vec<Owned<sys::rd_kafka_DeleteTopic_t>> = Vec::new();
+    // SAFETY: the client is live for the whole call (`queue` borrows it); every object made here
+    // is held by an `Owned`, and the raw pointers handed to librdkafka are theirs, live until the
+    // guards drop at the end of the call.
     unsafe {
-        let mut own = Owned {
-            queue: sys::rd_kafka_queue_new(rk),
-            options: std::ptr::null_mut(),
-            new_topics: Vec::new(),
-            new_parts: Vec::new(),
-            deletes: Vec::new(),
-            event: std::ptr::null_mut(),
-        };
         let op = match request {
             TopicRequest::Create(topics) => {
                 for (name, partitions, rf, configs) in topics {
                     let n = cstring(name)?;
-                    let t = sys::rd_kafka_NewTopic_new(
-                        n.as_ptr(),
-                        *partitions,
-                        i32::from(*rf),
-                        errstr.as_mut_ptr(),
-                        errstr.len(),
+                    let t = Owned::new(
+                        sys::rd_kafka_NewTopic_new(
+                            n.as_ptr(),
+                            *partitions,
+                            i32::from(*rf),
+                            errstr.as_mut_ptr(),
+                            errstr.len(),
+                        ),
+                        sys::rd_kafka_NewTopic_destroy,
                     );
                     if t.is_null() {
                         return Err(invalid(&errstr));
                     }
-                    own.new_topics.push(t);
                     for (k, v) in configs {
                         let (k, v) = (cstring(k)?, cstring(v)?);
-                        let err = sys::rd_kafka_NewTopic_set_config(t, k.as_ptr(), v.as_ptr());
+                        let err = sys::rd_kafka_NewTopic_set_config(t.ptr(), k.as_ptr(), v.as_ptr());
                         if err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
                             return Err(RequestError {
                                 code: err.into(),
@@ -171,77 +137,77 @@ pub fn send<C: ClientContext>(
                             });
                         }
                     }
+                    new_topics.push(t);
                 }
                 RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_CREATETOPICS
             }
             TopicRequest::Partitions(changes) => {
                 for (name, total) in changes {
                     let n = cstring(name)?;
-                    let p = sys::rd_kafka_NewPartitions_new(
-                        n.as_ptr(),
-                        (*total).max(0) as usize,
-                        errstr.as_mut_ptr(),
-                        errstr.len(),
+                    let p = Owned::new(
+                        sys::rd_kafka_NewPartitions_new(
+                            n.as_ptr(),
+                            (*total).max(0) as usize,
+                            errstr.as_mut_ptr(),
+                            errstr.len(),
+                        ),
+                        sys::rd_kafka_NewPartitions_destroy,
                     );
                     if p.is_null() {
                         return Err(invalid(&errstr));
                     }
-                    own.new_parts.push(p);
+                    new_parts.push(p);
                 }
                 RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_CREATEPARTITIONS
             }
             TopicRequest::Delete(names) => {
                 for name in names {
                     let n = cstring(name)?;
-                    own.deletes.push(sys::rd_kafka_DeleteTopic_new(n.as_ptr()));
+                    deletes
+                        .push(Owned::new(sys::rd_kafka_DeleteTopic_new(n.as_ptr()), sys::rd_kafka_DeleteTopic_destroy));
                 }
                 RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_DELETETOPICS
             }
         };
-        own.options = sys::rd_kafka_AdminOptions_new(rk, op);
-        sys::rd_kafka_AdminOptions_set_request_timeout(own.options, ms, errstr.as_mut_ptr(), errstr.len());
-        sys::rd_kafka_AdminOptions_set_operation_timeout(own.options, ms, errstr.as_mut_ptr(), errstr.len());
+        let options = queue.options(op, timeout, 0);
+        sys::rd_kafka_AdminOptions_set_operation_timeout(options.ptr(), ms, errstr.as_mut_ptr(), errstr.len());
+        let (rk, o, q) = (queue.rk(), options.ptr(), queue.queue());
         match request {
-            TopicRequest::Create(_) => sys::rd_kafka_CreateTopics(
-                rk,
-                own.new_topics.as_mut_ptr(),
-                own.new_topics.len(),
-                own.options,
-                own.queue,
-            ),
-            TopicRequest::Partitions(_) => sys::rd_kafka_CreatePartitions(
-                rk,
-                own.new_parts.as_mut_ptr(),
-                own.new_parts.len(),
-                own.options,
-                own.queue,
-            ),
+            TopicRequest::Create(_) => {
+                let mut list: Vec<_> = new_topics.iter().map(Owned::ptr).collect();
+                sys::rd_kafka_CreateTopics(rk, list.as_mut_ptr(), list.len(), o, q)
+            }
+            TopicRequest::Partitions(_) => {
+                let mut list: Vec<_> = new_parts.iter().map(Owned::ptr).collect();
+                sys::rd_kafka_CreatePartitions(rk, list.as_mut_ptr(), list.len(), o, q)
+            }
             TopicRequest::Delete(_) => {
-                sys::rd_kafka_DeleteTopics(rk, own.deletes.as_mut_ptr(), own.deletes.len(), own.options, own.queue)
+                let mut list: Vec<_> = deletes.iter().map(Owned::ptr).collect();
+                sys::rd_kafka_DeleteTopics(rk, list.as_mut_ptr(), list.len(), o, q)
             }
         }
-        own.event = sys::rd_kafka_queue_poll(own.queue, ms.saturating_add(1000));
-        if own.event.is_null() {
+        let Some(event) = queue.poll(Duration::from_millis(u64::try_from(ms).unwrap_or(0)) + Duration::from_secs(1))
+        else {
             return Err(RequestError { code: RDKafkaErrorCode::OperationTimedOut, message: "timed out".into() });
-        }
-        let code = sys::rd_kafka_event_error(own.event);
+        };
+        let ev = event.ptr();
+        let code = sys::rd_kafka_event_error(ev);
         if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
-            let p = sys::rd_kafka_event_error_string(own.event);
-            let message = if p.is_null() { String::new() } else { CStr::from_ptr(p).to_string_lossy().into_owned() };
+            let message = text(sys::rd_kafka_event_error_string(ev));
             return Err(RequestError { code: code.into(), message });
         }
         let mut cnt = 0usize;
         let results = match request {
             TopicRequest::Create(_) => {
-                let r = sys::rd_kafka_event_CreateTopics_result(own.event);
+                let r = sys::rd_kafka_event_CreateTopics_result(ev);
                 if r.is_null() { None } else { Some(sys::rd_kafka_CreateTopics_result_topics(r, &mut cnt)) }
             }
             TopicRequest::Partitions(_) => {
-                let r = sys::rd_kafka_event_CreatePartitions_result(own.event);
+                let r = sys::rd_kafka_event_CreatePartitions_result(ev);
                 if r.is_null() { None } else { Some(sys::rd_kafka_CreatePartitions_result_topics(r, &mut cnt)) }
             }
             TopicRequest::Delete(_) => {
-                let r = sys::rd_kafka_event_DeleteTopics_result(own.event);
+                let r = sys::rd_kafka_event_DeleteTopics_result(ev);
                 if r.is_null() { None } else { Some(sys::rd_kafka_DeleteTopics_result_topics(r, &mut cnt)) }
             }
         };
@@ -252,20 +218,18 @@ pub fn send<C: ClientContext>(
             });
         };
         let mut out = Vec::with_capacity(cnt);
-        for i in 0..cnt {
-            let t = *results.add(i);
-            let name = CStr::from_ptr(sys::rd_kafka_topic_result_name(t)).to_string_lossy().into_owned();
+        for &t in super::ffi::slice(results, cnt) {
+            let name = text(sys::rd_kafka_topic_result_name(t));
             let err = sys::rd_kafka_topic_result_error(t);
             if err == RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
                 out.push((name, Ok(())));
                 continue;
             }
             let code = RDKafkaErrorCode::from(err);
-            let p = sys::rd_kafka_topic_result_error_string(t);
-            let text = if p.is_null() { String::new() } else { CStr::from_ptr(p).to_string_lossy().into_owned() };
+            let text_of_broker = text(sys::rd_kafka_topic_result_error_string(t));
             // librdkafka fills in the code's own description when the broker sent no text.
-            let generic = CStr::from_ptr(sys::rd_kafka_err2str(err)).to_string_lossy().into_owned();
-            let message = (!text.trim().is_empty() && text != generic).then_some(text);
+            let generic = text(sys::rd_kafka_err2str(err));
+            let message = (!text_of_broker.trim().is_empty() && text_of_broker != generic).then_some(text_of_broker);
             out.push((name, Err(TopicError { code, message })));
         }
         Ok(out)
