@@ -23,13 +23,15 @@ use rdkafka::bindings as sys;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::{Offset, TopicPartitionList};
 
+use super::ffi::Owned;
 use super::headers::HeaderPool;
 use super::problem::Problem;
 use crate::record::view::{RecordView, TimestampType};
 
 /// A queue of its own that partitions forward their fetched records to.
 pub struct BatchQueue<C: ConsumerContext + 'static> {
-    queue: NonNull<sys::rd_kafka_queue_t>,
+    /// Freed before `consumer` goes (fields drop in order), after the unassign of [`Drop`].
+    queue: Owned<sys::rd_kafka_queue_t>,
     /// Keeps the client alive for as long as the queue.
     consumer: Arc<BaseConsumer<C>>,
     /// Partitions restarted by [`BatchQueue::restart_at`] that delivered nothing since: their
@@ -53,13 +55,12 @@ impl<C: ConsumerContext + 'static> BatchQueue<C> {
         partitions: impl IntoIterator<Item = (&'a str, i32)>,
     ) -> Result<BatchQueue<C>> {
         let rk = consumer.client().native_ptr();
-        // SAFETY: `rk` is the live client owned by `consumer`.
-        let raw = unsafe { sys::rd_kafka_queue_new(rk) };
-        let queue = BatchQueue {
-            queue: NonNull::new(raw).ok_or_else(|| anyhow!("librdkafka could not create a queue"))?,
-            consumer: Arc::clone(consumer),
-            restarted: Mutex::new(Vec::new()),
-        };
+        // SAFETY: `rk` is the live client owned by `consumer`, which the queue keeps alive.
+        let raw = unsafe { Owned::new(sys::rd_kafka_queue_new(rk), sys::rd_kafka_queue_destroy) };
+        if raw.is_null() {
+            bail!("librdkafka could not create a queue");
+        }
+        let queue = BatchQueue { queue: raw, consumer: Arc::clone(consumer), restarted: Mutex::new(Vec::new()) };
         queue.forward(partitions)?;
         Ok(queue)
     }
@@ -70,7 +71,7 @@ impl<C: ConsumerContext + 'static> BatchQueue<C> {
         let rk = self.consumer.client().native_ptr();
         for (topic, p) in partitions {
             let name = CString::new(topic).map_err(|_| anyhow!("topic name contains a NUL byte"))?;
-            if !forward_one(rk, &name, p, self.queue) {
+            if !forward_one(rk, &name, p, self.queue.ptr()) {
                 bail!("librdkafka has no queue for {topic}[{p}]");
             }
         }
@@ -107,7 +108,7 @@ impl<C: ConsumerContext + 'static> BatchQueue<C> {
     /// Room for `capacity` messages at a time, taken from this queue.
     pub fn batch(&self, capacity: usize) -> Batch<'_> {
         Batch {
-            queue: self.queue,
+            queue: self.queue.ptr(),
             rk: self.consumer.client().native_ptr(),
             restarted: &self.restarted,
             msgs: vec![std::ptr::null_mut(); capacity.max(1)],
@@ -118,27 +119,25 @@ impl<C: ConsumerContext + 'static> BatchQueue<C> {
 
 impl<C: ConsumerContext + 'static> Drop for BatchQueue<C> {
     fn drop(&mut self) {
-        // Unassigning stops the fetchers before the queue the partitions forward to goes away.
+        // Unassigning stops the fetchers before the queue the partitions forward to goes away
+        // (it is freed right after this, with the fields, while `consumer` still keeps the
+        // client alive).
         let _ = self.consumer.unassign();
-        // SAFETY: the handle came from rd_kafka_queue_new and is destroyed exactly once, while
-        // `self.consumer` still keeps the client alive.
-        unsafe { sys::rd_kafka_queue_destroy(self.queue.as_ptr()) }
     }
 }
 
 /// Makes partition `p` of topic `name` forward its fetched records to `queue`, marked as the
 /// application's. False when librdkafka has no such partition.
-fn forward_one(rk: *mut sys::rd_kafka_t, name: &CStr, p: i32, queue: NonNull<sys::rd_kafka_queue_t>) -> bool {
-    // SAFETY: `rk` is a live client (its owner outlives every caller's borrow) and `name` is
-    // NUL-terminated; the partition queue handle is released right away, the forwarding it set
-    // up lives in librdkafka.
+fn forward_one(rk: *mut sys::rd_kafka_t, name: &CStr, p: i32, queue: *mut sys::rd_kafka_queue_t) -> bool {
+    // SAFETY: `rk` is a live client (its owner outlives every caller's borrow), `name` is
+    // NUL-terminated and `queue` live; the partition queue handle is released by its guard right
+    // away, the forwarding it set up lives in librdkafka.
     unsafe {
-        let pq = sys::rd_kafka_queue_get_partition(rk, name.as_ptr(), p);
+        let pq = Owned::new(sys::rd_kafka_queue_get_partition(rk, name.as_ptr(), p), sys::rd_kafka_queue_destroy);
         if pq.is_null() {
             return false;
         }
-        sys::rd_kafka_queue_forward(pq, queue.as_ptr());
-        sys::rd_kafka_queue_destroy(pq);
+        sys::rd_kafka_queue_forward(pq.ptr(), queue);
     }
     true
 }
@@ -146,7 +145,7 @@ fn forward_one(rk: *mut sys::rd_kafka_t, name: &CStr, p: i32, queue: NonNull<sys
 /// Messages taken from a [`BatchQueue`] and not yet released. Taking more releases the previous
 /// ones, and so does a drop, so an early return (a stop condition, a write error) cannot leak them.
 pub struct Batch<'q> {
-    queue: NonNull<sys::rd_kafka_queue_t>,
+    queue: *mut sys::rd_kafka_queue_t,
     /// The client (kept alive by the queue, borrowed for 'q), for forwarding anew.
     rk: *mut sys::rd_kafka_t,
     restarted: &'q Restarted,
@@ -164,9 +163,7 @@ impl<'q> Batch<'q> {
         self.release();
         self.forward_restarted();
         // SAFETY: a live queue (borrowed for 'q) and room for `msgs.len()` pointers.
-        let n = unsafe {
-            sys::rd_kafka_consume_batch_queue(self.queue.as_ptr(), 0, self.msgs.as_mut_ptr(), self.msgs.len())
-        };
+        let n = unsafe { sys::rd_kafka_consume_batch_queue(self.queue, 0, self.msgs.as_mut_ptr(), self.msgs.len()) };
         self.len = usize::try_from(n).unwrap_or(0).min(self.msgs.len());
         self.settle_restarted();
         self.len
@@ -203,7 +200,7 @@ impl<'q> Batch<'q> {
         self.forward_restarted();
         let ms = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
         // SAFETY: a live queue; the message, if any, is stored in the batch and released there.
-        let m = unsafe { sys::rd_kafka_consume_queue(self.queue.as_ptr(), ms) };
+        let m = unsafe { sys::rd_kafka_consume_queue(self.queue, ms) };
         if !m.is_null() {
             self.msgs[0] = m;
             self.len = 1;
