@@ -11,7 +11,7 @@ use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::error::KafkaError;
 
 use super::context::Ctx;
-use super::ffi::{self, Owned};
+use super::ffi::{self, Owned, destroy_metadata};
 use super::handle::Handle;
 
 /// Serves a client's main librdkafka queue (errors and logs) on a background thread.
@@ -123,12 +123,6 @@ fn metadata_origin(client: &rdkafka::client::NativeClient, wait: Duration) -> Op
     }
     // SAFETY: a valid metadata object, live until the guard drops.
     Some(unsafe { (*md.ptr()).orig_broker_id })
-}
-
-/// `rd_kafka_metadata_destroy` takes a const pointer; [`Owned`] holds a mutable one.
-unsafe extern "C" fn destroy_metadata(md: *mut rdkafka::types::RDKafkaMetadata) {
-    // SAFETY: the pointer came from `rd_kafka_metadata` and is freed once, by the guard.
-    unsafe { sys::rd_kafka_metadata_destroy(md) }
 }
 
 /// Hand an error or log event to the context, as rdkafka does for the clients it polls.

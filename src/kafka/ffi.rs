@@ -157,6 +157,26 @@ impl<T> Drop for Owned<T> {
     }
 }
 
+/// `rd_kafka_metadata_destroy` for an [`Owned`]: it takes a const pointer, [`Owned`] holds a
+/// mutable one.
+///
+/// # Safety
+/// `md` must come from `rd_kafka_metadata` and be freed only here.
+pub(crate) unsafe extern "C" fn destroy_metadata(md: *mut RDKafkaMetadata) {
+    // SAFETY: the caller's contract.
+    unsafe { sys::rd_kafka_metadata_destroy(md) }
+}
+
+/// `rd_kafka_group_list_destroy` for an [`Owned`]: it takes a const pointer, [`Owned`] holds a
+/// mutable one.
+///
+/// # Safety
+/// `l` must come from `rd_kafka_list_groups` and be freed only here.
+pub(crate) unsafe extern "C" fn destroy_group_list(l: *mut sys::rd_kafka_group_list) {
+    // SAFETY: the caller's contract.
+    unsafe { sys::rd_kafka_group_list_destroy(l) }
+}
+
 /// A librdkafka error object (`rd_kafka_error_t`) read into an [`Error`] and freed.
 ///
 /// # Safety

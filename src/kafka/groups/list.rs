@@ -16,13 +16,7 @@ use super::bounded::bounded_join_at_coordinator;
 use super::model::{Group, Member, SHARE_OR_STREAMS};
 use crate::kafka::admin::Admin;
 use crate::kafka::error::Error;
-use crate::kafka::ffi::{self, AdminCall, Owned, bytes, err_name, partitions, slice, text};
-
-/// `rd_kafka_group_list_destroy` takes a const pointer; [`Owned`] holds a mutable one.
-unsafe extern "C" fn destroy_group_list(l: *mut sys::rd_kafka_group_list) {
-    // SAFETY: the list came from rd_kafka_list_groups and is freed once, by its guard.
-    unsafe { sys::rd_kafka_group_list_destroy(l) }
-}
+use crate::kafka::ffi::{self, AdminCall, Owned, bytes, destroy_group_list, err_name, partitions, slice, text};
 
 /// ListGroups on every broker, then DescribeGroups for each group (librdkafka's
 /// `rd_kafka_list_groups`). A partial answer (a broker did not reply in time) is returned as far
