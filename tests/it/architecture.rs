@@ -6,6 +6,8 @@
 //! - a command never imports another command;
 //! - no file under `src/commands/` uses rdkafka;
 //! - `unsafe` lives in `src/kafka/` (FFI), apart from the listed non-FFI uses;
+//! - librdkafka's C objects are freed by the FFI toolkit (`src/kafka/ffi.rs`: `Owned`), not by a
+//!   destructor call of each file's own;
 //! - a `mod.rs` only declares, re-exports and documents (today's exceptions are listed);
 //! - every `src/...` folder ARCHITECTURE.md names exists.
 //!
@@ -30,6 +32,13 @@ const UNSAFE_ELSEWHERE: &[(&str, &str)] = &[
     ("src/produce/input.rs", "memory-mapped --input"),
     // The counting global allocator that bounds a jq filter's memory.
     ("src/record/filter/memory.rs", "GlobalAlloc wrapper"),
+];
+
+/// Files that call a librdkafka destructor themselves rather than hand it to `ffi::Owned`, with why.
+const DESTROYED_BY_HAND: &[(&str, &str)] = &[
+    // A batch's messages sit in one reused C array that rd_kafka_consume_batch_queue fills; a
+    // guard per message would cost an allocation per record on tail's fast path.
+    ("src/kafka/queue.rs", "the batch's reused message array"),
 ];
 
 /// `mod.rs` files that still hold more than declarations; to be split into named leaf files.
@@ -76,6 +85,9 @@ fn code_of(file: &str) -> String {
 fn uses(code: &str, pattern: &str) -> bool {
     regex::Regex::new(pattern).unwrap().is_match(code)
 }
+
+/// A call of a librdkafka destructor (handing one to `Owned::new` is not a call).
+const DESTROY_CALL: &str = r"\brd_kafka_[A-Za-z0-9_]+_destroy\s*\(";
 
 const RDKAFKA: &str = r"(^|[^A-Za-z0-9_])rdkafka(::|\s*;)";
 
@@ -154,6 +166,21 @@ fn unsafe_lives_in_kafka() {
     assert!(fixed.is_empty(), "no `unsafe` left: remove them from UNSAFE_ELSEWHERE: {fixed:#?}");
 }
 
+#[test]
+fn c_objects_are_freed_by_the_ffi_toolkit() {
+    let files: Vec<String> = rust_files("src").into_iter().filter(|f| f != "src/kafka/ffi.rs").collect();
+    let freeing: Vec<&String> = files.iter().filter(|f| uses(&code_of(f), DESTROY_CALL)).collect();
+    let listed = |f: &String| DESTROYED_BY_HAND.iter().any(|(l, _)| l == f);
+    let new: Vec<&&String> = freeing.iter().filter(|f| !listed(f)).collect();
+    assert!(
+        new.is_empty(),
+        "hold C objects in ffi::Owned (src/kafka/ffi.rs) instead of freeing them by hand: {new:#?}"
+    );
+    let fixed: Vec<&str> =
+        DESTROYED_BY_HAND.iter().map(|(f, _)| *f).filter(|f| !freeing.iter().any(|u| u == f)).collect();
+    assert!(fixed.is_empty(), "no destructor call left: remove them from DESTROYED_BY_HAND: {fixed:#?}");
+}
+
 /// The statements of a `mod.rs` that are not declarations (`mod`, `use`, attributes).
 fn not_declarations(file: &str) -> Vec<String> {
     statements_not_declaring(&code_of(file))
@@ -214,6 +241,8 @@ fn the_rules_see_what_they_look_for() {
     // The checks above would pass on nothing at all: show they catch what they are meant to.
     assert!(uses("use rdkafka::Message as _;", RDKAFKA));
     assert!(uses("let c: rdkafka::consumer::BaseConsumer;", RDKAFKA));
+    assert!(uses("unsafe { sys::rd_kafka_queue_destroy(q) }", DESTROY_CALL));
+    assert!(!uses("Owned::new(q, sys::rd_kafka_queue_destroy)", DESTROY_CALL));
     assert_eq!(command_of("src/commands/groups/guard.rs"), Some("groups"));
     assert_eq!(command_of("src/commands/lag.rs"), Some("lag"));
     assert_eq!(command_of("src/commands/dispatch.rs"), None);
