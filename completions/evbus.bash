@@ -1207,7 +1207,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dlq__subcmd__replay)
-            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --since --until --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --compression --allow-internal --allow-undeclared --skip-unknown --skip-refused --dry-run --yes --rate --group --from-start --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --compression --allow-internal --allow-undeclared --skip-unknown --skip-refused --dry-run --yes --rate --group --from-start --file --since --until --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,14 +1218,6 @@ _evbus() {
                     return 0
                     ;;
                 --error)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1278,6 +1270,14 @@ _evbus() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2835,7 +2835,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__tail)
-            opts="-n -e -g -f -o -b -X -q -v -h -V --pattern --all --from --since --count --exit --allow-gaps --until --idle-timeout --filter --filter-memory --key --header --type --grep --template --validate --only-invalid --full --group --schemas --file --output --brokers --timeout --color --context --quiet --verbose --help --version"
+            opts="-n -e -g -f -o -b -X -q -v -h -V --pattern --all --from --count --exit --allow-gaps --idle-timeout --filter --filter-memory --key --header --type --grep --template --validate --only-invalid --full --group --schemas --file --since --until --output --brokers --timeout --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2849,19 +2849,11 @@ _evbus() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2914,6 +2906,14 @@ _evbus() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -308,9 +308,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand produce" -s h -l help -d 'Pr
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l pattern -d 'Follow every topic whose name matches this regex' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l from -d 'Where to start: end, beginning, an offset, -N (last N per partition), or a TIME: RFC 3339 or a duration ago like 15m (a bare number is an offset here)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand tail" -l since -d 'Start at this TIME: RFC 3339, epoch ms, or a duration ago like 15m' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s n -l count -d 'Stop after N matching records' -r
-complete -c evbus -n "__fish_evbus_using_subcommand tail" -l until -d 'Stop at the first record newer than this TIME: RFC 3339, epoch ms, or a duration ago like 15m' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l idle-timeout -d 'Stop after this long without records' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l filter -d 'jq filter on the decoded value (records match when it yields true or non-null)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l filter-memory -d 'Memory one --filter evaluation may hold; past it the record does not match and a warning says why' -r
@@ -322,6 +320,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand tail" -l template -d 'kcat-s
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s g -l group -d 'Consume as a member of this group and commit after printing (default: no group, no commits)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -l schemas -d 'Schema directory (for --validate)' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l since -d 'Start at this TIME: RFC 3339, epoch ms, or a duration ago like 15m' -r
+complete -c evbus -n "__fish_evbus_using_subcommand tail" -l until -d 'Stop at the first record newer than this TIME: RFC 3339, epoch ms, or a duration ago like 15m' -r
 complete -c evbus -n "__fish_evbus_using_subcommand tail" -s o -l output -d 'Output format: auto = pretty records on a terminal, JSON lines when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
 json\t'Machine-readable JSON (JSON lines for record streams)'
@@ -506,8 +506,6 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l topic -d 'Only records whose original topic is this (repeatable)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l error -d 'Only records whose error class or message matches this regex' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only records written to the DLQ at or after this TIME: RFC 3339, epoch ms, or a duration ago like 2h' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Only records written to the DLQ before this TIME: RFC 3339, epoch ms, or a duration ago' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l from-offset -d 'Only DLQ offsets ≥ N' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to-offset -d 'Only DLQ offsets ≤ N' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter -d 'jq filter on the DLQ record\'s value (same engine as tail; $__meta available)' -r
@@ -523,6 +521,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'Maximum replay rate: N/s, N/m or N/h, e.g. 50/s' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s g -l group -d 'Consumer group on the DLQ that remembers how far replay got' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Only records written to the DLQ at or after this TIME: RFC 3339, epoch ms, or a duration ago like 2h' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Only records written to the DLQ before this TIME: RFC 3339, epoch ms, or a duration ago' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r

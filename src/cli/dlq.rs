@@ -7,8 +7,8 @@
 
 use clap::{Args, Subcommand};
 
-use super::common::{FilterMemoryArg, ManifestArg};
-use super::parse::{self, Rate, TimeSpec};
+use super::common::{FilterMemoryArg, ManifestArg, TimeWindowArg};
+use super::parse::{self, Rate};
 
 #[derive(Debug, Subcommand)]
 pub enum DlqCommand {
@@ -39,6 +39,10 @@ pub struct DlqInspectArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("since", |a| a
+    .help("Only records written to the DLQ at or after this TIME: RFC 3339, epoch ms, or a duration ago like 2h")))]
+#[command(mut_arg("until", |a| a
+    .help("Only records written to the DLQ before this TIME: RFC 3339, epoch ms, or a duration ago")))]
 pub struct DlqReplayArgs {
     /// Dead-letter topic (default: the manifest's only `dlq: true` topic)
     pub dlq_topic: Option<String>,
@@ -48,13 +52,9 @@ pub struct DlqReplayArgs {
     /// Only records whose error class or message matches this regex
     #[arg(long, value_name = "REGEX")]
     pub error: Option<String>,
-    /// Only records written to the DLQ at or after this TIME: RFC 3339, epoch ms, or a duration ago
-    /// like 2h
-    #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true)]
-    pub since: Option<TimeSpec>,
-    /// Only records written to the DLQ before this TIME: RFC 3339, epoch ms, or a duration ago
-    #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true)]
-    pub until: Option<TimeSpec>,
+    // --since and --until, worded for the DLQ by the `mut_arg`s above.
+    #[command(flatten)]
+    pub window: TimeWindowArg,
     /// Only DLQ offsets ≥ N
     #[arg(long, value_name = "N")]
     pub from_offset: Option<i64>,

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum as _};
 
-use super::common::{FilterMemoryArg, ManifestArg};
+use super::common::{FilterMemoryArg, ManifestArg, TimeWindowArg};
 use super::global::RECORD_FORMATS;
-use super::parse::{self, StartSpec, TimeSpec};
+use super::parse::{self, StartSpec};
 use crate::term::ui::OutputFormat;
 
 #[derive(Debug, Args)]
@@ -27,6 +27,11 @@ use crate::term::ui::OutputFormat;
 Filter variables: the jq input is the decoded value; $__meta is the record's JSON line without
 the value: {topic, partition, offset, timestamp, timestamp_type, key, key_encoding,
 headers: [{key, value}], value_encoding}.")]
+#[command(mut_arg("since", |a| a
+    .help("Start at this TIME: RFC 3339, epoch ms, or a duration ago like 15m")
+    .conflicts_with("from")))]
+#[command(mut_arg("until", |a| a
+    .help("Stop at the first record newer than this TIME: RFC 3339, epoch ms, or a duration ago like 15m")))]
 pub struct TailArgs {
     /// Topics to follow
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
@@ -41,9 +46,9 @@ pub struct TailArgs {
     /// or a duration ago like 15m (a bare number is an offset here)
     #[arg(long, value_parser = parse::start, value_name = "POS", allow_hyphen_values = true, default_value = "end")]
     pub from: StartSpec,
-    /// Start at this TIME: RFC 3339, epoch ms, or a duration ago like 15m
-    #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true, conflicts_with = "from")]
-    pub since: Option<TimeSpec>,
+    // --since and --until, worded for tail by the `mut_arg`s above.
+    #[command(flatten)]
+    pub window: TimeWindowArg,
     /// Stop after N matching records
     #[arg(short = 'n', long)]
     pub count: Option<u64>,
@@ -54,9 +59,6 @@ pub struct TailArgs {
     /// such a gap is always reported, and by default fails a run that ends by itself
     #[arg(long)]
     pub allow_gaps: bool,
-    /// Stop at the first record newer than this TIME: RFC 3339, epoch ms, or a duration ago like 15m
-    #[arg(long, value_parser = parse::time, value_name = "TIME", allow_hyphen_values = true)]
-    pub until: Option<TimeSpec>,
     /// Stop after this long without records
     #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub idle_timeout: Option<Duration>,

@@ -77,19 +77,19 @@ pub(super) fn options(app: &App, args: &TailArgs) -> Result<Options> {
     // One clock reading for every "duration ago" on the command line, so `--since 2h --until 1h`
     // is exactly one hour.
     let now = now_ms();
-    let start = match (args.since, args.from) {
+    let start = match (args.window.since, args.from) {
         (Some(t), _) | (None, StartSpec::Time(t)) => StartPos::Time(t.at(now)),
         (None, StartSpec::End) => StartPos::End,
         (None, StartSpec::Beginning) => StartPos::Beginning,
         (None, StartSpec::Offset(n)) => StartPos::Offset(n),
         (None, StartSpec::Last(n)) => StartPos::Last(n),
     };
-    let until_ms = args.until.map(|t| t.at(now));
+    let until_ms = args.window.until.map(|t| t.at(now));
     let pattern = match &args.pattern {
         Some(p) => Some(Regex::new(p).map_err(|e| Exit::usage(format!("invalid --pattern: {e}")))?),
         None => None,
     };
-    if args.group.is_some() && args.since.is_some() {
+    if args.group.is_some() && args.window.since.is_some() {
         bail!(Exit::usage(
             "with --group the group's committed offsets decide where to start; --since cannot be used \
              there (--from end or --from beginning set where partitions without a committed offset start)"

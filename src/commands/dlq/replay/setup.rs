@@ -81,8 +81,8 @@ fn selection(a: &DlqReplayArgs) -> Result<Selection> {
     Ok(Selection {
         topics: a.original_topics.clone(),
         error: a.error.as_deref().map(Regex::new).transpose().map_err(|e| Exit::usage(format!("--error: {e}")))?,
-        since_ms: a.since.map(|t| t.at(now)),
-        until_ms: a.until.map(|t| t.at(now)),
+        since_ms: a.window.since.map(|t| t.at(now)),
+        until_ms: a.window.until.map(|t| t.at(now)),
         filter: a
             .filter
             .as_deref()
