@@ -11,7 +11,7 @@ use rdkafka::types::RDKafkaErrorCode;
 
 use super::cluster::{ClusterMeta, owned_metadata};
 use super::context::Ctx;
-use super::error::Error;
+use super::error::{Error, Kind};
 use super::events::EventPump;
 use super::settings::Settings;
 use super::topic_requests::{self, TopicOutcome, TopicRequest};
@@ -202,7 +202,7 @@ impl Admin {
     pub async fn create_topics(
         self: &Arc<Self>,
         topics: &[(String, i32, i16, BTreeMap<String, String>)],
-    ) -> Result<Vec<OpResult>> {
+    ) -> Result<Vec<OpResult>, Error> {
         let new = topics
             .iter()
             .map(|(name, p, rf, cfg)| {
@@ -218,7 +218,7 @@ impl Admin {
     /// A topic that already has that count is done, not failed: a plan made from metadata a
     /// broker had not yet updated (an `apply` rerun right after an interrupted one) asks for
     /// partitions the controller already added, and it answers INVALID_PARTITIONS.
-    pub async fn create_partitions(self: &Arc<Self>, changes: &[(String, i32)]) -> Result<Vec<OpResult>> {
+    pub async fn create_partitions(self: &Arc<Self>, changes: &[(String, i32)]) -> Result<Vec<OpResult>, Error> {
         let mut r = self.topic_request("CreatePartitions", TopicRequest::Partitions(changes.to_vec())).await?;
         let wanted = |t: &str| changes.iter().find(|(n, _)| n == t).map(|(_, c)| *c);
         let refused = |o: &TopicOutcome| matches!(&o.1, Err(e) if e.code == RDKafkaErrorCode::InvalidPartitions);
@@ -241,7 +241,7 @@ impl Admin {
 
     /// DeleteTopics; one result per topic. A topic already gone is done, not failed: the plan
     /// that asked for it was made before an interrupted `apply` (or someone else) deleted it.
-    pub async fn delete_topics(self: &Arc<Self>, names: &[String]) -> Result<Vec<OpResult>> {
+    pub async fn delete_topics(self: &Arc<Self>, names: &[String]) -> Result<Vec<OpResult>, Error> {
         let mut r = self.topic_request("DeleteTopics", TopicRequest::Delete(names.to_vec())).await?;
         for o in &mut r {
             if matches!(&o.1, Err(e) if e.code == RDKafkaErrorCode::UnknownTopicOrPartition) {
@@ -254,22 +254,28 @@ impl Admin {
     /// Sends one topic request, bounded by `--timeout`, keeping Kafka's explanation of each
     /// refusal. As in [`Admin::incremental_alter_within`], the blocking task owns a clone of the
     /// Arc, so a call still running when the limit fires keeps its client alive.
-    async fn topic_request(self: &Arc<Self>, api: &'static str, request: TopicRequest) -> Result<Vec<TopicOutcome>> {
+    async fn topic_request(
+        self: &Arc<Self>,
+        api: &'static str,
+        request: TopicRequest,
+    ) -> Result<Vec<TopicOutcome>, Error> {
         let timeout = self.settings.timeout;
         let me = Arc::clone(self);
         let started = std::time::Instant::now();
         let fut = tokio::task::spawn_blocking(move || topic_requests::send(me.client.inner(), &request, timeout));
         let r = match tokio::time::timeout(timeout + Duration::from_secs(2), fut).await {
-            Err(_) => Err(self.settings.failure(api, &self.ctx, None)),
-            Ok(j) => match j? {
+            Err(_) => Err(self.settings.fail(api, &self.ctx, None)),
+            Ok(Err(join)) => Err(Error::new(api, Kind::Other, format!("{api} failed: {join}"))),
+            Ok(Ok(answer)) => match answer {
                 Ok(results) => Ok(results),
                 Err(e) if e.code == RDKafkaErrorCode::OperationTimedOut => {
-                    Err(self.settings.failure(api, &self.ctx, None))
+                    Err(self.settings.fail(api, &self.ctx, None))
                 }
-                Err(e) if unsupported(e.code) => Err(anyhow::anyhow!("{}", unsupported_text(api))),
+                Err(e) if unsupported(e.code) => Err(Error::new(api, Kind::Unsupported, unsupported_text(api))),
                 Err(e) => {
                     let text = if e.message.is_empty() { None } else { Some(e.message.as_str()) };
-                    Err(self.settings.failure(api, &self.ctx, Some(topic_requests::named(e.code, text))))
+                    let cause = Error::text(api, topic_requests::named(e.code, text));
+                    Err(self.settings.fail(api, &self.ctx, Some(cause)))
                 }
             },
         };
@@ -287,7 +293,7 @@ impl Admin {
     pub async fn incremental_alter(
         self: &Arc<Self>,
         changes: Vec<super::incremental::TopicConfigChange>,
-    ) -> Result<Vec<OpResult>> {
+    ) -> Result<Vec<OpResult>, Error> {
         self.incremental_alter_within(changes, self.settings.timeout + Duration::from_secs(2)).await
     }
 
@@ -298,13 +304,18 @@ impl Admin {
         self: &Arc<Self>,
         changes: Vec<super::incremental::TopicConfigChange>,
         limit: Duration,
-    ) -> Result<Vec<OpResult>> {
+    ) -> Result<Vec<OpResult>, Error> {
         let timeout = self.settings.timeout;
         let me = Arc::clone(self);
         let fut = tokio::task::spawn_blocking(move || super::incremental::alter(me.client.inner(), &changes, timeout));
         match tokio::time::timeout(limit, fut).await {
-            Err(_) => Err(self.settings.failure("IncrementalAlterConfigs", &self.ctx, None)),
-            Ok(j) => Ok(j?.map_err(|e| self.settings.fail("IncrementalAlterConfigs", &self.ctx, Some(e)))?),
+            Err(_) => Err(self.settings.fail("IncrementalAlterConfigs", &self.ctx, None)),
+            Ok(Err(join)) => Err(Error::new(
+                "IncrementalAlterConfigs",
+                Kind::Other,
+                format!("IncrementalAlterConfigs failed: {join}"),
+            )),
+            Ok(Ok(r)) => r.map_err(|e| self.settings.fail("IncrementalAlterConfigs", &self.ctx, Some(e))),
         }
     }
 }
