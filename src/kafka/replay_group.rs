@@ -36,6 +36,7 @@ use rdkafka::types::RDKafkaRespErr;
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::oneshot;
 
+use super::error::{Error, Kind};
 use super::{Ctx, Settings, describe_error, retry};
 
 /// How long a member may go without a heartbeat before the broker removes it: the longest a
@@ -113,7 +114,7 @@ impl ConsumerContext for MemberCtx {
     }
 }
 
-type Reply<T> = oneshot::Sender<Result<T, String>>;
+type Reply<T> = oneshot::Sender<Result<T, Error>>;
 
 /// A group's state and its members, each with the topics it subscribes to.
 type Described = (String, Vec<(Holder, Vec<String>)>);
@@ -222,7 +223,7 @@ impl ReplayGroup {
         match tokio::time::timeout(limit, answer).await {
             Err(_) => Err(self.settings.failure(what, &self.ctx, None)),
             Ok(Err(_)) => Err(stopped()),
-            Ok(Ok(Err(e))) => Err(self.settings.failure(what, &self.ctx, Some(e))),
+            Ok(Ok(Err(e))) => Err(self.settings.fail(what, &self.ctx, Some(e)).into()),
             Ok(Ok(Ok(v))) => Ok(v),
         }
     }
@@ -339,7 +340,7 @@ fn serve(
         };
         match req {
             Request::Join(reply) => {
-                let _ = reply.send(consumer.subscribe(&[topic]).map_err(|e| describe_error(&e)));
+                let _ = reply.send(consumer.subscribe(&[topic]).map_err(|e| Error::from_kafka("subscribe", &e)));
             }
             Request::Describe(reply) => {
                 let _ = reply.send(describe(consumer, group, timeout));
@@ -355,7 +356,7 @@ fn serve(
                     Ok(())
                 });
                 let r = r
-                    .map_err(|e| describe_error(&e))
+                    .map_err(|e| Error::from_kafka("OffsetFetch", &e))
                     .map(|()| got.map(|tpl| tpl.elements().iter().filter_map(saved).collect()).unwrap_or_default());
                 let _ = reply.send(r);
             }
@@ -375,7 +376,7 @@ fn serve(
                 if r.is_ok() {
                     r = retry(&mut |_| consumer.commit(&tpl, CommitMode::Sync));
                 }
-                let _ = reply.send(r.map_err(|e| describe_error(&e)));
+                let _ = reply.send(r.map_err(|e| Error::from_kafka("OffsetCommit", &e)));
             }
             Request::Leave(done) => {
                 consumer.unsubscribe();
@@ -393,7 +394,7 @@ fn saved(e: &TopicPartitionListElem<'_>) -> Option<(i32, Saved)> {
 }
 
 /// DescribeGroups for the group: its state and each member with the topics it subscribes to.
-fn describe(consumer: &BaseConsumer<MemberCtx>, group: &str, timeout: Duration) -> Result<Described, String> {
+fn describe(consumer: &BaseConsumer<MemberCtx>, group: &str, timeout: Duration) -> Result<Described, Error> {
     // A coordinator that is loading (a fresh broker, a moved coordinator) is asked again.
     let list = retry::within(
         Instant::now() + timeout,
@@ -401,7 +402,7 @@ fn describe(consumer: &BaseConsumer<MemberCtx>, group: &str, timeout: Duration) 
         |left| consumer.fetch_group_list(Some(group), left.max(Duration::from_millis(200))),
         |r| r.as_ref().is_err_and(transient),
     )
-    .map_err(|e| describe_error(&e))?;
+    .map_err(|e| Error::from_kafka("DescribeGroups", &e))?;
     // rdkafka's accessors panic on text that is not UTF-8, which members choose themselves.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let Some(g) = list.groups().iter().find(|g| g.name() == group) else {
@@ -417,7 +418,9 @@ fn describe(consumer: &BaseConsumer<MemberCtx>, group: &str, timeout: Duration) 
             .collect();
         (g.state().to_owned(), members)
     }));
-    read.map_err(|_| format!("group {group} has a member whose name is not UTF-8"))
+    read.map_err(|_| {
+        Error::new("DescribeGroups", Kind::Other, format!("group {group} has a member whose name is not UTF-8"))
+    })
 }
 
 #[cfg(test)]
