@@ -24,6 +24,7 @@ use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
+use super::error::Error;
 use super::{Ctx, Settings, describe_error};
 use crate::record::view::{RecordView, TimestampType};
 
@@ -134,7 +135,7 @@ pub enum Read {
 }
 
 /// What the reader thread sends: a record or a gap, or the error that ended reading.
-pub type Item = Result<Read, String>;
+pub type Item = Result<Read, Error>;
 
 /// Streams `[start, end)` of each partition through a bounded channel, from a thread of its own
 /// (librdkafka's poll blocks). Records of one partition arrive in offset order. The channel
@@ -207,7 +208,7 @@ impl Reader {
                             humantime::format_duration(self.timeout),
                             self.brokers
                         );
-                        let _ = self.tx.blocking_send(Err(crate::term::redact::redact_text(&msg)));
+                        let _ = self.tx.blocking_send(Err(Error::text("reading", msg)));
                         return;
                     }
                 }

@@ -90,11 +90,10 @@ pub(super) enum Next {
     /// Partition, first offset taken, first offset still there.
     Gap(i32, i64, i64),
 }
-pub(super) type Judged = Result<Next, String>;
+pub(super) type Judged = Result<Next, crate::kafka::Error>;
 
 /// A record in flight and how it ended: DLQ partition and offset, delivery.
 pub(super) type Done = (i32, i64, Delivery);
-
 
 /// A destination topic as the cluster knows it (looked up once per topic).
 #[derive(Clone)]

@@ -72,7 +72,7 @@ impl Replay<'_> {
                 }
                 item = recv_paced(&mut rx, next_slot), if can_read && !read_all => match item {
                     None => read_all = true,
-                    Some(Err(e)) => return Some(e),
+                    Some(Err(e)) => return Some(e.to_string()),
                     Some(Ok(Next::Gap(p, from, to))) => self.on_gap(p, from, to),
                     Some(Ok(Next::Record(m, filter))) => {
                         if self.process(m, filter).await
