@@ -196,6 +196,18 @@ pub fn send<C: ClientContext>(
             let message = text(sys::rd_kafka_event_error_string(ev));
             return Err(RequestError { code: code.into(), message });
         }
+        outcomes(request, ev)
+    }
+}
+
+/// Each topic's outcome in an answer to `request`: done, or refused with Kafka's code and its
+/// explanation when the broker sent one.
+///
+/// # Safety
+/// `ev` must be the live answer event to `request`.
+unsafe fn outcomes(request: &TopicRequest, ev: *mut sys::rd_kafka_event_t) -> Result<Vec<TopicOutcome>, RequestError> {
+    // SAFETY: a live event (caller's contract); the results and their strings belong to it.
+    unsafe {
         let mut cnt = 0usize;
         let results = match request {
             TopicRequest::Create(_) => {
