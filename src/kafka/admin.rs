@@ -56,7 +56,7 @@ impl Admin {
     }
 
     /// Cluster metadata (all topics, or one).
-    pub async fn metadata(self: &Arc<Self>, topic: Option<&str>) -> Result<ClusterMeta> {
+    pub async fn metadata(self: &Arc<Self>, topic: Option<&str>) -> Result<ClusterMeta, Error> {
         let me = Arc::clone(self);
         let topic = topic.map(str::to_string);
         let timeout = self.settings.timeout;

@@ -96,7 +96,7 @@ pub async fn partitions(settings: &Settings, topic: &str) -> Result<Vec<PartInfo
 }
 
 /// A topic's partition ids, `None` when the cluster does not have it.
-pub async fn topic_partitions(settings: &Settings, topic: &str) -> Result<Option<Vec<i32>>> {
+pub async fn topic_partitions(settings: &Settings, topic: &str) -> Result<Option<Vec<i32>>, Error> {
     let (consumer, ctx) = settings.consumer(None, &[])?;
     let timeout = settings.timeout;
     let name = topic.to_owned();

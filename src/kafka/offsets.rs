@@ -104,7 +104,7 @@ impl Settings {
         parts: Vec<(String, i32)>,
         at: Vec<Offset>,
         extra: &[(&str, &str)],
-    ) -> Result<Vec<HashMap<(String, i32), Result<Offset, Error>>>> {
+    ) -> Result<Vec<HashMap<(String, i32), Result<Offset, Error>>>, Error> {
         if parts.is_empty() {
             return Ok(at.iter().map(|_| HashMap::new()).collect());
         }

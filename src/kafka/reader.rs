@@ -25,6 +25,7 @@ use rdkafka::{Offset, TopicPartitionList};
 
 use super::cluster::{ClusterMeta, owned_metadata};
 use super::context::Ctx;
+use super::error::Error;
 use super::headers::HeaderPool;
 pub use super::problem::Problem;
 use super::queue::BatchQueue;
@@ -105,7 +106,7 @@ impl Reader {
     }
 
     /// Cluster metadata for every topic (`None`) or one, bounded by `--timeout`.
-    pub async fn metadata(&self, settings: &Settings, topic: Option<&str>) -> Result<ClusterMeta> {
+    pub async fn metadata(&self, settings: &Settings, topic: Option<&str>) -> Result<ClusterMeta, Error> {
         let c = Arc::clone(&self.consumer);
         let timeout = settings.timeout;
         let topic = topic.map(str::to_string);
@@ -125,7 +126,7 @@ impl Reader {
         what: &str,
         parts: Vec<(String, i32)>,
         at: OffsetsAt,
-    ) -> Result<Vec<i64>> {
+    ) -> Result<Vec<i64>, Error> {
         let c = Arc::clone(&self.consumer);
         let timeout = settings.timeout;
         settings.blocking(what, &self.ctx, move || list_offsets(&c, &parts, at, timeout)).await
@@ -146,7 +147,7 @@ impl Reader {
 
     /// The group's committed offset of each partition, in order (`None` where it has none),
     /// bounded by `--timeout`; asks again while the coordinator is still loading.
-    pub async fn committed(&self, settings: &Settings, parts: Vec<(String, i32)>) -> Result<Vec<Option<i64>>> {
+    pub async fn committed(&self, settings: &Settings, parts: Vec<(String, i32)>) -> Result<Vec<Option<i64>>, Error> {
         let c = Arc::clone(&self.consumer);
         let timeout = settings.timeout;
         settings

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use rdkafka::ClientConfig;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::consumer::BaseConsumer;
@@ -174,7 +174,7 @@ impl Settings {
 
     /// Run a blocking librdkafka call off the async runtime, bounded by `--timeout` (+1s grace so
     /// librdkafka's own timeout, which gives a better message, usually fires first).
-    pub async fn blocking<T, F>(&self, what: &str, ctx: &Ctx, f: F) -> Result<T>
+    pub async fn blocking<T, F>(&self, what: &str, ctx: &Ctx, f: F) -> Result<T, Error>
     where
         T: Send + 'static,
         F: FnOnce() -> Result<T, KafkaError> + Send + 'static,
@@ -182,11 +182,10 @@ impl Settings {
         let limit = self.timeout + Duration::from_secs(1);
         let started = std::time::Instant::now();
         let r = match tokio::time::timeout(limit, tokio::task::spawn_blocking(f)).await {
-            Err(_) => Err(self.failure(what, ctx, None)),
-            Ok(join) => match join.context("broker call panicked")? {
-                Ok(v) => Ok(v),
-                Err(e) => Err(self.fail(what, ctx, Some(Error::from_kafka(what, &e))).into()),
-            },
+            Err(_) => Err(self.fail(what, ctx, None)),
+            Ok(Err(join)) => Err(Error::new(what, Kind::Other, format!("broker call panicked: {join}"))),
+            Ok(Ok(Ok(v))) => Ok(v),
+            Ok(Ok(Err(e))) => Err(self.fail(what, ctx, Some(Error::from_kafka(what, &e)))),
         };
         self.trace(what, started, r.is_ok());
         r
@@ -204,16 +203,16 @@ impl Settings {
     }
 
     /// Bound an async librdkafka operation (admin requests, deliveries) by `--timeout`.
-    pub async fn bounded<T, Fut>(&self, what: &str, ctx: &Ctx, fut: Fut) -> Result<T>
+    pub async fn bounded<T, Fut>(&self, what: &str, ctx: &Ctx, fut: Fut) -> Result<T, Error>
     where
         Fut: Future<Output = Result<T, KafkaError>>,
     {
         let limit = self.timeout + Duration::from_secs(1);
         let started = std::time::Instant::now();
         let r = match tokio::time::timeout(limit, fut).await {
-            Err(_) => Err(self.failure(what, ctx, None)),
+            Err(_) => Err(self.fail(what, ctx, None)),
             Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(self.fail(what, ctx, Some(Error::from_kafka(what, &e))).into()),
+            Ok(Err(e)) => Err(self.fail(what, ctx, Some(Error::from_kafka(what, &e)))),
         };
         self.trace(what, started, r.is_ok());
         r

@@ -18,7 +18,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer as _};
 use rdkafka::error::{KafkaError, KafkaResult};
 use rdkafka::{Message as _, Offset, TopicPartitionList};
 
-use crate::kafka::{Ctx, Settings};
+use crate::kafka::{Ctx, Error, Settings};
 use crate::lag::first_records::{Plan, Step, Wanted, share};
 
 /// `(topic, partition, offset)` → the timestamp of the first record at or after it.
@@ -32,7 +32,7 @@ const IDLE_POLL: Duration = Duration::from_millis(50);
 /// deleted up to the end, or only transaction markers are left), or the record has no timestamp.
 /// Offsets not read in time are missing from the map rather than failing the others. Many
 /// offsets of one partition are shared between a few readers ([`share`]) read at once.
-pub async fn first_timestamps(settings: &Settings, wanted: Vec<Wanted>) -> Result<Dated> {
+pub async fn first_timestamps(settings: &Settings, wanted: Vec<Wanted>) -> Result<Dated, Error> {
     let shares = share(wanted);
     let mut readers = Vec::with_capacity(shares.len());
     let mut dated = Dated::new();
