@@ -43,7 +43,8 @@ const DESTROYED_BY_HAND: &[(&str, &str)] = &[
 
 /// `mod.rs` files that still hold more than declarations; to be split into named leaf files.
 const MOD_RS_WITH_CODE: &[&str] = &[
-    // Pure layers not split yet.
+    // The schema store, compiled schemas and their errors, and the sample generator: still to be
+    // moved into named leaves, left while the schema work under way changes them.
     "src/schema/mod.rs",
     "src/schema/sample/mod.rs",
 ];
