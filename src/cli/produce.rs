@@ -36,6 +36,10 @@ pub struct ProduceArgs {
     /// Schema name or path to a schema file (default: the topic's manifest entry, else the topic name)
     #[arg(long, value_name = "NAME|PATH")]
     pub schema: Option<String>,
+    /// Event type: samples only of this type (a topic with several), and the event-type header
+    /// of events that have no eventType field
+    #[arg(long = "type", value_name = "TYPE")]
+    pub event_type: Option<String>,
     /// Read events from a JSON Lines file ('-' for stdin) instead of generating them
     #[arg(short = 'i', long, value_name = "FILE")]
     pub input: Option<String>,
@@ -69,7 +73,7 @@ pub struct ProduceArgs {
     /// Extra header (repeatable)
     #[arg(short = 'H', long = "header", value_name = "K=V")]
     pub headers: Vec<String>,
-    /// Envelope `producer` value for generated events
+    /// Envelope `producer` value for generated events (where the schema leaves it free)
     #[arg(long, default_value = "evbus")]
     pub producer: String,
     /// Print the events as JSON lines instead of sending them

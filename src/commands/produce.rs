@@ -16,20 +16,25 @@ use crate::kafka::Kind;
 use crate::kafka::bulk::BulkSender;
 use crate::kafka::compression::Compression;
 use crate::produce::input::{self, Input, KeyRule};
-use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
-use crate::schema::{Schema, SchemaStore};
+use crate::schema::SchemaStore;
+use crate::schema::sample::{Draw, EnvelopeFill, seeded_epoch};
+use crate::schema::select::{ByType, Discriminator, TopicSchema};
 use crate::term::json::write_json_line;
 
 mod records;
 
-/// The headers every record of a run carries: its event type and content type, then the `-H`
-/// ones; built per record without allocating.
+/// The headers every record of a run carries: its event type (when it has one: the record's
+/// own `eventType`, else `--type`; never the topic's name, which a dead-letter topic would then
+/// stamp on every record it holds) and content type, then the `-H` ones; built per record
+/// without allocating.
 fn headers<'h>(
-    event_type: &'h [u8],
+    event_type: Option<&'h [u8]>,
     static_headers: &'h [(String, String)],
 ) -> impl IntoIterator<Item = (&'h str, &'h [u8])> + Clone {
-    [(crate::record::envelope::HEADER, event_type), ("content-type", b"application/json".as_slice())]
+    event_type
+        .map(|t| (crate::record::envelope::HEADER, t))
         .into_iter()
+        .chain([("content-type", b"application/json".as_slice())])
         .chain(static_headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())))
 }
 
@@ -55,34 +60,12 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<Outcome> {
         (None, None, Some(p)) => KeyRule::Path(p),
         _ => KeyRule::None,
     };
-    // `schema: false` in the manifest: the topic has no schema, so a file is sent unvalidated
-    // and samples need one named with --schema.
-    let schema_name = match (&a.schema, spec) {
-        (Some(s), _) => Some(s.clone()),
-        (None, Some(spec)) => spec.schema.clone(),
-        (None, None) => Some(a.topic.clone()),
-    };
     let store = SchemaStore::open(&a.schemas)?;
     let needs_schema = a.input.is_none() || !a.no_validate;
-    let schema = if needs_schema && let Some(schema_name) = &schema_name {
-        Some(store.load(schema_name).with_context(|| {
-            format!(
-                "no schema for topic {} (pass --schema NAME|PATH{})",
-                a.topic,
-                if a.input.is_some() { " or --no-validate" } else { "" }
-            )
-        })?)
-    } else if needs_schema && a.input.is_none() {
-        return Err(Exit::usage(format!(
-            "topic {} has `schema: false` in {}: no schema to generate samples from; pass --schema NAME|PATH, \
-             or send events from a file with --input",
-            crate::term::sanitize::for_terminal(&a.topic),
-            manifest.as_ref().map_or_else(|| "the manifest".into(), |m| m.path.display().to_string())
-        ))
-        .into());
-    } else {
-        None
-    };
+    let schema = if needs_schema { topic_schema(&a, spec, manifest.as_ref(), &store)? } else { None };
+    if let (Some(TopicSchema::ByType(b)), Some(t)) = (&schema, &a.event_type) {
+        b.schema_of(t).map_err(|e| Exit::usage(format!("--type {t}: {e}")))?;
+    }
 
     match &a.input {
         Some(input) => from_input(app, &a, spec, input, schema.as_ref(), &key_rule, rate, static_headers).await,
@@ -98,6 +81,46 @@ pub async fn run(app: &App, a: ProduceArgs) -> Result<Outcome> {
             )
             .await
         }
+    }
+}
+
+/// What the topic's events are checked against and sampled from: `--schema`, else the
+/// manifest's `schemas:` (one schema per event type) or `schema:`, else the topic name. `None`
+/// only for `schema: false` with `--input` (sent unvalidated); samples then need `--schema`.
+fn topic_schema(
+    a: &ProduceArgs,
+    spec: Option<&crate::topics::manifest::TopicSpec>,
+    manifest: Option<&crate::topics::manifest::Manifest>,
+    store: &SchemaStore,
+) -> Result<Option<TopicSchema>> {
+    let hint = || {
+        format!(
+            "no schema for topic {} (pass --schema NAME|PATH{})",
+            a.topic,
+            if a.input.is_some() { " or --no-validate" } else { "" }
+        )
+    };
+    if a.schema.is_none()
+        && let Some(spec) = spec.filter(|s| !s.schemas.is_empty())
+    {
+        let d = Discriminator::of(spec.discriminator.as_deref()).map_err(|e| anyhow!(e))?;
+        return Ok(Some(TopicSchema::ByType(ByType::load(store, d, &spec.schemas).with_context(hint)?)));
+    }
+    let schema_name = match (&a.schema, spec) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Some(spec)) => spec.schema.clone(),
+        (None, None) => Some(a.topic.clone()),
+    };
+    match schema_name {
+        Some(name) => Ok(Some(TopicSchema::One(store.load(&name).with_context(hint)?))),
+        None if a.input.is_some() => Ok(None),
+        None => Err(Exit::usage(format!(
+            "topic {} has `schema: false` in {}: no schema to generate samples from; pass --schema NAME|PATH, \
+             or send events from a file with --input",
+            crate::term::sanitize::for_terminal(&a.topic),
+            manifest.map_or_else(|| "the manifest".into(), |m| m.path.display().to_string())
+        ))
+        .into()),
     }
 }
 
@@ -183,22 +206,16 @@ fn new_sender(app: &App, a: &ProduceArgs, c: &Compression) -> Result<BulkSender>
     Ok(BulkSender::new(&app.settings, &a.topic, &[("partitioner", "murmur2_random"), c.prop()])?)
 }
 
-/// The `event-type` header for events without an `eventType` field: the schema's event type,
-/// else the topic name. Computed once per run.
-fn default_event_type(schema: Option<&Schema>, topic: &str) -> String {
-    schema.and_then(Schema::event_type).unwrap_or_else(|| topic.to_string())
-}
-
 async fn samples(
     app: &App,
     a: &ProduceArgs,
     spec: Option<&crate::topics::manifest::TopicSpec>,
-    schema: &Schema,
+    schema: &TopicSchema,
     key_rule: &KeyRule,
     rate: Option<f64>,
     static_headers: Vec<(String, String)>,
 ) -> Result<Outcome> {
-    let mut generator = Generator::new(schema, a.seed)?;
+    let mut generator = Draw::new(schema, a.event_type.as_deref(), a.seed)?;
     let fill = EnvelopeFill {
         producer: a.producer.clone(),
         now: if a.seed.is_some() { seeded_epoch() } else { chrono::Utc::now() },
@@ -208,7 +225,7 @@ async fn samples(
         let mut out = std::io::BufWriter::new(stdout.lock());
         for _ in 0..a.count {
             let v = generator.generate(&fill)?;
-            key_rule.key(&v).map_err(|e| anyhow!("{e} (schema {})", schema.path().display()))?;
+            key_rule.key(&v).map_err(|e| anyhow!("{e} (a sample for topic {})", a.topic))?;
             write_json_line(&mut out, &v, app.ui.stdout_tty)?;
         }
         out.flush()?;
@@ -217,7 +234,6 @@ async fn samples(
     app.settings.log_effective();
     ensure_topic(app, &a.topic, spec, a.create).await?;
     let mut sender = new_sender(app, a, &compression(app, a, spec).await)?;
-    let fallback_type = default_event_type(Some(schema), &a.topic);
     let stop = crate::term::interrupt::flag();
     let pb = if a.count >= 1000 || rate.is_some() {
         app.ui.progress(a.count, "producing")
@@ -233,11 +249,11 @@ async fn samples(
         }
         pace(start, i, rate).await;
         let v = generator.generate(&fill)?;
-        let key = key_rule.key(&v).map_err(|e| anyhow!("{e} (schema {})", schema.path().display()))?;
+        let key = key_rule.key(&v).map_err(|e| anyhow!("{e} (a sample for topic {})", a.topic))?;
         buf.clear();
         serde_json::to_writer(&mut buf, &v)?;
-        let event_type = crate::record::envelope::field_str(&v).unwrap_or(&fallback_type);
-        sender.send(key.as_deref().map(str::as_bytes), &buf, headers(event_type.as_bytes(), &static_headers)).await?;
+        let event_type = crate::record::envelope::field_str(&v).or(a.event_type.as_deref());
+        sender.send(key.as_deref().map(str::as_bytes), &buf, headers(event_type.map(str::as_bytes), &static_headers)).await?;
         if sender.stalled() {
             break;
         }
@@ -326,7 +342,7 @@ async fn from_input(
     a: &ProduceArgs,
     topic_spec: Option<&crate::topics::manifest::TopicSpec>,
     spec: &str,
-    schema: Option<&Schema>,
+    schema: Option<&TopicSchema>,
     key_rule: &KeyRule,
     rate: Option<f64>,
     static_headers: Vec<(String, String)>,
@@ -345,7 +361,8 @@ async fn from_input(
         sender = Some(new_sender(app, a, &c)?);
     }
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let plan = input::plan(input.bytes(), schema, key_rule, threads, |r| input.release(r));
+    let checks = input::Checks { schema, headers: &static_headers, event_type: a.event_type.as_deref() };
+    let plan = input::plan(input.bytes(), checks, key_rule, threads, |r| input.release(r));
     for b in &plan.bad {
         eprintln!("evbus: {}:{}: {}", input.name(), b.line, crate::term::sanitize::for_terminal(&b.error));
     }
@@ -396,7 +413,6 @@ async fn from_input(
         indicatif::ProgressBar::hidden()
     };
     let start = Instant::now();
-    let fallback_type = default_event_type(schema, &a.topic);
     let literal = match key_rule {
         KeyRule::Literal(k) => Some(k.as_bytes()),
         _ => None,
@@ -413,7 +429,7 @@ async fn from_input(
             window.at(r.value);
             pace(start, i, rate).await;
             let key = literal.or(r.key);
-            let event_type = r.event_type.unwrap_or(fallback_type.as_bytes());
+            let event_type = r.event_type.or(a.event_type.as_deref().map(str::as_bytes));
             sender.send(key, r.value, headers(event_type, &static_headers)).await?;
             if sender.stalled() {
                 break 'send;

@@ -13,7 +13,8 @@
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
-use crate::schema::{JsonCheck, Schema, Tape};
+use crate::schema::Tape;
+use crate::schema::select::{Rejected, TopicSchema};
 
 /// Lines checked per round; each round is split over the worker threads.
 const BATCH: usize = 32_768;
@@ -177,6 +178,26 @@ impl Window<'_> {
     }
 }
 
+/// What every line is checked against: the topic's schema (one, or one per event type) and what
+/// a header discriminator reads, the headers the line will be sent with: `-H` ones, and
+/// `event-type` (the line's own `eventType`, else `--type`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checks<'s> {
+    /// `None`: lines are only checked to be JSON (`--no-validate`, or no schema).
+    pub schema: Option<&'s TopicSchema>,
+    /// The `-H` headers of the run.
+    pub headers: &'s [(String, String)],
+    /// `--type`: the event type of lines that do not name one.
+    pub event_type: Option<&'s str>,
+}
+
+impl<'s> Checks<'s> {
+    /// Checked against `schema` only.
+    pub fn schema(schema: Option<&'s TopicSchema>) -> Checks<'s> {
+        Checks { schema, ..Checks::default() }
+    }
+}
+
 /// One input line that failed, with its 1-based line number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadLine {
@@ -234,7 +255,7 @@ pub struct Chunk {
 /// sent from an input with an invalid line).
 pub struct Plan<'s> {
     segments: Vec<Segment>,
-    schema: Option<&'s Schema>,
+    checks: Checks<'s>,
     key_rule: &'s KeyRule,
     threads: usize,
     /// Non-blank lines seen.
@@ -313,7 +334,7 @@ impl<'s> Plan<'s> {
                 let mut pos = *start;
                 let mut n = *first;
                 let lines = next_lines(&data[..*end], &mut pos, &mut n);
-                Planned::Again(check_batch(data, &lines, self.schema, self.key_rule, self.threads).0)
+                Planned::Again(check_batch(data, &lines, self.checks, self.key_rule, self.threads).0)
             }
         }
     }
@@ -359,17 +380,29 @@ fn bounded(mut text: String, max: usize) -> String {
 fn check_line<'t>(
     tape: &'t mut Tape,
     line: &'t [u8],
-    schema: Option<&Schema>,
+    checks: Checks<'_>,
     key_rule: &KeyRule,
 ) -> Result<(Option<&'t str>, Option<String>), String> {
     let doc = tape.parse(line).map_err(|e| format!("not JSON: {e}"))?;
-    match schema.map(|s| s.check_doc(&doc, line)) {
-        None | Some(Ok(())) => {}
-        Some(Err(JsonCheck::NotJson(e))) => return Err(format!("not JSON: {e}")),
-        Some(Err(JsonCheck::Invalid(errs))) => {
-            let shown: Vec<String> = errs.iter().take(3).map(|e| bounded(e.to_string(), MAX_ERROR_PART)).collect();
-            let more = if errs.len() > 3 { format!(" (+{} more)", errs.len() - 3) } else { String::new() };
-            return Err(format!("{}{more}", shown.join("; ")));
+    if let Some(schema) = checks.schema {
+        let header = |name: &str| -> Option<String> {
+            if let Some((_, v)) = checks.headers.iter().rev().find(|(k, _)| k == name) {
+                return Some(v.clone());
+            }
+            (name == crate::record::envelope::HEADER)
+                .then(|| doc.event_type().or(checks.event_type).map(str::to_string))
+                .flatten()
+        };
+        match schema.check_doc(&doc, line, &header) {
+            Ok(()) => {}
+            Err(Rejected::Invalid { picked, errors }) => {
+                let shown: Vec<String> =
+                    errors.iter().take(3).map(|e| bounded(e.to_string(), MAX_ERROR_PART)).collect();
+                let more = if errors.len() > 3 { format!(" (+{} more)", errors.len() - 3) } else { String::new() };
+                let picked = picked.map(|p| format!("{p}: ")).unwrap_or_default();
+                return Err(format!("{picked}{}{more}", shown.join("; ")));
+            }
+            Err(other) => return Err(other.summary(3)),
         }
     }
     let key = match key_rule {
@@ -383,14 +416,14 @@ fn check_line<'t>(
 fn check_run(
     data: &[u8],
     lines: &[(usize, usize, usize)],
-    schema: Option<&Schema>,
+    checks: Checks<'_>,
     key_rule: &KeyRule,
 ) -> (Chunk, Vec<BadLine>) {
     let mut chunk = Chunk { recs: Vec::with_capacity(lines.len()), arena: Vec::with_capacity(lines.len() * 16) };
     let mut bad = Vec::new();
     let mut tape = Tape::new();
     for &(n, a, b) in lines {
-        match check_line(&mut tape, &data[a..b], schema, key_rule) {
+        match check_line(&mut tape, &data[a..b], checks, key_rule) {
             Ok((t, k)) => {
                 let mut keep = |s: Option<&[u8]>| match s {
                     None => Some(Span::NONE),
@@ -434,7 +467,7 @@ fn next_lines(data: &[u8], pos: &mut usize, n: &mut usize) -> Vec<(usize, usize,
 fn check_batch(
     data: &[u8],
     lines: &[(usize, usize, usize)],
-    schema: Option<&Schema>,
+    checks: Checks<'_>,
     key_rule: &KeyRule,
     threads: usize,
 ) -> (Vec<Chunk>, Vec<BadLine>) {
@@ -442,7 +475,7 @@ fn check_batch(
         let per = lines.len().div_ceil(threads);
         let results: Vec<(Chunk, Vec<BadLine>)> = std::thread::scope(|sc| {
             let handles: Vec<_> =
-                lines.chunks(per).map(|c| sc.spawn(move || check_run(data, c, schema, key_rule))).collect();
+                lines.chunks(per).map(|c| sc.spawn(move || check_run(data, c, checks, key_rule))).collect();
             handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
         });
         let mut chunks = Vec::with_capacity(results.len());
@@ -453,7 +486,7 @@ fn check_batch(
         }
         (chunks, bad)
     } else {
-        let (c, b) = check_run(data, lines, schema, key_rule);
+        let (c, b) = check_run(data, lines, checks, key_rule);
         (vec![c], b)
     }
 }
@@ -463,25 +496,25 @@ fn check_batch(
 /// with (see [`Input::release`]).
 pub fn plan<'s>(
     data: &[u8],
-    schema: Option<&'s Schema>,
+    checks: Checks<'s>,
     key_rule: &'s KeyRule,
     threads: usize,
     checked: impl FnMut(std::ops::Range<usize>),
 ) -> Plan<'s> {
-    plan_keeping(data, schema, key_rule, threads, KEEP_LINES, checked)
+    plan_keeping(data, checks, key_rule, threads, KEEP_LINES, checked)
 }
 
 /// [`plan`], keeping the send plan of about `keep` lines.
 pub fn plan_keeping<'s>(
     data: &[u8],
-    schema: Option<&'s Schema>,
+    checks: Checks<'s>,
     key_rule: &'s KeyRule,
     threads: usize,
     keep: usize,
     mut checked: impl FnMut(std::ops::Range<usize>),
 ) -> Plan<'s> {
     let threads = threads.max(1);
-    let mut out = Plan { segments: Vec::new(), schema, key_rule, threads, total: 0, bad: Vec::new(), sendable: 0 };
+    let mut out = Plan { segments: Vec::new(), checks, key_rule, threads, total: 0, bad: Vec::new(), sendable: 0 };
     let mut pos = 0usize;
     let mut n = 0usize;
     let mut kept_bytes = 0usize;
@@ -489,7 +522,7 @@ pub fn plan_keeping<'s>(
         let (start, first) = (pos, n);
         let lines = next_lines(data, &mut pos, &mut n);
         out.total += lines.len();
-        let (chunks, bad) = check_batch(data, &lines, schema, key_rule, threads);
+        let (chunks, bad) = check_batch(data, &lines, checks, key_rule, threads);
         out.sendable += chunks.iter().map(|c| c.recs.len()).sum::<usize>();
         out.bad.extend(bad);
         kept_bytes += chunks.iter().map(|c| c.arena.len()).sum::<usize>();
@@ -541,7 +574,7 @@ mod tests {
     }
 
     fn plan_of_keeping(text: &str, key: KeyRule, threads: usize, keep: usize) -> Seen {
-        let p = plan_keeping(text.as_bytes(), None, &key, threads, keep, |_| {});
+        let p = plan_keeping(text.as_bytes(), Checks::default(), &key, threads, keep, |_| {});
         Seen { recs: texts(&p, text.as_bytes()), total: p.total, bad: p.bad.clone(), len: p.len() }
     }
 
@@ -554,10 +587,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("obj.json");
         std::fs::write(&path, r#"{"type": "object", "required": ["id"]}"#).unwrap();
-        let schema = Schema::from_file(&path).unwrap();
+        let schema = TopicSchema::One(crate::schema::Schema::from_file(&path).unwrap());
         // A 4 MB JSON string where an object is expected: the validator's message quotes it.
         let line = format!("\"{}\"\n{{\"id\":1}}\n", "é".repeat(2 << 20));
-        let p = plan_keeping(line.as_bytes(), Some(&schema), &KeyRule::None, 1, KEEP_LINES, |_| {});
+        let p = plan_keeping(line.as_bytes(), Checks::schema(Some(&schema)), &KeyRule::None, 1, KEEP_LINES, |_| {});
         assert_eq!((p.total, p.bad.len()), (2, 1));
         let e = &p.bad[0].error;
         assert!(e.len() < 1000, "{} bytes of error", e.len());
@@ -620,7 +653,7 @@ mod tests {
     fn checked_ranges_cover_the_input_once_in_order() {
         let text: String = (0..(BATCH + 10)).map(|i| format!("{{\"n\":{i}}}\n")).collect();
         let mut ranges = Vec::new();
-        let p = plan(text.as_bytes(), None, &KeyRule::None, 2, |r| ranges.push(r));
+        let p = plan(text.as_bytes(), Checks::default(), &KeyRule::None, 2, |r| ranges.push(r));
         assert_eq!(p.len(), BATCH + 10);
         assert_eq!(ranges.len(), 2, "one range per round of {BATCH} lines");
         assert_eq!(ranges[0].start, 0);
@@ -669,7 +702,7 @@ mod tests {
         let big = "k".repeat(4 << 20);
         let text: String = (0..40).map(|i| format!("{{\"id\":\"{i}{big}\",\"eventType\":\"t\"}}\n")).collect();
         let key = KeyRule::Path("id".into());
-        let p = plan_keeping(text.as_bytes(), None, &key, 2, KEEP_LINES, |_| {});
+        let p = plan_keeping(text.as_bytes(), Checks::default(), &key, 2, KEEP_LINES, |_| {});
         assert!(p.segments() >= 40 * (4 << 20) / ROUND_BYTES, "{} rounds", p.segments());
         let kept: usize = p
             .segments
@@ -715,7 +748,7 @@ mod fuzz {
                 data.push(b'\n');
             }
             let rule = KeyRule::Path("id".into());
-            let plan = plan(&data, None, &rule, threads, |_| {});
+            let plan = plan(&data, Checks::default(), &rule, threads, |_| {});
             prop_assert!(plan.bad.len() <= plan.total);
             prop_assert_eq!(plan.len() + plan.bad.len(), plan.total);
             for b in &plan.bad {

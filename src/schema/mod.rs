@@ -8,8 +8,10 @@
 //! event with a malformed eventId is a bug worth reporting. `$ref`s never touch the network; a
 //! non-`file:` URI is mapped to the file of the same name in the schema's directory.
 
+mod closest;
 pub(crate) mod resolve;
 pub mod sample;
+pub mod select;
 pub mod tape;
 
 use std::fmt;
@@ -142,6 +144,24 @@ impl SchemaStore {
     }
 }
 
+/// evbus's own string format: RFC 3339 date-time without an offset (`2026-01-01T10:00:00.123456`,
+/// what Python's `isoformat()` of a naive UTC datetime and Java's `LocalDateTime` write), which
+/// `date-time` rightly rejects.
+pub const DATE_TIME_LOCAL: &str = "date-time-local";
+
+/// Whether `s` is a `date-time-local`: `YYYY-MM-DDTHH:MM:SS` with an optional fraction, a real
+/// date and time, and no offset.
+pub fn is_date_time_local(s: &str) -> bool {
+    let b = s.as_bytes();
+    // Digits where digits go first: the slice below is then at a character boundary, and
+    // chrono cannot take a five-digit year or a sign.
+    b.len() >= 19
+        && b[..19].iter().enumerate().all(|(i, c)| matches!(i, 4 | 7 | 10 | 13 | 16) || c.is_ascii_digit())
+        && b[10] == b'T'
+        && (b.len() == 19 || (b[19] == b'.' && b.len() > 20 && b[20..].iter().all(u8::is_ascii_digit)))
+        && chrono::NaiveDateTime::parse_from_str(&s[..19], "%Y-%m-%dT%H:%M:%S").is_ok()
+}
+
 /// The one place validators are configured, so the `Value` and tape validators of a [`Schema`]
 /// accept the same instances.
 fn build_validator<F: Json>(
@@ -153,6 +173,7 @@ fn build_validator<F: Json>(
         .with_base_uri(file_uri(abs))
         .with_retriever(retriever)
         .should_validate_formats(true)
+        .with_format(DATE_TIME_LOCAL, is_date_time_local)
         .build(raw)
         .map_err(|e| {
             // For a schema error the "instance" is the schema itself: say where in it.
@@ -227,19 +248,7 @@ impl Schema {
 
     /// Every validation error (empty `Err` never happens).
     pub fn validate(&self, v: &Value) -> Result<(), Vec<SchemaError>> {
-        let errors: Vec<SchemaError> = self
-            .validator
-            .iter_errors(v)
-            .map(|e| {
-                let (schema_file, at) = self.keyword_file(e.absolute_keyword_location().map(|u| u.as_str()));
-                SchemaError {
-                    instance_path: e.instance_path().to_string(),
-                    schema_path: at.unwrap_or_else(|| e.schema_path().to_string()),
-                    schema_file,
-                    message: e.to_string(),
-                }
-            })
-            .collect();
+        let errors: Vec<SchemaError> = self.validator.iter_errors(v).map(|e| self.word(&e, 0)).collect();
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 

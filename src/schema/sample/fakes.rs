@@ -377,6 +377,8 @@ pub(crate) enum Format {
     Email,
     Uuid,
     DateTime,
+    /// evbus's `date-time-local`: RFC 3339 without an offset (Python's naive `isoformat()`).
+    DateTimeLocal,
     Date,
     Time,
     Duration,
@@ -399,6 +401,7 @@ impl Format {
             "email" | "idn-email" => Format::Email,
             "uuid" => Format::Uuid,
             "date-time" => Format::DateTime,
+            crate::schema::DATE_TIME_LOCAL => Format::DateTimeLocal,
             "date" => Format::Date,
             "time" => Format::Time,
             "duration" => Format::Duration,
@@ -429,6 +432,14 @@ pub(crate) fn format_value<R: Rng + ?Sized>(f: Format, hint: Hint, rng: &mut R, 
             };
             rfc3339(&t)
         }
+        Format::DateTimeLocal => {
+            let t = if hint == Hint::Timestamp {
+                now - Duration::seconds(rng.random_range(0..30 * 86_400))
+            } else {
+                near(rng, now)
+            };
+            naive_micros(&(t + Duration::microseconds(rng.random_range(0..1_000_000))))
+        }
         Format::Date => {
             let mut s = String::with_capacity(10);
             push_date(&mut s, &if hint == Hint::BirthDate { birth(rng, now) } else { near(rng, now) });
@@ -457,6 +468,34 @@ pub(crate) fn format_value<R: Rng + ?Sized>(f: Format, hint: Hint, rng: &mut R, 
         Format::Regex => "^[a-z]+$".to_string(),
         Format::Unknown => return None,
     })
+}
+
+/// `t` as Python's `datetime.isoformat()` of a naive UTC datetime writes it, with microseconds:
+/// `2026-01-01T10:00:00.123456`.
+pub(crate) fn naive_micros(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
+/// The moment `t` in the shapes platforms write timestamps and dates in, most specific
+/// first: for a `pattern` that describes a date or time, the first shape it accepts is a
+/// realistic value where the pattern's own regex would make `6588-50-85T36:47:90`.
+/// Callers try the shapes of `now` first and draw a random moment only for one that fits, so
+/// that schemas without such a pattern sample exactly as before.
+pub(crate) fn date_like(t: DateTime<Utc>) -> [String; 11] {
+    let f = |p: &str| t.format(p).to_string();
+    [
+        naive_micros(&t),
+        f("%Y-%m-%dT%H:%M:%S%.3f"),
+        f("%Y-%m-%dT%H:%M:%S"),
+        f("%Y-%m-%dT%H:%M:%S%.3fZ"),
+        f("%Y-%m-%dT%H:%M:%SZ"),
+        f("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
+        f("%Y-%m-%dT%H:%M:%S+00:00"),
+        f("%Y-%m-%d %H:%M:%S"),
+        f("%Y-%m-%d"),
+        f("%H:%M:%S"),
+        f("%d.%m.%Y"),
+    ]
 }
 
 fn lorem_word<R: Rng + ?Sized>(rng: &mut R) -> &'static str {

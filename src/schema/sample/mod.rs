@@ -18,6 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
 use super::Schema;
+mod draw;
 mod fakes;
 pub mod plan;
 mod regexgen;
@@ -28,6 +29,7 @@ use fakes::Hint;
 use plan::Node;
 pub use plan::Plan;
 use walk::{BUDGET, Fail, Gen};
+pub use draw::Draw;
 
 /// Full attempts (generate + validate) before [`Generator::generate`] gives up.
 const MAX_ATTEMPTS: usize = 100;
@@ -95,12 +97,21 @@ pub struct Generator {
     validator: Arc<jsonschema::Validator>,
     rng: ChaCha8Rng,
     event_type: Option<String>,
+    /// `--type`: only events whose `eventType` is this one are kept (a `oneOf` of event types).
+    only_type: Option<String>,
     /// Envelope fields the schema pins with const/enum, which are left as generated.
     pinned: [bool; 5],
-    /// Envelope fields whose filled value the schema rejected once; no longer filled.
+    /// Envelope fields whose filled value the schema rejected [`GIVE_UP`] times and never
+    /// accepted; no longer filled. A field accepted once stays filled (a `oneOf` may pin it in
+    /// one branch and leave it free in another).
     skip: [bool; 5],
+    rejected: [u8; 5],
+    accepted: [bool; 5],
     seq: u64,
 }
+
+/// Rejections of a filled envelope field, never accepted, after which it is no longer filled.
+const GIVE_UP: u8 = 3;
 
 impl Generator {
     /// `seed: None` seeds from the OS.
@@ -123,14 +134,24 @@ impl Generator {
             validator: schema.validator.clone(),
             rng,
             event_type: schema.event_type(),
+            only_type: None,
             pinned,
             skip: [false; 5],
+            rejected: [0; 5],
+            accepted: [false; 5],
             seq: 0,
         })
     }
 
-    /// One valid value. Envelope fields, when the value has them, are set from `fill` (the i-th
-    /// call of this generator stamps `fill.now + i ms`).
+    /// Keeps only events of type `t` (`--type` on a schema that is a `oneOf` of event types):
+    /// other draws are retried, within the attempts [`Generator::generate`] allows.
+    pub fn only_type(mut self, t: Option<&str>) -> Generator {
+        self.only_type = t.map(str::to_string);
+        self
+    }
+
+    /// One valid value. Envelope fields, when the value has them and the schema leaves them
+    /// free, are set from `fill` (the i-th call of this generator stamps `fill.now + i ms`).
     pub fn generate(&mut self, fill: &EnvelopeFill) -> anyhow::Result<Value> {
         let mut last = String::new();
         let mut attempts = 0;
@@ -139,8 +160,14 @@ impl Generator {
             let mut g = Gen { plan: &self.plan, rng: &mut self.rng, now: fill.now, budget: BUDGET };
             match g.node(self.plan.root, 0, Hint::None) {
                 Ok(mut v) => {
+                    if let Some(t) = &self.only_type
+                        && v.get("eventType").and_then(Value::as_str) != Some(t)
+                    {
+                        last = format!("no branch of the schema generated eventType {t}");
+                        continue;
+                    }
                     let original = self.fill(&mut v, fill);
-                    if self.validator.is_valid(&v) || self.unfill(&mut v, original) {
+                    if self.validator.is_valid(&v) || self.unfill(&mut v, original, fill) {
                         self.seq += 1;
                         return Ok(v);
                     }
@@ -164,51 +191,84 @@ impl Generator {
         bail!("schema '{}': no valid sample after {attempts} attempt(s); last problem: {last}", self.name)
     }
 
-    /// Sets envelope fields; returns the values it replaced so [`Self::unfill`] can undo them.
+    /// When envelope field `i` (present as `cur`) is filled, the values to try in turn.
+    fn fills_for(&mut self, i: usize, cur: &Value, fill: &EnvelopeFill) -> Vec<Value> {
+        let when = fill.now + Duration::milliseconds(i64::try_from(self.seq).unwrap_or(i64::MAX).min(1 << 40));
+        match (i, cur) {
+            (0, Value::String(_)) => vec![Value::String(fakes::uuid(&mut self.rng))],
+            (1, _) => self.event_type.iter().map(|t| Value::String(t.clone())).collect(),
+            // A schema with `format: date-time-local` (or a pattern without an offset) takes the
+            // second.
+            (2, Value::String(_)) => vec![
+                Value::String(crate::term::time::rfc3339(&when)),
+                Value::String(fakes::naive_micros(&when)),
+            ],
+            (2, Value::Number(_)) => vec![Value::from(when.timestamp_millis())],
+            (3, Value::String(_)) => vec![Value::String(fill.producer.clone())],
+            (4, Value::String(_)) => vec![Value::String("1.0".into())],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Sets envelope fields (each to its first fill); returns the values it replaced and the
+    /// other fills to try, so [`Self::unfill`] can undo or retry them.
     fn fill(&mut self, v: &mut Value, fill: &EnvelopeFill) -> [Option<Value>; 5] {
         let mut old: [Option<Value>; 5] = Default::default();
         let Value::Object(m) = v else { return old };
         if !(m.contains_key("eventType") || m.contains_key("eventId")) {
             return old;
         }
-        let when = fill.now + Duration::milliseconds(i64::try_from(self.seq).unwrap_or(i64::MAX).min(1 << 40));
         for (i, field) in ENVELOPE.iter().enumerate() {
             if self.skip[i] || self.pinned[i] {
                 continue;
             }
-            let Some(cur) = m.get_mut(*field) else { continue };
-            let new = match (i, &*cur) {
-                (0, Value::String(_)) => Value::String(fakes::uuid(&mut self.rng)),
-                (1, _) => match &self.event_type {
-                    Some(t) => Value::String(t.clone()),
-                    None => continue,
-                },
-                (2, Value::String(_)) => Value::String(crate::term::time::rfc3339(&when)),
-                (2, Value::Number(_)) => Value::from(when.timestamp_millis()),
-                (3, Value::String(_)) => Value::String(fill.producer.clone()),
-                (4, Value::String(_)) => Value::String("1.0".into()),
-                _ => continue,
-            };
-            old[i] = Some(std::mem::replace(cur, new));
+            let Some(cur) = m.get(*field) else { continue };
+            let cur = cur.clone();
+            let Some(new) = self.fills_for(i, &cur, fill).into_iter().next() else { continue };
+            if let Some(slot) = m.get_mut(*field) {
+                old[i] = Some(std::mem::replace(slot, new));
+            }
         }
         old
     }
 
-    /// Puts back generated values for filled fields the schema rejects, remembering them so later
-    /// samples do not pay for the same mistake. True when that made `v` valid.
-    fn unfill(&mut self, v: &mut Value, original: [Option<Value>; 5]) -> bool {
+    /// The filled value is invalid: goes back to the generated value, then fills its envelope
+    /// fields one at a time, keeping each fill the schema accepts (a `const` the branch drew,
+    /// a timestamp format, stay as generated). False when the generated value itself is invalid.
+    fn unfill(&mut self, v: &mut Value, original: [Option<Value>; 5], fill: &EnvelopeFill) -> bool {
         let Value::Object(m) = v else { return false };
+        let mut filled: Vec<usize> = Vec::new();
         for (i, o) in original.into_iter().enumerate() {
-            let Some(o) = o else { continue };
-            let filled = m.insert(ENVELOPE[i].to_string(), o);
-            if self.validator.is_valid(&Value::Object(m.clone())) {
-                self.skip[i] = true;
-                return true;
-            }
-            if let Some(f) = filled {
-                m.insert(ENVELOPE[i].to_string(), f);
+            if let Some(o) = o {
+                m.insert(ENVELOPE[i].to_string(), o);
+                filled.push(i);
             }
         }
-        false
+        if !self.validator.is_valid(v) {
+            return false;
+        }
+        for i in filled {
+            let Some(cur) = v.get(ENVELOPE[i]).cloned() else { continue };
+            let mut kept = false;
+            for new in self.fills_for(i, &cur, fill) {
+                let Value::Object(m) = v else { return false };
+                m.insert(ENVELOPE[i].to_string(), new);
+                if self.validator.is_valid(v) {
+                    kept = true;
+                    break;
+                }
+            }
+            if kept {
+                self.accepted[i] = true;
+                continue;
+            }
+            let Value::Object(m) = v else { return false };
+            m.insert(ENVELOPE[i].to_string(), cur);
+            self.rejected[i] = self.rejected[i].saturating_add(1);
+            if !self.accepted[i] && self.rejected[i] >= GIVE_UP {
+                self.skip[i] = true;
+            }
+        }
+        true
     }
 }

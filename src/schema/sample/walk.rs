@@ -234,6 +234,21 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
             {
                 return Ok(Value::String(h));
             }
+            // A pattern that describes a date or a time (and is not one that any text matches):
+            // a real moment in the first shape it accepts.
+            if let Some(m) = &s.matcher
+                && !m.is_match("lorem ipsum")
+                && let Some(shape) = fakes::date_like(self.now).iter().position(|d| {
+                    m.is_match(d) && (s.min..=s.max.unwrap_or(usize::MAX)).contains(&d.chars().count())
+                })
+            {
+                let t = self.now - chrono::Duration::seconds(self.rng.random_range(0..30 * 86_400))
+                    + chrono::Duration::microseconds(self.rng.random_range(0..1_000_000));
+                let d = fakes::date_like(t)[shape].clone();
+                if m.is_match(&d) {
+                    return Ok(Value::String(d));
+                }
+            }
             let idx = *p.as_ref().map_err(|e| Fail::new(&l.loc, e.clone()))?;
             let re = &self.plan.regexes[idx];
             for _ in 0..24 {

@@ -44,6 +44,20 @@ impl<'a> TapeDoc<'a> {
     pub fn key_at(&self, path: &str) -> Option<String> {
         self.root().key_at(path)
     }
+
+    /// The string at a dot path of members (`eventType`, `meta.type`), the way
+    /// [`Discriminator`](crate::schema::select::Discriminator) reads a field: anything but a
+    /// string names nothing.
+    pub fn str_at(&self, path: &str) -> Option<&'a str> {
+        let mut cur = self.root();
+        for part in path.split('.') {
+            cur = match cur.entry().tag {
+                Tag::Object => cur.member(part)?,
+                _ => return None,
+            };
+        }
+        cur.str()
+    }
 }
 
 /// A value in a [`TapeDoc`].

@@ -18,6 +18,8 @@ const TOPIC_FIELDS: &[&str] = &[
     "replication_factor",
     "config",
     "schema",
+    "schemas",
+    "discriminator",
     "key",
     "producers",
     "consumers",
@@ -262,12 +264,31 @@ fn check_topic(
         p.push(kat, format!("{label}: key '{key}' is not a dot path like payload.userId"));
     }
     let strings = |v: Vec<(String, Pos)>| -> Vec<String> { v.into_iter().map(|(s, _)| s).collect() };
+    let schemas = t.event_schemas(&label, p);
+    let discriminator = t.string("discriminator", &label, p);
+    let mut schema = t.schema(&name, &label, p);
+    if !schemas.is_empty() || t.get("schemas").is_some() {
+        if let Some((k, _)) = t.get("schema") {
+            p.push(k.pos, format!("{label}: give `schema` (one schema) or `schemas` (one per event type), not both"));
+        }
+        schema = None;
+    }
+    if let Some(d) = &discriminator {
+        let kat = t.get("discriminator").map_or(at, |(k, _)| k.pos);
+        if let Err(m) = crate::schema::select::Discriminator::parse(d) {
+            p.push(kat, format!("{label}: {m}"));
+        } else if t.get("schemas").is_none() {
+            p.push(kat, format!("{label}: `discriminator` picks among `schemas`, but the topic has none"));
+        }
+    }
     Some(TopicSpec {
         description: t.string("description", &label, p),
         partitions: partitions.clamp(1, MAX_PARTITIONS) as i32,
         replication_factor: rf.clamp(1, MAX_REPLICATION_FACTOR) as i16,
         config,
-        schema: t.schema(&name, &label, p),
+        schema,
+        schemas,
+        discriminator,
         key,
         producers: strings(t.strings("producers", &label, p)),
         consumers: strings(t.strings("consumers", &label, p)),

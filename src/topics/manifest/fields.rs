@@ -2,6 +2,8 @@
 //! problem pushed with its `line:column` (escaped for the terminal) instead of stopping at the
 //! first, as serde would.
 
+use std::collections::BTreeMap;
+
 use super::model::Problem;
 use super::yaml::{Kind, Node, Pos};
 
@@ -108,6 +110,37 @@ impl<'n> Fields<'n> {
             }
             _ => Some(self.string("schema", what, p).unwrap_or_else(|| topic.to_string())),
         }
+    }
+
+    /// The `schemas` field: event type → schema name (or path), each a string.
+    pub(super) fn event_schemas(&self, what: &str, p: &mut Problems) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let Some((k, v)) = self.get("schemas") else { return out };
+        let Kind::Map(pairs) = &v.kind else {
+            p.push(v.pos, format!("{what}: `schemas` maps event types to schemas, not {}", describe(v)));
+            return out;
+        };
+        if pairs.is_empty() {
+            p.push(k.pos, format!("{what}: `schemas` is empty (map each event type to its schema)"));
+        }
+        for (t, s) in pairs {
+            let Some(ty) = t.scalar().filter(|t| !t.is_empty()) else {
+                p.push(t.pos, format!("{what}: `schemas` keys are event types, not {}", describe(t)));
+                continue;
+            };
+            match s.scalar().filter(|n| !n.is_empty() && !s.is_null()) {
+                Some(_) if out.contains_key(ty) => {
+                    p.push(t.pos, format!("{what}: event type '{ty}' is given twice in `schemas`"));
+                }
+                Some(name) => {
+                    out.insert(ty.to_string(), name.to_string());
+                }
+                None => {
+                    p.push(s.pos, format!("{what}: `schemas.{ty}` must be a schema name or path, not {}", describe(s)))
+                }
+            }
+        }
+        out
     }
 
     /// A list of strings, each with its position.

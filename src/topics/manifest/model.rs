@@ -36,6 +36,15 @@ pub struct TopicSpec {
     /// Schema name: `schemas/<schema>.json`; the topic name when not given; `None` for
     /// `schema: false` (the topic carries no schema: nothing to validate its records against).
     pub schema: Option<String>,
+    /// Several event types on one topic (`schemas:`): event type → schema name or path, each
+    /// record validated against the schema of its own type. Empty for a one-schema topic; when
+    /// set, `schema` is `None`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub schemas: BTreeMap<String, String>,
+    /// Where a record of a `schemas:` topic names its event type: a dot path into the event
+    /// (`eventType`, the default) or `header:NAME`. `None` when not written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discriminator: Option<String>,
     /// Dot path into the event whose value becomes the record key.
     pub key: Option<String>,
     /// Services that write the topic; informational, not enforced.
