@@ -253,7 +253,9 @@ async fn samples(
         buf.clear();
         serde_json::to_writer(&mut buf, &v)?;
         let event_type = crate::record::envelope::field_str(&v).or(a.event_type.as_deref());
-        sender.send(key.as_deref().map(str::as_bytes), &buf, headers(event_type.map(str::as_bytes), &static_headers)).await?;
+        sender
+            .send(key.as_deref().map(str::as_bytes), &buf, headers(event_type.map(str::as_bytes), &static_headers))
+            .await?;
         if sender.stalled() {
             break;
         }

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use serde_json::json;
 
 use crate::app::App;
-use crate::cli::{SampleArgs, SchemasCommand, SchemasDirArgs};
+use crate::cli::{SampleArgs, SchemasCommand, SchemasDirArgs, ValidateArgs};
 use crate::exit::Outcome;
 use crate::schema::SchemaStore;
 use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
@@ -41,6 +41,13 @@ fn list(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
             if let Some(schema) = &t.schema {
                 users.entry(schema.clone()).or_default().push(t.name.clone());
             }
+            for schema in t.schemas.values() {
+                let stem = schema.trim_end_matches(".json").rsplit('/').next().unwrap_or(schema);
+                let list = users.entry(stem.to_string()).or_default();
+                if !list.contains(&t.name) {
+                    list.push(t.name.clone());
+                }
+            }
         }
     }
     let rows: Vec<serde_json::Value> = store
@@ -65,24 +72,40 @@ fn list(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn validate(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
+fn validate(app: &App, v: &ValidateArgs) -> Result<Outcome> {
+    let a = &v.dir;
     let store = SchemaStore::open(&a.schemas)?;
     let mut problems = store.check_all();
-    // Topics declared `schema: false` carry no schema: validation covers the others.
+    // Topics declared `schema: false` carry no schema: validation covers the others. With
+    // --only-with-schemas, so do topics whose schema file is missing (listed, not failed).
     let mut without: Vec<String> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
     if let Some(m) = app.manifest_opt(&a.manifest)? {
         for t in &m.topics {
-            let Some(schema) = &t.schema else {
+            let wanted: Vec<(Option<&str>, &str)> = match &t.schema {
+                Some(s) => vec![(None, s.as_str())],
+                None => t.schemas.iter().map(|(ty, s)| (Some(ty.as_str()), s.as_str())).collect(),
+            };
+            if wanted.is_empty() {
                 without.push(t.name.clone());
                 continue;
-            };
-            if !store.names().contains(schema) {
+            }
+            for (ty, schema) in wanted {
+                if schema_file(&store, schema).is_file() || store.dir().join(schema).is_file() {
+                    continue;
+                }
+                if v.only_with_schemas {
+                    missing.push(t.name.clone());
+                    break;
+                }
+                let of = ty.map(|ty| format!(" for event type {ty}")).unwrap_or_default();
                 problems.push(format!(
-                    "{}: topic {} uses schema '{schema}', but {} does not exist (add it, name another \
-                     with `schema: NAME`, or declare `schema: false` for a topic without a schema)",
+                    "{}: topic {} uses schema '{schema}'{of}, but {} does not exist (add it, name another \
+                     with `schema: NAME`, declare `schema: false` for a topic without a schema, or pass \
+                     --only-with-schemas to check only the topics that have theirs)",
                     m.path.display(),
                     t.name,
-                    store.dir().join(format!("{schema}.json")).display()
+                    schema_file(&store, schema).display()
                 ));
             }
         }
@@ -91,23 +114,47 @@ fn validate(app: &App, a: &SchemasDirArgs) -> Result<Outcome> {
     if app.ui.mode()? == Mode::Json {
         app.ui.json(&json!({
             "schemas": count, "valid": problems.is_empty(), "problems": problems, "topics_without_schema": without,
+            "topics_missing_schema": missing,
         }))?;
     } else if problems.is_empty() {
         let mut line = format!("{}: {count} schemas, all valid", store.dir().display());
+        let names = |v: &[String]| v.iter().map(|n| for_terminal(n).into_owned()).collect::<Vec<_>>().join(", ");
         if !without.is_empty() {
-            let names: Vec<String> = without.iter().map(|n| for_terminal(n).into_owned()).collect();
             line.push_str(&format!(
                 "; {} topic(s) without a schema (schema: false): {}",
-                names.len(),
-                names.join(", ")
+                without.len(),
+                names(&without)
+            ));
+        }
+        if !missing.is_empty() {
+            line.push_str(&format!(
+                "; {} topic(s) not checked, their schema file is missing (--only-with-schemas): {}",
+                missing.len(),
+                names(&missing)
             ));
         }
         app.ui.out(&line)?;
+    }
+    if !missing.is_empty() && app.ui.mode()? == Mode::Json {
+        app.ui.warn(format!(
+            "{} topic(s) not checked, their schema file is missing (--only-with-schemas): {}",
+            missing.len(),
+            missing.iter().map(|n| for_terminal(n).into_owned()).collect::<Vec<_>>().join(", ")
+        ));
     }
     if !problems.is_empty() {
         bail!("{} problem(s) in {}:\n  {}", problems.len(), store.dir().display(), problems.join("\n  "));
     }
     Ok(Outcome::Ok)
+}
+
+/// The file a schema name or path stands for, for messages.
+fn schema_file(store: &SchemaStore, schema: &str) -> std::path::PathBuf {
+    if schema.contains('/') || schema.ends_with(".json") {
+        std::path::PathBuf::from(schema)
+    } else {
+        store.dir().join(format!("{schema}.json"))
+    }
 }
 
 fn sample(app: &App, a: &SampleArgs) -> Result<Outcome> {

@@ -28,11 +28,8 @@ impl Schema {
         if depth >= MAX_DEPTH || context.is_empty() {
             return self.plain(e);
         }
-        let Some((i, errors)) = context
-            .iter()
-            .enumerate()
-            .filter(|(_, errs)| !errs.is_empty())
-            .min_by_key(|(_, errs)| distance(errs))
+        let Some((i, errors)) =
+            context.iter().enumerate().filter(|(_, errs)| !errs.is_empty()).min_by_key(|(_, errs)| distance(errs))
         else {
             return self.plain(e);
         };

@@ -16,7 +16,7 @@ use crate::kafka::headers::HeaderPool;
 use crate::kafka::reader::{Problem, Reader};
 use crate::record::filter::{EvalError, Match, RecordFilter};
 use crate::record::view::RecordView;
-use crate::schema::Schema;
+use crate::schema::select::TopicSchema;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PartState {
@@ -81,7 +81,7 @@ pub(super) struct Engine {
     pub(super) filter: RecordFilter,
     pub(super) topic_names: Vec<String>,
     /// Per topic, when --validate.
-    pub(super) schemas: Vec<Option<Schema>>,
+    pub(super) schemas: Vec<Option<TopicSchema>>,
     /// Where the schemas of topics picked up later come from (--validate).
     pub(super) schema_source: Option<SchemaSource>,
     pub(super) only_invalid: bool,
@@ -225,7 +225,7 @@ impl Engine {
         match matched {
             Match::Yes => {
                 let invalid = match self.schemas.get(t) {
-                    Some(Some(schema)) => check(schema, rec.value),
+                    Some(Some(schema)) => check(schema, rec.value, rec.headers),
                     _ => None,
                 };
                 if invalid.is_some() {
@@ -324,18 +324,27 @@ pub(super) fn evaluate(filter: &RecordFilter, rec: &RecordView) -> Match {
     if filter.is_empty() { Match::Yes } else { filter.matches(rec, None) }
 }
 
-/// The validation verdict for a value: `None` when valid (tombstones are not validated).
-pub(super) fn check(schema: &Schema, value: Option<&[u8]>) -> Option<String> {
-    let errors = match schema.check_json(value?) {
-        Ok(()) => return None,
-        Err(crate::schema::JsonCheck::NotJson(e)) => return Some(format!("value is not JSON: {e}")),
-        Err(crate::schema::JsonCheck::Invalid(errors)) => errors,
+/// The validation verdict for a record: `None` when valid (tombstones are not validated). A
+/// topic with several event types picks the schema by the record's discriminator (its value
+/// field, or its last header of that name).
+pub(super) fn check(
+    schema: &TopicSchema,
+    value: Option<&[u8]>,
+    headers: &[(String, Option<Vec<u8>>)],
+) -> Option<String> {
+    let header = |name: &str| -> Option<String> {
+        headers
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.as_deref())
+            .map(|v| String::from_utf8_lossy(v).into_owned())
     };
-    let mut msg = errors.iter().take(3).map(ToString::to_string).collect::<Vec<_>>().join("; ");
-    if errors.len() > 3 {
-        msg.push_str(&format!(" (and {} more)", errors.len() - 3));
+    match schema.check(value?, &header) {
+        Ok(()) => None,
+        Err(crate::schema::select::Rejected::NotJson(e)) => Some(format!("value is not JSON: {e}")),
+        Err(r) => Some(r.summary(3)),
     }
-    Some(msg)
 }
 
 /// Common end-of-iteration bookkeeping. Returns true when the run should end.

@@ -25,11 +25,11 @@ mod regexgen;
 mod walk;
 
 use super::resolve::{DirRetriever, DocSet, file_uri};
+pub use draw::Draw;
 use fakes::Hint;
 use plan::Node;
 pub use plan::Plan;
 use walk::{BUDGET, Fail, Gen};
-pub use draw::Draw;
 
 /// Full attempts (generate + validate) before [`Generator::generate`] gives up.
 const MAX_ATTEMPTS: usize = 100;
@@ -199,10 +199,9 @@ impl Generator {
             (1, _) => self.event_type.iter().map(|t| Value::String(t.clone())).collect(),
             // A schema with `format: date-time-local` (or a pattern without an offset) takes the
             // second.
-            (2, Value::String(_)) => vec![
-                Value::String(crate::term::time::rfc3339(&when)),
-                Value::String(fakes::naive_micros(&when)),
-            ],
+            (2, Value::String(_)) => {
+                vec![Value::String(crate::term::time::rfc3339(&when)), Value::String(fakes::naive_micros(&when))]
+            }
             (2, Value::Number(_)) => vec![Value::from(when.timestamp_millis())],
             (3, Value::String(_)) => vec![Value::String(fill.producer.clone())],
             (4, Value::String(_)) => vec![Value::String("1.0".into())],

@@ -238,9 +238,9 @@ impl<R: Rng + ?Sized> Gen<'_, R> {
             // a real moment in the first shape it accepts.
             if let Some(m) = &s.matcher
                 && !m.is_match("lorem ipsum")
-                && let Some(shape) = fakes::date_like(self.now).iter().position(|d| {
-                    m.is_match(d) && (s.min..=s.max.unwrap_or(usize::MAX)).contains(&d.chars().count())
-                })
+                && let Some(shape) = fakes::date_like(self.now)
+                    .iter()
+                    .position(|d| m.is_match(d) && (s.min..=s.max.unwrap_or(usize::MAX)).contains(&d.chars().count()))
             {
                 let t = self.now - chrono::Duration::seconds(self.rng.random_range(0..30 * 86_400))
                     + chrono::Duration::microseconds(self.rng.random_range(0..1_000_000));
