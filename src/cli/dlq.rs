@@ -107,6 +107,10 @@ pub struct DlqReplayArgs {
     /// Ignore the saved position and start at the DLQ's first record
     #[arg(long)]
     pub from_start: bool,
+    /// Replay only the records earlier runs passed over (not selected by their filters, or
+    /// skipped), each once; the saved position stays where it is
+    #[arg(long, conflicts_with_all = ["from_start", "from_offset", "to_offset"])]
+    pub pending: bool,
     #[command(flatten)]
     pub manifest: ManifestArg,
 }

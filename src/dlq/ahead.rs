@@ -9,17 +9,28 @@
 //! and a held position makes it send the held record alone first, so nothing past a record that
 //! is refused again is sent at all.
 //!
-//! Format: `evbus-replay/1 at=N [held] [acked=D+L,D+L...]`, ranges of acknowledged offsets, each
-//! `D` counted from the end of the previous range (the first from `N`), `L` its length. `at`
+//! Beside them go the records runs passed over before the position without replaying them (not
+//! selected by a filter, or skipped): still waiting, so `health` counts them and `dlq replay
+//! --pending` replays exactly those, once. They are kept until replayed, within
+//! [`MAX_PASSED_LEN`]: a run does not move the position past a passed-over record that no longer
+//! fits (it would be forgotten), and says so.
+//!
+//! Format: `evbus-replay/1 at=N [held] [acked=D+L,D+L...] [passed=D+L,...]`, ranges of offsets,
+//! each `D` counted from the end of the previous range (the first from `N` for `acked`, from 0
+//! for `passed`), `L` its length. `at`
 //! guards against a position moved by something else (`groups reset`): a note for another
-//! offset is ignored. Kept under [`MAX_LEN`] (brokers refuse metadata over
+//! offset is ignored. The acknowledged ranges are kept under [`MAX_LEN`] (brokers refuse metadata over
 //! `offset.metadata.max.bytes`, 4096 by default): ranges that do not fit are left out, and those
 //! records are sent again rather than lost.
 
 use std::collections::BTreeSet;
 
-/// The longest note written.
-pub const MAX_LEN: usize = 3000;
+/// The longest list of acknowledged ranges written.
+pub const MAX_LEN: usize = 2400;
+
+/// The longest list of passed-over ranges written (`passed=`); with [`MAX_LEN`] and the words
+/// around them the note stays under Kafka's default `offset.metadata.max.bytes` (4096).
+pub const MAX_PASSED_LEN: usize = 1500;
 
 const TAG: &str = "evbus-replay/1";
 
@@ -30,39 +41,95 @@ pub struct Note {
     pub held: bool,
     /// Offsets past the position that an earlier run replayed (acknowledged).
     pub acked: BTreeSet<i64>,
+    /// Offsets before the position that runs passed over without replaying them: not selected
+    /// by their filters (`--type`, `--topic`, `--filter`...), or skipped (`--skip-unknown`,
+    /// `--skip-refused`). Still waiting: `health` counts them, `dlq replay --pending` replays them.
+    pub passed: BTreeSet<i64>,
+}
+
+/// What [`encode`] wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Encoded {
+    /// The note (empty when there is nothing to say).
+    pub note: String,
+    /// Acknowledged offsets past the position that did not fit (a later run sends them again).
+    pub acked_left_out: usize,
+    /// The first passed-over offset that did not fit, if any: the position must not move past
+    /// it, or that record would be forgotten (see [`crate::dlq::select::Tracker::positions`]).
+    pub passed_cut: Option<i64>,
+}
+
+/// `D+L` ranges of `offsets`, each `D` counted from the end of the previous range (the first
+/// from `from`), within `budget` bytes; also the first offset left out.
+fn ranges(from: i64, offsets: impl Iterator<Item = i64>, budget: usize) -> (String, Option<i64>, usize) {
+    let mut rs: Vec<(i64, i64)> = Vec::new();
+    for o in offsets {
+        match rs.last_mut() {
+            Some((_, end)) if *end == o => *end = o + 1,
+            _ => rs.push((o, o + 1)),
+        }
+    }
+    let mut out = String::new();
+    let mut prev = from;
+    let mut cut = None;
+    let mut left_out = 0usize;
+    for (start, end) in rs {
+        let part = format!("{}{}+{}", if out.is_empty() { "" } else { "," }, start - prev, end - start);
+        if cut.is_some() || out.len() + part.len() > budget {
+            cut.get_or_insert(start);
+            left_out += (end - start) as usize;
+            continue;
+        }
+        out.push_str(&part);
+        prev = end;
+    }
+    (out, cut, left_out)
+}
+
+/// The note for position `at`: `acked` holds offsets past `at`, `passed` offsets before it
+/// (others are ignored).
+pub fn encode_all(at: i64, held: bool, acked: &BTreeSet<i64>, passed: &BTreeSet<i64>) -> Encoded {
+    let (a, _, acked_left_out) = ranges(at, acked.range(at + 1..).copied(), MAX_LEN);
+    let (p, passed_cut, _) = ranges(0, passed.range(..at).copied(), MAX_PASSED_LEN);
+    if !held && a.is_empty() && p.is_empty() {
+        return Encoded { note: String::new(), acked_left_out, passed_cut };
+    }
+    let mut note = format!("{TAG} at={at}");
+    if held {
+        note.push_str(" held");
+    }
+    if !a.is_empty() {
+        note.push_str(" acked=");
+        note.push_str(&a);
+    }
+    if !p.is_empty() {
+        note.push_str(" passed=");
+        note.push_str(&p);
+    }
+    Encoded { note, acked_left_out, passed_cut }
 }
 
 /// The note for position `at` (empty when there is nothing to say); `acked` holds offsets
 /// past `at` in increasing order. Also returns how many acknowledged offsets did not fit.
 pub fn encode(at: i64, held: bool, acked: &BTreeSet<i64>) -> (String, usize) {
-    if !held && acked.is_empty() {
-        return (String::new(), 0);
-    }
-    let mut out = format!("{TAG} at={at}");
-    if held {
-        out.push_str(" held");
-    }
-    let mut ranges: Vec<(i64, i64)> = Vec::new();
-    for &o in acked.range(at + 1..) {
-        match ranges.last_mut() {
-            Some((_, end)) if *end == o => *end = o + 1,
-            _ => ranges.push((o, o + 1)),
+    let e = encode_all(at, held, acked, &BTreeSet::new());
+    (e.note, e.acked_left_out)
+}
+
+/// `D+L` ranges back into offsets, counted from `from`; `None` when malformed.
+fn parse_ranges(from: i64, list: &str, into: &mut BTreeSet<i64>) -> Option<()> {
+    let mut prev = from;
+    for r in list.split(',') {
+        let (d, l) = r.split_once('+')?;
+        let (d, l) = (d.parse::<i64>().ok()?, l.parse::<i64>().ok()?);
+        if d < 0 || l <= 0 || l > 1_000_000 {
+            return None;
         }
+        let start = prev.saturating_add(d);
+        into.extend(start..start.saturating_add(l));
+        prev = start.saturating_add(l);
     }
-    let mut prev = at;
-    let mut left_out = 0usize;
-    let mut first = true;
-    for (start, end) in ranges {
-        let part = format!("{}{}+{}", if first { " acked=" } else { "," }, start - prev, end - start);
-        if left_out > 0 || out.len() + part.len() > MAX_LEN {
-            left_out += (end - start) as usize;
-            continue;
-        }
-        out.push_str(&part);
-        first = false;
-        prev = end;
-    }
-    (out, left_out)
+    Some(())
 }
 
 /// The note written beside position `at`; empty for no note, another tool's metadata, or a
@@ -74,22 +141,22 @@ pub fn decode(at: i64, note: &str) -> Note {
     }
     let mut n = Note::default();
     for w in words {
-        if w == "held" {
+        let ok = if w == "held" {
             n.held = true;
+            Some(())
         } else if let Some(list) = w.strip_prefix("acked=") {
-            let mut prev = at;
-            for r in list.split(',') {
-                let Some((d, l)) = r.split_once('+') else { return Note::default() };
-                let (Ok(d), Ok(l)) = (d.parse::<i64>(), l.parse::<i64>()) else { return Note::default() };
-                if d < 0 || l <= 0 || l > 1_000_000 {
-                    return Note::default();
-                }
-                let start = prev.saturating_add(d);
-                n.acked.extend(start..start.saturating_add(l));
-                prev = start.saturating_add(l);
-            }
+            parse_ranges(at, list, &mut n.acked)
+        } else if let Some(list) = w.strip_prefix("passed=") {
+            parse_ranges(0, list, &mut n.passed)
+        } else {
+            Some(())
+        };
+        if ok.is_none() {
+            return Note::default();
         }
     }
+    n.passed = n.passed.split_off(&0);
+    let _ = n.passed.split_off(&at);
     n
 }
 
@@ -116,10 +183,33 @@ mod tests {
     fn a_long_note_keeps_the_first_ranges_and_counts_the_rest() {
         let acked: BTreeSet<i64> = (0..5000).map(|i| 1 + i * 2).collect();
         let (s, left) = encode(0, true, &acked);
-        assert!(s.len() <= MAX_LEN, "{}", s.len());
+        assert!(s.len() <= MAX_LEN + 40, "{}", s.len());
         let back = decode(0, &s);
         assert_eq!(back.acked.len() + left, 5000);
         assert!(back.acked.iter().all(|o| acked.contains(o)));
         assert_eq!(back.acked.first(), Some(&1));
+    }
+
+    #[test]
+    fn passed_over_offsets_round_trip_and_a_cut_names_the_first_left_out() {
+        let passed: BTreeSet<i64> = [3, 4, 5, 9].into_iter().collect();
+        let acked: BTreeSet<i64> = [21].into_iter().collect();
+        let e = encode_all(20, false, &acked, &passed);
+        assert_eq!(e.note, "evbus-replay/1 at=20 acked=1+1 passed=3+3,4+1");
+        assert_eq!(e.passed_cut, None);
+        assert_eq!(decode(20, &e.note), Note { held: false, acked, passed: passed.clone() });
+        // Only passed-over records: still a note (they are waiting).
+        let e = encode_all(20, false, &BTreeSet::new(), &passed);
+        assert_eq!(decode(20, &e.note).passed, passed);
+        // Offsets at or past the position are not "passed over" (the next run reads them).
+        let e = encode_all(4, false, &BTreeSet::new(), &passed);
+        assert_eq!(decode(4, &e.note).passed, [3].into_iter().collect());
+        // Too many to write: the first one left out is named, and nothing after it is written.
+        let many: BTreeSet<i64> = (0..2000).map(|i| i * 3).collect();
+        let e = encode_all(10_000, false, &BTreeSet::new(), &many);
+        let cut = e.passed_cut.expect("a cut");
+        let back = decode(10_000, &e.note).passed;
+        assert!(back.iter().all(|o| *o < cut) && back.len() == many.range(..cut).count());
+        assert!(e.note.len() < 4000);
     }
 }

@@ -145,6 +145,11 @@ struct PartProgress {
     /// Acknowledged (by this run or, as its note says, an earlier one) and possibly past the
     /// committable offset: what the note beside the saved position lists.
     acked: BTreeSet<i64>,
+    /// Passed over without a replay (not selected, skipped), by this run or, as the note says,
+    /// earlier ones, and not replayed since: still waiting (see [`crate::dlq::ahead`]).
+    passed: BTreeSet<i64>,
+    /// Acknowledged by this run (the offsets a `--pending` run takes off the passed-over list).
+    acked_now: BTreeSet<i64>,
 }
 
 impl Tracker {
@@ -175,12 +180,40 @@ impl Tracker {
         pp.pending.insert(offset);
     }
 
+    /// A record was read and passed over without a replay: not selected by the filters, or
+    /// skipped (`--skip-unknown`); done, and remembered as still waiting.
+    pub fn passed(&mut self, p: i32, offset: i64) {
+        let pp = self.part(p, offset);
+        pp.next_read = pp.next_read.max(offset + 1);
+        pp.passed.insert(offset);
+    }
+
+    /// Offsets earlier runs passed over (the note): still waiting until replayed. Only for a
+    /// partition this run reads (one it does not keeps its note as it is).
+    pub fn remember_passed(&mut self, p: i32, offsets: &BTreeSet<i64>) {
+        if let Some(pp) = self.parts.get_mut(&p) {
+            pp.passed.extend(offsets.iter().copied());
+        }
+    }
+
     /// The broker acknowledged the record.
     pub fn acked(&mut self, p: i32, offset: i64) {
         if let Some(pp) = self.parts.get_mut(&p) {
             pp.pending.remove(&offset);
             pp.acked.insert(offset);
+            pp.passed.remove(&offset);
+            pp.acked_now.insert(offset);
         }
+    }
+
+    /// Offsets of partition `p` this run replayed (acknowledged).
+    pub fn acked_now(&self, p: i32) -> BTreeSet<i64> {
+        self.parts.get(&p).map(|pp| pp.acked_now.clone()).unwrap_or_default()
+    }
+
+    /// Offsets of partition `p` passed over and not replayed since, as far as this run knows.
+    pub fn passed_over(&self, p: i32) -> BTreeSet<i64> {
+        self.parts.get(&p).map(|pp| pp.passed.clone()).unwrap_or_default()
     }
 
     /// A record an earlier run replayed (its note says so): done, and still listed in the note
@@ -199,10 +232,11 @@ impl Tracker {
         }
     }
 
-    /// A failed record is passed over after all (`--skip-refused`): done.
+    /// A failed record is passed over after all (`--skip-refused`): done, and still waiting.
     pub fn pass_over(&mut self, p: i32, offset: i64) {
         if let Some(pp) = self.parts.get_mut(&p) {
             pp.failed.remove(&offset);
+            pp.passed.insert(offset);
         }
     }
 
@@ -232,23 +266,31 @@ impl Tracker {
 
     /// Partition → the committable offset and the note to save beside it (see
     /// [`crate::dlq::ahead`]); forgets acknowledgements the position has passed. Also returns how
-    /// many acknowledged offsets did not fit into the notes (they would be sent again).
-    pub fn positions(&mut self) -> (BTreeMap<i32, (i64, String)>, usize) {
+    /// many acknowledged offsets did not fit into the notes (they would be sent again) and, per
+    /// partition, a passed-over offset the position was held at because the note had no room left
+    /// to remember it.
+    #[allow(clippy::type_complexity)]
+    pub fn positions(&mut self) -> (BTreeMap<i32, (i64, String)>, usize, BTreeMap<i32, i64>) {
         let mut left_out = 0;
+        let mut cuts = BTreeMap::new();
         let out = self
             .parts
             .iter_mut()
             .map(|(p, pp)| {
-                let c = pp.committable();
+                let mut c = pp.committable();
+                let mut e = crate::dlq::ahead::encode_all(c, c < pp.next_read, &pp.acked, &pp.passed);
+                if let Some(cut) = e.passed_cut {
+                    // Moving past `cut` would forget that it waits: hold the position there.
+                    c = c.min(cut);
+                    cuts.insert(*p, cut);
+                    e = crate::dlq::ahead::encode_all(c, c < pp.next_read, &pp.acked, &pp.passed);
+                }
                 pp.acked = pp.acked.split_off(&c);
-                // Held: the line stops at a record that is not done although later ones were read.
-                let held = c < pp.next_read;
-                let (note, n) = crate::dlq::ahead::encode(c, held, &pp.acked);
-                left_out += n;
-                (*p, (c, note))
+                left_out += e.acked_left_out;
+                (*p, (c, e.note))
             })
             .collect();
-        (out, left_out)
+        (out, left_out, cuts)
     }
 }
 

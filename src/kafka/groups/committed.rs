@@ -157,7 +157,12 @@ unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, Error> {
         for e in partitions(sys::rd_kafka_group_result_partitions(g)) {
             if !ffi::ok(e.err) {
                 // A partition error (unknown topic, not authorised) is "no commit we can read".
-                out.push(Committed { topic: text(e.topic), partition: e.partition, offset: None });
+                out.push(Committed {
+                    topic: text(e.topic),
+                    partition: e.partition,
+                    offset: None,
+                    metadata: String::new(),
+                });
                 continue;
             }
             out.push(Committed {
@@ -165,6 +170,14 @@ unsafe fn read_event(ev: *mut RDKafkaEvent) -> Result<Vec<Committed>, Error> {
                 partition: e.partition,
                 // Negative offsets are Kafka's "no commit" sentinels (-1, -1001).
                 offset: (e.offset >= 0).then_some(e.offset),
+                metadata: if e.metadata.is_null() || e.metadata_size == 0 {
+                    String::new()
+                } else {
+                    // SAFETY: librdkafka owns `metadata_size` bytes at `metadata` for as long as the
+                    // result event this list belongs to, which outlives this loop.
+                    let bytes = std::slice::from_raw_parts(e.metadata as *const u8, e.metadata_size);
+                    String::from_utf8(bytes.to_vec()).unwrap_or_default()
+                },
             });
         }
         Ok(out)

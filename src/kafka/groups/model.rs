@@ -70,6 +70,9 @@ pub struct Committed {
     pub partition: i32,
     /// `None` when the group has no commit for this partition.
     pub offset: Option<i64>,
+    /// The metadata string committed with the offset (empty when none, or not UTF-8); `dlq
+    /// replay` keeps its note there (see [`crate::dlq::ahead`]).
+    pub metadata: String,
 }
 
 /// One group of [`committed_many`] and the partitions to ask for (`None` = every committed one).

@@ -209,7 +209,7 @@ pub async fn dlq_checks(settings: &Settings, manifest: &Manifest, md: &ClusterMe
                 // Records `dlq replay` already republished are not waiting: they stay in the DLQ
                 // (only retention or DeleteRecords removes them), behind its default group's saved position.
                 // A position that cannot be read counts nothing as replayed.
-                let replayed: std::collections::BTreeMap<i32, i64> = match settings.admin() {
+                let replayed: std::collections::BTreeMap<i32, (i64, String)> = match settings.admin() {
                     Ok(admin) => {
                         let req = vec![(crate::dlq::DEFAULT_REPLAY_GROUP.to_string(), Some(parts.clone()))];
                         crate::kafka::groups::committed_many(&Arc::new(admin), req)
@@ -219,45 +219,71 @@ pub async fn dlq_checks(settings: &Settings, manifest: &Manifest, md: &ClusterMe
                             .and_then(|(_, r)| r.ok())
                             .into_iter()
                             .flatten()
-                            .filter_map(|c| Some((c.partition, c.offset?)))
+                            .filter_map(|c| Some((c.partition, (c.offset?, c.metadata))))
                             .collect()
                     }
                     Err(_) => Default::default(),
                 };
                 match watermarks(settings, parts).await {
                     Err(e) => (Status::Fail, format!("{e:#}")),
-                    Ok(w) => {
-                        let n: i64 = w
-                            .iter()
-                            .map(|((_, p), (lo, hi))| (hi - replayed.get(p).copied().unwrap_or(*lo).max(*lo)).max(0))
-                            .sum();
-                        if n == 0 && replayed.is_empty() {
-                            (Status::Ok, "empty".to_string())
-                        } else if n == 0 {
-                            (
-                                Status::Ok,
-                                format!(
-                                    "nothing waiting: no records after the saved position of `dlq replay` (group {})",
-                                    crate::dlq::DEFAULT_REPLAY_GROUP
-                                ),
-                            )
-                        } else {
-                            (
-                                Status::Warn,
-                                format!(
-                                    "{} waiting (run `evbus dlq inspect {}`)",
-                                    plural(n as usize, "record", "records"),
-                                    for_terminal(&name)
-                                ),
-                            )
-                        }
-                    }
+                    Ok(w) => dlq_waiting(&name, &w, &replayed),
                 }
             })
             .await,
         );
     }
     out
+}
+
+/// The DLQ check's verdict: records after the saved position of `dlq replay`'s default group,
+/// plus those its runs passed over before it (not selected by a filter, or skipped: listed in the
+/// note beside the position) and still there, which are waiting just as much.
+fn dlq_waiting(
+    name: &str,
+    w: &std::collections::BTreeMap<(String, i32), (i64, i64)>,
+    replayed: &std::collections::BTreeMap<i32, (i64, String)>,
+) -> (Status, String) {
+    let mut after = 0i64;
+    let mut passed = 0i64;
+    for ((_, p), (lo, hi)) in w {
+        let at = replayed.get(p).map_or(*lo, |(o, _)| *o).max(*lo);
+        after += (hi - at).max(0);
+        if let Some((o, note)) = replayed.get(p) {
+            passed += crate::dlq::ahead::decode(*o, note).passed.range(*lo..).count() as i64;
+        }
+    }
+    let n = after + passed;
+    if n == 0 && replayed.is_empty() {
+        (Status::Ok, "empty".to_string())
+    } else if n == 0 {
+        (
+            Status::Ok,
+            format!(
+                "nothing waiting: no records after the saved position of `dlq replay` (group {})",
+                crate::dlq::DEFAULT_REPLAY_GROUP
+            ),
+        )
+    } else if passed > 0 {
+        (
+            Status::Warn,
+            format!(
+                "{} waiting, {passed} of them passed over by filtered or --skip replays (run `evbus dlq inspect {}`, \
+                 then `evbus dlq replay {} --pending`)",
+                plural(n as usize, "record", "records"),
+                for_terminal(name),
+                for_terminal(name)
+            ),
+        )
+    } else {
+        (
+            Status::Warn,
+            format!(
+                "{} waiting (run `evbus dlq inspect {}`)",
+                plural(n as usize, "record", "records"),
+                for_terminal(name)
+            ),
+        )
+    }
 }
 
 /// Produce a probe with a unique id to the health topic (created when missing) and read it back by

@@ -28,6 +28,10 @@
 //!   when a record holds the position (refused, unknown), the next run does not send what was
 //!   acknowledged after it again, and sends the held record alone first, so nothing past a
 //!   record that is refused again goes out.
+//! * Records a run passes over (not selected by its filters, or skipped) stay listed in the note
+//!   as still waiting; `--pending` replays exactly those, each once, and leaves the position
+//!   where it is (see [`crate::dlq::ahead`]). The list is bounded: a run holds the position at
+//!   the first passed-over record that no longer fits, rather than forget it.
 //! * A record that cannot be replayed stops the run (everything before it is committed) unless
 //!   `--skip-unknown`; one the broker refuses (too large, not authorized) stops it unless
 //!   `--skip-refused`; neither is passed over without being named.
@@ -139,6 +143,10 @@ pub(super) struct Replay<'a> {
     pub(super) replayed_before: BTreeMap<i32, BTreeSet<i64>>,
     /// Per partition, the record that held the saved position last time: sent alone first.
     pub(super) probe: BTreeMap<i32, i64>,
+    /// `--pending`: the only offsets replayed (what earlier runs passed over).
+    pub(super) only: Option<BTreeMap<i32, BTreeSet<i64>>>,
+    /// Partitions whose held position (no room to list more passed-over records) was reported.
+    pub(super) cut_warned: BTreeSet<i32>,
     /// The held record in flight: nothing else is read until its answer comes.
     pub(super) awaiting: Option<(i32, i64)>,
     pub(super) acked_since_commit: u64,
@@ -175,10 +183,15 @@ pub(in crate::commands::dlq) async fn run(app: &App, a: DlqReplayArgs) -> Result
     let saved = group.fetch(parts.iter().map(|p| p.partition).collect()).await?;
     let start = setup::start(app, &a, &dlq, &parts, &saved);
     let ranges = start.ranges.clone();
-    let total: i64 = ranges.iter().map(|(_, s, e)| (e - s).max(0)).sum();
+    let total: i64 = match &start.only {
+        Some(only) => only.values().map(|o| o.len() as i64).sum(),
+        None => ranges.iter().map(|(_, s, e)| (e - s).max(0)).sum(),
+    };
     let dests = setup::destination(app, &a).await?;
 
-    let where_from = if a.from_start {
+    let where_from = if a.pending {
+        format!("passed over by earlier runs of group {}", a.group)
+    } else if a.from_start {
         "from the start".to_owned()
     } else {
         format!("from the saved position of group {}", a.group)
@@ -200,6 +213,9 @@ pub(in crate::commands::dlq) async fn run(app: &App, a: DlqReplayArgs) -> Result
     let mut tracker = Tracker::new(ranges.iter().filter(|(_, s, e)| s < e).map(|(p, s, _)| (*p, *s)));
     for (p, offsets) in &start.replayed_before {
         tracker.remember(*p, offsets);
+    }
+    for (p, offsets) in &start.passed_before {
+        tracker.remember_passed(*p, offsets);
     }
     let mut r = Replay {
         app,
@@ -225,6 +241,8 @@ pub(in crate::commands::dlq) async fn run(app: &App, a: DlqReplayArgs) -> Result
         notes: saved.into_iter().map(|(p, s)| (p, s.metadata)).collect(),
         replayed_before: start.replayed_before,
         probe: start.probe,
+        only: start.only,
+        cut_warned: BTreeSet::new(),
         awaiting: None,
         acked_since_commit: 0,
         pb: app.ui.progress(total.max(0) as u64, &format!("replaying {}", for_terminal(&dlq))),

@@ -7,6 +7,7 @@
 //! reason to lose the summary and the final save): stop reading, wait for what is in flight,
 //! save, exit 130.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -118,6 +119,13 @@ impl Replay<'_> {
             self.halt = Some(Halt::Interrupted);
             return false;
         }
+        if let Some(only) = &self.only
+            && !only.get(&m.partition).is_some_and(|o| o.contains(&m.offset))
+        {
+            // --pending: replayed or passed over for good by an earlier run; not this run's.
+            self.tracker.done(m.partition, m.offset);
+            return false;
+        }
         self.stats.read += 1;
         self.pb.inc(1);
         if self.replayed_before.get(&m.partition).is_some_and(|s| s.contains(&m.offset)) {
@@ -140,7 +148,8 @@ impl Replay<'_> {
         let dest = match self.sel.verdict(&d, m.timestamp_ms, &filter) {
             Verdict::NotSelected => {
                 self.stats.not_selected += 1;
-                self.tracker.done(m.partition, m.offset);
+                // Still waiting: listed in the note, for `health` and `--pending`.
+                self.tracker.passed(m.partition, m.offset);
                 return false;
             }
             Verdict::Replay => match &self.a.to {
@@ -247,7 +256,7 @@ impl Replay<'_> {
     /// A selected record with nowhere to go: stop (default) or skip and say so (--skip-unknown).
     fn unreplayable(&mut self, m: &DlqMsg, reason: String) -> bool {
         if self.a.skip_unknown {
-            self.tracker.done(m.partition, m.offset);
+            self.tracker.passed(m.partition, m.offset);
             self.stats.skipped.push(Skipped { partition: m.partition, offset: m.offset, reason });
         } else {
             self.tracker.block(m.partition, m.offset);
@@ -393,6 +402,21 @@ impl Replay<'_> {
         }
     }
 
+    /// `--pending`: every partition stays at its saved position; its note loses the offsets this
+    /// run replayed (those passed over again, refused or not reached stay listed).
+    fn pending_positions(&self, only: &BTreeMap<i32, BTreeSet<i64>>) -> BTreeMap<i32, (i64, String)> {
+        only.keys()
+            .filter_map(|p| {
+                let at = *self.saved.get(p)?;
+                let note = crate::dlq::ahead::decode(at, self.notes.get(p).map_or("", String::as_str));
+                let acked = self.tracker.acked_now(*p);
+                let passed = note.passed.difference(&acked).copied().collect();
+                let e = crate::dlq::ahead::encode_all(at, note.held, &note.acked, &passed);
+                Some((*p, (at, e.note)))
+            })
+            .collect()
+    }
+
     /// Saves the position of every partition where it moved.
     pub(super) async fn commit(&mut self) -> Result<()> {
         self.commit_within(self.app.settings.timeout).await
@@ -401,7 +425,20 @@ impl Replay<'_> {
     /// [`Self::commit`], waiting at most `limit` for the answer.
     pub(super) async fn commit_within(&mut self, limit: Duration) -> Result<()> {
         self.acked_since_commit = 0;
-        let (positions, left_out) = self.tracker.positions();
+        let (positions, left_out, cuts) = match &self.only {
+            Some(only) => (self.pending_positions(only), 0, BTreeMap::new()),
+            None => self.tracker.positions(),
+        };
+        for (p, at) in cuts {
+            if self.cut_warned.insert(p) {
+                self.app.ui.warn(format!(
+                    "{}/{p}: the saved position stays at {at}: the records passed over before it (not selected, or \
+                     skipped) no longer fit beside the position, and moving on would forget that they wait; replay \
+                     them with `evbus dlq replay --pending`, then run this again",
+                    self.dlq
+                ));
+            }
+        }
         let changed: Vec<(i32, i64, String)> = positions
             .into_iter()
             .filter(|(p, (o, note))| {

@@ -127,6 +127,10 @@ pub(super) struct Start {
     pub probe: BTreeMap<i32, i64>,
     /// Records retention or DeleteRecords removed before they were replayed.
     pub deleted: u64,
+    /// Offsets earlier runs passed over before the saved position (the note): still waiting.
+    pub passed_before: BTreeMap<i32, BTreeSet<i64>>,
+    /// `--pending`: per partition, the offsets earlier runs passed over; only those are replayed.
+    pub only: Option<BTreeMap<i32, BTreeSet<i64>>>,
 }
 
 /// The read range per partition: from the saved position (or the start), narrowed by
@@ -138,7 +142,29 @@ pub(super) fn start(
     parts: &[PartInfo],
     saved: &BTreeMap<i32, Saved>,
 ) -> Start {
-    let mut s = Start { ranges: Vec::new(), replayed_before: BTreeMap::new(), probe: BTreeMap::new(), deleted: 0 };
+    let mut s = Start {
+        ranges: Vec::new(),
+        replayed_before: BTreeMap::new(),
+        probe: BTreeMap::new(),
+        deleted: 0,
+        only: None,
+        passed_before: BTreeMap::new(),
+    };
+    if a.pending {
+        // What the notes list as passed over, and nothing else: the position stays.
+        let mut only = BTreeMap::new();
+        for p in parts {
+            let Some(saved) = saved.get(&p.partition) else { continue };
+            let passed: BTreeSet<i64> =
+                ahead::decode(saved.offset, &saved.metadata).passed.into_iter().filter(|o| *o >= p.low).collect();
+            if let (Some(first), Some(last)) = (passed.first(), passed.last()) {
+                s.ranges.push((p.partition, *first, last + 1));
+                only.insert(p.partition, passed);
+            }
+        }
+        s.only = Some(only);
+        return s;
+    }
     for p in parts {
         let position = saved.get(&p.partition);
         let mut start = if a.from_start { p.low } else { position.map_or(p.low, |s| s.offset) };
@@ -167,6 +193,9 @@ pub(super) fn start(
             }
             if !note.acked.is_empty() {
                 s.replayed_before.insert(p.partition, note.acked);
+            }
+            if !note.passed.is_empty() {
+                s.passed_before.insert(p.partition, note.passed);
             }
         }
     }
