@@ -545,7 +545,7 @@ mod tests {
         for o in 2..6 {
             t.acked(0, o);
         }
-        let (pos, left) = t.positions();
+        let (pos, left, _) = t.positions();
         assert_eq!(pos[&0], (1, "evbus-replay/1 at=1 held acked=1+4".to_owned()));
         assert_eq!(left, 0);
         // The next run: the note's offsets count as done, the refused one still holds the line.
@@ -557,8 +557,48 @@ mod tests {
         }
         t.failed(0, 1);
         assert_eq!(t.positions().0[&0], pos[&0]);
-        // Passed over (--skip-refused): the line moves past everything, the note empties.
+        // Passed over (--skip-refused): the line moves past everything; the note now lists
+        // only the record passed over, which still waits (health, --pending).
         t.pass_over(0, 1);
-        assert_eq!(t.positions().0[&0], (6, String::new()));
+        assert_eq!(t.positions().0[&0], (6, "evbus-replay/1 at=6 passed=1+1".to_owned()));
+    }
+
+    #[test]
+    fn records_passed_over_are_kept_until_replayed_and_hold_the_line_when_they_no_longer_fit() {
+        // A filtered run: 0 and 2 not selected, 1 replayed.
+        let mut t = Tracker::new([(0, 0)]);
+        t.passed(0, 0);
+        t.sent(0, 1);
+        t.acked(0, 1);
+        t.passed(0, 2);
+        let (pos, _, cuts) = t.positions();
+        assert_eq!(pos[&0], (3, "evbus-replay/1 at=3 passed=0+1,1+1".to_owned()));
+        assert!(cuts.is_empty());
+        // The next run carries them on, and adds its own.
+        let note = crate::dlq::ahead::decode(3, &pos[&0].1);
+        let mut t = Tracker::new([(0, 3)]);
+        t.remember_passed(0, &note.passed);
+        t.passed(0, 3);
+        assert_eq!(t.positions().0[&0], (4, "evbus-replay/1 at=4 passed=0+1,1+2".to_owned()));
+        // A partition this run does not read is left alone (its note stays as saved).
+        t.remember_passed(7, &note.passed);
+        assert!(!t.positions().0.contains_key(&7));
+
+        // Every third record passed over, thousands of them: the position stops at the first
+        // one the note has no room for, so none is forgotten.
+        let mut t = Tracker::new([(0, 0)]);
+        for o in 0..9000 {
+            if o % 3 == 0 {
+                t.passed(0, o);
+            } else {
+                t.done(0, o);
+            }
+        }
+        let (pos, _, cuts) = t.positions();
+        let (at, note) = &pos[&0];
+        assert_eq!(cuts.get(&0), Some(at));
+        assert!(*at > 0 && *at < 9000 && at % 3 == 0, "{at}");
+        let back = crate::dlq::ahead::decode(*at, note).passed;
+        assert_eq!(back, (0..*at).filter(|o| o % 3 == 0).collect());
     }
 }

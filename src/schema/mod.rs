@@ -379,3 +379,6 @@ impl std::error::Error for SchemaError {}
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod platform_tests;

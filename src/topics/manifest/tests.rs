@@ -121,7 +121,8 @@ fn an_unknown_field_does_not_hide_other_problems() {
         p,
         vec![
             "topics.yaml:4:5: topics[0] 'a.b': unknown field `partitons`, expected one of `name`, `description`, \
-                 `partitions`, `replication_factor`, `config`, `schema`, `key`, `producers`, `consumers`, `dlq`, `naming`",
+                 `partitions`, `replication_factor`, `config`, `schema`, `schemas`, `discriminator`, `key`, `producers`, \
+                 `consumers`, `dlq`, `naming`",
             "topics.yaml:5:5: topics[1] 'a.b': duplicate topic",
             "topics.yaml:6:5: topics[1] 'a.b': replication_factor must be between 1 and 32767, got 32768",
             "topics.yaml:7:5: topics[1] 'a.b': partitions must be between 1 and 2147483647, got 2147483648",
@@ -265,4 +266,32 @@ fn schema_false_means_no_schema() {
     assert_eq!(m.topic("a.b.default").unwrap().schema.as_deref(), Some("a.b.default"));
     let p = problems("version: 1\ntopics:\n  - name: a.b.c\n    schema: true\n");
     assert!(p.iter().any(|l| l.contains("`schema` is a schema name, or false for none")), "{p:?}");
+}
+
+#[test]
+fn several_event_types_map_to_schemas_with_a_discriminator() {
+    let m = parse(
+        "version: 1\ntopics:\n  - name: patient-events\n    schemas:\n      patient.created: patient-created\n      \
+         patient.updated: ./schemas/patient-updated.json\n  - name: billing\n    schemas: {invoice.paid: invoice-paid}\n    \
+         discriminator: header:event-type\n",
+        Path::new("topics.yaml"),
+    )
+    .unwrap();
+    let t = m.topic("patient-events").unwrap();
+    assert_eq!(t.schema, None, "several schemas, not one named after the topic");
+    assert_eq!(t.schemas["patient.created"], "patient-created");
+    assert_eq!(t.schemas["patient.updated"], "./schemas/patient-updated.json");
+    assert_eq!(t.discriminator, None);
+    assert_eq!(m.topic("billing").unwrap().discriminator.as_deref(), Some("header:event-type"));
+
+    let p = problems(
+        "version: 1\ntopics:\n  - name: a\n    schema: a\n    schemas: {x: y}\n  - name: b\n    discriminator: eventType\n  \
+         - name: c\n    schemas: {x: y}\n    discriminator: 'header:'\n  - name: d\n    schemas: [x]\n  - name: e\n    schemas: {}\n",
+    );
+    let has = |s: &str| assert!(p.iter().any(|l| l.contains(s)), "{s} not in {p:#?}");
+    has("topics.yaml:4:5: topics[0] 'a': give `schema` (one schema) or `schemas` (one per event type), not both");
+    has("topics.yaml:7:5: topics[1] 'b': `discriminator` picks among `schemas`, but the topic has none");
+    has("topics[2] 'c': discriminator 'header:' names no header");
+    has("topics[3] 'd': `schemas` maps event types to schemas, not");
+    has("topics[4] 'e': `schemas` is empty");
 }
