@@ -25,6 +25,7 @@ mod hostile;
 mod lag;
 mod oracle;
 mod oracle_configs;
+mod platform;
 mod produce;
 mod readme;
 mod records;

@@ -136,7 +136,7 @@ impl Replay<'_> {
                 if a.dry_run {
                     ""
                 } else {
-                    " (the saved position moved past them; --from-start or another --group replays them later)"
+                    " (still waiting, listed beside the saved position: `evbus dlq replay --pending` replays them)"
                 }
             ));
         }
