@@ -242,6 +242,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -l only-with-schemas -d 'Check only the topics whose schema files exist; list the others instead of failing (for CI on a platform that adds schemas topic by topic; `schema: false` topics are always left out)'
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -273,12 +274,13 @@ complete -c evbus -n "__fish_evbus_using_subcommand produce" -s n -l count -d 'N
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l seed -d 'Seed for reproducible samples' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l rate -d 'Maximum send rate: N/s, N/m or N/h, e.g. 200/s, 50/m, 1000 (per second)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l schema -d 'Schema name or path to a schema file (default: the topic\'s manifest entry, else the topic name)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l type -d 'Event type: samples only of this type (a topic with several), and the event-type header of events that have no eventType field' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s i -l input -d 'Read events from a JSON Lines file (\'-\' for stdin) instead of generating them' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l records -d 'Read records in evbus\'s record format (\'-\' for stdin; JSON lines as `tail -o json` writes them) and write them exactly: key and value bytes, tombstones, headers in order' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s k -l key -d 'Dot path into the event whose value becomes the key (default: the manifest\'s `key`)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l key-literal -d 'The same literal key for every record' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -s H -l header -d 'Extra header (repeatable)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand produce" -l producer -d 'Envelope `producer` value for generated events' -r
+complete -c evbus -n "__fish_evbus_using_subcommand produce" -l producer -d 'Envelope `producer` value for generated events (where the schema leaves it free)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand produce" -l compression -d 'Compress with this codec (default: none, as Kafka\'s producer does, or the topic\'s compression.type when it names a codec; -X compression.type wins)' -r -f -a "none\t''
 gzip\t''
 snappy\t''
@@ -540,6 +542,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Print the plan and send nothing; exits 1, like the replay, when it would stop at a record'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l from-start -d 'Ignore the saved position and start at the DLQ\'s first record'
+complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l pending -d 'Replay only the records earlier runs passed over (not selected by their filters, or skipped), each once; the saved position stays where it is'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
