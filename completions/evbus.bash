@@ -2633,7 +2633,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__schemas__subcmd__sample)
-            opts="-n -f -b -X -o -q -v -h -V --count --seed --producer --file --schemas --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-n -f -b -X -o -q -v -h -V --count --seed --producer --type --file --schemas --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2652,6 +2652,10 @@ _evbus() {
                     return 0
                     ;;
                 --producer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -249,7 +249,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_sub
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s n -l count -d 'Number of samples' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l seed -d 'Seed for reproducible output (byte-identical across runs)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l producer -d 'Envelope `producer` value' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l producer -d 'Envelope `producer` value (where the schema leaves it free)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l type -d 'Only events of this type (a oneOf schema, or a topic with several event types)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -l schemas -d 'Schema directory' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand schemas; and __fish_seen_subcommand_from sample" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r

@@ -47,7 +47,8 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
-    /// Schema name (file stem in the schema directory) or path to any JSON Schema file
+    /// Schema name (file stem in the schema directory) or path to any JSON Schema file; or a
+    /// manifest topic with several event types (`schemas:`)
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::schema_names))]
     pub schema: String,
     /// Number of samples
@@ -56,9 +57,12 @@ pub struct SampleArgs {
     /// Seed for reproducible output (byte-identical across runs)
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Envelope `producer` value
+    /// Envelope `producer` value (where the schema leaves it free)
     #[arg(long, default_value = "evbus")]
     pub producer: String,
+    /// Only events of this type (a oneOf schema, or a topic with several event types)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub event_type: Option<String>,
     #[command(flatten)]
     pub dir: SchemasDirArgs,
 }

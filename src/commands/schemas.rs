@@ -10,7 +10,8 @@ use crate::app::App;
 use crate::cli::{SampleArgs, SchemasCommand, SchemasDirArgs, ValidateArgs};
 use crate::exit::Outcome;
 use crate::schema::SchemaStore;
-use crate::schema::sample::{EnvelopeFill, Generator, seeded_epoch};
+use crate::schema::sample::{Draw, EnvelopeFill, seeded_epoch};
+use crate::schema::select::{ByType, Discriminator, TopicSchema};
 use crate::term::json::write_json_line;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
@@ -159,8 +160,23 @@ fn schema_file(store: &SchemaStore, schema: &str) -> std::path::PathBuf {
 
 fn sample(app: &App, a: &SampleArgs) -> Result<Outcome> {
     let store = SchemaStore::open(&a.dir.schemas)?;
-    let schema = store.load(&a.schema)?;
-    let mut generator = Generator::new(&schema, a.seed)?;
+    let schema = match store.load(&a.schema) {
+        Ok(s) => TopicSchema::One(s),
+        // Not a schema: a topic with several event types samples among them.
+        Err(e) => match app.manifest_opt(&a.dir.manifest).ok().flatten().and_then(|m| {
+            m.topic(&a.schema).filter(|t| !t.schemas.is_empty()).map(|t| (t.schemas.clone(), t.discriminator.clone()))
+        }) {
+            Some((types, d)) => {
+                let d = Discriminator::of(d.as_deref()).map_err(anyhow::Error::msg)?;
+                TopicSchema::ByType(ByType::load(&store, d, &types)?)
+            }
+            None => return Err(e),
+        },
+    };
+    if let (TopicSchema::ByType(b), Some(t)) = (&schema, &a.event_type) {
+        b.schema_of(t).map_err(|e| crate::exit::Exit::usage(format!("--type {t}: {e}")))?;
+    }
+    let mut generator = Draw::new(&schema, a.event_type.as_deref(), a.seed)?;
     let fill = EnvelopeFill {
         producer: a.producer.clone(),
         now: if a.seed.is_some() { seeded_epoch() } else { chrono::Utc::now() },

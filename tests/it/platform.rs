@@ -169,6 +169,10 @@ fn validation_in_ci_can_cover_only_the_topics_that_have_schemas() {
     let v = stdout_json(&out);
     assert_eq!(v["topics_missing_schema"], json!(["therapist-events"]));
     assert_eq!(v["topics_without_schema"], json!(["raw-bytes"]));
+    // `schemas sample` of a topic with several types: among them, or `--type` only.
+    let out = run(&["schemas", "sample", "patient-events", "--type", "patient.created", "-n", "2", "--seed", "1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(json_lines(&out).iter().all(|v| v["eventType"] == "patient.created" && v["producer"] == "patient-service"));
     // A schema a `schemas:` topic maps must exist, flag or not.
     std::fs::remove_file(dir.path().join("schemas/patient-created.json")).unwrap();
     let out = run(&["schemas", "validate"]);

@@ -1,6 +1,6 @@
 //! tail's `--validate` schemas: each topic's schema is its manifest entry's `schema` (or
-//! `schemas:`, one per event type), else the topic name. Kept as a source (not only a list) so topics picked up while following are
-//! validated too.
+//! `schemas:`, one per event type), else the topic name. Kept as a source (not only a list) so
+//! topics picked up while following are validated too.
 
 use anyhow::Result;
 

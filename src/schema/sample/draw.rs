@@ -16,6 +16,8 @@ pub struct Draw {
     /// Picks the type of each sample; its own stream, so a one-type draw samples exactly as the
     /// schema's [`Generator`] alone does.
     rng: ChaCha8Rng,
+    /// Samples drawn: the next one is stamped this many ms after the first, whichever type.
+    count: u64,
 }
 
 impl Draw {
@@ -37,12 +39,16 @@ impl Draw {
             return Err(anyhow!("the topic maps no event types"));
         }
         let rng = ChaCha8Rng::seed_from_u64(seed.map_or_else(rand::random, |s| s ^ 0x7479_7065));
-        Ok(Draw { gens, rng })
+        Ok(Draw { gens, rng, count: 0 })
     }
 
     /// One valid event, of a type drawn at random.
     pub fn generate(&mut self, fill: &EnvelopeFill) -> anyhow::Result<Value> {
         let i = if self.gens.len() == 1 { 0 } else { self.rng.random_range(0..self.gens.len()) };
-        self.gens[i].generate(fill)
+        // One clock for the topic: timestamps keep rising across types.
+        self.gens[i].seq = self.count;
+        let v = self.gens[i].generate(fill)?;
+        self.count += 1;
+        Ok(v)
     }
 }
