@@ -119,8 +119,7 @@ fn topic_schema(
              or send events from a file with --input",
             crate::term::sanitize::for_terminal(&a.topic),
             manifest.map_or_else(|| "the manifest".into(), |m| m.path.display().to_string())
-        ))
-        .into()),
+        ))),
     }
 }
 

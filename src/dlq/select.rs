@@ -269,7 +269,7 @@ impl Tracker {
     /// many acknowledged offsets did not fit into the notes (they would be sent again) and, per
     /// partition, a passed-over offset the position was held at because the note had no room left
     /// to remember it.
-    #[allow(clippy::type_complexity)]
+    #[allow(clippy::type_complexity, reason = "three plain maps, each documented above")]
     pub fn positions(&mut self) -> (BTreeMap<i32, (i64, String)>, usize, BTreeMap<i32, i64>) {
         let mut left_out = 0;
         let mut cuts = BTreeMap::new();
