@@ -11,9 +11,10 @@
 //!
 //! Beside them go the records runs passed over before the position without replaying them (not
 //! selected by a filter, or skipped): still waiting, so `health` counts them and `dlq replay
-//! --pending` replays exactly those, once. They are kept until replayed, within
-//! [`MAX_PASSED_LEN`]: a run does not move the position past a passed-over record that no longer
-//! fits (it would be forgotten), and says so.
+//! --pending` replays exactly those, once. They are kept until replayed, as runs of offsets
+//! within [`MAX_PASSED_LEN`]: a run stops before passing over a record that would not fit
+//! ([`passed_fits`]), and should one not fit all the same, the position is not moved past it
+//! (it would be forgotten).
 //!
 //! Format: `evbus-replay/1 at=N [held] [acked=D+L,D+L...] [passed=D+L,...]`, ranges of offsets,
 //! each `D` counted from the end of the previous range (the first from `N` for `acked`, from 0
@@ -24,6 +25,8 @@
 //! records are sent again rather than lost.
 
 use std::collections::BTreeSet;
+
+use super::ranges::Ranges;
 
 /// The longest list of acknowledged ranges written.
 pub const MAX_LEN: usize = 2400;
@@ -44,7 +47,7 @@ pub struct Note {
     /// Offsets before the position that runs passed over without replaying them: not selected
     /// by their filters (`--type`, `--topic`, `--filter`...), or skipped (`--skip-unknown`,
     /// `--skip-refused`). Still waiting: `health` counts them, `dlq replay --pending` replays them.
-    pub passed: BTreeSet<i64>,
+    pub passed: Ranges,
 }
 
 /// What [`encode`] wrote.
@@ -60,7 +63,7 @@ pub struct Encoded {
 }
 
 /// `D+L` ranges of `offsets`, each `D` counted from the end of the previous range (the first
-/// from `from`), within `budget` bytes; also the first offset left out.
+/// from `from`), within `budget` bytes; also the first offset left out and how many were.
 fn ranges(from: i64, offsets: impl Iterator<Item = i64>, budget: usize) -> (String, Option<i64>, usize) {
     let mut rs: Vec<(i64, i64)> = Vec::new();
     for o in offsets {
@@ -69,6 +72,11 @@ fn ranges(from: i64, offsets: impl Iterator<Item = i64>, budget: usize) -> (Stri
             _ => rs.push((o, o + 1)),
         }
     }
+    runs(from, rs.into_iter(), budget)
+}
+
+/// [`ranges`] of runs `[start, end)` already made.
+fn runs(from: i64, rs: impl Iterator<Item = (i64, i64)>, budget: usize) -> (String, Option<i64>, usize) {
     let mut out = String::new();
     let mut prev = from;
     let mut cut = None;
@@ -77,7 +85,7 @@ fn ranges(from: i64, offsets: impl Iterator<Item = i64>, budget: usize) -> (Stri
         let part = format!("{}{}+{}", if out.is_empty() { "" } else { "," }, start - prev, end - start);
         if cut.is_some() || out.len() + part.len() > budget {
             cut.get_or_insert(start);
-            left_out += (end - start) as usize;
+            left_out = left_out.saturating_add((end - start) as usize);
             continue;
         }
         out.push_str(&part);
@@ -86,11 +94,17 @@ fn ranges(from: i64, offsets: impl Iterator<Item = i64>, budget: usize) -> (Stri
     (out, cut, left_out)
 }
 
+/// Whether `passed` fits beside position `at` (the check a run makes before it passes over one
+/// more record: the note must still list it).
+pub fn passed_fits(at: i64, passed: &Ranges) -> bool {
+    runs(0, passed.below(at).iter(), MAX_PASSED_LEN).1.is_none()
+}
+
 /// The note for position `at`: `acked` holds offsets past `at`, `passed` offsets before it
 /// (others are ignored).
-pub fn encode_all(at: i64, held: bool, acked: &BTreeSet<i64>, passed: &BTreeSet<i64>) -> Encoded {
+pub fn encode_all(at: i64, held: bool, acked: &BTreeSet<i64>, passed: &Ranges) -> Encoded {
     let (a, _, acked_left_out) = ranges(at, acked.range(at + 1..).copied(), MAX_LEN);
-    let (p, passed_cut, _) = ranges(0, passed.range(..at).copied(), MAX_PASSED_LEN);
+    let (p, passed_cut, _) = runs(0, passed.below(at).iter(), MAX_PASSED_LEN);
     if !held && a.is_empty() && p.is_empty() {
         return Encoded { note: String::new(), acked_left_out, passed_cut };
     }
@@ -112,24 +126,26 @@ pub fn encode_all(at: i64, held: bool, acked: &BTreeSet<i64>, passed: &BTreeSet<
 /// The note for position `at` (empty when there is nothing to say); `acked` holds offsets
 /// past `at` in increasing order. Also returns how many acknowledged offsets did not fit.
 pub fn encode(at: i64, held: bool, acked: &BTreeSet<i64>) -> (String, usize) {
-    let e = encode_all(at, held, acked, &BTreeSet::new());
+    let e = encode_all(at, held, acked, &Ranges::new());
     (e.note, e.acked_left_out)
 }
 
-/// `D+L` ranges back into offsets, counted from `from`; `None` when malformed.
-fn parse_ranges(from: i64, list: &str, into: &mut BTreeSet<i64>) -> Option<()> {
+/// `D+L` ranges back into runs `[start, end)`, counted from `from`; `None` when malformed.
+fn parse_runs(from: i64, list: &str, max_len: i64) -> Option<Vec<(i64, i64)>> {
     let mut prev = from;
+    let mut out = Vec::new();
     for r in list.split(',') {
         let (d, l) = r.split_once('+')?;
         let (d, l) = (d.parse::<i64>().ok()?, l.parse::<i64>().ok()?);
-        if d < 0 || l <= 0 || l > 1_000_000 {
+        if d < 0 || l <= 0 || l > max_len {
             return None;
         }
-        let start = prev.saturating_add(d);
-        into.extend(start..start.saturating_add(l));
-        prev = start.saturating_add(l);
+        let start = prev.checked_add(d)?;
+        let end = start.checked_add(l)?;
+        out.push((start, end));
+        prev = end;
     }
-    Some(())
+    Some(out)
 }
 
 /// The note written beside position `at`; empty for no note, another tool's metadata, or a
@@ -145,9 +161,10 @@ pub fn decode(at: i64, note: &str) -> Note {
             n.held = true;
             Some(())
         } else if let Some(list) = w.strip_prefix("acked=") {
-            parse_ranges(at, list, &mut n.acked)
+            // Offsets past the position are few (a window in flight): held one by one.
+            parse_runs(at, list, 1_000_000).map(|rs| rs.into_iter().for_each(|(s, e)| n.acked.extend(s..e)))
         } else if let Some(list) = w.strip_prefix("passed=") {
-            parse_ranges(0, list, &mut n.passed)
+            parse_runs(0, list, i64::MAX).map(|rs| rs.into_iter().for_each(|(s, e)| n.passed.insert_range(s, e)))
         } else {
             Some(())
         };
@@ -155,8 +172,7 @@ pub fn decode(at: i64, note: &str) -> Note {
             return Note::default();
         }
     }
-    n.passed = n.passed.split_off(&0);
-    let _ = n.passed.split_off(&at);
+    n.passed = n.passed.below(at);
     n
 }
 
@@ -170,7 +186,7 @@ mod tests {
         let (s, left) = encode(10, true, &acked);
         assert_eq!(s, "evbus-replay/1 at=10 held acked=1+3,6+2,18+1");
         assert_eq!(left, 0);
-        assert_eq!(decode(10, &s), Note { held: true, acked, passed: BTreeSet::new() });
+        assert_eq!(decode(10, &s), Note { held: true, acked, passed: Ranges::new() });
         // Written for another position (moved by `groups reset`): ignored.
         assert_eq!(decode(11, &s), Note::default());
         assert_eq!(encode(5, false, &BTreeSet::new()), (String::new(), 0));
@@ -192,7 +208,10 @@ mod tests {
 
     #[test]
     fn passed_over_offsets_round_trip_and_a_cut_names_the_first_left_out() {
-        let passed: BTreeSet<i64> = [3, 4, 5, 9].into_iter().collect();
+        let mut passed = Ranges::new();
+        for o in [3, 4, 5, 9] {
+            passed.insert(o);
+        }
         let acked: BTreeSet<i64> = [21].into_iter().collect();
         let e = encode_all(20, false, &acked, &passed);
         assert_eq!(e.note, "evbus-replay/1 at=20 acked=1+1 passed=3+3,3+1");
@@ -203,13 +222,24 @@ mod tests {
         assert_eq!(decode(20, &e.note).passed, passed);
         // Offsets at or past the position are not "passed over" (the next run reads them).
         let e = encode_all(4, false, &BTreeSet::new(), &passed);
-        assert_eq!(decode(4, &e.note).passed, [3].into_iter().collect());
-        // Too many to write: the first one left out is named, and nothing after it is written.
-        let many: BTreeSet<i64> = (0..2000).map(|i| i * 3).collect();
+        assert_eq!(decode(4, &e.note).passed.iter().collect::<Vec<_>>(), [(3, 4)]);
+        // A long run is one range, however many records.
+        let mut long = Ranges::new();
+        long.insert_range(0, 50_000_000);
+        let e = encode_all(60_000_000, false, &BTreeSet::new(), &long);
+        assert_eq!(e.note, "evbus-replay/1 at=60000000 passed=0+50000000");
+        assert_eq!(decode(60_000_000, &e.note).passed.len(), 50_000_000);
+        // Too many runs to write: the first one left out is named, and nothing after it is written.
+        let mut many = Ranges::new();
+        for i in 0..2000 {
+            many.insert(i * 3);
+        }
+        assert!(!passed_fits(10_000, &many));
         let e = encode_all(10_000, false, &BTreeSet::new(), &many);
         let cut = e.passed_cut.expect("a cut");
         let back = decode(10_000, &e.note).passed;
-        assert!(back.iter().all(|o| *o < cut) && back.len() == many.range(..cut).count());
+        assert!(back.last().unwrap() < cut && back.len() == many.below(cut).len());
         assert!(e.note.len() < 4000);
+        assert!(passed_fits(10_000, &back));
     }
 }

@@ -5,6 +5,7 @@
 pub mod ahead;
 pub mod decode;
 pub mod group;
+pub mod ranges;
 pub mod report;
 pub mod select;
 

@@ -147,7 +147,7 @@ struct PartProgress {
     acked: BTreeSet<i64>,
     /// Passed over without a replay (not selected, skipped), by this run or, as the note says,
     /// earlier ones, and not replayed since: still waiting (see [`crate::dlq::ahead`]).
-    passed: BTreeSet<i64>,
+    passed: crate::dlq::ranges::Ranges,
     /// Acknowledged by this run (the offsets a `--pending` run takes off the passed-over list).
     acked_now: BTreeSet<i64>,
 }
@@ -190,10 +190,23 @@ impl Tracker {
 
     /// Offsets earlier runs passed over (the note): still waiting until replayed. Only for a
     /// partition this run reads (one it does not keeps its note as it is).
-    pub fn remember_passed(&mut self, p: i32, offsets: &BTreeSet<i64>) {
+    pub fn remember_passed(&mut self, p: i32, offsets: &crate::dlq::ranges::Ranges) {
         if let Some(pp) = self.parts.get_mut(&p) {
-            pp.passed.extend(offsets.iter().copied());
+            pp.passed.extend(offsets);
         }
+    }
+
+    /// Whether passing over `offset` of partition `p` too leaves a list that fits beside the
+    /// saved position: a run stops before a record it could not list (see
+    /// [`crate::dlq::ahead`]) rather than go on past a position it cannot save.
+    pub fn can_pass(&self, p: i32, offset: i64) -> bool {
+        let Some(pp) = self.parts.get(&p) else { return true };
+        if pp.passed.contains(offset - 1) || pp.passed.contains(offset + 1) || pp.passed.contains(offset) {
+            return true;
+        }
+        let mut with = pp.passed.clone();
+        with.insert(offset);
+        crate::dlq::ahead::passed_fits(offset + 1, &with)
     }
 
     /// The broker acknowledged the record.
@@ -201,7 +214,7 @@ impl Tracker {
         if let Some(pp) = self.parts.get_mut(&p) {
             pp.pending.remove(&offset);
             pp.acked.insert(offset);
-            pp.passed.remove(&offset);
+            pp.passed.remove(offset);
             pp.acked_now.insert(offset);
         }
     }
@@ -209,11 +222,6 @@ impl Tracker {
     /// Offsets of partition `p` this run replayed (acknowledged).
     pub fn acked_now(&self, p: i32) -> BTreeSet<i64> {
         self.parts.get(&p).map(|pp| pp.acked_now.clone()).unwrap_or_default()
-    }
-
-    /// Offsets of partition `p` passed over and not replayed since, as far as this run knows.
-    pub fn passed_over(&self, p: i32) -> BTreeSet<i64> {
-        self.parts.get(&p).map(|pp| pp.passed.clone()).unwrap_or_default()
     }
 
     /// A record an earlier run replayed (its note says so): done, and still listed in the note
@@ -579,6 +587,7 @@ mod tests {
         let mut t = Tracker::new([(0, 3)]);
         t.remember_passed(0, &note.passed);
         t.passed(0, 3);
+        assert!(t.can_pass(0, 4));
         assert_eq!(t.positions().0[&0], (4, "evbus-replay/1 at=4 passed=0+1,1+2".to_owned()));
         // A partition this run does not read is left alone (its note stays as saved).
         t.remember_passed(7, &note.passed);
@@ -599,6 +608,10 @@ mod tests {
         assert_eq!(cuts.get(&0), Some(at));
         assert!(*at > 0 && *at < 9000 && at % 3 == 0, "{at}");
         let back = crate::dlq::ahead::decode(*at, note).passed;
-        assert_eq!(back, (0..*at).filter(|o| o % 3 == 0).collect());
+        assert_eq!(back.len(), (0..*at).filter(|o| o % 3 == 0).count() as u64);
+        assert!(back.iter().all(|(s, e)| e == s + 1 && s % 3 == 0));
+        // The run checks before passing over one more: no room past the cut, room within a run.
+        assert!(!t.can_pass(0, 9003));
+        assert!(t.can_pass(0, 8998), "extends the run of 8997");
     }
 }

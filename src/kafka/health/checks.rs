@@ -249,7 +249,7 @@ fn dlq_waiting(
         let at = replayed.get(p).map_or(*lo, |(o, _)| *o).max(*lo);
         after += (hi - at).max(0);
         if let Some((o, note)) = replayed.get(p) {
-            passed += crate::dlq::ahead::decode(*o, note).passed.range(*lo..).count() as i64;
+            passed += crate::dlq::ahead::decode(*o, note).passed.from(*lo).len() as i64;
         }
     }
     let n = after + passed;

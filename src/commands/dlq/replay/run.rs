@@ -30,8 +30,8 @@
 //!   record that is refused again goes out.
 //! * Records a run passes over (not selected by its filters, or skipped) stay listed in the note
 //!   as still waiting; `--pending` replays exactly those, each once, and leaves the position
-//!   where it is (see [`crate::dlq::ahead`]). The list is bounded: a run holds the position at
-//!   the first passed-over record that no longer fits, rather than forget it.
+//!   where it is (see [`crate::dlq::ahead`]). The list is bounded: a run stops at a record it
+//!   could not list ([`Replay::room_to_pass`]) rather than forget it.
 //! * A record that cannot be replayed stops the run (everything before it is committed) unless
 //!   `--skip-unknown`; one the broker refuses (too large, not authorized) stops it unless
 //!   `--skip-refused`; neither is passed over without being named.
@@ -144,7 +144,7 @@ pub(super) struct Replay<'a> {
     /// Per partition, the record that held the saved position last time: sent alone first.
     pub(super) probe: BTreeMap<i32, i64>,
     /// `--pending`: the only offsets replayed (what earlier runs passed over).
-    pub(super) only: Option<BTreeMap<i32, BTreeSet<i64>>>,
+    pub(super) only: Option<BTreeMap<i32, crate::dlq::ranges::Ranges>>,
     /// Partitions whose held position (no room to list more passed-over records) was reported.
     pub(super) cut_warned: BTreeSet<i32>,
     /// The held record in flight: nothing else is read until its answer comes.

@@ -7,7 +7,7 @@
 //! reason to lose the summary and the final save): stop reading, wait for what is in flight,
 //! save, exit 130.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -120,7 +120,7 @@ impl Replay<'_> {
             return false;
         }
         if let Some(only) = &self.only
-            && !only.get(&m.partition).is_some_and(|o| o.contains(&m.offset))
+            && !only.get(&m.partition).is_some_and(|o| o.contains(m.offset))
         {
             // --pending: replayed or passed over for good by an earlier run; not this run's.
             self.tracker.done(m.partition, m.offset);
@@ -147,6 +147,9 @@ impl Replay<'_> {
         }
         let dest = match self.sel.verdict(&d, m.timestamp_ms, &filter) {
             Verdict::NotSelected => {
+                if !self.room_to_pass(&m) {
+                    return false;
+                }
                 self.stats.not_selected += 1;
                 // Still waiting: listed in the note, for `health` and `--pending`.
                 self.tracker.passed(m.partition, m.offset);
@@ -244,6 +247,23 @@ impl Replay<'_> {
         self.dispatch(m.partition, m.offset, out, false).await
     }
 
+    /// Whether record `m` may be passed over: the list of passed-over records beside the saved
+    /// position has room for it. When not, the run stops at it (everything before is saved) and
+    /// says what to do: replay the waiting ones with `--pending` first.
+    fn room_to_pass(&mut self, m: &DlqMsg) -> bool {
+        if self.tracker.can_pass(m.partition, m.offset) {
+            return true;
+        }
+        self.tracker.block(m.partition, m.offset);
+        self.halt = Some(Halt::Failed(format!(
+            "stopped at {}/{}/{}: the records passed over before it (not selected, or skipped) fill the list kept \
+             beside the saved position, and passing over this one would forget that it waits; replay the waiting \
+             ones with `evbus dlq replay {} --pending`, then run this again",
+            self.dlq, m.partition, m.offset, self.dlq
+        )));
+        false
+    }
+
     /// `--skip-refused`: a record the broker (or the client) refuses for what it is is passed
     /// over, named in the summary.
     pub(super) fn skip_refused(&mut self, p: i32, o: i64, dest: &str, e: &str) {
@@ -256,6 +276,9 @@ impl Replay<'_> {
     /// A selected record with nowhere to go: stop (default) or skip and say so (--skip-unknown).
     fn unreplayable(&mut self, m: &DlqMsg, reason: String) -> bool {
         if self.a.skip_unknown {
+            if !self.room_to_pass(m) {
+                return false;
+            }
             self.tracker.passed(m.partition, m.offset);
             self.stats.skipped.push(Skipped { partition: m.partition, offset: m.offset, reason });
         } else {
@@ -404,13 +427,15 @@ impl Replay<'_> {
 
     /// `--pending`: every partition stays at its saved position; its note loses the offsets this
     /// run replayed (those passed over again, refused or not reached stay listed).
-    fn pending_positions(&self, only: &BTreeMap<i32, BTreeSet<i64>>) -> BTreeMap<i32, (i64, String)> {
+    fn pending_positions(&self, only: &BTreeMap<i32, crate::dlq::ranges::Ranges>) -> BTreeMap<i32, (i64, String)> {
         only.keys()
             .filter_map(|p| {
                 let at = *self.saved.get(p)?;
                 let note = crate::dlq::ahead::decode(at, self.notes.get(p).map_or("", String::as_str));
-                let acked = self.tracker.acked_now(*p);
-                let passed = note.passed.difference(&acked).copied().collect();
+                let mut passed = note.passed;
+                for o in self.tracker.acked_now(*p) {
+                    passed.remove(o);
+                }
                 let e = crate::dlq::ahead::encode_all(at, note.held, &note.acked, &passed);
                 Some((*p, (at, e.note)))
             })

@@ -13,6 +13,7 @@ use super::Dest;
 use crate::app::App;
 use crate::cli::DlqReplayArgs;
 use crate::dlq::ahead;
+use crate::dlq::ranges::Ranges;
 use crate::dlq::select::{Selection, Targets};
 use crate::exit::Exit;
 use crate::kafka::dlq_reader::{self, PartInfo};
@@ -128,9 +129,9 @@ pub(super) struct Start {
     /// Records retention or DeleteRecords removed before they were replayed.
     pub deleted: u64,
     /// Offsets earlier runs passed over before the saved position (the note): still waiting.
-    pub passed_before: BTreeMap<i32, BTreeSet<i64>>,
+    pub passed_before: BTreeMap<i32, Ranges>,
     /// `--pending`: per partition, the offsets earlier runs passed over; only those are replayed.
-    pub only: Option<BTreeMap<i32, BTreeSet<i64>>>,
+    pub only: Option<BTreeMap<i32, Ranges>>,
 }
 
 /// The read range per partition: from the saved position (or the start), narrowed by
@@ -155,10 +156,10 @@ pub(super) fn start(
         let mut only = BTreeMap::new();
         for p in parts {
             let Some(saved) = saved.get(&p.partition) else { continue };
-            let passed: BTreeSet<i64> =
-                ahead::decode(saved.offset, &saved.metadata).passed.into_iter().filter(|o| *o >= p.low).collect();
+            // Those retention has deleted since are gone (not waiting any more).
+            let passed = ahead::decode(saved.offset, &saved.metadata).passed.from(p.low);
             if let (Some(first), Some(last)) = (passed.first(), passed.last()) {
-                s.ranges.push((p.partition, *first, last + 1));
+                s.ranges.push((p.partition, first, last + 1));
                 only.insert(p.partition, passed);
             }
         }
