@@ -230,3 +230,48 @@ fn records_a_filtered_replay_passed_over_stay_waiting_and_pending_replays_each_o
     let d = dlq_detail(&b, &dlq);
     assert!(d.starts_with("nothing waiting"), "{d}");
 }
+
+#[test]
+fn a_filtered_replay_stops_where_its_list_of_passed_over_records_is_full_and_loses_nothing() {
+    let b = Broker::start();
+    let (a, c, dlq) = (b.unique("orders-a"), b.unique("orders-b"), b.unique("dlq"));
+    write_topics_yaml(
+        &b,
+        &format!(
+            "version: 1\ntopics:\n  - name: {a}\n    partitions: 1\n  - name: {c}\n    partitions: 1\n  - name: {dlq}\n    \
+             partitions: 1\n    dlq: true\n"
+        ),
+    );
+    b.evbus().args(["topics", "apply", "--yes"]).assert().success();
+    // 1000 dead letters alternating between two topics: a run selecting one topic passes over
+    // 500 separate records, more runs of offsets than the list beside the position holds.
+    let letters: Vec<TestRecord> = (0..1000)
+        .map(|i| {
+            let to = if i % 2 == 0 { &a } else { &c };
+            TestRecord::json(&format!("k{i}"), json!({"originalTopic": to, "originalMessage": {"n": i}, "error": "E"}))
+        })
+        .collect();
+    b.produce(&dlq, &letters);
+
+    let out = b.evbus().args(["dlq", "replay", &dlq, "--topic", &a, "--yes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fill the list kept beside the saved position") && err.contains("--pending"), "{err}");
+    let first_a = b.read_all(&a).len();
+    assert!(first_a > 100 && first_a < 500, "{first_a}");
+
+    // The waiting ones, then the rest: every record exactly once.
+    b.evbus().args(["dlq", "replay", &dlq, "--pending", "--yes"]).assert().success();
+    b.evbus().args(["dlq", "replay", &dlq, "--yes"]).assert().success();
+    for (t, parity) in [(&a, 0), (&c, 1)] {
+        let mut ns: Vec<i64> = b
+            .read_all(t)
+            .iter()
+            .map(|r| serde_json::from_slice::<Value>(r.value.as_deref().unwrap()).unwrap()["n"].as_i64().unwrap())
+            .collect();
+        ns.sort();
+        let want: Vec<i64> = (0..1000).filter(|n| n % 2 == parity).collect();
+        assert_eq!(ns, want, "each record of {t} once");
+    }
+    assert!(dlq_detail(&b, &dlq).starts_with("nothing waiting"));
+}
