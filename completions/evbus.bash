@@ -1207,7 +1207,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dlq__subcmd__replay)
-            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --compression --allow-internal --allow-undeclared --skip-unknown --skip-refused --dry-run --yes --rate --group --from-start --file --since --until --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-y -g -f -b -X -o -q -v -h -V --topic --error --from-offset --to-offset --filter --filter-memory --limit --to --same-partition --compression --allow-internal --allow-undeclared --skip-unknown --skip-refused --dry-run --yes --rate --group --from-start --pending --file --since --until --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2341,7 +2341,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__produce)
-            opts="-n -i -k -H -f -b -X -o -q -v -h -V --count --seed --rate --schema --input --records --keep-timestamps --keep-partitions --skip-invalid --no-validate --key --key-literal --header --producer --dry-run --create --compression --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-n -i -k -H -f -b -X -o -q -v -h -V --count --seed --rate --schema --type --input --records --keep-timestamps --keep-partitions --skip-invalid --no-validate --key --key-literal --header --producer --dry-run --create --compression --schemas --file --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2364,6 +2364,10 @@ _evbus() {
                     return 0
                     ;;
                 --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2711,7 +2715,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__schemas__subcmd__validate)
-            opts="-f -b -X -o -q -v -h -V --file --schemas --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-f -b -X -o -q -v -h -V --file --schemas --only-with-schemas --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
