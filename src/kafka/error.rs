@@ -77,6 +77,24 @@ impl Error {
         e
     }
 
+    /// A Kafka error code from a response evbus decoded itself (the raw protocol path): the
+    /// code's name and the broker's message, kind and retriable flag from the code.
+    pub(crate) fn from_protocol(op: impl Into<String>, code: i16, broker_message: Option<&str>) -> Error {
+        let op = op.into();
+        let name = kafka_protocol::ResponseError::try_from_code(code).map(|e| format!("{e:?}")).unwrap_or_default();
+        let message = match broker_message.filter(|m| !m.is_empty()) {
+            Some(m) => format!("{op} failed: {name} (error {code}): {m}"),
+            None => format!("{op} failed: {name} (error {code})"),
+        };
+        let retriable = kafka_protocol::ResponseError::try_from_code(code).is_some_and(|e| e.is_retriable());
+        let mut e = match rdkafka::types::RDKafkaRespErr::try_from(i32::from(code)) {
+            Ok(rc) => Error::with_code(op, C::from(rc), message),
+            Err(_) => Error::text(op, message),
+        };
+        e.retriable = e.retriable || retriable;
+        e
+    }
+
     /// An rdkafka error, worded by [`describe_error`].
     pub(crate) fn from_kafka(op: impl Into<String>, e: &KafkaError) -> Error {
         match e.rdkafka_error_code() {

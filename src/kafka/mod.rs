@@ -34,6 +34,7 @@ pub mod retry;
 pub mod settings;
 pub mod topic_requests;
 pub mod topics;
+pub mod wire;
 
 // The names every command uses, where they have always been.
 pub use clock::mono_ms;

@@ -1,0 +1,13 @@
+//! The raw Kafka-protocol path: requests librdkafka has no API for (DescribeQuorum, ListGroups
+//! with group types, and later reassignments, quotas, share and streams groups), sent by evbus
+//! itself on the `kafka-protocol` codec. Only declarations live here.
+//!
+//! [`frame`] is the pure wire format, [`versions`] what each side speaks, [`transport`] the
+//! connection (bounded by `--timeout`, refusing settings it cannot honour), and the users of it
+//! ([`quorum`], [`groups`]) each one request and the owned values evbus shows.
+
+pub mod frame;
+pub mod groups;
+pub mod quorum;
+pub mod transport;
+pub mod versions;

@@ -1,0 +1,223 @@
+//! One connection to one broker on the raw protocol path: TCP to the first bootstrap broker that
+//! answers, ApiVersions to learn what it speaks, then requests at the highest version both sides
+//! support. Every exchange a caller makes is bounded by `--timeout` ([`bounded`]).
+//!
+//! It honours the settings evbus's librdkafka clients read where it can, and refuses by name the
+//! ones it cannot yet (TLS, SASL): connecting in plaintext to a broker configured for TLS, or
+//! without credentials that were given, would fail in a confusing way or bypass what the user
+//! asked for.
+
+use std::future::Future;
+
+use bytes::Bytes;
+use kafka_protocol::messages::{ApiVersionsRequest, ApiVersionsResponse};
+use kafka_protocol::protocol::{Message, StrBytes};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::frame::{self, Call};
+use super::versions::BrokerVersions;
+use crate::kafka::error::{Error, Kind};
+use crate::kafka::settings::Settings;
+
+/// No Kafka answer evbus asks for comes near this; a larger size is a misread stream.
+const MAX_FRAME: usize = 100 << 20;
+
+/// The `-X` settings this path cannot honour yet, as the error that names them; `None` when it
+/// can connect as the user asked (PLAINTEXT, no TLS or SASL settings).
+pub fn refused_setting(s: &Settings) -> Option<Error> {
+    let refuse = |what: String| {
+        Some(Error::new(
+            "raw protocol connection",
+            Kind::InvalidConfig,
+            format!("the raw protocol path does not support {what} yet (it speaks PLAINTEXT only so far)"),
+        ))
+    };
+    // Later settings win, as in librdkafka.
+    let protocol = s.props.iter().rev().find(|(k, _)| k == "security.protocol").map(|(_, v)| v.as_str());
+    if let Some(p) = protocol.filter(|p| !p.eq_ignore_ascii_case("plaintext")) {
+        return refuse(format!("security.protocol={p}"));
+    }
+    s.props
+        .iter()
+        .find(|(k, _)| k.starts_with("ssl.") || k.starts_with("sasl.") || k == "enable.ssl.certificate.verification")
+        .and_then(|(k, _)| refuse(format!("-X {k}")))
+}
+
+/// Run `fut` (a whole exchange: connect, negotiate, ask) within `--timeout`.
+pub async fn bounded<T>(s: &Settings, what: &str, fut: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    match tokio::time::timeout(s.timeout, fut).await {
+        Ok(r) => r,
+        Err(_) => Err(Error::new(
+            what,
+            Kind::TimedOut,
+            format!(
+                "{what} timed out after {} (brokers tried: {})",
+                humantime::format_duration(s.timeout),
+                s.brokers
+            ),
+        )),
+    }
+}
+
+/// A connection to one broker, with what it told about itself in ApiVersions.
+pub struct Conn {
+    stream: TcpStream,
+    addr: String,
+    next_id: i32,
+    versions: BrokerVersions,
+    /// The broker's ApiVersions answer (v3+: also its finalized feature levels).
+    pub api_versions: ApiVersionsResponse,
+}
+
+impl Conn {
+    /// Connects to the first of the bootstrap brokers that accepts, and negotiates versions.
+    /// Not bounded by itself: callers wrap the whole exchange in [`bounded`].
+    pub async fn bootstrap(s: &Settings) -> Result<Conn, Error> {
+        if let Some(e) = refused_setting(s) {
+            return Err(e);
+        }
+        let mut failures = Vec::new();
+        for addr in s.brokers.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+            match Conn::open(addr).await {
+                Ok(c) => return Ok(c),
+                Err(e) if e.kind() == Kind::BrokerUnreachable => failures.push(e.message().to_string()),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::new(
+            "raw protocol connection",
+            Kind::BrokerUnreachable,
+            format!("broker unreachable: {} (brokers tried: {})", failures.join("; "), s.brokers),
+        ))
+    }
+
+    /// Connects to `addr` (`host:port`) and asks it ApiVersions.
+    pub async fn open(addr: &str) -> Result<Conn, Error> {
+        let stream = TcpStream::connect(addr).await.map_err(|e| {
+            Error::new("raw protocol connection", Kind::BrokerUnreachable, format!("cannot connect to {addr}: {e}"))
+        })?;
+        // Requests are small and answered one at a time: send each at once.
+        let _ = stream.set_nodelay(true);
+        let mut c = Conn {
+            stream,
+            addr: addr.to_string(),
+            next_id: 0,
+            versions: BrokerVersions::default(),
+            api_versions: ApiVersionsResponse::default(),
+        };
+        // v3 (Kafka 2.4+) is the first with feature levels; every KRaft broker speaks it.
+        let req = ApiVersionsRequest::default()
+            .with_client_software_name(StrBytes::from_static_str("evbus"))
+            .with_client_software_version(StrBytes::from_static_str(env!("CARGO_PKG_VERSION")));
+        let resp = c.exchange(&req, 3).await?;
+        if resp.error_code != 0 {
+            return Err(Error::from_protocol(format!("ApiVersions to {addr}"), resp.error_code, None));
+        }
+        c.versions = BrokerVersions(resp.api_keys.iter().map(|k| (k.api_key, (k.min_version, k.max_version))).collect());
+        c.api_versions = resp;
+        Ok(c)
+    }
+
+    /// The broker this connection is to (`host:port`).
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    /// The versions the broker supports ([`BrokerVersions::pick`] chooses from them).
+    pub fn versions(&self) -> &BrokerVersions {
+        &self.versions
+    }
+
+    /// Sends `req` at the highest version both sides support and returns the answer and the
+    /// version spoken; an [`Kind::Unsupported`] error naming the API when there is none.
+    pub async fn call<C: Call + Message>(&mut self, req: &C) -> Result<(C::Response, i16), Error> {
+        self.call_within(req, (C::VERSIONS.min, C::VERSIONS.max)).await
+    }
+
+    /// [`Conn::call`] limited to evbus's `ours` range of versions (a field it needs came later).
+    pub async fn call_within<C: Call>(&mut self, req: &C, ours: (i16, i16)) -> Result<(C::Response, i16), Error> {
+        let v = self.versions.pick(C::KEY, ours)?;
+        Ok((self.exchange(req, v).await?, v))
+    }
+
+    async fn exchange<C: Call>(&mut self, req: &C, version: i16) -> Result<C::Response, Error> {
+        let op = format!("{:?}", C::KEY);
+        let io = |e: std::io::Error| {
+            Error::new(&op, Kind::BrokerUnreachable, format!("{op} to {} failed: {e}", self.addr))
+        };
+        self.next_id = self.next_id.wrapping_add(1);
+        let id = self.next_id;
+        let buf = frame::encode(req, version, id).map_err(|e| Error::new(&op, Kind::Other, e))?;
+        self.stream.write_all(&buf).await.map_err(io)?;
+        let mut prefix = [0u8; 4];
+        self.stream.read_exact(&mut prefix).await.map_err(io)?;
+        let size = frame::frame_size(prefix, MAX_FRAME).map_err(|e| Error::new(&op, Kind::Other, e))?;
+        let mut body = vec![0u8; size];
+        self.stream.read_exact(&mut body).await.map_err(io)?;
+        frame::decode::<C>(Bytes::from(body), version, id)
+            .map_err(|e| Error::new(&op, Kind::Other, format!("{op} to {}: {e}", self.addr)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn settings(brokers: &str, props: &[(&str, &str)], timeout_ms: u64) -> Settings {
+        Settings {
+            brokers: brokers.into(),
+            props: props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            timeout: Duration::from_millis(timeout_ms),
+            verbose: 0,
+        }
+    }
+
+    #[test]
+    fn settings_it_cannot_honour_are_refused_by_name() {
+        assert!(refused_setting(&settings("x:1", &[("security.protocol", "plaintext")], 1000)).is_none());
+        assert!(refused_setting(&settings("x:1", &[("socket.keepalive.enable", "true")], 1000)).is_none());
+        let e = refused_setting(&settings("x:1", &[("security.protocol", "SSL")], 1000)).unwrap();
+        assert_eq!(e.kind(), Kind::InvalidConfig);
+        assert_eq!(
+            e.message(),
+            "the raw protocol path does not support security.protocol=SSL yet (it speaks PLAINTEXT only so far)"
+        );
+        let e = refused_setting(&settings("x:1", &[("sasl.mechanism", "PLAIN")], 1000)).unwrap();
+        assert!(e.message().contains("does not support -X sasl.mechanism yet"), "{e}");
+        // The last security.protocol wins, as in librdkafka.
+        let s = settings("x:1", &[("security.protocol", "SASL_SSL"), ("security.protocol", "PLAINTEXT")], 1000);
+        assert!(refused_setting(&s).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_broker_that_never_answers_fails_within_the_timeout() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        // Accepts and holds the connection, never answering.
+        let hold = tokio::spawn(async move {
+            let (sock, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            drop(sock);
+        });
+        let s = settings(&addr, &[], 300);
+        let started = std::time::Instant::now();
+        let e = bounded(&s, "DescribeQuorum", Conn::bootstrap(&s)).await.err().expect("no answer");
+        assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+        assert_eq!(e.kind(), Kind::TimedOut);
+        assert_eq!(e.message(), format!("DescribeQuorum timed out after 300ms (brokers tried: {addr})"));
+        hold.abort();
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_broker_unreachable() {
+        // Bound then dropped: nothing listens on the port any more.
+        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+        let s = settings(&addr, &[], 2000);
+        let e = bounded(&s, "DescribeQuorum", Conn::bootstrap(&s)).await.err().expect("refused");
+        assert_eq!(e.kind(), Kind::BrokerUnreachable, "{e}");
+        assert!(e.message().contains(&format!("cannot connect to {addr}")), "{e}");
+    }
+}
