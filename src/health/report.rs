@@ -56,13 +56,18 @@ pub struct Report {
     pub status: Status,
     /// Every check, in the order they were run.
     pub checks: Vec<Check>,
+    /// The KRaft quorum and finalized feature levels as the raw protocol path reads them
+    /// (`kafka::wire::quorum::Kraft`, serialized: this layer knows nothing of the broker); absent
+    /// when they could not be asked (see the `quorum` check's detail).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kraft: Option<serde_json::Value>,
 }
 
 impl Report {
     /// A report of these checks, its status the worst of theirs.
     pub fn new(checks: Vec<Check>) -> Report {
         let status = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
-        Report { status, checks }
+        Report { status, checks, kraft: None }
     }
 
     /// Healthy enough to exit 0: no failure, and with `--strict` no warning either (except

@@ -67,14 +67,22 @@ fn healthy_cluster_is_ok_with_every_check_listed() {
     let names: Vec<&str> = doc["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["brokers", "partitions", "manifest topics", &format!("group {}", n.group), &format!("dlq {}", n.dlq)]
+        [
+            "brokers",
+            "quorum",
+            "partitions",
+            "manifest topics",
+            &format!("group {}", n.group),
+            &format!("dlq {}", n.dlq)
+        ]
     );
     for c in doc["checks"].as_array().unwrap() {
         assert_eq!(c["status"], "ok", "{c}");
         assert!(c["elapsed_ms"].is_u64(), "{c}");
         assert_eq!(c.as_object().unwrap().len(), 4, "exactly name, status, detail, elapsed_ms: {c}");
     }
-    assert!(detail(&doc, "brokers").starts_with("1 broker, controller "), "{doc:#}");
+    // The controller is the KRaft quorum's leader (DescribeQuorum), not Metadata's random broker.
+    assert!(detail(&doc, "brokers").starts_with("1 broker, quorum leader "), "{doc:#}");
     assert!(detail(&doc, "brokers").contains("metadata round trip"), "{doc:#}");
     assert!(detail(&doc, "manifest topics").starts_with("all 2 topics match"), "{doc:#}");
     assert!(detail(&doc, &format!("group {}", n.group)).starts_with("lag 0 (max_lag 5)"), "{doc:#}");

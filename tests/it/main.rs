@@ -36,3 +36,4 @@ mod tail;
 mod terminal;
 mod topics;
 mod transactions;
+mod wire;

@@ -255,6 +255,27 @@ pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool), Error> {
     let me = Arc::clone(admin);
     let timeout = admin.settings.timeout;
     let fut = tokio::task::spawn_blocking(move || list_all_raw(me.client.inner().native_client(), timeout));
-    bounded_join_at_coordinator(admin, &admin.ctx, "a group coordinator", "ListGroups/DescribeConsumerGroups", fut)
-        .await
+    let (mut groups, partial) =
+        bounded_join_at_coordinator(admin, &admin.ctx, "a group coordinator", "ListGroups/DescribeConsumerGroups", fut)
+            .await?;
+    if groups.iter().any(|g| g.kind == SHARE_OR_STREAMS) {
+        name_share_and_streams(admin, &mut groups).await;
+    }
+    Ok((groups, partial))
+}
+
+/// Tells share and streams groups apart (and gives their state) with ListGroups v5 on the raw
+/// protocol path, which librdkafka cannot. Where that path cannot answer (a broker before Kafka
+/// 3.8, a TLS or SASL setting it does not honour yet, no answer in time), they stay
+/// `share/streams`, as librdkafka lists them.
+async fn name_share_and_streams(admin: &Arc<Admin>, groups: &mut [Group]) {
+    let Ok(md) = admin.metadata(None).await else { return };
+    let brokers: Vec<String> = md.brokers.iter().map(|b| format!("{}:{}", b.host, b.port)).collect();
+    let Ok(types) = crate::kafka::wire::groups::types(&admin.settings, &brokers).await else { return };
+    for g in groups.iter_mut().filter(|g| g.kind == SHARE_OR_STREAMS) {
+        if let Some(l) = types.get(&g.name).filter(|l| !l.kind.is_empty()) {
+            g.kind = l.kind.clone();
+            g.state = l.state.clone();
+        }
+    }
 }

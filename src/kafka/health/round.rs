@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::checks::{Notes, dlq_checks, group_checks, manifest_topics, partitions_check, roundtrip};
-use crate::health::report::{Report, Status, plural, timed};
+use crate::health::report::{Check, Report, Status, ms, plural, timed};
 use crate::kafka::admin::Admin;
-use crate::kafka::{ClusterMeta, Settings};
+use crate::kafka::wire::quorum::{self, Kraft};
+use crate::kafka::{ClusterMeta, Error, Kind, Settings};
 use crate::topics::manifest::Manifest;
 
 /// What a round checks, from `evbus health`'s flags.
@@ -50,6 +51,12 @@ pub async fn round(
     let call_limit = limit;
     let limit = limit + Duration::from_millis(500);
     let mut md: Option<ClusterMeta> = None;
+    // The quorum first: the brokers check names its leader as the controller.
+    let kraft_started = Instant::now();
+    let kraft = kraft(settings, call_limit).await;
+    let quorum_check = quorum_check(&kraft, kraft_started);
+    let leader = kraft.as_ref().ok().and_then(|k| k.quorum.as_ref()).map(|q| q.leader_id).filter(|id| *id >= 0);
+    let kraft = kraft.ok().and_then(|k| serde_json::to_value(k).ok());
     let brokers = timed("brokers", limit, async {
         // A refused connection fails at once: a health probe must not wait out the limit.
         match admin.metadata_or_down(call_limit).await {
@@ -58,11 +65,16 @@ pub async fn round(
                 // The first request paid for connecting; a second one measures the round trip.
                 let t = Instant::now();
                 let rtt = admin.metadata(None).await.ok().map(|_| t.elapsed());
-                let controller = admin.controller_id().await;
+                // Under KRaft, Metadata's controller id is a random live broker (KAFKA-17404): the
+                // controller is the quorum's leader when DescribeQuorum could say.
+                let controller = match leader {
+                    Some(id) => Some((id, "quorum leader")),
+                    None => admin.controller_id().await.map(|id| (id, "controller")),
+                };
                 let mut detail = plural(m.brokers.len(), "broker", "brokers");
                 let mut status = Status::Ok;
                 match controller {
-                    Some(id) => detail.push_str(&format!(", controller {id}")),
+                    Some((id, what)) => detail.push_str(&format!(", {what} {id}")),
                     None => {
                         detail.push_str(", no controller reported");
                         status = Status::Warn;
@@ -89,7 +101,11 @@ pub async fn round(
     };
     let seen = Some((md.brokers.len(), md.topics.iter().filter(|t| t.error.is_none()).count()));
     if opts.brokers_only {
-        return Round { report: Report::new(vec![brokers]), notes: Notes::default(), seen };
+        return Round {
+            report: with_kraft(Report::new(vec![brokers, quorum_check]), kraft),
+            notes: Notes::default(),
+            seen,
+        };
     }
 
     let groups_future = async {
@@ -120,10 +136,68 @@ pub async fn round(
     let partitions = timed("partitions", limit, async { partitions_check(&md) }).await;
     let (topics, (groups, notes), dlqs, rt) = tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future);
 
-    let mut all = vec![brokers, partitions];
+    let mut all = vec![brokers, quorum_check, partitions];
     all.extend(topics);
     all.extend(groups);
     all.extend(dlqs);
     all.extend(rt);
-    Round { report: Report::new(all), notes, seen }
+    Round { report: with_kraft(Report::new(all), kraft), notes, seen }
+}
+
+fn with_kraft(mut report: Report, kraft: Option<serde_json::Value>) -> Report {
+    report.kraft = kraft;
+    report
+}
+
+/// The quorum and feature levels over the raw protocol path, within `limit`.
+async fn kraft(settings: &Settings, limit: Duration) -> Result<Kraft, Error> {
+    let mut settings = settings.clone();
+    settings.timeout = limit;
+    quorum::describe(&settings).await
+}
+
+/// The `quorum` check: its leader, voters and their lag, and the finalized feature levels. A
+/// broker without DescribeQuorum, or a setting the raw path cannot honour yet, is a note, not a
+/// failure (the cluster may be fine); no leader is a failure, a failed request a warning.
+fn quorum_check(kraft: &Result<Kraft, Error>, started: Instant) -> Check {
+    let (status, detail) = match kraft {
+        Err(e) => {
+            let status = if e.kind() == Kind::InvalidConfig { Status::Ok } else { Status::Warn };
+            (status, format!("not checked: {e}"))
+        }
+        Ok(k) => {
+            // metadata.version in the table; every level in JSON (`kraft.features`).
+            let features = match (k.features.get("metadata.version"), k.features.len()) {
+                (_, 0) => "no finalized features".to_string(),
+                (Some(v), 1) => format!("metadata.version={v}"),
+                (Some(v), n) => {
+                    format!("metadata.version={v}, {} more in -o json", plural(n - 1, "feature", "features"))
+                }
+                (None, n) => format!("{} in -o json", plural(n, "feature", "features")),
+            };
+            match (&k.quorum, &k.quorum_note) {
+                (Some(q), _) if q.leader_id < 0 => (
+                    Status::Fail,
+                    format!("no leader (epoch {}); {}", q.leader_epoch, plural(q.voters.len(), "voter", "voters")),
+                ),
+                (Some(q), _) => {
+                    let voters = q.voters.iter().map(|v| format!("{} (lag {})", v.id, v.lag)).collect::<Vec<_>>();
+                    (
+                        Status::Ok,
+                        format!(
+                            "leader {} (epoch {}), voters {}; {features}",
+                            q.leader_id,
+                            q.leader_epoch,
+                            voters.join(", ")
+                        ),
+                    )
+                }
+                (None, note) => {
+                    let status = if k.quorum_failed { Status::Warn } else { Status::Ok };
+                    (status, format!("not shown: {}; {features}", note.as_deref().unwrap_or("no answer")))
+                }
+            }
+        }
+    };
+    Check { name: "quorum".into(), status, detail, elapsed_ms: ms(started.elapsed()), not_yet: false }
 }

@@ -76,12 +76,8 @@ pub struct Kraft {
 pub async fn describe(s: &Settings) -> Result<Kraft, Error> {
     bounded(s, "DescribeQuorum", async {
         let mut conn = Conn::bootstrap(s).await?;
-        let features = conn
-            .api_versions
-            .finalized_features
-            .iter()
-            .map(|f| (f.name.to_string(), f.max_version_level))
-            .collect();
+        let features =
+            conn.api_versions.finalized_features.iter().map(|f| (f.name.to_string(), f.max_version_level)).collect();
         let mut out =
             Kraft { broker: conn.addr().to_string(), quorum: None, quorum_note: None, quorum_failed: false, features };
         match ask(&mut conn).await {

@@ -51,11 +51,7 @@ pub async fn bounded<T>(s: &Settings, what: &str, fut: impl Future<Output = Resu
         Err(_) => Err(Error::new(
             what,
             Kind::TimedOut,
-            format!(
-                "{what} timed out after {} (brokers tried: {})",
-                humantime::format_duration(s.timeout),
-                s.brokers
-            ),
+            format!("{what} timed out after {} (brokers tried: {})", humantime::format_duration(s.timeout), s.brokers),
         )),
     }
 }
@@ -114,7 +110,8 @@ impl Conn {
         if resp.error_code != 0 {
             return Err(Error::from_protocol(format!("ApiVersions to {addr}"), resp.error_code, None));
         }
-        c.versions = BrokerVersions(resp.api_keys.iter().map(|k| (k.api_key, (k.min_version, k.max_version))).collect());
+        c.versions =
+            BrokerVersions(resp.api_keys.iter().map(|k| (k.api_key, (k.min_version, k.max_version))).collect());
         c.api_versions = resp;
         Ok(c)
     }
@@ -143,9 +140,8 @@ impl Conn {
 
     async fn exchange<C: Call>(&mut self, req: &C, version: i16) -> Result<C::Response, Error> {
         let op = format!("{:?}", C::KEY);
-        let io = |e: std::io::Error| {
-            Error::new(&op, Kind::BrokerUnreachable, format!("{op} to {} failed: {e}", self.addr))
-        };
+        let io =
+            |e: std::io::Error| Error::new(&op, Kind::BrokerUnreachable, format!("{op} to {} failed: {e}", self.addr));
         self.next_id = self.next_id.wrapping_add(1);
         let id = self.next_id;
         let buf = frame::encode(req, version, id).map_err(|e| Error::new(&op, Kind::Other, e))?;

@@ -67,8 +67,14 @@ mod tests {
         assert_eq!(b.pick(ApiKey::ListGroups, (0, 5)).unwrap(), 4);
         let e = b.pick(ApiKey::ListGroups, (5, 5)).unwrap_err();
         assert_eq!(e.kind(), Kind::Unsupported);
-        assert!(e.message().contains("does not support ListGroups v5..v5 (it has v0..v4; v5 came with Kafka 3.8.0"), "{e}");
+        assert!(
+            e.message().contains("does not support ListGroups v5..v5 (it has v0..v4; v5 came with Kafka 3.8.0"),
+            "{e}"
+        );
         let e = BrokerVersions::default().pick(ApiKey::DescribeQuorum, (0, 2)).unwrap_err();
-        assert_eq!(e.message(), "the broker does not support DescribeQuorum (API 55; added in Kafka 2.7.0 (KIP-595; 3.3 forwards it from brokers))");
+        assert_eq!(
+            e.message(),
+            "the broker does not support DescribeQuorum (API 55; added in Kafka 2.7.0 (KIP-595; 3.3 forwards it from brokers))"
+        );
     }
 }
