@@ -202,7 +202,7 @@ async fn compression(app: &App, a: &ProduceArgs, spec: Option<&crate::topics::ma
 }
 
 fn new_sender(app: &App, a: &ProduceArgs, c: &Compression) -> Result<BulkSender> {
-    Ok(BulkSender::new(&app.settings, &a.topic, &[("partitioner", "murmur2_random"), c.prop()])?)
+    Ok(BulkSender::new(&app.settings, &a.topic, c)?)
 }
 
 async fn samples(

@@ -11,6 +11,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{BaseProducer, Producer as _};
 
 use super::clock::mono_ms;
+use super::compression::Compression;
 use super::error::Error;
 use super::events::ProducerIdWarmup;
 use super::producer::{CountingCtx, Placement, TopicSink, explain_refusal, flush_or_purge, stalled};
@@ -55,10 +56,11 @@ pub struct BulkSender {
 }
 
 impl BulkSender {
-    /// A counting producer for `topic` (`extra` properties before `-X`), getting its producer id
-    /// right away (see [`ProducerIdWarmup`]); nothing is sent until the first [`BulkSender::send`].
-    pub fn new(settings: &Settings, topic: &str, extra: &[(&str, &str)]) -> Result<BulkSender, Error> {
-        let producer = Arc::new(settings.counting_producer(extra)?);
+    /// A counting producer for `topic` configured as every send path is ([`Settings::send_props`]),
+    /// getting its producer id right away (see [`ProducerIdWarmup`]); nothing is sent until the
+    /// first [`BulkSender::send`].
+    pub fn new(settings: &Settings, topic: &str, compression: &Compression) -> Result<BulkSender, Error> {
+        let producer = Arc::new(settings.counting_producer(compression)?);
         let timeout = settings.timeout;
         Ok(BulkSender {
             warmup: ProducerIdWarmup::start(Arc::clone(&producer), timeout),

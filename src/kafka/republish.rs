@@ -92,10 +92,9 @@ pub struct Republisher {
 impl Republisher {
     /// Created before the lookups of a run, so that the producer id's setup overlaps them.
     pub fn new(settings: &Settings, compression: &super::compression::Compression) -> Result<Republisher> {
-        // librdkafka's default partitioner is CRC32-based; murmur2 puts keyed records on the
-        // partition a Java producer (and therefore the original) would have chosen.
-        let (producer, ctx) =
-            settings.producer(&[("partitioner", "murmur2_random"), ("message.timeout.ms", "0"), compression.prop()])?;
+        // Configured as produce's BulkSender is (see Settings::send_props): murmur2 puts keyed
+        // records on the partition a Java producer (and therefore the original) would have chosen.
+        let (producer, ctx) = settings.replay_producer(compression)?;
         let warmup = ProducerIdWarmup::start(producer.clone(), settings.timeout);
         Ok(Republisher { producer, ctx, _warmup: warmup })
     }

@@ -12,6 +12,7 @@ use rdkafka::producer::{BaseProducer, FutureProducer};
 
 use super::context::Ctx;
 use super::error::{Error, Kind};
+use super::compression::{Compression, PRODUCER_DEFAULTS};
 use super::producer::CountingCtx;
 use crate::term::redact;
 
@@ -99,33 +100,51 @@ impl Settings {
         Ok((consumer, ctx))
     }
 
-    /// An idempotent producer (acks=all) for produce and DLQ replay.
+    /// An idempotent producer (acks=all) bounded by `--timeout` per record, `extra` before `-X`:
+    /// for one-off sends (the health probe). Bulk sends and replays use [`Settings::send_props`].
     pub fn producer(&self, extra: &[(&str, &str)]) -> Result<(FutureProducer<Ctx>, Ctx), Error> {
         let ctx = self.ctx();
         let p = self.producer_config(extra).create_with_context(ctx.clone()).map_err(|e| self.config_error(e))?;
         Ok((p, ctx))
     }
 
-    /// A producer whose delivery reports are counted by the context instead of one future per
-    /// record, served by the caller's own `poll(0)` as kcat does (no extra polling thread
-    /// contending for librdkafka's queue locks): what bulk sends (1M records) need.
-    ///
-    /// Records have no delivery deadline of their own (`message.timeout.ms=0`): the caller
-    /// bounds the send with [`super::flush_or_purge`] and [`super::stalled`], so a broker restart shorter than
-    /// `--timeout` is ridden out under one producer id, without duplicates.
-    pub fn counting_producer(&self, extra: &[(&str, &str)]) -> Result<BaseProducer<CountingCtx>, Error> {
-        let ctx = CountingCtx { inner: self.ctx(), ..Default::default() };
-        let mut all: Vec<(&str, &str)> = vec![("message.timeout.ms", "0")];
-        all.extend_from_slice(extra);
-        self.producer_config(&all).create_with_context(ctx).map_err(|e| self.config_error(e))
+    /// The producer of `dlq replay`: [`Settings::send_props`], one future per record (a replay
+    /// needs each record's own answer).
+    pub fn replay_producer(&self, c: &Compression) -> Result<(FutureProducer<Ctx>, Ctx), Error> {
+        self.producer(&Self::send_props(c))
     }
 
-    /// Idempotent, acks=all, bounded by --timeout; `extra` (the codec: see [`super::compression`])
-    /// then `-X` override.
+    /// A producer whose delivery reports are counted by the context instead of one future per
+    /// record, served by the caller's own `poll(0)` as kcat does (no extra polling thread
+    /// contending for librdkafka's queue locks): what bulk sends (1M records) need. Configured
+    /// as [`Settings::send_props`] says.
+    pub fn counting_producer(&self, c: &Compression) -> Result<BaseProducer<CountingCtx>, Error> {
+        let ctx = CountingCtx { inner: self.ctx(), ..Default::default() };
+        self.producer_config(&Self::send_props(c)).create_with_context(ctx).map_err(|e| self.config_error(e))
+    }
+
+    /// What every path that sends records (`produce`, `produce --records`, `dlq replay`) sets
+    /// before `-X`, on top of [`PRODUCER_DEFAULTS`], so that they cannot drift apart:
+    ///
+    /// * no delivery deadline per record (`message.timeout.ms=0`): the caller bounds the send
+    ///   with a stall watch (see [`super::flush_or_purge`]), so a broker restart shorter than
+    ///   `--timeout` is ridden out under one producer id, without duplicates;
+    /// * `murmur2_random`: keyed records land on the partition a Java producer would choose
+    ///   (librdkafka's default partitioner is CRC32-based);
+    /// * the codec (see [`super::compression`]).
+    pub fn send_props(c: &Compression) -> [(&str, &str); 3] {
+        [("message.timeout.ms", "0"), ("partitioner", "murmur2_random"), c.prop()]
+    }
+
+    /// [`PRODUCER_DEFAULTS`] (idempotent, acks=all), bounded by --timeout; `extra` then `-X`
+    /// override.
     fn producer_config(&self, extra: &[(&str, &str)]) -> ClientConfig {
         let mut c = self.base();
         let ms = self.timeout.as_millis().clamp(1000, i32::MAX as u128).to_string();
-        c.set("enable.idempotence", "true").set("acks", "all").set("message.timeout.ms", &ms).set("linger.ms", "5");
+        for (k, v) in PRODUCER_DEFAULTS {
+            c.set(*k, *v);
+        }
+        c.set("message.timeout.ms", &ms);
         for (k, v) in extra {
             c.set(*k, *v);
         }
@@ -266,7 +285,7 @@ mod tests {
         s.timeout = Duration::from_secs(3600);
         assert!(s.admin().is_ok(), "{:#}", s.admin().err().unwrap());
         assert!(s.consumer(None, &[]).is_ok());
-        assert!(s.counting_producer(&[]).is_ok());
+        assert!(s.counting_producer(&s.compression(None, None)).is_ok());
         assert_eq!(socket_timeout_ms(Duration::from_millis(1)), 1000);
         assert_eq!(socket_timeout_ms(Duration::from_secs(20)), 20_000);
     }
