@@ -14,7 +14,8 @@ use super::clock::mono_ms;
 use super::compression::Compression;
 use super::error::Error;
 use super::events::ProducerIdWarmup;
-use super::producer::{CountingCtx, Placement, TopicSink, explain_refusal, flush_or_purge, stalled};
+use super::producer::{CountingCtx, Placement, TopicSink, flush_or_purge, stalled};
+use super::refusal::explain_refusal;
 use super::settings::Settings;
 
 /// What became of the records of a [`BulkSender`].

@@ -28,6 +28,7 @@ pub mod problem;
 pub mod producer;
 pub mod queue;
 pub mod reader;
+pub mod refusal;
 pub mod replay_group;
 pub mod republish;
 pub mod retry;

@@ -16,6 +16,7 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use tokio::time::Instant;
 
+use super::refusal::{client_property, refusal, too_large};
 use super::{Ctx, ProducerIdWarmup, Settings, describe_error};
 
 /// One record to send: where, and what.
@@ -47,22 +48,11 @@ pub enum Delivery {
     Unknown(String),
 }
 
-/// Errors for which sending the same record to the same topic again gets the same answer.
-fn refusal(code: RDKafkaErrorCode) -> bool {
-    use RDKafkaErrorCode as C;
-    matches!(
-        code,
-        C::MessageSizeTooLarge
-            | C::InvalidMessageSize
-            | C::InvalidMessage
-            | C::InvalidRecord
-            | C::InvalidTimestamp
-            | C::TopicAuthorizationFailed
-            | C::PolicyViolation
-    )
-}
-
 /// A failed delivery in words, with the broker error behind it when there was one.
+///
+/// A topic's size limit is checked per batch, so the records batched with one too large are
+/// refused too: the refusal does not name this record's size (the replay sends such records
+/// again alone to tell them apart).
 fn delivery_of(e: &KafkaError, ctx: &Ctx) -> Delivery {
     let last = || ctx.last_error().map(|l| format!(" (last broker error: {l})")).unwrap_or_default();
     match e.rdkafka_error_code() {
@@ -107,6 +97,7 @@ impl Republisher {
         rec: OutRecord<'_>,
         deadline: Instant,
     ) -> Result<impl Future<Output = Delivery> + Send + 'static, Delivery> {
+        let size = (rec.key.map_or(0, <[u8]>::len) + rec.value.map_or(0, <[u8]>::len)) as u64;
         let mut headers = OwnedHeaders::new_with_capacity(rec.headers.len());
         for (key, value) in rec.headers {
             headers = headers.insert(Header { key, value });
@@ -131,13 +122,13 @@ impl Republisher {
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
                 Err((e, _)) => {
-                    let text = describe_error(&e);
                     return Err(match e.rdkafka_error_code() {
-                        Some(RDKafkaErrorCode::MessageSizeTooLarge) => Delivery::Refused(format!(
-                            "{text} (larger than the client's message.max.bytes; -X message.max.bytes=N raises it)"
-                        )),
-                        Some(c) if refusal(c) => Delivery::Refused(text),
-                        _ => Delivery::NotSent(text),
+                        Some(RDKafkaErrorCode::MessageSizeTooLarge) => {
+                            let limit = client_property(self.producer.client(), "message.max.bytes");
+                            Delivery::Refused(too_large(size, true, limit.and_then(|v| v.parse().ok()), None))
+                        }
+                        Some(c) if refusal(c) => Delivery::Refused(describe_error(&e)),
+                        _ => Delivery::NotSent(describe_error(&e)),
                     });
                 }
             }
