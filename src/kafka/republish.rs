@@ -170,3 +170,32 @@ impl Republisher {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record over the client's limit is refused before it is sent, worded as `produce` words
+    /// it: its size, the limit, and the value to pass with `-X`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_record_over_the_clients_limit_is_refused_with_its_size_and_the_fix() {
+        let settings = Settings {
+            brokers: "127.0.0.1:1".into(),
+            props: vec![("message.max.bytes".into(), "1000".into())],
+            timeout: Duration::from_secs(1),
+            verbose: 0,
+        };
+        let r = Republisher::new(&settings, &settings.compression(None, None)).unwrap();
+        let value = vec![b'x'; 3000];
+        let rec = OutRecord { topic: "t", partition: Some(0), key: None, value: Some(&value), headers: vec![] };
+        match r.send(rec, Instant::now() + Duration::from_secs(1)).await {
+            Err(Delivery::Refused(e)) => {
+                assert!(e.contains("a record of 3000 bytes"), "{e}");
+                assert!(e.contains("message.max.bytes (1000)"), "{e}");
+                assert!(e.contains("-X message.max.bytes=1048576"), "{e}");
+            }
+            Err(other) => panic!("not refused: {other:?}"),
+            Ok(_) => panic!("a record over message.max.bytes was queued"),
+        }
+    }
+}
