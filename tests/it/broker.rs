@@ -26,6 +26,9 @@ use std::time::{Duration, Instant};
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 
+mod cluster;
+pub(crate) use cluster::Cluster;
+
 pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -84,6 +87,10 @@ pub(crate) struct BrokerOpts {
     /// Advertise the first client listener at this port instead of its own (a broker whose
     /// metadata sends clients where nothing answers, while its bootstrap address does).
     pub advertise_first_at: Option<u16>,
+    /// A fixed port for the KRaft controller listener (the nodes of a cluster name each other's).
+    pub controller_port: Option<u16>,
+    /// The JVM's `-Xmx` (default 640m); a cluster's nodes take less, to fit three on a small machine.
+    pub heap: Option<&'static str>,
 }
 
 pub(crate) struct Broker {
@@ -191,7 +198,16 @@ impl Broker {
     }
 
     /// A broker of this test's own (never the external one).
-    pub(crate) fn private(mut opts: BrokerOpts) -> Broker {
+    pub(crate) fn private(opts: BrokerOpts) -> Broker {
+        let mut b = Broker::prepared(opts);
+        b.spawn();
+        b.wait_ready(Duration::from_secs(90));
+        b
+    }
+
+    /// A private broker with its storage formatted, not started yet: the nodes of a cluster are
+    /// all started before any of them can answer (a quorum needs a majority).
+    fn prepared(mut opts: BrokerOpts) -> Broker {
         if opts.listeners.is_empty() {
             opts.listeners.push(("CLIENT", Protocol::Plaintext));
         }
@@ -203,14 +219,14 @@ impl Broker {
         let port = ports[0].1;
         let internal_port = free_port();
         let nisshi = use_nisshi();
-        let mut b = Broker {
+        let b = Broker {
             bootstrap: format!("127.0.0.1:{port}"),
             port,
             internal: format!("127.0.0.1:{}", if nisshi { port } else { internal_port }),
             ports,
             dir: tempfile::tempdir().unwrap(),
             home: tempfile::Builder::new().prefix("evbus-kafka-").tempdir().unwrap().keep(),
-            controller_port: free_port(),
+            controller_port: opts.controller_port.unwrap_or_else(free_port),
             internal_port,
             opts,
             proc: None,
@@ -225,8 +241,6 @@ impl Broker {
         } else {
             b.format();
         }
-        b.spawn();
-        b.wait_ready(Duration::from_secs(90));
         b
     }
 
@@ -314,7 +328,8 @@ impl Broker {
     fn java(&self) -> Command {
         let libs = kafka_libs();
         let mut c = Command::new(std::env::var_os("JAVA").unwrap_or_else(|| "java".into()));
-        c.args(["-Xms128m", "-Xmx640m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"])
+        c.args(["-Xms128m", &format!("-Xmx{}", self.opts.heap.unwrap_or("640m"))])
+            .args(["-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"])
             .arg("-Djava.awt.headless=true")
             .arg(format!("-Dlog4j2.configurationFile={}", libs.join("log4j2.properties").display()))
             .arg("-cp")
@@ -456,6 +471,28 @@ impl Broker {
             drop(p.stdin.take());
             let _ = p.wrapper.wait();
         }
+    }
+
+    /// Stop the broker cleanly (SIGTERM, Kafka's controlled shutdown) and wait until its process
+    /// has ended (at most `limit`, then SIGKILL), keeping its data.
+    pub(crate) fn terminate(&mut self, limit: Duration) {
+        if self.proc.is_none() {
+            return;
+        }
+        if let Some(pid) = self.broker_pid() {
+            let p = rustix::process::Pid::from_raw(pid).unwrap();
+            let _ = rustix::process::kill_process(p, rustix::process::Signal::TERM);
+            let start = Instant::now();
+            // The wrapper reaps the JVM only once its pipe closes: until then an ended JVM is a zombie.
+            let ended = || {
+                std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .map_or(true, |s| s.rsplit_once(')').is_some_and(|(_, r)| r.trim_start().starts_with('Z')))
+            };
+            while !ended() && start.elapsed() < limit {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        self.stop();
     }
 
     /// Kill the broker and start it again on the same data and ports.

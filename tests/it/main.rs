@@ -11,6 +11,7 @@ mod architecture;
 mod broker;
 mod common;
 
+mod cluster;
 mod completions;
 mod config;
 mod coordinator;

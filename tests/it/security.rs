@@ -163,6 +163,7 @@ impl Secure {
                 ],
                 port: None,
                 advertise_first_at: None,
+                ..Default::default()
             });
             Secure { pki, broker }
         })
