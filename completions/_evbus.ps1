@@ -756,6 +756,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Topics manifest [default: the context''s manifest, else ./topics.yaml]')
             [CompletionResult]::new('--health-topic', '--health-topic', [CompletionResultType]::ParameterName, 'Topic used by --roundtrip (created when missing)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Retry until healthy or until this much time has passed')
+            [CompletionResult]::new('--expect-brokers', '--expect-brokers', [CompletionResultType]::ParameterName, 'Fail unless the metadata lists at least this many brokers (default: the manifest''s `cluster: {brokers: N}`, else no expectation)')
             [CompletionResult]::new('--retention-warn', '--retention-warn', [CompletionResultType]::ParameterName, 'Warn when a group''s oldest unconsumed record is this old, as a percentage of retention.ms')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
             [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')

@@ -1679,7 +1679,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__health)
-            opts="-f -b -X -o -q -v -h -V --file --strict --roundtrip --health-topic --wait --brokers-only --retention-warn --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-f -b -X -o -q -v -h -V --file --strict --roundtrip --health-topic --wait --brokers-only --expect-brokers --retention-warn --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1698,6 +1698,10 @@ _evbus() {
                     return 0
                     ;;
                 --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-brokers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

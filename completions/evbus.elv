@@ -705,6 +705,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
             cand --health-topic 'Topic used by --roundtrip (created when missing)'
             cand --wait 'Retry until healthy or until this much time has passed'
+            cand --expect-brokers 'Fail unless the metadata lists at least this many brokers (default: the manifest''s `cluster: {brokers: N}`, else no expectation)'
             cand --retention-warn 'Warn when a group''s oldest unconsumed record is this old, as a percentage of retention.ms'
             cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
             cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'

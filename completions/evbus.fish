@@ -554,6 +554,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand dlq; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l health-topic -d 'Topic used by --roundtrip (created when missing)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l wait -d 'Retry until healthy or until this much time has passed' -r
+complete -c evbus -n "__fish_evbus_using_subcommand health" -l expect-brokers -d 'Fail unless the metadata lists at least this many brokers (default: the manifest\'s `cluster: {brokers: N}`, else no expectation)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -l retention-warn -d 'Warn when a group\'s oldest unconsumed record is this old, as a percentage of retention.ms' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand health" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r

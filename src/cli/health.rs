@@ -50,6 +50,10 @@ pub struct HealthArgs {
     /// until Kafka is up" step before `topics apply`)
     #[arg(long)]
     pub brokers_only: bool,
+    /// Fail unless the metadata lists at least this many brokers (default: the manifest's
+    /// `cluster: {brokers: N}`, else no expectation)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub expect_brokers: Option<u32>,
     /// Warn when a group's oldest unconsumed record is this old, as a percentage of retention.ms
     #[arg(long, default_value = "80%", value_name = "PERCENT")]
     pub retention_warn: String,

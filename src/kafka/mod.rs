@@ -27,6 +27,7 @@ pub mod probe;
 pub mod problem;
 pub mod producer;
 pub mod queue;
+pub mod reach;
 pub mod reader;
 pub mod refusal;
 pub mod replay_group;

@@ -71,6 +71,7 @@ fn healthy_cluster_is_ok_with_every_check_listed() {
             "brokers",
             "quorum",
             "partitions",
+            "in-sync replicas",
             "manifest topics",
             &format!("group {}", n.group),
             &format!("dlq {}", n.dlq)
@@ -81,8 +82,8 @@ fn healthy_cluster_is_ok_with_every_check_listed() {
         assert!(c["elapsed_ms"].is_u64(), "{c}");
         assert_eq!(c.as_object().unwrap().len(), 4, "exactly name, status, detail, elapsed_ms: {c}");
     }
-    // The controller is the KRaft quorum's leader (DescribeQuorum), not Metadata's random broker.
-    assert!(detail(&doc, "brokers").starts_with("1 broker, quorum leader "), "{doc:#}");
+    // Not Metadata's "controller N" (a random broker on KRaft, KAFKA-17404): the quorum's leader.
+    assert!(detail(&doc, "brokers").starts_with("1 broker (id 1), all answering, quorum leader "), "{doc:#}");
     assert!(detail(&doc, "brokers").contains("metadata round trip"), "{doc:#}");
     assert!(detail(&doc, "manifest topics").starts_with("all 2 topics match"), "{doc:#}");
     assert!(detail(&doc, &format!("group {}", n.group)).starts_with("lag 0 (max_lag 5)"), "{doc:#}");

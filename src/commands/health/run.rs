@@ -28,6 +28,7 @@ pub async fn run(app: &App, args: HealthArgs) -> Result<Outcome> {
         health_topic: args.health_topic.clone(),
         brokers_only: args.brokers_only,
         retention_warn,
+        expect_brokers: args.expect_brokers.map(|n| n as usize),
     };
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);

@@ -48,6 +48,7 @@ impl Collector<'_> {
             health_topic: String::new(),
             brokers_only: false,
             retention_warn: self.retention_warn,
+            expect_brokers: None,
         };
         let settings = &self.app.settings;
         // The broker calls of a collection are each bounded by --timeout, but several run one

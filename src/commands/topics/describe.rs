@@ -34,13 +34,18 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
         .filter(|(_, c)| c.source == plan::Source::DynamicTopic)
         .map(|(k, c)| (k.clone(), c.value.clone()))
         .collect();
+    // Replicas on a broker the metadata no longer lists (killed, fenced): not Kafka's "offline
+    // replicas" (those on a failed log dir), which librdkafka does not pass on, and which Kafka
+    // does not set for a fenced broker's replicas.
+    let live: std::collections::BTreeSet<i32> = md.brokers.iter().map(|b| b.id).collect();
     let partitions: Vec<serde_json::Value> = topic
         .partitions
         .iter()
         .map(|p| {
             let (lo, hi) = wm.get(&(topic.name.clone(), p.id)).copied().unwrap_or((0, 0));
+            let absent: Vec<i32> = p.replicas.iter().copied().filter(|r| !live.contains(r)).collect();
             json!({"partition": p.id, "leader": p.leader, "replicas": p.replicas, "isr": p.isr,
-                   "low": lo, "high": hi, "offsets": hi - lo})
+                   "absent": absent, "low": lo, "high": hi, "offsets": hi - lo})
         })
         .collect();
     if mode == Mode::Json {
@@ -56,7 +61,7 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     let mut t = app.ui.table();
-    t.set_header(vec!["partition", "leader", "replicas", "isr", "low", "high", "offsets"]);
+    t.set_header(vec!["partition", "leader", "replicas", "isr", "absent", "low", "high", "offsets"]);
     let ids = |v: &serde_json::Value| {
         v.as_array().map(|a| a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")).unwrap_or_default()
     };
@@ -66,6 +71,7 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
             p["leader"].to_string(),
             ids(&p["replicas"]),
             ids(&p["isr"]),
+            ids(&p["absent"]),
             p["low"].to_string(),
             p["high"].to_string(),
             p["offsets"].to_string(),

@@ -3,6 +3,7 @@
 //! healthy with `--wait`) and `evbus serve` (every `--interval`, served from a cache).
 
 pub mod checks;
+mod replicas;
 pub mod round;
 
 pub use checks::Notes;

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::checks::{Notes, dlq_checks, group_checks, manifest_topics, partitions_check, roundtrip};
+use super::replicas::{brokers_verdict, min_isr_check, min_isr_of};
 use crate::health::report::{Check, Report, Status, ms, plural, timed};
 use crate::kafka::admin::Admin;
+use crate::kafka::reach::answering;
 use crate::kafka::wire::quorum::{self, Kraft};
 use crate::kafka::{ClusterMeta, Error, Kind, Settings};
 use crate::topics::manifest::Manifest;
@@ -26,6 +28,8 @@ pub struct Options {
     pub brokers_only: bool,
     /// `--retention-warn` as a fraction.
     pub retention_warn: f64,
+    /// Fewer brokers fail (`--expect-brokers`; else the manifest's `cluster: {brokers: N}`).
+    pub expect_brokers: Option<usize>,
 }
 
 /// A round's report, with what the lag snapshot had to say on the way.
@@ -49,6 +53,7 @@ pub async fn round(
     limit: Duration,
 ) -> Round {
     let call_limit = limit;
+    let expect = opts.expect_brokers.or(manifest.and_then(|m| m.cluster_brokers));
     let limit = limit + Duration::from_millis(500);
     let mut md: Option<ClusterMeta> = None;
     // The quorum first: the brokers check names its leader as the controller.
@@ -63,28 +68,21 @@ pub async fn round(
             Err(e) => (Status::Fail, format!("unreachable: {e:#}")),
             Ok(m) => {
                 // The first request paid for connecting; a second one measures the round trip.
+                // Meanwhile every listed broker is asked on a connection of its own: the
+                // metadata keeps listing a killed broker until the controller fences it.
                 let t = Instant::now();
-                let rtt = admin.metadata(None).await.ok().map(|_| t.elapsed());
-                // Under KRaft, Metadata's controller id is a random live broker (KAFKA-17404): the
-                // controller is the quorum's leader when DescribeQuorum could say.
-                let controller = match leader {
-                    Some(id) => Some((id, "quorum leader")),
-                    None => admin.controller_id().await.map(|id| (id, "controller")),
-                };
-                let mut detail = plural(m.brokers.len(), "broker", "brokers");
-                let mut status = Status::Ok;
-                match controller {
-                    Some((id, what)) => detail.push_str(&format!(", {what} {id}")),
-                    None => {
-                        detail.push_str(", no controller reported");
-                        status = Status::Warn;
-                    }
+                let (rtt, reach) = tokio::join!(
+                    async { admin.metadata(None).await.ok().map(|_| t.elapsed()) },
+                    answering(settings, &m.brokers, call_limit)
+                );
+                let (status, mut detail) = brokers_verdict(&m, &reach, expect);
+                // Under KRaft, Metadata's controller id is a random live broker (KAFKA-17404): only
+                // the quorum's leader from DescribeQuorum is named.
+                if let Some(id) = leader {
+                    detail.push_str(&format!(", quorum leader {id}"));
                 }
                 if let Some(rtt) = rtt {
                     detail.push_str(&format!(", metadata round trip {:.1} ms", rtt.as_secs_f64() * 1000.0));
-                }
-                if m.brokers.is_empty() {
-                    status = Status::Fail;
                 }
                 md = Some(m);
                 (status, detail)
@@ -134,9 +132,17 @@ pub async fn round(
         }
     };
     let partitions = timed("partitions", limit, async { partitions_check(&md) }).await;
+    let isr = timed("in-sync replicas", limit, async {
+        let names: Vec<String> = md.topics.iter().filter(|t| t.error.is_none()).map(|t| t.name.clone()).collect();
+        match admin.topic_configs(&names).await {
+            Ok(c) => min_isr_check(&md, &min_isr_of(&c)),
+            Err(e) => (Status::Fail, format!("cannot read min.insync.replicas: {e:#}")),
+        }
+    })
+    .await;
     let (topics, (groups, notes), dlqs, rt) = tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future);
 
-    let mut all = vec![brokers, quorum_check, partitions];
+    let mut all = vec![brokers, quorum_check, partitions, isr];
     all.extend(topics);
     all.extend(groups);
     all.extend(dlqs);

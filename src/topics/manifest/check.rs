@@ -9,7 +9,8 @@ use super::model::{GroupSpec, MAX_PARTITIONS, MAX_REPLICATION_FACTOR, Manifest, 
 use super::yaml::{self, Kind, Node, Pos};
 use crate::topics::{known_keys, units};
 
-const ROOT_FIELDS: &[&str] = &["version", "defaults", "naming", "topics", "groups"];
+const ROOT_FIELDS: &[&str] = &["version", "cluster", "defaults", "naming", "topics", "groups"];
+const CLUSTER_FIELDS: &[&str] = &["brokers"];
 const DEFAULTS_FIELDS: &[&str] = &["partitions", "replication_factor", "config"];
 const TOPIC_FIELDS: &[&str] = &[
     "name",
@@ -111,6 +112,7 @@ fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
         }
     });
 
+    let cluster_brokers = check_cluster(&top, p);
     let defaults = check_defaults(&top, p);
     let topic_nodes: &[Node] = match top.get("topics") {
         None => &[],
@@ -133,7 +135,17 @@ fn check(root: &Node, path: &Path, p: &mut Problems) -> Option<Manifest> {
 
     let declared: HashSet<&str> = topics.iter().map(|t| t.name.as_str()).collect();
     let groups = check_groups(&top, &declared, p);
-    Some(Manifest { path: path.to_path_buf(), naming: naming_src, topics, groups })
+    Some(Manifest { path: path.to_path_buf(), naming: naming_src, topics, groups, cluster_brokers })
+}
+
+/// `cluster`: what the cluster itself should look like (for now its broker count).
+fn check_cluster(top: &Fields<'_>, p: &mut Problems) -> Option<usize> {
+    let (_, c) = top.get("cluster")?;
+    let c = Fields::of(c, "cluster", CLUSTER_FIELDS, p)?;
+    match c.int("brokers", "cluster", p) {
+        Ok(Some((n, at))) if check_range(n, 1, i32::MAX as i64, "cluster.brokers", at, p).is_ok() => Some(n as usize),
+        _ => None,
+    }
 }
 
 /// What a topic gets when it does not say: `defaults` from the manifest, else 1, 1 and no config.

@@ -18,6 +18,8 @@ pub struct Manifest {
     pub topics: Vec<TopicSpec>,
     /// Declared consumer groups, in file order.
     pub groups: Vec<GroupSpec>,
+    /// `cluster: {brokers: N}`: how many brokers the cluster should have (`health` fails with fewer).
+    pub cluster_brokers: Option<usize>,
 }
 
 /// One declared topic, with the manifest's defaults applied.

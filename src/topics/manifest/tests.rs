@@ -129,8 +129,22 @@ fn an_unknown_field_does_not_hide_other_problems() {
             "topics.yaml:8:22: topics[2] 'c.d': `dlq` must be true or false, not 'maybe'",
             "topics.yaml:11:19: groups[0] 'g': topic 'x.y' is not declared under topics",
             "topics.yaml:12:5: groups[1] 'g': duplicate group",
-            "topics.yaml:13:1: the manifest: unknown field `bogus`, expected one of `version`, `defaults`, `naming`, \
-                 `topics`, `groups`",
+            "topics.yaml:13:1: the manifest: unknown field `bogus`, expected one of `version`, `cluster`, \
+                 `defaults`, `naming`, `topics`, `groups`",
+        ]
+    );
+}
+
+#[test]
+fn cluster_brokers_is_read_and_checked_with_its_line() {
+    let m = parse_str("version: 1\ncluster:\n  brokers: 3\n").unwrap();
+    assert_eq!(m.cluster_brokers, Some(3));
+    assert_eq!(parse_str("version: 1\n").unwrap().cluster_brokers, None);
+    assert_eq!(
+        problems("version: 1\ncluster:\n  brokers: 0\n  racks: 3\n"),
+        vec![
+            "topics.yaml:3:3: cluster.brokers must be between 1 and 2147483647, got 0",
+            "topics.yaml:4:3: cluster: unknown field `racks`, expected one of `brokers`",
         ]
     );
 }

@@ -102,6 +102,12 @@ impl Cluster {
         self.node(id).start_again();
     }
 
+    /// Start a killed or stopped node again without waiting for it to answer.
+    pub(crate) fn launch(&mut self, id: i32) {
+        assert!(!self.running(id), "node {id} is running");
+        self.node(id).spawn();
+    }
+
     /// Whether node `id` runs (was not killed or stopped by the test).
     pub(crate) fn running(&self, id: i32) -> bool {
         self.nodes[(id - 1) as usize].proc.is_some()
@@ -129,16 +135,19 @@ impl Cluster {
         });
     }
 
-    /// Wait until a running node's metadata satisfies `ok`; fail the test naming `what` and the
-    /// last view when it does not within `limit`.
+    /// Wait until every running node's metadata satisfies `ok` (each node applies the metadata
+    /// log on its own, one can lag behind another); fail the test naming `what` and the last
+    /// view when it does not within `limit`.
     pub(crate) fn wait_for(&self, limit: Duration, what: &str, ok: impl Fn(&View) -> bool) -> View {
         let start = Instant::now();
         let mut last = None;
         loop {
-            if let Some(v) = self.view() {
-                if ok(&v) {
-                    return v;
-                }
+            let views: Vec<Option<View>> =
+                self.nodes.iter().filter(|b| b.proc.is_some()).map(|b| view_of(&[b.internal.as_str()])).collect();
+            if views.iter().all(|v| v.as_ref().is_some_and(&ok)) {
+                return views.into_iter().next().flatten().expect("every node is down");
+            }
+            if let Some(v) = views.into_iter().flatten().find(|v| !ok(v)) {
                 last = Some(v);
             }
             assert!(start.elapsed() < limit, "cluster: not {what} within {limit:?}; last view: {last:?}");
@@ -148,30 +157,8 @@ impl Cluster {
 
     /// The metadata as a running node (INTERNAL listener) answers it now.
     pub(crate) fn view(&self) -> Option<View> {
-        let internal: Vec<&str> =
-            self.nodes.iter().filter(|b| b.proc.is_some()).map(|b| b.internal.as_str()).collect();
-        let c: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", internal.join(","))
-            .set("socket.connection.setup.timeout.ms", "1000")
-            .set("log_level", "0")
-            .create()
-            .ok()?;
-        let md = c.fetch_metadata(None, Duration::from_secs(3)).ok()?;
-        let mut v = View {
-            brokers: md.brokers().iter().map(|b| b.id()).collect(),
-            unsettled: Vec::new(),
-            partitions: Vec::new(),
-        };
-        v.brokers.sort();
-        for t in md.topics() {
-            for p in t.partitions() {
-                if p.leader() < 0 || p.isr().len() < p.replicas().len() {
-                    v.unsettled.push(format!("{}[{}]", t.name(), p.id()));
-                }
-                v.partitions.push((t.name().to_string(), p.id(), p.leader(), p.replicas().to_vec(), p.isr().to_vec()));
-            }
-        }
-        Some(v)
+        let internal: Vec<&str> = self.nodes.iter().filter(|b| b.proc.is_some()).map(|b| b.internal.as_str()).collect();
+        view_of(&internal)
     }
 
     /// The evbus binary, pointed at every node.
@@ -190,4 +177,27 @@ impl Cluster {
     pub(crate) fn logs(&self) -> String {
         self.nodes.iter().enumerate().map(|(i, b)| format!("---- node {} ----\n{}", i + 1, b.log())).collect()
     }
+}
+
+/// The metadata as the first answering of these listeners has it now.
+fn view_of(internal: &[&str]) -> Option<View> {
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", internal.join(","))
+        .set("socket.connection.setup.timeout.ms", "1000")
+        .set("log_level", "0")
+        .create()
+        .ok()?;
+    let md = c.fetch_metadata(None, Duration::from_secs(3)).ok()?;
+    let mut v =
+        View { brokers: md.brokers().iter().map(|b| b.id()).collect(), unsettled: Vec::new(), partitions: Vec::new() };
+    v.brokers.sort();
+    for t in md.topics() {
+        for p in t.partitions() {
+            if p.leader() < 0 || p.isr().len() < p.replicas().len() {
+                v.unsettled.push(format!("{}[{}]", t.name(), p.id()));
+            }
+            v.partitions.push((t.name().to_string(), p.id(), p.leader(), p.replicas().to_vec(), p.isr().to_vec()));
+        }
+    }
+    Some(v)
 }
