@@ -10,9 +10,9 @@ use rdkafka::consumer::BaseConsumer;
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, FutureProducer};
 
+use super::compression::{Compression, PRODUCER_DEFAULTS};
 use super::context::Ctx;
 use super::error::{Error, Kind};
-use super::compression::{Compression, PRODUCER_DEFAULTS};
 use super::producer::CountingCtx;
 use crate::term::redact;
 

@@ -54,7 +54,6 @@
 //!   route it straight back to the DLT, and stale origin headers would be mistaken for the next
 //!   failure's.
 
-
 mod decoded;
 mod fields;
 mod frameworks;

@@ -18,6 +18,6 @@ mod setup;
 pub(super) use alone::Outgoing;
 pub(super) use run::run;
 use run::{
-    COMMIT_EVERY, COMMIT_EVERY_RECORDS, Dest, Done, Judged, Next, PLAN_PREVIEW, PURGE_GRACE, REPLAY_SOURCE, REPLAY_TIME,
-    Replay, SKIPPED_SHOWN, WINDOW, recv_paced,
+    COMMIT_EVERY, COMMIT_EVERY_RECORDS, Dest, Done, Judged, Next, PLAN_PREVIEW, PURGE_GRACE, REPLAY_SOURCE,
+    REPLAY_TIME, Replay, SKIPPED_SHOWN, WINDOW, recv_paced,
 };
