@@ -82,7 +82,7 @@ fn a_killed_node_fails_health_naming_the_partitions_that_refuse_writes_until_the
     let (code, doc, err) = health(&c, &[]);
     assert_eq!(code, Some(0), "{err}\n{doc:#}");
     assert_eq!(
-        check(&doc, "brokers").1.split(", metadata").next(),
+        check(&doc, "brokers").1.split(", quorum leader").next(),
         Some("3 brokers (ids 1, 2, 3), all answering (3 expected)")
     );
     assert_eq!(check(&doc, "in-sync replicas").0, "ok", "{doc:#}");

@@ -38,7 +38,13 @@ fn health_shows_the_quorum_leader_and_feature_levels() {
         d.starts_with("leader 1 (epoch ") && d.contains("voters 1 (lag 0)") && d.contains("metadata.version="),
         "{d}"
     );
-    assert!(check(&doc, "brokers")["detail"].as_str().unwrap().starts_with("1 broker, quorum leader 1"), "{doc:#}");
+    assert!(
+        check(&doc, "brokers")["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("1 broker (id 1), all answering, quorum leader 1"),
+        "{doc:#}"
+    );
 }
 
 /// A setting the raw path cannot honour yet is named in the quorum check, not ignored; the
