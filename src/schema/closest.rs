@@ -11,7 +11,8 @@ use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
-use super::{Schema, SchemaError, percent_decode, resolve};
+use super::compiled::percent_decode;
+use super::{Schema, SchemaError, resolve};
 
 /// How deep nested `oneOf`s are followed before the outer one is reported as is.
 const MAX_DEPTH: usize = 8;
@@ -82,7 +83,7 @@ impl Schema {
         if let Some(t) = branch.get("title").and_then(Value::as_str) {
             return Some(t.to_string());
         }
-        super::find_event_type(branch, 0).map(|t| format!("eventType {t}"))
+        super::compiled::find_event_type(branch, 0).map(|t| format!("eventType {t}"))
     }
 }
 
