@@ -391,8 +391,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and not __fish_seen_subcommand_from list describe reset delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l type -d 'Only groups of this type (repeatable)' -r -f -a "classic\t'Consumer group on the classic rebalance protocol'
 consumer\t'Consumer group on the KIP-848 protocol (group.protocol=consumer)'
-share\t'Share (KIP-932) or streams (KIP-1071) group, listed as `share/streams`'
-streams\t'Same as share: evbus cannot tell the two apart'
+share\t'Share group (KIP-932); also matches `share/streams` (type not known)'
+streams\t'Streams group (KIP-1071); also matches `share/streams` (type not known)'
 connect\t'Kafka Connect workers\' group'"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -l state -d 'Only groups in this state, case-insensitive: stable, empty, dead, preparingrebalance, completingrebalance, assigning, reconciling (repeatable)' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from list" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r

@@ -23,9 +23,10 @@ pub(super) const GROUPS_HELP: &str = "Examples:
 
 Types: classic and consumer (KIP-848) groups are consumer groups, with members, committed offsets
 and lag. Connect groups are listed with their state and members. Share groups (KIP-932) and
-streams groups (KIP-1071) are listed by name only, with the type `share/streams`: librdkafka 2.12
-has no admin API for either, so evbus cannot tell them apart, and their state, members,
-assignments and progress are not available (shown as `unknown`); they cannot be reset.";
+streams groups (KIP-1071) are listed with their type and state (ListGroups v5, sent on evbus's own
+protocol path; `share/streams` and `unknown` where that fails); librdkafka 2.12 has no admin API
+for either, so their members, assignments and progress are not available yet, and they cannot be
+reset.";
 
 #[derive(Debug, Subcommand)]
 pub enum GroupsCommand {
@@ -35,8 +36,8 @@ pub enum GroupsCommand {
   evbus groups list 'billing|search' -o json
   evbus groups list --type consumer --type classic --state stable
 
-Share and streams groups are listed with the type `share/streams` and state and members
-`unknown`: librdkafka 2.12 can neither describe them nor tell them apart.")]
+Share and streams groups are listed with their type and state (ListGroups v5); their members
+are not available yet (`share/streams` and `unknown` where the broker cannot say).")]
     List(GroupsListArgs),
     /// Members and their assignments; per partition: committed offset, log end, lag, time lag, owner
     #[command(after_help = "Examples:
@@ -79,9 +80,9 @@ pub enum GroupType {
     Classic,
     /// Consumer group on the KIP-848 protocol (group.protocol=consumer)
     Consumer,
-    /// Share (KIP-932) or streams (KIP-1071) group, listed as `share/streams`
+    /// Share group (KIP-932); also matches `share/streams` (type not known)
     Share,
-    /// Same as share: evbus cannot tell the two apart
+    /// Streams group (KIP-1071); also matches `share/streams` (type not known)
     Streams,
     /// Kafka Connect workers' group
     Connect,

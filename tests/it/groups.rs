@@ -505,15 +505,17 @@ fn share_groups_are_listed_without_pretending_to_know_their_members() {
         );
         std::thread::sleep(Duration::from_millis(500));
     };
-    assert_eq!(listed["type"], "share/streams", "{listed}");
-    assert_eq!((&listed["state"], &listed["members"]), (&json!("unknown"), &Value::Null), "{listed}");
+    // ListGroups v5 (the raw protocol path) names the type and state librdkafka drops; the
+    // members need ShareGroupDescribe, which evbus does not send yet.
+    assert_eq!(listed["type"], "share", "{listed}");
+    assert_eq!((&listed["state"], &listed["members"]), (&json!("Empty"), &Value::Null), "{listed}");
     let (_, doc, _) = run(&b, &["list", &g, "--type", "share"]);
     assert_eq!(doc["groups"].as_array().unwrap().len(), 1);
     let (_, doc, _) = run(&b, &["list", &g, "--type", "classic"]);
     assert_eq!(doc["groups"], json!([]));
 
     let d = describe(&b, &g);
-    assert_eq!((&d["type"], &d["members"]), (&json!("share/streams"), &Value::Null), "{d}");
+    assert_eq!((&d["type"], &d["members"]), (&json!("share"), &Value::Null), "{d}");
     let out = b.evbus().args(["groups", "describe", &g, "-o", "table"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("not available"));
 
@@ -523,7 +525,7 @@ fn share_groups_are_listed_without_pretending_to_know_their_members() {
     assert!(!doc["groups"].as_array().unwrap().iter().any(|x| x["group"] == g.as_str()), "{doc:#}");
     let (code, _, err) = run(&b, &["reset", &g, "--topic", &t, "--to", "earliest", "--yes"]);
     assert_eq!(code, Some(1));
-    assert!(err.contains("is a share/streams group"), "{err}");
+    assert!(err.contains("is a share group"), "{err}");
 }
 
 /// Issue 26: `groups reset -o json >/dev/full` reset the offsets and exited 1 as if it had not (a

@@ -24,7 +24,9 @@ fn type_matches(kind: &str, wanted: &[GroupType]) -> bool {
         || wanted.iter().any(|t| match t {
             GroupType::Classic => kind == "classic",
             GroupType::Consumer => kind == "consumer",
-            GroupType::Share | GroupType::Streams => kind == groups::SHARE_OR_STREAMS,
+            // `share/streams` is what a broker without ListGroups v5 leaves evbus able to say.
+            GroupType::Share => kind == "share" || kind == groups::SHARE_OR_STREAMS,
+            GroupType::Streams => kind == "streams" || kind == groups::SHARE_OR_STREAMS,
             GroupType::Connect => kind == "connect",
         })
 }
@@ -154,6 +156,9 @@ mod tests {
         assert!(type_matches("share/streams", &[GroupType::Classic, GroupType::Share]));
         assert!(!type_matches("consumer", &[GroupType::Classic]));
         assert!(type_matches("share/streams", &[GroupType::Streams]));
+        assert!(type_matches("share", &[GroupType::Share]));
+        assert!(!type_matches("share", &[GroupType::Streams]));
+        assert!(type_matches("streams", &[GroupType::Streams]));
         assert!(!type_matches("share/streams", &[GroupType::Connect]));
     }
 }
