@@ -163,7 +163,7 @@ fn topic_index(m: &NativeMessage<'_>, rkts: &mut Vec<(usize, usize)>, names: &[S
 fn process_native(m: &NativeMessage<'_>, t: Option<usize>, pre: Option<Match>, engine: &mut Engine) -> Flow {
     if m.is_partition_eof() {
         return match t {
-            Some(t) => engine.eof(t, m.partition()),
+            Some(t) => engine.eof_at(t, m.partition(), m.offset()),
             None => Flow::Go,
         };
     }

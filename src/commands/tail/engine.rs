@@ -167,6 +167,18 @@ impl Engine {
         if self.all_done() { Flow::Stop } else { Flow::Go }
     }
 
+    /// An EOF with the offset it was reached at: below the watermark captured at start it cannot
+    /// mean the partition's records up to that mark were all read (an end reported for a stale
+    /// fetch, or for another handle's partition), so it does not end the partition; the next end,
+    /// after the rest is read, does. Without a captured mark it ends it as before.
+    pub(super) fn eof_at(&mut self, t: usize, p: i32, offset: i64) -> Flow {
+        let high = self.parts.get(t).and_then(|v| v.get(usize::try_from(p).ok()?)).map(|st| st.high);
+        if self.stop_at_high && offset >= 0 && high.is_some_and(|h| h != i64::MAX && offset < h) {
+            return Flow::Go;
+        }
+        self.eof(t, p)
+    }
+
     /// EOF for a partition number without its topic (the group consumer's poll): only usable when
     /// exactly one followed topic still waits on that partition number.
     pub(super) fn eof_ambiguous(&mut self, p: i32) -> Flow {
