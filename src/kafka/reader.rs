@@ -366,7 +366,12 @@ pub(super) fn triage(e: &KafkaError) -> Problem {
     }
 }
 
-/// ListOffsets at `at` for each partition, in order; `-1` where the broker has no offset.
+/// ListOffsets at `at` for each partition, in order; `-1` where no record is at or after a time.
+///
+/// A log start or end always exists, so an answer without one for a partition (left out of the
+/// response, not resolved, or a retriable partition error such as a leader still being elected
+/// on a topic just created) is asked again until `timeout`, then an error: read as `-1` it made
+/// `tail --exit` treat the partition as empty and skip its records without a word.
 fn list_offsets(
     c: &BaseConsumer<Ctx>,
     parts: &[(String, i32)],
@@ -378,22 +383,59 @@ fn list_offsets(
         OffsetsAt::End => Offset::End,
         OffsetsAt::Time(ts) => Offset::Offset(ts),
     };
-    let res = super::offsets::list_offsets_on(c, parts.iter().map(|(t, p)| (t.as_str(), *p)), spec, timeout)?;
-    let mut out = Vec::with_capacity(parts.len());
-    for (t, p) in parts {
-        out.push(match res.find_partition(t, *p) {
-            Some(e) => {
-                e.error()?;
-                match e.offset() {
-                    Offset::Offset(o) => o,
-                    // No record at or after the requested time: the end of the partition.
-                    _ => -1,
+    let by_time = matches!(at, OffsetsAt::Time(_));
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+        let res = super::offsets::list_offsets_on(c, parts.iter().map(|(t, p)| (t.as_str(), *p)), spec, left)?;
+        let mut out = Vec::with_capacity(parts.len());
+        let mut unresolved: Option<KafkaError> = None;
+        for (t, p) in parts {
+            let o = match res.find_partition(t, *p) {
+                Some(e) => match e.error() {
+                    Err(err) if !by_time && retriable(&err) => {
+                        unresolved = Some(err);
+                        -1
+                    }
+                    Err(err) => return Err(err),
+                    Ok(()) => match e.offset() {
+                        Offset::Offset(o) => o,
+                        // No record at or after the requested time: the end of the partition.
+                        _ if by_time => -1,
+                        _ => {
+                            unresolved = Some(KafkaError::OffsetFetch(RDKafkaErrorCode::OffsetNotAvailable));
+                            -1
+                        }
+                    },
+                },
+                None if by_time => -1,
+                None => {
+                    unresolved = Some(KafkaError::OffsetFetch(RDKafkaErrorCode::UnknownPartition));
+                    -1
                 }
-            }
-            None => -1,
-        });
+            };
+            out.push(o);
+        }
+        match unresolved {
+            None => return Ok(out),
+            Some(e) if Instant::now() >= deadline => return Err(e),
+            Some(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
     }
-    Ok(out)
+}
+
+/// A partition error that a moment later may be gone (a leader being elected or moved).
+fn retriable(e: &KafkaError) -> bool {
+    matches!(
+        e.rdkafka_error_code(),
+        Some(
+            RDKafkaErrorCode::NotLeaderForPartition
+                | RDKafkaErrorCode::LeaderNotAvailable
+                | RDKafkaErrorCode::UnknownTopicOrPartition
+                | RDKafkaErrorCode::OffsetNotAvailable
+                | RDKafkaErrorCode::UnknownPartition
+        )
+    )
 }
 
 /// rdkafka's timestamp as the record view holds it: the time and who set it, both `None` when the
