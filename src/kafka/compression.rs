@@ -119,15 +119,9 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn settings(props: &[(&str, &str)]) -> Settings {
-        Settings {
-            brokers: "127.0.0.1:1".into(),
-            props: props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            timeout: Duration::from_secs(1),
-            verbose: 0,
-        }
+        Settings::for_tests(props)
     }
 
     #[test]

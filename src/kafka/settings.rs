@@ -266,17 +266,25 @@ fn config_error(e: KafkaError) -> Error {
     Error::new("client configuration", Kind::InvalidConfig, format!("invalid client configuration: {text}"))
 }
 
+/// Settings for unit tests: an address nothing listens on, a one-second timeout.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn settings(props: &[(&str, &str)]) -> Settings {
+impl Settings {
+    pub(crate) fn for_tests(props: &[(&str, &str)]) -> Settings {
         Settings {
             brokers: "127.0.0.1:1".into(),
             props: props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             timeout: Duration::from_secs(1),
             verbose: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(props: &[(&str, &str)]) -> Settings {
+        Settings::for_tests(props)
     }
 
     #[test]
