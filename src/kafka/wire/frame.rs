@@ -5,8 +5,9 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse, ListGroupsRequest,
-    ListGroupsResponse, RequestHeader, ResponseHeader,
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse,
+    FindCoordinatorRequest, FindCoordinatorResponse, ListGroupsRequest, ListGroupsResponse, RequestHeader,
+    ResponseHeader,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 
@@ -30,6 +31,11 @@ impl Call for ApiVersionsRequest {
 impl Call for DescribeQuorumRequest {
     const KEY: ApiKey = ApiKey::DescribeQuorum;
     type Response = DescribeQuorumResponse;
+}
+
+impl Call for FindCoordinatorRequest {
+    const KEY: ApiKey = ApiKey::FindCoordinator;
+    type Response = FindCoordinatorResponse;
 }
 
 impl Call for ListGroupsRequest {
