@@ -31,7 +31,7 @@ pub async fn types(s: &Settings, brokers: &[String]) -> Result<BTreeMap<String, 
     bounded(s, "ListGroups", async {
         let mut out = BTreeMap::new();
         for addr in brokers {
-            let mut conn = Conn::open(addr).await?;
+            let mut conn = Conn::to(s, addr).await?;
             let (resp, _) = conn.call_within(&ListGroupsRequest::default(), (5, 5)).await?;
             if resp.error_code != 0 {
                 return Err(Error::from_protocol(format!("ListGroups to {addr}"), resp.error_code, None));

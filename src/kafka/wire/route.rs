@@ -59,6 +59,6 @@ pub async fn coordinator(s: &Settings, key: &str, key_type: KeyType) -> Result<C
         if addr == conn.addr() {
             return Ok(conn);
         }
-        return Conn::open(&addr).await;
+        return Conn::to(s, &addr).await;
     }
 }

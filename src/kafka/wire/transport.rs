@@ -88,8 +88,17 @@ impl Conn {
         ))
     }
 
+    /// Connects to one broker, `addr` (`host:port`, as Metadata or FindCoordinator names it), with
+    /// the user's settings, and negotiates versions. Not bounded by itself, as [`Conn::bootstrap`].
+    pub async fn to(s: &Settings, addr: &str) -> Result<Conn, Error> {
+        if let Some(e) = refused_setting(s) {
+            return Err(e);
+        }
+        Conn::open(addr).await
+    }
+
     /// Connects to `addr` (`host:port`) and asks it ApiVersions.
-    pub async fn open(addr: &str) -> Result<Conn, Error> {
+    async fn open(addr: &str) -> Result<Conn, Error> {
         let stream = TcpStream::connect(addr).await.map_err(|e| {
             Error::new("raw protocol connection", Kind::BrokerUnreachable, format!("cannot connect to {addr}: {e}"))
         })?;
