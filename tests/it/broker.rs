@@ -27,7 +27,7 @@ use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 
 mod cluster;
-pub(crate) use cluster::Cluster;
+pub(crate) use cluster::{Cluster, shared as shared_cluster};
 
 pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()

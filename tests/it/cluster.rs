@@ -3,11 +3,12 @@
 //! on those at their minimum, reports a dead broker, and `--wait` sees the ISR recover; `produce`
 //! with too few in-sync replicas names Kafka's error and counts exactly.
 //!
-//! The module's tests share one cluster and take turns on it (each kills nodes); a test restarts
-//! what it stopped, and the next one heals whatever a failed test left down.
+//! The tests share the binary's one cluster (`broker::shared_cluster`) and take turns on it (each
+//! kills nodes); a test restarts what it stopped, and the next one heals whatever a failed test
+//! left down.
 
 use std::collections::BTreeSet;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -15,12 +16,9 @@ use serde_json::Value;
 use crate::broker::Cluster;
 use crate::common::stdout_json;
 
-/// The module's cluster, healed (every node up, every partition fully in sync) for the caller.
+/// The binary's shared cluster, healed for the caller.
 fn cluster() -> MutexGuard<'static, Cluster> {
-    static CLUSTER: OnceLock<Mutex<Cluster>> = OnceLock::new();
-    let mut c = CLUSTER.get_or_init(|| Mutex::new(Cluster::start(3))).lock().unwrap_or_else(|e| e.into_inner());
-    c.heal();
-    c
+    crate::broker::shared_cluster()
 }
 
 fn unique(base: &str) -> String {

@@ -7,6 +7,7 @@
 //! answers) with small heaps, so three fit beside the rest of the suite on a small machine. Like
 //! every harness broker, a node never outlives the test binary.
 
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use rdkafka::ClientConfig;
@@ -32,6 +33,17 @@ pub(crate) struct View {
     pub unsettled: Vec<String>,
     /// `(topic, partition, leader, replicas, isr)` of every partition.
     pub partitions: Vec<(String, i32, i32, Vec<i32>, Vec<i32>)>,
+}
+
+/// The test binary's one 3-node cluster, healed (every node up, every partition fully in sync)
+/// for the caller, who holds it until the guard drops. Every test that needs replication takes
+/// its turn on this one cluster: a second set of three JVMs beside the suite would not fit the
+/// machine, and tests that kill nodes cannot share it at the same moment anyway.
+pub(crate) fn shared() -> MutexGuard<'static, Cluster> {
+    static CLUSTER: OnceLock<Mutex<Cluster>> = OnceLock::new();
+    let mut c = CLUSTER.get_or_init(|| Mutex::new(Cluster::start(3))).lock().unwrap_or_else(|e| e.into_inner());
+    c.heal();
+    c
 }
 
 impl Cluster {
