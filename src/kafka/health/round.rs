@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::checks::{Notes, dlq_checks, group_checks, manifest_topics, partitions_check, roundtrip};
+use super::layout::layout_checks;
 use super::replicas::{brokers_verdict, min_isr_check, min_isr_of};
 use crate::health::report::{Check, Report, Status, ms, plural, timed};
 use crate::kafka::admin::Admin;
@@ -140,9 +141,12 @@ pub async fn round(
         }
     })
     .await;
-    let (topics, (groups, notes), dlqs, rt) = tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future);
+    let layout_future = layout_checks(settings, admin, &md, call_limit);
+    let (topics, (groups, notes), dlqs, rt, layout) =
+        tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future, layout_future);
 
     let mut all = vec![brokers, quorum_check, partitions, isr];
+    all.extend(layout);
     all.extend(topics);
     all.extend(groups);
     all.extend(dlqs);

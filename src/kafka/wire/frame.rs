@@ -5,7 +5,8 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeQuorumRequest, DescribeQuorumResponse,
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeLogDirsRequest, DescribeLogDirsResponse,
+    DescribeQuorumRequest, DescribeQuorumResponse, DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse,
     FindCoordinatorRequest, FindCoordinatorResponse, ListGroupsRequest, ListGroupsResponse, RequestHeader,
     ResponseHeader,
 };
@@ -41,6 +42,16 @@ impl Call for FindCoordinatorRequest {
 impl Call for ListGroupsRequest {
     const KEY: ApiKey = ApiKey::ListGroups;
     type Response = ListGroupsResponse;
+}
+
+impl Call for DescribeTopicPartitionsRequest {
+    const KEY: ApiKey = ApiKey::DescribeTopicPartitions;
+    type Response = DescribeTopicPartitionsResponse;
+}
+
+impl Call for DescribeLogDirsRequest {
+    const KEY: ApiKey = ApiKey::DescribeLogDirs;
+    type Response = DescribeLogDirsResponse;
 }
 
 /// The whole frame of `req` at `version`, size prefix included.

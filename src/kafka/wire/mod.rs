@@ -4,10 +4,13 @@
 //!
 //! [`frame`] is the pure wire format, [`versions`] what each side speaks, [`transport`] the
 //! connection (bounded by `--timeout`, refusing settings it cannot honour), and the users of it
-//! ([`quorum`], [`groups`]), routed by [`route`], each one request and the owned values evbus shows.
+//! ([`quorum`], [`groups`], [`partitions`], [`logdirs`]), routed by [`route`], each one request
+//! and the owned values evbus shows.
 
 pub mod frame;
 pub mod groups;
+pub mod logdirs;
+pub mod partitions;
 pub mod quorum;
 pub mod route;
 pub mod transport;

@@ -21,6 +21,8 @@ pub fn added_in(key: ApiKey, min_version: i16) -> &'static str {
         (ApiKey::DescribeQuorum, _) => "2.7.0 (KIP-595; 3.3 forwards it from brokers)",
         (ApiKey::ListGroups, v) if v >= 5 => "3.8.0 (KIP-848 group types)",
         (ApiKey::ListGroups, _) => "0.9.0",
+        (ApiKey::DescribeTopicPartitions, _) => "3.8.0 (KIP-966)",
+        (ApiKey::DescribeLogDirs, _) => "1.0.0 (KIP-113)",
         _ => "a release evbus does not know",
     }
 }
