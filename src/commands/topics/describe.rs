@@ -2,7 +2,9 @@
 //! value comes from (topic override, dynamic broker or cluster default, static broker config,
 //! Kafka's default), as `kafka-configs --describe --all` shows it: an operator asking "what
 //! retention does this topic have?" needs the effective value, not only the overrides.
-//! `--overrides-only` shows the topic's own overrides alone.
+//! `--overrides-only` shows the topic's own overrides alone. Per partition it shows replicas,
+//! ISR, and, where the broker has DescribeTopicPartitions (Kafka 3.8+), the eligible leader
+//! replicas (KIP-966) and Kafka's offline replicas, which librdkafka's Metadata does not carry.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use crate::app::App;
 use crate::cli::DescribeArgs;
 use crate::exit::Outcome;
 use crate::kafka::topics::watermarks;
+use crate::kafka::wire::partitions::{self, PartitionState};
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 use crate::topics::plan::{self};
@@ -28,6 +31,23 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
     };
     let wm = watermarks(&app.settings, topic.partitions.iter().map(|p| (topic.name.clone(), p.id)).collect()).await?;
     let configs = admin.topic_configs(std::slice::from_ref(&topic.name)).await?;
+    // ELR and offline replicas: shown where the broker can say, a note where it cannot (an older
+    // broker, a TLS/SASL setting the raw path does not support yet): the partitions and configs
+    // librdkafka read are worth showing either way.
+    let (elr_state, elr_note, states) =
+        match partitions::describe(&app.settings, std::slice::from_ref(&topic.name)).await {
+            Ok(d) => {
+                let states: BTreeMap<i32, PartitionState> = d
+                    .topics
+                    .into_iter()
+                    .filter(|t| t.name == topic.name && t.error.is_none())
+                    .flat_map(|t| t.partitions)
+                    .map(|p| (p.partition, p))
+                    .collect();
+                (d.elr.name(), d.elr.words(), states)
+            }
+            Err(e) => ("unavailable", format!("ELR and offline replicas not shown: {}", e.message()), BTreeMap::new()),
+        };
     let all = configs.get(&topic.name).cloned().unwrap_or_default();
     let dynamic: BTreeMap<String, Option<String>> = all
         .iter()
@@ -35,8 +55,8 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
         .map(|(k, c)| (k.clone(), c.value.clone()))
         .collect();
     // Replicas on a broker the metadata no longer lists (killed, fenced): not Kafka's "offline
-    // replicas" (those on a failed log dir), which librdkafka does not pass on, and which Kafka
-    // does not set for a fenced broker's replicas.
+    // replicas" (`offline`: those on a failed log dir), which Kafka does not set for a fenced
+    // broker's replicas.
     let live: std::collections::BTreeSet<i32> = md.brokers.iter().map(|b| b.id).collect();
     let partitions: Vec<serde_json::Value> = topic
         .partitions
@@ -44,12 +64,17 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
         .map(|p| {
             let (lo, hi) = wm.get(&(topic.name.clone(), p.id)).copied().unwrap_or((0, 0));
             let absent: Vec<i32> = p.replicas.iter().copied().filter(|r| !live.contains(r)).collect();
+            let st = states.get(&p.id);
             json!({"partition": p.id, "leader": p.leader, "replicas": p.replicas, "isr": p.isr,
+                   "elr": st.map(|s| s.elr.clone().unwrap_or_default()),
+                   "last_known_elr": st.map(|s| s.last_known_elr.clone().unwrap_or_default()),
+                   "offline": st.map(|s| s.offline.clone()),
                    "absent": absent, "low": lo, "high": hi, "offsets": hi - lo})
         })
         .collect();
     if mode == Mode::Json {
-        let mut doc = json!({"topic": topic.name, "partitions": partitions, "configs": dynamic});
+        let mut doc = json!({"topic": topic.name, "partitions": partitions, "configs": dynamic,
+                             "elr": elr_state, "elr_note": elr_note});
         if !a.overrides_only {
             doc["all_configs"] = all
                 .iter()
@@ -61,9 +86,24 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     let mut t = app.ui.table();
-    t.set_header(vec!["partition", "leader", "replicas", "isr", "absent", "low", "high", "offsets"]);
+    t.set_header(vec![
+        "partition",
+        "leader",
+        "replicas",
+        "isr",
+        "elr",
+        "last known elr",
+        "offline",
+        "absent",
+        "low",
+        "high",
+        "offsets",
+    ]);
+    // `-`: not known (no DescribeTopicPartitions); empty: none.
     let ids = |v: &serde_json::Value| {
-        v.as_array().map(|a| a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")).unwrap_or_default()
+        v.as_array()
+            .map(|a| a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))
+            .unwrap_or_else(|| "-".to_string())
     };
     for p in &partitions {
         t.add_row(vec![
@@ -71,13 +111,16 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
             p["leader"].to_string(),
             ids(&p["replicas"]),
             ids(&p["isr"]),
+            ids(&p["elr"]),
+            ids(&p["last_known_elr"]),
+            ids(&p["offline"]),
             ids(&p["absent"]),
             p["low"].to_string(),
             p["high"].to_string(),
             p["offsets"].to_string(),
         ]);
     }
-    let mut s = format!("Topic {}\n{t}\n", for_terminal(&topic.name));
+    let mut s = format!("Topic {}\n{t}\n{elr_note}\n", for_terminal(&topic.name));
     if !a.overrides_only {
         let mut c = app.ui.table();
         c.set_header(vec!["config", "value", "source"]);
