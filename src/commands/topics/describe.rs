@@ -54,9 +54,9 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
         .filter(|(_, c)| c.source == plan::Source::DynamicTopic)
         .map(|(k, c)| (k.clone(), c.value.clone()))
         .collect();
-    // Replicas on a broker the metadata no longer lists (killed, fenced): not Kafka's "offline
-    // replicas" (`offline`: those on a failed log dir), which Kafka does not set for a fenced
-    // broker's replicas.
+    // Replicas on a broker the metadata no longer lists (killed, fenced). Kafka's own "offline
+    // replicas" (`offline`) count those too once the broker is fenced, and replicas on a failed
+    // log dir of a broker that is up.
     let live: std::collections::BTreeSet<i32> = md.brokers.iter().map(|b| b.id).collect();
     let partitions: Vec<serde_json::Value> = topic
         .partitions

@@ -58,7 +58,7 @@ pub(super) async fn layout_checks(
         elapsed_ms,
         not_yet: false,
     };
-    let offline = described.as_ref().map(offline_replicas).unwrap_or_default();
+    let offline = described.as_ref().map(|d| offline_replicas(d, &ids)).unwrap_or_default();
     vec![
         check("preferred leaders", preferred_leaders_check(md, &bootstrap), 0),
         check("eligible leaders", elr_check(&described, &bootstrap), elr_ms),
@@ -161,17 +161,20 @@ pub(super) fn elr_check(described: &Result<Described, Error>, bootstrap: &str) -
     (Status::Ok, detail)
 }
 
-/// Kafka's offline replicas (on a failed log dir), as `topic[p] (broker N)`.
-fn offline_replicas(d: &Described) -> Vec<String> {
-    d.topics
-        .iter()
-        .flat_map(|t| {
-            t.partitions
-                .iter()
-                .filter(|p| !p.offline.is_empty())
-                .map(move |p| format!("{}[{}] (on {})", t.name, p.partition, join(&p.offline)))
-        })
-        .collect()
+/// Kafka's offline replicas on brokers that are up (`live`), so on a failed log dir, as
+/// `topic[p] (on N)`. Kafka also counts every replica of a broker that is down as offline: those
+/// are the brokers check's.
+fn offline_replicas(d: &Described, live: &[i32]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &d.topics {
+        for p in &t.partitions {
+            let on: Vec<i32> = p.offline.iter().copied().filter(|b| live.contains(b)).collect();
+            if !on.is_empty() {
+                out.push(format!("{}[{}] (on {})", t.name, p.partition, join(&on)));
+            }
+        }
+    }
+    out
 }
 
 /// Offline log dirs fail, naming broker and path (and the replicas Kafka marks offline); a broker
@@ -268,25 +271,36 @@ pub(super) fn logdirs_check(
     (Status::Ok, d)
 }
 
-/// Each broker's `cordoned.log.dirs` (`None`: the broker has no such config), by DescribeConfigs.
+/// Each broker's `cordoned.log.dirs` (`None`: the broker has no such config), by DescribeConfigs
+/// of each broker at once (librdkafka sends a broker's configs request to that broker alone).
 async fn cordoned_config(
     admin: &Arc<Admin>,
     ids: &[i32],
     limit: Duration,
 ) -> Result<BTreeMap<i32, Option<String>>, Error> {
-    let specs: Vec<ResourceSpecifier> = ids.iter().map(|id| ResourceSpecifier::Broker(*id)).collect();
+    let mut asks = tokio::task::JoinSet::new();
+    for &id in ids {
+        let admin = Arc::clone(admin);
+        asks.spawn(async move { (id, broker_config(&admin, id, CORDONED, limit).await) });
+    }
+    let mut out = BTreeMap::new();
+    for (id, r) in asks.join_all().await {
+        out.insert(id, r?);
+    }
+    Ok(out)
+}
+
+/// One config of broker `id` (`None`: the broker has no such config; an unset one is empty).
+async fn broker_config(admin: &Admin, id: i32, key: &str, limit: Duration) -> Result<Option<String>, Error> {
+    let spec = [ResourceSpecifier::Broker(id)];
     let opts = AdminOptions::new().request_timeout(Some(limit)).operation_timeout(Some(limit));
     let mut settings = admin.settings.clone();
     settings.timeout = limit;
-    let results =
-        settings.bounded("DescribeConfigs", &admin.ctx, admin.client.describe_configs(specs.iter(), &opts)).await?;
-    let mut out = BTreeMap::new();
-    for (id, r) in ids.iter().zip(results) {
-        let r = r.map_err(|e| Error::text("DescribeConfigs", format!("DescribeConfigs of broker {id} failed: {e}")))?;
-        let value = r.entries.into_iter().find(|e| e.name == CORDONED).map(|e| e.value.unwrap_or_default());
-        out.insert(*id, value);
-    }
-    Ok(out)
+    let what = format!("DescribeConfigs of broker {id}");
+    let mut results = settings.bounded(&what, &admin.ctx, admin.client.describe_configs(spec.iter(), &opts)).await?;
+    let r = results.pop().ok_or_else(|| Error::text(&what, format!("{what}: no answer")))?;
+    let r = r.map_err(|e| Error::text(&what, format!("{what} failed: {e}")))?;
+    Ok(r.entries.into_iter().find(|e| e.name == key).map(|e| e.value.unwrap_or_default()))
 }
 
 fn join(ids: &[i32]) -> String {

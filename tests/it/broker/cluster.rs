@@ -71,6 +71,10 @@ impl Cluster {
                         // default 9 s, so the tests wait less; heartbeats keep it well above noise.
                         s_("broker.session.timeout.ms", "6000"),
                         s_("broker.heartbeat.interval.ms", "1000"),
+                        // Leaders stay where a failure moved them until a test elects them back:
+                        // Kafka's periodic rebalance (every 5 min) would race the tests that
+                        // assert the preferred-leader imbalance a restart leaves.
+                        s_("auto.leader.rebalance.enable", "false"),
                         s_("num.io.threads", "2"),
                         s_("num.network.threads", "1"),
                     ];
