@@ -72,6 +72,9 @@ fn healthy_cluster_is_ok_with_every_check_listed() {
             "quorum",
             "partitions",
             "in-sync replicas",
+            "preferred leaders",
+            "eligible leaders",
+            "log dirs",
             "manifest topics",
             &format!("group {}", n.group),
             &format!("dlq {}", n.dlq)

@@ -152,7 +152,7 @@ pub(super) fn elr_check(described: &Result<Described, Error>, bootstrap: &str) -
         );
     }
     let detail = match d.elr {
-        Elr::Enabled(_) => format!("{state}; no partition has eligible leader replicas (no ISR below its minimum)"),
+        Elr::Enabled(_) => format!("{state}; none kept (no ISR below its minimum)"),
         Elr::NotEnabled => format!(
             "{state}; `kafka-features --bootstrap-server {bootstrap} upgrade --feature {ELR_FEATURE}=1` turns it on"
         ),
@@ -194,7 +194,7 @@ pub(super) fn logdirs_check(
     let mut problems = Vec::new();
     let mut notes = Vec::new();
     let mut dirs = 0usize;
-    let mut least: Option<(f64, i32, String)> = None;
+    let mut least: Option<(f64, i32)> = None;
     let mut brokers = 0usize;
     for (id, r) in answers {
         match r {
@@ -214,7 +214,7 @@ pub(super) fn logdirs_check(
                     {
                         let free = usable as f64 / total as f64;
                         if least.as_ref().is_none_or(|l| free < l.0) {
-                            least = Some((free, *id, d.path.clone()));
+                            least = Some((free, *id));
                         }
                     }
                 }
@@ -223,9 +223,7 @@ pub(super) fn logdirs_check(
     }
     let cordon = match cordoned {
         Err(e) => format!("cordoned log dirs not read: {}", e.message()),
-        Ok(c) if c.values().all(Option::is_none) => {
-            format!("cordoning not supported by the brokers (Kafka 4.3+, KIP-1066: no {CORDONED} config)")
-        }
+        Ok(c) if c.values().all(Option::is_none) => "no cordoning (Kafka 4.3+, KIP-1066)".to_string(),
         Ok(c) => {
             let set: Vec<String> = c
                 .iter()
@@ -234,7 +232,7 @@ pub(super) fn logdirs_check(
                 .map(|(id, v)| if v == "*" { format!("broker {id} all dirs") } else { format!("broker {id} {v}") })
                 .collect();
             if set.is_empty() {
-                format!("none cordoned ({CORDONED})")
+                "none cordoned".to_string()
             } else {
                 format!("cordoned (no new replicas placed there): {}", set.join("; "))
             }
@@ -254,8 +252,8 @@ pub(super) fn logdirs_check(
     }
     let mut d =
         format!("{} on {}, all online", plural(dirs, "log dir", "log dirs"), plural(brokers, "broker", "brokers"));
-    if let Some((free, id, path)) = least {
-        d.push_str(&format!(", least free space {:.0}% (broker {id} {path})", free * 100.0));
+    if let Some((free, id)) = least {
+        d.push_str(&format!(", least free space {:.0}% (broker {id})", free * 100.0));
     }
     d.push_str(&format!("; {cordon}"));
     if !offline_replicas.is_empty() {
@@ -407,13 +405,17 @@ mod tests {
         assert!(d.contains("offline replicas: t[0] (on 2)") && d.contains("broker 2 /d/b"), "{d}");
         let (s, d) = logdirs_check(&answers[..1], &cordoned, &[]);
         assert_eq!(s, Status::Ok);
-        assert!(d.starts_with("1 log dir on 1 broker, all online, least free space 40% (broker 1 /d/a)"), "{d}");
+        assert_eq!(
+            d,
+            "1 log dir on 1 broker, all online, least free space 40% (broker 1); cordoned (no new replicas placed \
+             there): broker 2 /d/b"
+        );
+        let uncordoned = Ok([(1, Some(String::new()))].into_iter().collect());
+        let (_, d) = logdirs_check(&answers[..1], &uncordoned, &[]);
+        assert_eq!(d, "1 log dir on 1 broker, all online, least free space 40% (broker 1); none cordoned");
         let none: Result<BTreeMap<i32, Option<String>>, Error> = Ok([(1, None)].into_iter().collect());
         let (_, d) = logdirs_check(&answers[..1], &none, &[]);
-        assert!(
-            d.ends_with("cordoning not supported by the brokers (Kafka 4.3+, KIP-1066: no cordoned.log.dirs config)"),
-            "{d}"
-        );
+        assert!(d.ends_with("; no cordoning (Kafka 4.3+, KIP-1066)"), "{d}");
         let down = vec![(3, Err(Error::new("x", Kind::BrokerUnreachable, "cannot connect to h:3")))];
         let (s, d) = logdirs_check(&down, &none, &[]);
         assert_eq!(s, Status::Warn);

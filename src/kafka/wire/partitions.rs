@@ -51,10 +51,8 @@ impl Elr {
         match self {
             Elr::Enabled(l) => format!("ELR: enabled ({ELR_FEATURE}={l})"),
             Elr::NotEnabled => format!("ELR: not enabled ({ELR_FEATURE}=0)"),
-            Elr::Unknown => format!(
-                "ELR: unknown (the broker has no {ELR_FEATURE} feature: Kafka before 4.0, where ELR is a preview \
-                 behind the controllers' eligible.leader.replicas.enable)"
-            ),
+            // Kafka 3.8/3.9: ELR is a preview behind the controllers' eligible.leader.replicas.enable.
+            Elr::Unknown => format!("ELR: unknown (no {ELR_FEATURE} feature before Kafka 4.0)"),
         }
     }
 
