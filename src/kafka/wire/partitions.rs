@@ -222,6 +222,19 @@ mod tests {
     }
 
     #[test]
+    fn a_broker_without_the_api_is_told_which_kafka_added_it() {
+        use kafka_protocol::messages::ApiKey;
+        let e = super::super::versions::BrokerVersions::default()
+            .pick(ApiKey::DescribeTopicPartitions, (0, 0))
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::kafka::error::Kind::Unsupported);
+        assert_eq!(
+            e.message(),
+            "the broker does not support DescribeTopicPartitions (API 75; added in Kafka 3.8.0 (KIP-966))"
+        );
+    }
+
+    #[test]
     fn pages_of_one_topic_are_merged_in_partition_order() {
         let mut out = Vec::new();
         merge(&mut out, page(vec![part(2, None), part(1, Some(vec![2]))], 0));
