@@ -37,19 +37,16 @@ pub(super) async fn layout_checks(
     let names: Vec<String> = md.topics.iter().filter(|t| t.error.is_none()).map(|t| t.name.clone()).collect();
     let brokers: Vec<(i32, String)> = md.brokers.iter().map(|b| (b.id, format!("{}:{}", b.host, b.port))).collect();
     let ids: Vec<i32> = md.brokers.iter().map(|b| b.id).collect();
-    let (described, elr_ms, dirs, cordoned, dirs_ms) = {
-        let d = async {
-            let r = partitions::describe(&raw, &names).await;
-            (r, ms(started.elapsed()))
-        };
-        let l = async {
-            let (dirs, cordoned) =
-                tokio::join!(logdirs::describe(settings, &brokers, limit), cordoned_config(admin, &ids, limit));
-            (dirs, cordoned, ms(started.elapsed()))
-        };
-        let ((described, elr_ms), (dirs, cordoned, dirs_ms)) = tokio::join!(d, l);
-        (described, elr_ms, dirs, cordoned, dirs_ms)
+    let elr = async {
+        let r = partitions::describe(&raw, &names).await;
+        (r, ms(started.elapsed()))
     };
+    let dirs = async {
+        let (dirs, cordoned) =
+            tokio::join!(logdirs::describe(settings, &brokers, limit), cordoned_config(admin, &ids, limit));
+        (dirs, cordoned, ms(started.elapsed()))
+    };
+    let ((described, elr_ms), (dirs, cordoned, dirs_ms)) = tokio::join!(elr, dirs);
     let bootstrap = settings.brokers.split(',').next().unwrap_or_default().trim().to_string();
     let check = |name: &str, (status, detail): (Status, String), elapsed_ms| Check {
         name: name.into(),
@@ -183,7 +180,7 @@ fn offline_replicas(d: &Described, live: &[i32]) -> Vec<String> {
 /// config, i.e. before Kafka 4.3).
 pub(super) fn logdirs_check(
     answers: &[(i32, Result<BrokerDirs, Error>)],
-    cordoned: &Result<BTreeMap<i32, Option<String>>, Error>,
+    cordoned: &BTreeMap<i32, Result<Option<String>, Error>>,
     offline_replicas: &[String],
 ) -> (Status, String) {
     if let Some((_, Err(e))) = answers.iter().find(|(_, r)| r.as_ref().is_err_and(|e| e.kind() == Kind::InvalidConfig))
@@ -221,23 +218,28 @@ pub(super) fn logdirs_check(
             }
         }
     }
-    let cordon = match cordoned {
-        Err(e) => format!("cordoned log dirs not read: {}", e.message()),
-        Ok(c) if c.values().all(Option::is_none) => "no cordoning (Kafka 4.3+, KIP-1066)".to_string(),
-        Ok(c) => {
-            let set: Vec<String> = c
-                .iter()
-                .filter_map(|(id, v)| Some((id, v.as_deref()?.trim())))
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(id, v)| if v == "*" { format!("broker {id} all dirs") } else { format!("broker {id} {v}") })
-                .collect();
-            if set.is_empty() {
-                "none cordoned".to_string()
-            } else {
-                format!("cordoned (no new replicas placed there): {}", set.join("; "))
-            }
+    let read: BTreeMap<i32, Option<&str>> =
+        cordoned.iter().filter_map(|(id, r)| Some((*id, r.as_ref().ok()?.as_deref()))).collect();
+    let mut cordon = if !read.is_empty() && read.values().all(Option::is_none) {
+        "no cordoning (Kafka 4.3+, KIP-1066)".to_string()
+    } else {
+        let set: Vec<String> = read
+            .iter()
+            .filter_map(|(id, v)| Some((id, v.as_deref()?.trim())))
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(id, v)| if v == "*" { format!("broker {id} all dirs") } else { format!("broker {id} {v}") })
+            .collect();
+        if set.is_empty() {
+            "none cordoned".to_string()
+        } else {
+            format!("cordoned (no new replicas placed there): {}", set.join("; "))
         }
     };
+    for (id, r) in cordoned {
+        if let Err(e) = r {
+            cordon.push_str(&format!("; {CORDONED} of broker {id} not read: {}", e.message()));
+        }
+    }
     if !offline.is_empty() {
         let mut d = format!(
             "{} offline (failed; their replicas are offline): {}",
@@ -275,17 +277,13 @@ async fn cordoned_config(
     admin: &Arc<Admin>,
     ids: &[i32],
     limit: Duration,
-) -> Result<BTreeMap<i32, Option<String>>, Error> {
+) -> BTreeMap<i32, Result<Option<String>, Error>> {
     let mut asks = tokio::task::JoinSet::new();
     for &id in ids {
         let admin = Arc::clone(admin);
         asks.spawn(async move { (id, broker_config(&admin, id, CORDONED, limit).await) });
     }
-    let mut out = BTreeMap::new();
-    for (id, r) in asks.join_all().await {
-        out.insert(id, r?);
-    }
-    Ok(out)
+    asks.join_all().await.into_iter().collect()
 }
 
 /// One config of broker `id` (`None`: the broker has no such config; an unset one is empty).
@@ -396,8 +394,8 @@ mod tests {
 
     #[test]
     fn offline_log_dirs_fail_and_cordoned_ones_are_shown() {
-        let cordoned: Result<BTreeMap<i32, Option<String>>, Error> =
-            Ok([(1, Some(String::new())), (2, Some("/d/b".to_string()))].into_iter().collect());
+        let cordoned: BTreeMap<i32, Result<Option<String>, Error>> =
+            [(1, Ok(Some(String::new()))), (2, Ok(Some("/d/b".to_string())))].into_iter().collect();
         let answers = vec![dirs(1, vec![dir("/d/a", false)]), dirs(2, vec![dir("/d/b", false), dir("/d/c", true)])];
         let (s, d) = logdirs_check(&answers, &cordoned, &["t[0] (on 2)".into()]);
         assert_eq!(s, Status::Fail, "{d}");
@@ -410,15 +408,20 @@ mod tests {
             "1 log dir on 1 broker, all online, least free space 40% (broker 1); cordoned (no new replicas placed \
              there): broker 2 /d/b"
         );
-        let uncordoned = Ok([(1, Some(String::new()))].into_iter().collect());
+        let uncordoned = [(1, Ok(Some(String::new())))].into_iter().collect();
         let (_, d) = logdirs_check(&answers[..1], &uncordoned, &[]);
         assert_eq!(d, "1 log dir on 1 broker, all online, least free space 40% (broker 1); none cordoned");
-        let none: Result<BTreeMap<i32, Option<String>>, Error> = Ok([(1, None)].into_iter().collect());
+        let none: BTreeMap<i32, Result<Option<String>, Error>> = [(1, Ok(None))].into_iter().collect();
         let (_, d) = logdirs_check(&answers[..1], &none, &[]);
         assert!(d.ends_with("; no cordoning (Kafka 4.3+, KIP-1066)"), "{d}");
-        let down = vec![(3, Err(Error::new("x", Kind::BrokerUnreachable, "cannot connect to h:3")))];
-        let (s, d) = logdirs_check(&down, &none, &[]);
+        // A broker that does not answer: its dirs and its cordoned dirs are not claimed either way.
+        let down =
+            vec![answers[0].clone(), (3, Err(Error::new("x", Kind::BrokerUnreachable, "cannot connect to h:3")))];
+        let mut silent = none.clone();
+        silent.insert(3, Err(Error::new("x", Kind::TimedOut, "no answer")));
+        let (s, d) = logdirs_check(&down, &silent, &[]);
         assert_eq!(s, Status::Warn);
-        assert!(d.starts_with("broker 3 not asked: cannot connect to h:3"), "{d}");
+        assert!(d.starts_with("broker 3 not asked: cannot connect to h:3; 1 log dir on 1 broker"), "{d}");
+        assert!(d.ends_with("; cordoned.log.dirs of broker 3 not read: no answer"), "{d}");
     }
 }
