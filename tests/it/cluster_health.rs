@@ -1,7 +1,8 @@
 //! Where leaders and replicas sit, on the 3-node cluster (`broker::shared_cluster`): `health`
 //! warns on partitions not led by their preferred replica after a leader moved, until a preferred
 //! election moves it back; it and `topics describe` show the eligible leader replicas (KIP-966)
-//! as Kafka's own `kafka-topics --describe` does; `log dirs` reports each broker's log dirs.
+//! as Kafka's own `kafka-topics --describe` does; `log dirs` reports each broker's log dirs and
+//! which are cordoned (Kafka 4.3+).
 //!
 //! The harness turns Kafka's periodic leader rebalance off, so a moved leader stays moved until
 //! the test elects it back (otherwise the rebalance could race the assertions).
@@ -61,6 +62,31 @@ fn kafka_elr(c: &Cluster, topic: &str) -> (BTreeSet<i64>, BTreeSet<i64>, String)
     (elr, last, text)
 }
 
+/// Node `id`'s `cordoned.log.dirs` set to `value` (None: deleted) with Kafka's `kafka-configs`.
+fn cordon(c: &Cluster, id: i32, value: Option<&str>) -> std::process::Output {
+    let b = c.live();
+    let (id, add) = (id.to_string(), value.map(|v| format!("cordoned.log.dirs={v}")));
+    let mut args = vec!["--bootstrap-server", &b.internal, "--alter", "--entity-type", "brokers", "--entity-name", &id];
+    match &add {
+        Some(a) => args.extend(["--add-config", a.as_str()]),
+        None => args.extend(["--delete-config", "cordoned.log.dirs"]),
+    }
+    b.kafka_tool("org.apache.kafka.tools.ConfigCommand", &args)
+}
+
+/// Uncordons node 1 however the test ends: a cordoned broker takes no new replicas, which
+/// would fail the next test's topics.
+struct Uncordon<'a>(&'a Cluster);
+
+impl Drop for Uncordon<'_> {
+    fn drop(&mut self) {
+        let out = cordon(self.0, 1, None);
+        if !out.status.success() && !std::thread::panicking() {
+            panic!("cannot uncordon node 1: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+}
+
 fn set(v: &Value) -> BTreeSet<i64> {
     v.as_array().unwrap_or_else(|| panic!("not a list: {v}")).iter().map(|x| x.as_i64().unwrap()).collect()
 }
@@ -95,6 +121,15 @@ fn a_moved_leader_warns_until_elected_back_and_elr_matches_kafka_topics() {
     // Kafka 4.3+ has cordoning (KIP-1066); 3.9 does not.
     if kafka_major() >= 4 {
         assert!(detail.ends_with("; none cordoned"), "{detail}");
+        // Node 1's log dirs cordoned ("*": all of them), as an operator does before emptying it.
+        let out = cordon(&c, 1, Some("*"));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let uncordon = Uncordon(&c);
+        let (doc, err) = health(&c);
+        let (status, detail) = check(&doc, "log dirs");
+        assert_eq!(status, "ok", "{err}\n{doc:#}");
+        assert!(detail.ends_with("; cordoned (no new replicas placed there): broker 1 all dirs"), "{detail}");
+        drop(uncordon);
     } else {
         assert!(detail.ends_with("; no cordoning (Kafka 4.3+, KIP-1066)"), "{detail}");
     }
