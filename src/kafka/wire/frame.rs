@@ -24,6 +24,36 @@ pub trait Call: Encodable {
     type Response: Decodable;
 }
 
+/// What the framing and version negotiation need of a request: every [`Call`] has it (from the
+/// crate's [`ApiKey`]), and so do the messages evbus codes itself because the crate lacks their
+/// API (see [`super::streams_codec`]), which cannot name an `ApiKey`.
+pub trait Exchange: Encodable {
+    /// The API's number on the wire.
+    const API_KEY: i16;
+    /// What the broker answers.
+    type Reply: Decodable;
+    /// The API's name, for errors.
+    fn name() -> String;
+    /// The request header version `version` of this API uses.
+    fn request_header_version(version: i16) -> i16;
+    /// The response header version `version` of this API uses.
+    fn response_header_version(version: i16) -> i16;
+}
+
+impl<C: Call> Exchange for C {
+    const API_KEY: i16 = C::KEY as i16;
+    type Reply = C::Response;
+    fn name() -> String {
+        format!("{:?}", C::KEY)
+    }
+    fn request_header_version(version: i16) -> i16 {
+        C::KEY.request_header_version(version)
+    }
+    fn response_header_version(version: i16) -> i16 {
+        C::KEY.response_header_version(version)
+    }
+}
+
 impl Call for ApiVersionsRequest {
     const KEY: ApiKey = ApiKey::ApiVersions;
     type Response = ApiVersionsResponse;
@@ -55,19 +85,19 @@ impl Call for DescribeLogDirsRequest {
 }
 
 /// The whole frame of `req` at `version`, size prefix included.
-pub fn encode<C: Call>(req: &C, version: i16, correlation_id: i32) -> Result<BytesMut, String> {
+pub fn encode<C: Exchange>(req: &C, version: i16, correlation_id: i32) -> Result<BytesMut, String> {
     let header = RequestHeader::default()
-        .with_request_api_key(C::KEY as i16)
+        .with_request_api_key(C::API_KEY)
         .with_request_api_version(version)
         .with_correlation_id(correlation_id)
         .with_client_id(Some(StrBytes::from_static_str(CLIENT_ID)));
     let mut buf = BytesMut::new();
     buf.put_i32(0);
     header
-        .encode(&mut buf, C::KEY.request_header_version(version))
+        .encode(&mut buf, C::request_header_version(version))
         .and_then(|()| req.encode(&mut buf, version))
-        .map_err(|e| format!("cannot encode {:?} v{version}: {e}", C::KEY))?;
-    let size = i32::try_from(buf.len() - 4).map_err(|_| format!("{:?} request too large", C::KEY))?;
+        .map_err(|e| format!("cannot encode {} v{version}: {e}", C::name()))?;
+    let size = i32::try_from(buf.len() - 4).map_err(|_| format!("{} request too large", C::name()))?;
     buf[..4].copy_from_slice(&size.to_be_bytes());
     Ok(buf)
 }
@@ -83,20 +113,20 @@ pub fn frame_size(prefix: [u8; 4], max: usize) -> Result<usize, String> {
 
 /// The response to a request of `C` at `version` from a frame's body (after the size), checked
 /// to answer `correlation_id`.
-pub fn decode<C: Call>(mut body: Bytes, version: i16, correlation_id: i32) -> Result<C::Response, String> {
-    let header = ResponseHeader::decode(&mut body, C::KEY.response_header_version(version))
-        .map_err(|e| format!("cannot decode the {:?} response header: {e}", C::KEY))?;
+pub fn decode<C: Exchange>(mut body: Bytes, version: i16, correlation_id: i32) -> Result<C::Reply, String> {
+    let header = ResponseHeader::decode(&mut body, C::response_header_version(version))
+        .map_err(|e| format!("cannot decode the {} response header: {e}", C::name()))?;
     if header.correlation_id != correlation_id {
         return Err(format!(
-            "the broker answered request {} where {correlation_id} was asked ({:?})",
+            "the broker answered request {} where {correlation_id} was asked ({})",
             header.correlation_id,
-            C::KEY
+            C::name()
         ));
     }
-    let resp = C::Response::decode(&mut body, version)
-        .map_err(|e| format!("cannot decode the {:?} v{version} response: {e}", C::KEY))?;
+    let resp = C::Reply::decode(&mut body, version)
+        .map_err(|e| format!("cannot decode the {} v{version} response: {e}", C::name()))?;
     if body.has_remaining() {
-        return Err(format!("{} bytes left after the {:?} v{version} response", body.remaining(), C::KEY));
+        return Err(format!("{} bytes left after the {} v{version} response", body.remaining(), C::name()));
     }
     Ok(resp)
 }

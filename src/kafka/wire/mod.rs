@@ -4,8 +4,9 @@
 //!
 //! [`frame`] is the pure wire format, [`versions`] what each side speaks, [`transport`] the
 //! connection (bounded by `--timeout`, refusing settings it cannot honour), and the users of it
-//! ([`quorum`], [`groups`], [`partitions`], [`logdirs`]), routed by [`route`], each one request
-//! and the owned values evbus shows.
+//! ([`quorum`], [`groups`], [`partitions`], [`logdirs`], [`streams`]), routed by [`route`], each
+//! one request and the owned values evbus shows. [`streams_codec`] codes a message the codec crate
+//! lacks.
 
 pub mod frame;
 pub mod groups;
@@ -13,5 +14,7 @@ pub mod logdirs;
 pub mod partitions;
 pub mod quorum;
 pub mod route;
+pub mod streams;
+pub mod streams_codec;
 pub mod transport;
 pub mod versions;

@@ -15,7 +15,7 @@ use kafka_protocol::protocol::{Message, StrBytes};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::frame::{self, Call};
+use super::frame::{self, Call, Exchange};
 use super::versions::BrokerVersions;
 use crate::kafka::error::{Error, Kind};
 use crate::kafka::settings::Settings;
@@ -142,13 +142,13 @@ impl Conn {
     }
 
     /// [`Conn::call`] limited to evbus's `ours` range of versions (a field it needs came later).
-    pub async fn call_within<C: Call>(&mut self, req: &C, ours: (i16, i16)) -> Result<(C::Response, i16), Error> {
-        let v = self.versions.pick(C::KEY, ours)?;
+    pub async fn call_within<C: Exchange>(&mut self, req: &C, ours: (i16, i16)) -> Result<(C::Reply, i16), Error> {
+        let v = self.versions.pick_key(C::API_KEY, &C::name(), ours)?;
         Ok((self.exchange(req, v).await?, v))
     }
 
-    async fn exchange<C: Call>(&mut self, req: &C, version: i16) -> Result<C::Response, Error> {
-        let op = format!("{:?}", C::KEY);
+    async fn exchange<C: Exchange>(&mut self, req: &C, version: i16) -> Result<C::Reply, Error> {
+        let op = C::name();
         let io =
             |e: std::io::Error| Error::new(&op, Kind::BrokerUnreachable, format!("{op} to {} failed: {e}", self.addr));
         self.next_id = self.next_id.wrapping_add(1);

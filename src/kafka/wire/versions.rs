@@ -27,29 +27,45 @@ pub fn added_in(key: ApiKey, min_version: i16) -> &'static str {
     }
 }
 
+/// The API number of StreamsGroupDescribe (KIP-1071), which the codec crate's [`ApiKey`] lacks.
+pub const STREAMS_GROUP_DESCRIBE: i16 = 89;
+
+/// [`added_in`] by API number, for the APIs evbus codes itself as well as the crate's.
+pub fn added_in_key(key: i16, min_version: i16) -> &'static str {
+    match key {
+        // Early access in 4.1; production-ready, and on in new clusters, from 4.2.
+        STREAMS_GROUP_DESCRIBE => "4.2.0 (KIP-1071 streams groups; early access in 4.1)",
+        _ => ApiKey::try_from(key).map_or("a release evbus does not know", |k| added_in(k, min_version)),
+    }
+}
+
 impl BrokerVersions {
     /// The version to send `key` at: the highest in both the broker's range and evbus's
     /// `ours.0..=ours.1`; an [`Kind::Unsupported`] error naming the API when there is none.
     pub fn pick(&self, key: ApiKey, ours: (i16, i16)) -> Result<i16, Error> {
-        let what = format!("{key:?}");
-        let Some(&(min, max)) = self.0.get(&(key as i16)) else {
+        self.pick_key(key as i16, &format!("{key:?}"), ours)
+    }
+
+    /// [`BrokerVersions::pick`] by API number and name (for APIs the crate's [`ApiKey`] lacks).
+    pub fn pick_key(&self, key: i16, what: &str, ours: (i16, i16)) -> Result<i16, Error> {
+        let Some(&(min, max)) = self.0.get(&key) else {
             return Err(Error::new(
-                &what,
+                what,
                 Kind::Unsupported,
-                format!("the broker does not support {what} (API {}; added in Kafka {})", key as i16, added_in(key, 0)),
+                format!("the broker does not support {what} (API {key}; added in Kafka {})", added_in_key(key, 0)),
             ));
         };
         let v = max.min(ours.1);
         if v < min.max(ours.0) {
             return Err(Error::new(
-                &what,
+                what,
                 Kind::Unsupported,
                 format!(
                     "the broker does not support {what} v{}..v{} (it has v{min}..v{max}; v{} came with Kafka {})",
                     ours.0,
                     ours.1,
                     ours.0,
-                    added_in(key, ours.0)
+                    added_in_key(key, ours.0)
                 ),
             ));
         }
@@ -78,5 +94,16 @@ mod tests {
             e.message(),
             "the broker does not support DescribeQuorum (API 55; added in Kafka 2.7.0 (KIP-595; 3.3 forwards it from brokers))"
         );
+    }
+
+    #[test]
+    fn an_api_the_codec_crate_lacks_is_named_by_number() {
+        let e = BrokerVersions::default().pick_key(STREAMS_GROUP_DESCRIBE, "StreamsGroupDescribe", (0, 0)).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "the broker does not support StreamsGroupDescribe (API 89; added in Kafka 4.2.0 (KIP-1071 streams groups; \
+             early access in 4.1))"
+        );
+        assert_eq!(added_in_key(ApiKey::ListGroups as i16, 5), added_in(ApiKey::ListGroups, 5));
     }
 }
