@@ -244,6 +244,13 @@ pub fn is_consumer_group(kind: &str) -> bool {
     matches!(kind, "classic" | "consumer")
 }
 
+/// Groups whose lag is their committed offsets against the log end: consumer groups and
+/// streams groups (a Kafka Streams application commits the offsets of its input topics as a
+/// consumer group does, and OffsetFetch reads them the same way).
+pub fn has_committed_offsets(kind: &str) -> bool {
+    is_consumer_group(kind) || kind == "streams"
+}
+
 /// Groups sorted by total lag, largest first ("no offsets" last), then by name.
 pub fn sort_groups(groups: &mut [GroupLag]) {
     groups.sort_by(|a, b| b.total_lag().cmp(&a.total_lag()).then_with(|| a.name.cmp(&b.name)));
@@ -466,5 +473,6 @@ mod tests {
         let e = time_options(None, "180%").unwrap_err();
         assert_eq!(crate::exit::code_for(&e), crate::exit::USAGE);
         assert!(is_consumer_group("classic") && is_consumer_group("consumer") && !is_consumer_group("connect"));
+        assert!(has_committed_offsets("streams") && !is_consumer_group("streams") && !has_committed_offsets("share"));
     }
 }

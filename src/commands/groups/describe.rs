@@ -61,6 +61,9 @@ pub(super) async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<Outcome
         bail!("no group {} on the cluster", for_terminal(&a.group));
     }
     let kind = listed.map_or("classic", |l| l.kind.as_str());
+    if kind == "streams" {
+        return super::streams::describe(app, mode, &g).await;
+    }
     let described = listed.is_none_or(|l| l.described);
     let consumer = is_consumer_group(kind);
     let members: Vec<MemberJson> = listed

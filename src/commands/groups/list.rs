@@ -14,7 +14,7 @@ use crate::exit::{Exit, Outcome};
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::snapshot_from;
 use crate::lag::cells::num;
-use crate::lag::report::{GroupLag, Selection, is_consumer_group};
+use crate::lag::report::{GroupLag, Selection, has_committed_offsets};
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
@@ -73,8 +73,9 @@ pub(super) async fn list(app: &App, a: GroupsListArgs) -> Result<Outcome> {
         .filter(|g| type_matches(&g.kind, &a.types))
         .filter(|g| states.is_empty() || states.contains(&state_key(&g.state)))
         .collect();
-    // Topics and lag need the consumer groups' committed offsets: only for the groups shown.
-    let consumer: Vec<String> = wanted.iter().filter(|g| is_consumer_group(&g.kind)).map(|g| g.name.clone()).collect();
+    // Topics and lag need the consumer and streams groups' committed offsets: only for the groups shown.
+    let consumer: Vec<String> =
+        wanted.iter().filter(|g| has_committed_offsets(&g.kind)).map(|g| g.name.clone()).collect();
     let lags: BTreeMap<String, GroupLag> = if consumer.is_empty() {
         BTreeMap::new()
     } else {

@@ -12,7 +12,7 @@
 //!
 //! One file per subcommand; [`guard`] holds what the destructive ones share (finding a group,
 //! refusing groups evbus cannot change, naming active members), [`notes`] prints a snapshot's
-//! warnings.
+//! warnings. Streams groups (KIP-1071) have their own describe in [`streams`].
 
 mod delete;
 mod describe;
@@ -21,5 +21,6 @@ mod list;
 mod notes;
 mod reset;
 mod run;
+mod streams;
 
 pub use run::run;

@@ -261,6 +261,7 @@ pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool), Error> {
     if groups.iter().any(|g| g.kind == SHARE_OR_STREAMS) {
         name_share_and_streams(admin, &mut groups).await;
     }
+    super::streams::describe_listed(admin, &mut groups).await;
     Ok((groups, partial))
 }
 

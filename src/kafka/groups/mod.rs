@@ -18,6 +18,7 @@ mod bounded;
 mod committed;
 mod list;
 mod model;
+mod streams;
 
 pub use alter::{alter_offsets, delete_group, delete_offsets};
 pub use assignment::decode_assignment;

@@ -22,7 +22,7 @@ use super::first_records;
 use super::partitions::{end_offsets, log_offsets, partition_ids};
 use crate::kafka::admin::Admin;
 use crate::kafka::{ClusterMeta, Settings, groups};
-use crate::lag::report::{GroupLag, NO_OFFSETS, PartitionLag, Selection, is_consumer_group, sort_groups};
+use crate::lag::report::{GroupLag, NO_OFFSETS, PartitionLag, Selection, has_committed_offsets, sort_groups};
 use crate::lag::timelag;
 use crate::lag::verdict;
 use crate::topics::manifest::Manifest;
@@ -146,12 +146,12 @@ struct LogOffsets {
 /// group and then the manifest's.
 fn selected_names(listed: &[groups::Group], manifest: Option<&Manifest>, sel: &Selection) -> Vec<String> {
     let wanted: Box<dyn Iterator<Item = &String>> = if sel.named.is_empty() {
-        // Connect, share and streams groups have no consumer offsets to lag behind: `lag`
-        // covers consumer groups of both protocols (classic and KIP-848) only.
+        // Connect and share groups have no committed offsets to lag behind: `lag` covers
+        // consumer groups of both protocols (classic and KIP-848) and streams groups.
         Box::new(
             listed
                 .iter()
-                .filter(|g| is_consumer_group(&g.kind))
+                .filter(|g| has_committed_offsets(&g.kind))
                 .map(|g| &g.name)
                 .chain(manifest.into_iter().flat_map(|m| m.groups.iter().map(|g| &g.name))),
         )
@@ -271,7 +271,7 @@ fn group_lag(
     let threshold = sel.max_lag.or_else(|| known.manifest.and_then(|m| m.group(&name)).and_then(|g| g.max_lag));
     let kind = listed.map(|g| g.kind.clone()).unwrap_or_default();
     let error = match listed {
-        Some(g) if !is_consumer_group(&g.kind) => {
+        Some(g) if !has_committed_offsets(&g.kind) => {
             Some(format!("not a consumer group: a {} group has no consumer offsets", g.kind))
         }
         _ => error.or_else(|| listed.and_then(|g| g.error.clone()).map(|e| format!("DescribeConsumerGroups: {e}"))),

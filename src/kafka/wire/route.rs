@@ -7,8 +7,8 @@
 
 use std::time::Duration;
 
-use kafka_protocol::messages::FindCoordinatorRequest;
-use kafka_protocol::protocol::StrBytes;
+use kafka_protocol::messages::{ApiKey, FindCoordinatorRequest};
+use kafka_protocol::protocol::{Message, StrBytes};
 
 use super::transport::Conn;
 use crate::kafka::error::Error;
@@ -33,12 +33,16 @@ pub async fn coordinator(s: &Settings, key: &str, key_type: KeyType) -> Result<C
     let op = format!("FindCoordinator for {key}");
     loop {
         let mut conn = Conn::bootstrap(s).await?;
-        // v4+ asks by a list of keys and answers one coordinator per key.
-        let req = FindCoordinatorRequest::default()
-            .with_key_type(key_type as i8)
-            .with_key(StrBytes::from_string(key.to_string()))
-            .with_coordinator_keys(vec![StrBytes::from_string(key.to_string())]);
-        let (resp, version) = conn.call(&req).await?;
+        // v4+ asks by a list of keys and answers one coordinator per key; the codec refuses a
+        // request with the field of the other versions set, so the version is picked first.
+        let version = conn.versions().pick(ApiKey::FindCoordinator, (0, FindCoordinatorRequest::VERSIONS.max))?;
+        let req = FindCoordinatorRequest::default().with_key_type(key_type as i8);
+        let req = if version >= 4 {
+            req.with_coordinator_keys(vec![StrBytes::from_string(key.to_string())])
+        } else {
+            req.with_key(StrBytes::from_string(key.to_string()))
+        };
+        let (resp, version) = conn.call_within(&req, (version, version)).await?;
         let (code, message, host, port) = if version >= 4 {
             let Some(c) = resp.coordinators.into_iter().next() else {
                 return Err(Error::text(&op, format!("{op}: the broker named no coordinator")));
