@@ -187,6 +187,9 @@ pub struct GroupsDeleteArgs {
     #[arg(long = "topic", value_name = "TOPIC",
           add = clap_complete::engine::ArgValueCandidates::new(crate::cli::complete::topic_names))]
     pub topics: Vec<String>,
+    /// Streams groups: also delete the group's internal (repartition and changelog) topics
+    #[arg(long, conflicts_with = "topics")]
+    pub delete_internal_topics: bool,
     /// Print what would be deleted and change nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -15,7 +15,7 @@ use crate::kafka::Kind;
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::{owner, partition_ids};
-use crate::lag::report::is_consumer_group;
+use crate::lag::report::has_committed_offsets;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 
@@ -25,7 +25,7 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<Outcome> {
     let admin = Arc::new(app.settings.admin()?);
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
     let (md, listed) = (md?, listed?);
-    let consumer = listed.as_ref().is_none_or(|g| is_consumer_group(&g.kind));
+    let consumer = listed.as_ref().is_none_or(|g| has_committed_offsets(&g.kind));
     let mut committed: Vec<(String, i32, i64)> = if consumer {
         match groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?.into_iter().next() {
             Some((_, Ok(list))) => list.into_iter().filter_map(|c| Some((c.topic, c.partition, c.offset?))).collect(),
@@ -43,7 +43,8 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<Outcome> {
     }
 
     if a.topics.is_empty() {
-        delete_group(app, &admin, mode, &a, listed.as_ref(), &committed).await
+        let internal = super::streams::internal_topics_to_show(app, &md, listed.as_ref(), a.delete_internal_topics).await?;
+        delete_group(app, &admin, mode, &a, listed.as_ref(), &committed, &internal).await
     } else {
         require_consumer_group(listed.as_ref(), "delete")?;
         for t in &a.topics {
@@ -77,6 +78,11 @@ struct DeleteJson<'a> {
     kind: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     offsets: Option<&'a [OffsetJson<'a>]>,
+    /// A streams group's internal topics, and whether they are deleted too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    internal_topics: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delete_internal_topics: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     deleted: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,6 +98,7 @@ async fn delete_group(
     a: &GroupsDeleteArgs,
     listed: Option<&Group>,
     committed: &[(String, i32, i64)],
+    internal: &[String],
 ) -> Result<Outcome> {
     if let Some(g) = listed.filter(|g| !g.members.is_empty())
         && !a.dry_run
@@ -113,11 +120,14 @@ async fn delete_group(
             topics.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
         }
     );
+    let text = text + &super::streams::internal_topics_line(internal, a.delete_internal_topics);
     let plan = DeleteJson {
         group: &a.group,
         action: "delete_group",
         kind: Some(kind),
         offsets: Some(&offsets),
+        internal_topics: (!internal.is_empty()).then_some(internal),
+        delete_internal_topics: a.delete_internal_topics.then_some(true),
         ..Default::default()
     };
     show_plan(app, mode, a.dry_run, &plan, &text)?;
@@ -144,6 +154,9 @@ async fn delete_group(
                 app.ui.out(&format!("Deleted group {}.", for_terminal(&a.group)))
             };
             app.ui.applied_output(written, || format!("group {} deleted", for_terminal(&a.group)))?;
+            if a.delete_internal_topics && !internal.is_empty() {
+                super::streams::delete_internal(app, admin, internal).await?;
+            }
             Ok(Outcome::Ok)
         }
         Err(e) => {

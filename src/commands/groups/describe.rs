@@ -58,7 +58,8 @@ pub(super) async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<Outcome
     let listed = snap.listed.iter().find(|g| g.name == a.group);
     let Some(g) = snap.groups.into_iter().next() else { bail!("no answer for group {}", for_terminal(&a.group)) };
     if listed.is_none() && g.state == NO_OFFSETS {
-        bail!("no group {} on the cluster", for_terminal(&a.group));
+        let why = super::streams::absent_reason(app).await.map(|r| format!(" ({r})")).unwrap_or_default();
+        bail!("no group {} on the cluster{why}", for_terminal(&a.group));
     }
     let kind = listed.map_or("classic", |l| l.kind.as_str());
     if kind == "streams" {

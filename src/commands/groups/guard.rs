@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::owner;
-use crate::lag::report::is_consumer_group;
+use crate::lag::report::has_committed_offsets;
 use crate::term::sanitize::for_terminal;
 
 /// Members as `client-id@host`, for refusals.
@@ -32,12 +32,14 @@ pub(super) async fn find_group(admin: &Arc<Admin>, name: &str) -> Result<Option<
     Ok(all.into_iter().find(|g| g.name == name))
 }
 
-/// Refuse groups whose offsets evbus cannot manage: share and streams groups have their own
-/// offset APIs that the Kafka client does not offer, and Connect groups commit none.
+/// Refuse groups whose offsets evbus cannot manage: share groups have their own offset APIs
+/// that the Kafka client does not offer, and Connect groups commit none. Streams groups commit
+/// their input offsets as consumer groups do.
 pub(super) fn require_consumer_group(g: Option<&Group>, doing: &str) -> Result<()> {
     match g {
-        Some(g) if !is_consumer_group(&g.kind) => bail!(
-            "group {} is a {} group: only consumer groups (classic, consumer) have committed offsets evbus can {doing}",
+        Some(g) if !has_committed_offsets(&g.kind) => bail!(
+            "group {} is a {} group: only consumer groups (classic, consumer) and streams groups have committed \
+             offsets evbus can {doing}",
             for_terminal(&g.name),
             g.kind
         ),

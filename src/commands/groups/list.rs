@@ -127,6 +127,12 @@ pub(super) async fn list(app: &App, a: GroupsListArgs) -> Result<Outcome> {
             ]);
         }
         let mut s = if rows.is_empty() { "No groups.".to_string() } else { t.to_string() };
+        if rows.is_empty()
+            && a.types.contains(&GroupType::Streams)
+            && let Some(why) = super::streams::absent_reason(app).await
+        {
+            s.push_str(&format!("\n{why}."));
+        }
         if rows.iter().any(|r| r.members.is_none()) {
             s.push_str(&format!(
                 "\nShare and streams groups: state and members unknown ({}).",

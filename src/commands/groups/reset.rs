@@ -160,6 +160,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
     let (md, listed) = (md?, listed?);
     require_consumer_group(listed.as_ref(), "reset")?;
+    let streams = super::streams::reset_scope(app, listed.as_ref(), &specs).await?;
     if let Some(g) = listed.as_ref().filter(|g| !g.members.is_empty())
         && !a.dry_run
     {
@@ -188,7 +189,11 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
             parts.extend(ps);
         }
     } else if a.all_topics {
-        let topics: BTreeSet<&str> = committed.keys().map(|(t, _)| t.as_str()).collect();
+        let mut topics: BTreeSet<&str> = committed.keys().map(|(t, _)| t.as_str()).collect();
+        // A streams group: its input topics, not the repartition topics it commits too.
+        if let Some(s) = &streams {
+            topics = s.inputs.iter().map(String::as_str).collect();
+        }
         if topics.is_empty() {
             bail!("group {} has no committed offsets; name the topics to reset with --topic", for_terminal(&a.group));
         }
@@ -253,6 +258,9 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
         app.ui.info(plan_table(app, &plan, &kind));
     } else {
         app.ui.out(&plan_table(app, &plan, &kind))?;
+    }
+    if let Some(s) = &streams {
+        app.ui.info(super::streams::reset_note(s));
     }
     if listed.is_none() && plan.totals.changing == 0 && plan.totals.uncommitted_left_alone > 0 {
         app.ui.info(format!(

@@ -3,12 +3,17 @@
 //! subtopologies with the topics they read and write, the internal topics the broker created
 //! for the application, and the lag of every input partition (the `lag` snapshot of the group).
 
+use std::sync::Arc;
+
 use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::app::App;
-use crate::exit::Outcome;
-use crate::groups::streams::{Member, StreamsGroup, Subtopology, tasks_text};
+use crate::exit::{Exit, Outcome};
+use crate::groups::streams::{Member, StreamsGroup, Subtopology, looks_internal, tasks_text};
+use crate::kafka::{ClusterMeta, Kind};
+use crate::kafka::admin::Admin;
+use crate::kafka::groups::Group;
 use crate::kafka::wire::streams;
 use crate::lag::cells::{age, num};
 use crate::lag::json::group_doc;
@@ -134,4 +139,121 @@ fn text(app: &App, g: &StreamsGroup, lag: &GroupLag) -> String {
     }
     s.push_str(&group_notes(std::slice::from_ref(lag)));
     s
+}
+
+/// What `groups reset` of a streams group covers: its input topics (`--all-topics`), and the
+/// internal topics it leaves alone.
+pub(super) struct ResetScope {
+    /// The user's topics the application reads.
+    pub(super) inputs: Vec<String>,
+    /// Its repartition and changelog topics.
+    pub(super) internal: Vec<String>,
+}
+
+/// For `groups reset` (and `delete --topic`) of a streams group: its topology's input and internal
+/// topics, refusing an internal topic named with `--topic` (as `kafka-streams-groups` takes only
+/// input topics: a repartition topic's offsets follow the application's own progress) and a group
+/// whose members could not be read (a reset is only safe while it has none). `None` for other
+/// types.
+pub(super) async fn reset_scope(
+    app: &App,
+    listed: Option<&Group>,
+    named: &[(String, Option<Vec<i32>>)],
+) -> Result<Option<ResetScope>> {
+    let Some(listed) = listed.filter(|g| g.kind == "streams") else { return Ok(None) };
+    if !listed.described {
+        bail!(
+            "cannot tell whether streams group {} has active members: {}",
+            for_terminal(&listed.name),
+            listed.error.as_deref().unwrap_or("it could not be described")
+        );
+    }
+    let g = streams::describe(&app.settings, &listed.name).await?.unwrap_or_default();
+    let mut internal = g.internal_topics();
+    let inputs = g.input_topics();
+    for (t, _) in named {
+        if internal.contains(t) || looks_internal(&listed.name, t) {
+            bail!(
+                "{} is an internal topic of streams group {}: reset its input topics ({}) instead",
+                for_terminal(t),
+                for_terminal(&listed.name),
+                if inputs.is_empty() { "unknown: no topology yet".to_string() } else { inputs.join(", ") }
+            );
+        }
+    }
+    internal.dedup();
+    Ok(Some(ResetScope { inputs, internal }))
+}
+
+/// What a streams reset leaves as it was, said under its plan.
+pub(super) fn reset_note(scope: &ResetScope) -> String {
+    if scope.internal.is_empty() {
+        return "Streams group: only its input topics' offsets change.".into();
+    }
+    format!(
+        "Streams group: only its input topics' offsets change; its internal topics ({}) keep their data, so state \
+         stores restored from the changelogs still hold what the old offsets built (Kafka's kafka-streams-groups \
+         --reset-offsets --execute deletes them).",
+        scope.internal.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// `groups delete` of a streams group: its internal topics that exist on the cluster, to list in
+/// the plan and, with `--delete-internal-topics`, to delete after the group. The flag is refused
+/// for other types of group, which have no internal topics.
+pub(super) async fn internal_topics_to_show(
+    app: &App,
+    md: &ClusterMeta,
+    listed: Option<&Group>,
+    delete: bool,
+) -> Result<Vec<String>> {
+    let Some(listed) = listed.filter(|g| g.kind == "streams") else {
+        if delete {
+            bail!(Exit::usage("--delete-internal-topics is for streams groups (their repartition and changelog topics)"));
+        }
+        return Ok(Vec::new());
+    };
+    let g = streams::describe(&app.settings, &listed.name).await?.unwrap_or_default();
+    // The topology names them; after a restart without one, their names still tell.
+    let mut topics: Vec<String> = g.internal_topics();
+    topics.extend(md.topics.iter().map(|t| t.name.clone()).filter(|t| looks_internal(&listed.name, t)));
+    topics.sort();
+    topics.dedup();
+    topics.retain(|t| md.topics.iter().any(|m| &m.name == t));
+    Ok(topics)
+}
+
+/// The plan's line on a streams group's internal topics.
+pub(super) fn internal_topics_line(topics: &[String], delete: bool) -> String {
+    let list = topics.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ");
+    match (topics.is_empty(), delete) {
+        (true, _) => String::new(),
+        (false, true) => format!("\nThen delete its internal topics: {list}."),
+        (false, false) => format!("\nIts internal topics stay ({list}); --delete-internal-topics deletes them too."),
+    }
+}
+
+/// Deletes the internal topics of a deleted streams group; fails naming those not deleted.
+pub(super) async fn delete_internal(app: &App, admin: &Arc<Admin>, topics: &[String]) -> Result<()> {
+    let outcomes = admin.delete_topics(topics).await?;
+    let failed: Vec<String> =
+        outcomes.iter().filter_map(|(t, r)| r.as_ref().err().map(|e| format!("{}: {e}", for_terminal(t)))).collect();
+    let deleted = outcomes.len() - failed.len();
+    if deleted > 0 {
+        app.ui.info(format!("Deleted {deleted} internal topic(s)."));
+    }
+    if !failed.is_empty() {
+        bail!("{} internal topic(s) not deleted:\n  {}", failed.len(), failed.join("\n  "));
+    }
+    Ok(())
+}
+
+/// Why the cluster cannot hold streams groups at all (the missing API or feature), said after
+/// "no such group" (`groups describe`) or an empty `groups list --type streams`; `None` when it can
+/// (or cannot be asked).
+pub(super) async fn absent_reason(app: &App) -> Option<String> {
+    match streams::support(&app.settings).await {
+        Err(e) if e.kind() == Kind::Unsupported => Some(format!("this cluster has no streams groups: {}", e.message())),
+        _ => None,
+    }
 }

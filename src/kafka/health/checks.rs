@@ -145,13 +145,24 @@ pub async fn group_checks(
             return (failed, Notes::default());
         }
     };
+    // Declared streams groups need a cluster that has them: asked once, only then.
+    let streams_support = if manifest.groups.iter().any(|g| g.kind.as_deref() == Some("streams")) {
+        crate::kafka::wire::streams::support(settings).await.err()
+    } else {
+        None
+    };
     let elapsed_ms = ms(start.elapsed());
     let mut out = Vec::new();
     // Manifest order: the order the reader wrote them in.
     for spec in &manifest.groups {
         let Some(g) = snap.iter().find(|g| g.name == spec.name) else { continue };
         let lag_text = |l: Option<i64>| l.map_or_else(|| "-".to_string(), |l| l.to_string());
-        let (status, detail) = if let Some(e) = &g.error {
+        let declared = spec.kind.as_deref();
+        let (status, detail) = if let (Some("streams"), Some(e)) = (declared, &streams_support) {
+            (Status::Fail, format!("declared a streams group, but {}", e.message()))
+        } else if let Some(d) = declared.filter(|d| !g.kind.is_empty() && *d != g.kind) {
+            (Status::Fail, format!("declared a {d} group, but it is a {} group on the cluster", g.kind))
+        } else if let Some(e) = &g.error {
             (Status::Fail, format!("cannot read committed offsets: {e}"))
         } else if g.state == NO_OFFSETS {
             (
@@ -171,6 +182,7 @@ pub async fn group_checks(
             match g.kind.as_str() {
                 "consumer" => d.push_str(", consumer protocol (KIP-848)"),
                 "classic" => d.push_str(", classic protocol"),
+                "streams" => d.push_str(", streams group (KIP-1071)"),
                 _ => {}
             }
             let uncommitted = g.partitions.iter().filter(|p| p.committed.is_none()).count();

@@ -149,3 +149,14 @@ fn owned(g: codec::DescribedGroup) -> StreamsGroup {
             .collect(),
     }
 }
+
+/// Whether the cluster can hold streams groups (asked of a bootstrap broker, within
+/// `--timeout`): `Err` naming the missing API (with the Kafka release that has it) or feature.
+pub async fn support(s: &Settings) -> Result<(), Error> {
+    let op = "streams groups";
+    bounded(s, op, async {
+        let conn = Conn::bootstrap(s).await?;
+        check_support(&conn, op)
+    })
+    .await
+}

@@ -27,7 +27,10 @@ const TOPIC_FIELDS: &[&str] = &[
     "dlq",
     "naming",
 ];
-const GROUP_FIELDS: &[&str] = &["name", "topics", "max_lag"];
+const GROUP_FIELDS: &[&str] = &["name", "type", "topics", "max_lag"];
+
+/// The group types `groups[].type` takes (as `groups list` shows them).
+const GROUP_TYPES: &[&str] = &["classic", "consumer", "share", "streams"];
 
 /// Read and validate a manifest file.
 pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
@@ -309,7 +312,8 @@ fn check_topic(
     })
 }
 
-/// `groups`: each with its topics (which must be declared under `topics`) and `max_lag`.
+/// `groups`: each with its topics (which must be declared under `topics`), `max_lag` and
+/// optional `type`.
 fn check_groups(top: &Fields<'_>, declared: &HashSet<&str>, p: &mut Problems) -> Vec<GroupSpec> {
     let group_nodes: &[Node] = match top.get("groups") {
         None => &[],
@@ -355,7 +359,13 @@ fn check_groups(top: &Fields<'_>, declared: &HashSet<&str>, p: &mut Problems) ->
             Ok(Some((m, _))) => Some(m),
             _ => None,
         };
-        groups.push(GroupSpec { name, topics: group_topics.into_iter().map(|(t, _)| t).collect(), max_lag });
+        let kind = g.string("type", &label, p);
+        if let (Some(k), Some((_, v))) = (&kind, g.get("type"))
+            && !GROUP_TYPES.contains(&k.as_str())
+        {
+            p.push(v.pos, format!("{label}: type must be one of {}, got '{k}'", GROUP_TYPES.join(", ")));
+        }
+        groups.push(GroupSpec { name, kind, topics: group_topics.into_iter().map(|(t, _)| t).collect(), max_lag });
     }
 
     groups

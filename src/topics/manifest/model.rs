@@ -62,6 +62,10 @@ pub struct TopicSpec {
 pub struct GroupSpec {
     /// The group id.
     pub name: String,
+    /// The group's type (`classic`, `consumer`, `share`, `streams`), when declared: `health`
+    /// fails a group of another type, or a streams group on a cluster without them.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Topics the group reads; each is declared under `topics`.
     pub topics: Vec<String>,
     /// Lag above which `lag` reports the group as over, unless `--max-lag` is given.
