@@ -4,7 +4,8 @@
 #   scripts/install-kafka.sh                 # the pinned version (scripts/kafka/VERSION)
 #   KAFKA_VERSION=3.9.1 scripts/install-kafka.sh
 # Prints the libs directory on its last line. Java >= 17 and Maven come from Debian when missing.
-# Cache: ${EVBUS_CACHE:-~/.cache/evbus}/kafka-<version>/libs (about 55 MB; ~1 minute the first time).
+# Cache: ${EVBUS_CACHE:-~/.cache/evbus}/kafka-<version>/libs (about 55 MB; ~1 minute the first time),
+# and for Kafka 4.x kafka-<version>/streams-libs (the Kafka Streams jar, for tests/it/streams.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +26,31 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >&2
 fi
 
+# Kafka 4.x: the Kafka Streams jar too, in streams-libs/ beside libs/ (the broker's class path stays
+# as it is), for the streams-group tests' application. Its other dependencies (kafka-clients,
+# slf4j) are in libs/ already; RocksDB is left out: the test application keeps its state in memory.
+install_streams() {
+    case "$VERSION" in 3.*|2.*|1.*|0.*) return 0 ;; esac
+    [ -f "$DEST/streams-libs/.complete" ] && return 0
+    echo "install-kafka: resolving Kafka Streams $VERSION from Maven Central into $DEST/streams-libs" >&2
+    local stmp="$DEST/streams-libs.tmp.$$"
+    rm -rf "$stmp"
+    mvn -q -B -f scripts/kafka/streams-pom.xml -Dkafka.version="$VERSION" \
+        dependency:copy-dependencies -DincludeScope=runtime -DincludeArtifactIds=kafka-streams \
+        -DoutputDirectory="$stmp" >&2
+    touch "$stmp/.complete"
+    rm -rf "$DEST/streams-libs"
+    mv "$stmp" "$DEST/streams-libs"
+}
+
 if [ -f "$DEST/libs/.complete" ]; then
     echo "install-kafka: Apache Kafka $VERSION already in $DEST/libs" >&2
+    if ! command -v mvn >/dev/null 2>&1 && [ ! -f "$DEST/streams-libs/.complete" ]; then
+        echo "install-kafka: installing Debian packages: maven" >&2
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq maven >&2
+    fi
+    install_streams
     echo "$DEST/libs"
     exit 0
 fi
@@ -45,5 +69,6 @@ touch "$tmp/.complete"
 rm -rf "$DEST/libs"
 mv "$tmp" "$DEST/libs"
 trap - EXIT
+install_streams
 echo "install-kafka: installed $(ls "$DEST/libs"/*.jar | wc -l) jars" >&2
 echo "$DEST/libs"

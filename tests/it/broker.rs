@@ -91,6 +91,9 @@ pub(crate) struct BrokerOpts {
     pub controller_port: Option<u16>,
     /// The JVM's `-Xmx` (default 640m); a cluster's nodes take less, to fit three on a small machine.
     pub heap: Option<&'static str>,
+    /// Feature levels the storage is formatted with (`streams.version=0`: a 4.x cluster without
+    /// streams groups), on top of the release's defaults.
+    pub features: Vec<&'static str>,
 }
 
 pub(crate) struct Broker {
@@ -346,6 +349,9 @@ impl Broker {
         c.args(["kafka.tools.StorageTool", "format", "-t", "ZXZidXMtdGVzdC1jbHVzdA", "-c", "server.properties"]);
         for (m, u, p) in &self.opts.scram_users {
             c.args(["--add-scram", &format!("{m}=[name={u},password={p}]")]);
+        }
+        for f in &self.opts.features {
+            c.args(["--feature", f]);
         }
         let out = c.output().expect("cannot run java: Java 17+ is needed to run Apache Kafka");
         assert!(

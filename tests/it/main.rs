@@ -34,6 +34,7 @@ mod records;
 mod security;
 mod seed004;
 mod serve;
+mod streams;
 mod tail;
 mod terminal;
 mod topics;
