@@ -1367,7 +1367,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__groups__subcmd__delete)
-            opts="-y -b -X -o -q -v -h -V --topic --dry-run --yes --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-y -b -X -o -q -v -h -V --topic --delete-internal-topics --dry-run --yes --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

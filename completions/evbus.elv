@@ -573,6 +573,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --output 'Output format: auto = table on a terminal, JSON when piped'
             cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
             cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --delete-internal-topics 'Streams groups: also delete the group''s internal (repartition and changelog) topics'
             cand --dry-run 'Print what would be deleted and change nothing'
             cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'

@@ -22,11 +22,12 @@ pub(super) const GROUPS_HELP: &str = "Examples:
   evbus groups delete billing --topic orders --yes
 
 Types: classic and consumer (KIP-848) groups are consumer groups, with members, committed offsets
-and lag. Connect groups are listed with their state and members. Share groups (KIP-932) and
-streams groups (KIP-1071) are listed with their type and state (ListGroups v5, sent on evbus's own
-protocol path; `share/streams` and `unknown` where that fails); librdkafka 2.12 has no admin API
-for either, so their members, assignments and progress are not available yet, and they cannot be
-reset.";
+and lag. Connect groups are listed with their state and members. Streams groups (KIP-1071, Kafka
+Streams applications) are described, lagged, reset and deleted like consumer groups, with their
+tasks and internal topics (StreamsGroupDescribe, on evbus's own protocol path). Share groups
+(KIP-932) are listed with their type and state (ListGroups v5; `share/streams` and `unknown` where
+that fails); librdkafka 2.12 has no admin API for them, so their members, assignments and progress
+are not available yet, and they cannot be reset.";
 
 #[derive(Debug, Subcommand)]
 pub enum GroupsCommand {
@@ -36,13 +37,20 @@ pub enum GroupsCommand {
   evbus groups list 'billing|search' -o json
   evbus groups list --type consumer --type classic --state stable
 
-Share and streams groups are listed with their type and state (ListGroups v5); their members
-are not available yet (`share/streams` and `unknown` where the broker cannot say).")]
+Share groups are listed with their type and state (ListGroups v5); their members are not
+available yet (`share/streams` and `unknown` where the broker cannot say). Streams groups show
+their members and the input topics their tasks read.")]
     List(GroupsListArgs),
     /// Members and their assignments; per partition: committed offset, log end, lag, time lag, owner
     #[command(after_help = "Examples:
   evbus groups describe billing
-  evbus groups describe billing -o json --retention-warn 50%")]
+  evbus groups describe billing -o json --retention-warn 50%
+  evbus groups describe wordcount        # a streams group: members, tasks, subtopologies
+
+A streams group (KIP-1071) shows each member's process and active/standby/warm-up tasks
+(`SUBTOPOLOGY:[PARTITIONS]`, as kafka-streams-groups prints them), its subtopologies with the
+topics they read and write, its internal (repartition, changelog) topics, and the lag of every
+partition it reads.")]
     Describe(GroupsDescribeArgs),
     /// Move a group's committed offsets: prints the plan, asks (or needs --yes), then commits it
     #[command(after_help = "Examples:
@@ -61,15 +69,19 @@ Targets before the log start or past the log end are clamped to it. Partitions w
 no committed offset are left alone unless named (TOPIC:P) or --include-uncommitted; the plan marks
 each offset it commits there as a new commit. Works for classic and consumer (KIP-848) groups; a
 group that does not exist yet gets these offsets (it has none: name partitions or
---include-uncommitted).")]
+--include-uncommitted). For a streams group, --all-topics means its input topics; its internal
+topics are refused and keep their data (Kafka's tool deletes them on --execute).")]
     Reset(Box<GroupsResetArgs>),
     /// Delete a group, or only its committed offsets on some topics (asks, or needs --yes)
     #[command(after_help = "Examples:
   evbus groups delete old-billing --dry-run
   evbus groups delete old-billing --yes
   evbus groups delete billing --topic retired.topic --yes     # only its offsets there
+  evbus groups delete wordcount --delete-internal-topics --yes # a streams group and its topics
 
-Kafka refuses while the group has active members.")]
+Kafka refuses while the group has active members. A streams group's internal (repartition,
+changelog) topics stay unless --delete-internal-topics (kafka-streams-groups
+--delete-all-internal-topics).")]
     Delete(GroupsDeleteArgs),
 }
 

@@ -309,3 +309,14 @@ fn several_event_types_map_to_schemas_with_a_discriminator() {
     has("topics[3] 'd': `schemas` maps event types to schemas, not");
     has("topics[4] 'e': `schemas` is empty");
 }
+
+#[test]
+fn a_group_type_is_optional_and_checked() {
+    let base = "version: 1\ntopics:\n  - name: a.b.c\ngroups:\n  - name: g\n    topics: [a.b.c]\n";
+    assert_eq!(parse_str(base).unwrap().groups[0].kind, None);
+    let m = parse_str(&format!("{base}    type: streams\n")).unwrap();
+    assert_eq!(m.groups[0].kind.as_deref(), Some("streams"));
+    let p = problems(&format!("{base}    type: stream\n"));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].ends_with("type must be one of classic, consumer, share, streams, got 'stream'"), "{p:?}");
+}
