@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use super::model::{Group, Member};
 use crate::kafka::admin::Admin;
+use crate::kafka::error::Kind;
 use crate::kafka::wire::streams;
 
 /// Fills in the state and members of the streams groups of `groups` (all described at once,
 /// each within `--timeout`). A group that cannot be described keeps `described: false`, with
-/// the reason as its error.
+/// the reason as its error (unless the raw path cannot connect as configured).
 pub(super) async fn describe_listed(admin: &Arc<Admin>, groups: &mut [Group]) {
     let mut asks = tokio::task::JoinSet::new();
     for (i, g) in groups.iter().enumerate().filter(|(_, g)| g.kind == "streams") {
@@ -39,6 +40,9 @@ pub(super) async fn describe_listed(admin: &Arc<Admin>, groups: &mut [Group]) {
             }
             // Gone between the listing and now.
             Ok(None) => g.state = "Dead".into(),
+            // The raw path refuses settings it cannot honour yet (TLS, SASL): the group is then
+            // listed as before, members unknown, and its offsets still read through librdkafka.
+            Err(e) if e.kind() == Kind::InvalidConfig => {}
             Err(e) => g.error = Some(e.message().to_string()),
         }
     }
