@@ -47,6 +47,8 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<Outcome> {
         delete_group(app, &admin, mode, &a, listed.as_ref(), &committed, &internal).await
     } else {
         require_consumer_group(listed.as_ref(), "delete")?;
+        let named: Vec<(String, Option<Vec<i32>>)> = a.topics.iter().map(|t| (t.clone(), None)).collect();
+        super::streams::reset_scope(app, listed.as_ref(), &named, "delete the offsets of").await?;
         for t in &a.topics {
             // A deleted topic's offsets can still be deleted: only refuse names never seen.
             if partition_ids(&md, t).is_empty() && !committed.iter().any(|(ct, _, _)| ct == t) {

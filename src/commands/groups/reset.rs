@@ -160,7 +160,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
     let (md, listed) = (md?, listed?);
     require_consumer_group(listed.as_ref(), "reset")?;
-    let streams = super::streams::reset_scope(app, listed.as_ref(), &specs).await?;
+    let streams = super::streams::reset_scope(app, listed.as_ref(), &specs, "reset").await?;
     if let Some(g) = listed.as_ref().filter(|g| !g.members.is_empty())
         && !a.dry_run
     {

@@ -159,6 +159,7 @@ pub(super) async fn reset_scope(
     app: &App,
     listed: Option<&Group>,
     named: &[(String, Option<Vec<i32>>)],
+    doing: &str,
 ) -> Result<Option<ResetScope>> {
     let Some(listed) = listed.filter(|g| g.kind == "streams") else { return Ok(None) };
     if !listed.described {
@@ -174,7 +175,7 @@ pub(super) async fn reset_scope(
     for (t, _) in named {
         if internal.contains(t) || looks_internal(&listed.name, t) {
             bail!(
-                "{} is an internal topic of streams group {}: reset its input topics ({}) instead",
+                "{} is an internal topic of streams group {}: {doing} its input topics ({}) instead",
                 for_terminal(t),
                 for_terminal(&listed.name),
                 if inputs.is_empty() { "unknown: no topology yet".to_string() } else { inputs.join(", ") }
