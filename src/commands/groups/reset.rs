@@ -192,7 +192,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
         let mut topics: BTreeSet<&str> = committed.keys().map(|(t, _)| t.as_str()).collect();
         // A streams group: its input topics, not the repartition topics it commits too.
         if let Some(s) = &streams {
-            topics = s.inputs.iter().map(String::as_str).collect();
+            topics = s.all_topics(topics.into_iter()).into_iter().collect();
         }
         if topics.is_empty() {
             bail!("group {} has no committed offsets; name the topics to reset with --topic", for_terminal(&a.group));

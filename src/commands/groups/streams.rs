@@ -144,10 +144,29 @@ fn text(app: &App, g: &StreamsGroup, lag: &GroupLag) -> String {
 /// What `groups reset` of a streams group covers: its input topics (`--all-topics`), and the
 /// internal topics it leaves alone.
 pub(super) struct ResetScope {
-    /// The user's topics the application reads.
-    pub(super) inputs: Vec<String>,
+    group: String,
+    /// The user's topics the application reads (empty while the group has no topology).
+    inputs: Vec<String>,
     /// Its repartition and changelog topics.
-    pub(super) internal: Vec<String>,
+    internal: Vec<String>,
+}
+
+impl ResetScope {
+    /// Whether `topic` is one of the group's internal topics (by the topology, or by its name
+    /// when the group has no topology now).
+    fn is_internal(&self, topic: &str) -> bool {
+        self.internal.iter().any(|t| t == topic) || looks_internal(&self.group, topic)
+    }
+
+    /// What `--all-topics` covers: the topology's input topics; without a topology, the topics
+    /// the group committed to (`committed`) that are not internal.
+    pub(super) fn all_topics<'a>(&'a self, committed: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+        if self.inputs.is_empty() {
+            committed.filter(|t| !self.is_internal(t)).collect()
+        } else {
+            self.inputs.iter().map(String::as_str).collect()
+        }
+    }
 }
 
 /// For `groups reset` (and `delete --topic`) of a streams group: its topology's input and internal
@@ -170,10 +189,10 @@ pub(super) async fn reset_scope(
         );
     }
     let g = streams::describe(&app.settings, &listed.name).await?.unwrap_or_default();
-    let mut internal = g.internal_topics();
-    let inputs = g.input_topics();
+    let scope = ResetScope { group: listed.name.clone(), inputs: g.input_topics(), internal: g.internal_topics() };
+    let inputs = &scope.inputs;
     for (t, _) in named {
-        if internal.contains(t) || looks_internal(&listed.name, t) {
+        if scope.is_internal(t) {
             bail!(
                 "{} is an internal topic of streams group {}: {doing} its input topics ({}) instead",
                 for_terminal(t),
@@ -182,8 +201,7 @@ pub(super) async fn reset_scope(
             );
         }
     }
-    internal.dedup();
-    Ok(Some(ResetScope { inputs, internal }))
+    Ok(Some(scope))
 }
 
 /// What a streams reset leaves as it was, said under its plan.
@@ -256,5 +274,33 @@ pub(super) async fn absent_reason(app: &App) -> Option<String> {
     match streams::support(&app.settings).await {
         Err(e) if e.kind() == Kind::Unsupported => Some(format!("this cluster has no streams groups: {}", e.message())),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_topics_of_a_streams_group_are_its_inputs_never_its_internal_topics() {
+        let scope = |inputs: &[&str]| ResetScope {
+            group: "app".into(),
+            inputs: inputs.iter().map(|s| s.to_string()).collect(),
+            internal: vec!["app-counts-repartition".into()],
+        };
+        let committed = ["app-counts-repartition", "app-x-changelog", "orders"];
+        assert_eq!(scope(&["orders", "refunds"]).all_topics(committed.into_iter()), ["orders", "refunds"]);
+        // No topology (the application has not run since a restart): named like internal = internal.
+        assert_eq!(scope(&[]).all_topics(committed.into_iter()), ["orders"]);
+        assert!(scope(&[]).is_internal("app-KSTREAM-AGGREGATE-0000000003-repartition"));
+        assert!(!scope(&[]).is_internal("orders"));
+    }
+
+    #[test]
+    fn the_plan_says_whether_internal_topics_go() {
+        let t = vec!["app-a-changelog".to_string()];
+        assert_eq!(internal_topics_line(&t, true), "\nThen delete its internal topics: app-a-changelog.");
+        assert!(internal_topics_line(&t, false).contains("--delete-internal-topics deletes them too"));
+        assert_eq!(internal_topics_line(&[], true), "");
     }
 }
