@@ -587,6 +587,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]')
             [CompletionResult]::new('--all-topics', '--all-topics', [CompletionResultType]::ParameterName, 'Every partition where the group has a committed offset')
             [CompletionResult]::new('--include-uncommitted', '--include-uncommitted', [CompletionResultType]::ParameterName, 'Also commit offsets on the partitions of --all-topics'' topics or of a --topic TOPIC where the group has none (their consumers then stop following auto.offset.reset there)')
+            [CompletionResult]::new('--delete-internal-topics', '--delete-internal-topics', [CompletionResultType]::ParameterName, 'Streams groups: also delete the group''s internal (repartition and changelog) topics once the offsets are reset, so its state starts over (as kafka-streams-groups --execute does)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')

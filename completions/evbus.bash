@@ -1605,7 +1605,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__groups__subcmd__reset)
-            opts="-y -b -X -o -q -v -h -V --topic --all-topics --include-uncommitted --to --to-offset --to-datetime --by-duration --shift-by --from-file --dry-run --yes --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-y -b -X -o -q -v -h -V --topic --all-topics --include-uncommitted --to --to-offset --to-datetime --by-duration --shift-by --from-file --delete-internal-topics --dry-run --yes --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -551,6 +551,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
             cand --all-topics 'Every partition where the group has a committed offset'
             cand --include-uncommitted 'Also commit offsets on the partitions of --all-topics'' topics or of a --topic TOPIC where the group has none (their consumers then stop following auto.offset.reset there)'
+            cand --delete-internal-topics 'Streams groups: also delete the group''s internal (repartition and changelog) topics once the offsets are reset, so its state starts over (as kafka-streams-groups --execute does)'
             cand --dry-run 'Print the plan and change nothing'
             cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'

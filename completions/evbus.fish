@@ -445,6 +445,7 @@ never\t''"
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l all-topics -d 'Every partition where the group has a committed offset'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l include-uncommitted -d 'Also commit offsets on the partitions of --all-topics\' topics or of a --topic TOPIC where the group has none (their consumers then stop following auto.offset.reset there)'
+complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l delete-internal-topics -d 'Streams groups: also delete the group\'s internal (repartition and changelog) topics once the offsets are reset, so its state starts over (as kafka-streams-groups --execute does)'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -l dry-run -d 'Print the plan and change nothing'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c evbus -n "__fish_evbus_using_subcommand groups; and __fish_seen_subcommand_from reset" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'

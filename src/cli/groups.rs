@@ -70,7 +70,7 @@ no committed offset are left alone unless named (TOPIC:P) or --include-uncommitt
 each offset it commits there as a new commit. Works for classic and consumer (KIP-848) groups; a
 group that does not exist yet gets these offsets (it has none: name partitions or
 --include-uncommitted). For a streams group, --all-topics means its input topics; its internal
-topics are refused and keep their data (Kafka's tool deletes them on --execute).")]
+topics are refused, and keep their data unless --delete-internal-topics.")]
     Reset(Box<GroupsResetArgs>),
     /// Delete a group, or only its committed offsets on some topics (asks, or needs --yes)
     #[command(after_help = "Examples:
@@ -182,6 +182,10 @@ pub struct GroupsResetArgs {
     pub include_uncommitted: bool,
     #[command(flatten)]
     pub target: ResetTarget,
+    /// Streams groups: also delete the group's internal (repartition and changelog) topics once
+    /// the offsets are reset, so its state starts over (as kafka-streams-groups --execute does)
+    #[arg(long)]
+    pub delete_internal_topics: bool,
     /// Print the plan and change nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -195,7 +195,7 @@ fn a_streams_group_is_described_lagged_reset_and_deleted_as_kafkas_tool_sees_it(
     b.create_topic(&output, 1);
     produce_n(&b, &input, 0, 6);
     produce_n(&b, &input, 1, 3);
-    let running = StreamsApp::start(&b, &app, &input, &output);
+    let first = StreamsApp::start(&b, &app, &input, &output);
 
     // Running, with everything consumed and committed: describe it.
     let d = describe_when(&b, &app, "caught up", |d| {
@@ -263,7 +263,7 @@ fn a_streams_group_is_described_lagged_reset_and_deleted_as_kafkas_tool_sees_it(
     assert_ne!(code, Some(0));
     assert!(err.contains("1 active member(s)") && err.contains(m["client_id"].as_str().unwrap()), "{err}");
 
-    running.stop();
+    first.stop();
     describe_when(&b, &app, "emptied", |d| d["members"].as_array().is_some_and(Vec::is_empty) && d["state"] == "Empty");
 
     // The same reset plan as Kafka's (input topics only), then applied and read back by Kafka.
@@ -290,8 +290,12 @@ fn a_streams_group_is_described_lagged_reset_and_deleted_as_kafkas_tool_sees_it(
     let (code, _, err) = evbus_json(&b, &["groups", "reset", &app, "--topic", &repartition, "--to", "earliest"]);
     assert_ne!(code, Some(0));
     assert!(err.contains("is an internal topic of streams group"), "{err}");
-    let (code, done, err) = evbus_json(&b, &["groups", "reset", &app, "--all-topics", "--shift-by", "-2", "--yes"]);
+    let (code, done, err) = evbus_json(
+        &b,
+        &["groups", "reset", &app, "--all-topics", "--shift-by", "-2", "--delete-internal-topics", "--yes"],
+    );
     assert_eq!((code, &done["applied"]), (Some(0), &Value::Bool(true)), "{err}");
+    assert!(err.contains("then its internal topics") && err.contains("Deleted 2 internal topic(s)"), "{err}");
     let current = table(&kafka_streams_groups(
         &b,
         &["--reset-offsets", "--group", &app, "--all-input-topics", "--to-current", "--dry-run"],
@@ -299,6 +303,19 @@ fn a_streams_group_is_described_lagged_reset_and_deleted_as_kafkas_tool_sees_it(
     let now: BTreeMap<(String, String), String> =
         current.iter().map(|r| ((r["TOPIC"].clone(), r["PARTITION"].clone()), r["NEW-OFFSET"].clone())).collect();
     assert_eq!(now, theirs, "Kafka reads back the offsets evbus committed");
+    wait_topics_gone(&b, &[&changelog, &repartition]);
+
+    // Started again, the application re-reads exactly the 2 + 2 records the reset gave back, and
+    // the broker creates its internal topics anew.
+    assert_eq!(b.read_all(&output).len(), 9);
+    let running = StreamsApp::start(&b, &app, &input, &output);
+    describe_when(&b, &app, "caught up again", |d| {
+        let c = committed_by_partition(d);
+        c.get(&(input.clone(), 0)) == Some(&(Some(6), 6)) && c.get(&(input.clone(), 1)) == Some(&(Some(3), 3))
+    });
+    assert_eq!(b.read_all(&output).len(), 13);
+    running.stop();
+    describe_when(&b, &app, "emptied", |d| d["members"].as_array().is_some_and(Vec::is_empty));
 
     // Deleted with its internal topics.
     let (code, plan, err) = evbus_json(&b, &["groups", "delete", &app, "--delete-internal-topics", "--dry-run"]);
@@ -309,12 +326,17 @@ fn a_streams_group_is_described_lagged_reset_and_deleted_as_kafkas_tool_sees_it(
     assert!(err.contains("Deleted 2 internal topic(s)"), "{err}");
     let listed = kafka_streams_groups(&b, &["--list"]);
     assert!(!listed.lines().any(|l| l.trim() == app), "{listed}");
+    wait_topics_gone(&b, &[&changelog, &repartition]);
+    assert!(b.topic_names().contains(&input), "input topics stay");
+}
+
+/// Topic deletion completes after DeleteTopics answers: wait (30 s at most) until none is listed.
+fn wait_topics_gone(b: &Broker, topics: &[&str]) {
     let start = Instant::now();
-    while b.topic_names().iter().any(|t| *t == changelog || *t == repartition) {
-        assert!(start.elapsed() < Duration::from_secs(30), "internal topics still there");
+    while b.topic_names().iter().any(|t| topics.contains(&t.as_str())) {
+        assert!(start.elapsed() < Duration::from_secs(30), "still there: {topics:?}");
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(b.topic_names().contains(&input), "input topics stay");
 }
 
 /// A manifest group declared `type: streams` that is a consumer group on the cluster fails

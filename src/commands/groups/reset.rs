@@ -161,6 +161,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     let (md, listed) = (md?, listed?);
     require_consumer_group(listed.as_ref(), "reset")?;
     let streams = super::streams::reset_scope(app, listed.as_ref(), &specs, "reset").await?;
+    super::streams::refuse_internal_flag(streams.as_ref(), a.delete_internal_topics)?;
     if let Some(g) = listed.as_ref().filter(|g| !g.members.is_empty())
         && !a.dry_run
     {
@@ -260,7 +261,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
         app.ui.out(&plan_table(app, &plan, &kind))?;
     }
     if let Some(s) = &streams {
-        app.ui.info(super::streams::reset_note(s));
+        app.ui.info(super::streams::reset_note(s, a.delete_internal_topics));
     }
     if listed.is_none() && plan.totals.changing == 0 && plan.totals.uncommitted_left_alone > 0 {
         app.ui.info(format!(
@@ -297,7 +298,9 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
         return Ok(Outcome::Ok);
     }
     let outcomes = groups::alter_offsets(&admin, &a.group, offsets).await?;
-    report(app, mode, &plan, outcomes, &a.group)
+    let outcome = report(app, mode, &plan, outcomes, &a.group)?;
+    super::streams::after_reset(app, &admin, streams.as_ref(), a.delete_internal_topics).await?;
+    Ok(outcome)
 }
 
 /// Print the outcome of a reset; any failed partition makes the run fail (exit 1).

@@ -204,17 +204,39 @@ pub(super) async fn reset_scope(
     Ok(Some(scope))
 }
 
-/// What a streams reset leaves as it was, said under its plan.
-pub(super) fn reset_note(scope: &ResetScope) -> String {
-    if scope.internal.is_empty() {
-        return "Streams group: only its input topics' offsets change.".into();
+/// What a streams reset does to the internal topics, said under its plan.
+pub(super) fn reset_note(scope: &ResetScope, delete: bool) -> String {
+    let list = scope.internal.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ");
+    match (scope.internal.is_empty(), delete) {
+        (true, _) => "Streams group: only its input topics' offsets change.".into(),
+        (false, true) => format!(
+            "Streams group: its input topics' offsets change, then its internal topics ({list}) are deleted, so its \
+             state starts over."
+        ),
+        (false, false) => format!(
+            "Streams group: only its input topics' offsets change; its internal topics ({list}) keep their data, so \
+             state stores restored from the changelogs still hold what the old offsets built \
+             (--delete-internal-topics deletes them, as kafka-streams-groups --reset-offsets --execute does)."
+        ),
     }
-    format!(
-        "Streams group: only its input topics' offsets change; its internal topics ({}) keep their data, so state \
-         stores restored from the changelogs still hold what the old offsets built (Kafka's kafka-streams-groups \
-         --reset-offsets --execute deletes them).",
-        scope.internal.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
-    )
+}
+
+/// After a reset: deletes the internal topics of the streams group when asked (`None` or no
+/// topics: nothing to do); a non-streams group with the flag is refused before anything changes
+/// (see [`refuse_internal_flag`]).
+pub(super) async fn after_reset(app: &App, admin: &Arc<Admin>, scope: Option<&ResetScope>, delete: bool) -> Result<()> {
+    match scope {
+        Some(s) if delete && !s.internal.is_empty() => delete_internal(app, admin, &s.internal).await,
+        _ => Ok(()),
+    }
+}
+
+/// `--delete-internal-topics` on a group that is not a streams group: a usage error.
+pub(super) fn refuse_internal_flag(scope: Option<&ResetScope>, delete: bool) -> Result<()> {
+    if delete && scope.is_none() {
+        bail!(Exit::usage("--delete-internal-topics is for streams groups (their repartition and changelog topics)"));
+    }
+    Ok(())
 }
 
 /// `groups delete` of a streams group: its internal topics that exist on the cluster, to list in
