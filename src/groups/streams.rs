@@ -103,7 +103,9 @@ impl StreamsGroup {
         let t: BTreeSet<&String> = self
             .subtopologies
             .iter()
-            .flat_map(|s| s.repartition_source_topics.iter().chain(&s.repartition_sink_topics).chain(&s.changelog_topics))
+            .flat_map(|s| {
+                s.repartition_source_topics.iter().chain(&s.repartition_sink_topics).chain(&s.changelog_topics)
+            })
             .collect();
         t.into_iter().cloned().collect()
     }
@@ -123,9 +125,9 @@ pub fn tasks_text(t: &Tasks) -> String {
 /// Whether `topic` is named like an internal topic of application `app` (`<app>-...-changelog`
 /// or `-repartition`), for listings that have no topology to ask.
 pub fn looks_internal(app: &str, topic: &str) -> bool {
-    topic.strip_prefix(app).is_some_and(|rest| {
-        rest.starts_with('-') && (rest.ends_with("-changelog") || rest.ends_with("-repartition"))
-    })
+    topic
+        .strip_prefix(app)
+        .is_some_and(|rest| rest.starts_with('-') && (rest.ends_with("-changelog") || rest.ends_with("-repartition")))
 }
 
 #[cfg(test)]

@@ -271,8 +271,7 @@ fn a_streams_group_is_described_lagged_reset_and_deleted_as_kafkas_tool_sees_it(
         &b,
         &["--reset-offsets", "--group", &app, "--all-input-topics", "--shift-by", "-2", "--dry-run"],
     ));
-    let (code, plan, err) =
-        evbus_json(&b, &["groups", "reset", &app, "--all-topics", "--shift-by", "-2", "--dry-run"]);
+    let (code, plan, err) = evbus_json(&b, &["groups", "reset", &app, "--all-topics", "--shift-by", "-2", "--dry-run"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("only its input topics' offsets change") && err.contains(&changelog), "{err}");
     let ours: BTreeMap<(String, String), String> = plan["partitions"]
@@ -351,7 +350,9 @@ fn health_fails_a_group_of_another_type_than_declared() {
     b.commit(&g, &[(&t, 0, 1)]);
     write_topics_yaml(
         &b,
-        &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 1\ngroups:\n  - name: {g}\n    type: streams\n    topics: [{t}]\n"),
+        &format!(
+            "version: 1\ntopics:\n  - name: {t}\n    partitions: 1\ngroups:\n  - name: {g}\n    type: streams\n    topics: [{t}]\n"
+        ),
     );
     let out = b.evbus().args(["health", "-o", "json"]).output().unwrap();
     let doc = stdout_json(&out);
@@ -367,7 +368,10 @@ fn health_fails_a_group_of_another_type_than_declared() {
     if kafka_major() >= 4 {
         assert_eq!(detail, "declared a streams group, but it is a classic group on the cluster");
     } else {
-        assert!(detail.starts_with("declared a streams group, but the broker does not support streams groups"), "{detail}");
+        assert!(
+            detail.starts_with("declared a streams group, but the broker does not support streams groups"),
+            "{detail}"
+        );
     }
 }
 
@@ -388,14 +392,18 @@ fn a_cluster_without_streams_groups_says_what_it_lacks() {
     assert_ne!(out.status.code(), Some(0));
     if kafka_major() >= 4 {
         assert!(
-            err.contains("no group no-such-app on the cluster (this cluster has no streams groups: the cluster does not \
-                          have streams groups enabled: its streams.version feature is off"),
+            err.contains(
+                "no group no-such-app on the cluster (this cluster has no streams groups: the cluster does not \
+                          have streams groups enabled: its streams.version feature is off"
+            ),
             "{err}"
         );
     } else {
         assert!(
-            err.contains("(this cluster has no streams groups: the broker does not support streams groups \
-                          (StreamsGroupDescribe, API 89; added in Kafka 4.2.0"),
+            err.contains(
+                "(this cluster has no streams groups: the broker does not support streams groups \
+                          (StreamsGroupDescribe, API 89; added in Kafka 4.2.0"
+            ),
             "{err}"
         );
     }

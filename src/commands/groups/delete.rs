@@ -43,7 +43,8 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<Outcome> {
     }
 
     if a.topics.is_empty() {
-        let internal = super::streams::internal_topics_to_show(app, &md, listed.as_ref(), a.delete_internal_topics).await?;
+        let internal =
+            super::streams::internal_topics_to_show(app, &md, listed.as_ref(), a.delete_internal_topics).await?;
         delete_group(app, &admin, mode, &a, listed.as_ref(), &committed, &internal).await
     } else {
         require_consumer_group(listed.as_ref(), "delete")?;

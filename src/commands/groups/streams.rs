@@ -11,10 +11,10 @@ use serde::Serialize;
 use crate::app::App;
 use crate::exit::{Exit, Outcome};
 use crate::groups::streams::{Member, StreamsGroup, Subtopology, looks_internal, tasks_text};
-use crate::kafka::{ClusterMeta, Kind};
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::Group;
 use crate::kafka::wire::streams;
+use crate::kafka::{ClusterMeta, Kind};
 use crate::lag::cells::{age, num};
 use crate::lag::json::group_doc;
 use crate::lag::report::GroupLag;
@@ -115,7 +115,11 @@ fn text(app: &App, g: &StreamsGroup, lag: &GroupLag) -> String {
         s.push_str("\nNo topology yet (no member has joined, or its input topics are missing).");
     } else {
         let list = |v: &[String]| {
-            if v.is_empty() { "-".to_string() } else { v.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ") }
+            if v.is_empty() {
+                "-".to_string()
+            } else {
+                v.iter().map(|t| for_terminal(t).into_owned()).collect::<Vec<_>>().join(", ")
+            }
         };
         let mut t = app.ui.table();
         t.set_header(vec!["subtopology", "source topics", "repartition in", "repartition out", "changelogs"]);
@@ -250,7 +254,9 @@ pub(super) async fn internal_topics_to_show(
 ) -> Result<Vec<String>> {
     let Some(listed) = listed.filter(|g| g.kind == "streams") else {
         if delete {
-            bail!(Exit::usage("--delete-internal-topics is for streams groups (their repartition and changelog topics)"));
+            bail!(Exit::usage(
+                "--delete-internal-topics is for streams groups (their repartition and changelog topics)"
+            ));
         }
         return Ok(Vec::new());
     };
