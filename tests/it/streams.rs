@@ -369,7 +369,7 @@ fn health_fails_a_group_of_another_type_than_declared() {
         assert_eq!(detail, "declared a streams group, but it is a classic group on the cluster");
     } else {
         assert!(
-            detail.starts_with("declared a streams group, but the broker does not support streams groups"),
+            detail.starts_with("declared a streams group, but the broker does not support StreamsGroupDescribe"),
             "{detail}"
         );
     }
@@ -393,16 +393,16 @@ fn a_cluster_without_streams_groups_says_what_it_lacks() {
     if kafka_major() >= 4 {
         assert!(
             err.contains(
-                "no group no-such-app on the cluster (this cluster has no streams groups: the cluster does not \
-                          have streams groups enabled: its streams.version feature is off"
+                "no group no-such-app on the cluster (this cluster has no streams groups: the cluster's \
+                 streams.version feature is off (streams groups need it; Kafka 4.2+ turns it on in new clusters"
             ),
             "{err}"
         );
     } else {
         assert!(
             err.contains(
-                "(this cluster has no streams groups: the broker does not support streams groups \
-                          (StreamsGroupDescribe, API 89; added in Kafka 4.2.0"
+                "(this cluster has no streams groups: the broker does not support StreamsGroupDescribe (API 89; \
+                 added in Kafka 4.2.0 (KIP-1071 streams groups; early access in 4.1)))"
             ),
             "{err}"
         );

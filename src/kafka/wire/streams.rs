@@ -34,9 +34,8 @@ fn feature_off(op: &str) -> Error {
         op,
         Kind::Unsupported,
         format!(
-            "the cluster does not have streams groups enabled: its {FEATURE} feature is off (Kafka 4.2+ turns it on \
-             in new clusters; enable it with `kafka-features.sh --bootstrap-server ... upgrade --feature \
-             {FEATURE}=1`)"
+            "the cluster's {FEATURE} feature is off (streams groups need it; Kafka 4.2+ turns it on in new \
+             clusters; enable it with `kafka-features.sh --bootstrap-server ... upgrade --feature {FEATURE}=1`)"
         ),
     )
 }
@@ -49,8 +48,7 @@ pub fn check_support(conn: &Conn, op: &str) -> Result<(), Error> {
             op,
             Kind::Unsupported,
             format!(
-                "the broker does not support streams groups (StreamsGroupDescribe, API {STREAMS_GROUP_DESCRIBE}; \
-                 added in Kafka {})",
+                "the broker does not support StreamsGroupDescribe (API {STREAMS_GROUP_DESCRIBE}; added in Kafka {})",
                 added_in_key(STREAMS_GROUP_DESCRIBE, 0)
             ),
         ));
