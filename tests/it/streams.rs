@@ -185,9 +185,9 @@ fn committed_by_partition(doc: &Value) -> BTreeMap<(String, i64), (Option<i64>, 
 /// A Kafka Streams application's group, from start to deletion, against Kafka's own tool.
 #[test]
 fn a_streams_group_is_described_lagged_reset_and_deleted_as_kafkas_tool_sees_it() {
-    if kafka_major() < 4 {
-        return; // No streams groups before Kafka 4 (the test below checks what evbus says there).
-    }
+    // Not a silent pass on 3.9: the 3.9 pass of .ci/run skips this test by name, and the test
+    // below checks what evbus says there.
+    assert!(kafka_major() >= 4, "streams groups need Kafka 4.2+: skip this test by name on older brokers");
     let b = Broker::start();
     let app = b.unique("wordcount");
     let (input, output) = (b.unique("st-in"), b.unique("st-out"));
