@@ -126,7 +126,6 @@ fn lines(stdout: &[u8]) -> Vec<Value> {
 /// reader: the same bytes, headers in order, timestamps and partitions. Each case is one batch of
 /// records through one tail and one produce, so that few evbus processes run.
 #[test]
-#[ignore = "fails in the full suite (2 of 2 fresh-clone runs: the copy held 167 of 214 records, once tail printed 169 of 232) and passes alone; not yet explained, see the closing note. Run with --ignored."]
 fn tail_then_produce_records_copies_any_record_exactly() {
     let b = Broker::start();
     let validator = schema();
@@ -141,9 +140,13 @@ fn tail_then_produce_records_copies_any_record_exactly() {
             let create = b.unique("rec-create");
             let append = b.unique("rec-append");
             let copy = b.unique("rec-copy");
-            b.create_topic(&create, 2);
-            b.create_topic(&copy, 2);
-            b.create_topic_with(&append, 2, &[("message.timestamp.type", "LogAppendTime")]);
+            // Kept forever: the generated CreateTimes go back ten years, and the broker's retention
+            // (7 days by default, checked every 5 s here) deleted such records between the
+            // write and the read (low watermark = high) once the broker had been up for 30 s.
+            let forever = ("retention.ms", "-1");
+            b.create_topic_with(&create, 2, &[forever]);
+            b.create_topic_with(&copy, 2, &[forever]);
+            b.create_topic_with(&append, 2, &[("message.timestamp.type", "LogAppendTime"), forever]);
             write(&b, &create, &recs);
             write(&b, &append, &recs);
             let source: Vec<(String, ReadRecord)> =
