@@ -318,3 +318,32 @@ fn produce_records_refuses_bad_lines_and_sends_nothing() {
     assert_eq!(got.len(), 1, "{err}");
     assert_eq!((got[0].key.as_deref(), got[0].value.as_deref()), (Some(&b"a"[..]), Some(&b"1"[..])));
 }
+
+/// Records copied with timestamps older than the destination's retention are acknowledged, then
+/// deleted by the broker's next retention check: `produce --keep-timestamps` says so, and says
+/// nothing where the topic keeps them.
+#[test]
+fn kept_timestamps_older_than_the_retention_are_called_out() {
+    let b = Broker::start();
+    let old = now_ms() - 30 * 24 * 3600 * 1000;
+    let line =
+        |ts: i64| format!(r#"{{"format":2,"partition":0,"timestamp":{ts},"value":"v","value_encoding":"text"}}"#);
+    let input = format!("{}\n{}\n", line(old), line(now_ms()));
+    let keep = ["--keep-timestamps"];
+
+    let week = b.unique("rec-week");
+    b.create_topic_with(&week, 1, &[("retention.ms", "604800000")]);
+    let (code, err) = produce_records(&b, &b.bootstrap, &week, &keep, input.as_bytes());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(&format!("1 of 2 records keep a timestamp older than {week}'s retention.ms (7days)")),
+        "{err}"
+    );
+
+    let forever = b.unique("rec-forever");
+    b.create_topic_with(&forever, 1, &[("retention.ms", "-1")]);
+    let (code, err) = produce_records(&b, &b.bootstrap, &forever, &keep, input.as_bytes());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("retention"), "{err}");
+    assert_eq!(b.read_all(&forever).iter().map(|r| r.timestamp).collect::<Vec<_>>()[0], Some(old));
+}
