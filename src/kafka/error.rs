@@ -216,7 +216,7 @@ pub fn at_coordinator(e: Error, role: &str, last: Option<&str>, bootstrap: &str,
 /// The `host:port` and id of the broker a librdkafka background error names
 /// (`127.0.0.1:9093/2: Connect to ipv4#127.0.0.1:9093 failed: Connection refused`), when it is one
 /// learned from metadata (a numeric id, not `bootstrap`).
-pub(super) fn named_broker(text: &str) -> Option<(String, i32)> {
+fn named_broker(text: &str) -> Option<(String, i32)> {
     let head = text.split(": ").next()?;
     let (addr, id) = head.rsplit_once('/')?;
     let id = id.parse::<i32>().ok()?;
