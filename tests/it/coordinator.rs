@@ -8,7 +8,7 @@ use crate::broker::free_port;
 use crate::common::*;
 
 #[test]
-#[ignore = "timing-dependent: in the full suite librdkafka's first metadata request can go to the dead advertised address and `lag` fails as 'broker unreachable' before any group call; run with --ignored."]
+#[ignore = "not deterministic with librdkafka >= 2.10: once the first metadata answer names broker 1 (at the dead port), the bootstrap connection is decommissioned, so an evbus metadata request sent after that answer (groups delete/describe and lag ask for metadata beside the group call, and report its error first) fails as 'metadata request failed: broker unreachable (brokers tried: BOOTSTRAP)'; 5 of 18 runs under load. A deterministic version needs a second, live broker id. Run with --ignored."]
 fn an_unanswering_coordinator_is_named_not_the_bootstrap_broker() {
     let dead = free_port();
     let b = Broker::private(BrokerOpts { advertise_first_at: Some(dead), ..Default::default() });

@@ -126,7 +126,6 @@ fn lines(stdout: &[u8]) -> Vec<Value> {
 /// reader: the same bytes, headers in order, timestamps and partitions. Each case is one batch of
 /// records through one tail and one produce, so that few evbus processes run.
 #[test]
-#[ignore = "fails in the full suite (2 of 2 fresh-clone runs: the copy held 167 of 214 records, once tail printed 169 of 232) and passes alone; not yet explained, see the closing note. Run with --ignored."]
 fn tail_then_produce_records_copies_any_record_exactly() {
     let b = Broker::start();
     let validator = schema();
@@ -141,9 +140,13 @@ fn tail_then_produce_records_copies_any_record_exactly() {
             let create = b.unique("rec-create");
             let append = b.unique("rec-append");
             let copy = b.unique("rec-copy");
-            b.create_topic(&create, 2);
-            b.create_topic(&copy, 2);
-            b.create_topic_with(&append, 2, &[("message.timestamp.type", "LogAppendTime")]);
+            // Kept forever: the generated CreateTimes go back ten years, and the broker's retention
+            // (7 days by default, checked every 5 s here) deleted such records between the
+            // write and the read (low watermark = high) once the broker had been up for 30 s.
+            let forever = ("retention.ms", "-1");
+            b.create_topic_with(&create, 2, &[forever]);
+            b.create_topic_with(&copy, 2, &[forever]);
+            b.create_topic_with(&append, 2, &[("message.timestamp.type", "LogAppendTime"), forever]);
             write(&b, &create, &recs);
             write(&b, &append, &recs);
             let source: Vec<(String, ReadRecord)> =
@@ -314,4 +317,33 @@ fn produce_records_refuses_bad_lines_and_sends_nothing() {
     let got = b.read_all(&t);
     assert_eq!(got.len(), 1, "{err}");
     assert_eq!((got[0].key.as_deref(), got[0].value.as_deref()), (Some(&b"a"[..]), Some(&b"1"[..])));
+}
+
+/// Records copied with timestamps older than the destination's retention are acknowledged, then
+/// deleted by the broker's next retention check: `produce --keep-timestamps` says so, and says
+/// nothing where the topic keeps them.
+#[test]
+fn kept_timestamps_older_than_the_retention_are_called_out() {
+    let b = Broker::start();
+    let old = now_ms() - 30 * 24 * 3600 * 1000;
+    let line =
+        |ts: i64| format!(r#"{{"format":2,"partition":0,"timestamp":{ts},"value":"v","value_encoding":"text"}}"#);
+    let input = format!("{}\n{}\n", line(old), line(now_ms()));
+    let keep = ["--keep-timestamps"];
+
+    let week = b.unique("rec-week");
+    b.create_topic_with(&week, 1, &[("retention.ms", "604800000")]);
+    let (code, err) = produce_records(&b, &b.bootstrap, &week, &keep, input.as_bytes());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(&format!("1 of 2 records keep a timestamp older than {week}'s retention.ms (7days)")),
+        "{err}"
+    );
+
+    let forever = b.unique("rec-forever");
+    b.create_topic_with(&forever, 1, &[("retention.ms", "-1")]);
+    let (code, err) = produce_records(&b, &b.bootstrap, &forever, &keep, input.as_bytes());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("retention"), "{err}");
+    assert_eq!(b.read_all(&forever).iter().map(|r| r.timestamp).collect::<Vec<_>>()[0], Some(old));
 }

@@ -127,6 +127,9 @@ pub(super) async fn run(app: &App, a: &ProduceArgs, spec: Option<&TopicSpec>, pa
         bad_lines += new.len();
         partitions = Some(n);
     }
+    // Kept timestamps older than the destination's retention are acknowledged, then deleted.
+    let cutoff = if a.keep_timestamps { retention_cutoff(app, &a.topic).await } else { None };
+    let mut old = 0u64;
     let mut sender = super::new_sender(app, a, &compression(app, a, spec).await)?;
     let stop = crate::term::interrupt::flag();
     let to_send = (total - bad_lines) as u64;
@@ -151,6 +154,9 @@ pub(super) async fn run(app: &App, a: &ProduceArgs, spec: Option<&TopicSpec>, pa
             partition: r.partition.filter(|_| a.keep_partitions),
             timestamp_ms: r.timestamp_ms.filter(|_| a.keep_timestamps),
         };
+        if cutoff.is_some_and(|(c, _)| at.timestamp_ms.is_some_and(|t| t < c)) {
+            old += 1;
+        }
         let headers = r.headers.iter().map(|(k, v)| (k.as_str(), v.as_deref()));
         sender.send_record(r.key.as_deref(), r.value.as_deref(), headers, at).await?;
         if sender.stalled() {
@@ -165,7 +171,39 @@ pub(super) async fn run(app: &App, a: &ProduceArgs, spec: Option<&TopicSpec>, pa
     if bad_lines > 0 {
         app.ui.warn(format!("skipped {bad_lines} invalid line(s) of {}", input.name()));
     }
+    if let Some((_, retention_ms)) = cutoff.filter(|_| old > 0) {
+        app.ui.warn(format!(
+            "{old} of {i} records keep a timestamp older than {}'s retention.ms ({}): the broker may delete them at \
+             its next retention check, acknowledged as they are; set the topic's retention.ms (-1 keeps them) \
+             before copying older records with --keep-timestamps",
+            crate::term::sanitize::for_terminal(&a.topic),
+            humantime::format_duration(std::time::Duration::from_millis(retention_ms.unsigned_abs()))
+        ));
+    }
     finish(app, a, sender, start, i, to_send, stop.load(Ordering::Relaxed)).await
+}
+
+/// For `--keep-timestamps`: the oldest timestamp `topic` keeps (now − `retention.ms`) and its
+/// `retention.ms`; `None` when it deletes nothing by time (compacted only, or `-1`) or its
+/// configs cannot be read (the copy goes on; this is only a warning).
+///
+/// The broker deletes a log segment once its newest timestamp is older than `retention.ms`, so
+/// records copied with their old timestamps can be gone a few seconds after they were
+/// acknowledged (the record-copy test lost whole partitions that way).
+async fn retention_cutoff(app: &App, topic: &str) -> Option<(i64, i64)> {
+    let admin = app.settings.admin().ok()?;
+    let configs = admin.topic_configs(&[topic.to_string()]).await;
+    let configs = match configs {
+        Ok(c) => c,
+        Err(e) => {
+            app.ui.debug(format!("produce: cannot read {topic}'s retention.ms: {e:#}"));
+            return None;
+        }
+    };
+    let cfg = configs.get(topic)?;
+    let v = |k: &str| cfg.get(k).and_then(|c| c.value.clone());
+    let retention = crate::lag::timelag::retention_ms(v("retention.ms").as_deref(), v("cleanup.policy").as_deref())?;
+    Some((chrono::Utc::now().timestamp_millis().saturating_sub(retention), retention))
 }
 
 /// How many partitions `topic` has, for `--keep-partitions`.
