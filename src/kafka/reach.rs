@@ -2,25 +2,26 @@
 //! killed broker until the controller fences it (seconds), and a broker can be registered yet
 //! unreachable from here; a health check that trusts the list reports a dead node as present.
 //!
-//! Each broker gets its own connection and a Kafka ApiVersions request (v0: every broker since
-//! 0.10 answers it, before any SASL handshake too), all at once, within one deadline. A TLS
-//! listener only gets a TCP connection: this path has no TLS of its own (librdkafka's
-//! connections cannot be aimed at one broker), and says so in its answer.
+//! Each broker gets its own connection on the raw protocol path (librdkafka's connections cannot
+//! be aimed at one broker): TLS and SASL as the settings say, then ApiVersions, all at once,
+//! within one deadline. Only when the settings hold one that path cannot honour (it is named in
+//! the quorum check) is a broker just connected to over TCP, and the answer says so.
 
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 use super::cluster::BrokerMeta;
 use super::settings::Settings;
+use super::wire::transport::{Conn, refused_setting};
 
 /// How one broker answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     /// It answered an ApiVersions request, after this long.
     ApiVersions(Duration),
-    /// Its port accepted a TCP connection (TLS listener: no request sent), after this long.
+    /// Its port accepted a TCP connection (a setting the raw path cannot honour: no request
+    /// sent), after this long.
     Connected(Duration),
     /// No answer: why (refused, unresolvable, no answer within the deadline...).
     Down(String),
@@ -39,20 +40,13 @@ pub struct Reach {
 
 /// Ask every broker at once; each has `limit` to answer.
 pub async fn answering(settings: &Settings, brokers: &[BrokerMeta], limit: Duration) -> Vec<Reach> {
-    let tls = settings
-        .props
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "security.protocol")
-        .is_some_and(|(_, v)| v.to_ascii_uppercase().contains("SSL"));
+    let tcp_only = refused_setting(settings).is_some();
     let mut tasks = Vec::new();
     for b in brokers {
-        let (id, host, port) = (b.id, b.host.clone(), b.port);
+        let (id, addr, settings) = (b.id, format!("{}:{}", b.host, b.port), settings.clone());
         tasks.push(tokio::spawn(async move {
-            let addr = format!("{host}:{port}");
-            let answer = match tokio::time::timeout(limit, ask(&host, port, tls)).await {
-                Ok(Ok(a)) => a,
-                Ok(Err(e)) => Answer::Down(e.to_string()),
+            let answer = match tokio::time::timeout(limit, ask(&settings, &addr, tcp_only)).await {
+                Ok(a) => a,
                 Err(_) => Answer::Down(format!("no answer within {}", humantime::format_duration(limit))),
             };
             Reach { id, addr, answer }
@@ -69,50 +63,59 @@ pub async fn answering(settings: &Settings, brokers: &[BrokerMeta], limit: Durat
     out
 }
 
-async fn ask(host: &str, port: i32, tls: bool) -> std::io::Result<Answer> {
+async fn ask(settings: &Settings, addr: &str, tcp_only: bool) -> Answer {
     let start = Instant::now();
-    let port = u16::try_from(port)
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("port {port} out of range")))?;
-    let mut s = TcpStream::connect((host, port)).await?;
-    if tls {
-        return Ok(Answer::Connected(start.elapsed()));
+    if tcp_only {
+        return match TcpStream::connect(addr).await {
+            Ok(_) => Answer::Connected(start.elapsed()),
+            Err(e) => Answer::Down(e.to_string()),
+        };
     }
-    s.write_all(&api_versions_request(CORRELATION)).await?;
-    let len = s.read_i32().await?;
-    let correlation = s.read_i32().await?;
-    if len < 4 || correlation != CORRELATION {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not a Kafka answer to ApiVersions"));
+    match Conn::to(settings, addr).await {
+        Ok(_) => Answer::ApiVersions(start.elapsed()),
+        // The caller names the broker already.
+        Err(e) => {
+            let m = e.message();
+            Answer::Down(m.strip_prefix(&format!("cannot connect to {addr}: ")).unwrap_or(m).to_string())
+        }
     }
-    Ok(Answer::ApiVersions(start.elapsed()))
-}
-
-const CORRELATION: i32 = 0x65_76_62_73; // "evbs"
-
-/// ApiVersions v0 with request header v1: api key 18, version 0, correlation id, client id.
-fn api_versions_request(correlation: i32) -> Vec<u8> {
-    let client = b"evbus-health";
-    let mut body = Vec::new();
-    body.extend_from_slice(&18i16.to_be_bytes());
-    body.extend_from_slice(&0i16.to_be_bytes());
-    body.extend_from_slice(&correlation.to_be_bytes());
-    body.extend_from_slice(&(client.len() as i16).to_be_bytes());
-    body.extend_from_slice(client);
-    let mut out = (body.len() as i32).to_be_bytes().to_vec();
-    out.extend_from_slice(&body);
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_request_is_framed_as_kafka_reads_it() {
-        let r = api_versions_request(7);
-        assert_eq!(&r[..4], &(r.len() as i32 - 4).to_be_bytes());
-        assert_eq!(&r[4..8], &[0, 18, 0, 0]);
-        assert_eq!(&r[8..12], &7i32.to_be_bytes());
-        assert_eq!(&r[12..14], &12i16.to_be_bytes());
-        assert_eq!(&r[14..], b"evbus-health");
+    fn broker(addr: std::net::SocketAddr) -> BrokerMeta {
+        BrokerMeta { id: 7, host: addr.ip().to_string(), port: i32::from(addr.port()) }
+    }
+
+    #[tokio::test]
+    async fn a_broker_that_accepts_but_never_answers_is_down_within_the_limit() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hold = tokio::spawn(async move {
+            let (sock, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            drop(sock);
+        });
+        let s = Settings::for_tests(&[]);
+        let started = Instant::now();
+        let r = answering(&s, &[broker(addr)], Duration::from_millis(300)).await;
+        assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+        assert_eq!(r[0].answer, Answer::Down("no answer within 300ms".into()));
+        assert_eq!((r[0].id, r[0].addr.clone()), (7, addr.to_string()));
+        hold.abort();
+    }
+
+    #[tokio::test]
+    async fn with_a_setting_the_raw_path_refuses_a_tcp_connection_is_all_it_checks() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let s = Settings::for_tests(&[("ssl.keystore.location", "/ks.p12")]);
+        let r = answering(&s, &[broker(addr)], Duration::from_secs(2)).await;
+        assert!(matches!(r[0].answer, Answer::Connected(_)), "{:?}", r[0].answer);
+        drop(listener);
+        let r = answering(&s, &[broker(addr)], Duration::from_secs(2)).await;
+        assert!(matches!(&r[0].answer, Answer::Down(why) if why.contains("refused")), "{:?}", r[0].answer);
     }
 }

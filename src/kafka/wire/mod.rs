@@ -3,10 +3,10 @@
 //! itself on the `kafka-protocol` codec. Only declarations live here.
 //!
 //! [`frame`] is the pure wire format, [`versions`] what each side speaks, [`transport`] the
-//! connection (bounded by `--timeout`, refusing settings it cannot honour), and the users of it
-//! ([`quorum`], [`groups`], [`partitions`], [`logdirs`], [`streams`]), routed by [`route`], each
-//! one request and the owned values evbus shows. [`streams_codec`] codes a message the codec crate
-//! lacks.
+//! connection (bounded by `--timeout`), made as [`security`] reads the settings (refusing the ones
+//! it cannot honour) with [`tls`] and [`sasl`] ([`scram`]), and the users of it ([`quorum`],
+//! [`groups`], [`partitions`], [`logdirs`], [`streams`]), routed by [`route`], each one request
+//! and the owned values evbus shows. [`streams_codec`] codes a message the codec crate lacks.
 
 pub mod frame;
 pub mod groups;
@@ -14,7 +14,11 @@ pub mod logdirs;
 pub mod partitions;
 pub mod quorum;
 pub mod route;
+pub mod sasl;
+pub mod scram;
+pub mod security;
 pub mod streams;
 pub mod streams_codec;
+pub mod tls;
 pub mod transport;
 pub mod versions;

@@ -1,47 +1,54 @@
 //! One connection to one broker on the raw protocol path: TCP to the first bootstrap broker that
-//! answers, ApiVersions to learn what it speaks, then requests at the highest version both sides
-//! support. Every exchange a caller makes is bounded by `--timeout` ([`bounded`]).
+//! answers, TLS and SASL as the settings say ([`security`](super::security)), ApiVersions to learn
+//! what it speaks, then requests at the highest version both sides support. Every exchange a
+//! caller makes is bounded by `--timeout` ([`bounded`]).
 //!
-//! It honours the settings evbus's librdkafka clients read where it can, and refuses by name the
-//! ones it cannot yet (TLS, SASL): connecting in plaintext to a broker configured for TLS, or
-//! without credentials that were given, would fail in a confusing way or bypass what the user
-//! asked for.
+//! Every way to a broker ([`Conn::bootstrap`], [`Conn::to`]) goes through [`Conn::open`], so no
+//! connection skips the user's TLS or SASL settings; a setting this path cannot honour is refused
+//! by name before anything is sent.
 
 use std::future::Future;
 
 use bytes::Bytes;
 use kafka_protocol::messages::{ApiVersionsRequest, ApiVersionsResponse};
 use kafka_protocol::protocol::{Message, StrBytes};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use openssl::ssl::SslConnector;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::frame::{self, Call, Exchange};
+use super::security::Security;
 use super::versions::BrokerVersions;
+use super::{sasl, tls};
 use crate::kafka::error::{Error, Kind};
 use crate::kafka::settings::Settings;
 
 /// No Kafka answer evbus asks for comes near this; a larger size is a misread stream.
 const MAX_FRAME: usize = 100 << 20;
 
-/// The `-X` settings this path cannot honour yet, as the error that names them; `None` when it
-/// can connect as the user asked (PLAINTEXT, no TLS or SASL settings).
+/// The error naming the first `-X` setting this path cannot honour; `None` when it can connect as
+/// the user asked.
 pub fn refused_setting(s: &Settings) -> Option<Error> {
-    let refuse = |what: String| {
-        Some(Error::new(
-            "raw protocol connection",
-            Kind::InvalidConfig,
-            format!("the raw protocol path does not support {what} yet (it speaks PLAINTEXT only so far)"),
-        ))
-    };
-    // Later settings win, as in librdkafka.
-    let protocol = s.props.iter().rev().find(|(k, _)| k == "security.protocol").map(|(_, v)| v.as_str());
-    if let Some(p) = protocol.filter(|p| !p.eq_ignore_ascii_case("plaintext")) {
-        return refuse(format!("security.protocol={p}"));
+    Security::from_settings(s).err()
+}
+
+/// A byte stream to a broker: TCP, or TLS over it.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// How every connection of one exchange is made: the settings read, and the TLS files loaded,
+/// once.
+struct Plan {
+    security: Security,
+    tls: Option<SslConnector>,
+}
+
+impl Plan {
+    fn new(s: &Settings) -> Result<Plan, Error> {
+        let security = Security::from_settings(s)?;
+        let tls = security.tls.as_ref().map(tls::connector).transpose()?;
+        Ok(Plan { security, tls })
     }
-    s.props
-        .iter()
-        .find(|(k, _)| k.starts_with("ssl.") || k.starts_with("sasl.") || k == "enable.ssl.certificate.verification")
-        .and_then(|(k, _)| refuse(format!("-X {k}")))
 }
 
 /// Run `fut` (a whole exchange: connect, negotiate, ask) within `--timeout`.
@@ -58,7 +65,7 @@ pub async fn bounded<T>(s: &Settings, what: &str, fut: impl Future<Output = Resu
 
 /// A connection to one broker, with what it told about itself in ApiVersions.
 pub struct Conn {
-    stream: TcpStream,
+    stream: Box<dyn Io>,
     addr: String,
     next_id: i32,
     versions: BrokerVersions,
@@ -70,12 +77,10 @@ impl Conn {
     /// Connects to the first of the bootstrap brokers that accepts, and negotiates versions.
     /// Not bounded by itself: callers wrap the whole exchange in [`bounded`].
     pub async fn bootstrap(s: &Settings) -> Result<Conn, Error> {
-        if let Some(e) = refused_setting(s) {
-            return Err(e);
-        }
+        let plan = Plan::new(s)?;
         let mut failures = Vec::new();
         for addr in s.brokers.split(',').map(str::trim).filter(|a| !a.is_empty()) {
-            match Conn::open(addr).await {
+            match Conn::open(&plan, addr).await {
                 Ok(c) => return Ok(c),
                 Err(e) if e.kind() == Kind::BrokerUnreachable => failures.push(e.message().to_string()),
                 Err(e) => return Err(e),
@@ -91,19 +96,21 @@ impl Conn {
     /// Connects to one broker, `addr` (`host:port`, as Metadata or FindCoordinator names it), with
     /// the user's settings, and negotiates versions. Not bounded by itself, as [`Conn::bootstrap`].
     pub async fn to(s: &Settings, addr: &str) -> Result<Conn, Error> {
-        if let Some(e) = refused_setting(s) {
-            return Err(e);
-        }
-        Conn::open(addr).await
+        Conn::open(&Plan::new(s)?, addr).await
     }
 
-    /// Connects to `addr` (`host:port`) and asks it ApiVersions.
-    async fn open(addr: &str) -> Result<Conn, Error> {
-        let stream = TcpStream::connect(addr).await.map_err(|e| {
+    /// Connects to `addr` (`host:port`), TLS as planned, asks it ApiVersions, then authenticates
+    /// (SASL after ApiVersions, as librdkafka does: the handshake's versions come from it).
+    async fn open(plan: &Plan, addr: &str) -> Result<Conn, Error> {
+        let tcp = TcpStream::connect(addr).await.map_err(|e| {
             Error::new("raw protocol connection", Kind::BrokerUnreachable, format!("cannot connect to {addr}: {e}"))
         })?;
         // Requests are small and answered one at a time: send each at once.
-        let _ = stream.set_nodelay(true);
+        let _ = tcp.set_nodelay(true);
+        let stream: Box<dyn Io> = match (&plan.tls, &plan.security.tls) {
+            (Some(c), Some(t)) => Box::new(tls::handshake(c, t, host_of(addr), addr, tcp).await?),
+            _ => Box::new(tcp),
+        };
         let mut c = Conn {
             stream,
             addr: addr.to_string(),
@@ -122,6 +129,9 @@ impl Conn {
         c.versions =
             BrokerVersions(resp.api_keys.iter().map(|k| (k.api_key, (k.min_version, k.max_version))).collect());
         c.api_versions = resp;
+        if let Some(creds) = &plan.security.sasl {
+            sasl::authenticate(&mut c, creds).await?;
+        }
         Ok(c)
     }
 
@@ -165,6 +175,12 @@ impl Conn {
     }
 }
 
+/// The host of `host:port` (`[v6]:port` too), as the broker's certificate must name it.
+fn host_of(addr: &str) -> &str {
+    let host = addr.rsplit_once(':').map_or(addr, |(h, _)| h);
+    host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -181,20 +197,22 @@ mod tests {
     }
 
     #[test]
-    fn settings_it_cannot_honour_are_refused_by_name() {
-        assert!(refused_setting(&settings("x:1", &[("security.protocol", "plaintext")], 1000)).is_none());
-        assert!(refused_setting(&settings("x:1", &[("socket.keepalive.enable", "true")], 1000)).is_none());
-        let e = refused_setting(&settings("x:1", &[("security.protocol", "SSL")], 1000)).unwrap();
-        assert_eq!(e.kind(), Kind::InvalidConfig);
-        assert_eq!(
-            e.message(),
-            "the raw protocol path does not support security.protocol=SSL yet (it speaks PLAINTEXT only so far)"
-        );
-        let e = refused_setting(&settings("x:1", &[("sasl.mechanism", "PLAIN")], 1000)).unwrap();
-        assert!(e.message().contains("does not support -X sasl.mechanism yet"), "{e}");
-        // The last security.protocol wins, as in librdkafka.
-        let s = settings("x:1", &[("security.protocol", "SASL_SSL"), ("security.protocol", "PLAINTEXT")], 1000);
-        assert!(refused_setting(&s).is_none());
+    fn the_host_is_what_the_certificate_must_name() {
+        assert_eq!(host_of("kafka-1.example.com:9093"), "kafka-1.example.com");
+        assert_eq!(host_of("127.0.0.1:9093"), "127.0.0.1");
+        assert_eq!(host_of("[::1]:9093"), "::1");
+    }
+
+    #[tokio::test]
+    async fn a_refused_setting_is_named_before_connecting() {
+        // Nothing listens at 127.0.0.1:1: a refusal must come first, naming the setting.
+        let s = settings("127.0.0.1:1", &[("ssl.keystore.location", "/ks.p12")], 1000);
+        for e in [Conn::bootstrap(&s).await.err().unwrap(), Conn::to(&s, "127.0.0.1:1").await.err().unwrap()] {
+            assert_eq!(e.kind(), Kind::InvalidConfig, "{e}");
+            assert!(e.message().contains("does not support -X ssl.keystore.location"), "{e}");
+        }
+        assert!(refused_setting(&s).is_some());
+        assert!(refused_setting(&settings("x:1", &[("security.protocol", "SSL")], 1000)).is_none());
     }
 
     #[tokio::test]
