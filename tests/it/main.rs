@@ -31,6 +31,7 @@ mod platform;
 mod produce;
 mod readme;
 mod records;
+mod secure_wire;
 mod security;
 mod seed004;
 mod serve;

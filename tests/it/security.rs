@@ -17,11 +17,11 @@ use crate::common::*;
 
 /// A throwaway PKI: a CA, a server certificate for 127.0.0.1 and localhost, a client certificate,
 /// an encrypted copy of the client key, and an unrelated CA.
-struct Pki {
+pub(crate) struct Pki {
     dir: tempfile::TempDir,
 }
 
-const CLIENT_KEY_PASSWORD: &str = "KeyPw-7c1d93";
+pub(crate) const CLIENT_KEY_PASSWORD: &str = "KeyPw-7c1d93";
 
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
@@ -112,7 +112,7 @@ impl Pki {
         self.dir.path().join(name)
     }
 
-    fn s(&self, name: &str) -> String {
+    pub(crate) fn s(&self, name: &str) -> String {
         self.path(name).display().to_string()
     }
 
@@ -121,19 +121,19 @@ impl Pki {
     }
 }
 
-const PW_PLAIN: &str = "Plain-pw-61c0aa";
-const PW_256: &str = "Scram256-pw-e4a1f0";
-const PW_512: &str = "Scram512-pw-93b7c2";
+pub(crate) const PW_PLAIN: &str = "Plain-pw-61c0aa";
+pub(crate) const PW_256: &str = "Scram256-pw-e4a1f0";
+pub(crate) const PW_512: &str = "Scram512-pw-93b7c2";
 const PW_MALLORY: &str = "Mallory-pw-0b77e1";
 
-/// The secured broker and its PKI, shared by the tests of this module.
-struct Secure {
-    pki: Pki,
-    broker: Broker,
+/// The secured broker and its PKI, shared by the tests of this module and `secure_wire`.
+pub(crate) struct Secure {
+    pub(crate) pki: Pki,
+    pub(crate) broker: Broker,
 }
 
 impl Secure {
-    fn get() -> &'static Secure {
+    pub(crate) fn get() -> &'static Secure {
         static SECURE: std::sync::OnceLock<Secure> = std::sync::OnceLock::new();
         SECURE.get_or_init(|| {
             let pki = Pki::new();
@@ -169,12 +169,12 @@ impl Secure {
         })
     }
 
-    fn addr(&self, listener: &str) -> String {
+    pub(crate) fn addr(&self, listener: &str) -> String {
         format!("127.0.0.1:{}", self.broker.port_of(listener))
     }
 
     /// evbus against one listener, run from `work`.
-    fn evbus(&self, listener: &str, work: &Path) -> assert_cmd::Command {
+    pub(crate) fn evbus(&self, listener: &str, work: &Path) -> assert_cmd::Command {
         let mut c = evbus_cmd();
         c.current_dir(work).args(["-b", &self.addr(listener)]);
         c
@@ -395,7 +395,7 @@ fn mutual_tls_required_by_the_broker() {
 // ---------------------------------------------------------------------------------------------
 // SASL
 
-fn sasl_flags(protocol: &str, mechanism: &str, user: &str, password: &str) -> Vec<String> {
+pub(crate) fn sasl_flags(protocol: &str, mechanism: &str, user: &str, password: &str) -> Vec<String> {
     [
         format!("security.protocol={protocol}"),
         format!("sasl.mechanism={mechanism}"),

@@ -124,6 +124,26 @@ pub async fn handshake(
     Ok(stream)
 }
 
+/// What a TLS failure after the handshake means, when `e` is one: with TLS 1.3 a broker that
+/// requires a client certificate refuses it only on the first read, as an alert. OpenSSL's own
+/// text (`error:0A000412:SSL routines:...`) is reduced to the alert, and that case is named.
+pub fn read_failure(e: &std::io::Error) -> Option<(Kind, String)> {
+    let ssl = e.get_ref()?.downcast_ref::<openssl::ssl::Error>()?;
+    let reasons: Vec<&str> = ssl.ssl_error()?.errors().iter().filter_map(|r| r.reason()).collect();
+    let reason = reasons.first()?;
+    Some(if reason.contains("certificate") {
+        (
+            Kind::NotAuthorized,
+            format!(
+                "the broker refused the TLS session ({reason}): does the listener require a client certificate \
+                 (ssl.certificate.location, ssl.key.location) from a CA it trusts?"
+            ),
+        )
+    } else {
+        (Kind::BrokerUnreachable, format!("the TLS session failed: {reason}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use openssl::asn1::Asn1Time;

@@ -159,8 +159,10 @@ impl Conn {
 
     async fn exchange<C: Exchange>(&mut self, req: &C, version: i16) -> Result<C::Reply, Error> {
         let op = C::name();
-        let io =
-            |e: std::io::Error| Error::new(&op, Kind::BrokerUnreachable, format!("{op} to {} failed: {e}", self.addr));
+        let io = |e: std::io::Error| {
+            let (kind, why) = tls::read_failure(&e).unwrap_or((Kind::BrokerUnreachable, e.to_string()));
+            Error::new(&op, kind, format!("{op} to {} failed: {why}", self.addr))
+        };
         self.next_id = self.next_id.wrapping_add(1);
         let id = self.next_id;
         let buf = frame::encode(req, version, id).map_err(|e| Error::new(&op, Kind::Other, e))?;
