@@ -267,7 +267,7 @@ pub async fn list(admin: &Arc<Admin>) -> Result<(Vec<Group>, bool), Error> {
 
 /// Tells share and streams groups apart (and gives their state) with ListGroups v5 on the raw
 /// protocol path, which librdkafka cannot. Where that path cannot answer (a broker before Kafka
-/// 3.8, a TLS or SASL setting it does not honour yet, no answer in time), they stay
+/// 3.8, a setting it cannot honour such as a keystore or OAUTHBEARER, no answer in time), they stay
 /// `share/streams`, as librdkafka lists them.
 async fn name_share_and_streams(admin: &Arc<Admin>, groups: &mut [Group]) {
     let Ok(md) = admin.metadata(None).await else { return };
