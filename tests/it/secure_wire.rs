@@ -127,7 +127,7 @@ fn a_wrong_password_a_missing_certificate_and_an_untrusted_ca_are_clear_errors()
     let describe = |listener: &str, flags: &[String]| {
         let s = settings(sec, listener, flags, timeout);
         let started = Instant::now();
-        let e = rt.block_on(evbus::kafka::wire::quorum::describe(&s)).err().expect("refused");
+        let e = rt.block_on(evbus::kafka::wire::quorum::describe(&s)).expect_err("refused");
         assert!(started.elapsed() < timeout + Duration::from_secs(1), "{:?}: {e}", started.elapsed());
         e
     };

@@ -34,7 +34,8 @@ fn read(setting: &str, path: &str) -> Result<Vec<u8>, Error> {
 pub fn connector(t: &Tls) -> Result<SslConnector, Error> {
     let ssl = |what: String| move |e: openssl::error::ErrorStack| invalid(format!("{what}: {e}"));
     let mut b = SslConnector::builder(SslMethod::tls_client()).map_err(ssl("cannot set up TLS".into()))?;
-    if let Some(ca) = &t.ca {
+    // `probe`, as librdkafka: the system's trust store (which the builder has loaded already).
+    if let Some(ca) = t.ca.as_ref().filter(|ca| *ca != "probe") {
         // Only the CA given, as librdkafka: the system store would trust more than asked.
         b.set_cert_store(X509StoreBuilder::new().map_err(ssl("cannot set up TLS".into()))?.build());
         if Path::new(ca).is_dir() {
@@ -97,19 +98,24 @@ pub async fn handshake(
     addr: &str,
     tcp: TcpStream,
 ) -> Result<SslStream<TcpStream>, Error> {
-    let failed = |why: String| Error::new(OP, Kind::Other, format!("TLS handshake with {addr} failed: {why}"));
+    let failed = |kind, why: String| Error::new(OP, kind, format!("TLS handshake with {addr} failed: {why}"));
     let ssl = c
         .configure()
         .and_then(|cfg| cfg.verify_hostname(t.verify && t.verify_hostname).into_ssl(host))
-        .map_err(|e| failed(e.to_string()))?;
-    let mut stream = SslStream::new(ssl, tcp).map_err(|e| failed(e.to_string()))?;
+        .map_err(|e| failed(Kind::Other, e.to_string()))?;
+    let mut stream = SslStream::new(ssl, tcp).map_err(|e| failed(Kind::Other, e.to_string()))?;
     if let Err(e) = Pin::new(&mut stream).connect().await {
         let verify = stream.ssl().verify_result();
-        let why = if verify == openssl::x509::X509VerifyResult::OK {
-            match e.io_error() {
-                Some(io) => format!("{io} (a PLAINTEXT listener, or one that closed the connection?)"),
-                None => e.to_string(),
-            }
+        // A certificate that does not verify is the user's to fix, and the same on every broker;
+        // a connection closed or reset mid-handshake is the broker's (restarting?): another
+        // bootstrap broker may answer.
+        let (kind, why) = if verify == openssl::x509::X509VerifyResult::OK {
+            let why = match (e.io_error(), e.ssl_error().and_then(|s| s.errors().first()?.reason())) {
+                (Some(io), _) => io.to_string(),
+                (None, Some(reason)) => reason.to_string(),
+                (None, None) => e.to_string(),
+            };
+            (Kind::BrokerUnreachable, format!("{why} (a PLAINTEXT listener, or one that closed the connection?)"))
         } else {
             // X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
             let hint = if matches!(verify.as_raw(), 62 | 64) {
@@ -117,9 +123,9 @@ pub async fn handshake(
             } else {
                 "; is ssl.ca.location the CA that signed it?"
             };
-            format!("certificate verify failed: {}{hint}", verify.error_string())
+            (Kind::Other, format!("certificate verify failed: {}{hint}", verify.error_string()))
         };
-        return Err(failed(why));
+        return Err(failed(kind, why));
     }
     Ok(stream)
 }
@@ -234,6 +240,19 @@ mod tests {
         let e = connect(&tls(&other, true, false), "localhost", &port).await.unwrap_err();
         assert!(e.message().contains("certificate verify failed") && e.message().contains("ssl.ca.location"), "{e}");
         connect(&tls(&other, false, true), "127.0.0.1", &port).await.expect("verification off");
+
+        // A listener that is not TLS (Kafka closes the connection at a ClientHello read as a size).
+        let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let plain_port = plain.local_addr().unwrap().port().to_string();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = plain.accept().await {
+                drop(tcp);
+            }
+        });
+        let e = connect(&tls(&ca, true, true), "localhost", &plain_port).await.unwrap_err();
+        assert_eq!(e.kind(), Kind::BrokerUnreachable, "{e}");
+        assert!(e.message().ends_with("(a PLAINTEXT listener, or one that closed the connection?)"), "{e}");
+        assert!(!e.message().contains("error:0A"), "OpenSSL's codes are not for users: {e}");
     }
 
     #[test]
@@ -275,5 +294,6 @@ mod tests {
         let e = connector(&missing).unwrap_err();
         assert!(e.message().starts_with("cannot read ssl.ca.location /nonexistent/ca.pem: "), "{e}");
         assert_eq!(e.kind(), Kind::InvalidConfig);
+        assert!(connector(&Tls { ca: Some("probe".into()), ..Tls::default() }).is_ok());
     }
 }
