@@ -3,7 +3,7 @@
 //! what it speaks, then requests at the highest version both sides support. Every exchange a
 //! caller makes is bounded by `--timeout` ([`bounded`]).
 //!
-//! Every way to a broker ([`Conn::bootstrap`], [`Conn::to`]) goes through [`Conn::open`], so no
+//! Every way to a broker ([`Conn::bootstrap`], [`Conn::to`]) goes through one private `open`, so no
 //! connection skips the user's TLS or SASL settings; a setting this path cannot honour is refused
 //! by name before anything is sent.
 
