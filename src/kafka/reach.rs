@@ -4,24 +4,25 @@
 //!
 //! Each broker gets its own connection on the raw protocol path (librdkafka's connections cannot
 //! be aimed at one broker): TLS and SASL as the settings say, then ApiVersions, all at once,
-//! within one deadline. Only when the settings hold one that path cannot honour (it is named in
-//! the quorum check) is a broker just connected to over TCP, and the answer says so.
+//! within one deadline. Only when the settings hold one that path cannot honour or use (it is
+//! named in the quorum check) is a broker just connected to over TCP, and the answer says so.
 
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 
 use super::cluster::BrokerMeta;
+use super::error::Kind;
 use super::settings::Settings;
-use super::wire::transport::{Conn, refused_setting};
+use super::wire::transport::Conn;
 
 /// How one broker answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     /// It answered an ApiVersions request, after this long.
     ApiVersions(Duration),
-    /// Its port accepted a TCP connection (a setting the raw path cannot honour: no request
-    /// sent), after this long.
+    /// Its port accepted a TCP connection (a setting the raw path cannot honour or use: no
+    /// request sent), after this long.
     Connected(Duration),
     /// No answer: why (refused, unresolvable, no answer within the deadline...).
     Down(String),
@@ -40,12 +41,11 @@ pub struct Reach {
 
 /// Ask every broker at once; each has `limit` to answer.
 pub async fn answering(settings: &Settings, brokers: &[BrokerMeta], limit: Duration) -> Vec<Reach> {
-    let tcp_only = refused_setting(settings).is_some();
     let mut tasks = Vec::new();
     for b in brokers {
         let (id, addr, settings) = (b.id, format!("{}:{}", b.host, b.port), settings.clone());
         tasks.push(tokio::spawn(async move {
-            let answer = match tokio::time::timeout(limit, ask(&settings, &addr, tcp_only)).await {
+            let answer = match tokio::time::timeout(limit, ask(&settings, &addr)).await {
                 Ok(a) => a,
                 Err(_) => Answer::Down(format!("no answer within {}", humantime::format_duration(limit))),
             };
@@ -63,16 +63,17 @@ pub async fn answering(settings: &Settings, brokers: &[BrokerMeta], limit: Durat
     out
 }
 
-async fn ask(settings: &Settings, addr: &str, tcp_only: bool) -> Answer {
+async fn ask(settings: &Settings, addr: &str) -> Answer {
     let start = Instant::now();
-    if tcp_only {
-        return match TcpStream::connect(addr).await {
-            Ok(_) => Answer::Connected(start.elapsed()),
-            Err(e) => Answer::Down(e.to_string()),
-        };
-    }
     match Conn::to(settings, addr).await {
         Ok(_) => Answer::ApiVersions(start.elapsed()),
+        // A setting the raw path refuses, or cannot use (a key file it cannot read), is named in
+        // the quorum check; librdkafka may still connect with it, so the port is all that is
+        // checked here.
+        Err(e) if e.kind() == Kind::InvalidConfig => match TcpStream::connect(addr).await {
+            Ok(_) => Answer::Connected(start.elapsed()),
+            Err(e) => Answer::Down(e.to_string()),
+        },
         // The caller names the broker already.
         Err(e) => {
             let m = e.message();
@@ -113,6 +114,10 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let s = Settings::for_tests(&[("ssl.keystore.location", "/ks.p12")]);
         let r = answering(&s, &[broker(addr)], Duration::from_secs(2)).await;
+        assert!(matches!(r[0].answer, Answer::Connected(_)), "{:?}", r[0].answer);
+        // A CA file it cannot read: librdkafka's clients will say what is wrong with it.
+        let unreadable = Settings::for_tests(&[("security.protocol", "SSL"), ("ssl.ca.location", "/nonexistent.pem")]);
+        let r = answering(&unreadable, &[broker(addr)], Duration::from_secs(2)).await;
         assert!(matches!(r[0].answer, Answer::Connected(_)), "{:?}", r[0].answer);
         drop(listener);
         let r = answering(&s, &[broker(addr)], Duration::from_secs(2)).await;
