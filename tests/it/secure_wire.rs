@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use evbus::kafka::wire::route;
+use evbus::kafka::wire::transport::bounded;
+
 use crate::common::*;
 use crate::security::{CLIENT_KEY_PASSWORD, PW_256, PW_512, PW_PLAIN, Secure, sasl_flags};
 
@@ -112,6 +115,12 @@ fn list_groups_v5_over_every_secured_listener() {
             .block_on(evbus::kafka::wire::groups::types(&s, &[sec.addr(listener)]))
             .unwrap_or_else(|e| panic!("{what}: ListGroups v5: {e}"));
         assert_eq!(types.get(&group).map(|l| l.kind.as_str()), Some("classic"), "{what}: {types:?}");
+        // FindCoordinator, as the group calls of the raw path route: the coordinator is named on
+        // the listener asked, and connected to with the same settings.
+        let conn = rt
+            .block_on(bounded(&s, "FindCoordinator", route::coordinator(&s, &group, route::KeyType::Group)))
+            .unwrap_or_else(|e| panic!("{what}: FindCoordinator: {e}"));
+        assert_eq!(conn.addr(), sec.addr(listener), "{what}");
     }
     drop(member);
 }
