@@ -28,10 +28,12 @@
 //! each), [`probe`] (free ports, a broker that answers), [`report`] (what is printed); `up`,
 //! `down` and `status` each in a file of their own.
 
+mod cluster;
 mod down;
 mod find;
 pub mod kafka;
 mod nisshi;
+mod nodes;
 mod probe;
 mod report;
 mod run;
