@@ -358,3 +358,37 @@ fn tail_across_a_leader_kill_has_no_gap_and_no_duplicate_while_lag_and_health_an
     assert!(breaks.is_empty(), "a gap or a repeat: {breaks:?}\n{err}");
     assert!(distinct.len() as i64 >= killed_at, "read {} of the {killed_at} stored before it started", distinct.len());
 }
+
+/// Issue 23 item 5: two of three nodes killed -9. The second takes the KRaft quorum with it, so
+/// it is never taken out of the ISR: the metadata keeps saying "ISR 2, min 2" while every
+/// `acks=all` write waits for a dead follower. `health` fails naming each partition of the topic
+/// as unable to take writes. (tests/it/cluster.rs covers a kill plus a controlled stop, where the
+/// controller still shrinks the ISR, for `produce`.)
+#[test]
+fn health_with_two_nodes_killed_names_every_partition_that_cannot_take_writes() {
+    let mut c = cluster();
+    let topic = unique("faults.two");
+    replicated(&c, &unique("two"), &[&topic]);
+    let first = leader_of(&c, &topic);
+    let second = (1..=3).find(|n| *n != first).unwrap();
+    c.kill(first);
+    c.wait_for(Duration::from_secs(60), "the first killed node out of every ISR", |v| {
+        v.partitions.iter().filter(|p| p.0 == topic).all(|p| !p.4.contains(&first) && p.2 >= 0)
+    });
+    c.kill(second);
+
+    let out = c.evbus().args(["--timeout", "5s", "health", "-o", "json"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    let doc = stdout_json(&out);
+    let isr = doc["checks"].as_array().unwrap().iter().find(|c| c["name"] == "in-sync replicas").unwrap();
+    let detail = isr["detail"].as_str().unwrap();
+    assert_eq!(isr["status"], "fail", "{detail}");
+    let below = detail.split("; ").next().unwrap();
+    assert!(below.contains("below min.insync.replicas"), "{detail}");
+    let named: BTreeSet<i32> =
+        below.split(&format!("{topic}[")).skip(1).filter_map(|r| r.split(']').next()?.parse().ok()).collect();
+    assert_eq!(named, (0..3).collect(), "every partition of {topic} must be named: {detail}");
+    assert!(below.contains("1 answering") || below.contains(&format!("leader {second} not answering")), "{detail}");
+    eprintln!("two nodes down ({first} then {second}): {detail}");
+}

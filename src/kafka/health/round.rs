@@ -3,6 +3,7 @@
 //! groups, its dead-letter topics and the optional round trip, concurrently, each within its own
 //! deadline.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use super::layout::layout_checks;
 use super::replicas::{brokers_verdict, min_isr_check, min_isr_of};
 use crate::health::report::{Check, Report, Status, ms, plural, timed};
 use crate::kafka::admin::Admin;
-use crate::kafka::reach::answering;
+use crate::kafka::reach::{Answer, answering};
 use crate::kafka::wire::quorum::{self, Kraft};
 use crate::kafka::{ClusterMeta, Error, Kind, Settings};
 use crate::topics::manifest::Manifest;
@@ -57,6 +58,8 @@ pub async fn round(
     let expect = opts.expect_brokers.or(manifest.and_then(|m| m.cluster_brokers));
     let limit = limit + Duration::from_millis(500);
     let mut md: Option<ClusterMeta> = None;
+    // Brokers listed but not answering: their place in an ISR takes no write.
+    let mut silent: BTreeSet<i32> = BTreeSet::new();
     // The quorum first: the brokers check names its leader as the controller.
     let kraft_started = Instant::now();
     let kraft = kraft(settings, call_limit).await;
@@ -77,6 +80,7 @@ pub async fn round(
                     answering(settings, &m.brokers, call_limit)
                 );
                 let (status, mut detail) = brokers_verdict(&m, &reach, expect);
+                silent = reach.iter().filter(|r| matches!(r.answer, Answer::Down(_))).map(|r| r.id).collect();
                 // Under KRaft, Metadata's controller id is a random live broker (KAFKA-17404): only
                 // the quorum's leader from DescribeQuorum is named.
                 if let Some(id) = leader {
@@ -135,8 +139,9 @@ pub async fn round(
     let partitions = timed("partitions", limit, async { partitions_check(&md) }).await;
     let isr = timed("in-sync replicas", limit, async {
         let names: Vec<String> = md.topics.iter().filter(|t| t.error.is_none()).map(|t| t.name.clone()).collect();
-        match admin.topic_configs(&names).await {
-            Ok(c) => min_isr_check(&md, &min_isr_of(&c)),
+        // Asked of the broker that just answered the metadata, not of a random "controller".
+        match admin.topic_configs_via(&names, Some(md.orig_broker_id)).await {
+            Ok(c) => min_isr_check(&md, &min_isr_of(&c), &silent),
             Err(e) => (Status::Fail, format!("cannot read min.insync.replicas: {e:#}")),
         }
     })
