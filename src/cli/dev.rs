@@ -28,7 +28,7 @@ pub enum DevCommand {
   evbus dev up --port 19092 --dir /tmp/evbus-dev
   evbus dev up --install              # fetch Kafka's jars first when they are missing (~1 min)
   evbus dev up --broker nisshi        # the Kafka-compatible nisshi instead of Apache Kafka
-  evbus dev up --brokers 3            # 3 nodes on 9092, 9093, 9094, racks r1..r3, data in .evbus/dev/node<N>/
+  evbus dev up --brokers 3            # 3 nodes: 127.0.0.1:9092-9094, racks r1-r3
   EVBUS_BROKERS=127.0.0.1:19092 evbus topics apply --yes
 
 Waits until the broker answers (up to --timeout, at least 90s for Kafka and 30s for nisshi) and
