@@ -168,26 +168,11 @@ impl Admin {
 
     /// Configs of many topics in one batched DescribeConfigs request.
     pub async fn topic_configs(&self, topics: &[String]) -> Result<BTreeMap<String, BTreeMap<String, ClusterConfig>>> {
-        self.topic_configs_via(topics, None).await
-    }
-
-    /// [`Admin::topic_configs`] asked of broker `via` (one known to answer). librdkafka sends a
-    /// topic's DescribeConfigs to "the controller", which under KRaft is whichever broker the last
-    /// Metadata response named at random (KAFKA-17404): with a node killed but not yet fenced, that
-    /// can be the dead one, and the request waits out --timeout for it. A BROKER resource in the
-    /// same request routes the whole request to that broker, which answers for the topics too.
-    pub async fn topic_configs_via(
-        &self,
-        topics: &[String],
-        via: Option<i32>,
-    ) -> Result<BTreeMap<String, BTreeMap<String, ClusterConfig>>> {
         let mut out = BTreeMap::new();
         if topics.is_empty() {
             return Ok(out);
         }
-        let mut specs: Vec<ResourceSpecifier> = topics.iter().map(|t| ResourceSpecifier::Topic(t)).collect();
-        // Its answer comes last and is not read: the zip below stops at the topics.
-        specs.extend(via.filter(|id| *id >= 0).map(ResourceSpecifier::Broker));
+        let specs: Vec<ResourceSpecifier> = topics.iter().map(|t| ResourceSpecifier::Topic(t)).collect();
         let opts = self.opts();
         let results = self
             .settings

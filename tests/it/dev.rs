@@ -423,15 +423,17 @@ fn a_stale_pid_file_is_recognised_and_cleaned_up() {
     assert_ne!(v["pid"].as_i64(), Some(dead as i64));
 }
 
-/// Three consecutive free ports (the cluster's client ports), the first of them returned.
+/// Three consecutive free ports (the cluster's client ports), and three more after them for
+/// the controllers, the first returned. Below Linux's ephemeral range (32768+), where the source
+/// ports of the suite's many client connections cannot take them between the check and the bind.
 fn three_free_ports() -> u16 {
-    for _ in 0..50 {
-        let p = free_port();
-        if p < u16::MAX - 2 && (1..=2).all(|i| TcpListener::bind(("127.0.0.1", p + i)).is_ok()) {
+    for _ in 0..200 {
+        let p = 20_000 + (uuid::Uuid::new_v4().as_u128() % 12_000) as u16;
+        if (0..6).all(|i| TcpListener::bind(("127.0.0.1", p + i)).is_ok()) {
             return p;
         }
     }
-    panic!("no three consecutive free ports on 127.0.0.1");
+    panic!("no six consecutive free ports on 127.0.0.1 between 20000 and 32000");
 }
 
 /// `evbus dev SUB N` (stop-broker, start-broker) on the dev's state dir, exit code and JSON.

@@ -23,7 +23,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 
 use super::down::stop_pid;
 use super::find::Kafka;
-use super::kafka::{kraft_properties, launch};
+use super::kafka::{configure, kraft_properties, spawn_kafka};
 use super::probe::{brokers_listed, port_is_free};
 use super::state::{Kind, Recorded, State, address, write_file};
 use crate::app::App;
@@ -176,19 +176,35 @@ fn read_port(f: &Path) -> Option<u16> {
     fs::read_to_string(f).ok()?.trim().parse().ok().filter(|p| *p != 0)
 }
 
-/// Write node `id`'s configuration and start it (formatting its storage the first time);
-/// records its pid, address and kind.
-pub(super) fn start_node(
+/// Write node `id`'s configuration, and format its storage the first time.
+pub(super) fn configure_node(
     app: &App,
     c: &Cluster,
     k: &Kafka,
     id: u16,
     clients: &[u16],
     controllers: &[u16],
-) -> Result<Child> {
+) -> Result<()> {
     let node = c.node(id);
     fs::create_dir_all(&node.dir).with_context(|| format!("cannot create {}", node.dir.display()))?;
     let abs = fs::canonicalize(&node.dir).with_context(|| format!("cannot resolve {}", node.dir.display()))?;
+    write_file(&node.dir.join("controller.port"), &format!("{}\n", controllers[usize::from(id - 1)]))?;
+    let props = node_properties(&abs, id, clients, controllers);
+    configure(app, &node, &abs, k, &props, &node_log(&node)?)
+}
+
+fn node_log(node: &State) -> Result<fs::File> {
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(node.log_file())
+        .with_context(|| format!("cannot open {}", node.log_file().display()))
+}
+
+/// Start node `id` on the configuration [`configure_node`] wrote; records its pid, address and
+/// kind.
+pub(super) fn spawn_node(c: &Cluster, k: &Kafka, id: u16, clients: &[u16], controllers: &[u16]) -> Result<Child> {
+    let node = c.node(id);
     let controller = controllers[usize::from(id - 1)];
     if !port_is_free(controller) {
         bail!(
@@ -197,14 +213,8 @@ pub(super) fn start_node(
              controller port"
         );
     }
-    write_file(&node.dir.join("controller.port"), &format!("{controller}\n"))?;
-    let log = fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(node.log_file())
-        .with_context(|| format!("cannot open {}", node.log_file().display()))?;
-    let props = node_properties(&abs, id, clients, controllers);
-    let child = launch(app, &node, &abs, k, &props, NODE_HEAP, log)?;
+    let abs = fs::canonicalize(&node.dir).with_context(|| format!("cannot resolve {}", node.dir.display()))?;
+    let child = spawn_kafka(k, &abs, NODE_HEAP, node_log(&node)?)?;
     let kind = Kind::Kafka(k.version.clone());
     write_file(&node.kind_file(), &kind.file_text())?;
     write_file(&node.pid_file(), &format!("{}\n", child.id()))?;

@@ -151,6 +151,20 @@ pub(super) fn launch(
     heap: &str,
     log: fs::File,
 ) -> Result<Child> {
+    configure(app, state, dir, k, properties, &log)?;
+    spawn_kafka(k, dir, heap, log)
+}
+
+/// Write `properties` and the log configuration into `dir`, and format the storage when it has
+/// none yet (the first start).
+pub(super) fn configure(
+    app: &App,
+    state: &State,
+    dir: &Path,
+    k: &Kafka,
+    properties: &str,
+    log: &fs::File,
+) -> Result<()> {
     write_file(&dir.join("server.properties"), properties)?;
     write_file(&dir.join("log4j2.properties"), KAFKA_LOG4J2)?;
     write_file(&dir.join("log4j.properties"), KAFKA_LOG4J1)?;
@@ -174,7 +188,11 @@ pub(super) fn launch(
             );
         }
     }
+    Ok(())
+}
 
+/// Start `kafka.Kafka` on the `server.properties` in `dir`, in a process group of its own.
+pub(super) fn spawn_kafka(k: &Kafka, dir: &Path, heap: &str, log: fs::File) -> Result<Child> {
     let mut cmd = kafka_java(k, dir, &["-Xms128m", heap]);
     cmd.arg(format!("-Devbus.dev={MARKER}"))
         .args(["kafka.Kafka", "server.properties"])

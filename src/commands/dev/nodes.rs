@@ -14,7 +14,9 @@ use crate::cli::{DevBroker, DevNodeArgs, DevStopArgs};
 use crate::exit::Outcome;
 use crate::term::ui::Mode;
 
-use super::cluster::{Cluster, client_ports, controller_ports, rack, start_node, stop_started, wait_answering};
+use super::cluster::{
+    Cluster, client_ports, configure_node, controller_ports, rack, spawn_node, stop_started, wait_answering,
+};
 use super::down::{kill_pid, signal};
 use super::find::{Broker, Kafka, choose};
 use super::probe::{answers, port_is_free};
@@ -195,9 +197,20 @@ pub(super) async fn up(app: &App, c: Cluster, port: u16, choice: DevBroker, inst
         c.n,
         k.version
     ));
+    let mut controllers = controllers;
+    for id in &down {
+        configure_node(app, &c, &k, *id, &clients, &controllers)?;
+    }
+    if down.len() == usize::from(c.n) && controllers.iter().any(|p| !port_is_free(*p)) {
+        // Taken while the storage was formatted: nothing runs yet, so every node can move.
+        controllers = controller_ports(app, &c, &clients)?;
+        for id in &down {
+            configure_node(app, &c, &k, *id, &clients, &controllers)?;
+        }
+    }
     let mut started: Vec<(u16, Child)> = Vec::new();
     for id in &down {
-        match start_node(app, &c, &k, *id, &clients, &controllers) {
+        match spawn_node(&c, &k, *id, &clients, &controllers) {
             Ok(child) => started.push((*id, child)),
             Err(e) => {
                 // The nodes started so far cannot form a quorum without this one: stop them.
@@ -378,7 +391,8 @@ pub(super) async fn start_broker(app: &App, a: DevNodeArgs) -> Result<Outcome> {
             }
             let k = kafka(app, DevBroker::Kafka, false)?;
             app.ui.info(format!("evbus: starting node {id} (Apache Kafka {})", k.version));
-            let child = start_node(app, &c, &k, id, &clients, &controllers)?;
+            configure_node(app, &c, &k, id, &clients, &controllers)?;
+            let child = spawn_node(&c, &k, id, &clients, &controllers)?;
             wait_answering(&c, &mut [(id, child)], &[id], startup_limit(app)).await?;
             true
         }

@@ -195,15 +195,22 @@ fn kind_of_protocol(protocol_type: &str) -> String {
 fn list_all_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>, bool), Error> {
     let deadline = Instant::now() + timeout;
     let left = || deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
-    let (all, partial_all) = match list_groups_raw(client, left()) {
-        Ok(r) => r,
-        // librdkafka fails the whole ListGroups when one broker cannot be reached (a node just
-        // died, not yet fenced), though the others answered. The consumer groups still come from
-        // ListConsumerGroups below, which answers broker by broker; the list is marked partial.
-        Err(e) if matches!(e.kind(), ErrorKind::BrokerUnreachable | ErrorKind::TimedOut) => (Vec::new(), true),
+    // librdkafka fails the whole ListGroups when one broker cannot be reached (a node just died,
+    // not yet fenced), though the others answered. The consumer groups still come from
+    // ListConsumerGroups below, which answers broker by broker; the list is marked partial. When
+    // that finds nothing either, the brokers are as good as gone: the first error stands.
+    let (all, partial_all, unreachable) = match list_groups_raw(client, left()) {
+        Ok((all, partial)) => (all, partial, None),
+        Err(e) if matches!(e.kind(), ErrorKind::BrokerUnreachable | ErrorKind::TimedOut) => (Vec::new(), true, Some(e)),
         Err(e) => return Err(e),
     };
     let (listing, partial_cg) = list_consumer_groups_raw(client, left())?;
+    if let Some(e) = unreachable
+        && listing.is_empty()
+        && partial_cg
+    {
+        return Err(e);
+    }
     let names: Vec<String> = listing.iter().map(|l| l.name.clone()).collect();
     let described = describe_consumer_groups_raw(client, &names, left())?;
     let mut by_name: BTreeMap<String, Group> = described.into_iter().map(|g| (g.name.clone(), g)).collect();

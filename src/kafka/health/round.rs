@@ -3,7 +3,7 @@
 //! groups, its dead-letter topics and the optional round trip, concurrently, each within its own
 //! deadline.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +13,7 @@ use super::replicas::{brokers_verdict, min_isr_check, min_isr_of};
 use crate::health::report::{Check, Report, Status, ms, plural, timed};
 use crate::kafka::admin::Admin;
 use crate::kafka::reach::{Answer, answering};
+use crate::kafka::wire::configs;
 use crate::kafka::wire::quorum::{self, Kraft};
 use crate::kafka::{ClusterMeta, Error, Kind, Settings};
 use crate::topics::manifest::Manifest;
@@ -139,9 +140,8 @@ pub async fn round(
     let partitions = timed("partitions", limit, async { partitions_check(&md) }).await;
     let isr = timed("in-sync replicas", limit, async {
         let names: Vec<String> = md.topics.iter().filter(|t| t.error.is_none()).map(|t| t.name.clone()).collect();
-        // Asked of the broker that just answered the metadata, not of a random "controller".
-        match admin.topic_configs_via(&names, Some(md.orig_broker_id)).await {
-            Ok(c) => min_isr_check(&md, &min_isr_of(&c), &silent),
+        match min_isr_values(settings, admin, &md, &names, call_limit).await {
+            Ok(min) => min_isr_check(&md, &min, &silent),
             Err(e) => (Status::Fail, format!("cannot read min.insync.replicas: {e:#}")),
         }
     })
@@ -157,6 +157,28 @@ pub async fn round(
     all.extend(dlqs);
     all.extend(rt);
     Round { report: with_kraft(Report::new(all), kraft), notes, seen }
+}
+
+/// The topics' effective `min.insync.replicas`, asked of the broker that has just answered the
+/// metadata (wire::configs says why not librdkafka's random "controller"); through librdkafka
+/// when the raw path cannot honour the settings (TLS, SASL) or that broker is not known.
+async fn min_isr_values(
+    settings: &Settings,
+    admin: &Arc<Admin>,
+    md: &ClusterMeta,
+    names: &[String],
+    limit: Duration,
+) -> anyhow::Result<BTreeMap<String, i32>> {
+    let answered = md.brokers.iter().find(|b| b.id == md.orig_broker_id).map(|b| format!("{}:{}", b.host, b.port));
+    if let Some(addr) = answered {
+        let mut s = settings.clone();
+        s.timeout = limit;
+        match configs::min_insync_replicas(&s, &addr, names).await {
+            Err(e) if e.kind() == Kind::InvalidConfig => {}
+            other => return Ok(other?),
+        }
+    }
+    Ok(min_isr_of(&admin.topic_configs(names).await?))
 }
 
 fn with_kraft(mut report: Report, kraft: Option<serde_json::Value>) -> Report {

@@ -4,10 +4,11 @@
 //!
 //! [`frame`] is the pure wire format, [`versions`] what each side speaks, [`transport`] the
 //! connection (bounded by `--timeout`, refusing settings it cannot honour), and the users of it
-//! ([`quorum`], [`groups`], [`partitions`], [`logdirs`], [`streams`]), routed by [`route`], each
-//! one request and the owned values evbus shows. [`streams_codec`] codes a message the codec crate
-//! lacks.
+//! ([`quorum`], [`groups`], [`partitions`], [`logdirs`], [`streams`], [`configs`]), routed by
+//! [`route`], each one request and the owned values evbus shows. [`streams_codec`] codes a message
+//! the codec crate lacks.
 
+pub mod configs;
 pub mod frame;
 pub mod groups;
 pub mod logdirs;
