@@ -47,7 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Is the event platform OK? Checks with exit codes for CI and healthchecks')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`')
-            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local single-node development broker (Apache Kafka, else nisshi)')
+            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local development broker, or a cluster for failure drills (Apache Kafka, else nisshi)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Contexts (named broker profiles) from evbus.yaml')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -851,6 +851,8 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering')
+            [CompletionResult]::new('stop-broker', 'stop-broker', [CompletionResultType]::ParameterValue, 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka''s controlled shutdown), for a failure drill')
+            [CompletionResult]::new('start-broker', 'start-broker', [CompletionResultType]::ParameterValue, 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -919,10 +921,53 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'evbus;dev;stop-broker' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory of the cluster')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR in the environment means never for auto)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]')
+            [CompletionResult]::new('--kill', '--kill', [CompletionResultType]::ParameterName, 'SIGKILL at once (a crash: no controlled shutdown) instead of SIGTERM')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'evbus;dev;start-broker' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'State directory of the cluster')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: auto = table on a terminal, JSON when piped')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR in the environment means never for auto)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'evbus;dev;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering')
+            [CompletionResult]::new('stop-broker', 'stop-broker', [CompletionResultType]::ParameterValue, 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka''s controlled shutdown), for a failure drill')
+            [CompletionResult]::new('start-broker', 'start-broker', [CompletionResultType]::ParameterValue, 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -933,6 +978,12 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             break
         }
         'evbus;dev;help;status' {
+            break
+        }
+        'evbus;dev;help;stop-broker' {
+            break
+        }
+        'evbus;dev;help;start-broker' {
             break
         }
         'evbus;dev;help;help' {
@@ -1070,7 +1121,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Is the event platform OK? Checks with exit codes for CI and healthchecks')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`')
-            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local single-node development broker (Apache Kafka, else nisshi)')
+            [CompletionResult]::new('dev', 'dev', [CompletionResultType]::ParameterValue, 'Local development broker, or a cluster for failure drills (Apache Kafka, else nisshi)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Contexts (named broker profiles) from evbus.yaml')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1174,6 +1225,8 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering')
+            [CompletionResult]::new('stop-broker', 'stop-broker', [CompletionResultType]::ParameterValue, 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka''s controlled shutdown), for a failure drill')
+            [CompletionResult]::new('start-broker', 'start-broker', [CompletionResultType]::ParameterValue, 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports')
             break
         }
         'evbus;help;dev;up' {
@@ -1183,6 +1236,12 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             break
         }
         'evbus;help;dev;status' {
+            break
+        }
+        'evbus;help;dev;stop-broker' {
+            break
+        }
+        'evbus;help;dev;start-broker' {
             break
         }
         'evbus;help;config' {

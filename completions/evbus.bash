@@ -88,8 +88,14 @@ _evbus() {
             evbus__subcmd__dev,help)
                 cmd="evbus__subcmd__dev__subcmd__help"
                 ;;
+            evbus__subcmd__dev,start-broker)
+                cmd="evbus__subcmd__dev__subcmd__start__subcmd__broker"
+                ;;
             evbus__subcmd__dev,status)
                 cmd="evbus__subcmd__dev__subcmd__status"
+                ;;
+            evbus__subcmd__dev,stop-broker)
+                cmd="evbus__subcmd__dev__subcmd__stop__subcmd__broker"
                 ;;
             evbus__subcmd__dev,up)
                 cmd="evbus__subcmd__dev__subcmd__up"
@@ -100,8 +106,14 @@ _evbus() {
             evbus__subcmd__dev__subcmd__help,help)
                 cmd="evbus__subcmd__dev__subcmd__help__subcmd__help"
                 ;;
+            evbus__subcmd__dev__subcmd__help,start-broker)
+                cmd="evbus__subcmd__dev__subcmd__help__subcmd__start__subcmd__broker"
+                ;;
             evbus__subcmd__dev__subcmd__help,status)
                 cmd="evbus__subcmd__dev__subcmd__help__subcmd__status"
+                ;;
+            evbus__subcmd__dev__subcmd__help,stop-broker)
+                cmd="evbus__subcmd__dev__subcmd__help__subcmd__stop__subcmd__broker"
                 ;;
             evbus__subcmd__dev__subcmd__help,up)
                 cmd="evbus__subcmd__dev__subcmd__help__subcmd__up"
@@ -208,8 +220,14 @@ _evbus() {
             evbus__subcmd__help__subcmd__dev,down)
                 cmd="evbus__subcmd__help__subcmd__dev__subcmd__down"
                 ;;
+            evbus__subcmd__help__subcmd__dev,start-broker)
+                cmd="evbus__subcmd__help__subcmd__dev__subcmd__start__subcmd__broker"
+                ;;
             evbus__subcmd__help__subcmd__dev,status)
                 cmd="evbus__subcmd__help__subcmd__dev__subcmd__status"
+                ;;
+            evbus__subcmd__help__subcmd__dev,stop-broker)
+                cmd="evbus__subcmd__help__subcmd__dev__subcmd__stop__subcmd__broker"
                 ;;
             evbus__subcmd__help__subcmd__dev,up)
                 cmd="evbus__subcmd__help__subcmd__dev__subcmd__up"
@@ -765,7 +783,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dev)
-            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version up down status help"
+            opts="-b -X -o -q -v -h -V --brokers --timeout --output --color --context --quiet --verbose --help --version up down status stop-broker start-broker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -865,7 +883,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__dev__subcmd__help)
-            opts="up down status help"
+            opts="up down status stop-broker start-broker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -906,7 +924,35 @@ _evbus() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        evbus__subcmd__dev__subcmd__help__subcmd__start__subcmd__broker)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         evbus__subcmd__dev__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__dev__subcmd__help__subcmd__stop__subcmd__broker)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -934,6 +980,56 @@ _evbus() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        evbus__subcmd__dev__subcmd__start__subcmd__broker)
+            opts="-b -X -o -q -v -h -V --dir --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         evbus__subcmd__dev__subcmd__status)
             opts="-b -X -o -q -v -h -V --port --dir --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -945,6 +1041,56 @@ _evbus() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --brokers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "auto table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__dev__subcmd__stop__subcmd__broker)
+            opts="-b -X -o -q -v -h -V --dir --kill --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1847,7 +1993,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__help__subcmd__dev)
-            opts="up down status"
+            opts="up down status stop-broker start-broker"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1874,7 +2020,35 @@ _evbus() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        evbus__subcmd__help__subcmd__dev__subcmd__start__subcmd__broker)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         evbus__subcmd__help__subcmd__dev__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        evbus__subcmd__help__subcmd__dev__subcmd__stop__subcmd__broker)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -44,7 +44,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
             cand serve 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP'
             cand alerts 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`'
-            cand dev 'Local single-node development broker (Apache Kafka, else nisshi)'
+            cand dev 'Local development broker, or a cluster for failure drills (Apache Kafka, else nisshi)'
             cand config 'Contexts (named broker profiles) from evbus.yaml'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -797,6 +797,8 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand up 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
             cand down 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
             cand status 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
+            cand stop-broker 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka''s controlled shutdown), for a failure drill'
+            cand start-broker 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'evbus;dev;up'= {
@@ -861,10 +863,51 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'evbus;dev;stop-broker'= {
+            cand --dir 'State directory of the cluster'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand --kill 'SIGKILL at once (a crash: no controlled shutdown) instead of SIGTERM'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'evbus;dev;start-broker'= {
+            cand --dir 'State directory of the cluster'
+            cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
+            cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
+            cand --timeout 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)'
+            cand -o 'Output format: auto = table on a terminal, JSON when piped'
+            cand --output 'Output format: auto = table on a terminal, JSON when piped'
+            cand --color 'When to use colours (NO_COLOR in the environment means never for auto)'
+            cand --context 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]'
+            cand -q 'Print only data and errors (no summaries, no progress)'
+            cand --quiet 'Print only data and errors (no summaries, no progress)'
+            cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand --verbose 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'evbus;dev;help'= {
             cand up 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
             cand down 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
             cand status 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
+            cand stop-broker 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka''s controlled shutdown), for a failure drill'
+            cand start-broker 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'evbus;dev;help;up'= {
@@ -872,6 +915,10 @@ set edit:completion:arg-completer[evbus] = {|@words|
         &'evbus;dev;help;down'= {
         }
         &'evbus;dev;help;status'= {
+        }
+        &'evbus;dev;help;stop-broker'= {
+        }
+        &'evbus;dev;help;start-broker'= {
         }
         &'evbus;dev;help;help'= {
         }
@@ -997,7 +1044,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand health 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
             cand serve 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP'
             cand alerts 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`'
-            cand dev 'Local single-node development broker (Apache Kafka, else nisshi)'
+            cand dev 'Local development broker, or a cluster for failure drills (Apache Kafka, else nisshi)'
             cand config 'Contexts (named broker profiles) from evbus.yaml'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1074,12 +1121,18 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand up 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
             cand down 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
             cand status 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
+            cand stop-broker 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka''s controlled shutdown), for a failure drill'
+            cand start-broker 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports'
         }
         &'evbus;help;dev;up'= {
         }
         &'evbus;help;dev;down'= {
         }
         &'evbus;help;dev;status'= {
+        }
+        &'evbus;help;dev;stop-broker'= {
+        }
+        &'evbus;help;dev;start-broker'= {
         }
         &'evbus;help;config'= {
             cand list 'Contexts in the config file (the active one marked with *)'

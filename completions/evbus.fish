@@ -48,7 +48,7 @@ complete -c evbus -n "__fish_evbus_needs_command" -f -a "dlq" -d 'Dead-letter qu
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "serve" -d 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "alerts" -d 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`'
-complete -c evbus -n "__fish_evbus_needs_command" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
+complete -c evbus -n "__fish_evbus_needs_command" -f -a "dev" -d 'Local development broker, or a cluster for failure drills (Apache Kafka, else nisshi)'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c evbus -n "__fish_evbus_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -613,24 +613,26 @@ complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s q -l quiet -d 'Pr
 complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand alerts" -s V -l version -d 'Print version'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
 table\t'Human table'
 json\t'Machine-readable JSON (JSON lines for record streams)'"
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -s V -l version -d 'Print version'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
-complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -f -a "up" -d 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -f -a "status" -d 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -f -a "stop-broker" -d 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka\'s controlled shutdown), for a failure drill'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -f -a "start-broker" -d 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and not __fish_seen_subcommand_from up down status stop-broker start-broker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l port -d 'Port to listen on (`up`); `down` and `status` use the address `up` recorded' -r
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l dir -d 'State directory (pid file, storage, log)' -r -F
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from up" -l broker -d 'Which broker to run' -r -f -a "auto\t'Apache Kafka when Java 17+ and Kafka\'s jars are at hand, else nisshi'
@@ -683,9 +685,42 @@ complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcomm
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -l dir -d 'State directory of the cluster' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -l kill -d 'SIGKILL at once (a crash: no controlled shutdown) instead of SIGTERM'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from stop-broker" -s V -l version -d 'Print version'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -l dir -d 'State directory of the cluster' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -s o -l output -d 'Output format: auto = table on a terminal, JSON when piped' -r -f -a "auto\t'Table on a terminal, JSON when piped'
+table\t'Human table'
+json\t'Machine-readable JSON (JSON lines for record streams)'"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -l color -d 'When to use colours (NO_COLOR in the environment means never for auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -l context -d 'Named context from evbus.yaml / $XDG_CONFIG_HOME/evbus/config.yaml [env: EVBUS_CONTEXT]' -r
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from start-broker" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "stop-broker" -d 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka\'s controlled shutdown), for a failure drill'
+complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "start-broker" -d 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports'
 complete -c evbus -n "__fish_evbus_using_subcommand dev; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand config; and not __fish_seen_subcommand_from list use show help" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
@@ -777,7 +812,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_su
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "health" -d 'Is the event platform OK? Checks with exit codes for CI and healthchecks'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "serve" -d 'Serve health endpoints and Prometheus metrics (lag, offsets, verdicts, partitions) over HTTP'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "alerts" -d 'Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`'
-complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "dev" -d 'Local single-node development broker (Apache Kafka, else nisshi)'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "dev" -d 'Local development broker, or a cluster for failure drills (Apache Kafka, else nisshi)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "config" -d 'Contexts (named broker profiles) from evbus.yaml'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and not __fish_seen_subcommand_from topics schemas produce tail lag groups dlq health serve alerts dev config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -800,6 +835,8 @@ complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcom
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "up" -d 'Start a local broker (Apache Kafka, else nisshi) on 127.0.0.1 with durable storage under .evbus/dev/'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "down" -d 'Stop the local broker (SIGTERM, then SIGKILL after 30s for Kafka, 5s for nisshi); data is kept'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "status" -d 'Is the local broker running, and which one? Exit 0 running, 1 stopped, 4 running but not answering'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "stop-broker" -d 'Stop one node of a `dev up --brokers N` cluster (SIGTERM: Kafka\'s controlled shutdown), for a failure drill'
+complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from dev" -f -a "start-broker" -d 'Start one stopped node of a `dev up --brokers N` cluster again, on its data and ports'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Contexts in the config file (the active one marked with *)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make a context the default (sets `current:` in the config file, comments kept)'
 complete -c evbus -n "__fish_evbus_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'The effective configuration and where each value comes from (secrets redacted)'

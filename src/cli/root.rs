@@ -76,7 +76,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print Prometheus alerting rules generated from topics.yaml, for the metrics of `evbus serve`
     Alerts(AlertsArgs),
-    /// Local single-node development broker (Apache Kafka, else nisshi)
+    /// Local development broker, or a cluster for failure drills (Apache Kafka, else nisshi)
     #[command(subcommand)]
     Dev(DevCommand),
     /// Contexts (named broker profiles) from evbus.yaml

@@ -52,7 +52,11 @@ pub async fn within_async<R, F: Future<Output = R>>(
 }
 
 /// Errors a broker gives while its metadata or a coordinator catches up (a new topic, a moved
-/// leader, a moving or loading coordinator).
+/// leader, a moving or loading coordinator), and what a leader change looks like from a client:
+/// a leader epoch older or newer than the broker's, an offset not available while the new leader
+/// learns its high watermark, and librdkafka's own "broker handle destroyed" for a request that
+/// was queued to a broker the cluster has just fenced (a killed leader leaving the metadata).
+/// Asked again, each goes to the new leader.
 pub fn transient(code: RDKafkaErrorCode) -> bool {
     use RDKafkaErrorCode as C;
     matches!(
@@ -62,6 +66,10 @@ pub fn transient(code: RDKafkaErrorCode) -> bool {
             | C::NotCoordinator
             | C::CoordinatorLoadInProgress
             | C::CoordinatorNotAvailable
+            | C::FencedLeaderEpoch
+            | C::UnknownLeaderEpoch
+            | C::OffsetNotAvailable
+            | C::DestroyBroker
     )
 }
 
@@ -105,6 +113,8 @@ mod tests {
     fn transient_answers() {
         assert!(transient(RDKafkaErrorCode::NotCoordinator));
         assert!(transient(RDKafkaErrorCode::NotLeaderForPartition));
+        assert!(transient(RDKafkaErrorCode::DestroyBroker), "a fenced broker's queued request");
+        assert!(transient(RDKafkaErrorCode::FencedLeaderEpoch), "a client behind a leader change");
         assert!(!transient(RDKafkaErrorCode::TopicAuthorizationFailed));
         assert!(transient_text("Broker: Coordinator load in progress"));
         assert!(!transient_text("Broker: Group authorization failed"));

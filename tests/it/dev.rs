@@ -66,6 +66,11 @@ impl Dev {
         std::fs::read_to_string(self.dir.join("broker.pid")).ok().and_then(|s| s.trim().parse().ok())
     }
 
+    /// Node `n`'s pid, of a `dev up --brokers N` cluster.
+    fn node_pid(&self, n: u16) -> Option<i32> {
+        std::fs::read_to_string(self.dir.join(format!("node{n}/broker.pid"))).ok().and_then(|s| s.trim().parse().ok())
+    }
+
     fn addr(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
@@ -80,12 +85,13 @@ impl Drop for Dev {
         let _ = self.evbus("down").output();
         // Last resort when evbus itself misbehaved: never leave a broker behind (but never kill a
         // process that is not one, should the pid have been reused).
-        if let Some(pid) = self.pid()
-            && alive(pid)
-            && std::fs::read(format!("/proc/{pid}/cmdline"))
-                .is_ok_and(|c| String::from_utf8_lossy(&c).contains("evbus-dev"))
-        {
-            let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        for pid in self.pid().into_iter().chain((1..=3).filter_map(|n| self.node_pid(n))) {
+            if alive(pid)
+                && std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|c| String::from_utf8_lossy(&c).contains("evbus-dev"))
+            {
+                let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
         }
     }
 }
@@ -415,6 +421,113 @@ fn a_stale_pid_file_is_recognised_and_cleaned_up() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(v["started"], true);
     assert_ne!(v["pid"].as_i64(), Some(dead as i64));
+}
+
+/// Three consecutive free ports (the cluster's client ports), and three more after them for
+/// the controllers, the first returned. Below Linux's ephemeral range (32768+), where the source
+/// ports of the suite's many client connections cannot take them between the check and the bind.
+fn three_free_ports() -> u16 {
+    for _ in 0..200 {
+        let p = 20_000 + (uuid::Uuid::new_v4().as_u128() % 12_000) as u16;
+        if (0..6).all(|i| TcpListener::bind(("127.0.0.1", p + i)).is_ok()) {
+            return p;
+        }
+    }
+    panic!("no six consecutive free ports on 127.0.0.1 between 20000 and 32000");
+}
+
+/// `evbus dev SUB N` (stop-broker, start-broker) on the dev's state dir, exit code and JSON.
+fn node_cmd(dev: &Dev, args: &[&str]) -> (Option<i32>, Value, String) {
+    let out = evbus_cmd()
+        .current_dir(&dev.work)
+        .args(["dev"])
+        .args(args)
+        .args(["--dir", "state", "--timeout", "4m", "-o", "json"])
+        .env("EVBUS_KAFKA_LIBS", kafka_libs())
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("dev {args:?}: not JSON ({e})\n{err}"));
+    (out.status.code(), v, err)
+}
+
+/// Issue 23 item 6: `dev up --brokers 3` is a 3-node cluster a failure drill can take a node of.
+#[test]
+fn a_three_node_dev_cluster_survives_a_stopped_broker_drill() {
+    let mut dev = Dev::new();
+    dev.port = three_free_ports();
+    let bootstrap = (0..3).map(|i| format!("127.0.0.1:{}", dev.port + i)).collect::<Vec<_>>().join(",");
+    let health = |args: &[&str]| {
+        let out = evbus_cmd()
+            .args(["-b", &bootstrap, "--timeout", "20s", "health", "--brokers-only", "-o", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code(), stdout_json(&out))
+    };
+
+    let out = dev.evbus("up").args(["--brokers", "3", "-o", "json"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let v = stdout_json(&out);
+    assert_eq!((v["status"].as_str(), v["brokers"].as_u64()), (Some("running"), Some(3)), "{v}");
+    assert_eq!(v["bootstrap"], bootstrap.as_str(), "{v}");
+    let nodes = v["nodes"].as_array().unwrap();
+    for (i, n) in nodes.iter().enumerate() {
+        assert_eq!(n["id"], i + 1);
+        assert_eq!(n["rack"], format!("r{}", i + 1));
+        assert_eq!(n["status"], "running");
+    }
+    assert!(err.contains(&format!("EVBUS_BROKERS={bootstrap}")), "{err}");
+    // Every node a voter of one static quorum, its data in its own directory.
+    let props = std::fs::read_to_string(dev.dir.join("node2/server.properties")).unwrap();
+    assert!(props.contains("\nnode.id=2\n") && props.contains("\nbroker.rack=r2\n"), "{props}");
+    assert!(dev.dir.join("node3/kafka-data/meta.properties").is_file());
+    // A cluster's directory is not a single broker's, nor a cluster of another size.
+    let out = dev.evbus("up").args(["--brokers", "2"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds a dev cluster of 3 nodes, not 2"));
+
+    let (code, doc) = health(&["--expect-brokers", "3"]);
+    assert_eq!(code, Some(0), "{doc:#}");
+
+    // Node 2 stopped the operator's way: status says which, health names it.
+    let pid2 = dev.node_pid(2).unwrap();
+    let (code, v, err) = node_cmd(&dev, &["stop-broker", "2"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["nodes"][1]["status"], "stopped", "{v}");
+    assert!(!alive(pid2), "stop-broker ends the process");
+    let (code, v, _) = dev.json("status");
+    assert_eq!(code, Some(4), "one node down is unhealthy: {v}");
+    assert_eq!(v["status"], "degraded");
+    let states: Vec<&str> = v["nodes"].as_array().unwrap().iter().map(|n| n["status"].as_str().unwrap()).collect();
+    assert_eq!(states, ["running", "stopped", "running"], "{v}");
+    let (code, doc) = health(&["--expect-brokers", "3"]);
+    assert_eq!(code, Some(4), "{doc:#}");
+    let detail = doc["checks"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("(ids 1, 3)") && detail.contains("2 of 3 expected brokers present"), "{detail}");
+
+    // Back: it answers, and the cluster is whole again.
+    let (code, v, err) = node_cmd(&dev, &["start-broker", "2"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["nodes"][1]["status"], "running", "{v}");
+    let (code, v, _) = dev.json("status");
+    assert_eq!((code, v["status"].as_str()), (Some(0), Some("running")), "{v}");
+    let (code, doc) = health(&["--expect-brokers", "3"]);
+    assert_eq!(code, Some(0), "{doc:#}");
+
+    // down stops every node.
+    let pids: Vec<i32> = (1..=3).map(|n| dev.node_pid(n).unwrap()).collect();
+    let (code, v, err) = dev.json("down");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["status"], "stopped", "{v}");
+    for pid in pids {
+        assert!(!alive(pid), "pid {pid} still runs after dev down");
+    }
+    assert!((1..=3).all(|n| dev.node_pid(n).is_none()), "down removes the pid files");
+    let (code, _, _) = dev.json("status");
+    assert_eq!(code, Some(1), "status exits 1 when the cluster is stopped");
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod broker;
 mod common;
 
 mod cluster;
+mod cluster_faults;
 mod cluster_health;
 mod completions;
 mod config;

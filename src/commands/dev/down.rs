@@ -13,7 +13,7 @@ use super::state::{Kind, Recorded, State, is_our_broker};
 
 /// Send a signal to the broker's process group (it leads one; a wrapper script's children go
 /// too), falling back to the process alone.
-fn signal(pid: i32, sig: rustix::process::Signal) -> bool {
+pub(super) fn signal(pid: i32, sig: rustix::process::Signal) -> bool {
     let Some(p) = rustix::process::Pid::from_raw(pid) else { return false };
     rustix::process::kill_process_group(p, sig).is_ok() || rustix::process::kill_process(p, sig).is_ok()
 }
@@ -41,6 +41,19 @@ pub(super) fn stop_pid(pid: i32, grace: Duration) -> Result<bool> {
         return Ok(true);
     }
     Err(anyhow!("the dev broker (pid {pid}) is still running after SIGTERM and SIGKILL"))
+}
+
+/// SIGKILL at once (a crash, for a failure drill), and wait until the process is gone.
+pub(super) fn kill_pid(pid: i32) -> Result<()> {
+    signal(pid, rustix::process::Signal::KILL);
+    let start = Instant::now();
+    while is_our_broker(pid) {
+        if start.elapsed() > Duration::from_secs(5) {
+            return Err(anyhow!("the dev broker (pid {pid}) is still running 5s after SIGKILL"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
 }
 
 pub(super) fn down(app: &App, a: DevArgs) -> Result<Outcome> {

@@ -135,7 +135,37 @@ pub fn kraft_properties(listeners: &[(&str, &str, u16)], controller: u16, data: 
 /// Write the configuration, format the storage on the first start, and start `kafka.Kafka`.
 pub(super) fn start_kafka(app: &App, state: &State, dir: &Path, k: &Kafka, port: u16, log: fs::File) -> Result<Child> {
     let controller = controller_port(app, state, port)?;
-    write_file(&dir.join("server.properties"), &server_properties(dir, port, controller))?;
+    app.ui.info(format!("evbus: starting Apache Kafka {} (this takes a few seconds)", k.version));
+    launch(app, state, dir, k, &server_properties(dir, port, controller), "-Xmx1g", log)
+}
+
+/// Write `properties` and the log configuration into the node's directory `dir` (absolute),
+/// format its storage when it has none yet, and start its JVM with `heap` (`-Xmx...`) in a
+/// process group of its own, logging to `log`.
+pub(super) fn launch(
+    app: &App,
+    state: &State,
+    dir: &Path,
+    k: &Kafka,
+    properties: &str,
+    heap: &str,
+    log: fs::File,
+) -> Result<Child> {
+    configure(app, state, dir, k, properties, &log)?;
+    spawn_kafka(k, dir, heap, log)
+}
+
+/// Write `properties` and the log configuration into `dir`, and format the storage when it has
+/// none yet (the first start).
+pub(super) fn configure(
+    app: &App,
+    state: &State,
+    dir: &Path,
+    k: &Kafka,
+    properties: &str,
+    log: &fs::File,
+) -> Result<()> {
+    write_file(&dir.join("server.properties"), properties)?;
     write_file(&dir.join("log4j2.properties"), KAFKA_LOG4J2)?;
     write_file(&dir.join("log4j.properties"), KAFKA_LOG4J1)?;
     app.ui.debug(format!("Apache Kafka {} from {}, java {}", k.version, k.libs.display(), k.java.display()));
@@ -158,9 +188,12 @@ pub(super) fn start_kafka(app: &App, state: &State, dir: &Path, k: &Kafka, port:
             );
         }
     }
+    Ok(())
+}
 
-    app.ui.info(format!("evbus: starting Apache Kafka {} (this takes a few seconds)", k.version));
-    let mut cmd = kafka_java(k, dir, &["-Xms128m", "-Xmx1g"]);
+/// Start `kafka.Kafka` on the `server.properties` in `dir`, in a process group of its own.
+pub(super) fn spawn_kafka(k: &Kafka, dir: &Path, heap: &str, log: fs::File) -> Result<Child> {
+    let mut cmd = kafka_java(k, dir, &["-Xms128m", heap]);
     cmd.arg(format!("-Devbus.dev={MARKER}"))
         .args(["kafka.Kafka", "server.properties"])
         .stdout(log.try_clone()?)

@@ -1,5 +1,6 @@
-//! `evbus dev up|down|status`: a local single-node development broker, the way `rpk container
-//! start` gives one.
+//! `evbus dev up|down|status|stop-broker|start-broker`: a local single-node development broker,
+//! the way `rpk container start` gives one, or a local N-node cluster for failure drills
+//! (`up --brokers N`, see [`cluster`]).
 //!
 //! The broker is Apache Kafka in KRaft mode (one combined broker+controller node on loopback)
 //! when Java 17+ and Kafka's jars are at hand: `$KAFKA_HOME/libs` (an official tarball), else
@@ -26,12 +27,15 @@
 //! Split by job: [`state`] (the state directory's files and what they say), [`find`] (which
 //! broker can run here: Java and Kafka's jars, or nisshi), [`kafka`] and [`nisshi`] (starting
 //! each), [`probe`] (free ports, a broker that answers), [`report`] (what is printed); `up`,
-//! `down` and `status` each in a file of their own.
+//! `down` and `status` each in a file of their own; a cluster's layout and nodes in [`cluster`],
+//! the commands on a cluster in [`nodes`].
 
+mod cluster;
 mod down;
 mod find;
 pub mod kafka;
 mod nisshi;
+mod nodes;
 mod probe;
 mod report;
 mod run;

@@ -17,3 +17,13 @@ pub(super) async fn answers(addr: &str, timeout: Duration) -> bool {
     let Ok(admin) = settings.admin() else { return false };
     Arc::new(admin).metadata(None).await.is_ok_and(|m| !m.brokers.is_empty())
 }
+
+/// The broker ids the node at `addr` lists in its metadata, when it answers within `timeout`: a
+/// cluster's node is up once it lists itself (registered and unfenced), the cluster once every
+/// node lists every other.
+pub(super) async fn brokers_listed(addr: &str, timeout: Duration) -> Option<Vec<i32>> {
+    let settings = Settings { brokers: addr.to_string(), props: Vec::new(), timeout, verbose: 0 };
+    let admin = settings.admin().ok()?;
+    let md = Arc::new(admin).metadata(None).await.ok()?;
+    Some(md.brokers.iter().map(|b| b.id).collect())
+}

@@ -11,10 +11,12 @@ use crate::app::App;
 use crate::cli::{DevArgs, DevUpArgs};
 use crate::exit::{Exit, Outcome};
 
+use super::cluster::{Cluster, holds_single_broker};
 use super::down::stop_pid;
 use super::find::{Broker, choose};
 use super::kafka::start_kafka;
 use super::nisshi::start_nisshi;
+use super::nodes;
 use super::probe::{answers, port_is_free};
 use super::report::{Report, print_report};
 use super::state::write_file;
@@ -23,8 +25,30 @@ use super::state::{Kind, Recorded, State, address};
 pub(super) async fn up(app: &App, a: DevUpArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
     let DevUpArgs { dev: DevArgs { port, dir }, broker: choice, install } = a;
+    let brokers = cluster_size(app)?;
     if port == 0 {
         bail!(Exit::usage("--port 0: give the port the broker should listen on (clients need to know it)"));
+    }
+    match (Cluster::recorded(&dir), brokers) {
+        (Some(c), Some(n)) if n != c.n => bail!(Exit::usage(format!(
+            "{} holds a dev cluster of {} nodes, not {n}: `evbus dev up --brokers {}{}` starts it, or use another --dir",
+            dir.display(),
+            c.n,
+            c.n,
+            dir_flag(&dir)
+        ))),
+        (Some(c), _) => return nodes::up(app, c, port, choice, install).await,
+        (None, Some(n)) if n > 1 => {
+            if holds_single_broker(&dir) {
+                bail!(Exit::usage(format!(
+                    "{} holds a single dev broker (stop it with `evbus dev down{}`); a cluster needs a directory of                      its own: --dir DIR",
+                    dir.display(),
+                    dir_flag(&dir)
+                )));
+            }
+            return nodes::up(app, Cluster { dir, n }, port, choice, install).await;
+        }
+        (None, _) => {}
     }
     let state = State { dir: dir.clone() };
     let addr = address(port);
@@ -138,6 +162,23 @@ pub(super) async fn up(app: &App, a: DevUpArgs) -> Result<Outcome> {
         app.ui.info(format!("evbus: point evbus at it with `export EVBUS_BROKERS={addr}` (or -b {addr})"));
     }
     Ok(Outcome::Ok)
+}
+
+/// `dev up --brokers N`: the global bootstrap flag given a number is the cluster's size (`up`
+/// connects to nothing, and the size of a local cluster is what rpk's `-n` asks for too). Only the
+/// flag counts, never EVBUS_BROKERS or a context.
+fn cluster_size(app: &App) -> Result<Option<u16>> {
+    if app.effective.brokers_source != "--brokers" {
+        return Ok(None);
+    }
+    let text = app.effective.brokers.trim();
+    if !text.chars().all(|c| c.is_ascii_digit()) {
+        return Ok(None);
+    }
+    match text.parse::<u16>() {
+        Ok(n @ 1..=9) => Ok(Some(n)),
+        _ => bail!(Exit::usage(format!("--brokers {text}: a dev cluster has 1 to 9 nodes"))),
+    }
 }
 
 /// A port to suggest instead of a taken one that is free right now (probed by binding it, as the

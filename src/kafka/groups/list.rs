@@ -15,7 +15,7 @@ use super::assignment::decode_assignment;
 use super::bounded::bounded_join_at_coordinator;
 use super::model::{Group, Member, SHARE_OR_STREAMS};
 use crate::kafka::admin::Admin;
-use crate::kafka::error::Error;
+use crate::kafka::error::{Error, Kind as ErrorKind};
 use crate::kafka::ffi::{self, AdminCall, Owned, bytes, destroy_group_list, err_name, partitions, slice, text};
 
 /// ListGroups on every broker, then DescribeGroups for each group (librdkafka's
@@ -195,8 +195,22 @@ fn kind_of_protocol(protocol_type: &str) -> String {
 fn list_all_raw(client: &NativeClient, timeout: Duration) -> Result<(Vec<Group>, bool), Error> {
     let deadline = Instant::now() + timeout;
     let left = || deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
-    let (all, partial_all) = list_groups_raw(client, left())?;
+    // librdkafka fails the whole ListGroups when one broker cannot be reached (a node just died,
+    // not yet fenced), though the others answered. The consumer groups still come from
+    // ListConsumerGroups below, which answers broker by broker; the list is marked partial. When
+    // that finds nothing either, the brokers are as good as gone: the first error stands.
+    let (all, partial_all, unreachable) = match list_groups_raw(client, left()) {
+        Ok((all, partial)) => (all, partial, None),
+        Err(e) if matches!(e.kind(), ErrorKind::BrokerUnreachable | ErrorKind::TimedOut) => (Vec::new(), true, Some(e)),
+        Err(e) => return Err(e),
+    };
     let (listing, partial_cg) = list_consumer_groups_raw(client, left())?;
+    if let Some(e) = unreachable
+        && listing.is_empty()
+        && partial_cg
+    {
+        return Err(e);
+    }
     let names: Vec<String> = listing.iter().map(|l| l.name.clone()).collect();
     let described = describe_consumer_groups_raw(client, &names, left())?;
     let mut by_name: BTreeMap<String, Group> = described.into_iter().map(|g| (g.name.clone(), g)).collect();

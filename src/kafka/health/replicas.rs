@@ -77,7 +77,18 @@ pub(super) fn brokers_verdict(md: &ClusterMeta, reach: &[Reach], expect: Option<
 /// refuses every `acks=all` write with NOT_ENOUGH_REPLICAS. Partitions at their minimum while
 /// they have more replicas than it (KIP-427 "at min ISR") warn: one more broker lost stops them.
 /// Leaderless partitions are the partitions check's; topics missing from `min_isr` are skipped.
-pub(super) fn min_isr_check(md: &ClusterMeta, min_isr: &BTreeMap<String, i32>) -> (Status, String) {
+///
+/// Only ISR members that answer count: a killed broker stays in the ISR until the controller
+/// fences it, and for good when the quorum is lost with it (two of three nodes down), and the
+/// leader waits for it on every `acks=all` write. A partition whose leader is `silent` takes no
+/// write at all.
+pub(super) fn min_isr_check(
+    md: &ClusterMeta,
+    min_isr: &BTreeMap<String, i32>,
+    silent: &BTreeSet<i32>,
+) -> (Status, String) {
+    let listed: BTreeSet<i32> = md.brokers.iter().map(|b| b.id).collect();
+    let alive = |id: &i32| listed.contains(id) && !silent.contains(id);
     let mut under = Vec::new();
     let mut at = Vec::new();
     let mut total = 0usize;
@@ -86,10 +97,17 @@ pub(super) fn min_isr_check(md: &ClusterMeta, min_isr: &BTreeMap<String, i32>) -
         for p in t.partitions.iter().filter(|p| !p.leaderless()) {
             total += 1;
             let isr = p.isr.len() as i32;
-            let id = format!("{}[{}] (ISR {isr}, min {min})", t.name, p.id);
-            if isr < min {
+            let live = if alive(&p.leader) { p.isr.iter().filter(|id| alive(id)).count() as i32 } else { 0 };
+            let id = if !alive(&p.leader) {
+                format!("{}[{}] (leader {} not answering, min {min})", t.name, p.id, p.leader)
+            } else if live < isr {
+                format!("{}[{}] (ISR {isr}, {live} answering, min {min})", t.name, p.id)
+            } else {
+                format!("{}[{}] (ISR {isr}, min {min})", t.name, p.id)
+            };
+            if live < min {
                 under.push(id);
-            } else if isr == min && (p.replicas.len() as i32) > min {
+            } else if live == min && (p.replicas.len() as i32) > min {
                 at.push(id);
             }
         }
@@ -107,6 +125,10 @@ pub(super) fn min_isr_check(md: &ClusterMeta, min_isr: &BTreeMap<String, i32>) -
             plural(under.len(), "partition", "partitions"),
             some_of(&under, NAMED)
         );
+        if under.iter().any(|u| u.contains(" answering")) {
+            // The leader waits for a silent in-sync follower rather than refusing at once.
+            d.push_str(" (where a silent broker is still in the ISR, they time out instead)");
+        }
         if !at.is_empty() {
             d.push_str(&format!("; {}", at_text()));
         }
@@ -173,17 +195,37 @@ mod tests {
         );
         let min: BTreeMap<String, i32> =
             [("rf2".to_string(), 2), ("rf3".to_string(), 2), ("rf1".to_string(), 1)].into_iter().collect();
-        let (s, d) = min_isr_check(&m, &min);
+        let (s, d) = min_isr_check(&m, &min, &BTreeSet::new());
         assert_eq!(s, Status::Fail, "{d}");
         assert!(d.starts_with("1 partition below min.insync.replicas"), "{d}");
         assert!(d.contains("rf2[0] (ISR 1, min 2)") && !d.contains("rf2[1]"), "{d}");
         assert!(d.contains("1 partition at min.insync.replicas") && d.contains("rf3[0]"), "{d}");
         // RF = min ISR with a full ISR is not "at min" (KIP-427 counts only RF > min).
         assert!(!d.contains("rf1"), "{d}");
-        let (s, d) = min_isr_check(&md(&[1, 2], vec![("rf3", vec![p(0, 1, &[1, 2, 3], &[1, 2])])]), &min);
+        let (s, d) =
+            min_isr_check(&md(&[1, 2], vec![("rf3", vec![p(0, 1, &[1, 2, 3], &[1, 2])])]), &min, &BTreeSet::new());
         assert_eq!(s, Status::Warn, "{d}");
-        let (s, _) = min_isr_check(&md(&[1], vec![("rf1", vec![p(0, 1, &[1], &[1])])]), &min);
+        let (s, _) = min_isr_check(&md(&[1], vec![("rf1", vec![p(0, 1, &[1], &[1])])]), &min, &BTreeSet::new());
         assert_eq!(s, Status::Ok);
+    }
+
+    /// Two of three nodes killed: the quorum went with the second, so it was never taken out of
+    /// the ISR. The metadata says ISR 2 = min 2, yet the leader waits for a dead follower on every
+    /// acks=all write: below the minimum. A partition led by a silent broker takes nothing.
+    #[test]
+    fn isr_members_that_do_not_answer_do_not_count() {
+        let m = md(&[1, 2], vec![("t", vec![p(0, 1, &[1, 2, 3], &[1, 2]), p(1, 2, &[2, 1, 3], &[2, 1, 3])])]);
+        let min: BTreeMap<String, i32> = [("t".to_string(), 2)].into_iter().collect();
+        let silent: BTreeSet<i32> = [2].into_iter().collect();
+        let (s, d) = min_isr_check(&m, &min, &silent);
+        assert_eq!(s, Status::Fail, "{d}");
+        assert!(d.starts_with("2 partitions below min.insync.replicas"), "{d}");
+        assert!(d.contains("t[0] (ISR 2, 1 answering, min 2)"), "{d}");
+        assert!(d.contains("t[1] (leader 2 not answering, min 2)"), "{d}");
+        // Broker 3 fenced (not listed) while it is still in t[1]'s ISR: not counted either.
+        let (s, d) = min_isr_check(&m, &min, &BTreeSet::new());
+        assert_eq!(s, Status::Warn, "{d}");
+        assert!(d.contains("t[0] (ISR 2, min 2)") && d.contains("t[1] (ISR 3, 2 answering, min 2)"), "{d}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! groups, its dead-letter topics and the optional round trip, concurrently, each within its own
 //! deadline.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,8 @@ use super::layout::layout_checks;
 use super::replicas::{brokers_verdict, min_isr_check, min_isr_of};
 use crate::health::report::{Check, Report, Status, ms, plural, timed};
 use crate::kafka::admin::Admin;
-use crate::kafka::reach::answering;
+use crate::kafka::reach::{Answer, answering};
+use crate::kafka::wire::configs;
 use crate::kafka::wire::quorum::{self, Kraft};
 use crate::kafka::{ClusterMeta, Error, Kind, Settings};
 use crate::topics::manifest::Manifest;
@@ -57,6 +59,8 @@ pub async fn round(
     let expect = opts.expect_brokers.or(manifest.and_then(|m| m.cluster_brokers));
     let limit = limit + Duration::from_millis(500);
     let mut md: Option<ClusterMeta> = None;
+    // Brokers listed but not answering: their place in an ISR takes no write.
+    let mut silent: BTreeSet<i32> = BTreeSet::new();
     // The quorum first: the brokers check names its leader as the controller.
     let kraft_started = Instant::now();
     let kraft = kraft(settings, call_limit).await;
@@ -77,6 +81,7 @@ pub async fn round(
                     answering(settings, &m.brokers, call_limit)
                 );
                 let (status, mut detail) = brokers_verdict(&m, &reach, expect);
+                silent = reach.iter().filter(|r| matches!(r.answer, Answer::Down(_))).map(|r| r.id).collect();
                 // Under KRaft, Metadata's controller id is a random live broker (KAFKA-17404): only
                 // the quorum's leader from DescribeQuorum is named.
                 if let Some(id) = leader {
@@ -135,8 +140,8 @@ pub async fn round(
     let partitions = timed("partitions", limit, async { partitions_check(&md) }).await;
     let isr = timed("in-sync replicas", limit, async {
         let names: Vec<String> = md.topics.iter().filter(|t| t.error.is_none()).map(|t| t.name.clone()).collect();
-        match admin.topic_configs(&names).await {
-            Ok(c) => min_isr_check(&md, &min_isr_of(&c)),
+        match min_isr_values(settings, admin, &md, &names, call_limit).await {
+            Ok(min) => min_isr_check(&md, &min, &silent),
             Err(e) => (Status::Fail, format!("cannot read min.insync.replicas: {e:#}")),
         }
     })
@@ -152,6 +157,28 @@ pub async fn round(
     all.extend(dlqs);
     all.extend(rt);
     Round { report: with_kraft(Report::new(all), kraft), notes, seen }
+}
+
+/// The topics' effective `min.insync.replicas`, asked of the broker that has just answered the
+/// metadata (wire::configs says why not librdkafka's random "controller"); through librdkafka
+/// when the raw path cannot honour the settings (TLS, SASL) or that broker is not known.
+async fn min_isr_values(
+    settings: &Settings,
+    admin: &Arc<Admin>,
+    md: &ClusterMeta,
+    names: &[String],
+    limit: Duration,
+) -> anyhow::Result<BTreeMap<String, i32>> {
+    let answered = md.brokers.iter().find(|b| b.id == md.orig_broker_id).map(|b| format!("{}:{}", b.host, b.port));
+    if let Some(addr) = answered {
+        let mut s = settings.clone();
+        s.timeout = limit;
+        match configs::min_insync_replicas(&s, &addr, names).await {
+            Err(e) if e.kind() == Kind::InvalidConfig => {}
+            other => return Ok(other?),
+        }
+    }
+    Ok(min_isr_of(&admin.topic_configs(names).await?))
 }
 
 fn with_kraft(mut report: Report, kraft: Option<serde_json::Value>) -> Report {

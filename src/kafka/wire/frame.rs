@@ -5,10 +5,10 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeLogDirsRequest, DescribeLogDirsResponse,
-    DescribeQuorumRequest, DescribeQuorumResponse, DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse,
-    FindCoordinatorRequest, FindCoordinatorResponse, ListGroupsRequest, ListGroupsResponse, RequestHeader,
-    ResponseHeader,
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeConfigsRequest, DescribeConfigsResponse,
+    DescribeLogDirsRequest, DescribeLogDirsResponse, DescribeQuorumRequest, DescribeQuorumResponse,
+    DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse, FindCoordinatorRequest, FindCoordinatorResponse,
+    ListGroupsRequest, ListGroupsResponse, RequestHeader, ResponseHeader,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 
@@ -57,6 +57,11 @@ impl<C: Call> Exchange for C {
 impl Call for ApiVersionsRequest {
     const KEY: ApiKey = ApiKey::ApiVersions;
     type Response = ApiVersionsResponse;
+}
+
+impl Call for DescribeConfigsRequest {
+    const KEY: ApiKey = ApiKey::DescribeConfigs;
+    type Response = DescribeConfigsResponse;
 }
 
 impl Call for DescribeQuorumRequest {
