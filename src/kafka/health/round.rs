@@ -63,10 +63,8 @@ pub async fn round(
     let mut silent: BTreeSet<i32> = BTreeSet::new();
     // The quorum first: the brokers check names its leader as the controller.
     let kraft_started = Instant::now();
-    let kraft = kraft(settings, call_limit).await;
-    let quorum_check = quorum_check(&kraft, kraft_started);
-    let leader = kraft.as_ref().ok().and_then(|k| k.quorum.as_ref()).map(|q| q.leader_id).filter(|id| *id >= 0);
-    let kraft = kraft.ok().and_then(|k| serde_json::to_value(k).ok());
+    let mut kraft_answer = kraft(settings, call_limit).await;
+    let leader = kraft_answer.as_ref().ok().and_then(|k| k.quorum.as_ref()).map(|q| q.leader_id).filter(|id| *id >= 0);
     let brokers = timed("brokers", limit, async {
         // A refused connection fails at once: a health probe must not wait out the limit.
         match admin.metadata_or_down(call_limit).await {
@@ -96,6 +94,15 @@ pub async fn round(
         }
     })
     .await;
+    // The quorum was asked before the metadata: a broker that came up in between (`health --wait`
+    // on a starting cluster) is asked again, so one round does not call it both down and up.
+    let (answered, mut kraft_started) = (md.is_some(), kraft_started);
+    if answered && kraft_answer.as_ref().is_err_and(|e| e.kind() == Kind::BrokerUnreachable) {
+        kraft_started = Instant::now();
+        kraft_answer = kraft(settings, call_limit).await;
+    }
+    let quorum_check = quorum_check(&kraft_answer, kraft_started, answered);
+    let kraft = kraft_answer.ok().and_then(|k| serde_json::to_value(k).ok());
     let Some(md) = md else {
         let mut c = brokers;
         if !opts.brokers_only {
@@ -194,10 +201,16 @@ async fn kraft(settings: &Settings, limit: Duration) -> Result<Kraft, Error> {
 }
 
 /// The `quorum` check: its leader, voters and their lag, and the finalized feature levels. A
-/// broker without DescribeQuorum, or a setting the raw path cannot honour yet, is a note, not a
-/// failure (the cluster may be fine); no leader is a failure, a failed request a warning.
-fn quorum_check(kraft: &Result<Kraft, Error>, started: Instant) -> Check {
+/// broker without DescribeQuorum, or a setting the raw path cannot honour, is a note, not a
+/// failure (the cluster may be fine); no leader is a failure, a failed request a warning — except
+/// a request that timed out while the brokers answered Metadata (`brokers_answered`): a broker
+/// forwards DescribeQuorum to the active controller, so no answer there means no controller
+/// leader, and the cluster can change nothing (ISR, leaders, topics) until one is elected.
+fn quorum_check(kraft: &Result<Kraft, Error>, started: Instant, brokers_answered: bool) -> Check {
     let (status, detail) = match kraft {
+        Err(e) if brokers_answered && e.kind() == Kind::TimedOut => {
+            (Status::Fail, format!("no answer from the controller quorum (no leader?): {e}"))
+        }
         Err(e) => {
             let status = if e.kind() == Kind::InvalidConfig { Status::Ok } else { Status::Warn };
             (status, format!("not checked: {e}"))
@@ -237,4 +250,23 @@ fn quorum_check(kraft: &Result<Kraft, Error>, started: Instant) -> Check {
         }
     };
     Check { name: "quorum".into(), status, detail, elapsed_ms: ms(started.elapsed()), not_yet: false }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quorum_that_times_out_fails_only_when_the_brokers_answered() {
+        let late: Result<Kraft, Error> = Err(Error::new("DescribeQuorum", Kind::TimedOut, "DescribeQuorum timed out"));
+        let c = quorum_check(&late, Instant::now(), true);
+        assert_eq!(c.status, Status::Fail, "{}", c.detail);
+        assert!(c.detail.contains("no answer from the controller quorum"), "{}", c.detail);
+        // The brokers themselves down: the brokers check says so; the quorum is only not checked.
+        assert_eq!(quorum_check(&late, Instant::now(), false).status, Status::Warn);
+        let down: Result<Kraft, Error> = Err(Error::new("x", Kind::BrokerUnreachable, "refused"));
+        assert_eq!(quorum_check(&down, Instant::now(), true).status, Status::Warn);
+        let refused: Result<Kraft, Error> = Err(Error::new("x", Kind::InvalidConfig, "-X ssl.engine.id"));
+        assert_eq!(quorum_check(&refused, Instant::now(), true).status, Status::Ok);
+    }
 }
