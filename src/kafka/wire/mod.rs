@@ -17,6 +17,8 @@ pub mod route;
 pub mod sasl;
 pub mod scram;
 pub mod security;
+pub mod share;
+pub mod share_offsets;
 pub mod streams;
 pub mod streams_codec;
 pub mod tls;
