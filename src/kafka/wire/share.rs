@@ -25,7 +25,7 @@ use super::route::{KeyType, coordinator};
 use super::share_offsets;
 use super::transport::{Conn, bounded};
 use crate::kafka::error::{Error, Kind};
-use crate::kafka::groups::PartitionOutcome;
+use crate::kafka::groups::{Group, Member, PartitionOutcome};
 use crate::kafka::settings::Settings;
 
 /// Kafka's GROUP_ID_NOT_FOUND: the coordinator has no (share) group of that name.
@@ -91,6 +91,31 @@ pub struct ShareGroup {
     pub partitions: Vec<SharePartition>,
     /// The DescribeShareGroupOffsets version spoken: 1 carries the lag, 0 does not.
     pub offsets_version: i16,
+}
+
+impl ShareGroup {
+    /// The group as a listing holds it (type `share`, state, members and their assignments), so
+    /// what reads listings (owners in `lag`, refusals naming members) works for share groups too.
+    pub fn as_group(&self) -> Group {
+        Group {
+            name: self.name.clone(),
+            state: self.state.clone(),
+            protocol_type: String::new(),
+            kind: "share".into(),
+            error: None,
+            members: self
+                .members
+                .iter()
+                .map(|m| Member {
+                    member_id: m.member_id.clone(),
+                    client_id: m.client_id.clone(),
+                    client_host: m.client_host.clone(),
+                    assignment: m.assignment.clone(),
+                })
+                .collect(),
+            described: true,
+        }
+    }
 }
 
 /// Whether the broker `conn` is connected to has share groups; the error says what is missing
