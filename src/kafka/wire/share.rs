@@ -13,10 +13,12 @@
 //! default for clusters formatted by 4.2+, off for older ones upgraded in place).
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::Duration;
 
 use kafka_protocol::messages::{
-    AlterShareGroupOffsetsRequest, ApiKey, DeleteGroupsRequest, DeleteShareGroupOffsetsRequest, GroupId,
-    ShareGroupDescribeRequest, TopicName, alter_share_group_offsets_request as alter,
+    AlterShareGroupOffsetsRequest, ApiKey, ApiVersionsResponse, DeleteGroupsRequest, DeleteShareGroupOffsetsRequest,
+    GroupId, ShareGroupDescribeRequest, TopicName, alter_share_group_offsets_request as alter,
     delete_share_group_offsets_request as del,
 };
 use kafka_protocol::protocol::StrBytes;
@@ -121,38 +123,56 @@ impl ShareGroup {
 /// Whether the broker `conn` is connected to has share groups; the error says what is missing
 /// (the Kafka release or the `share.version` feature) and how to get it.
 pub fn check_support(conn: &Conn) -> Result<(), Error> {
-    let v = &conn.api_versions;
-    let finalized = v.finalized_features.iter().find(|f| f.name.as_str() == FEATURE).map(|f| f.max_version_level);
-    let supported = v.supported_features.iter().find(|f| f.name.as_str() == FEATURE).map(|f| f.max_version);
     let has_api = conn.versions().0.contains_key(&(ApiKey::ShareGroupDescribe as i16));
-    if has_api && finalized.is_some_and(|l| l >= 1) {
-        return Ok(());
+    match missing(conn.addr(), &conn.api_versions, has_api) {
+        None => Ok(()),
+        Some(message) => Err(Error::new("share groups", Kind::Unsupported, message)),
     }
-    let message = match supported.filter(|m| *m >= 1) {
-        Some(_) => format!(
-            "the cluster at {} has share groups switched off: its {FEATURE} feature is {} (Kafka 4.x supports share \
-             groups once it is 1; enable it with `kafka-features.sh --bootstrap-server {} upgrade --feature \
-             {FEATURE}=1`, or `evbus dev up` on a local broker)",
-            conn.addr(),
-            finalized.map_or_else(|| "not finalized".to_string(), |l| format!("at level {l}")),
-            conn.addr()
-        ),
-        None => format!(
-            "the broker at {} does not support share groups: it has neither the ShareGroupDescribe API (key 77) nor \
-             the {FEATURE} feature, so it is older than Apache Kafka 4.0 (share groups came as early access in \
-             4.0, preview in 4.1 and production-ready in 4.2, with {FEATURE}=1)",
-            conn.addr()
-        ),
-    };
-    Err(Error::new("share groups", Kind::Unsupported, message))
 }
 
-/// The coordinator of `group`, after checking the cluster has share groups at all.
-async fn share_coordinator(s: &Settings, group: &str) -> Result<Conn, Error> {
+/// Why the broker at `addr` (its ApiVersions answer `v`; `has_api`: it lists ShareGroupDescribe)
+/// has no share groups, or `None` when it has them.
+fn missing(addr: &str, v: &ApiVersionsResponse, has_api: bool) -> Option<String> {
+    let finalized = v.finalized_features.iter().find(|f| f.name.as_str() == FEATURE).map(|f| f.max_version_level);
+    let supported = v.supported_features.iter().find(|f| f.name.as_str() == FEATURE).map(|f| f.max_version);
+    if has_api && finalized.is_some_and(|l| l >= 1) {
+        return None;
+    }
+    Some(match supported.filter(|m| *m >= 1) {
+        Some(_) => format!(
+            "the cluster at {addr} has share groups switched off: its {FEATURE} feature is {} (Kafka 4.x supports \
+             share groups once it is 1 or more; enable it with `kafka-features.sh --bootstrap-server {addr} upgrade \
+             --feature {FEATURE}=1`, or run `evbus dev up` for a local broker)",
+            finalized.map_or_else(|| "not enabled".to_string(), |l| format!("at level {l}")),
+        ),
+        None => format!(
+            "the broker at {addr} does not support share groups: it has neither the ShareGroupDescribe API (key 77) \
+             nor the {FEATURE} feature, so it is older than Apache Kafka 4.0 (share groups came as early access in \
+             4.0, preview in 4.1 and production-ready in 4.2, with {FEATURE} enabled)"
+        ),
+    })
+}
+
+/// Wait between asking again while the coordinator is loading or moving.
+const RETRY_PAUSE: Duration = Duration::from_millis(200);
+
+/// `ask` on a connection to the coordinator of `group`, after checking the cluster has share
+/// groups at all; asked again (the coordinator found again) while the answer is retriable
+/// (loading, not the coordinator any more): the caller bounds it all by `--timeout`.
+async fn at_coordinator<T, F, Fut>(s: &Settings, group: &str, mut ask: F) -> Result<T, Error>
+where
+    F: FnMut(Conn) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
     let boot = Conn::bootstrap(s).await?;
     check_support(&boot)?;
     drop(boot);
-    coordinator(s, group, KeyType::Group).await
+    loop {
+        match ask(coordinator(s, group, KeyType::Group).await?).await {
+            Err(e) if e.retriable() => tokio::time::sleep(RETRY_PAUSE).await,
+            r => return r,
+        }
+    }
 }
 
 fn gid(s: &str) -> GroupId {
@@ -166,29 +186,26 @@ fn tname(s: &str) -> TopicName {
 /// The share group `group`, or `None` when the coordinator has no share group of that name
 /// (a consumer group of that name included: Kafka answers GROUP_ID_NOT_FOUND then too).
 pub async fn describe(s: &Settings, group: &str) -> Result<Option<ShareGroup>, Error> {
-    bounded(s, "ShareGroupDescribe", async {
-        let mut conn = share_coordinator(s, group).await?;
-        describe_on(&mut conn, group).await
-    })
-    .await
+    let ask = |mut conn: Conn| async move { describe_on(&mut conn, group).await };
+    bounded(s, "ShareGroupDescribe", at_coordinator(s, group, ask)).await
 }
 
 /// Several share groups, each from its coordinator, within one `--timeout`; one that cannot be
-/// read is an error of its own.
+/// read is an error of its own, a cluster without share groups the error of all.
 pub async fn describe_many(
     s: &Settings,
     groups: &[String],
 ) -> Result<BTreeMap<String, Result<Option<ShareGroup>, Error>>, Error> {
     bounded(s, "ShareGroupDescribe", async {
-        let boot = Conn::bootstrap(s).await?;
-        check_support(&boot)?;
-        drop(boot);
         let mut out = BTreeMap::new();
         for g in groups {
-            let r = match coordinator(s, g, KeyType::Group).await {
-                Ok(mut conn) => describe_on(&mut conn, g).await,
-                Err(e) => Err(e),
-            };
+            let ask = |mut conn: Conn| async move { describe_on(&mut conn, g).await };
+            let r = at_coordinator(s, g, ask).await;
+            if let Err(e) = &r
+                && e.kind() == Kind::Unsupported
+            {
+                return Err(e.clone());
+            }
             out.insert(g.clone(), r);
         }
         Ok(out)
@@ -296,36 +313,30 @@ pub async fn alter_offsets(
             alter::AlterShareGroupOffsetsRequestPartition::default().with_partition_index(*p).with_start_offset(*o),
         );
     }
-    let req = AlterShareGroupOffsetsRequest::default().with_group_id(gid(group)).with_topics(
-        by_topic
-            .into_iter()
-            .map(|(t, ps)| {
-                alter::AlterShareGroupOffsetsRequestTopic::default().with_topic_name(tname(t)).with_partitions(ps)
-            })
-            .collect(),
-    );
-    let op = format!("AlterShareGroupOffsets of {group}");
-    bounded(s, "AlterShareGroupOffsets", async {
-        let mut conn = share_coordinator(s, group).await?;
-        let (resp, _) = conn.call(&req).await?;
+    let topics = by_topic
+        .into_iter()
+        .map(|(t, ps)| {
+            alter::AlterShareGroupOffsetsRequestTopic::default().with_topic_name(tname(t)).with_partitions(ps)
+        })
+        .collect();
+    let req = &AlterShareGroupOffsetsRequest::default().with_group_id(gid(group)).with_topics(topics);
+    let op = &format!("AlterShareGroupOffsets of {group}");
+    let ask = |mut conn: Conn| async move {
+        let (resp, _) = conn.call(req).await?;
         if resp.error_code != 0 {
-            return Err(Error::from_protocol(&op, resp.error_code, resp.error_message.as_deref()));
+            return Err(Error::from_protocol(op, resp.error_code, resp.error_message.as_deref()));
         }
         let mut out = Vec::new();
         for t in resp.responses {
             for p in t.partitions {
-                out.push(PartitionOutcome {
-                    topic: t.topic_name.to_string(),
-                    partition: p.partition_index,
-                    error: (p.error_code != 0).then(|| {
-                        Error::from_protocol(&op, p.error_code, p.error_message.as_deref()).message().to_string()
-                    }),
-                });
+                let error = (p.error_code != 0)
+                    .then(|| Error::from_protocol(op, p.error_code, p.error_message.as_deref()).message().to_string());
+                out.push(PartitionOutcome { topic: t.topic_name.to_string(), partition: p.partition_index, error });
             }
         }
         Ok(out)
-    })
-    .await
+    };
+    bounded(s, "AlterShareGroupOffsets", at_coordinator(s, group, ask)).await
 }
 
 /// Deletes the share-partition state of `group` on `topics` (DeleteShareGroupOffsets): topic →
@@ -335,37 +346,80 @@ pub async fn delete_offsets(
     group: &str,
     topics: &[String],
 ) -> Result<Vec<(String, Option<String>)>, Error> {
-    let req = DeleteShareGroupOffsetsRequest::default().with_group_id(gid(group)).with_topics(
+    let req = &DeleteShareGroupOffsetsRequest::default().with_group_id(gid(group)).with_topics(
         topics.iter().map(|t| del::DeleteShareGroupOffsetsRequestTopic::default().with_topic_name(tname(t))).collect(),
     );
-    let op = format!("DeleteShareGroupOffsets of {group}");
-    bounded(s, "DeleteShareGroupOffsets", async {
-        let mut conn = share_coordinator(s, group).await?;
-        let (resp, _) = conn.call(&req).await?;
+    let op = &format!("DeleteShareGroupOffsets of {group}");
+    let ask = |mut conn: Conn| async move {
+        let (resp, _) = conn.call(req).await?;
         if resp.error_code != 0 {
-            return Err(Error::from_protocol(&op, resp.error_code, resp.error_message.as_deref()));
+            return Err(Error::from_protocol(op, resp.error_code, resp.error_message.as_deref()));
         }
         Ok(resp
             .responses
             .into_iter()
             .map(|t| {
                 let e = (t.error_code != 0)
-                    .then(|| Error::from_protocol(&op, t.error_code, t.error_message.as_deref()).message().to_string());
+                    .then(|| Error::from_protocol(op, t.error_code, t.error_message.as_deref()).message().to_string());
                 (t.topic_name.to_string(), e)
             })
             .collect())
-    })
-    .await
+    };
+    bounded(s, "DeleteShareGroupOffsets", at_coordinator(s, group, ask)).await
 }
 
 /// Deletes the group (DeleteGroups, which Kafka answers for every group type). The inner error
 /// is the group's own (not empty, not found), the outer one the call's.
 pub async fn delete_group(s: &Settings, group: &str) -> Result<Result<(), Error>, Error> {
-    bounded(s, "DeleteGroups", async {
-        let mut conn = share_coordinator(s, group).await?;
+    let ask = |mut conn: Conn| async move {
         let (resp, _) = conn.call(&DeleteGroupsRequest::default().with_groups_names(vec![gid(group)])).await?;
         let code = resp.results.iter().find(|r| r.group_id.as_str() == group).map_or(0, |r| r.error_code);
-        Ok(if code == 0 { Ok(()) } else { Err(Error::from_protocol(format!("DeleteGroups of {group}"), code, None)) })
-    })
-    .await
+        let e = Error::from_protocol(format!("DeleteGroups of {group}"), code, None);
+        // A coordinator loading or moved is asked again; any other answer is the group's own.
+        match code {
+            0 => Ok(Ok(())),
+            _ if e.retriable() => Err(e),
+            _ => Ok(Err(e)),
+        }
+    };
+    bounded(s, "DeleteGroups", at_coordinator(s, group, ask)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use kafka_protocol::messages::api_versions_response::{FinalizedFeatureKey, SupportedFeatureKey};
+
+    use super::*;
+
+    fn versions(supported: Option<i16>, finalized: Option<i16>) -> ApiVersionsResponse {
+        let name = || StrBytes::from_static_str(FEATURE);
+        ApiVersionsResponse::default()
+            .with_supported_features(
+                supported
+                    .into_iter()
+                    .map(|m| SupportedFeatureKey::default().with_name(name()).with_max_version(m))
+                    .collect(),
+            )
+            .with_finalized_features(
+                finalized
+                    .into_iter()
+                    .map(|l| FinalizedFeatureKey::default().with_name(name()).with_max_version_level(l))
+                    .collect(),
+            )
+    }
+
+    #[test]
+    fn a_broker_without_share_groups_is_told_from_one_with_them_switched_off() {
+        assert_eq!(missing("k:9092", &versions(Some(2), Some(2)), true), None);
+        // Kafka 3.9: no API, no feature.
+        let e = missing("k:9092", &versions(None, None), false).unwrap();
+        assert!(e.starts_with("the broker at k:9092 does not support share groups"), "{e}");
+        assert!(e.contains("older than Apache Kafka 4.0") && e.contains("production-ready in 4.2"), "{e}");
+        // Kafka 4.x with the feature at 0 (a cluster upgraded in place).
+        let e = missing("k:9092", &versions(Some(1), None), false).unwrap();
+        assert!(e.contains("has share groups switched off: its share.version feature is not enabled"), "{e}");
+        assert!(e.contains("upgrade --feature share.version=1"), "{e}");
+        let e = missing("k:9092", &versions(Some(2), Some(0)), true).unwrap();
+        assert!(e.contains("share.version feature is at level 0"), "{e}");
+    }
 }
