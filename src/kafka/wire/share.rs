@@ -159,14 +159,26 @@ const RETRY_PAUSE: Duration = Duration::from_millis(200);
 /// `ask` on a connection to the coordinator of `group`, after checking the cluster has share
 /// groups at all; asked again (the coordinator found again) while the answer is retriable
 /// (loading, not the coordinator any more): the caller bounds it all by `--timeout`.
-async fn at_coordinator<T, F, Fut>(s: &Settings, group: &str, mut ask: F) -> Result<T, Error>
+async fn at_coordinator<T, F, Fut>(s: &Settings, group: &str, ask: F) -> Result<T, Error>
 where
     F: FnMut(Conn) -> Fut,
     Fut: Future<Output = Result<T, Error>>,
 {
-    let boot = Conn::bootstrap(s).await?;
-    check_support(&boot)?;
-    drop(boot);
+    check_cluster(s).await?;
+    retrying(s, group, ask).await
+}
+
+/// Whether the cluster has share groups (see [`check_support`]), asked of a bootstrap broker.
+async fn check_cluster(s: &Settings) -> Result<(), Error> {
+    check_support(&Conn::bootstrap(s).await?)
+}
+
+/// [`at_coordinator`] without the check (done once for many groups).
+async fn retrying<T, F, Fut>(s: &Settings, group: &str, mut ask: F) -> Result<T, Error>
+where
+    F: FnMut(Conn) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
     loop {
         match ask(coordinator(s, group, KeyType::Group).await?).await {
             Err(e) if e.retriable() => tokio::time::sleep(RETRY_PAUSE).await,
@@ -197,16 +209,11 @@ pub async fn describe_many(
     groups: &[String],
 ) -> Result<BTreeMap<String, Result<Option<ShareGroup>, Error>>, Error> {
     bounded(s, "ShareGroupDescribe", async {
+        check_cluster(s).await?;
         let mut out = BTreeMap::new();
         for g in groups {
             let ask = |mut conn: Conn| async move { describe_on(&mut conn, g).await };
-            let r = at_coordinator(s, g, ask).await;
-            if let Err(e) = &r
-                && e.kind() == Kind::Unsupported
-            {
-                return Err(e.clone());
-            }
-            out.insert(g.clone(), r);
+            out.insert(g.clone(), retrying(s, g, ask).await);
         }
         Ok(out)
     })

@@ -25,8 +25,11 @@ pub const VERSIONS: (i16, i16) = (0, 1);
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     /// Group id → topics (name and partitions), or `None` for all.
-    pub groups: Vec<(String, Option<Vec<(String, Vec<i32>)>>)>,
+    pub groups: Vec<(String, Topics)>,
 }
+
+/// The topics (name and partitions) a request asks about; `None`: all of the group's.
+pub type Topics = Option<Vec<(String, Vec<i32>)>>;
 
 /// One share partition of the answer.
 #[derive(Debug, Clone, Default, PartialEq)]
