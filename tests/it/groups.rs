@@ -506,7 +506,8 @@ fn share_groups_are_listed_described_and_lagged_as_share_groups() {
         std::thread::sleep(Duration::from_millis(500));
     };
     assert_eq!(listed["type"], "share", "{listed}");
-    assert_eq!(listed["state"], "Empty", "{listed}");
+    assert_eq!((&listed["state"], &listed["members"]), (&json!("Empty"), &json!(0)), "{listed}");
+    assert_eq!(listed["topics"], json!([t]), "{listed}");
     let (_, doc, _) = run(&b, &["list", &g, "--type", "share"]);
     assert_eq!(doc["groups"].as_array().unwrap().len(), 1);
     let (_, doc, _) = run(&b, &["list", &g, "--type", "classic"]);
