@@ -154,6 +154,23 @@ mod tests {
     }
 
     #[test]
+    fn share_groups_are_the_listed_ones_or_those_the_manifest_declares_before_they_exist() {
+        let m = crate::topics::manifest::parse(
+            "version: 1\ntopics:\n  - name: t\ngroups:\n  - name: later\n    topics: [t]\n    type: share\n  \
+             - name: renamed\n    topics: [t]\n    type: share\n",
+            std::path::Path::new("topics.yaml"),
+        )
+        .unwrap();
+        let listed = |name: &str, kind: &str| Group { name: name.into(), kind: kind.into(), ..Default::default() };
+        // `renamed` exists as a consumer group: the cluster's listing wins over the manifest.
+        let all = [listed("live", "share"), listed("renamed", "classic"), listed("c", "consumer")];
+        let names = ["live", "renamed", "c", "later", "unknown"].map(String::from).to_vec();
+        let (consumer, share) = split(&all, Some(&m), names);
+        assert_eq!(consumer, ["renamed", "c", "unknown"]);
+        assert_eq!(share, ["live", "later"]);
+    }
+
+    #[test]
     fn assigned_partitions_without_state_are_planned_without_a_start_offset() {
         let d: Described = BTreeMap::from([("w".to_string(), Ok(Some(share(1))))]);
         let (_, parts, err) = plan(&d).pop().unwrap();
