@@ -5,8 +5,9 @@
 //! [`frame`] is the pure wire format, [`versions`] what each side speaks, [`transport`] the
 //! connection (bounded by `--timeout`), made as [`security`] reads the settings (refusing the ones
 //! it cannot honour) with [`tls`] and [`sasl`] ([`scram`]), and the users of it ([`quorum`],
-//! [`groups`], [`partitions`], [`logdirs`], [`streams`]), routed by [`route`], each one request
-//! and the owned values evbus shows. [`streams_codec`] codes a message the codec crate lacks.
+//! [`groups`], [`partitions`], [`logdirs`], [`share`], [`streams`]), routed by [`route`], each one
+//! request and the owned values evbus shows. [`share_offsets`] and [`streams_codec`] code messages
+//! (or versions) the codec crate lacks.
 
 pub mod frame;
 pub mod groups;
