@@ -305,6 +305,15 @@ pub fn check_named(groups: &[GroupLag], named: &[String], manifest: Option<&Mani
 
 /// An error naming every group whose committed offsets could not be read.
 pub fn check_errors(groups: &[GroupLag]) -> Result<()> {
+    // A share group's error says why (a broker without share groups, most often): `-o json` has
+    // no other place for it.
+    if let Some(g) = groups.iter().find(|g| g.kind == "share" && g.error.is_some()) {
+        bail!(
+            "could not read the start offsets of share group {}: {}",
+            for_terminal(&g.name),
+            g.error.as_deref().unwrap_or_default()
+        );
+    }
     let failed: Vec<&str> = groups.iter().filter(|g| g.error.is_some()).map(|g| g.name.as_str()).collect();
     if !failed.is_empty() {
         bail!("could not read the committed offsets of {}", failed.join(", "));

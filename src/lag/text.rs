@@ -36,7 +36,9 @@ pub fn partition_table(
     verdicts: Option<&Verdicts>,
     paint: &dyn Fn(&str) -> String,
 ) -> Table {
-    let mut header = vec!["topic", "partition", "committed", "end", "lag", "time lag", "owner"];
+    // A share group's progress is its share-partition start offset, not a commit.
+    let progress = if g.kind == "share" { "start offset" } else { "committed" };
+    let mut header = vec!["topic", "partition", progress, "end", "lag", "time lag", "owner"];
     if verdicts.is_some() {
         header.push("status");
     }

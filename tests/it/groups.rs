@@ -1,7 +1,7 @@
 //! `evbus groups` against Apache Kafka, with real members of both protocols: every reset target
 //! checked by reading the committed offsets back with a client of the test's own, refusals while
 //! members are active, clamping to a log whose start DeleteRecords moved, the JSON plan read back
-//! by `--from-file`, deletions, share groups, and lag in time and retention risk in `lag`,
+//! by `--from-file`, deletions, share groups listed, and lag in time and retention risk in `lag`,
 //! `groups describe` and `health`.
 
 use std::time::{Duration, Instant};
@@ -474,11 +474,11 @@ fn retention_risk_warns_with_the_time_left() {
     assert_eq!(c["status"], "ok", "{c}");
 }
 
-/// A share group made by Kafka's own share consumer is listed with its type; what librdkafka
-/// cannot tell (state, members) says so instead of "Dead, no members", and it is not a
-/// consumer group for `lag` or `reset`.
+/// A share group made by Kafka's own share consumer is listed with its type and state (ListGroups
+/// v5, which librdkafka does not ask), described with its members on its own API, part of `lag`,
+/// and reset through AlterShareGroupOffsets (tests/it/share.rs has the rest).
 #[test]
-fn share_groups_are_listed_without_pretending_to_know_their_members() {
+fn share_groups_are_listed_described_and_lagged_as_share_groups() {
     let b = Broker::start();
     let t = b.unique("tasks");
     let g = b.unique("workers");
@@ -505,27 +505,26 @@ fn share_groups_are_listed_without_pretending_to_know_their_members() {
         );
         std::thread::sleep(Duration::from_millis(500));
     };
-    // ListGroups v5 (the raw protocol path) names the type and state librdkafka drops; the
-    // members need ShareGroupDescribe, which evbus does not send yet.
     assert_eq!(listed["type"], "share", "{listed}");
-    assert_eq!((&listed["state"], &listed["members"]), (&json!("Empty"), &Value::Null), "{listed}");
+    assert_eq!((&listed["state"], &listed["members"]), (&json!("Empty"), &json!(0)), "{listed}");
+    assert_eq!(listed["topics"], json!([t]), "{listed}");
     let (_, doc, _) = run(&b, &["list", &g, "--type", "share"]);
     assert_eq!(doc["groups"].as_array().unwrap().len(), 1);
     let (_, doc, _) = run(&b, &["list", &g, "--type", "classic"]);
     assert_eq!(doc["groups"], json!([]));
 
+    // ShareGroupDescribe: no members left, not "not available".
     let d = describe(&b, &g);
-    assert_eq!((&d["type"], &d["members"]), (&json!("share"), &Value::Null), "{d}");
+    assert_eq!((&d["type"], &d["members"]), (&json!("share"), &json!([])), "{d}");
     let out = b.evbus().args(["groups", "describe", &g, "-o", "table"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("not available"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(share, Empty)") && text.contains("No active members."), "{text}");
 
-    // Not a consumer group: `lag` leaves it out, `reset` refuses.
+    // A share group is part of `lag`, with its type.
     let out = b.evbus().args(["lag", "-o", "json"]).output().unwrap();
     let doc = stdout_json(&out);
-    assert!(!doc["groups"].as_array().unwrap().iter().any(|x| x["group"] == g.as_str()), "{doc:#}");
-    let (code, _, err) = run(&b, &["reset", &g, "--topic", &t, "--to", "earliest", "--yes"]);
-    assert_eq!(code, Some(1));
-    assert!(err.contains("is a share group"), "{err}");
+    let lg = doc["groups"].as_array().unwrap().iter().find(|x| x["group"] == g.as_str()).cloned();
+    assert_eq!(lg.unwrap_or_else(|| panic!("{g} not in {doc:#}"))["type"], "share");
 }
 
 /// Issue 26: `groups reset -o json >/dev/full` reset the offsets and exited 1 as if it had not (a

@@ -36,6 +36,7 @@ mod secure_wire;
 mod security;
 mod seed004;
 mod serve;
+mod share;
 mod streams;
 mod tail;
 mod terminal;

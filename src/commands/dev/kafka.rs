@@ -132,6 +132,17 @@ pub fn kraft_properties(listeners: &[(&str, &str, u16)], controller: u16, data: 
     )
 }
 
+/// Features `StorageTool format` must be told to enable: share groups (`share.version`) are on
+/// by default from Kafka 4.2 (4.4 formats level 2), off in 4.1, where they are a preview a
+/// developer trying them needs on; before 4.1 they are early access, not enabled here.
+fn format_features(version: &str) -> &'static [&'static str] {
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    match (parts.next(), parts.next()) {
+        (Some(4), Some(1)) => &["--feature", "share.version=1"],
+        _ => &[],
+    }
+}
+
 /// Write the configuration, format the storage on the first start, and start `kafka.Kafka`.
 pub(super) fn start_kafka(app: &App, state: &State, dir: &Path, k: &Kafka, port: u16, log: fs::File) -> Result<Child> {
     let controller = controller_port(app, state, port)?;
@@ -175,6 +186,7 @@ pub(super) fn configure(
         app.ui.info(format!("evbus: formatting Kafka's storage in {}", state.dir.join("kafka-data").display()));
         let status = kafka_java(k, dir, &["-Xmx256m"])
             .args(["kafka.tools.StorageTool", "format", "-t", KAFKA_CLUSTER_ID, "-c", "server.properties"])
+            .args(format_features(&k.version))
             .stdout(log.try_clone()?)
             .stderr(log.try_clone()?)
             .status()
@@ -208,6 +220,12 @@ mod tests {
     use super::*;
 
     /// What `evbus dev` wrote before the writer was shared with the test harness, to the byte.
+    #[test]
+    fn share_groups_are_enabled_where_kafka_leaves_them_off() {
+        assert_eq!(format_features("4.1.1"), ["--feature", "share.version=1"]);
+        assert!(format_features("4.4.0").is_empty() && format_features("3.9.2").is_empty());
+    }
+
     #[test]
     fn dev_server_properties_are_unchanged() {
         let dir = Path::new("/state");

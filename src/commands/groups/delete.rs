@@ -25,6 +25,9 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<Outcome> {
     let admin = Arc::new(app.settings.admin()?);
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
     let (md, listed) = (md?, listed?);
+    if listed.as_ref().is_some_and(|g| g.kind == "share") {
+        return super::share::delete(app, mode, &a).await;
+    }
     let consumer = listed.as_ref().is_none_or(|g| has_committed_offsets(&g.kind));
     let mut committed: Vec<(String, i32, i64)> = if consumer {
         match groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?.into_iter().next() {

@@ -1,5 +1,5 @@
 //! `evbus groups describe`: one group in depth: its members and what they are assigned, and for
-//! a consumer group its lag per partition (the `lag` snapshot of that one group).
+//! a consumer or share group its lag per partition (the `lag` snapshot of that one group).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -66,7 +66,8 @@ pub(super) async fn describe(app: &App, a: GroupsDescribeArgs) -> Result<Outcome
         return super::streams::describe(app, mode, &g).await;
     }
     let described = listed.is_none_or(|l| l.described);
-    let consumer = is_consumer_group(kind);
+    // Share groups have lag too (start offsets and Kafka's own lag: see `kafka::lag`).
+    let consumer = is_consumer_group(kind) || kind == "share";
     let members: Vec<MemberJson> = listed
         .map(|l| {
             l.members

@@ -67,20 +67,26 @@ pub(super) async fn list(app: &App, a: GroupsListArgs) -> Result<Outcome> {
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
     let (all, partial) = groups::list(&admin).await?;
-    let wanted: Vec<Group> = all
+    let mut wanted: Vec<Group> = all
         .into_iter()
         .filter(|g| re.as_ref().is_none_or(|re| re.is_match(&g.name)))
         .filter(|g| type_matches(&g.kind, &a.types))
         .filter(|g| states.is_empty() || states.contains(&state_key(&g.state)))
         .collect();
-    // Topics and lag need the consumer and streams groups' committed offsets: only for the groups shown.
+    // Topics and lag need the consumer and streams groups' committed offsets (share groups': their
+    // start offsets, and their members from their own API): only for the groups shown.
     let consumer: Vec<String> =
-        wanted.iter().filter(|g| has_committed_offsets(&g.kind)).map(|g| g.name.clone()).collect();
+        wanted.iter().filter(|g| has_committed_offsets(&g.kind) || g.kind == "share").map(|g| g.name.clone()).collect();
     let lags: BTreeMap<String, GroupLag> = if consumer.is_empty() {
         BTreeMap::new()
     } else {
         let sel = Selection { named: consumer, time_lag: false, ..Selection::default() };
         let snap = notes(app, snapshot_from(&app.settings, &admin, None, &sel, Some((wanted.clone(), partial))).await?);
+        for g in wanted.iter_mut().filter(|g| g.kind == "share") {
+            if let Some(d) = snap.listed.iter().find(|d| d.name == g.name && d.described) {
+                *g = d.clone();
+            }
+        }
         snap.groups.into_iter().map(|g| (g.name.clone(), g)).collect()
     };
     let rows: Vec<ListRow> = wanted

@@ -12,7 +12,8 @@
 //!
 //! One file per subcommand; [`guard`] holds what the destructive ones share (finding a group,
 //! refusing groups evbus cannot change, naming active members), [`notes`] prints a snapshot's
-//! warnings. Streams groups (KIP-1071) have their own describe in [`streams`].
+//! warnings. Streams groups (KIP-1071) have their own describe in [`streams`]; [`share`] is what
+//! reset and delete do differently for share groups (KIP-932).
 
 mod delete;
 mod describe;
@@ -21,6 +22,7 @@ mod list;
 mod notes;
 mod reset;
 mod run;
+mod share;
 mod streams;
 
 pub use run::run;

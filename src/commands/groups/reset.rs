@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use super::guard::{find_group, refuse_members, require_consumer_group};
+use super::share;
 use crate::app::App;
 use crate::cli::{GroupsResetArgs, ResetEdge};
 use crate::exit::{Exit, Outcome};
@@ -159,7 +160,15 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     let admin = Arc::new(app.settings.admin()?);
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
     let (md, listed) = (md?, listed?);
-    require_consumer_group(listed.as_ref(), "reset")?;
+    // A share group: its start offsets and members from its own API (see `share`).
+    let share = share::lookup(app, &a.group, listed.as_ref()).await?;
+    let listed = match &share {
+        Some(s) => Some(s.group.clone()),
+        None => {
+            require_consumer_group(listed.as_ref(), "reset")?;
+            listed
+        }
+    };
     let streams = super::streams::reset_scope(app, listed.as_ref(), &specs, "reset").await?;
     super::streams::refuse_internal_flag(streams.as_ref(), a.delete_internal_topics)?;
     if let Some(g) = listed.as_ref().filter(|g| !g.members.is_empty())
@@ -168,7 +177,10 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
         return Err(refuse_members(g, "resetting its offsets"));
     }
 
-    let committed = groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?;
+    let committed = match &share {
+        Some(s) => vec![(a.group.clone(), Ok(s.starts.iter().map(|((t, p), o)| committed_at(t, *p, *o)).collect()))],
+        None => groups::committed_many(&admin, vec![(a.group.clone(), None)]).await?,
+    };
     let committed: BTreeMap<(String, i32), i64> = match committed.into_iter().next() {
         Some((_, Ok(list))) => list.into_iter().filter_map(|c| Some(((c.topic, c.partition), c.offset?))).collect(),
         Some((_, Err(e))) if e.kind() == Kind::GroupNotFound => BTreeMap::new(),
@@ -297,10 +309,18 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
         app.ui.info("aborted: nothing changed");
         return Ok(Outcome::Ok);
     }
-    let outcomes = groups::alter_offsets(&admin, &a.group, offsets).await?;
+    let outcomes = match share {
+        Some(_) => share::alter(app, &a.group, &offsets).await?,
+        None => groups::alter_offsets(&admin, &a.group, offsets).await?,
+    };
     let outcome = report(app, mode, &plan, outcomes, &a.group)?;
     super::streams::after_reset(app, &admin, streams.as_ref(), a.delete_internal_topics).await?;
     Ok(outcome)
+}
+
+/// A share-partition start offset in the shape OffsetFetch answers.
+fn committed_at(topic: &str, partition: i32, offset: i64) -> groups::Committed {
+    groups::Committed { topic: topic.to_string(), partition, offset: Some(offset), metadata: String::new() }
 }
 
 /// Print the outcome of a reset; any failed partition makes the run fail (exit 1).

@@ -163,7 +163,8 @@ pub async fn group_checks(
         } else if let Some(d) = declared.filter(|d| !g.kind.is_empty() && *d != g.kind) {
             (Status::Fail, format!("declared a {d} group, but it is a {} group on the cluster", g.kind))
         } else if let Some(e) = &g.error {
-            (Status::Fail, format!("cannot read committed offsets: {e}"))
+            let what = if g.kind == "share" { "share-group start offsets" } else { "committed offsets" };
+            (Status::Fail, format!("cannot read {what}: {e}"))
         } else if g.state == NO_OFFSETS {
             (
                 Status::Warn,
@@ -183,6 +184,7 @@ pub async fn group_checks(
                 "consumer" => d.push_str(", consumer protocol (KIP-848)"),
                 "classic" => d.push_str(", classic protocol"),
                 "streams" => d.push_str(", streams group (KIP-1071)"),
+                "share" => d.push_str(", share group (KIP-932)"),
                 _ => {}
             }
             let uncommitted = g.partitions.iter().filter(|p| p.committed.is_none()).count();

@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::first_records;
 use super::partitions::{end_offsets, log_offsets, partition_ids};
+use super::{first_records, share};
 use crate::kafka::admin::Admin;
 use crate::kafka::{ClusterMeta, Settings, groups};
 use crate::lag::report::{GroupLag, NO_OFFSETS, PartitionLag, Selection, has_committed_offsets, sort_groups};
@@ -78,16 +78,23 @@ pub async fn snapshot_from(
         }
     });
     let md = md?;
-    let (listed, partial) = listed?.unwrap_or_default();
+    let (mut listed, partial) = listed?.unwrap_or_default();
     let mut warnings = Vec::new();
     let mut debug = Vec::new();
     if partial {
         warnings.push("not every broker answered ListGroups in time; the group list may be incomplete".to_string());
     }
+    // Share groups have start offsets, not commits: read on their own path (see `share`).
+    let (names, share_names) = share::split(&listed, manifest, selected_names(&listed, manifest, sel));
+    let shared = share::read(settings, &share_names).await;
+    share::describe_into(&mut listed, &shared);
     let known = Known { md: &md, by_name: listed.iter().map(|g| (g.name.as_str(), g)).collect(), manifest };
-    let names = selected_names(&listed, manifest, sel);
     let committed = read_committed(admin, &known, &names, &mut debug).await?;
-    let (plan, all_parts) = plan_partitions(&known, &names, committed);
+    let (mut plan, mut all_parts) = plan_partitions(&known, &names, committed);
+    for (name, parts, error) in share::plan(&shared) {
+        all_parts.extend(parts.keys().filter(|(t, p)| partition_ids(&md, t).contains(p)).cloned());
+        plan.push((name, parts, error));
+    }
     let (ends, starts) = if sel.time_lag {
         log_offsets(settings, all_parts.into_iter().collect()).await?
     } else {
@@ -98,6 +105,7 @@ pub async fn snapshot_from(
         .into_iter()
         .map(|(name, parts, error)| group_lag(&known, sel, partial, &offsets, name, parts, error))
         .collect();
+    share::finish(&mut out, &shared, &mut warnings);
     if sel.time_lag {
         warnings.extend(add_time_lag(settings, admin, &mut out, sel.retention_warn).await);
     }
@@ -146,12 +154,12 @@ struct LogOffsets {
 /// group and then the manifest's.
 fn selected_names(listed: &[groups::Group], manifest: Option<&Manifest>, sel: &Selection) -> Vec<String> {
     let wanted: Box<dyn Iterator<Item = &String>> = if sel.named.is_empty() {
-        // Connect and share groups have no committed offsets to lag behind: `lag` covers
-        // consumer groups of both protocols (classic and KIP-848) and streams groups.
+        // Connect groups have no committed offsets to lag behind: `lag` covers consumer groups of
+        // both protocols (classic and KIP-848), streams groups and share groups (start offsets).
         Box::new(
             listed
                 .iter()
-                .filter(|g| has_committed_offsets(&g.kind))
+                .filter(|g| has_committed_offsets(&g.kind) || g.kind == "share")
                 .map(|g| &g.name)
                 .chain(manifest.into_iter().flat_map(|m| m.groups.iter().map(|g| &g.name))),
         )

@@ -5,10 +5,12 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsRequest, ApiVersionsResponse, DescribeConfigsRequest, DescribeConfigsResponse,
-    DescribeLogDirsRequest, DescribeLogDirsResponse, DescribeQuorumRequest, DescribeQuorumResponse,
-    DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse, FindCoordinatorRequest, FindCoordinatorResponse,
-    ListGroupsRequest, ListGroupsResponse, RequestHeader, ResponseHeader,
+    AlterShareGroupOffsetsRequest, AlterShareGroupOffsetsResponse, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
+    DeleteGroupsRequest, DeleteGroupsResponse, DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse,
+    DescribeConfigsRequest, DescribeConfigsResponse, DescribeLogDirsRequest, DescribeLogDirsResponse,
+    DescribeQuorumRequest, DescribeQuorumResponse, DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse,
+    FindCoordinatorRequest, FindCoordinatorResponse, ListGroupsRequest, ListGroupsResponse, RequestHeader,
+    ResponseHeader, ShareGroupDescribeRequest, ShareGroupDescribeResponse,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 
@@ -87,6 +89,26 @@ impl Call for DescribeTopicPartitionsRequest {
 impl Call for DescribeLogDirsRequest {
     const KEY: ApiKey = ApiKey::DescribeLogDirs;
     type Response = DescribeLogDirsResponse;
+}
+
+impl Call for ShareGroupDescribeRequest {
+    const KEY: ApiKey = ApiKey::ShareGroupDescribe;
+    type Response = ShareGroupDescribeResponse;
+}
+
+impl Call for AlterShareGroupOffsetsRequest {
+    const KEY: ApiKey = ApiKey::AlterShareGroupOffsets;
+    type Response = AlterShareGroupOffsetsResponse;
+}
+
+impl Call for DeleteShareGroupOffsetsRequest {
+    const KEY: ApiKey = ApiKey::DeleteShareGroupOffsets;
+    type Response = DeleteShareGroupOffsetsResponse;
+}
+
+impl Call for DeleteGroupsRequest {
+    const KEY: ApiKey = ApiKey::DeleteGroups;
+    type Response = DeleteGroupsResponse;
 }
 
 /// The whole frame of `req` at `version`, size prefix included.

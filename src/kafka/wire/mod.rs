@@ -5,9 +5,9 @@
 //! [`frame`] is the pure wire format, [`versions`] what each side speaks, [`transport`] the
 //! connection (bounded by `--timeout`), made as [`security`] reads the settings (refusing the ones
 //! it cannot honour) with [`tls`] and [`sasl`] ([`scram`]), and the users of it ([`quorum`],
-//! [`groups`], [`partitions`], [`logdirs`], [`streams`], [`configs`]), routed by [`route`], each
-//! one request and the owned values evbus shows. [`streams_codec`] codes a message the codec crate
-//! lacks.
+//! [`groups`], [`partitions`], [`logdirs`], [`share`], [`streams`], [`configs`]), routed by
+//! [`route`], each one request and the owned values evbus shows. [`share_offsets`] and
+//! [`streams_codec`] code messages (or versions) the codec crate lacks.
 
 pub mod configs;
 pub mod frame;
@@ -19,6 +19,8 @@ pub mod route;
 pub mod sasl;
 pub mod scram;
 pub mod security;
+pub mod share;
+pub mod share_offsets;
 pub mod streams;
 pub mod streams_codec;
 pub mod tls;

@@ -23,6 +23,14 @@ pub fn added_in(key: ApiKey, min_version: i16) -> &'static str {
         (ApiKey::ListGroups, _) => "0.9.0",
         (ApiKey::DescribeTopicPartitions, _) => "3.8.0 (KIP-966)",
         (ApiKey::DescribeLogDirs, _) => "1.0.0 (KIP-113)",
+        (ApiKey::DescribeShareGroupOffsets, v) if v >= 1 => "4.2.0 (KIP-1226 share-partition lag)",
+        (
+            ApiKey::ShareGroupDescribe
+            | ApiKey::DescribeShareGroupOffsets
+            | ApiKey::AlterShareGroupOffsets
+            | ApiKey::DeleteShareGroupOffsets,
+            _,
+        ) => "4.0.0 (KIP-932 share groups, with share.version=1)",
         _ => "a release evbus does not know",
     }
 }
