@@ -20,8 +20,8 @@ use super::cluster::{
 use super::down::{kill_pid, signal};
 use super::find::{Broker, Kafka, choose};
 use super::probe::{answers, port_is_free};
+use super::state::dir_flag;
 use super::state::{Kind, Recorded, State, is_our_broker};
-use super::up::dir_flag;
 
 /// Kafka's minimum startup time applies to a node as to a single broker.
 fn startup_limit(app: &App) -> Duration {

@@ -175,6 +175,11 @@ pub(super) fn write_file(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// ` --dir X` when X is not the default, for copy-pasteable hints.
+pub(super) fn dir_flag(dir: &Path) -> String {
+    if dir == Path::new(".evbus/dev") { String::new() } else { format!(" --dir {}", dir.display()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

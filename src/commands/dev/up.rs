@@ -2,7 +2,6 @@
 
 use std::fs;
 use std::net::TcpListener;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -20,7 +19,7 @@ use super::nodes;
 use super::probe::{answers, port_is_free};
 use super::report::{Report, print_report};
 use super::state::write_file;
-use super::state::{Kind, Recorded, State, address};
+use super::state::{Kind, Recorded, State, address, dir_flag};
 
 pub(super) async fn up(app: &App, a: DevUpArgs) -> Result<Outcome> {
     let mode = app.ui.mode()?;
@@ -190,11 +189,6 @@ fn suggest_port(port: u16, is_free: impl Fn(u16) -> bool) -> u16 {
         .find(|p| *p != port && is_free(*p))
         .or_else(|| TcpListener::bind(("127.0.0.1", 0)).ok()?.local_addr().ok().map(|a| a.port()))
         .unwrap_or(first)
-}
-
-/// ` --dir X` when X is not the default, for copy-pasteable hints.
-pub(super) fn dir_flag(dir: &Path) -> String {
-    if dir == Path::new(".evbus/dev") { String::new() } else { format!(" --dir {}", dir.display()) }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::exit::Outcome;
 use crate::kafka::Kind;
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::{self, Group};
-use crate::kafka::lag::{owner, partition_ids};
+use crate::kafka::lag::partition_ids;
 use crate::lag::report::has_committed_offsets;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
@@ -193,7 +193,7 @@ async fn delete_offsets(
         && !a.dry_run
     {
         let busy: Vec<String> =
-            g.members.iter().filter(|m| m.assignment.keys().any(|t| a.topics.contains(t))).map(owner).collect();
+            g.members.iter().filter(|m| m.assignment.keys().any(|t| a.topics.contains(t))).map(|m| m.owner()).collect();
         if !busy.is_empty() {
             bail!(
                 "group {} has active member(s) consuming {}: {}; stop them before deleting its offsets there",

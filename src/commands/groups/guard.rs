@@ -7,13 +7,12 @@ use anyhow::{Result, bail};
 
 use crate::kafka::admin::Admin;
 use crate::kafka::groups::{self, Group};
-use crate::kafka::lag::owner;
 use crate::lag::report::has_committed_offsets;
 use crate::term::sanitize::for_terminal;
 
 /// Members as `client-id@host`, for refusals.
 fn active_members(g: &Group) -> Vec<String> {
-    g.members.iter().map(owner).collect()
+    g.members.iter().map(|m| m.owner()).collect()
 }
 
 pub(super) fn refuse_members(g: &Group, doing: &str) -> anyhow::Error {

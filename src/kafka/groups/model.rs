@@ -19,6 +19,18 @@ pub struct Member {
     pub assignment: BTreeMap<String, Vec<i32>>,
 }
 
+impl Member {
+    /// Who the member is for a person: `client-id@host`, else the client id, else the member id.
+    pub fn owner(&self) -> String {
+        let host = self.client_host.trim_start_matches('/');
+        match (self.client_id.is_empty(), host.is_empty()) {
+            (false, false) => format!("{}@{host}", self.client_id),
+            (false, true) => self.client_id.clone(),
+            (true, _) => self.member_id.clone(),
+        }
+    }
+}
+
 /// One group: ListGroups, then DescribeConsumerGroups for consumer groups of either protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Group {
@@ -91,4 +103,22 @@ pub struct PartitionOutcome {
     pub partition: i32,
     /// The broker's error for this partition; `None` when the change was applied.
     pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_name_the_client_then_the_member() {
+        let m = |id: &str, client: &str, host: &str| Member {
+            member_id: id.into(),
+            client_id: client.into(),
+            client_host: host.into(),
+            ..Default::default()
+        };
+        assert_eq!(m("m-1", "app", "/10.0.0.1").owner(), "app@10.0.0.1");
+        assert_eq!(m("m-1", "app", "").owner(), "app");
+        assert_eq!(m("m-1", "", "/10.0.0.1").owner(), "m-1");
+    }
 }

@@ -9,4 +9,4 @@ mod share;
 pub mod snapshot;
 
 pub use partitions::{end_offsets, log_offsets, partition_ids};
-pub use snapshot::{Snapshot, owner, snapshot, snapshot_from};
+pub use snapshot::{Snapshot, snapshot, snapshot_from};

@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 
-use super::snapshot::owner;
 use crate::kafka::Settings;
 use crate::kafka::groups::Group;
 use crate::kafka::wire::share::{self as wire, LAG_UNKNOWN, ShareGroup};
@@ -106,7 +105,7 @@ pub(super) fn finish(groups: &mut [GroupLag], described: &Described, warnings: &
                     sg.partitions.iter().map(|p| ((p.topic.as_str(), p.partition), p.lag)).collect();
                 // Members share partitions: every one assigned is an owner.
                 let mut owners: BTreeMap<(&str, i32), Vec<String>> = BTreeMap::new();
-                for (m, who) in sg.members.iter().zip(sg.as_group().members.iter().map(owner)) {
+                for (m, who) in sg.members.iter().zip(sg.as_group().members.iter().map(|m| m.owner())) {
                     for (t, ps) in &m.assignment {
                         for p in ps {
                             owners.entry((t.as_str(), *p)).or_default().push(who.clone());

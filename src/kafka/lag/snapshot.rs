@@ -243,7 +243,7 @@ fn group_lag(
             g.members
                 .iter()
                 .flat_map(|m| {
-                    let who = owner(m);
+                    let who = m.owner();
                     m.assignment.iter().flat_map(move |(t, ps)| {
                         ps.iter().map({
                             let who = who.clone();
@@ -355,32 +355,4 @@ async fn add_time_lag(settings: &Settings, admin: &Arc<Admin>, groups: &mut [Gro
         ));
     }
     warnings
-}
-
-/// Who a member is for a person: `client-id@host`, else the client id, else the member id.
-pub fn owner(m: &groups::Member) -> String {
-    let host = m.client_host.trim_start_matches('/');
-    match (m.client_id.is_empty(), host.is_empty()) {
-        (false, false) => format!("{}@{host}", m.client_id),
-        (false, true) => m.client_id.clone(),
-        (true, _) => m.member_id.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn owners_name_the_client_then_the_member() {
-        let m = |id: &str, client: &str, host: &str| groups::Member {
-            member_id: id.into(),
-            client_id: client.into(),
-            client_host: host.into(),
-            ..Default::default()
-        };
-        assert_eq!(owner(&m("m-1", "app", "/10.0.0.1")), "app@10.0.0.1");
-        assert_eq!(owner(&m("m-1", "app", "")), "app");
-        assert_eq!(owner(&m("m-1", "", "/10.0.0.1")), "m-1");
-    }
 }

@@ -10,12 +10,11 @@ use bytes::Bytes;
 use kafka_protocol::messages::{
     ApiKey, SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse,
 };
-use kafka_protocol::protocol::StrBytes;
+use kafka_protocol::protocol::{Message, StrBytes};
 
-use super::frame::Call;
+use super::frame::{Call, Exchange};
 use super::scram::{self, Hash};
 use super::security::{Mechanism, Sasl};
-use super::transport::Conn;
 use crate::kafka::error::{Error, Kind};
 
 impl Call for SaslHandshakeRequest {
@@ -29,10 +28,19 @@ impl Call for SaslAuthenticateRequest {
 }
 
 /// Kafka's UNSUPPORTED_SASL_MECHANISM: the listener does not enable the mechanism asked for.
-const UNSUPPORTED_SASL_MECHANISM: i16 = 33;
+pub(super) const UNSUPPORTED_SASL_MECHANISM: i16 = 33;
+
+/// The connection SASL runs on (the transport's `Conn`, which calls [`authenticate`] while it
+/// opens): a trait, so that this file does not import the transport that imports it.
+pub(super) trait Channel {
+    /// The broker (`host:port`), for the error's wording.
+    fn addr(&self) -> &str;
+    /// One request at the highest version in `ours` both sides support.
+    async fn exchange<C: Exchange>(&mut self, req: &C, ours: (i16, i16)) -> Result<(C::Reply, i16), Error>;
+}
 
 /// Authenticates `conn` as `sasl` says.
-pub async fn authenticate(conn: &mut Conn, sasl: &Sasl) -> Result<(), Error> {
+pub(super) async fn authenticate(conn: &mut impl Channel, sasl: &Sasl) -> Result<(), Error> {
     let mech = sasl.mechanism.name();
     let who = format!("as '{}' with {mech} to {}", sasl.username, conn.addr());
     let op = "SASL authentication";
@@ -40,7 +48,7 @@ pub async fn authenticate(conn: &mut Conn, sasl: &Sasl) -> Result<(), Error> {
     // v1 (Kafka 1.0+) frames the mechanism's messages in SaslAuthenticate requests; v0 sent them
     // raw, which no broker evbus supports needs.
     let req = SaslHandshakeRequest::default().with_mechanism(StrBytes::from_static_str(mech));
-    let (resp, _) = conn.call_within(&req, (1, 1)).await?;
+    let (resp, _) = conn.exchange(&req, (1, 1)).await?;
     if resp.error_code == UNSUPPORTED_SASL_MECHANISM {
         let enabled: Vec<String> = resp.mechanisms.iter().map(ToString::to_string).collect();
         return Err(fail(
@@ -53,7 +61,8 @@ pub async fn authenticate(conn: &mut Conn, sasl: &Sasl) -> Result<(), Error> {
     }
     let mut step = async |bytes: Vec<u8>| -> Result<Vec<u8>, Error> {
         let req = SaslAuthenticateRequest::default().with_auth_bytes(Bytes::from(bytes));
-        let (resp, _) = conn.call(&req).await?;
+        let ours = (SaslAuthenticateRequest::VERSIONS.min, SaslAuthenticateRequest::VERSIONS.max);
+        let (resp, _) = conn.exchange(&req, ours).await?;
         if resp.error_code != 0 {
             let why = resp.error_message.as_deref().filter(|m| !m.is_empty()).unwrap_or("no reason given");
             return Err(fail(Kind::NotAuthorized, format!("authentication failed: {why}")));
@@ -79,78 +88,4 @@ pub async fn authenticate(conn: &mut Conn, sasl: &Sasl) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use bytes::{BufMut, BytesMut};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    use super::*;
-    use crate::kafka::settings::Settings;
-
-    /// A broker that speaks just enough: ApiVersions v3 (SaslHandshake v1, SaslAuthenticate v2),
-    /// then answers SaslHandshake with UNSUPPORTED_SASL_MECHANISM, enabling only PLAIN.
-    async fn plain_only_broker() -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap().to_string();
-        tokio::spawn(async move {
-            let (mut sock, _) = listener.accept().await.unwrap();
-            loop {
-                let Ok(size) = sock.read_i32().await else { return };
-                let mut req = vec![0u8; usize::try_from(size).unwrap()];
-                sock.read_exact(&mut req).await.unwrap();
-                let key = i16::from_be_bytes([req[0], req[1]]);
-                let mut b = BytesMut::new();
-                b.put_slice(&req[4..8]); // the correlation id; response header v0 for both
-                match key {
-                    18 => {
-                        b.put_i16(0);
-                        b.put_u8(3); // compact array of 2
-                        for (k, max) in [(17i16, 1i16), (36, 2)] {
-                            b.put_i16(k);
-                            b.put_i16(0);
-                            b.put_i16(max);
-                            b.put_u8(0);
-                        }
-                        b.put_i32(0);
-                        b.put_u8(0);
-                    }
-                    17 => {
-                        b.put_i16(UNSUPPORTED_SASL_MECHANISM);
-                        b.put_i32(1);
-                        b.put_i16(5);
-                        b.put_slice(b"PLAIN");
-                    }
-                    _ => return,
-                }
-                let mut frame = (i32::try_from(b.len()).unwrap()).to_be_bytes().to_vec();
-                frame.extend_from_slice(&b);
-                sock.write_all(&frame).await.unwrap();
-            }
-        });
-        addr
-    }
-
-    #[tokio::test]
-    async fn a_mechanism_the_listener_does_not_enable_is_named_with_the_ones_it_does() {
-        let addr = plain_only_broker().await;
-        let mut s = Settings::for_tests(&[
-            ("security.protocol", "SASL_PLAINTEXT"),
-            ("sasl.mechanism", "SCRAM-SHA-512"),
-            ("sasl.username", "bob"),
-            ("sasl.password", "Pw-0c51e9a"),
-        ]);
-        s.brokers = addr.clone();
-        let e = Conn::bootstrap(&s).await.err().expect("refused");
-        assert_eq!(e.kind(), Kind::NotAuthorized, "{e}");
-        assert!(!e.retriable());
-        assert_eq!(
-            e.message(),
-            format!(
-                "SASL authentication as 'bob' with SCRAM-SHA-512 to {addr} failed: the listener does not enable \
-                 SCRAM-SHA-512 (it enables: PLAIN)"
-            )
-        );
-    }
 }

@@ -183,9 +183,22 @@ fn host_of(addr: &str) -> &str {
     host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
 }
 
+impl sasl::Channel for Conn {
+    fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    async fn exchange<C: Exchange>(&mut self, req: &C, ours: (i16, i16)) -> Result<(C::Reply, i16), Error> {
+        self.call_within(req, ours).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
+
+    use bytes::{BufMut, BytesMut};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     use super::*;
 
@@ -244,5 +257,70 @@ mod tests {
         let e = bounded(&s, "DescribeQuorum", Conn::bootstrap(&s)).await.err().expect("refused");
         assert_eq!(e.kind(), Kind::BrokerUnreachable, "{e}");
         assert!(e.message().contains(&format!("cannot connect to {addr}")), "{e}");
+    }
+
+    /// A broker that speaks just enough: ApiVersions v3 (SaslHandshake v1, SaslAuthenticate v2),
+    /// then answers SaslHandshake with UNSUPPORTED_SASL_MECHANISM, enabling only PLAIN.
+    async fn plain_only_broker() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            loop {
+                let Ok(size) = sock.read_i32().await else { return };
+                let mut req = vec![0u8; usize::try_from(size).unwrap()];
+                sock.read_exact(&mut req).await.unwrap();
+                let key = i16::from_be_bytes([req[0], req[1]]);
+                let mut b = BytesMut::new();
+                b.put_slice(&req[4..8]); // the correlation id; response header v0 for both
+                match key {
+                    18 => {
+                        b.put_i16(0);
+                        b.put_u8(3); // compact array of 2
+                        for (k, max) in [(17i16, 1i16), (36, 2)] {
+                            b.put_i16(k);
+                            b.put_i16(0);
+                            b.put_i16(max);
+                            b.put_u8(0);
+                        }
+                        b.put_i32(0);
+                        b.put_u8(0);
+                    }
+                    17 => {
+                        b.put_i16(sasl::UNSUPPORTED_SASL_MECHANISM);
+                        b.put_i32(1);
+                        b.put_i16(5);
+                        b.put_slice(b"PLAIN");
+                    }
+                    _ => return,
+                }
+                let mut frame = (i32::try_from(b.len()).unwrap()).to_be_bytes().to_vec();
+                frame.extend_from_slice(&b);
+                sock.write_all(&frame).await.unwrap();
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_mechanism_the_listener_does_not_enable_is_named_with_the_ones_it_does() {
+        let addr = plain_only_broker().await;
+        let mut s = Settings::for_tests(&[
+            ("security.protocol", "SASL_PLAINTEXT"),
+            ("sasl.mechanism", "SCRAM-SHA-512"),
+            ("sasl.username", "bob"),
+            ("sasl.password", "Pw-0c51e9a"),
+        ]);
+        s.brokers = addr.clone();
+        let e = Conn::bootstrap(&s).await.err().expect("refused");
+        assert_eq!(e.kind(), Kind::NotAuthorized, "{e}");
+        assert!(!e.retriable());
+        assert_eq!(
+            e.message(),
+            format!(
+                "SASL authentication as 'bob' with SCRAM-SHA-512 to {addr} failed: the listener does not enable \
+                 SCRAM-SHA-512 (it enables: PLAIN)"
+            )
+        );
     }
 }
