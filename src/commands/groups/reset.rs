@@ -15,6 +15,7 @@ use crate::exit::{Exit, Outcome};
 use crate::groups::reset::{self, Plan, Position, Target};
 use crate::kafka::ClusterMeta;
 use crate::kafka::Kind;
+use crate::kafka::error::side_by_side;
 use crate::kafka::groups::{self, PartitionOutcome};
 use crate::kafka::lag::{log_offsets, partition_ids};
 use crate::lag::cells::num;
@@ -158,7 +159,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
-    let (md, listed) = (md?, listed?);
+    let (md, listed) = side_by_side(md, listed)?;
     require_consumer_group(listed.as_ref(), "reset")?;
     let streams = super::streams::reset_scope(app, listed.as_ref(), &specs, "reset").await?;
     super::streams::refuse_internal_flag(streams.as_ref(), a.delete_internal_topics)?;
