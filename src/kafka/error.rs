@@ -45,6 +45,9 @@ pub struct Error {
     kind: Kind,
     retriable: bool,
     message: String,
+    /// The failure proves the bootstrap broker answered: it names a broker the bootstrap broker's
+    /// metadata named (see [`at_coordinator`]).
+    bootstrap_answered: bool,
 }
 
 impl Error {
@@ -55,13 +58,14 @@ impl Error {
         let kind = kind_of_text(&message);
         let retriable =
             matches!(kind, Kind::TimedOut | Kind::BrokerUnreachable) || super::retry::transient_text(&message);
-        Error { op: op.into(), code: None, kind, retriable, message }
+        Error { op: op.into(), code: None, kind, retriable, message, bootstrap_answered: false }
     }
 
     /// An error of a known kind, worded by evbus.
     pub fn new(op: impl Into<String>, kind: Kind, message: impl Into<String>) -> Error {
         let retriable = matches!(kind, Kind::TimedOut | Kind::BrokerUnreachable);
-        Error { op: op.into(), code: None, kind, retriable, message: redact::redact_text(&message.into()) }
+        let message = redact::redact_text(&message.into());
+        Error { op: op.into(), code: None, kind, retriable, message, bootstrap_answered: false }
     }
 
     /// An error with librdkafka's (or the broker's) code; the kind follows from the code, or from
@@ -168,6 +172,12 @@ impl Error {
         self.kind == Kind::BrokerUnreachable
     }
 
+    /// Whether the failure proves that the bootstrap broker answered (a group call that named the
+    /// coordinator the bootstrap broker's metadata pointed to): the cluster is up, one broker is not.
+    pub fn bootstrap_answered(&self) -> bool {
+        self.bootstrap_answered
+    }
+
     /// The kind of an `anyhow` error that carries a Kafka error anywhere in its chain.
     pub fn kind_of(err: &anyhow::Error) -> Option<Kind> {
         err.chain().find_map(|c| c.downcast_ref::<Error>()).map(Error::kind)
@@ -204,13 +214,48 @@ pub fn at_coordinator(e: Error, role: &str, last: Option<&str>, bootstrap: &str,
     // librdkafka's "all brokers down" counts the brokers it learned, so it is said when the only
     // coordinator is down and the bootstrap address answered; it proves the bootstrap broker down
     // only when that is the address that failed.
-    let also = match (bootstrap.split(',').any(|b| b.trim() == addr), all_down) {
+    let in_bootstrap = bootstrap.split(',').any(|b| b.trim() == addr);
+    let also = match (in_bootstrap, all_down) {
         (true, true) => return e,
         (true, false) => format!("it is in the bootstrap list too; metadata came from {bootstrap}"),
         (false, _) => format!("the bootstrap broker {bootstrap} answered and named it"),
     };
     let message = format!("{} failed: {role} (broker {id} at {addr}) {what}; {also} (coordinator error: {last})", e.op);
-    e.reworded(message)
+    // Only a coordinator outside the bootstrap list proves the bootstrap broker up: one inside it
+    // may be the bootstrap broker itself, gone since it answered.
+    Error { bootstrap_answered: !in_bootstrap, ..e.reworded(message) }
+}
+
+/// Whether, when a metadata request and a group call made side by side both failed, the group
+/// call's failure is the one to report.
+///
+/// The metadata request's failure comes first as a rule: it is what a dead cluster (or a dead
+/// bootstrap broker) says, in the "metadata request failed: ..." wording scripts rely on. But when
+/// the group call's failure proves that the bootstrap broker answered ([`Error::bootstrap_answered`])
+/// and the metadata request failed for want of an answer, the metadata failure is a consequence,
+/// not the cause: librdkafka (2.10 and later) drops its bootstrap connection once metadata names
+/// the cluster's brokers, so when the only broker named is down (say, at a wrong advertised
+/// address), a metadata request sent after that first answer has no broker left to ask and reads
+/// "broker unreachable (brokers tried: BOOTSTRAP)", blaming the one broker that answered. Whether
+/// it went out before or after that answer is a race; the group call's failure, which names the
+/// broker that did not answer, is true in both orders.
+pub fn group_failure_first(metadata: &Error, group: &Error) -> bool {
+    matches!(metadata.kind, Kind::TimedOut | Kind::BrokerUnreachable) && group.bootstrap_answered
+}
+
+/// Both results of a metadata request and a group call made side by side (`tokio::join!`), or the
+/// one failure to report ([`group_failure_first`] decides when both failed; the group call's
+/// failure may come wrapped in context).
+pub fn side_by_side<M, G>(metadata: Result<M, Error>, group: anyhow::Result<G>) -> anyhow::Result<(M, G)> {
+    match (metadata, group) {
+        (Ok(m), Ok(g)) => Ok((m, g)),
+        (Err(m), Ok(_)) => Err(m.into()),
+        (Ok(_), Err(g)) => Err(g),
+        (Err(m), Err(g)) => {
+            let first = g.chain().find_map(|c| c.downcast_ref::<Error>()).is_some_and(|ge| group_failure_first(&m, ge));
+            Err(if first { g } else { m.into() })
+        }
+    }
 }
 
 /// The `host:port` and id of the broker a librdkafka background error names
@@ -379,6 +424,57 @@ mod tests {
         );
         let denied = Error::new("OffsetFetch", Kind::NotAuthorized, "not authorized");
         assert_eq!(same(at_coordinator(denied, "the group coordinator", Some(refused), boot, false)), "not authorized");
+    }
+
+    /// A metadata request and a group call side by side, against a cluster whose only broker
+    /// answers at the bootstrap address but advertises a dead one (or against a dead cluster).
+    #[test]
+    fn side_by_side_failures_name_the_broker_that_did_not_answer_in_either_order() {
+        let boot = "127.0.0.1:9092";
+        let gone = |op: &str| {
+            Error::with_code(op, C::AllBrokersDown, format!("{op} failed: broker unreachable (brokers tried: {boot})"))
+        };
+        let advertised = "127.0.0.1:9093/1: Connect to ipv4#127.0.0.1:9093 failed: Connection refused";
+        let boot_refused = "127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused";
+        let group = |last: &str, bootstrap: &str| {
+            at_coordinator(gone("ListGroups"), "a group coordinator", Some(last), bootstrap, true)
+        };
+        let at_advertised = || group(advertised, boot);
+        let names_coordinator = "a group coordinator (broker 1 at 127.0.0.1:9093) could not be reached; the \
+                                 bootstrap broker 127.0.0.1:9092 answered";
+        let said = |r: anyhow::Result<((), ())>| format!("{:#}", r.unwrap_err());
+        assert!(at_advertised().bootstrap_answered());
+
+        // The metadata request went out before the bootstrap connection was dropped: it answered.
+        let e = said(side_by_side(Ok(()), Err(at_advertised().into())));
+        assert!(e.contains(names_coordinator), "{e}");
+        // It went out after: it failed, and the group call's failure, which names the broker that
+        // did not answer, is reported, also when wrapped in context.
+        let e = said(side_by_side(Err(gone("metadata request")), Err(at_advertised().into())));
+        assert!(e.contains(names_coordinator) && !e.contains("broker unreachable"), "{e}");
+        let wrapped = anyhow::Error::from(at_advertised()).context("finding group g");
+        let e = said(side_by_side(Err(gone("metadata request")), Err(wrapped)));
+        assert!(e.contains(names_coordinator), "{e}");
+        let late = Error::with_code("metadata request", C::OperationTimedOut, "metadata request failed: timed out");
+        assert!(said(side_by_side(Err(late), Err(at_advertised().into()))).contains(names_coordinator));
+
+        // The whole broker is dead: nothing proves the bootstrap broker answered, so the metadata
+        // request's failure is reported as it always was.
+        let dead = group(boot_refused, boot);
+        assert!(!dead.bootstrap_answered());
+        let e = said(side_by_side(Err(gone("metadata request")), Err(dead.into())));
+        assert_eq!(e, "metadata request failed: broker unreachable (brokers tried: 127.0.0.1:9092)");
+        let e = said(side_by_side(Err(gone("metadata request")), Ok(())));
+        assert!(e.starts_with("metadata request failed: broker unreachable"), "{e}");
+        // A coordinator in the bootstrap list may be the bootstrap broker itself, gone since it
+        // answered: no proof either.
+        let listed = at_coordinator(gone("ListGroups"), "a group coordinator", Some(advertised), "127.0.0.1:9093", false);
+        assert!(listed.message().contains("in the bootstrap list too") && !listed.bootstrap_answered());
+        let e = said(side_by_side(Err(gone("metadata request")), Err(listed.into())));
+        assert!(e.starts_with("metadata request failed:"), "{e}");
+        // A metadata failure that is not for want of an answer is its own cause, and stays first.
+        let denied = Error::with_code("metadata request", C::ClusterAuthorizationFailed, "not authorized: Describe");
+        assert_eq!(said(side_by_side(Err(denied), Err(at_advertised().into()))), "not authorized: Describe");
     }
 
     #[test]

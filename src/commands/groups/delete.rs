@@ -13,6 +13,7 @@ use crate::cli::GroupsDeleteArgs;
 use crate::exit::Outcome;
 use crate::kafka::Kind;
 use crate::kafka::admin::Admin;
+use crate::kafka::error::side_by_side;
 use crate::kafka::groups::{self, Group};
 use crate::kafka::lag::partition_ids;
 use crate::lag::report::has_committed_offsets;
@@ -24,7 +25,7 @@ pub(super) async fn delete(app: &App, a: GroupsDeleteArgs) -> Result<Outcome> {
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
-    let (md, listed) = (md?, listed?);
+    let (md, listed) = side_by_side(md, listed)?;
     if listed.as_ref().is_some_and(|g| g.kind == "share") {
         return super::share::delete(app, mode, &a).await;
     }

@@ -16,6 +16,7 @@ use crate::exit::{Exit, Outcome};
 use crate::groups::reset::{self, Plan, Position, Target};
 use crate::kafka::ClusterMeta;
 use crate::kafka::Kind;
+use crate::kafka::error::side_by_side;
 use crate::kafka::groups::{self, PartitionOutcome};
 use crate::kafka::lag::{log_offsets, partition_ids};
 use crate::lag::cells::num;
@@ -159,7 +160,7 @@ pub(super) async fn reset_cmd(app: &App, a: GroupsResetArgs) -> Result<Outcome> 
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
     let (md, listed) = tokio::join!(admin.metadata(None), find_group(&admin, &a.group));
-    let (md, listed) = (md?, listed?);
+    let (md, listed) = side_by_side(md, listed)?;
     // A share group: its start offsets and members from its own API (see `share`).
     let share = share::lookup(app, &a.group, listed.as_ref()).await?;
     let listed = match &share {

@@ -21,6 +21,7 @@ use anyhow::Result;
 use super::partitions::{end_offsets, log_offsets, partition_ids};
 use super::{first_records, share};
 use crate::kafka::admin::Admin;
+use crate::kafka::error::side_by_side;
 use crate::kafka::{ClusterMeta, Settings, groups};
 use crate::lag::report::{GroupLag, NO_OFFSETS, PartitionLag, Selection, has_committed_offsets, sort_groups};
 use crate::lag::timelag;
@@ -77,8 +78,8 @@ pub async fn snapshot_from(
             None => Ok(None),
         }
     });
-    let md = md?;
-    let (mut listed, partial) = listed?.unwrap_or_default();
+    let (md, listed) = side_by_side(md, listed.map_err(anyhow::Error::from))?;
+    let (mut listed, partial) = listed.unwrap_or_default();
     let mut warnings = Vec::new();
     let mut debug = Vec::new();
     if partial {
