@@ -109,16 +109,45 @@ pub fn target(parts: &BTreeMap<i32, Placement>, rf: i16, brokers: &[Broker]) -> 
             *load.entry(*r).or_default() += 1;
         }
     }
-    let mut out = Vec::new();
-    for (&partition, p) in parts {
-        let mut to = p.replicas.clone();
-        while to.len() > want {
-            let drop = pick_drop(p, &to, &rack, &load);
-            to.retain(|r| *r != drop);
-            if let Some(n) = load.get_mut(&drop) {
-                *n -= 1;
+    let mut to: BTreeMap<i32, Vec<i32>> = parts.iter().map(|(p, pl)| (*p, pl.replicas.clone())).collect();
+    // Dropping looks at every partition at once: the next replica to go is always the best one
+    // anywhere (by [`drop_key`]), so the most loaded brokers lose replicas first; going
+    // partition by partition would spend each partition's choice before the load is known.
+    let keep = |pl: &Placement, now: &[i32]| if now.contains(&pl.leader) { pl.leader } else { now[0] };
+    loop {
+        let over: Vec<(&i32, &Placement)> = parts.iter().filter(|(p, _)| to[*p].len() > want).collect();
+        // Where each broker can still lose a replica: among equals, the broker with the fewest
+        // chances left goes first (a broker leading most partitions can leave only the others).
+        let mut chances: BTreeMap<i32, usize> = BTreeMap::new();
+        for (p, pl) in &over {
+            let k = keep(pl, &to[*p]);
+            for r in to[*p].iter().filter(|r| **r != k) {
+                *chances.entry(*r).or_default() += 1;
             }
         }
+        let best = over
+            .iter()
+            .flat_map(|(p, pl)| {
+                let now = &to[*p];
+                let k = keep(pl, now);
+                let chances = &chances;
+                let (rack, load) = (&rack, &load);
+                now.iter().filter(move |r| **r != k).map(move |r| {
+                    let (a, b, c, l, notpref) = drop_key(pl, now, *r, rack, load);
+                    (**p, *r, (a, b, c, l, std::cmp::Reverse(chances[r]), notpref))
+                })
+            })
+            .max_by_key(|(p, r, key)| (*key, std::cmp::Reverse(*p), *r));
+        let Some((p, r, _)) = best else { break };
+        if let Some(v) = to.get_mut(&p) {
+            v.retain(|x| *x != r);
+        }
+        if let Some(n) = load.get_mut(&r) {
+            *n -= 1;
+        }
+    }
+    for (&partition, p) in parts {
+        let Some(to) = to.get_mut(&partition) else { continue };
         while to.len() < want {
             let used: BTreeSet<&str> = to.iter().filter_map(|r| rack.get(r).copied().flatten()).collect();
             // Among equals, the broker next after the partition's first replica in id order, as
@@ -136,33 +165,34 @@ pub fn target(parts: &BTreeMap<i32, Placement>, rf: i16, brokers: &[Broker]) -> 
             to.push(add);
             *load.entry(add).or_default() += 1;
         }
-        if to != p.replicas {
-            out.push(Move { partition, from: p.replicas.clone(), to });
-        }
     }
-    Ok(out)
+    Ok(parts
+        .iter()
+        .filter(|(p, pl)| to[*p] != pl.replicas)
+        .map(|(p, pl)| Move { partition: *p, from: pl.replicas.clone(), to: to[p].clone() })
+        .collect())
 }
 
-/// Which replica of `now` to drop next: never the leader (or, with none, the preferred one);
-/// first one out of sync, then one on a broker that is gone, then one whose rack another replica
-/// also covers, then the most loaded broker, the preferred leader last, the highest id.
-fn pick_drop(p: &Placement, now: &[i32], rack: &BTreeMap<i32, Option<&str>>, load: &BTreeMap<i32, usize>) -> i32 {
-    let keep = if now.contains(&p.leader) { p.leader } else { now[0] };
-    let rack_of = |r: &i32| rack.get(r).copied().flatten();
-    let shared = |r: &i32| rack_of(r).is_some_and(|k| now.iter().any(|o| o != r && rack_of(o) == Some(k)));
-    *now.iter()
-        .filter(|r| **r != keep)
-        .max_by_key(|r| {
-            (
-                !p.isr.contains(r),
-                !rack.contains_key(r),
-                shared(r),
-                load.get(r).copied().unwrap_or(0),
-                Some(**r) != p.replicas.first().copied(),
-                **r,
-            )
-        })
-        .unwrap_or(&keep)
+/// How good a choice dropping replica `r` from a partition's replicas `now` is (higher: drop
+/// first). The leader (or, with none, the preferred replica) is never a candidate. First one out
+/// of sync, then one on a broker that is gone, then one whose rack another replica also covers,
+/// then one on the most loaded broker; the preferred leader last.
+fn drop_key(
+    p: &Placement,
+    now: &[i32],
+    r: i32,
+    rack: &BTreeMap<i32, Option<&str>>,
+    load: &BTreeMap<i32, usize>,
+) -> (bool, bool, bool, usize, bool) {
+    let rack_of = |r: i32| rack.get(&r).copied().flatten();
+    let shared = rack_of(r).is_some_and(|k| now.iter().any(|o| *o != r && rack_of(*o) == Some(k)));
+    (
+        !p.isr.contains(&r),
+        !rack.contains_key(&r),
+        shared,
+        load.get(&r).copied().unwrap_or(0),
+        Some(r) != p.replicas.first().copied(),
+    )
 }
 
 /// The `partition:broker` lists a throttle sets on a topic for `moves`, as
@@ -411,6 +441,27 @@ mod tests {
         let m = target(&p, 1, &three()).unwrap();
         let to: Vec<Vec<i32>> = m.iter().map(|m| m.to.clone()).collect();
         assert_eq!(to, [vec![1], vec![3], vec![3]]);
+    }
+
+    #[test]
+    fn rf_down_balances_even_when_one_broker_leads_most_partitions() {
+        let mut p = parts(&[
+            (0, &[1, 2, 3]),
+            (1, &[2, 3, 1]),
+            (2, &[3, 1, 2]),
+            (3, &[1, 2, 3]),
+            (4, &[2, 3, 1]),
+            (5, &[3, 1, 2]),
+        ]);
+        // Broker 1 leads four partitions: it can only leave partitions 4 and 5.
+        for (id, leader) in [(0, 1), (1, 1), (2, 1), (3, 1), (4, 2), (5, 3)] {
+            p.get_mut(&id).unwrap().leader = leader;
+        }
+        let m = target(&p, 2, &three()).unwrap();
+        assert_eq!(per_broker(&m, &p), [(1, 4), (2, 4), (3, 4)].into(), "{m:?}");
+        for mv in &m {
+            assert!(mv.to.contains(&p[&mv.partition].leader), "{mv:?}");
+        }
     }
 
     #[test]

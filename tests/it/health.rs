@@ -75,6 +75,7 @@ fn healthy_cluster_is_ok_with_every_check_listed() {
             "preferred leaders",
             "eligible leaders",
             "log dirs",
+            "reassignments",
             "manifest topics",
             &format!("group {}", n.group),
             &format!("dlq {}", n.dlq)

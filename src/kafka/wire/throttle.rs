@@ -20,8 +20,9 @@ use crate::topics::reassign::{FOLLOWER_RATE, LEADER_RATE};
 
 /// ConfigResource type BROKER.
 const BROKER: i8 = 4;
-/// ConfigSource DYNAMIC_BROKER_CONFIG: set on this one broker (what a throttle sets).
-const DYNAMIC_BROKER: i8 = 1;
+/// ConfigSource DYNAMIC_BROKER_CONFIG (0 unknown, 1 topic, 2 this broker, 3 cluster default, ...):
+/// set on this one broker, as a throttle is.
+const DYNAMIC_BROKER: i8 = 2;
 /// IncrementalAlterConfigs operations.
 const SET: i8 = 0;
 const DELETE: i8 = 1;
