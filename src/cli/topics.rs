@@ -22,7 +22,7 @@ pub enum TopicsCommand {
     Plan(PlanArgs),
     /// Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)
     #[command(
-        after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run\n  evbus topics apply --throttle 10MiB   # replication-factor changes move at most 10 MiB/s per broker\n\nA replication-factor change moves replicas (AlterPartitionReassignments): apply waits for it\nwith progress on a terminal, then elects the preferred leaders; --no-wait returns at once.\nThrottles left by an interrupted move are shown by `topics plan` and removed by `apply`."
+        after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run\n  evbus topics apply --throttle 10MiB   # replica moves: at most 10 MiB/s per broker\n\nA replication-factor change moves replicas (AlterPartitionReassignments): apply waits for it\nwith progress on a terminal, then elects the preferred leaders; --no-wait returns at once.\nThrottles left by an interrupted move are shown by `topics plan` and removed by `apply`."
     )]
     Apply(ApplyArgs),
     /// List topics with partitions, replication and offset spans (high - low watermark)

@@ -146,8 +146,8 @@ pub fn target(parts: &BTreeMap<i32, Placement>, rf: i16, brokers: &[Broker]) -> 
             *n -= 1;
         }
     }
-    for (&partition, p) in parts {
-        let Some(to) = to.get_mut(&partition) else { continue };
+    for partition in parts.keys() {
+        let Some(to) = to.get_mut(partition) else { continue };
         while to.len() < want {
             let used: BTreeSet<&str> = to.iter().filter_map(|r| rack.get(r).copied().flatten()).collect();
             // Among equals, the broker next after the partition's first replica in id order, as

@@ -121,8 +121,8 @@ pub(super) fn render_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bo
     if !plan.changes.is_empty() {
         let mut more = String::new();
         for (action, words) in [
-            ("reassign", "to move replicas of"),
-            ("reassigning", "moving (reassignment in progress)"),
+            ("reassign", "to reassign"),
+            ("reassigning", "reassigning (in progress)"),
             ("clear_throttle", "leftover throttle(s) to remove"),
         ] {
             if count(action) > 0 {
