@@ -208,6 +208,28 @@ pub fn throttled_replicas(moves: &[(i32, Vec<i32>, Vec<i32>)]) -> (String, Strin
     (leader.join(","), follower.join(","))
 }
 
+/// The bytes the replicas being added still have to copy: for each moving partition, the
+/// largest replica that is not being added (the leader has at least as much) less each added
+/// replica's size. `sizes`: `(topic, partition, broker)` → bytes; a replica of unknown size
+/// counts as empty. `None` when no size of a source replica is known.
+pub fn bytes_behind(moving: &[(&str, &Ongoing)], sizes: &BTreeMap<(String, i32, i32), i64>) -> Option<u64> {
+    let size = |t: &str, p: i32, b: i32| sizes.get(&(t.to_string(), p, b)).copied();
+    let mut known = false;
+    let mut behind = 0u64;
+    for (t, o) in moving {
+        let Some(full) =
+            o.replicas.iter().filter(|r| !o.adding.contains(r)).filter_map(|r| size(t, o.partition, *r)).max()
+        else {
+            continue;
+        };
+        known = true;
+        for a in &o.adding {
+            behind += u64::try_from(full - size(t, o.partition, *a).unwrap_or(0)).unwrap_or(0);
+        }
+    }
+    known.then_some(behind)
+}
+
 /// Leftover throttles: the throttle keys set on topics no reassignment is moving, and broker
 /// rates set while none runs at all (an interrupted `apply`, or one with `--no-wait` whose move
 /// ended), which slow every later replica catch-up until removed.
@@ -488,6 +510,15 @@ mod tests {
         let (l, f) = throttled_replicas(&[(0, vec![1], vec![1, 2, 3]), (1, vec![2, 3], vec![2])]);
         assert_eq!(l, "0:1,1:2,1:3");
         assert_eq!(f, "0:2,0:3");
+    }
+
+    #[test]
+    fn bytes_behind_is_what_the_added_replicas_lack_of_the_largest_source() {
+        let o = Ongoing { partition: 0, replicas: vec![1, 2, 3], adding: vec![2, 3], removing: vec![] };
+        let sizes: BTreeMap<(String, i32, i32), i64> =
+            [(("t".to_string(), 0, 1), 1000), (("t".to_string(), 0, 2), 400)].into();
+        assert_eq!(bytes_behind(&[("t", &o)], &sizes), Some(600 + 1000));
+        assert_eq!(bytes_behind(&[("t", &o)], &BTreeMap::new()), None);
     }
 
     #[test]

@@ -17,10 +17,12 @@ use crate::kafka::wire::reassign::{self, Node};
 use crate::kafka::wire::throttle;
 use crate::term::sanitize::for_terminal;
 use crate::topics::plan::{Change, Plan};
-use crate::topics::reassign::{FOLLOWER_REPLICAS, LEADER_REPLICAS, Ongoing, throttled_replicas};
+use crate::topics::reassign::{FOLLOWER_REPLICAS, LEADER_REPLICAS, Ongoing, bytes_behind, throttled_replicas};
 
 /// How often a running move is looked at.
 const POLL: Duration = Duration::from_millis(500);
+/// How often the progress bar asks the brokers how much is left to copy.
+const SIZES_EVERY: Duration = Duration::from_secs(3);
 
 /// What `apply` was asked about moves.
 pub(super) struct Opts {
@@ -139,7 +141,7 @@ pub(super) async fn run(
         }
     } else if !watched.is_empty() {
         let total: u64 = changes.iter().filter(|c| watched.contains(c.topic())).map(|c| triples(c).len() as u64).sum();
-        match watch(app, admin, &watched, total).await {
+        match watch(app, admin, &state.nodes, &watched, total).await {
             Ok(true) => finish(app, admin, state, &changes, &watched).await,
             Ok(false) => {
                 interrupted = true;
@@ -188,9 +190,16 @@ async fn throttle_moves(admin: &Arc<Admin>, nodes: &[Node], changes: &[&Change],
 
 /// Polls the running moves of `topics` until none is left: `Ok(true)` when done, `Ok(false)` on
 /// Ctrl-C, an error when the cluster cannot be asked for longer than `--timeout`.
-async fn watch(app: &App, admin: &Arc<Admin>, topics: &BTreeSet<String>, total: u64) -> Result<bool, String> {
+async fn watch(
+    app: &App,
+    admin: &Arc<Admin>,
+    nodes: &[Node],
+    topics: &BTreeSet<String>,
+    total: u64,
+) -> Result<bool, String> {
     let s = &admin.settings;
     let pb = app.ui.progress(total, "moving replicas (partitions done)");
+    let mut sized = Instant::now().checked_sub(SIZES_EVERY).unwrap_or_else(Instant::now);
     let ctrl_c = crate::term::interrupt::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut last_ok = Instant::now();
@@ -203,6 +212,11 @@ async fn watch(app: &App, admin: &Arc<Admin>, topics: &BTreeSet<String>, total: 
                 let left: usize = o.iter().filter(|(t, _)| topics.contains(*t)).map(|(_, p)| p.len()).sum();
                 let done = total.saturating_sub(left as u64);
                 pb.set_position(done);
+                // Bytes behind only for the bar (a DescribeLogDirs per broker), every few seconds.
+                if !pb.is_hidden() && left > 0 && sized.elapsed() >= SIZES_EVERY {
+                    sized = Instant::now();
+                    pb.set_message(behind_words(s, nodes, topics, &o).await);
+                }
                 if left == 0 {
                     pb.finish_and_clear();
                     app.ui.info(format!(
@@ -232,6 +246,40 @@ async fn watch(app: &App, admin: &Arc<Admin>, topics: &BTreeSet<String>, total: 
             () = tokio::time::sleep(POLL) => {}
         }
     }
+}
+
+/// `moving replicas, 12 MiB behind` (or without the size when the brokers do not say).
+async fn behind_words(
+    s: &crate::kafka::Settings,
+    nodes: &[Node],
+    topics: &BTreeSet<String>,
+    ongoing: &BTreeMap<String, Vec<Ongoing>>,
+) -> String {
+    let moving: Vec<(&str, &Ongoing)> = ongoing
+        .iter()
+        .filter(|(t, _)| topics.contains(*t))
+        .flat_map(|(t, ps)| ps.iter().map(move |o| (t.as_str(), o)))
+        .collect();
+    let mut parts: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+    for (t, o) in &moving {
+        parts.entry(t.to_string()).or_default().push(o.partition);
+    }
+    match reassign::sizes(s, nodes, &parts).await.ok().and_then(|sz| bytes_behind(&moving, &sz)) {
+        Some(b) => format!("moving replicas, {} behind", human_bytes_approx(b)),
+        None => "moving replicas".into(),
+    }
+}
+
+/// `12.3 MiB`.
+fn human_bytes_approx(n: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i < units.len() - 1 {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 { format!("{n} B") } else { format!("{v:.1} {}", units[i]) }
 }
 
 /// After the moves: remove the throttles (topic lists of the moved topics; broker rates once no

@@ -9,8 +9,9 @@
 use std::collections::BTreeMap;
 
 use kafka_protocol::messages::{
-    AlterPartitionReassignmentsRequest, BrokerId, ElectLeadersRequest, ListPartitionReassignmentsRequest,
-    MetadataRequest, TopicName, alter_partition_reassignments_request as alter, elect_leaders_request as elect,
+    AlterPartitionReassignmentsRequest, BrokerId, DescribeLogDirsRequest, ElectLeadersRequest,
+    ListPartitionReassignmentsRequest, MetadataRequest, TopicName, alter_partition_reassignments_request as alter,
+    describe_log_dirs_request as logdirs, elect_leaders_request as elect,
 };
 use kafka_protocol::protocol::StrBytes;
 
@@ -217,6 +218,41 @@ pub async fn elect_preferred(s: &Settings, parts: &[(String, i32)]) -> Result<Pa
             })
         });
         Ok(every_partition(OP, parts.iter().cloned(), answered.collect()))
+    })
+    .await
+}
+
+/// The size on disk of each replica of `parts` (topic → partitions) on each of `nodes`:
+/// `(topic, partition, broker)` → bytes (DescribeLogDirs, asked of every broker, within
+/// `--timeout`). For the bytes a move still has to copy; a broker that cannot be asked is left
+/// out, and so are intra-broker (future) copies.
+pub async fn sizes(
+    s: &Settings,
+    nodes: &[Node],
+    parts: &BTreeMap<String, Vec<i32>>,
+) -> Result<BTreeMap<(String, i32, i32), i64>, Error> {
+    let req = DescribeLogDirsRequest::default().with_topics(Some(
+        parts
+            .iter()
+            .map(|(t, ps)| {
+                logdirs::DescribableLogDirTopic::default().with_topic(topic_name(t)).with_partitions(ps.clone())
+            })
+            .collect(),
+    ));
+    bounded(s, "DescribeLogDirs", async {
+        let mut out = BTreeMap::new();
+        for n in nodes {
+            let Ok(mut conn) = Conn::to(s, &n.addr).await else { continue };
+            let (resp, _) = conn.call(&req).await?;
+            for dir in resp.results.into_iter().filter(|d| d.error_code == 0) {
+                for t in dir.topics {
+                    for p in t.partitions.into_iter().filter(|p| !p.is_future_key) {
+                        out.insert((t.name.0.to_string(), p.partition_index, n.id), p.partition_size);
+                    }
+                }
+            }
+        }
+        Ok(out)
     })
     .await
 }

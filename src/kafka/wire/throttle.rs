@@ -14,7 +14,7 @@ use kafka_protocol::protocol::StrBytes;
 
 use super::reassign::Node;
 use super::transport::{Conn, bounded};
-use crate::kafka::error::Error;
+use crate::kafka::error::{Error, Kind};
 use crate::kafka::settings::Settings;
 use crate::topics::reassign::{FOLLOWER_RATE, LEADER_RATE};
 
@@ -32,13 +32,18 @@ fn rate_keys() -> Vec<StrBytes> {
 }
 
 /// The throttle rates set on each broker (broker → key → bytes/s), within `--timeout`; brokers
-/// without one are left out.
+/// without one are left out, and so are brokers that refuse the connection (listed but down:
+/// a broker that is down replicates nothing, and its rates are read when it is back).
 pub async fn rates(s: &Settings, nodes: &[Node]) -> Result<BTreeMap<i32, BTreeMap<String, String>>, Error> {
     const OP: &str = "DescribeConfigs";
     bounded(s, OP, async {
         let mut out = BTreeMap::new();
         for n in nodes {
-            let mut conn = Conn::to(s, &n.addr).await?;
+            let mut conn = match Conn::to(s, &n.addr).await {
+                Ok(c) => c,
+                Err(e) if e.kind() == Kind::BrokerUnreachable => continue,
+                Err(e) => return Err(e),
+            };
             let req = DescribeConfigsRequest::default().with_resources(vec![
                 describe::DescribeConfigsResource::default()
                     .with_resource_type(BROKER)
