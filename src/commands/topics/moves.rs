@@ -90,6 +90,9 @@ pub(super) async fn run(
     let changes: Vec<&Change> =
         plan.changes.iter().filter(|c| matches!(c, Change::Reassign { .. } | Change::Reassigning { .. })).collect();
     if changes.is_empty() {
+        if opts.throttle.is_some() {
+            app.ui.info("--throttle: no replica moves in this plan, nothing to limit.");
+        }
         return (Vec::new(), false);
     }
     let Some(state) = state else {
