@@ -36,7 +36,7 @@ pub(super) async fn make_plan(app: &App, m: &ManifestArg, prune: bool) -> Result
     let (state, unread) = match replication::read(&app.settings).await {
         Ok(s) => (Some(s), None),
         Err(e) => {
-            // A setting the raw path cannot honour yet: only a replica move needs it.
+            // A setting the raw path refuses by name: only a replica move needs that path.
             if e.kind() == Kind::InvalidConfig {
                 app.ui.debug(format!("running reassignments and throttles not checked: {e}"));
             } else {

@@ -16,7 +16,7 @@ use crate::topics::reassign::{is_throttle_key, leftovers};
 pub(super) async fn reassignments_check(settings: &Settings, admin: &Arc<Admin>, md: &ClusterMeta) -> (Status, String) {
     let state = match replication::read(settings).await {
         Ok(s) => s,
-        // A TLS or SASL setting the raw path does not support yet: a note, as for `quorum`.
+        // A setting the raw path refuses by name: a note, as for `quorum`.
         Err(e) if e.kind() == Kind::InvalidConfig => return (Status::Ok, format!("not checked: {e}")),
         Err(e) if e.kind() == Kind::Unsupported => return (Status::Ok, format!("not checked: {e}")),
         Err(e) => return (Status::Warn, format!("not checked: {e}")),
