@@ -127,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
         'evbus;topics;apply' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Topics manifest [default: the context''s manifest, else ./topics.yaml]')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Topics manifest [default: the context''s manifest, else ./topics.yaml]')
+            [CompletionResult]::new('--throttle', '--throttle', [CompletionResultType]::ParameterName, 'Limit replica moves to RATE bytes/s per broker (e.g. 10MiB), removed when they finish; given while a move runs, changes its rate')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
             [CompletionResult]::new('--brokers', '--brokers', [CompletionResultType]::ParameterName, 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]')
             [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem')
@@ -139,6 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'evbus' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan and stop')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Start replica moves (replication-factor changes) and return without waiting for them; `topics plan` shows them in progress, the next `apply` watches them finish')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors (no summaries, no progress)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)')

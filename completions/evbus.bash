@@ -3189,7 +3189,7 @@ _evbus() {
             return 0
             ;;
         evbus__subcmd__topics__subcmd__apply)
-            opts="-f -y -b -X -o -q -v -h -V --file --prune --yes --dry-run --brokers --timeout --output --color --context --quiet --verbose --help --version"
+            opts="-f -y -b -X -o -q -v -h -V --file --prune --yes --dry-run --no-wait --throttle --brokers --timeout --output --color --context --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3200,6 +3200,10 @@ _evbus() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --throttle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -120,6 +120,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
         &'evbus;topics;apply'= {
             cand -f 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
             cand --file 'Topics manifest [default: the context''s manifest, else ./topics.yaml]'
+            cand --throttle 'Limit replica moves to RATE bytes/s per broker (e.g. 10MiB), removed when they finish; given while a move runs, changes its rate'
             cand -b 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
             cand --brokers 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context''s brokers, else 127.0.0.1:9092]'
             cand -X 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem'
@@ -132,6 +133,7 @@ set edit:completion:arg-completer[evbus] = {|@words|
             cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --dry-run 'Show the plan and stop'
+            cand --no-wait 'Start replica moves (replication-factor changes) and return without waiting for them; `topics plan` shows them in progress, the next `apply` watches them finish'
             cand -q 'Print only data and errors (no summaries, no progress)'
             cand --quiet 'Print only data and errors (no summaries, no progress)'
             cand -v 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'

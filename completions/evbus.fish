@@ -107,6 +107,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from plan" -s V -l version -d 'Print version'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s f -l file -d 'Topics manifest [default: the context\'s manifest, else ./topics.yaml]' -r -F
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l throttle -d 'Limit replica moves to RATE bytes/s per broker (e.g. 10MiB), removed when they finish; given while a move runs, changes its rate' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s b -l brokers -d 'Bootstrap brokers, comma-separated host:port [env: EVBUS_BROKERS, KAFKA_BROKERS, KAFKA_BOOTSTRAP_SERVERS; default: the context\'s brokers, else 127.0.0.1:9092]' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s X -d 'librdkafka property passed through as-is, like kcat -X (repeatable), e.g. -X security.protocol=SSL -X ssl.ca.location=ca.pem' -r
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l timeout -d 'Upper bound for every broker interaction (humantime: 500ms, 10s, 1m)' -r
@@ -120,6 +121,7 @@ complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subc
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l prune -d 'Also delete unmanaged topics and remove unmanaged config keys of managed topics'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l dry-run -d 'Show the plan and stop'
+complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -l no-wait -d 'Start replica moves (replication-factor changes) and return without waiting for them; `topics plan` shows them in progress, the next `apply` watches them finish'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only data and errors (no summaries, no progress)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Log what evbus does to stderr (effective configuration, requests, timings; secrets redacted)'
 complete -c evbus -n "__fish_evbus_using_subcommand topics; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'

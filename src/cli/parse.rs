@@ -292,9 +292,32 @@ pub fn filter_memory(s: &str) -> Result<usize, String> {
     usize::try_from(bytes).ok().filter(|b| *b <= isize::MAX as usize).ok_or_else(|| format!("{s} is too large"))
 }
 
+/// `--throttle`: a replication rate in bytes a second, like `10MiB` or `50MB/s` (binary units,
+/// as Kafka's own `--throttle` counts bytes), at least 1 KiB (less would stall a move for good).
+pub fn throttle(s: &str) -> Result<u64, String> {
+    let raw = s.trim().trim_end_matches("/s");
+    let bytes = parse_size::Config::new()
+        .with_binary()
+        .parse_size(raw)
+        .map_err(|e| format!("{s:?} is not a rate like 10MiB or 50MiB/s (bytes a second): {e}"))?;
+    if bytes < 1024 {
+        return Err(format!("{s} is too small: a throttle below 1KiB a second would stall the move"));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn throttle_rates() {
+        assert_eq!(throttle("10MiB"), Ok(10 << 20));
+        assert_eq!(throttle("10MiB/s"), Ok(10 << 20));
+        assert_eq!(throttle("2048"), Ok(2048));
+        assert!(throttle("12").unwrap_err().contains("too small"));
+        assert!(throttle("fast").unwrap_err().contains("not a rate"));
+    }
 
     #[test]
     fn filter_memory_sizes() {

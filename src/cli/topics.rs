@@ -22,7 +22,7 @@ pub enum TopicsCommand {
     Plan(PlanArgs),
     /// Apply topics.yaml to the cluster (asks first on a terminal; --yes otherwise)
     #[command(
-        after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run"
+        after_help = "Examples:\n  evbus topics apply\n  evbus topics apply --yes --prune\n  evbus topics apply --dry-run\n  evbus topics apply --throttle 10MiB   # replica moves: at most 10 MiB/s per broker\n\nA replication-factor change moves replicas (AlterPartitionReassignments): apply waits for it\nwith progress on a terminal, then elects the preferred leaders; --no-wait returns at once.\nThrottles left by an interrupted move are shown by `topics plan` and removed by `apply`."
     )]
     Apply(ApplyArgs),
     /// List topics with partitions, replication and offset spans (high - low watermark)
@@ -75,6 +75,14 @@ pub struct ApplyArgs {
     /// Show the plan and stop
     #[arg(long)]
     pub dry_run: bool,
+    /// Start replica moves (replication-factor changes) and return without waiting for them;
+    /// `topics plan` shows them in progress, the next `apply` watches them finish
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Limit replica moves to RATE bytes/s per broker (e.g. 10MiB), removed when they finish;
+    /// given while a move runs, changes its rate
+    #[arg(long, value_name = "RATE", value_parser = super::parse::throttle)]
+    pub throttle: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,7 @@ pub mod reach;
 pub mod reader;
 pub mod refusal;
 pub mod replay_group;
+pub mod replication;
 pub mod republish;
 pub mod retry;
 pub mod settings;

@@ -13,6 +13,7 @@ use super::offsets::PartitionOffsets;
 use super::settings::Settings;
 use crate::topics::manifest::Manifest;
 use crate::topics::plan::{self, ClusterConfig, ClusterTopic};
+use crate::topics::reassign::Placement;
 
 /// Read every topic on the cluster with its partitions and (for managed topics) configs.
 pub async fn read_cluster(admin: &Arc<Admin>, manifest: &Manifest) -> Result<Vec<ClusterTopic>> {
@@ -52,6 +53,11 @@ fn cluster_topic(t: &TopicMeta, configs: &mut BTreeMap<String, BTreeMap<String, 
         partitions: t.partitions.len() as i32,
         replication_factor: t.replication_factor(),
         partition_replicas: t.partitions.iter().map(|p| (p.id, p.replicas.len() as i16)).collect(),
+        placements: t
+            .partitions
+            .iter()
+            .map(|p| (p.id, Placement { leader: p.leader, replicas: p.replicas.clone(), isr: p.isr.clone() }))
+            .collect(),
         internal: plan::is_internal(&t.name),
         configs: configs.remove(&t.name).unwrap_or_default(),
     }

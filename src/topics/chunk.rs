@@ -25,6 +25,9 @@ pub fn records(change: &Change) -> usize {
         Change::AddPartitions { from, to, .. } => (to - from).max(0) as usize,
         Change::AlterConfig { set, delete, .. } => set.len() + delete.len(),
         Change::DeleteTopic { .. } => 1,
+        Change::Reassign { moves, .. } => moves.len(),
+        Change::Reassigning { .. } => 0,
+        Change::ClearThrottle { keys, .. } => keys.len(),
     }
 }
 

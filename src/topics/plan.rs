@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::topics::manifest::Manifest;
+use crate::topics::reassign::{self, Move, Ongoing, Placement};
 use crate::topics::units;
 
 // What DescribeConfigs reports is the broker layer's type; the rules here only read it.
@@ -67,6 +68,8 @@ pub struct ClusterTopic {
     /// Replicas of each partition, by partition id, when the metadata gave them: a topic whose
     /// partitions differ (after a partial reassignment) is not "RF 3" and the plan names the odd ones.
     pub partition_replicas: BTreeMap<i32, i16>,
+    /// Each partition's leader, replicas and ISR, for planning a replication-factor change.
+    pub placements: BTreeMap<i32, Placement>,
     /// Kafka's own or a platform's internal topic; never managed, reported or deleted.
     pub internal: bool,
     /// Topic configs by key, with where each value comes from (topic override or a default).
@@ -122,6 +125,39 @@ pub enum Change {
         /// Topic to delete, with all its data.
         topic: String,
     },
+    /// Change a topic's replication factor: move its partitions' replicas (AlterPartitionReassignments).
+    Reassign {
+        /// Topic whose replicas move.
+        topic: String,
+        /// The replication factor now (partitions that differ named: `3 (partition 4: 2)`).
+        from: String,
+        /// The replication factor the manifest wants.
+        to: i16,
+        /// The partitions that move, current → target replicas; empty when the brokers were not read.
+        moves: Vec<Move>,
+    },
+    /// A reassignment of the topic runs on the cluster: `apply` watches it finish instead of
+    /// submitting another.
+    Reassigning {
+        /// Topic being moved.
+        topic: String,
+        /// Its partitions still moving.
+        partitions: Vec<Ongoing>,
+    },
+    /// Remove replication throttles left from a reassignment that ended (or was interrupted).
+    ClearThrottle {
+        /// The topic the throttled replicas are set on.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        topic: Option<String>,
+        /// The broker the throttle rates are set on.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        broker: Option<i32>,
+        /// The throttle keys set.
+        keys: Vec<String>,
+        /// `topic` or `broker N`, for the plan's table.
+        #[serde(skip)]
+        label: String,
+    },
 }
 
 impl Change {
@@ -131,7 +167,10 @@ impl Change {
             Change::Create { topic, .. }
             | Change::AddPartitions { topic, .. }
             | Change::AlterConfig { topic, .. }
-            | Change::DeleteTopic { topic } => topic,
+            | Change::DeleteTopic { topic }
+            | Change::Reassign { topic, .. }
+            | Change::Reassigning { topic, .. } => topic,
+            Change::ClearThrottle { label, .. } => label,
         }
     }
 
@@ -142,6 +181,9 @@ impl Change {
             Change::AddPartitions { .. } => "add_partitions",
             Change::AlterConfig { .. } => "alter_config",
             Change::DeleteTopic { .. } => "delete_topic",
+            Change::Reassign { .. } => "reassign",
+            Change::Reassigning { .. } => "reassigning",
+            Change::ClearThrottle { .. } => "clear_throttle",
         }
     }
 
@@ -175,6 +217,9 @@ impl Change {
                 parts.join(", ")
             }
             Change::DeleteTopic { .. } => "delete topic and all its data".into(),
+            Change::Reassign { .. } | Change::Reassigning { .. } | Change::ClearThrottle { .. } => {
+                reassign::describe(self)
+            }
         }
     }
 }
@@ -206,8 +251,8 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// What the manifest does not declare; deleted (or its override removed) only with `--prune`.
     pub unmanaged: Vec<Unmanaged>,
-    /// Changes evbus cannot make (yet), each with its reason: fewer partitions (Kafka cannot),
-    /// another replication factor (needs a reassignment, which evbus does not do yet).
+    /// Changes evbus cannot make, each with its reason: fewer partitions (Kafka cannot), more
+    /// replicas than brokers.
     pub errors: Vec<String>,
 }
 
@@ -240,44 +285,6 @@ fn same_value(key: &str, cluster: &str, wanted: &str) -> bool {
     cluster == wanted || units::normalize(key, cluster).is_ok_and(|c| c == wanted)
 }
 
-/// Why a change of replication factor is refused, said once for every such line.
-const RF_REASON: &str = "replication-factor changes need a partition reassignment (not yet supported by evbus)";
-
-/// The replication factor a topic has, against the one the manifest wants: `None` when they agree.
-/// A topic whose partitions differ names the partitions that are not at the wanted factor.
-fn replication_drift(have: &ClusterTopic, wanted: i16) -> Option<String> {
-    let name = &have.name;
-    let mut by_rf: BTreeMap<i16, Vec<i32>> = BTreeMap::new();
-    // A partition listed without replicas is one the metadata does not know yet (a topic just
-    // created), not a partition with none: it says nothing about the replication factor.
-    for (p, rf) in have.partition_replicas.iter().filter(|(_, rf)| **rf > 0) {
-        by_rf.entry(*rf).or_default().push(*p);
-    }
-    if by_rf.len() > 1 {
-        if !by_rf.keys().any(|rf| *rf != wanted) {
-            return None;
-        }
-        let list = |ps: &[i32]| ps.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
-        let parts: Vec<String> = by_rf
-            .iter()
-            .map(|(rf, ps)| {
-                let noun = if ps.len() == 1 { "partition" } else { "partitions" };
-                format!("{noun} {} {} {rf}", list(ps), if ps.len() == 1 { "has" } else { "have" })
-            })
-            .collect();
-        let odd: Vec<i32> = by_rf.iter().filter(|(rf, _)| **rf != wanted).flat_map(|(_, ps)| ps.clone()).collect();
-        return Some(format!(
-            "{name}: partitions differ in replication factor ({}), the manifest says {wanted} for all; \
-             not at {wanted}: partition(s) {}; {RF_REASON}",
-            parts.join(", "),
-            list(&odd)
-        ));
-    }
-    let rf = by_rf.keys().next().copied().unwrap_or(have.replication_factor);
-    (rf > 0 && rf != wanted)
-        .then(|| format!("{name}: replication factor is {rf}, the manifest says {wanted}; {RF_REASON}"))
-}
-
 /// A topic's replication factor for a person: `3`, or with partitions that differ named,
 /// `3 (partition 4: 2)`, so a topic half-way through a reassignment does not pass for RF 3.
 pub fn replication_words(partition_replicas: &BTreeMap<i32, i16>) -> String {
@@ -298,8 +305,15 @@ pub fn replication_words(partition_replicas: &BTreeMap<i32, i16>) -> String {
     if odd.is_empty() { main.to_string() } else { format!("{main} ({})", odd.join("; ")) }
 }
 
-/// Compares the manifest with the cluster; `prune` also plans removing what the manifest does not declare.
+/// Compares the manifest with the cluster; `prune` also plans removing what the manifest does not
+/// declare. Replication-factor changes are planned without targets (the brokers are not known).
 pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan {
+    plan_with(manifest, cluster, &reassign::Replication::default(), prune)
+}
+
+/// [`plan`], with what the cluster says about replication: the brokers to place replicas on,
+/// the reassignments running and the throttles set.
+pub fn plan_with(manifest: &Manifest, cluster: &[ClusterTopic], repl: &reassign::Replication, prune: bool) -> Plan {
     let mut out = Plan::default();
     let by_name: BTreeMap<&str, &ClusterTopic> = cluster.iter().map(|t| (t.name.as_str(), t)).collect();
 
@@ -325,8 +339,10 @@ pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan 
                 to: spec.partitions,
             });
         }
-        if let Some(e) = replication_drift(have, spec.replication_factor) {
-            out.errors.push(e);
+        match reassign::topic_change(have, spec.replication_factor, repl) {
+            Ok(Some(c)) => out.changes.push(c),
+            Ok(None) => {}
+            Err(e) => out.errors.push(e),
         }
 
         let mut set = Vec::new();
@@ -345,7 +361,8 @@ pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan 
         }
         let mut delete = Vec::new();
         for (key, c) in &have.configs {
-            if c.source == Source::DynamicTopic && !spec.config.contains_key(key) {
+            // Throttled replicas are a reassignment's, planned below as leftovers or left to the move.
+            if c.source == Source::DynamicTopic && !spec.config.contains_key(key) && !reassign::is_throttle_key(key) {
                 out.unmanaged.push(Unmanaged::Config {
                     topic: spec.name.clone(),
                     key: key.clone(),
@@ -361,6 +378,7 @@ pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan 
         }
     }
 
+    reassign::throttle_changes(&mut out, manifest, cluster, repl);
     let declared: BTreeSet<&str> = manifest.topics.iter().map(|t| t.name.as_str()).collect();
     for t in cluster {
         if t.internal || is_internal(&t.name) || declared.contains(t.name.as_str()) {
@@ -394,190 +412,4 @@ pub fn check_replication(plan: &mut Plan, brokers: usize) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::topics::manifest;
-    use std::path::Path;
-
-    fn m(src: &str) -> Manifest {
-        manifest::parse(src, Path::new("t.yaml")).unwrap()
-    }
-
-    const M: &str = "version: 1\ndefaults: { partitions: 3, config: { retention.ms: 7d } }\ntopics:\n  - name: a\n  - name: b\n    partitions: 6\n";
-
-    fn dynamic(v: &str) -> ClusterConfig {
-        ClusterConfig { value: Some(v.into()), source: Source::DynamicTopic }
-    }
-
-    fn topic(name: &str, partitions: i32, cfg: &[(&str, ClusterConfig)]) -> ClusterTopic {
-        ClusterTopic {
-            name: name.into(),
-            partitions,
-            replication_factor: 1,
-            partition_replicas: BTreeMap::new(),
-            internal: false,
-            configs: cfg.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
-        }
-    }
-
-    #[test]
-    fn replication_above_the_broker_count_is_a_plan_error() {
-        let src =
-            "version: 1\ntopics:\n  - name: a\n    replication_factor: 3\n  - name: b\n    replication_factor: 1\n";
-        let mut p = plan(&m(src), &[], false);
-        check_replication(&mut p, 1);
-        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
-        assert!(p.errors[0].starts_with("a: replication factor 3 is more than the 1 broker(s)"), "{}", p.errors[0]);
-        let mut p = plan(&m(src), &[], false);
-        check_replication(&mut p, 3);
-        assert!(p.errors.is_empty());
-    }
-
-    #[test]
-    fn empty_cluster_creates_everything() {
-        let p = plan(&m(M), &[], false);
-        assert_eq!(p.changes.len(), 2);
-        assert!(matches!(&p.changes[1], Change::Create { topic, partitions: 6, config, .. }
-            if topic == "b" && config["retention.ms"] == "604800000"));
-    }
-
-    #[test]
-    fn in_sync_cluster_has_no_changes() {
-        let c = [
-            topic("a", 3, &[("retention.ms", dynamic("604800000"))]),
-            topic("b", 6, &[("retention.ms", dynamic("604800000"))]),
-        ];
-        let p = plan(&m(M), &c, false);
-        assert!(p.is_empty(), "{p:?}");
-        assert!(p.unmanaged.is_empty());
-    }
-
-    #[test]
-    fn drift_and_partition_increase() {
-        let c = [
-            topic("a", 3, &[("retention.ms", dynamic("86400000")), ("segment.ms", dynamic("1000"))]),
-            topic("b", 4, &[("retention.ms", dynamic("604800000"))]),
-        ];
-        let p = plan(&m(M), &c, false);
-        assert_eq!(p.changes.len(), 2, "{p:?}");
-        assert_eq!(
-            p.changes[0],
-            Change::AlterConfig {
-                topic: "a".into(),
-                set: vec![ConfigSet {
-                    key: "retention.ms".into(),
-                    from: Some("86400000".into()),
-                    to: "604800000".into()
-                }],
-                delete: vec![]
-            }
-        );
-        assert_eq!(p.changes[1], Change::AddPartitions { topic: "b".into(), from: 4, to: 6 });
-        assert_eq!(
-            p.unmanaged,
-            vec![Unmanaged::Config { topic: "a".into(), key: "segment.ms".into(), value: Some("1000".into()) }]
-        );
-    }
-
-    #[test]
-    fn prune_deletes_unmanaged_keys_and_topics_but_not_internal() {
-        let mut off = topic("__consumer_offsets", 50, &[]);
-        off.internal = true;
-        let c = [
-            topic("a", 3, &[("retention.ms", dynamic("604800000")), ("segment.ms", dynamic("1000"))]),
-            topic("b", 6, &[("retention.ms", dynamic("604800000"))]),
-            topic("stray", 1, &[]),
-            off,
-            topic("__evbus_health", 1, &[]),
-        ];
-        let p = plan(&m(M), &c, false);
-        assert!(p.changes.is_empty());
-        assert_eq!(p.unmanaged.len(), 2);
-        let p = plan(&m(M), &c, true);
-        assert_eq!(
-            p.changes,
-            vec![
-                Change::AlterConfig { topic: "a".into(), set: vec![], delete: vec!["segment.ms".into()] },
-                Change::DeleteTopic { topic: "stray".into() }
-            ]
-        );
-    }
-
-    #[test]
-    fn impossible_changes_are_errors() {
-        let mut b = topic("b", 12, &[("retention.ms", dynamic("604800000"))]);
-        b.replication_factor = 3;
-        let c = [topic("a", 3, &[("retention.ms", dynamic("604800000"))]), b];
-        let p = plan(&m(M), &c, false);
-        assert_eq!(p.errors.len(), 2, "{p:?}");
-        assert!(p.errors[0].starts_with("b: has 12 partitions"));
-        assert!(p.errors[1].contains("replication factor is 3"));
-        assert!(
-            p.errors[1]
-                .ends_with("; replication-factor changes need a partition reassignment (not yet supported by evbus)")
-        );
-    }
-
-    #[test]
-    fn mixed_replication_factor_names_the_partitions_that_differ() {
-        let mut b = topic("b", 6, &[("retention.ms", dynamic("604800000"))]);
-        b.replication_factor = 3;
-        b.partition_replicas = (0..6).map(|p| (p, if p == 4 { 2 } else { 3 })).collect();
-        let c = [topic("a", 3, &[("retention.ms", dynamic("604800000"))]), b.clone()];
-        let src = "version: 1\ndefaults: { partitions: 3, config: { retention.ms: 7d } }\ntopics:\n  - name: a\n  - name: b\n    partitions: 6\n    replication_factor: 3\n";
-        let p = plan(&m(src), &c, false);
-        assert_eq!(
-            p.errors,
-            vec![
-                "b: partitions differ in replication factor (partition 4 has 2, partitions 0,1,2,3,5 have 3), the manifest \
-                 says 3 for all; not at 3: partition(s) 4; replication-factor changes need a partition reassignment (not \
-                 yet supported by evbus)"
-                    .to_string()
-            ]
-        );
-        // Uniform and as declared: nothing to say, also while the metadata does not list the
-        // replicas of a partition yet.
-        b.partition_replicas = (0..6).map(|p| (p, if p == 2 { 0 } else { 3 })).collect();
-        let p = plan(&m(src), &[c[0].clone(), b], false);
-        assert!(p.errors.is_empty(), "{:?}", p.errors);
-    }
-
-    #[test]
-    fn replication_words_name_the_partitions_that_differ() {
-        let rf = |v: &[i16]| replication_words(&v.iter().enumerate().map(|(p, r)| (p as i32, *r)).collect());
-        assert_eq!(rf(&[3, 3, 3]), "3");
-        assert_eq!(rf(&[3, 3, 3, 3, 2, 3]), "3 (partition 4: 2)");
-        assert_eq!(rf(&[3, 1, 3, 1, 2, 3]), "3 (partitions 1,3: 1; partition 4: 2)");
-        assert_eq!(rf(&[]), "0");
-        assert_eq!(rf(&[3, 0, 3]), "3", "a partition without replicas in the metadata is unknown, not different");
-    }
-
-    #[test]
-    fn a_pinned_value_reads_as_a_pin_not_a_no_op() {
-        let set = |from: &str| Change::AlterConfig {
-            topic: "a".into(),
-            set: vec![ConfigSet { key: "retention.ms".into(), from: Some(from.into()), to: "360000000".into() }],
-            delete: vec![],
-        };
-        assert_eq!(
-            set("360000000").describe(),
-            "retention.ms: 100h, pin to the current value (the broker default could change)"
-        );
-        assert_eq!(set("86400000").describe(), "retention.ms: 1d → 100h");
-    }
-
-    #[test]
-    fn default_valued_but_unpinned_key_is_set() {
-        let c = [
-            topic(
-                "a",
-                3,
-                &[("retention.ms", ClusterConfig { value: Some("604800000".into()), source: Source::Default })],
-            ),
-            topic("b", 6, &[("retention.ms", dynamic("604800000"))]),
-        ];
-        let p = plan(&m(M), &c, false);
-        assert_eq!(p.changes.len(), 1);
-        assert_eq!(p.changes[0].action(), "alter_config");
-    }
-}
+mod tests;

@@ -75,6 +75,7 @@ fn healthy_cluster_is_ok_with_every_check_listed() {
             "preferred leaders",
             "eligible leaders",
             "log dirs",
+            "reassignments",
             "manifest topics",
             &format!("group {}", n.group),
             &format!("dlq {}", n.dlq)
@@ -100,7 +101,7 @@ fn healthy_cluster_is_ok_with_every_check_listed() {
     let out = b.evbus().args(["health", "-o", "table"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text.matches('✓').count(), 10, "{text}");
+    assert_eq!(text.matches('✓').count(), 11, "{text}");
     assert!(text.trim_end().ends_with("healthy"), "{text}");
 }
 

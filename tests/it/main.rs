@@ -31,6 +31,7 @@ mod oracle_configs;
 mod platform;
 mod produce;
 mod readme;
+mod reassign;
 mod records;
 mod secure_wire;
 mod security;

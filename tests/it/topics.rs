@@ -365,18 +365,15 @@ fn add_partitions_and_a_replication_factor_above_the_broker_count() {
     assert_eq!(describe(&b, &t)["partitions"].as_array().unwrap().len(), 4, "nothing half-done");
     assert!(!b.topic_names().contains(&r3));
 
-    // Another replication factor for an existing topic: Kafka could do it (a reassignment),
-    // evbus does not yet, and says so, with the reason on the topic's line.
+    // Another replication factor for an existing topic: a reassignment, refused before anything
+    // moves when the cluster has fewer brokers than the factor.
     write_manifest(&b, &format!("version: 1\ntopics:\n  - name: {t}\n    partitions: 4\n    replication_factor: 2\n"));
     let out = b.evbus().args(["topics", "plan"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("evbus cannot make these changes yet:") && !err.contains("Kafka cannot make"), "{err}");
+    assert!(err.contains("evbus cannot make these changes:") && !err.contains("Kafka cannot make"), "{err}");
     assert!(
-        err.contains(&format!(
-            "{t}: replication factor is 1, the manifest says 2; replication-factor changes need a partition \
-             reassignment (not yet supported by evbus)"
-        )),
+        err.contains(&format!("{t}: replication factor 2 is more than the 1 live broker(s) the cluster has")),
         "{err}"
     );
 }

@@ -8,7 +8,8 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 use serde_json::json;
 
-use super::plan::{changes, impossible, make_plan, print_plan, render_plan};
+use super::moves;
+use super::plan::{Planned, changes, impossible, make_plan, print_plan, render_plan};
 use crate::app::App;
 use crate::cli::ApplyArgs;
 use crate::exit::Outcome;
@@ -21,7 +22,7 @@ use crate::topics::plan::{self, Change, Plan};
 
 /// What became of one change of the plan.
 #[derive(Serialize)]
-struct Applied {
+pub(super) struct Applied {
     action: &'static str,
     topic: String,
     ok: bool,
@@ -34,7 +35,7 @@ struct Applied {
 }
 
 impl Applied {
-    fn of(c: &Change, r: Result<(), String>) -> Applied {
+    pub(super) fn of(c: &Change, r: Result<(), String>) -> Applied {
         Applied { action: c.action(), topic: c.topic().to_string(), ok: r.is_ok(), not_tried: false, error: r.err() }
     }
 
@@ -74,7 +75,7 @@ impl Counts {
 }
 
 pub(super) async fn apply(app: &App, a: ApplyArgs) -> Result<Outcome> {
-    let (manifest, admin, plan) = make_plan(app, &a.manifest, a.prune).await?;
+    let Planned { manifest, admin, plan, state } = make_plan(app, &a.manifest, a.prune).await?;
     let json = app.ui.mode()? == Mode::Json;
     if !json || a.dry_run {
         print_plan(app, &manifest, &plan, a.prune)?;
@@ -94,17 +95,29 @@ pub(super) async fn apply(app: &App, a: ApplyArgs) -> Result<Outcome> {
         eprintln!("{}", render_plan(app, &manifest, &plan, a.prune));
     }
     let deletes = plan.changes.iter().filter(|c| matches!(c, Change::DeleteTopic { .. })).count();
-    let question = if deletes > 0 {
-        format!("Apply {}, including deleting {deletes} topic(s) and their data?", changes(plan.changes.len()))
-    } else {
+    let moving = plan.changes.iter().filter(|c| matches!(c, Change::Reassign { .. })).count();
+    let mut including = Vec::new();
+    if deletes > 0 {
+        including.push(format!("deleting {deletes} topic(s) and their data"));
+    }
+    if moving > 0 {
+        including.push(format!("moving the replicas of {moving} topic(s)"));
+    }
+    let question = if including.is_empty() {
         format!("Apply {}?", changes(plan.changes.len()))
+    } else {
+        format!("Apply {}, including {}?", changes(plan.changes.len()), including.join(" and "))
     };
     if !app.ui.confirm(&question, a.yes)? {
         app.ui.info("Nothing changed.");
         return Ok(Outcome::Ok);
     }
 
-    let outcomes = execute(app, &admin, &plan).await;
+    let mut outcomes = moves::clear_leftovers(&admin, state.as_ref(), &plan).await;
+    outcomes.extend(execute(app, &admin, &plan).await);
+    let opts = moves::Opts { throttle: a.throttle, no_wait: a.no_wait };
+    let (moved, interrupted) = moves::run(app, &admin, state.as_ref(), &plan, &opts).await;
+    outcomes.extend(moved);
     let n = Counts::of(&outcomes);
     let written = if json {
         let mut doc = json!({"applied": outcomes, "failed": n.failed});
@@ -135,6 +148,10 @@ pub(super) async fn apply(app: &App, a: ApplyArgs) -> Result<Outcome> {
         0 => written,
         done => app.ui.applied_output(written, || format!("{done} of {} changes applied", outcomes.len())),
     };
+    if interrupted {
+        written?;
+        return Ok(Outcome::Interrupted);
+    }
     if n.failed > 0 {
         if let Err(e) = written {
             app.ui.warn(e.to_string());
@@ -163,10 +180,11 @@ pub(super) async fn apply(app: &App, a: ApplyArgs) -> Result<Outcome> {
 /// Every change gets one outcome. A refused operation does not stop the others; a request that
 /// fails as a whole stops the apply, and what was not sent is reported as not tried.
 async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Vec<Applied> {
-    let pb = app.ui.progress(plan.changes.len() as u64, "applying");
-    let mut out = Vec::with_capacity(plan.changes.len());
+    let n = plan.changes.iter().filter(|c| KINDS.contains(&c.action())).count();
+    let pb = app.ui.progress(n as u64, "applying");
+    let mut out = Vec::with_capacity(n);
     let mut stopped = false;
-    for action in ["create", "add_partitions", "alter_config", "delete_topic"] {
+    for action in KINDS {
         let of_kind: Vec<Change> = plan.changes.iter().filter(|c| c.action() == action).cloned().collect();
         for request in chunk::requests(&of_kind) {
             if stopped {
@@ -189,6 +207,9 @@ async fn execute(app: &App, admin: &Arc<Admin>, plan: &Plan) -> Vec<Applied> {
     out
 }
 
+/// The changes [`execute`] sends, in this order (replica moves and throttles are `moves`').
+const KINDS: [&str; 4] = ["create", "add_partitions", "alter_config", "delete_topic"];
+
 /// One request for changes of one kind.
 async fn send(admin: &Arc<Admin>, request: &[Change]) -> Result<Vec<OpResult>> {
     let mut creates = Vec::new();
@@ -203,6 +224,8 @@ async fn send(admin: &Arc<Admin>, request: &[Change]) -> Result<Vec<OpResult>> {
             Change::AddPartitions { topic, to, .. } => parts.push((topic.clone(), *to)),
             Change::AlterConfig { topic, set, delete } => alters.push(config_change(topic, set, delete)),
             Change::DeleteTopic { topic } => deletes.push(topic.clone()),
+            // Sent by `moves`, never in these requests.
+            Change::Reassign { .. } | Change::Reassigning { .. } | Change::ClearThrottle { .. } => {}
         }
     }
     let mut out = Vec::with_capacity(request.len());
@@ -257,7 +280,10 @@ async fn wait_until_visible(app: &App, admin: &Arc<Admin>, plan: &Plan, out: &[A
             Change::Create { topic, partitions, .. } => grown.push((topic.clone(), *partitions)),
             Change::AddPartitions { topic, to, .. } => grown.push((topic.clone(), *to)),
             Change::AlterConfig { topic, set, delete } => altered.push(config_change(topic, set, delete)),
-            Change::DeleteTopic { .. } => {}
+            Change::DeleteTopic { .. }
+            | Change::Reassign { .. }
+            | Change::Reassigning { .. }
+            | Change::ClearThrottle { .. } => {}
         }
     }
     if !altered.is_empty() {
@@ -283,7 +309,7 @@ async fn wait_until_visible(app: &App, admin: &Arc<Admin>, plan: &Plan, out: &[A
 /// Wait, within `--timeout`, until DescribeConfigs shows what IncrementalAlterConfigs set (the
 /// controller has it at once, a broker a moment later): `apply` then `plan` must say "no
 /// changes". Returns the topics whose configs still differ.
-async fn wait_for_configs(admin: &Arc<Admin>, altered: &[TopicConfigChange]) -> Vec<String> {
+pub(super) async fn wait_for_configs(admin: &Arc<Admin>, altered: &[TopicConfigChange]) -> Vec<String> {
     let deadline = std::time::Instant::now() + admin.settings.timeout;
     let topics: Vec<String> = altered.iter().map(|a| a.topic.clone()).collect();
     let topics = &topics;

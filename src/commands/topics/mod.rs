@@ -4,6 +4,7 @@ mod apply;
 mod describe;
 mod export;
 mod list;
+mod moves;
 mod partition_for;
 mod plan;
 mod run;

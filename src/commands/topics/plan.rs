@@ -9,22 +9,53 @@ use serde::Serialize;
 use crate::app::App;
 use crate::cli::{ManifestArg, PlanArgs};
 use crate::exit::Outcome;
+use crate::kafka::Kind;
 use crate::kafka::admin::Admin;
+use crate::kafka::replication::{self, State};
 use crate::kafka::topics::read_cluster_and_brokers;
 use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 use crate::topics::manifest::Manifest;
 use crate::topics::plan::{self, Change, Plan, Unmanaged};
 
-pub(super) async fn make_plan(app: &App, m: &ManifestArg, prune: bool) -> Result<(Manifest, Arc<Admin>, Plan)> {
+/// A plan and what it was made from.
+pub(super) struct Planned {
+    pub manifest: Manifest,
+    pub admin: Arc<Admin>,
+    pub plan: Plan,
+    /// The brokers, running moves and throttles (raw protocol path); `None` when unreadable.
+    pub state: Option<State>,
+}
+
+pub(super) async fn make_plan(app: &App, m: &ManifestArg, prune: bool) -> Result<Planned> {
     // Validate the manifest before touching the broker: a bad file must change nothing.
     let manifest = app.manifest(m)?;
     app.settings.log_effective();
     let admin = Arc::new(app.settings.admin()?);
     let (cluster, brokers) = read_cluster_and_brokers(&admin, &manifest).await?;
-    let mut plan = plan::plan(&manifest, &cluster, prune);
+    let (state, unread) = match replication::read(&app.settings).await {
+        Ok(s) => (Some(s), None),
+        Err(e) => {
+            // A setting the raw path refuses by name: only a replica move needs that path.
+            if e.kind() == Kind::InvalidConfig {
+                app.ui.debug(format!("running reassignments and throttles not checked: {e}"));
+            } else {
+                app.ui.warn(format!("running reassignments and throttles not checked: {e}"));
+            }
+            (None, Some(e))
+        }
+    };
+    let repl = state.as_ref().map(|s| s.replication.clone()).unwrap_or_default();
+    let mut plan = plan::plan_with(&manifest, &cluster, &repl, prune);
     plan::check_replication(&mut plan, brokers);
-    Ok((manifest, admin, plan))
+    if let Some(e) = unread {
+        for c in &plan.changes {
+            if let Change::Reassign { topic, .. } = c {
+                plan.errors.push(format!("{topic}: the replication-factor change cannot be planned: {e}"));
+            }
+        }
+    }
+    Ok(Planned { manifest, admin, plan, state })
 }
 
 #[derive(Serialize)]
@@ -52,7 +83,8 @@ pub(super) fn render_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bo
         for c in &plan.changes {
             let (sign, color) = match c {
                 Change::Create { .. } | Change::AddPartitions { .. } => ("+", "32"),
-                Change::AlterConfig { .. } => ("~", "33"),
+                Change::AlterConfig { .. } | Change::Reassign { .. } | Change::Reassigning { .. } => ("~", "33"),
+                Change::ClearThrottle { .. } => ("-", "33"),
                 Change::DeleteTopic { .. } => ("-", "31"),
             };
             t.add_row(vec![
@@ -87,8 +119,18 @@ pub(super) fn render_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bo
     }
     let count = |a: &str| plan.changes.iter().filter(|c| c.action() == a).count();
     if !plan.changes.is_empty() {
+        let mut more = String::new();
+        for (action, words) in [
+            ("reassign", "to reassign"),
+            ("reassigning", "reassigning (in progress)"),
+            ("clear_throttle", "leftover throttle(s) to remove"),
+        ] {
+            if count(action) > 0 {
+                more.push_str(&format!(", {} {words}", count(action)));
+            }
+        }
         s.push_str(&format!(
-            "Plan: {} to create, {} to add partitions, {} to reconfigure, {} to delete.\n",
+            "Plan: {} to create, {} to add partitions, {} to reconfigure, {} to delete{more}.\n",
             count("create"),
             count("add_partitions"),
             count("alter_config"),
@@ -103,11 +145,11 @@ pub(super) fn changes(n: usize) -> String {
 }
 
 pub(super) fn impossible(plan: &Plan) -> anyhow::Error {
-    anyhow::anyhow!("evbus cannot make these changes yet:\n  {}", plan.errors.join("\n  "))
+    anyhow::anyhow!("evbus cannot make these changes:\n  {}", plan.errors.join("\n  "))
 }
 
 pub(super) async fn plan_cmd(app: &App, a: PlanArgs) -> Result<Outcome> {
-    let (manifest, _admin, plan) = make_plan(app, &a.manifest, a.prune).await?;
+    let Planned { manifest, plan, .. } = make_plan(app, &a.manifest, a.prune).await?;
     print_plan(app, &manifest, &plan, a.prune)?;
     if !plan.errors.is_empty() {
         return Err(impossible(&plan));

@@ -87,7 +87,8 @@ pub async fn manifest_topics(admin: &Arc<Admin>, manifest: &Manifest) -> (Status
     let mut drift: Vec<String> = p
         .changes
         .iter()
-        .filter(|c| !matches!(c, Change::Create { .. }))
+        // Throttles are the `reassignments` check's, which knows whether a move still needs them.
+        .filter(|c| !matches!(c, Change::Create { .. } | Change::ClearThrottle { .. }))
         .map(|c| format!("{} ({})", c.topic(), c.describe()))
         .collect();
     drift.extend(p.errors.iter().cloned());

@@ -4,6 +4,7 @@
 
 pub mod checks;
 mod layout;
+mod reassignments;
 mod replicas;
 pub mod round;
 

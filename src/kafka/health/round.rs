@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::checks::{Notes, dlq_checks, group_checks, manifest_topics, partitions_check, roundtrip};
 use super::layout::layout_checks;
+use super::reassignments::reassignments_check;
 use super::replicas::{brokers_verdict, min_isr_check, min_isr_of};
 use crate::health::report::{Check, Report, Status, ms, plural, timed};
 use crate::kafka::admin::Admin;
@@ -154,11 +155,13 @@ pub async fn round(
     })
     .await;
     let layout_future = layout_checks(settings, admin, &md, call_limit);
-    let (topics, (groups, notes), dlqs, rt, layout) =
-        tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future, layout_future);
+    let moves = timed("reassignments", limit, reassignments_check(settings, admin, &md));
+    let (topics, (groups, notes), dlqs, rt, layout, moves) =
+        tokio::join!(topics_future, groups_future, dlq_future, roundtrip_future, layout_future, moves);
 
     let mut all = vec![brokers, quorum_check, partitions, isr];
     all.extend(layout);
+    all.push(moves);
     all.extend(topics);
     all.extend(groups);
     all.extend(dlqs);

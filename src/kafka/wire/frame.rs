@@ -5,12 +5,15 @@
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::messages::{
-    AlterShareGroupOffsetsRequest, AlterShareGroupOffsetsResponse, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
-    DeleteGroupsRequest, DeleteGroupsResponse, DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse,
-    DescribeConfigsRequest, DescribeConfigsResponse, DescribeLogDirsRequest, DescribeLogDirsResponse,
-    DescribeQuorumRequest, DescribeQuorumResponse, DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse,
-    FindCoordinatorRequest, FindCoordinatorResponse, ListGroupsRequest, ListGroupsResponse, RequestHeader,
-    ResponseHeader, ShareGroupDescribeRequest, ShareGroupDescribeResponse,
+    AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, AlterShareGroupOffsetsRequest,
+    AlterShareGroupOffsetsResponse, ApiKey, ApiVersionsRequest, ApiVersionsResponse, DeleteGroupsRequest,
+    DeleteGroupsResponse, DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsResponse, DescribeConfigsRequest,
+    DescribeConfigsResponse, DescribeLogDirsRequest, DescribeLogDirsResponse, DescribeQuorumRequest,
+    DescribeQuorumResponse, DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse, ElectLeadersRequest,
+    ElectLeadersResponse, FindCoordinatorRequest, FindCoordinatorResponse, IncrementalAlterConfigsRequest,
+    IncrementalAlterConfigsResponse, ListGroupsRequest, ListGroupsResponse, ListPartitionReassignmentsRequest,
+    ListPartitionReassignmentsResponse, MetadataRequest, MetadataResponse, RequestHeader, ResponseHeader,
+    ShareGroupDescribeRequest, ShareGroupDescribeResponse,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 
@@ -109,6 +112,31 @@ impl Call for DeleteShareGroupOffsetsRequest {
 impl Call for DeleteGroupsRequest {
     const KEY: ApiKey = ApiKey::DeleteGroups;
     type Response = DeleteGroupsResponse;
+}
+
+impl Call for MetadataRequest {
+    const KEY: ApiKey = ApiKey::Metadata;
+    type Response = MetadataResponse;
+}
+
+impl Call for AlterPartitionReassignmentsRequest {
+    const KEY: ApiKey = ApiKey::AlterPartitionReassignments;
+    type Response = AlterPartitionReassignmentsResponse;
+}
+
+impl Call for ListPartitionReassignmentsRequest {
+    const KEY: ApiKey = ApiKey::ListPartitionReassignments;
+    type Response = ListPartitionReassignmentsResponse;
+}
+
+impl Call for ElectLeadersRequest {
+    const KEY: ApiKey = ApiKey::ElectLeaders;
+    type Response = ElectLeadersResponse;
+}
+
+impl Call for IncrementalAlterConfigsRequest {
+    const KEY: ApiKey = ApiKey::IncrementalAlterConfigs;
+    type Response = IncrementalAlterConfigsResponse;
 }
 
 /// The whole frame of `req` at `version`, size prefix included.

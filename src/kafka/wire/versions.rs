@@ -31,6 +31,11 @@ pub fn added_in(key: ApiKey, min_version: i16) -> &'static str {
             | ApiKey::DeleteShareGroupOffsets,
             _,
         ) => "4.0.0 (KIP-932 share groups, with share.version=1)",
+        (ApiKey::Metadata, _) => "0.8.0",
+        (ApiKey::AlterPartitionReassignments, _) | (ApiKey::ListPartitionReassignments, _) => "2.4.0 (KIP-455)",
+        (ApiKey::ElectLeaders, _) => "2.2.0 (KIP-183)",
+        (ApiKey::DescribeConfigs, _) => "0.11.0",
+        (ApiKey::IncrementalAlterConfigs, _) => "2.3.0 (KIP-339)",
         _ => "a release evbus does not know",
     }
 }

@@ -22,6 +22,7 @@ fn topic(name: &str, partitions: i32, rf: i16, cfg: &[(&str, ClusterConfig)]) ->
         partitions,
         replication_factor: rf,
         partition_replicas: (0..partitions).map(|p| (p, rf)).collect(),
+        placements: BTreeMap::new(),
         internal: false,
         configs: cfg.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
     }
