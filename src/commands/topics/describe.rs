@@ -32,7 +32,7 @@ pub(super) async fn describe(app: &App, a: DescribeArgs) -> Result<Outcome> {
     let wm = watermarks(&app.settings, topic.partitions.iter().map(|p| (topic.name.clone(), p.id)).collect()).await?;
     let configs = admin.topic_configs(std::slice::from_ref(&topic.name)).await?;
     // ELR and offline replicas: shown where the broker can say, a note where it cannot (an older
-    // broker, a TLS/SASL setting the raw path does not support yet): the partitions and configs
+    // broker, a setting the raw path cannot honour, e.g. a keystore): the partitions and configs
     // librdkafka read are worth showing either way.
     let (elr_state, elr_note, states) =
         match partitions::describe(&app.settings, std::slice::from_ref(&topic.name)).await {

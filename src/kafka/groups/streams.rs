@@ -40,7 +40,7 @@ pub(super) async fn describe_listed(admin: &Arc<Admin>, groups: &mut [Group]) {
             }
             // Gone between the listing and now.
             Ok(None) => g.state = "Dead".into(),
-            // The raw path refuses settings it cannot honour yet (TLS, SASL): the group is then
+            // The raw path refuses settings it cannot honour (a keystore, OAUTHBEARER...): the group is then
             // listed as before, members unknown, and its offsets still read through librdkafka.
             Err(e) if e.kind() == Kind::InvalidConfig => {}
             Err(e) => g.error = Some(e.message().to_string()),

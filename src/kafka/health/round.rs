@@ -171,7 +171,7 @@ pub async fn round(
 
 /// The topics' effective `min.insync.replicas`, asked of the broker that has just answered the
 /// metadata (wire::configs says why not librdkafka's random "controller"); through librdkafka
-/// when the raw path cannot honour the settings (TLS, SASL) or that broker is not known.
+/// when the raw path cannot honour the settings (a keystore, OAUTHBEARER...) or that broker is not known.
 async fn min_isr_values(
     settings: &Settings,
     admin: &Arc<Admin>,
