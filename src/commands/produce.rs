@@ -186,19 +186,23 @@ async fn ensure_topic(
 /// The codec for this run (see [`crate::kafka::compression`]): the topic's own is looked up
 /// only when neither `--compression` nor `-X` chose one; a topic not created yet has the
 /// manifest's `compression.type`, if it declares one.
-async fn compression(app: &App, a: &ProduceArgs, spec: Option<&crate::topics::manifest::TopicSpec>) -> Compression {
+async fn compression(
+    app: &App,
+    a: &ProduceArgs,
+    spec: Option<&crate::topics::manifest::TopicSpec>,
+) -> Result<Compression> {
     let flag = a.compression.as_deref();
     let topic = if app.settings.codec_is_chosen(flag) {
         None
     } else {
-        match app.settings.topic_compression(&a.topic).await {
+        match app.settings.topic_compression(&a.topic).await? {
             Some(v) => Some(v),
             None => spec.and_then(|s| s.config.get("compression.type").cloned()),
         }
     };
     let c = app.settings.compression(flag, topic.as_deref().map(|v| (a.topic.as_str(), v)));
     app.settings.log_producer(&c);
-    c
+    Ok(c)
 }
 
 fn new_sender(app: &App, a: &ProduceArgs, c: &Compression) -> Result<BulkSender> {
@@ -232,7 +236,7 @@ async fn samples(
     }
     app.settings.log_effective();
     ensure_topic(app, &a.topic, spec, a.create).await?;
-    let mut sender = new_sender(app, a, &compression(app, a, spec).await)?;
+    let mut sender = new_sender(app, a, &compression(app, a, spec).await?)?;
     let stop = crate::term::interrupt::flag();
     let pb = if a.count >= 1000 || rate.is_some() {
         app.ui.progress(a.count, "producing")
@@ -382,7 +386,7 @@ async fn from_input(
 
     let data = input.bytes();
     if !a.dry_run && sender.is_none() {
-        sender = Some(new_sender(app, a, &compression(app, a, topic_spec).await)?);
+        sender = Some(new_sender(app, a, &compression(app, a, topic_spec).await?)?);
     }
     let Some(mut sender) = sender.take() else {
         let stdout = std::io::stdout();

@@ -9,6 +9,7 @@
 //! context's property) wins over both, as `-X` does over every evbus default.
 
 use super::Settings;
+use super::error::{Error, Kind};
 
 /// The codecs a producer can use (librdkafka's `compression.type` values).
 pub const CODECS: &[&str] = &["none", "gzip", "snappy", "lz4", "zstd"];
@@ -76,11 +77,17 @@ impl Settings {
     }
 
     /// The topic's `compression.type` as the broker reports it; `None` when the topic does not
-    /// exist or the lookup fails (the send that follows reports a broker problem better).
-    pub async fn topic_compression(&self, topic: &str) -> Option<String> {
-        let admin = self.admin().ok()?;
-        let configs = admin.topic_configs(&[topic.to_string()]).await.ok()?;
-        configs.get(topic)?.get("compression.type")?.value.clone()
+    /// exist yet or the broker will not say (the send that follows reports such a problem
+    /// better). A broker that does not answer is an error: going on would wait out the same
+    /// `--timeout` a second time in the send (produce took twice `--timeout` against a silent
+    /// broker).
+    pub async fn topic_compression(&self, topic: &str) -> anyhow::Result<Option<String>> {
+        let admin = self.admin()?;
+        match admin.topic_configs(&[topic.to_string()]).await {
+            Ok(configs) => Ok(configs.get(topic).and_then(|c| c.get("compression.type")).and_then(|c| c.value.clone())),
+            Err(e) if matches!(Error::kind_of(&e), Some(Kind::TimedOut | Kind::BrokerUnreachable)) => Err(e),
+            Err(_) => Ok(None),
+        }
     }
 
     /// The settings a producer of produce and dlq replay runs with, `-X` applied, each with its

@@ -101,7 +101,7 @@ impl Error {
 
     /// An rdkafka error, worded by [`describe_error`].
     pub(crate) fn from_kafka(op: impl Into<String>, e: &KafkaError) -> Error {
-        match e.rdkafka_error_code() {
+        match code_of(e) {
             Some(code) => Error::with_code(op, code, describe_error(e)),
             None => Error::text(op, describe_error(e)),
         }
@@ -271,10 +271,20 @@ fn named_broker(text: &str) -> Option<(String, i32)> {
 
 /// librdkafka's error text, with the timeout case spelled out.
 pub fn describe_error(e: &KafkaError) -> String {
-    match e.rdkafka_error_code() {
+    match code_of(e) {
         Some(C::OperationTimedOut) | Some(C::RequestTimedOut) => "timed out".into(),
         Some(C::BrokerTransportFailure) | Some(C::AllBrokersDown) => "broker unreachable".into(),
         _ => e.to_string(),
+    }
+}
+
+/// librdkafka's code of `e`, also for a failed admin operation (rdkafka's own
+/// `rdkafka_error_code` drops it there, so an admin timeout read "Admin operation error:
+/// OperationTimedOut (Local: Timed out)" and had no kind).
+fn code_of(e: &KafkaError) -> Option<C> {
+    match e {
+        KafkaError::AdminOp(code) => Some(*code),
+        other => other.rdkafka_error_code(),
     }
 }
 
@@ -468,7 +478,8 @@ mod tests {
         assert!(e.starts_with("metadata request failed: broker unreachable"), "{e}");
         // A coordinator in the bootstrap list may be the bootstrap broker itself, gone since it
         // answered: no proof either.
-        let listed = at_coordinator(gone("ListGroups"), "a group coordinator", Some(advertised), "127.0.0.1:9093", false);
+        let listed =
+            at_coordinator(gone("ListGroups"), "a group coordinator", Some(advertised), "127.0.0.1:9093", false);
         assert!(listed.message().contains("in the bootstrap list too") && !listed.bootstrap_answered());
         let e = said(side_by_side(Err(gone("metadata request")), Err(listed.into())));
         assert!(e.starts_with("metadata request failed:"), "{e}");

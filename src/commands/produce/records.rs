@@ -130,7 +130,7 @@ pub(super) async fn run(app: &App, a: &ProduceArgs, spec: Option<&TopicSpec>, pa
     // Kept timestamps older than the destination's retention are acknowledged, then deleted.
     let cutoff = if a.keep_timestamps { retention_cutoff(app, &a.topic).await } else { None };
     let mut old = 0u64;
-    let mut sender = super::new_sender(app, a, &compression(app, a, spec).await)?;
+    let mut sender = super::new_sender(app, a, &compression(app, a, spec).await?)?;
     let stop = crate::term::interrupt::flag();
     let to_send = (total - bad_lines) as u64;
     let rate = a.rate.map(|r| r.per_second());

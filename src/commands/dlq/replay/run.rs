@@ -167,7 +167,7 @@ pub(in crate::commands::dlq) async fn run(app: &App, a: DlqReplayArgs) -> Result
         // the topic only with --to (a topic that names a codec stores it either way).
         let mut topic_codec = None;
         if let Some(to) = a.to.as_deref().filter(|_| !app.settings.codec_is_chosen(a.compression.as_deref())) {
-            topic_codec = app.settings.topic_compression(to).await.map(|v| (to, v));
+            topic_codec = app.settings.topic_compression(to).await?.map(|v| (to, v));
         }
         let compression =
             app.settings.compression(a.compression.as_deref(), topic_codec.as_ref().map(|(t, v)| (*t, v.as_str())));
