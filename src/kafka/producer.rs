@@ -85,7 +85,8 @@ impl rdkafka::util::IntoOpaque for Reply {
         self.0.map_or(std::ptr::null_mut(), |b| Box::into_raw(b).cast())
     }
     unsafe fn from_ptr(p: *mut std::ffi::c_void) -> Self {
-        // SAFETY (the caller's): `p` came from `into_ptr` and is taken back once; null is no reply.
+        // SAFETY: the caller's contract: `p` came from `into_ptr` and is taken back once (by the
+        // delivery report, or by `TopicSink::send` when the record was not enqueued).
         Reply((!p.is_null()).then(|| unsafe { Box::from_raw(p.cast()) }))
     }
 }

@@ -75,6 +75,9 @@ fn delivery_of(e: &KafkaError, ctx: &Ctx) -> Delivery {
     }
 }
 
+/// A topic handle of the replay's producer.
+type Sink = TopicSink<Arc<BaseProducer<CountingCtx>>>;
+
 /// The replay's producer: `produce`'s counting producer, whose reports are served by a thread of
 /// its own (the replay awaits each record's [`Reply`] instead of polling), with its producer-id
 /// warm-up.
@@ -82,7 +85,7 @@ pub struct Republisher {
     producer: Arc<BaseProducer<CountingCtx>>,
     /// One topic handle per destination, opened at its first record (records go to their
     /// original topics, known only as they are read).
-    sinks: Mutex<HashMap<String, Arc<TopicSink<Arc<BaseProducer<CountingCtx>>>>>>,
+    sinks: Mutex<HashMap<String, Sink>>,
     /// Serves delivery reports (which answer the records' replies) until dropped.
     _poller: StoppableThread,
     /// Gets the producer its id without librdkafka's startup delay; holds a clone of it.
@@ -105,16 +108,23 @@ impl Republisher {
         Ok(Republisher { producer, sinks: Mutex::new(HashMap::new()), _poller: poller, _warmup: warmup })
     }
 
-    /// The topic handle for `topic`, opened at its first record.
-    fn sink(&self, topic: &str) -> Result<Arc<TopicSink<Arc<BaseProducer<CountingCtx>>>>, Delivery> {
+    /// Enqueues a record on `topic`'s handle, opened at its first record (see [`TopicSink::send`]).
+    /// The handles are held under a lock only for the enqueue itself, never across an await.
+    fn enqueue(
+        &self,
+        topic: &str,
+        rec: &OutRecord<'_>,
+        at: Placement,
+        reply: Reply,
+    ) -> Result<Result<(), (RDKafkaErrorCode, Reply)>, Delivery> {
         let mut sinks = self.sinks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(s) = sinks.get(topic) {
-            return Ok(Arc::clone(s));
-        }
-        let sink = TopicSink::new(Arc::clone(&self.producer), topic).map_err(|e| Delivery::NotSent(format!("{e:#}")))?;
-        let sink = Arc::new(sink);
-        sinks.insert(topic.to_owned(), Arc::clone(&sink));
-        Ok(sink)
+        let sink = match sinks.entry(topic.to_owned()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                TopicSink::new(Arc::clone(&self.producer), topic).map_err(|e| Delivery::NotSent(format!("{e:#}")))?,
+            ),
+        };
+        Ok(sink.send(rec.key, rec.value, rec.headers.iter().copied(), at, reply))
     }
 
     /// Hands a record to librdkafka, waiting while its queue is full until `deadline`. The
@@ -126,11 +136,10 @@ impl Republisher {
         deadline: Instant,
     ) -> Result<impl Future<Output = Delivery> + Send + 'static, Delivery> {
         let size = (rec.key.map_or(0, <[u8]>::len) + rec.value.map_or(0, <[u8]>::len)) as u64;
-        let sink = self.sink(rec.topic)?;
         let at = Placement { partition: rec.partition, timestamp_ms: None };
         let (mut reply, rx) = Reply::channel();
         loop {
-            match sink.send(rec.key, rec.value, rec.headers.iter().copied(), at, reply) {
+            match self.enqueue(rec.topic, &rec, at, reply)? {
                 Ok(()) => break,
                 Err((RDKafkaErrorCode::QueueFull, back)) if Instant::now() < deadline => {
                     reply = back;
@@ -219,5 +228,28 @@ mod tests {
             Err(other) => panic!("not refused: {other:?}"),
             Ok(_) => panic!("a record over message.max.bytes was queued"),
         }
+    }
+
+    /// A queued record's own answer comes through the shared counting producer's report: purged
+    /// before any broker took it, it ends not sent (known not stored), and it is counted once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_purged_record_gets_its_own_answer_and_is_counted_once() {
+        let settings = Settings {
+            brokers: "127.0.0.1:1".into(),
+            props: vec![],
+            timeout: Duration::from_secs(1),
+            verbose: 0,
+        };
+        let r = Republisher::new(&settings, &settings.compression(None, None)).unwrap();
+        let rec = OutRecord { topic: "t", partition: Some(0), key: Some(b"k"), value: Some(b"v"), headers: vec![] };
+        let Ok(answer) = r.send(rec, Instant::now() + Duration::from_secs(1)).await else {
+            panic!("a small record was not queued");
+        };
+        r.purge();
+        match tokio::time::timeout(Duration::from_secs(10), answer).await {
+            Ok(Delivery::NotSent(e)) => assert!(e.contains("not sent: the broker stopped answering first"), "{e}"),
+            other => panic!("not a purged record's answer: {other:?}"),
+        }
+        assert_eq!(r.producer.context().reported(), 1);
     }
 }
