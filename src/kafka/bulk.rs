@@ -14,7 +14,7 @@ use super::clock::mono_ms;
 use super::compression::Compression;
 use super::error::Error;
 use super::events::ProducerIdWarmup;
-use super::producer::{CountingCtx, Placement, TopicSink, flush_or_purge, stalled};
+use super::producer::{CountingCtx, Placement, Reply, TopicSink, flush_or_purge, stalled};
 use super::refusal::explain_refusal;
 use super::settings::Settings;
 
@@ -114,7 +114,7 @@ impl BulkSender {
             ),
         };
         loop {
-            match sink.send(key, value, headers.clone(), at) {
+            match sink.send(key, value, headers.clone(), at, Reply::none()).map_err(|(e, _)| e) {
                 Ok(()) => {
                     self.bytes += value.map_or(0, <[u8]>::len) as u64;
                     self.enqueued += 1;

@@ -25,14 +25,14 @@ pub struct EventPump {
 }
 
 /// A background thread told to stop, and joined, when dropped.
-struct StoppableThread {
+pub(super) struct StoppableThread {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl StoppableThread {
     /// `f` runs until it returns; it should check its flag often, as dropping waits for it.
-    fn spawn(name: &str, f: impl FnOnce(&AtomicBool) + Send + 'static) -> StoppableThread {
+    pub(super) fn spawn(name: &str, f: impl FnOnce(&AtomicBool) + Send + 'static) -> StoppableThread {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new().name(name.into()).spawn(move || f(&flag)).ok();

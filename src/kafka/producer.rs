@@ -1,5 +1,8 @@
-//! Bulk producing: the delivery-counting context, a topic handle that sends without allocating per
-//! record, and the flush/stall watch that bounds a send by the broker's signs of life.
+//! The one send path of every command that writes records (`produce`, `produce --records`, `dlq
+//! replay`): the delivery-counting context, a topic handle that sends without allocating per
+//! record, a per-record [`Reply`] for the senders that need each record's own answer, and the
+//! flush/stall watch that bounds a send by the broker's signs of life. One path, so that the
+//! producer's configuration, its FFI and its accounting cannot drift apart between them.
 
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
@@ -59,9 +62,38 @@ impl ClientContext for CountingCtx {
     }
 }
 
+/// Where one record's own delivery result goes, besides the counts: `dlq replay` keeps a
+/// position per record, so it waits for each; bulk sends pass [`Reply::none`] and only count.
+pub struct Reply(Option<Box<tokio::sync::oneshot::Sender<Result<(), KafkaError>>>>);
+
+impl Reply {
+    /// No reply: the record is only counted.
+    pub fn none() -> Reply {
+        Reply(None)
+    }
+
+    /// A reply, and where its result arrives (an error from the receiver: the producer was
+    /// dropped before the record's report was served).
+    pub fn channel() -> (Reply, tokio::sync::oneshot::Receiver<Result<(), KafkaError>>) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        (Reply(Some(Box::new(tx))), rx)
+    }
+}
+
+impl rdkafka::util::IntoOpaque for Reply {
+    fn into_ptr(self) -> *mut std::ffi::c_void {
+        self.0.map_or(std::ptr::null_mut(), |b| Box::into_raw(b).cast())
+    }
+    unsafe fn from_ptr(p: *mut std::ffi::c_void) -> Self {
+        // SAFETY: the caller's contract: `p` came from `into_ptr` and is taken back once (by the
+        // delivery report, or by `TopicSink::send` when the record was not enqueued).
+        Reply((!p.is_null()).then(|| unsafe { Box::from_raw(p.cast()) }))
+    }
+}
+
 impl ProducerContext for CountingCtx {
-    type DeliveryOpaque = ();
-    fn delivery(&self, r: &rdkafka::message::DeliveryResult<'_>, _: ()) {
+    type DeliveryOpaque = Reply;
+    fn delivery(&self, r: &rdkafka::message::DeliveryResult<'_>, reply: Reply) {
         use std::sync::atomic::Ordering::Relaxed;
         match r {
             Ok(_) => {
@@ -86,6 +118,10 @@ impl ProducerContext for CountingCtx {
             }
         }
         self.last_report_ms.store(mono_ms(), Relaxed);
+        if let Some(tx) = reply.0 {
+            // A receiver gone (its run stopped waiting) needs no answer.
+            let _ = tx.send(r.as_ref().map(|_| ()).map_err(|(e, _)| e.clone()));
+        }
     }
 }
 
@@ -192,14 +228,17 @@ impl<P: Handle> TopicSink<P> {
 
     /// Enqueue one record: on `at.partition`, else where the partitioner places it; with
     /// `at.timestamp_ms`, else now. `None` value is a tombstone, a `None` header value a null
-    /// header. On error (a full queue, most often) nothing was enqueued and the caller may retry.
+    /// header. `reply` goes to the delivery report (see [`Reply`]). On error (a full queue, most
+    /// often) nothing was enqueued, `reply` is handed back, and the caller may retry.
     pub fn send<'h>(
         &self,
         key: Option<&[u8]>,
         value: Option<&[u8]>,
         headers: impl IntoIterator<Item = (&'h str, Option<&'h [u8]>)>,
         at: Placement,
-    ) -> Result<(), rdkafka::error::RDKafkaErrorCode> {
+        reply: Reply,
+    ) -> Result<(), (rdkafka::error::RDKafkaErrorCode, Reply)> {
+        use rdkafka::util::IntoOpaque as _;
         use rdkafka::bindings::rd_kafka_vtype_t::*;
         // SAFETY: every pointer is valid for the call and its length (a null pointer with length
         // 0 is librdkafka's null key, value or header value); librdkafka copies the payload
@@ -220,6 +259,7 @@ impl<P: Handle> TopicSink<P> {
             }
             let (kp, kl) = key.map_or((std::ptr::null(), 0), |k| (k.as_ptr(), k.len()));
             let (vp, vl) = value.map_or((std::ptr::null(), 0), |v| (v.as_ptr(), v.len()));
+            let opaque = reply.into_ptr();
             let err = rdkafka::bindings::rd_kafka_producev(
                 self.producer.native().ptr(),
                 RD_KAFKA_VTYPE_RKT,
@@ -238,6 +278,8 @@ impl<P: Handle> TopicSink<P> {
                 at.timestamp_ms.unwrap_or(0), // 0: librdkafka stamps the current time
                 RD_KAFKA_VTYPE_HEADERS,
                 hdrs.ptr(),
+                RD_KAFKA_VTYPE_OPAQUE,
+                opaque, // taken back by the delivery report (CountingCtx::delivery)
                 RD_KAFKA_VTYPE_END,
             );
             if ffi::ok(err) {
@@ -245,7 +287,8 @@ impl<P: Handle> TopicSink<P> {
                 hdrs.release();
                 Ok(())
             } else {
-                Err(err.into())
+                // Not enqueued: librdkafka did not keep the opaque, so it is ours again.
+                Err((err.into(), Reply::from_ptr(opaque)))
             }
         }
     }

@@ -1,21 +1,26 @@
-//! Sending dead letters back out for `dlq replay`: an idempotent `acks=all` producer whose every
-//! record ends in a typed [`Delivery`] (acknowledged, refused, not sent, unknown), so that the
-//! replay's accounting never reads a Kafka error code.
+//! Sending dead letters back out for `dlq replay`: the send path of `produce` (an idempotent
+//! `acks=all` [`Settings::counting_producer`] and its [`TopicSink`]s) with a [`Reply`] per record,
+//! so that every record ends in a typed [`Delivery`] (acknowledged, refused, not sent, unknown)
+//! and the replay's accounting never reads a Kafka error code.
 //!
 //! Records have no delivery deadline of their own (`message.timeout.ms=0`), as in `produce` (see
 //! [`super::flush_or_purge`] for why: a per-record timeout made librdkafka reset the producer id
 //! and write the retries behind it twice). The caller bounds the wait with a stall watch and
 //! [`Republisher::purge`] instead.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::Result;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{BaseProducer, Producer};
 use tokio::time::Instant;
 
+use super::events::StoppableThread;
+use super::producer::{CountingCtx, Placement, Reply, TopicSink};
 use super::refusal::{client_property, refusal, too_large};
 use super::{Ctx, ProducerIdWarmup, Settings, describe_error};
 
@@ -70,11 +75,19 @@ fn delivery_of(e: &KafkaError, ctx: &Ctx) -> Delivery {
     }
 }
 
-/// The replay's producer, with its producer-id warm-up.
+/// A topic handle of the replay's producer.
+type Sink = TopicSink<Arc<BaseProducer<CountingCtx>>>;
+
+/// The replay's producer: `produce`'s counting producer, whose reports are served by a thread of
+/// its own (the replay awaits each record's [`Reply`] instead of polling), with its producer-id
+/// warm-up.
 pub struct Republisher {
-    producer: FutureProducer<Ctx>,
-    /// Remembers the last transport error, quoted in delivery failures.
-    ctx: Ctx,
+    producer: Arc<BaseProducer<CountingCtx>>,
+    /// One topic handle per destination, opened at its first record (records go to their
+    /// original topics, known only as they are read).
+    sinks: Mutex<HashMap<String, Sink>>,
+    /// Serves delivery reports (which answer the records' replies) until dropped.
+    _poller: StoppableThread,
     /// Gets the producer its id without librdkafka's startup delay; holds a clone of it.
     _warmup: ProducerIdWarmup,
 }
@@ -82,11 +95,36 @@ pub struct Republisher {
 impl Republisher {
     /// Created before the lookups of a run, so that the producer id's setup overlaps them.
     pub fn new(settings: &Settings, compression: &super::compression::Compression) -> Result<Republisher> {
-        // Configured as produce's BulkSender is (see Settings::send_props): murmur2 puts keyed
+        // The producer of produce's BulkSender (see Settings::send_props): murmur2 puts keyed
         // records on the partition a Java producer (and therefore the original) would have chosen.
-        let (producer, ctx) = settings.replay_producer(compression)?;
-        let warmup = ProducerIdWarmup::start(producer.clone(), settings.timeout);
-        Ok(Republisher { producer, ctx, _warmup: warmup })
+        let producer = Arc::new(settings.counting_producer(compression)?);
+        let warmup = ProducerIdWarmup::start(Arc::clone(&producer), settings.timeout);
+        let polled = Arc::clone(&producer);
+        let poller = StoppableThread::spawn("evbus-dlq-reports", move |stop| {
+            while !stop.load(Ordering::Relaxed) {
+                polled.poll(Duration::from_millis(100));
+            }
+        });
+        Ok(Republisher { producer, sinks: Mutex::new(HashMap::new()), _poller: poller, _warmup: warmup })
+    }
+
+    /// Enqueues a record on `topic`'s handle, opened at its first record (see [`TopicSink::send`]).
+    /// The handles are held under a lock only for the enqueue itself, never across an await.
+    fn enqueue(
+        &self,
+        topic: &str,
+        rec: &OutRecord<'_>,
+        at: Placement,
+        reply: Reply,
+    ) -> Result<Result<(), (RDKafkaErrorCode, Reply)>, Delivery> {
+        let mut sinks = self.sinks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let sink = match sinks.entry(topic.to_owned()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                TopicSink::new(Arc::clone(&self.producer), topic).map_err(|e| Delivery::NotSent(format!("{e:#}")))?,
+            ),
+        };
+        Ok(sink.send(rec.key, rec.value, rec.headers.iter().copied(), at, reply))
     }
 
     /// Hands a record to librdkafka, waiting while its queue is full until `deadline`. The
@@ -98,46 +136,32 @@ impl Republisher {
         deadline: Instant,
     ) -> Result<impl Future<Output = Delivery> + Send + 'static, Delivery> {
         let size = (rec.key.map_or(0, <[u8]>::len) + rec.value.map_or(0, <[u8]>::len)) as u64;
-        let mut headers = OwnedHeaders::new_with_capacity(rec.headers.len());
-        for (key, value) in rec.headers {
-            headers = headers.insert(Header { key, value });
-        }
-        let mut r: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(rec.topic).headers(headers);
-        if let Some(k) = rec.key {
-            r = r.key(k);
-        }
-        if let Some(v) = rec.value {
-            r = r.payload(v);
-        }
-        if let Some(p) = rec.partition {
-            r = r.partition(p);
-        }
-        let fut = loop {
-            match self.producer.send_result(r) {
-                Ok(f) => break f,
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back))
-                    if Instant::now() < deadline =>
-                {
-                    r = back;
+        let at = Placement { partition: rec.partition, timestamp_ms: None };
+        let (mut reply, rx) = Reply::channel();
+        loop {
+            match self.enqueue(rec.topic, &rec, at, reply)? {
+                Ok(()) => break,
+                Err((RDKafkaErrorCode::QueueFull, back)) if Instant::now() < deadline => {
+                    reply = back;
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
-                Err((e, _)) => {
-                    return Err(match e.rdkafka_error_code() {
-                        Some(RDKafkaErrorCode::MessageSizeTooLarge) => {
+                Err((code, _)) => {
+                    return Err(match code {
+                        RDKafkaErrorCode::MessageSizeTooLarge => {
                             let limit = client_property(self.producer.client(), "message.max.bytes");
                             Delivery::Refused(too_large(size, true, limit.and_then(|v| v.parse().ok()), None))
                         }
-                        Some(c) if refusal(c) => Delivery::Refused(describe_error(&e)),
-                        _ => Delivery::NotSent(describe_error(&e)),
+                        c if refusal(c) => Delivery::Refused(describe_error(&KafkaError::MessageProduction(c))),
+                        c => Delivery::NotSent(describe_error(&KafkaError::MessageProduction(c))),
                     });
                 }
             }
-        };
-        let ctx = self.ctx.clone();
+        }
+        let ctx = self.producer.context().inner.clone();
         Ok(async move {
-            match fut.await {
-                Ok(Ok(_)) => Delivery::Acked,
-                Ok(Err((e, _))) => delivery_of(&e, &ctx),
+            match rx.await {
+                Ok(Ok(())) => Delivery::Acked,
+                Ok(Err(e)) => delivery_of(&e, &ctx),
                 Err(_) => Delivery::Unknown("the producer went away before the broker answered".to_owned()),
             }
         })
@@ -155,10 +179,17 @@ impl Republisher {
     /// On a thread of its own, so that a producer stuck on a dead broker cannot hold up the exit
     /// after the bound.
     pub async fn flush(self, timeout: Duration) -> i32 {
-        let producer = self.producer;
+        let Republisher { producer, sinks, _poller, _warmup } = self;
+        // Everything else that holds the producer goes first (the topic handles, then the
+        // threads, which stop within 100 ms): the flush thread, serving the reports from now on,
+        // is left its last holder, so that destroying a producer stuck on a dead broker happens
+        // there and cannot hold up the exit after the bound.
+        drop(sinks);
+        drop(_poller);
+        drop(_warmup);
         let (tx, rx) = tokio::sync::oneshot::channel();
         let spawned = std::thread::Builder::new().name("evbus-dlq-flush".into()).spawn(move || {
-            let _ = producer.flush(timeout);
+            let _ = super::producer::flush(&producer, timeout);
             let _ = tx.send(producer.in_flight_count());
         });
         if spawned.is_err() {
@@ -197,5 +228,28 @@ mod tests {
             Err(other) => panic!("not refused: {other:?}"),
             Ok(_) => panic!("a record over message.max.bytes was queued"),
         }
+    }
+
+    /// A queued record's own answer comes through the shared counting producer's report: purged
+    /// before any broker took it, it ends not sent (known not stored), and it is counted once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_purged_record_gets_its_own_answer_and_is_counted_once() {
+        let settings = Settings {
+            brokers: "127.0.0.1:1".into(),
+            props: vec![],
+            timeout: Duration::from_secs(1),
+            verbose: 0,
+        };
+        let r = Republisher::new(&settings, &settings.compression(None, None)).unwrap();
+        let rec = OutRecord { topic: "t", partition: Some(0), key: Some(b"k"), value: Some(b"v"), headers: vec![] };
+        let Ok(answer) = r.send(rec, Instant::now() + Duration::from_secs(1)).await else {
+            panic!("a small record was not queued");
+        };
+        r.purge();
+        match tokio::time::timeout(Duration::from_secs(10), answer).await {
+            Ok(Delivery::NotSent(e)) => assert!(e.contains("not sent: the broker stopped answering first"), "{e}"),
+            other => panic!("not a purged record's answer: {other:?}"),
+        }
+        assert_eq!(r.producer.context().reported(), 1);
     }
 }

@@ -108,16 +108,11 @@ impl Settings {
         Ok((p, ctx))
     }
 
-    /// The producer of `dlq replay`: [`Settings::send_props`], one future per record (a replay
-    /// needs each record's own answer).
-    pub fn replay_producer(&self, c: &Compression) -> Result<(FutureProducer<Ctx>, Ctx), Error> {
-        self.producer(&Self::send_props(c))
-    }
-
     /// A producer whose delivery reports are counted by the context instead of one future per
     /// record, served by the caller's own `poll(0)` as kcat does (no extra polling thread
     /// contending for librdkafka's queue locks): what bulk sends (1M records) need. Configured
-    /// as [`Settings::send_props`] says.
+    /// as [`Settings::send_props`] says. `dlq replay` uses it too, with a reply per record (see
+    /// [`super::producer::Reply`]).
     pub fn counting_producer(&self, c: &Compression) -> Result<BaseProducer<CountingCtx>, Error> {
         let ctx = CountingCtx { inner: self.ctx(), ..Default::default() };
         self.producer_config(&Self::send_props(c)).create_with_context(ctx).map_err(|e| self.config_error(e))
