@@ -238,8 +238,8 @@ impl<P: Handle> TopicSink<P> {
         at: Placement,
         reply: Reply,
     ) -> Result<(), (rdkafka::error::RDKafkaErrorCode, Reply)> {
-        use rdkafka::util::IntoOpaque as _;
         use rdkafka::bindings::rd_kafka_vtype_t::*;
+        use rdkafka::util::IntoOpaque as _;
         // SAFETY: every pointer is valid for the call and its length (a null pointer with length
         // 0 is librdkafka's null key, value or header value); librdkafka copies the payload
         // (F_COPY), the key and the header names and values, and takes the header list only when

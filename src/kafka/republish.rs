@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -234,12 +234,8 @@ mod tests {
     /// before any broker took it, it ends not sent (known not stored), and it is counted once.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_purged_record_gets_its_own_answer_and_is_counted_once() {
-        let settings = Settings {
-            brokers: "127.0.0.1:1".into(),
-            props: vec![],
-            timeout: Duration::from_secs(1),
-            verbose: 0,
-        };
+        let settings =
+            Settings { brokers: "127.0.0.1:1".into(), props: vec![], timeout: Duration::from_secs(1), verbose: 0 };
         let r = Republisher::new(&settings, &settings.compression(None, None)).unwrap();
         let rec = OutRecord { topic: "t", partition: Some(0), key: Some(b"k"), value: Some(b"v"), headers: vec![] };
         let Ok(answer) = r.send(rec, Instant::now() + Duration::from_secs(1)).await else {
