@@ -55,7 +55,10 @@ pub(super) async fn layout_checks(
         elapsed_ms,
         not_yet: false,
     };
-    let offline = described.as_ref().map(|d| offline_replicas(d, &ids)).unwrap_or_default();
+    // "Up" is a broker that answered DescribeLogDirs: a stopped broker stays in the metadata
+    // until the controller fences it (longer on 3.9), and its replicas are the brokers check's.
+    let answered: Vec<i32> = dirs.iter().filter(|(_, r)| r.is_ok()).map(|(id, _)| *id).collect();
+    let offline = described.as_ref().map(|d| offline_replicas(d, &answered)).unwrap_or_default();
     vec![
         check("preferred leaders", preferred_leaders_check(md, &bootstrap), 0),
         check("eligible leaders", elr_check(&described, &bootstrap), elr_ms),
