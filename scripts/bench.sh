@@ -640,4 +640,5 @@ main() {
     stop_broker
 }
 
-main "$@"
+# Sourced (by scripts/bench-cluster.sh for its helpers): define only.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
