@@ -84,11 +84,13 @@ apply_manifest() {
     (cd "$WORK" && "$EVBUS" -b "$BROKER" -q --timeout 120s topics apply -f "$m" --yes "$@" >/dev/null 2>>"$ERRLOG")
 }
 
-# manifest FILE PARTITIONS RF NAME...
+# manifest FILE PARTITIONS RF MIN_ISR NAME...: MIN_ISR "-" leaves min.insync.replicas to the brokers
+# (1: `evbus dev up` sets 2 only on Kafka's internal topics).
 manifest() {
-    local f=$1 parts=$2 rf=$3 t
-    shift 3
-    { echo "version: 1"; echo "defaults: { partitions: $parts, replication_factor: $rf }"; echo "topics:"
+    local f=$1 parts=$2 rf=$3 config="" t
+    [ "$4" = - ] || config=", config: { min.insync.replicas: $4 }"
+    shift 4
+    { echo "version: 1"; echo "defaults: { partitions: $parts, replication_factor: $rf$config }"; echo "topics:"
       for t in "$@"; do echo "  - name: $t"; done; } >"$f"
 }
 
@@ -114,9 +116,10 @@ start_probe() {
     (eval "$K_PERF_LINE" 2>>"$ERRLOG" | while IFS= read -r line; do echo "$EPOCHREALTIME $line"; done >"$out") &
     PROBE_PID=$!
     # The move starts once the probe has been producing for 4 report windows.
-    local i
+    local i sent
     for i in $(seq 300); do
-        [ "$(grep -c 'records sent' "$out" 2>/dev/null || true)" -ge 4 ] && return 0
+        sent=$(grep -c 'records sent' "$out" 2>/dev/null) || sent=0
+        [ "$sent" -ge 4 ] && return 0
         kill -0 "$PROBE_PID" 2>/dev/null || break
         sleep 0.2
     done
@@ -155,17 +158,18 @@ probe_row() {
 bench_move() {
     local T=bench.move n=$((MOVE_MIB * 1024)) setup=$BENCH_DIR/move-setup.yaml
     local m1=$BENCH_DIR/move-rf1.yaml m3=$BENCH_DIR/move-rf3.yaml probe=$BENCH_DIR/probe.yaml
-    manifest "$m1" "$MOVE_PARTS" 1 $T
-    manifest "$m3" "$MOVE_PARTS" 3 $T
-    manifest "$probe" 3 3 bench.probe
+    manifest "$m1" "$MOVE_PARTS" 1 - $T
+    manifest "$m3" "$MOVE_PARTS" 3 - $T
+    manifest "$probe" 3 3 2 bench.probe
     apply_manifest "$m1"
     apply_manifest "$probe"
     log "filling $T with $n records of 1 KiB"
     eval "$K_PERF --topic $T --num-records $n --record-size 1024 --throughput -1 --producer-props bootstrap.servers=$BROKER acks=1 linger.ms=20 batch.size=524288" >/dev/null 2>>"$ERRLOG"
     expect_records $T "$n"
     local bytes
-    bytes=$(find "$CLUSTER_DIR" -type d -name "$T-*" -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
-    log "$T holds $((bytes / 1048576)) MiB on disk at RF 1"
+    # The log segments only: Kafka preallocates each partition's index files (sparse, 10 MiB).
+    bytes=$(find "$CLUSTER_DIR" -path "*/$T-*" -name '*.log' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+    log "$T holds $((bytes / 1048576)) MiB of log segments at RF 1"
     wait_quiet
     local note=$LOAD_NOTE rows=() out t0 t1 times=() k label flags
     out=$BENCH_DIR/probe-alone.txt
@@ -199,7 +203,7 @@ bench_move() {
     done
     {
         echo
-        echo "### move: a $MOVE_MIB MiB topic ($MOVE_PARTS partitions, $((bytes / 1048576)) MiB on disk) from RF 1 to RF 3 ($(date -u '+%F %H:%M') UTC; $note, $(cut -d' ' -f1 /proc/loadavg) at the end)"
+        echo "### move: a $MOVE_MIB MiB topic ($MOVE_PARTS partitions, $((bytes / 1048576)) MiB of log segments) from RF 1 to RF 3 ($(date -u '+%F %H:%M') UTC; $note, $(cut -d' ' -f1 /proc/loadavg) at the end)"
         echo
         echo "| command | wall s | copied MiB/s (2 new replicas) | evbus peak RSS MiB | evbus CPU s | vs the probe |"
         echo "|---|---|---|---|---|---|"
@@ -215,14 +219,14 @@ bench_move() {
     eval "$K_TOPICS --bootstrap-server $BROKER --delete --topic $T" >/dev/null 2>>"$ERRLOG" || true
 }
 
-# health: $H_TOPICS topics × $H_PARTS partitions at RF 3, each holding 100 records a partition,
+# health: $H_TOPICS topics × $H_PARTS partitions at RF 3, each holding 100 records a partition on average,
 # $H_GROUPS groups with committed offsets (at the start) on every partition; health and lag beside
 # Kafka's tools, then again with node 3 stopped.
 bench_health() {
     local m=$BENCH_DIR/health.yaml verify=$BENCH_DIR/health-reassignment.json i t topics=() args=""
     for i in $(seq -f '%03g' "$H_TOPICS"); do topics+=("bench.health.t$i"); done
-    manifest "$m" "$H_PARTS" 3 "${topics[@]}"
-    log "creating $H_TOPICS topics × $H_PARTS partitions at RF 3"
+    manifest "$m" "$H_PARTS" 3 2 "${topics[@]}"
+    log "creating $H_TOPICS topics × $H_PARTS partitions at RF 3, min.insync.replicas 2"
     apply_manifest "$m"
     for t in "${topics[@]}"; do
         seq $((H_PARTS * 100)) | kcat -P -b "$BROKER" -t "$t" -X linger.ms=20
@@ -252,7 +256,7 @@ bench_health() {
     measure lag_detail "evbus lag --detail -o json (a row per partition)" - "$L --detail -o json"
     measure kcg "kafka-consumer-groups --describe --all-groups (a row per partition)" - "$KG"
     {
-        table "health: $H_TOPICS topics × $H_PARTS partitions at RF 3 on 3 nodes, all in sync" health health health_json kt_urp kr_verify
+        table "health: $H_TOPICS topics × $H_PARTS partitions at RF 3 (min.insync.replicas 2) on 3 nodes, all in sync" health health health_json kt_urp kr_verify
         echo
         echo "- kafka-topics --under-replicated-partitions ÷ evbus health: $(ratio kt_urp health); kafka-reassign-partitions --verify ÷ evbus health: $(ratio kr_verify health)"
         table "lag: $H_GROUPS groups with committed offsets on all $parts partitions ($seen groups on the cluster)" lag lag lag_detail kcg
@@ -272,7 +276,7 @@ bench_health() {
     measure down_kt_min "kafka-topics --describe --at-min-isr-partitions" - "$KT --at-min-isr-partitions"
     measure down_lag "evbus lag -o json" - "$L -o json"
     {
-        table "health with node 3 stopped: all $parts partitions under-replicated, at min ISR" down_health \
+        table "health with node 3 stopped: all $parts partitions under-replicated and at min ISR" down_health \
             down_health down_health_json down_kt_urp down_kt_min down_lag
         echo
         echo "- kafka-topics --under-replicated-partitions ÷ evbus health: $(ratio down_kt_urp down_health); --at-min-isr-partitions ÷ evbus health: $(ratio down_kt_min down_health)"
