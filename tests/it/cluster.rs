@@ -215,16 +215,17 @@ fn produce_through_a_leader_kill_stores_every_line_exactly_once() {
     .unwrap();
     c.evbus().args(["topics", "apply", "--yes", "-f", "kill.yaml"]).assert().success();
     c.wait_settled(Duration::from_secs(60));
-    const N: usize = 50_000;
+    const N: usize = 200_000;
     let lines: String = (0..N).map(|n| format!("{{\"n\":{n}}}\n")).collect();
     std::fs::write(c.dir.path().join("lines.jsonl"), lines).unwrap();
 
-    // Paced so that the kill lands mid-stream on any machine: 50k lines over about 10 s.
+    // Paced so that the kill lands mid-stream on any machine: 200k lines (the size) over
+    // about 10 s, longer where the machine cannot keep up.
     let produce = std::process::Command::new(assert_cmd::cargo::cargo_bin("evbus"))
         .current_dir(c.dir.path())
         .env("XDG_CONFIG_HOME", "/nonexistent-evbus-test")
         .args(["-b", &c.bootstrap, "--timeout", "90s", "produce", &topic, "--input", "lines.jsonl"])
-        .args(["--no-validate", "--rate", "5000/s", "-o", "json"])
+        .args(["--no-validate", "--rate", "20000/s", "-o", "json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
