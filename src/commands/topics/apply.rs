@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
-use serde::Serialize;
 use serde_json::json;
 
+use super::applied::{Applied, wait_for_configs};
 use super::moves;
 use super::plan::{Planned, changes, impossible, make_plan, print_plan, render_plan};
 use crate::app::App;
@@ -19,36 +19,6 @@ use crate::term::sanitize::for_terminal;
 use crate::term::ui::Mode;
 use crate::topics::chunk;
 use crate::topics::plan::{self, Change, Plan};
-
-/// What became of one change of the plan.
-#[derive(Serialize)]
-pub(super) struct Applied {
-    action: &'static str,
-    topic: String,
-    ok: bool,
-    /// Never sent: an earlier request failed as a whole (timed out, unreachable), so the apply
-    /// stopped rather than pay the same failure once per remaining request.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    not_tried: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
-
-impl Applied {
-    pub(super) fn of(c: &Change, r: Result<(), String>) -> Applied {
-        Applied { action: c.action(), topic: c.topic().to_string(), ok: r.is_ok(), not_tried: false, error: r.err() }
-    }
-
-    fn not_tried(c: &Change) -> Applied {
-        Applied {
-            action: c.action(),
-            topic: c.topic().to_string(),
-            ok: false,
-            not_tried: true,
-            error: Some("not tried: an earlier request failed".into()),
-        }
-    }
-}
 
 /// How many changes were applied, failed and not tried.
 struct Counts {
@@ -304,36 +274,6 @@ async fn wait_until_visible(app: &App, admin: &Arc<Admin>, plan: &Plan, out: &[A
             ));
         }
     }
-}
-
-/// Wait, within `--timeout`, until DescribeConfigs shows what IncrementalAlterConfigs set (the
-/// controller has it at once, a broker a moment later): `apply` then `plan` must say "no
-/// changes". Returns the topics whose configs still differ.
-pub(super) async fn wait_for_configs(admin: &Arc<Admin>, altered: &[TopicConfigChange]) -> Vec<String> {
-    let deadline = std::time::Instant::now() + admin.settings.timeout;
-    let topics: Vec<String> = altered.iter().map(|a| a.topic.clone()).collect();
-    let topics = &topics;
-    let pending = |_| async move {
-        match admin.topic_configs(topics).await {
-            Ok(have) => altered
-                .iter()
-                .filter(|a| {
-                    let cfg = have.get(&a.topic);
-                    let shows = |k: &str| cfg.and_then(|c| c.get(k));
-                    !(a.set.iter().all(|(k, v)| {
-                        shows(k)
-                            .is_some_and(|c| c.source == plan::Source::DynamicTopic && c.value.as_deref() == Some(v))
-                    }) && a.delete.iter().all(|k| shows(k).is_none_or(|c| c.source != plan::Source::DynamicTopic)))
-                })
-                .map(|a| a.topic.clone())
-                .collect(),
-            Err(_) => topics.clone(),
-        }
-    };
-    crate::kafka::retry::within_async(deadline, crate::kafka::retry::LEADER_PAUSE, pending, |p: &Vec<String>| {
-        !p.is_empty()
-    })
-    .await
 }
 
 #[cfg(test)]

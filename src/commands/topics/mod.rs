@@ -1,5 +1,6 @@
 //! `evbus topics validate|plan|apply|list|describe|export`: declarative topics from topics.yaml.
 
+mod applied;
 mod apply;
 mod describe;
 mod export;

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::apply::{Applied, wait_for_configs};
+use super::applied::{Applied, wait_for_configs};
 use crate::app::App;
 use crate::kafka::admin::Admin;
 use crate::kafka::incremental::TopicConfigChange;
