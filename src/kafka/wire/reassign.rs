@@ -101,13 +101,33 @@ pub async fn ongoing(s: &Settings) -> Result<BTreeMap<String, Vec<Ongoing>>, Err
 /// Starts moving each `(topic, partition)` to its replicas (the first the preferred leader),
 /// within `--timeout`; the answer for each partition (the controller checks them one by one).
 pub async fn submit(s: &Settings, moves: &[(String, i32, Vec<i32>)]) -> Result<PartitionResults, Error> {
-    const OP: &str = "AlterPartitionReassignments";
+    let targets = moves.iter().map(|(t, p, to)| (t.clone(), *p, Some(to.as_slice()))).collect::<Vec<_>>();
+    alter(s, "AlterPartitionReassignments", &targets, false).await
+}
+
+/// Cancels the running moves of these partitions (replicas back to before), within `--timeout`.
+/// Not used by `apply` itself (a move is never cancelled behind a user's back); kept beside
+/// [`submit`] for tests that need a clean cluster after an interrupted move.
+pub async fn cancel(s: &Settings, parts: &[(String, i32)]) -> Result<PartitionResults, Error> {
+    let targets = parts.iter().map(|(t, p)| (t.clone(), *p, None)).collect::<Vec<_>>();
+    alter(s, "AlterPartitionReassignments (cancel)", &targets, true).await
+}
+
+/// One AlterPartitionReassignments: each partition to its target replicas, or (`None`) its
+/// running move cancelled. A cancel takes NO_REASSIGNMENT_IN_PROGRESS as done; a submit names
+/// the partition in each refusal.
+async fn alter(
+    s: &Settings,
+    op: &'static str,
+    targets: &[(String, i32, Option<&[i32]>)],
+    cancelling: bool,
+) -> Result<PartitionResults, Error> {
     let mut by_topic: BTreeMap<&str, Vec<alter::ReassignablePartition>> = BTreeMap::new();
-    for (t, p, to) in moves {
+    for (t, p, to) in targets {
         by_topic
             .entry(t)
             .or_default()
-            .push(alter::ReassignablePartition::default().with_partition_index(*p).with_replicas(Some(broker_ids(to))));
+            .push(alter::ReassignablePartition::default().with_partition_index(*p).with_replicas(to.map(broker_ids)));
     }
     let req = AlterPartitionReassignmentsRequest::default().with_timeout_ms(timeout_ms(s)).with_topics(
         by_topic
@@ -115,19 +135,21 @@ pub async fn submit(s: &Settings, moves: &[(String, i32, Vec<i32>)]) -> Result<P
             .map(|(t, ps)| alter::ReassignableTopic::default().with_name(topic_name(t)).with_partitions(ps))
             .collect(),
     );
-    bounded(s, OP, async {
+    bounded(s, op, async {
         let mut conn = Conn::bootstrap(s).await?;
         let (resp, _) = conn.call(&req).await?;
         if resp.error_code != 0 {
-            return Err(Error::from_protocol(OP, resp.error_code, resp.error_message.as_deref()));
+            return Err(Error::from_protocol(op, resp.error_code, resp.error_message.as_deref()));
         }
         let answered = resp.responses.into_iter().flat_map(|t| {
             let name = t.name.0.to_string();
             t.partitions.into_iter().map(move |p| {
                 let r = match p.error_code {
                     0 => Ok(()),
+                    NO_REASSIGNMENT_IN_PROGRESS if cancelling => Ok(()),
+                    c if cancelling => Err(Error::from_protocol(op, c, p.error_message.as_deref())),
                     c => Err(Error::from_protocol(
-                        format!("{OP} {name}[{}]", p.partition_index),
+                        format!("{op} {name}[{}]", p.partition_index),
                         c,
                         p.error_message.as_deref(),
                     )),
@@ -135,46 +157,7 @@ pub async fn submit(s: &Settings, moves: &[(String, i32, Vec<i32>)]) -> Result<P
                 ((name.clone(), p.partition_index), r)
             })
         });
-        Ok(every_partition(OP, moves.iter().map(|(t, p, _)| (t.clone(), *p)), answered.collect()))
-    })
-    .await
-}
-
-/// Cancels the running moves of these partitions (replicas back to before), within `--timeout`.
-/// Not used by `apply` itself (a move is never cancelled behind a user's back); kept beside
-/// [`submit`] for tests that need a clean cluster after an interrupted move.
-pub async fn cancel(s: &Settings, parts: &[(String, i32)]) -> Result<PartitionResults, Error> {
-    const OP: &str = "AlterPartitionReassignments (cancel)";
-    let mut by_topic: BTreeMap<&str, Vec<alter::ReassignablePartition>> = BTreeMap::new();
-    for (t, p) in parts {
-        by_topic
-            .entry(t)
-            .or_default()
-            .push(alter::ReassignablePartition::default().with_partition_index(*p).with_replicas(None));
-    }
-    let req = AlterPartitionReassignmentsRequest::default().with_timeout_ms(timeout_ms(s)).with_topics(
-        by_topic
-            .into_iter()
-            .map(|(t, ps)| alter::ReassignableTopic::default().with_name(topic_name(t)).with_partitions(ps))
-            .collect(),
-    );
-    bounded(s, OP, async {
-        let mut conn = Conn::bootstrap(s).await?;
-        let (resp, _) = conn.call(&req).await?;
-        if resp.error_code != 0 {
-            return Err(Error::from_protocol(OP, resp.error_code, resp.error_message.as_deref()));
-        }
-        let answered = resp.responses.into_iter().flat_map(|t| {
-            let name = t.name.0.to_string();
-            t.partitions.into_iter().map(move |p| {
-                let r = match p.error_code {
-                    0 | NO_REASSIGNMENT_IN_PROGRESS => Ok(()),
-                    c => Err(Error::from_protocol(OP, c, p.error_message.as_deref())),
-                };
-                ((name.clone(), p.partition_index), r)
-            })
-        });
-        Ok(every_partition(OP, parts.iter().cloned(), answered.collect()))
+        Ok(every_partition(op, targets.iter().map(|(t, p, _)| (t.clone(), *p)), answered.collect()))
     })
     .await
 }
