@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::topics::manifest::Manifest;
-use crate::topics::reassign::{self, Move, Ongoing, Placement};
+use crate::topics::reassign::{self, Move, Ongoing, Placement, Replication};
 use crate::topics::units;
 
 // What DescribeConfigs reports is the broker layer's type; the rules here only read it.
@@ -218,7 +218,7 @@ impl Change {
             }
             Change::DeleteTopic { .. } => "delete topic and all its data".into(),
             Change::Reassign { .. } | Change::Reassigning { .. } | Change::ClearThrottle { .. } => {
-                reassign::describe(self)
+                replication_words_of(self)
             }
         }
     }
@@ -308,12 +308,12 @@ pub fn replication_words(partition_replicas: &BTreeMap<i32, i16>) -> String {
 /// Compares the manifest with the cluster; `prune` also plans removing what the manifest does not
 /// declare. Replication-factor changes are planned without targets (the brokers are not known).
 pub fn plan(manifest: &Manifest, cluster: &[ClusterTopic], prune: bool) -> Plan {
-    plan_with(manifest, cluster, &reassign::Replication::default(), prune)
+    plan_with(manifest, cluster, &Replication::default(), prune)
 }
 
 /// [`plan`], with what the cluster says about replication: the brokers to place replicas on,
 /// the reassignments running and the throttles set.
-pub fn plan_with(manifest: &Manifest, cluster: &[ClusterTopic], repl: &reassign::Replication, prune: bool) -> Plan {
+pub fn plan_with(manifest: &Manifest, cluster: &[ClusterTopic], repl: &Replication, prune: bool) -> Plan {
     let mut out = Plan::default();
     let by_name: BTreeMap<&str, &ClusterTopic> = cluster.iter().map(|t| (t.name.as_str(), t)).collect();
 
@@ -339,7 +339,7 @@ pub fn plan_with(manifest: &Manifest, cluster: &[ClusterTopic], repl: &reassign:
                 to: spec.partitions,
             });
         }
-        match reassign::topic_change(have, spec.replication_factor, repl) {
+        match replication_change(have, spec.replication_factor, repl) {
             Ok(Some(c)) => out.changes.push(c),
             Ok(None) => {}
             Err(e) => out.errors.push(e),
@@ -378,7 +378,7 @@ pub fn plan_with(manifest: &Manifest, cluster: &[ClusterTopic], repl: &reassign:
         }
     }
 
-    reassign::throttle_changes(&mut out, manifest, cluster, repl);
+    throttle_changes(&mut out, manifest, cluster, repl);
     let declared: BTreeSet<&str> = manifest.topics.iter().map(|t| t.name.as_str()).collect();
     for t in cluster {
         if t.internal || is_internal(&t.name) || declared.contains(t.name.as_str()) {
@@ -408,6 +408,93 @@ pub fn check_replication(plan: &mut Plan, brokers: usize) {
                 ));
             }
         }
+    }
+}
+
+/// The replication change one managed topic needs: watching its running reassignment, moving
+/// its replicas to `rf`, or nothing; an error when `rf` cannot be reached on these brokers.
+fn replication_change(have: &ClusterTopic, rf: i16, repl: &Replication) -> Result<Option<Change>, String> {
+    if let Some(o) = repl.ongoing.get(&have.name).filter(|o| !o.is_empty()) {
+        // While a move runs the metadata lists old and new replicas together: the factor it
+        // shows says nothing about the one the move ends with.
+        return Ok(Some(Change::Reassigning { topic: have.name.clone(), partitions: o.clone() }));
+    }
+    // A partition listed without replicas is one the metadata does not know yet (a topic just
+    // created), not a partition with none: it says nothing about the replication factor.
+    let counts: BTreeSet<i16> = have.partition_replicas.values().copied().filter(|r| *r > 0).collect();
+    let uniform = if counts.is_empty() { have.replication_factor } else { *counts.iter().next().unwrap_or(&0) };
+    if counts.len() <= 1 && (uniform <= 0 || uniform == rf) {
+        return Ok(None);
+    }
+    let from = if have.partition_replicas.is_empty() {
+        uniform.to_string()
+    } else {
+        replication_words(&have.partition_replicas)
+    };
+    let moves = match &repl.brokers {
+        None => Vec::new(),
+        Some(b) => reassign::target(&have.placements, rf, b).map_err(|e| format!("{}: {e}", have.name))?,
+    };
+    Ok(Some(Change::Reassign { topic: have.name.clone(), from, to: rf, moves }))
+}
+
+/// Adds a [`Change::ClearThrottle`] for every leftover throttle: on the manifest's topics that
+/// no reassignment moves, and on brokers while none runs.
+fn throttle_changes(out: &mut Plan, manifest: &Manifest, cluster: &[ClusterTopic], repl: &Replication) {
+    let topic_keys: BTreeMap<String, Vec<String>> = cluster
+        .iter()
+        .filter(|t| manifest.topic(&t.name).is_some())
+        .map(|t| {
+            let keys = t
+                .configs
+                .iter()
+                .filter(|(k, c)| reassign::is_throttle_key(k) && c.source == Source::DynamicTopic)
+                .map(|(k, _)| k.clone())
+                .collect();
+            (t.name.clone(), keys)
+        })
+        .collect();
+    let moving: BTreeSet<String> = repl.ongoing.iter().filter(|(_, o)| !o.is_empty()).map(|(t, _)| t.clone()).collect();
+    let l = reassign::leftovers(&topic_keys, &repl.broker_throttles, &moving);
+    for (topic, keys) in l.topics {
+        out.changes.push(Change::ClearThrottle { label: topic.clone(), topic: Some(topic), broker: None, keys });
+    }
+    for (broker, keys) in l.brokers {
+        out.changes.push(Change::ClearThrottle {
+            label: format!("broker {broker}"),
+            topic: None,
+            broker: Some(broker),
+            keys,
+        });
+    }
+}
+
+/// The plan's words for a replication change (one line per moving partition).
+fn replication_words_of(c: &Change) -> String {
+    match c {
+        Change::Reassign { from, to, moves, .. } if moves.is_empty() => format!("replication factor {from} → {to}"),
+        Change::Reassign { from, to, moves, .. } => {
+            let lines: Vec<String> = moves.iter().map(Move::words).collect();
+            format!("replication factor {from} → {to}, replicas:\n{}", lines.join("\n"))
+        }
+        Change::Reassigning { partitions, .. } => {
+            let lines: Vec<String> = partitions
+                .iter()
+                .map(|o| {
+                    let mut l = format!("p{}: {}", o.partition, reassign::ids(&o.replicas));
+                    if !o.adding.is_empty() {
+                        l.push_str(&format!(" adding {}", reassign::ids(&o.adding)));
+                    }
+                    if !o.removing.is_empty() {
+                        l.push_str(&format!(" removing {}", reassign::ids(&o.removing)));
+                    }
+                    l
+                })
+                .collect();
+            format!("reassignment in progress ({} moving; apply watches it):\n{}", partitions.len(), lines.join("\n"))
+        }
+        Change::ClearThrottle { keys, .. } => format!("leftover throttle, remove: {}", keys.join(", ")),
+        _ => String::new(),
     }
 }
 

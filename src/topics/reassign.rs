@@ -11,9 +11,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::topics::manifest::Manifest;
-use crate::topics::plan::{Change, ClusterTopic, Plan, Source, replication_words};
-
 /// A broker's rate limit for replicas leading a throttled partition (bytes/s).
 pub const LEADER_RATE: &str = "leader.replication.throttled.rate";
 /// A broker's rate limit for replicas following a throttled partition (bytes/s).
@@ -279,93 +276,6 @@ pub struct Replication {
     pub ongoing: BTreeMap<String, Vec<Ongoing>>,
     /// Throttle rates set on brokers: broker → keys.
     pub broker_throttles: BTreeMap<i32, Vec<String>>,
-}
-
-/// The replication change one managed topic needs: watching its running reassignment, moving
-/// its replicas to `rf`, or nothing; an error when `rf` cannot be reached on these brokers.
-pub fn topic_change(have: &ClusterTopic, rf: i16, repl: &Replication) -> Result<Option<Change>, String> {
-    if let Some(o) = repl.ongoing.get(&have.name).filter(|o| !o.is_empty()) {
-        // While a move runs the metadata lists old and new replicas together: the factor it
-        // shows says nothing about the one the move ends with.
-        return Ok(Some(Change::Reassigning { topic: have.name.clone(), partitions: o.clone() }));
-    }
-    // A partition listed without replicas is one the metadata does not know yet (a topic just
-    // created), not a partition with none: it says nothing about the replication factor.
-    let counts: BTreeSet<i16> = have.partition_replicas.values().copied().filter(|r| *r > 0).collect();
-    let uniform = if counts.is_empty() { have.replication_factor } else { *counts.iter().next().unwrap_or(&0) };
-    if counts.len() <= 1 && (uniform <= 0 || uniform == rf) {
-        return Ok(None);
-    }
-    let from = if have.partition_replicas.is_empty() {
-        uniform.to_string()
-    } else {
-        replication_words(&have.partition_replicas)
-    };
-    let moves = match &repl.brokers {
-        None => Vec::new(),
-        Some(b) => target(&have.placements, rf, b).map_err(|e| format!("{}: {e}", have.name))?,
-    };
-    Ok(Some(Change::Reassign { topic: have.name.clone(), from, to: rf, moves }))
-}
-
-/// Adds a [`Change::ClearThrottle`] for every leftover throttle: on the manifest's topics that
-/// no reassignment moves, and on brokers while none runs.
-pub fn throttle_changes(out: &mut Plan, manifest: &Manifest, cluster: &[ClusterTopic], repl: &Replication) {
-    let topic_keys: BTreeMap<String, Vec<String>> = cluster
-        .iter()
-        .filter(|t| manifest.topic(&t.name).is_some())
-        .map(|t| {
-            let keys = t
-                .configs
-                .iter()
-                .filter(|(k, c)| is_throttle_key(k) && c.source == Source::DynamicTopic)
-                .map(|(k, _)| k.clone())
-                .collect();
-            (t.name.clone(), keys)
-        })
-        .collect();
-    let moving: BTreeSet<String> = repl.ongoing.iter().filter(|(_, o)| !o.is_empty()).map(|(t, _)| t.clone()).collect();
-    let l = leftovers(&topic_keys, &repl.broker_throttles, &moving);
-    for (topic, keys) in l.topics {
-        out.changes.push(Change::ClearThrottle { label: topic.clone(), topic: Some(topic), broker: None, keys });
-    }
-    for (broker, keys) in l.brokers {
-        out.changes.push(Change::ClearThrottle {
-            label: format!("broker {broker}"),
-            topic: None,
-            broker: Some(broker),
-            keys,
-        });
-    }
-}
-
-/// The plan's words for a replication change (one line per moving partition).
-pub(crate) fn describe(c: &Change) -> String {
-    match c {
-        Change::Reassign { from, to, moves, .. } if moves.is_empty() => format!("replication factor {from} → {to}"),
-        Change::Reassign { from, to, moves, .. } => {
-            let lines: Vec<String> = moves.iter().map(Move::words).collect();
-            format!("replication factor {from} → {to}, replicas:\n{}", lines.join("\n"))
-        }
-        Change::Reassigning { partitions, .. } => {
-            let lines: Vec<String> = partitions
-                .iter()
-                .map(|o| {
-                    let mut l = format!("p{}: {}", o.partition, ids(&o.replicas));
-                    if !o.adding.is_empty() {
-                        l.push_str(&format!(" adding {}", ids(&o.adding)));
-                    }
-                    if !o.removing.is_empty() {
-                        l.push_str(&format!(" removing {}", ids(&o.removing)));
-                    }
-                    l
-                })
-                .collect();
-            format!("reassignment in progress ({} moving; apply watches it):\n{}", partitions.len(), lines.join("\n"))
-        }
-        Change::ClearThrottle { keys, .. } => format!("leftover throttle, remove: {}", keys.join(", ")),
-        _ => String::new(),
-    }
 }
 
 #[cfg(test)]

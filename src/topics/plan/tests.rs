@@ -116,8 +116,8 @@ fn placed(t: &mut ClusterTopic, replicas: &[&[i32]]) {
     t.replication_factor = replicas.iter().map(|r| r.len() as i16).max().unwrap_or(0);
 }
 
-fn brokers(n: i32) -> reassign::Replication {
-    reassign::Replication {
+fn brokers(n: i32) -> Replication {
+    Replication {
         brokers: Some((1..=n).map(|id| reassign::Broker { id, rack: Some(format!("r{id}")) }).collect()),
         ..Default::default()
     }
