@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::broker::Cluster;
+use crate::common::health_status as check;
 use crate::common::stdout_json;
 
 /// The binary's shared cluster, healed for the caller.
@@ -29,14 +30,6 @@ fn unique(base: &str) -> String {
 fn health(c: &Cluster, args: &[&str]) -> (Option<i32>, Value, String) {
     let out = c.evbus().args(["--timeout", "10s", "health"]).args(args).args(["-o", "json"]).output().unwrap();
     (out.status.code(), stdout_json(&out), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-fn check<'a>(doc: &'a Value, name: &str) -> (&'a str, &'a str) {
-    let c = doc["checks"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["name"] == name))
-        .unwrap_or_else(|| panic!("no check {name:?} in {doc:#}"));
-    (c["status"].as_str().unwrap(), c["detail"].as_str().unwrap())
 }
 
 /// Kafka's `kafka-topics` main class (in the tools jar since 3.6).

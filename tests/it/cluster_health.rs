@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::broker::{Cluster, kafka_major};
+use crate::common::health_status as check;
 use crate::common::stdout_json;
 
 fn unique(base: &str) -> String {
@@ -23,14 +24,6 @@ fn unique(base: &str) -> String {
 fn health(c: &Cluster) -> (Value, String) {
     let out = c.evbus().args(["--timeout", "10s", "health", "-o", "json"]).output().unwrap();
     (stdout_json(&out), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-fn check<'a>(doc: &'a Value, name: &str) -> (&'a str, &'a str) {
-    let c = doc["checks"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["name"] == name))
-        .unwrap_or_else(|| panic!("no check {name:?} in {doc:#}"));
-    (c["status"].as_str().unwrap(), c["detail"].as_str().unwrap())
 }
 
 /// `topics describe TOPIC -o json`'s partition 0.

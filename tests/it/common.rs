@@ -262,6 +262,21 @@ pub(crate) fn stdout_json(out: &std::process::Output) -> serde_json::Value {
     })
 }
 
+/// The check called `name` in an `evbus health -o json` document (panics naming the document
+/// when there is none).
+pub(crate) fn health_check<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("no check {name:?} in {doc:#}"))
+}
+
+/// The status and detail of [`health_check`].
+pub(crate) fn health_status<'a>(doc: &'a serde_json::Value, name: &str) -> (&'a str, &'a str) {
+    let c = health_check(doc, name);
+    (c["status"].as_str().unwrap(), c["detail"].as_str().unwrap())
+}
+
 pub(crate) fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::health_check as check;
 use crate::common::*;
 use serde_json::Value;
 
@@ -44,13 +45,6 @@ fn health(b: &Broker, args: &[&str]) -> (Option<i32>, Value, String) {
     let out = b.evbus().arg("health").args(args).args(["-o", "json"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     (out.status.code(), stdout_json(&out), err)
-}
-
-fn check<'a>(doc: &'a Value, name: &str) -> &'a Value {
-    doc["checks"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["name"] == name))
-        .unwrap_or_else(|| panic!("no check {name:?} in {doc:#}"))
 }
 
 fn detail(doc: &Value, name: &str) -> String {

@@ -7,11 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use evbus::kafka::wire::route;
 use evbus::kafka::wire::transport::bounded;
 
+use crate::common::health_check as check;
 use crate::common::*;
 use crate::security::{CLIENT_KEY_PASSWORD, PW_256, PW_512, PW_PLAIN, Secure, sasl_flags};
 
@@ -35,10 +34,6 @@ fn ways_in(sec: &Secure) -> Vec<(&'static str, &'static str, Vec<String>)> {
         ("SASL_PLAINTEXT SCRAM-SHA-256", "SASL", sasl_flags("SASL_PLAINTEXT", "SCRAM-SHA-256", "alice", PW_256)),
         ("SASL_SSL SCRAM-SHA-512", "SASLSSL", scram_ssl),
     ]
-}
-
-fn check<'a>(doc: &'a Value, name: &str) -> &'a Value {
-    doc["checks"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{doc:#}"))
 }
 
 /// `health` describes the KRaft quorum on the raw path, and asks each broker ApiVersions on a

@@ -6,15 +6,12 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::broker::{Broker, kafka_major};
+use crate::common::health_check as check;
 use crate::common::*;
 
 fn health_json(b: &Broker, extra: &[&str]) -> (Option<i32>, Value, String) {
     let out = b.evbus().arg("health").args(extra).args(["-o", "json"]).output().unwrap();
     (out.status.code(), stdout_json(&out), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-fn check<'a>(doc: &'a Value, name: &str) -> &'a Value {
-    doc["checks"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{doc:#}"))
 }
 
 /// `health` names the quorum's leader (the single node, id 1, as the harness configures it) as
