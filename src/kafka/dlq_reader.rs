@@ -154,8 +154,21 @@ pub fn spawn_reader(
     }
     // EOF events say "nothing more right now" even when the last offsets are transaction
     // markers or were compacted away, which a wait for offset `end - 1` would never see.
-    let (consumer, ctx) =
-        settings.consumer(None, &[("enable.partition.eof", "true"), ("auto.offset.reset", "earliest")])?;
+    //
+    // librdkafka's default prefetch (100,000 records or 64 MiB per consumer, ~460 bytes of its own
+    // per record besides the payload) let memory grow with the topic up to that bound whenever
+    // evbus decoded slower than the broker sent: ~8 MiB more for 20,000 small dead letters. A few
+    // thousand records ahead keeps the reader busy and memory flat in the topic's size.
+    let (consumer, ctx) = settings.consumer(
+        None,
+        &[
+            ("enable.partition.eof", "true"),
+            ("auto.offset.reset", "earliest"),
+            ("queued.min.messages", "2000"),
+            ("queued.max.messages.kbytes", "8192"),
+            ("max.partition.fetch.bytes", "262144"),
+        ],
+    )?;
     let mut tpl = TopicPartitionList::new();
     for (p, start, _) in &ranges {
         tpl.add_partition_offset(topic, *p, Offset::Offset(*start))?;

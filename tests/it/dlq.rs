@@ -1371,7 +1371,10 @@ fn spawn_replay_with_stdout(b: &Broker, args: &[&str], out: std::fs::File) -> st
 
 /// Issue 26: `dlq inspect --records` held every listed record until the end (~6 KB each; 1M dead
 /// letters took 6 GB). It streams now: ten times the records, about the same peak memory, and
-/// every record still listed.
+/// every record still listed. Both runs are past the reader's prefetch bound (a few thousand
+/// records, plus the whole producer batch a fetch returns: up to ~1 MB of records, ~5 MiB
+/// decoded), which the smaller run once stayed under: it then measured the prefetch filling up
+/// (~8 MiB with librdkafka's default bound), not growth with the topic.
 #[test]
 fn inspect_records_memory_is_flat_in_the_number_of_records() {
     let b = Broker::start();
@@ -1385,21 +1388,22 @@ fn inspect_records_memory_is_flat_in_the_number_of_records() {
         partition: Some(0),
         ..Default::default()
     };
-    b.produce(&dlq, &(0..2_000).map(dl).collect::<Vec<_>>());
+    b.produce(&dlq, &(0..5_000).map(dl).collect::<Vec<_>>());
     let (small, small_peak) = inspect_all_records_peak(&b, &dlq);
-    assert_eq!(small["topics"][0]["records"].as_array().unwrap().len(), 2_000);
-    b.produce(&dlq, &(2_000..20_000).map(dl).collect::<Vec<_>>());
+    assert_eq!(small["topics"][0]["records"].as_array().unwrap().len(), 5_000);
+    b.produce(&dlq, &(5_000..100_000).map(dl).collect::<Vec<_>>());
     let (large, large_peak) = inspect_all_records_peak(&b, &dlq);
     let recs = large["topics"][0]["records"].as_array().unwrap();
-    assert_eq!(recs.len(), 20_000);
+    assert_eq!(recs.len(), 100_000);
     assert_eq!(large["topics"][0]["records_not_listed"], 0);
-    assert_eq!(recs[19_999]["key"], "k19999");
-    assert_eq!(large["topics"][0]["count"], 20_000);
-    eprintln!("dlq inspect --records peak RSS: 2,000 records {small_peak} KiB, 20,000 records {large_peak} KiB");
-    // 18,000 more records held in memory would add about 100 MiB; streaming adds buffers only.
+    assert_eq!(recs[99_999]["key"], "k99999");
+    assert_eq!(large["topics"][0]["count"], 100_000);
+    eprintln!("dlq inspect --records peak RSS: 5,000 records {small_peak} KiB, 100,000 records {large_peak} KiB");
+    // 95,000 more records held in memory would add over 500 MiB (the bug's ~6 KB each; even 200
+    // bytes each would break the bound); streaming adds buffers and one fetched batch only.
     assert!(
-        large_peak < small_peak + 8 * 1024,
-        "peak memory grew with the records: {small_peak} KiB for 2,000, {large_peak} KiB for 20,000"
+        large_peak < small_peak + 16 * 1024,
+        "peak memory grew with the records: {small_peak} KiB for 5,000, {large_peak} KiB for 100,000"
     );
 }
 
