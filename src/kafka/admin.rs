@@ -14,7 +14,7 @@ use super::context::Ctx;
 use super::error::{Error, Kind};
 use super::events::EventPump;
 use super::settings::Settings;
-use super::topic_requests::{self, TopicOutcome, TopicRequest};
+use super::topic_requests::{self, NewPartitionsSpec, TopicOutcome, TopicRequest};
 use crate::topics::plan::{ClusterConfig, Source};
 
 /// An admin client with its context and the settings it was made from.
@@ -218,9 +218,9 @@ impl Admin {
     /// A topic that already has that count is done, not failed: a plan made from metadata a
     /// broker had not yet updated (an `apply` rerun right after an interrupted one) asks for
     /// partitions the controller already added, and it answers INVALID_PARTITIONS.
-    pub async fn create_partitions(self: &Arc<Self>, changes: &[(String, i32)]) -> Result<Vec<OpResult>, Error> {
+    pub async fn create_partitions(self: &Arc<Self>, changes: &[NewPartitionsSpec]) -> Result<Vec<OpResult>, Error> {
         let mut r = self.topic_request("CreatePartitions", TopicRequest::Partitions(changes.to_vec())).await?;
-        let wanted = |t: &str| changes.iter().find(|(n, _)| n == t).map(|(_, c)| *c);
+        let wanted = |t: &str| changes.iter().find(|(n, ..)| n == t).map(|(_, c, _)| *c);
         let refused = |o: &TopicOutcome| matches!(&o.1, Err(e) if e.code == RDKafkaErrorCode::InvalidPartitions);
         if r.iter().any(refused) {
             let fresh = self.metadata(None).await.ok();

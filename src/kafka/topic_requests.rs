@@ -18,12 +18,16 @@ use super::ffi::{AdminQueue, Owned, text};
 /// A topic to create: name, partitions, replication factor and its configs.
 pub type NewTopicSpec = (String, i32, i16, Vec<(String, String)>);
 
+/// A topic to grow: name, total partition count, and the replicas of each new partition in
+/// order (empty: the brokers place them at the topic's current replication factor).
+pub type NewPartitionsSpec = (String, i32, Vec<Vec<i32>>);
+
 /// One topic request: what to send.
 pub enum TopicRequest {
     /// CreateTopics.
     Create(Vec<NewTopicSpec>),
     /// CreatePartitions: each topic grown to the given total partition count.
-    Partitions(Vec<(String, i32)>),
+    Partitions(Vec<NewPartitionsSpec>),
     /// DeleteTopics.
     Delete(Vec<String>),
 }
@@ -142,7 +146,7 @@ pub fn send<C: ClientContext>(
                 RDKafkaAdminOp::RD_KAFKA_ADMIN_OP_CREATETOPICS
             }
             TopicRequest::Partitions(changes) => {
-                for (name, total) in changes {
+                for (name, total, replicas) in changes {
                     let n = cstring(name)?;
                     let p = Owned::new(
                         sys::rd_kafka_NewPartitions_new(
@@ -155,6 +159,21 @@ pub fn send<C: ClientContext>(
                     );
                     if p.is_null() {
                         return Err(invalid(&errstr));
+                    }
+                    // librdkafka copies the ids; index i is the i-th new partition.
+                    for (i, ids) in replicas.iter().enumerate() {
+                        let mut ids = ids.clone();
+                        let err = sys::rd_kafka_NewPartitions_set_replica_assignment(
+                            p.ptr(),
+                            i as i32,
+                            ids.as_mut_ptr(),
+                            ids.len(),
+                            errstr.as_mut_ptr(),
+                            errstr.len(),
+                        );
+                        if err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR {
+                            return Err(invalid(&errstr));
+                        }
                     }
                     new_parts.push(p);
                 }

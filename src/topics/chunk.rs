@@ -77,7 +77,7 @@ mod tests {
     #[test]
     fn records_count_topic_partitions_and_configs() {
         assert_eq!(records(&create("a", 6, 2)), 9);
-        assert_eq!(records(&Change::AddPartitions { topic: "a".into(), from: 3, to: 10 }), 7);
+        assert_eq!(records(&Change::AddPartitions { topic: "a".into(), from: 3, to: 10, replicas: Vec::new() }), 7);
         assert_eq!(records(&Change::DeleteTopic { topic: "a".into() }), 1);
     }
 

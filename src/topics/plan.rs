@@ -110,6 +110,13 @@ pub enum Change {
         from: i32,
         /// Partition count after the change.
         to: i32,
+        /// Replicas of each new partition, in partition order, when the same plan changes the
+        /// replication factor. Kafka creates partitions only at the topic's current factor, so
+        /// they are created at it, on replicas the move keeps, and the plan's `reassign` takes
+        /// them to the target with the others (an empty partition's move copies nothing): one
+        /// `apply`, not a second move next time. Empty: Kafka places them.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        replicas: Vec<Vec<i32>>,
     },
     /// Set configs that drift from the manifest and, with `--prune`, remove undeclared overrides.
     AlterConfig {
@@ -196,7 +203,14 @@ impl Change {
                     .trim_end()
                     .to_string()
             }
-            Change::AddPartitions { from, to, .. } => format!("partitions {from} → {to}"),
+            Change::AddPartitions { from, to, replicas, .. } if replicas.is_empty() => {
+                format!("partitions {from} → {to}")
+            }
+            Change::AddPartitions { from, to, replicas, .. } => {
+                let placed: Vec<String> =
+                    replicas.iter().zip(*from..).map(|(r, p)| format!("p{p}: {}", reassign::ids(r))).collect();
+                format!("partitions {from} → {to} ({}; then moved with the others)", placed.join(", "))
+            }
             Change::AlterConfig { set, delete, .. } => {
                 let mut parts: Vec<String> = set
                     .iter()
@@ -332,16 +346,20 @@ pub fn plan_with(manifest: &Manifest, cluster: &[ClusterTopic], repl: &Replicati
                 "{}: has {} partitions, the manifest says {}; Kafka cannot remove partitions (recreate the topic or raise the manifest)",
                 spec.name, have.partitions, spec.partitions
             ));
-        } else if have.partitions < spec.partitions {
-            out.changes.push(Change::AddPartitions {
-                topic: spec.name.clone(),
-                from: have.partitions,
-                to: spec.partitions,
-            });
         }
-        match replication_change(have, spec.replication_factor, repl) {
-            Ok(Some(c)) => out.changes.push(c),
-            Ok(None) => {}
+        let grow = have.partitions < spec.partitions;
+        match replication_change(have, spec.replication_factor, repl, spec.partitions) {
+            Ok((change, replicas)) => {
+                if grow {
+                    out.changes.push(Change::AddPartitions {
+                        topic: spec.name.clone(),
+                        from: have.partitions,
+                        to: spec.partitions,
+                        replicas,
+                    });
+                }
+                out.changes.extend(change);
+            }
             Err(e) => out.errors.push(e),
         }
 
@@ -413,29 +431,62 @@ pub fn check_replication(plan: &mut Plan, brokers: usize) {
 
 /// The replication change one managed topic needs: watching its running reassignment, moving
 /// its replicas to `rf`, or nothing; an error when `rf` cannot be reached on these brokers.
-fn replication_change(have: &ClusterTopic, rf: i16, repl: &Replication) -> Result<Option<Change>, String> {
+/// The replication change of one topic, and where the partitions it grows by (up to `grow_to`)
+/// go when that change is a move with known brokers (see [`Change::AddPartitions`]).
+fn replication_change(
+    have: &ClusterTopic,
+    rf: i16,
+    repl: &Replication,
+    grow_to: i32,
+) -> Result<(Option<Change>, Vec<Vec<i32>>), String> {
     if let Some(o) = repl.ongoing.get(&have.name).filter(|o| !o.is_empty()) {
         // While a move runs the metadata lists old and new replicas together: the factor it
         // shows says nothing about the one the move ends with.
-        return Ok(Some(Change::Reassigning { topic: have.name.clone(), partitions: o.clone() }));
+        return Ok((Some(Change::Reassigning { topic: have.name.clone(), partitions: o.clone() }), Vec::new()));
     }
     // A partition listed without replicas is one the metadata does not know yet (a topic just
     // created), not a partition with none: it says nothing about the replication factor.
     let counts: BTreeSet<i16> = have.partition_replicas.values().copied().filter(|r| *r > 0).collect();
     let uniform = if counts.is_empty() { have.replication_factor } else { *counts.iter().next().unwrap_or(&0) };
     if counts.len() <= 1 && (uniform <= 0 || uniform == rf) {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let from = if have.partition_replicas.is_empty() {
         uniform.to_string()
     } else {
         replication_words(&have.partition_replicas)
     };
-    let moves = match &repl.brokers {
-        None => Vec::new(),
-        Some(b) => reassign::target(&have.placements, rf, b).map_err(|e| format!("{}: {e}", have.name))?,
+    let (moves, new) = match &repl.brokers {
+        None => (Vec::new(), Vec::new()),
+        Some(b) => {
+            // The new partitions are placed with the moving ones, so the load they add counts.
+            let mut parts = have.placements.clone();
+            for p in have.partitions..grow_to {
+                parts.insert(p, Placement { leader: -1, ..Default::default() });
+            }
+            let all = reassign::target(&parts, rf, b).map_err(|e| format!("{}: {e}", have.name))?;
+            // Kafka compares a new partition's replica count with the topic's first partition.
+            let now = have.placements.get(&0).map_or(0, |p| p.replicas.len());
+            let (mut moves, mut new) = (Vec::new(), Vec::new());
+            for m in all {
+                if m.partition < have.partitions {
+                    moves.push(m);
+                } else if now > 0 {
+                    let created = reassign::created_at(&m.to, now, b, m.partition);
+                    if created != m.to {
+                        moves.push(Move { partition: m.partition, from: created.clone(), to: m.to });
+                    }
+                    new.push(created);
+                }
+            }
+            // Without a factor to match, Kafka places them and the next plan moves them.
+            if new.len() != (grow_to - have.partitions).max(0) as usize {
+                new.clear();
+            }
+            (moves, new)
+        }
     };
-    Ok(Some(Change::Reassign { topic: have.name.clone(), from, to: rf, moves }))
+    Ok((Some(Change::Reassign { topic: have.name.clone(), from, to: rf, moves }), new))
 }
 
 /// Adds a [`Change::ClearThrottle`] for every leftover throttle: on the manifest's topics that

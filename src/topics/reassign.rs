@@ -148,8 +148,10 @@ pub fn target(parts: &BTreeMap<i32, Placement>, rf: i16, brokers: &[Broker]) -> 
         while to.len() < want {
             let used: BTreeSet<&str> = to.iter().filter_map(|r| rack.get(r).copied().flatten()).collect();
             // Among equals, the broker next after the partition's first replica in id order, as
-            // Kafka's own assignment shifts: otherwise the lowest ids would take every tie.
-            let first = to.first().and_then(|f| order.iter().position(|b| b == f)).unwrap_or(0);
+            // Kafka's own assignment shifts: otherwise the lowest ids would take every tie. A new
+            // partition (no replica yet) starts at its id, so new leaders go round the brokers.
+            let first =
+                to.first().and_then(|f| order.iter().position(|b| b == f)).unwrap_or(*partition as usize % order.len());
             let ring = |id: i32| (order.iter().position(|b| *b == id).unwrap_or(0) + order.len() - first) % order.len();
             let Some(add) = brokers
                 .iter()
@@ -168,6 +170,30 @@ pub fn target(parts: &BTreeMap<i32, Placement>, rf: i16, brokers: &[Broker]) -> 
         .filter(|(p, pl)| to[*p] != pl.replicas)
         .map(|(p, pl)| Move { partition: *p, from: pl.replicas.clone(), to: to[p].clone() })
         .collect())
+}
+
+/// Where a new partition whose target replicas are `target` is created when the topic's
+/// partitions have `now` replicas each (Kafka creates partitions only at that count): the first
+/// `now` of the target when it is larger, the target plus brokers it does not use when smaller
+/// (next after the partition's id, as Kafka's own assignment shifts). The move then only adds or
+/// only drops replicas, and the preferred leader is the target's from the start.
+pub fn created_at(target: &[i32], now: usize, brokers: &[Broker], partition: i32) -> Vec<i32> {
+    let mut out: Vec<i32> = target.iter().copied().take(now).collect();
+    let mut ids: Vec<i32> = brokers.iter().map(|b| b.id).collect();
+    ids.sort_unstable();
+    if !ids.is_empty() {
+        let start = partition.max(0) as usize % ids.len();
+        ids.rotate_left(start);
+    }
+    for id in ids {
+        if out.len() >= now {
+            break;
+        }
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
 }
 
 /// How good a choice dropping replica `r` from a partition's replicas `now` is (higher: drop

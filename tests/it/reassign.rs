@@ -198,6 +198,51 @@ fn replication_factor_up_and_down_as_kafka_sees_it_and_above_the_broker_count_re
     assert_eq!(per_broker.values().collect::<Vec<_>>(), [&4, &4, &4], "{per_broker:?}");
 }
 
+/// More partitions and a higher replication factor in one manifest change: one `apply` brings
+/// every partition, old and new, to the new factor (Kafka alone would create the new ones at the
+/// old factor), as the plan placed them, and the next plan has nothing to do.
+#[test]
+fn partitions_added_with_a_replication_change_are_created_at_the_new_factor() {
+    let c = cluster();
+    let t = unique("rf.grow");
+    manifest(&c, &t, 2, 1);
+    let (code, _, err) = run(&c, &["topics", "apply", "--yes"]);
+    assert_eq!(code, Some(0), "{err}");
+    wait_rf(&c, &t, 1);
+
+    manifest(&c, &t, 5, 3);
+    let plan = plan_json(&c);
+    assert_eq!(
+        actions(&plan),
+        [("add_partitions".to_string(), t.clone()), ("reassign".to_string(), t.clone())],
+        "{plan:#}"
+    );
+    // Kafka creates partitions only at the topic's factor: created with 1 replica, then moved.
+    let created: Vec<Vec<i32>> = serde_json::from_value(plan["changes"][0]["replicas"].clone()).unwrap();
+    assert_eq!(created.len(), 3, "{plan:#}");
+    let target: BTreeMap<i32, Vec<i32>> = plan["changes"][1]["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["partition"].as_i64().unwrap() as i32, serde_json::from_value(m["to"].clone()).unwrap()))
+        .collect();
+    assert_eq!(target.keys().copied().collect::<Vec<_>>(), [0, 1, 2, 3, 4], "{plan:#}");
+    for (i, c) in created.iter().enumerate() {
+        assert_eq!(c[..], target[&(i as i32 + 2)][..1], "created on the target's preferred leader: {plan:#}");
+    }
+    let (code, _, err) = run(&c, &["topics", "apply", "--yes"]);
+    assert_eq!(code, Some(0), "{err}");
+    wait_rf(&c, &t, 3);
+    let after = kafka_describe(&c, &t);
+    assert_eq!(after.len(), 5, "{after:?}");
+    for (p, (_, replicas, isr)) in &after {
+        assert_eq!(replicas, &target[p], "partition {p}: {after:?}");
+        assert_eq!(isr.len(), 3, "partition {p}: {after:?}");
+    }
+    let (code, _, err) = run(&c, &["topics", "plan", "--detailed-exitcode"]);
+    assert_eq!(code, Some(0), "apply then plan shows no change: {err}");
+}
+
 /// Cancels what a failed test left moving (and its broker throttles): a move stuck at 1 KiB/s
 /// would keep the shared cluster unsettled for every later test.
 struct Cleanup<'a> {

@@ -534,10 +534,10 @@ fn changes_already_made_by_an_interrupted_apply_are_done_not_failed() {
         verbose: 0,
     };
     let admin = std::sync::Arc::new(settings.admin().unwrap());
-    let r = rt.block_on(admin.create_partitions(&[(t.clone(), 3)])).unwrap();
+    let r = rt.block_on(admin.create_partitions(&[(t.clone(), 3, Vec::new())])).unwrap();
     assert_eq!(r.iter().map(|(n, r)| (n.clone(), r.is_ok())).collect::<Vec<_>>(), vec![(t.clone(), true)]);
     // Fewer than it has stays a failure, with Kafka's own explanation and the code's name.
-    let r = rt.block_on(admin.create_partitions(&[(t.clone(), 2)])).unwrap();
+    let r = rt.block_on(admin.create_partitions(&[(t.clone(), 2, Vec::new())])).unwrap();
     let e = r[0].1.as_ref().unwrap_err().message();
     assert!(e.contains("INVALID_PARTITIONS") && e.contains("would not be an increase"), "{e}");
     // Deleting a topic already gone (deleted by the interrupted run) is done as well.

@@ -191,7 +191,7 @@ async fn send(admin: &Arc<Admin>, request: &[Change]) -> Result<Vec<OpResult>> {
             Change::Create { topic, partitions, replication_factor, config } => {
                 creates.push((topic.clone(), *partitions, *replication_factor, config.clone()))
             }
-            Change::AddPartitions { topic, to, .. } => parts.push((topic.clone(), *to)),
+            Change::AddPartitions { topic, to, replicas, .. } => parts.push((topic.clone(), *to, replicas.clone())),
             Change::AlterConfig { topic, set, delete } => alters.push(config_change(topic, set, delete)),
             Change::DeleteTopic { topic } => deletes.push(topic.clone()),
             // Sent by `moves`, never in these requests.

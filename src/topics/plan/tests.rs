@@ -75,7 +75,7 @@ fn drift_and_partition_increase() {
             delete: vec![]
         }
     );
-    assert_eq!(p.changes[1], Change::AddPartitions { topic: "b".into(), from: 4, to: 6 });
+    assert_eq!(p.changes[1], Change::AddPartitions { topic: "b".into(), from: 4, to: 6, replicas: Vec::new() });
     assert_eq!(
         p.unmanaged,
         vec![Unmanaged::Config { topic: "a".into(), key: "segment.ms".into(), value: Some("1000".into()) }]
@@ -150,6 +150,50 @@ fn a_replication_change_plans_each_partitions_target_replicas() {
     assert!(p.changes.is_empty(), "{p:?}");
     assert_eq!(p.errors.len(), 1);
     assert!(p.errors[0].starts_with("a: replication factor 4 is more than the 3 live broker(s)"), "{:?}", p.errors);
+}
+
+/// Growing a topic and raising its factor in one plan: the new partitions are created at the
+/// new factor (Kafka would copy the old one and leave them for a second move), placed with the
+/// moving ones so the load stays even, their leaders on different brokers.
+#[test]
+fn partitions_added_with_a_replication_change_are_created_at_the_new_factor() {
+    let src = "version: 1\ntopics:\n  - name: a\n    partitions: 5\n    replication_factor: 3\n";
+    let mut a = topic("a", 2, &[]);
+    placed(&mut a, &[&[1], &[2]]);
+    let p = plan_with(&m(src), &[a.clone()], &brokers(3), false);
+    assert!(p.errors.is_empty(), "{p:?}");
+    let Change::AddPartitions { from: 2, to: 5, replicas, .. } = &p.changes[0] else { panic!("{p:?}") };
+    // Created at the topic's factor (Kafka accepts no other), on the target's preferred leader.
+    assert_eq!(replicas.len(), 3);
+    assert!(replicas.iter().all(|r| r.len() == 1), "{replicas:?}");
+    let Change::Reassign { moves, .. } = &p.changes[1] else { panic!("{p:?}") };
+    assert_eq!(moves.iter().map(|m| m.partition).collect::<Vec<_>>(), [0, 1, 2, 3, 4], "the new ones move too");
+    for m in &moves[2..] {
+        assert_eq!(m.from, replicas[(m.partition - 2) as usize], "{m:?}");
+        assert_eq!(m.from[0], m.to[0], "the replica it is created on stays the preferred leader: {m:?}");
+        assert_eq!(m.to.iter().collect::<BTreeSet<_>>().len(), 3, "{m:?}");
+    }
+    let leaders: BTreeSet<i32> = moves.iter().map(|m| m.to[0]).collect();
+    assert_eq!(leaders.len(), 3, "leaders spread over the brokers: {moves:?}");
+    let mut load: BTreeMap<i32, usize> = BTreeMap::new();
+    for b in moves.iter().flat_map(|m| &m.to) {
+        *load.entry(*b).or_default() += 1;
+    }
+    assert_eq!(load.values().collect::<Vec<_>>(), [&5, &5, &5], "{load:?}");
+    assert!(p.changes[0].describe().ends_with("; then moved with the others)"), "{}", p.changes[0].describe());
+    // Down from 3 with a partition added: created with 3 replicas, the move drops one.
+    let mut b = topic("b", 1, &[]);
+    placed(&mut b, &[&[1, 2, 3]]);
+    let src_b = "version: 1\ntopics:\n  - name: b\n    partitions: 2\n    replication_factor: 2\n";
+    let p = plan_with(&m(src_b), &[b], &brokers(3), false);
+    let Change::AddPartitions { replicas, .. } = &p.changes[0] else { panic!("{p:?}") };
+    let Change::Reassign { moves, .. } = &p.changes[1] else { panic!("{p:?}") };
+    assert_eq!(replicas[0].len(), 3, "{p:?}");
+    let m1 = moves.iter().find(|m| m.partition == 1).unwrap();
+    assert_eq!((m1.from.len(), m1.to.len(), m1.from[..2] == m1.to[..]), (3, 2, true), "{moves:?}");
+    // Without a replication change, Kafka places the new partitions as it does.
+    let p = plan_with(&m(&src.replace("factor: 3", "factor: 1")), &[a], &brokers(3), false);
+    assert_eq!(p.changes, [Change::AddPartitions { topic: "a".into(), from: 2, to: 5, replicas: Vec::new() }]);
 }
 
 #[test]
