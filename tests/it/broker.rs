@@ -29,8 +29,38 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 mod cluster;
 pub(crate) use cluster::{Cluster, shared as shared_cluster};
 
+/// A port nobody listens on now (from the kernel's ephemeral range): for addresses that must
+/// not answer. A server the tests start takes a [`server_port`].
 pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A free port for a server the tests start, and may kill and start again on the same port:
+/// below the kernel's ephemeral range. A port from that range (what `bind(0)` gives) can be
+/// taken while the server is down, as the local port of any outgoing connection or by another
+/// test's `bind(0)`; a restarted node then cannot bind, or the harness's "is it up?" reaches
+/// someone else's broker (the shared cluster once lost a node that way under load).
+pub(crate) fn server_port() -> u16 {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static START: OnceLock<u32> = OnceLock::new();
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const BASE: u32 = 10_000;
+    let low: u32 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .filter(|l| *l > BASE + 1_000)
+        .unwrap_or(32_768);
+    let span = low - BASE;
+    // Another test process (a second suite on the machine) starts elsewhere in the range.
+    let start = *START.get_or_init(|| (uuid::Uuid::new_v4().as_u128() % u128::from(span)) as u32);
+    for _ in 0..span {
+        let p = BASE + (start + NEXT.fetch_add(1, Ordering::Relaxed)) % span;
+        if TcpListener::bind(("127.0.0.1", p as u16)).is_ok() {
+            return p as u16;
+        }
+    }
+    panic!("no free port between {BASE} and {low}");
 }
 
 /// How clients talk to a listener.
@@ -216,11 +246,11 @@ impl Broker {
         }
         let mut ports = Vec::new();
         for (i, (name, _)) in opts.listeners.iter().enumerate() {
-            let p = if i == 0 { opts.port.unwrap_or_else(free_port) } else { free_port() };
+            let p = if i == 0 { opts.port.unwrap_or_else(server_port) } else { server_port() };
             ports.push((*name, p));
         }
         let port = ports[0].1;
-        let internal_port = free_port();
+        let internal_port = server_port();
         let nisshi = use_nisshi();
         let b = Broker {
             bootstrap: format!("127.0.0.1:{port}"),
@@ -229,7 +259,7 @@ impl Broker {
             ports,
             dir: tempfile::tempdir().unwrap(),
             home: tempfile::Builder::new().prefix("evbus-kafka-").tempdir().unwrap().keep(),
-            controller_port: opts.controller_port.unwrap_or_else(free_port),
+            controller_port: opts.controller_port.unwrap_or_else(server_port),
             internal_port,
             opts,
             proc: None,

@@ -26,7 +26,7 @@ impl Dev {
     fn new() -> Dev {
         let tmp = tempfile::tempdir().unwrap();
         let work = tmp.path().to_path_buf();
-        Dev { dir: work.join("state"), work, _tmp: tmp, port: free_port() }
+        Dev { dir: work.join("state"), work, _tmp: tmp, port: server_port() }
     }
 
     /// `evbus dev SUB` on this state dir, finding Kafka the way the test harness does (and not
@@ -236,7 +236,7 @@ fn up_twice_is_a_no_op_and_another_port_is_refused() {
     assert_eq!((v["started"].as_bool(), v["pid"].as_i64()), (Some(false), Some(pid as i64)));
     assert_eq!(v["broker"], "kafka");
 
-    let other = free_port();
+    let other = server_port();
     let out = evbus_cmd()
         .current_dir(&dev.work)
         .args(["dev", "up", "--dir", "state", "--port", &other.to_string()])

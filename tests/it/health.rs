@@ -231,7 +231,7 @@ fn dead_address_fails_within_the_timeout_with_exit_4() {
 
 #[test]
 fn wait_succeeds_once_a_late_broker_starts() {
-    let port = free_port();
+    let port = server_port();
     let starter = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(2));
         Broker::private(BrokerOpts { port: Some(port), ..Default::default() })
@@ -309,7 +309,7 @@ fn the_readme_ci_recipe_passes() {
         ],
         "the README's recipe changed: update this test with it"
     );
-    let port = free_port();
+    let port = server_port();
     let starter = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(2));
         Broker::private(BrokerOpts { port: Some(port), ..Default::default() })

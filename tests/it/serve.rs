@@ -30,7 +30,7 @@ impl Drop for Server {
 /// `evbus -b BOOTSTRAP serve --listen 127.0.0.1:PORT --interval 1s ARGS` in `dir`, isolated like
 /// the other tests' evbus runs.
 fn serve(dir: &Path, bootstrap: &str, args: &[&str]) -> Server {
-    let port = free_port();
+    let port = server_port();
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("evbus"));
     for v in ISOLATED_ENV {
         c.env_remove(v);
@@ -330,7 +330,7 @@ fn prometheus_scrapes_the_lag() {
         ),
     )
     .unwrap();
-    let prom_port = free_port();
+    let prom_port = server_port();
     let _prom = Killed(
         Command::new(debian_tool("prometheus"))
             .arg(format!("--config.file={}", config.display()))

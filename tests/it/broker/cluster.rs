@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 
-use super::{Broker, BrokerOpts, free_port};
+use super::{Broker, BrokerOpts, server_port};
 
 pub(crate) struct Cluster {
     /// The nodes, node id `i + 1` at index `i`.
@@ -50,7 +50,7 @@ impl Cluster {
     /// Start `n` nodes and wait until each answers and all of them are registered.
     pub(crate) fn start(n: usize) -> Cluster {
         let start = Instant::now();
-        let controllers: Vec<u16> = (0..n).map(|_| free_port()).collect();
+        let controllers: Vec<u16> = (0..n).map(|_| server_port()).collect();
         let voters: Vec<String> =
             controllers.iter().enumerate().map(|(i, p)| format!("{}@127.0.0.1:{p}", i + 1)).collect();
         let voters = voters.join(",");
