@@ -152,8 +152,33 @@ probe_row() {
         }' "$out"
 }
 
-# A topic of $MOVE_MIB MiB at RF 1 is moved to RF 3 (plain), back to 1 (untimed: the removed
-# replicas are deleted, so the next move copies everything again), then to 3 with --throttle;
+# kafka_move MANIFEST [THROTTLE_BYTES]: the peer doing the same move. Kafka's
+# kafka-reassign-partitions --execute is given the replicas evbus's plan would set (the same
+# targets, so the same bytes copied), then --verify is asked every second until it reports every
+# partition complete (--verify also removes the throttle then, as evbus's apply does).
+kafka_move() {
+    local m=$1 throttle=${2:-} json=$BENCH_DIR/move-kafka.json
+    (cd "$WORK" && "$EVBUS" -b "$BROKER" topics plan -f "$m" -o json) |
+        jq '{version: 1, partitions: [.changes[] | select(.action == "reassign") | .topic as $t
+            | .moves[] | {topic: $t, partition: .partition, replicas: .to}]}' >"$json"
+    [ "$(jq '.partitions | length' "$json")" -gt 0 ] || { log "evbus planned no move for kafka-reassign-partitions"; return 1; }
+    eval "$K_REASSIGN --bootstrap-server $BROKER --execute --reassignment-json-file $json ${throttle:+--throttle $throttle}" >/dev/null 2>>"$ERRLOG" ||
+        return 1
+    local i
+    for i in $(seq 3600); do
+        if eval "$K_REASSIGN --bootstrap-server $BROKER --verify --reassignment-json-file $json" 2>>"$ERRLOG" |
+            grep -q "is still in progress"; then
+            sleep 1
+        else
+            return 0
+        fi
+    done
+    return 1
+}
+
+# A topic of $MOVE_MIB MiB at RF 1 is moved to RF 3, then back to 1 (untimed: the removed
+# replicas are deleted, so the next move copies everything again), four times: by evbus and by
+# Kafka's kafka-reassign-partitions, each without a throttle (both tools' default) and with one;
 # a latency probe runs alone first, then during each move.
 bench_move() {
     local T=bench.move n=$((MOVE_MIB * 1024)) setup=$BENCH_DIR/move-setup.yaml
@@ -176,21 +201,36 @@ bench_move() {
     start_probe "$out"
     wait "$PROBE_PID"; PROBE_PID=""
     rows+=("$(probe_row "no move (the probe alone)" "$out")")
-    for k in plain throttled; do
-        if [ $k = throttled ]; then
+    local throttle_bytes
+    throttle_bytes=$(numfmt --from=iec-i "${THROTTLE%B}")
+    for k in plain kafka-plain throttled kafka-throttled; do
+        if [ $k != plain ]; then
             apply_manifest "$m1"
             replicas_ok $T 1 || { log "$T is not back at RF 1"; exit 1; }
-            flags="--throttle $THROTTLE"; label="**evbus topics apply --throttle $THROTTLE** (RF 1 → 3)"
-        else
-            flags=""; label="**evbus topics apply** (RF 1 → 3, no throttle)"
         fi
+        case $k in
+            plain) flags=""; label="**evbus topics apply** (RF 1 → 3, no throttle)" ;;
+            throttled) flags="--throttle $THROTTLE"; label="**evbus topics apply --throttle $THROTTLE** (RF 1 → 3)" ;;
+            kafka-plain) label="kafka-reassign-partitions --execute, then --verify each second (no throttle)" ;;
+            kafka-throttled) label="kafka-reassign-partitions --execute --throttle $throttle_bytes, then --verify each second" ;;
+        esac
         out=$BENCH_DIR/probe-$k.txt
         start_probe "$out"
         t0=$EPOCHREALTIME
-        # shellcheck disable=SC2086 # flags is a list of words
-        /usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/move-$k.time" \
-            bash -c "cd '$WORK' && '$EVBUS' -b '$BROKER' -q --timeout 30s topics apply -f '$m3' --yes $flags" >/dev/null 2>>"$ERRLOG" ||
-            { log "the $k move failed"; tail -20 "$ERRLOG" >&2; exit 1; }
+        case $k in
+            kafka-plain | kafka-throttled)
+                # Wall and the tools' own CPU and memory: one JVM per call, measured together.
+                /usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/move-$k.time" \
+                    bash -c "$(declare -f kafka_move log); $(declare -p K_REASSIGN BROKER BENCH_DIR EVBUS WORK ERRLOG); kafka_move '$m3' $([ $k = kafka-throttled ] && echo "$throttle_bytes")" ||
+                    { log "the $k move failed"; tail -20 "$ERRLOG" >&2; exit 1; }
+                ;;
+            *)
+                # shellcheck disable=SC2086 # flags is a list of words
+                /usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/move-$k.time" \
+                    bash -c "cd '$WORK' && '$EVBUS' -b '$BROKER' -q --timeout 30s topics apply -f '$m3' --yes $flags" >/dev/null 2>>"$ERRLOG" ||
+                    { log "the $k move failed"; tail -20 "$ERRLOG" >&2; exit 1; }
+                ;;
+        esac
         t1=$EPOCHREALTIME
         replicas_ok $T 3 || { log "$T is not at RF 3, all in sync, after the $k move"; exit 1; }
         wait "$PROBE_PID"; PROBE_PID=""
@@ -199,13 +239,15 @@ bench_move() {
         within=$(awk -v a="$t0" -v b="$t1" -v p="$PROBE_SECONDS" 'BEGIN {print (b - a > p - 4) ? "outlasted the probe" : "within the probe"}')
         times+=("$(awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v b="$bytes" -v wi="$within" \
             'BEGIN {printf "| %s | %.1f | %.1f | %.0f | %.2f | %s |\n", l, w, 2 * b / 1048576 / w, r / 1024, u + s, wi}')")
-        rows+=("$(probe_row "during the move $([ $k = plain ] && echo "without a throttle" || echo "with --throttle $THROTTLE")" "$out" "$t0" "$t1")")
+        rows+=("$(probe_row "during the move: $label" "$out" "$t0" "$t1")")
     done
     {
         echo
         echo "### move: a $MOVE_MIB MiB topic ($MOVE_PARTS partitions, $((bytes / 1048576)) MiB of log segments) from RF 1 to RF 3 ($(date -u '+%F %H:%M') UTC; $note, $(cut -d' ' -f1 /proc/loadavg) at the end)"
         echo
-        echo "| command | wall s | copied MiB/s (2 new replicas) | evbus peak RSS MiB | evbus CPU s | vs the probe |"
+        echo "The Kafka rows' RSS is the largest of their JVMs (one per call) and their CPU the sum; the rate is the whole of each move, so the polling's 1 s granularity is in it."
+        echo
+        echo "| command | wall s | copied MiB/s (2 new replicas) | peak RSS MiB | CPU s | vs the probe |"
         echo "|---|---|---|---|---|---|"
         printf '%s\n' "${times[@]}"
         echo

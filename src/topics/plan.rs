@@ -246,6 +246,9 @@ pub enum Unmanaged {
     Topic {
         /// Name of the topic.
         topic: String,
+        /// Why `--prune` keeps it anyway (see [`kept_by_prune`]); `None`: pruned.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kept: Option<String>,
     },
     /// A topic-level config override that the manifest does not list for a declared topic.
     Config {
@@ -281,6 +284,27 @@ impl Plan {
 /// registry's and Confluent's, and Kafka Connect's storage topics ([`is_connect_storage`]).
 pub fn is_internal(name: &str) -> bool {
     name.starts_with("__") || name.starts_with("_confluent") || name == "_schemas" || is_connect_storage(name)
+}
+
+/// Why `--prune` never deletes `topic`, when it does not: a topic named as Kafka Streams names
+/// its internal topics (`<application.id>-<store>-changelog`, `-repartition`, a foreign-key
+/// join's `-KTABLE-FK-JOIN-SUBSCRIPTION-…-topic`). Those hold an application's state: a manifest
+/// lists the topics a team declares, not the ones its Streams apps create, and pruning a
+/// changelog loses the state store it backs. Shown, never deleted; `kafka-topics --delete`
+/// remains for one that really is unused.
+pub fn kept_by_prune(topic: &str) -> Option<String> {
+    let (stem, kind) = if let Some(stem) = topic.strip_suffix("-changelog") {
+        (stem, "changelog")
+    } else if let Some(stem) = topic.strip_suffix("-repartition") {
+        (stem, "repartition topic")
+    } else if topic.ends_with("-topic") && topic.contains("-KTABLE-FK-JOIN-SUBSCRIPTION-") {
+        (topic, "foreign-key join topic")
+    } else {
+        return None;
+    };
+    // `<application.id>-<name>`: both parts present.
+    stem.split_once('-').filter(|(app, name)| !app.is_empty() && !name.is_empty())?;
+    Some(format!("named like a Kafka Streams {kind} (an application's state): --prune never deletes it"))
 }
 
 /// Kafka Connect's config, offset and status topics as they are usually named (`connect-offsets`,
@@ -402,10 +426,11 @@ pub fn plan_with(manifest: &Manifest, cluster: &[ClusterTopic], repl: &Replicati
         if t.internal || is_internal(&t.name) || declared.contains(t.name.as_str()) {
             continue;
         }
-        out.unmanaged.push(Unmanaged::Topic { topic: t.name.clone() });
-        if prune {
+        let kept = kept_by_prune(&t.name);
+        if prune && kept.is_none() {
             out.changes.push(Change::DeleteTopic { topic: t.name.clone() });
         }
+        out.unmanaged.push(Unmanaged::Topic { topic: t.name.clone(), kept });
     }
     out
 }

@@ -313,6 +313,22 @@ fn a_streams_group_is_described_lagged_reset_and_deleted_as_kafkas_tool_sees_it(
         c.get(&(input.clone(), 0)) == Some(&(Some(6), 6)) && c.get(&(input.clone(), 1)) == Some(&(Some(3), 3))
     });
     assert_eq!(b.read_all(&output).len(), 13);
+    // A manifest of the team's topics: `--prune` shows the application's internal topics and
+    // keeps them (deleting the changelog would lose the count store).
+    let manifest = format!("{app}.yaml");
+    std::fs::write(
+        b.dir.path().join(&manifest),
+        format!("version: 1\ntopics:\n  - name: {input}\n    partitions: 3\n  - name: {output}\n    partitions: 1\n"),
+    )
+    .unwrap();
+    let (code, plan, err) = evbus_json(&b, &["topics", "plan", "-f", &manifest, "--prune"]);
+    assert!(code == Some(0) || code == Some(2), "{err}");
+    for t in [&changelog, &repartition] {
+        let deleted = plan["changes"].as_array().unwrap().iter().any(|c| c["topic"] == *t);
+        assert!(!deleted, "{t} planned for deletion: {plan:#}");
+        let listed = plan["unmanaged"].as_array().unwrap().iter().find(|u| u["topic"] == *t);
+        assert!(listed.is_some_and(|u| u["kept"].as_str().is_some()), "{t} not shown as kept: {plan:#}");
+    }
     running.stop();
     describe_when(&b, &app, "emptied", |d| d["members"].as_array().is_some_and(Vec::is_empty));
 

@@ -104,7 +104,10 @@ pub(super) fn render_plan(app: &App, manifest: &Manifest, plan: &Plan, prune: bo
         });
         for u in &plan.unmanaged {
             match u {
-                Unmanaged::Topic { topic } => s.push_str(&format!("  topic  {}\n", for_terminal(topic))),
+                Unmanaged::Topic { topic, kept: None } => s.push_str(&format!("  topic  {}\n", for_terminal(topic))),
+                Unmanaged::Topic { topic, kept: Some(why) } => {
+                    s.push_str(&format!("  topic  {} (kept: {why})\n", for_terminal(topic)))
+                }
                 Unmanaged::Config { topic, key, value } => s.push_str(&format!(
                     "  config {}: {}={}\n",
                     for_terminal(topic),

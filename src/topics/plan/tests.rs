@@ -82,6 +82,35 @@ fn drift_and_partition_increase() {
     );
 }
 
+/// A Streams application's changelog and repartition topics are not the team's to declare:
+/// shown, never pruned (pruning a changelog loses the state store it backs).
+#[test]
+fn prune_keeps_topics_named_like_kafka_streams_internal_topics() {
+    let c = [
+        topic("a", 3, &[("retention.ms", dynamic("604800000")), ("segment.ms", dynamic("1000"))]),
+        topic("b", 6, &[("retention.ms", dynamic("604800000"))]),
+        topic("wordcount-counts-changelog", 2, &[]),
+        topic("wordcount-KSTREAM-AGGREGATE-0000000003-repartition", 2, &[]),
+        topic("app-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic", 2, &[]),
+        topic("changelog", 1, &[]),
+        topic("-changelog", 1, &[]),
+        topic("stray", 1, &[]),
+    ];
+    let p = plan(&m(M), &c, true);
+    let deleted: Vec<&str> = p.changes.iter().filter(|c| c.action() == "delete_topic").map(|c| c.topic()).collect();
+    assert_eq!(deleted, ["changelog", "-changelog", "stray"]);
+    let kept: Vec<&str> = p
+        .unmanaged
+        .iter()
+        .filter_map(|u| match u {
+            Unmanaged::Topic { topic, kept: Some(_) } => Some(topic.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kept.len(), 3, "{:?}", p.unmanaged);
+    assert!(kept_by_prune("wordcount-counts-changelog").unwrap().contains("Kafka Streams changelog"));
+}
+
 #[test]
 fn prune_deletes_unmanaged_keys_and_topics_but_not_internal() {
     let mut off = topic("__consumer_offsets", 50, &[]);
