@@ -135,7 +135,7 @@ fn wait_stored(c: &Cluster, topic: &str, n: i64, writer: &mut Running) {
 
 /// The leader of `topic`'s partition 0 now.
 fn leader_of(c: &Cluster, topic: &str) -> i32 {
-    c.view().unwrap().partitions.iter().find(|p| p.0 == topic && p.1 == 0).unwrap().2
+    c.leader(topic, 0)
 }
 
 /// How many of `ids` 0..n are missing, and how many extra copies there are.
@@ -378,7 +378,7 @@ fn tail_across_a_leader_kill_has_no_gap_and_no_duplicate_while_lag_and_health_an
 fn health_with_two_nodes_killed_names_every_partition_that_cannot_take_writes() {
     let mut c = cluster();
     // health names at most ten partitions: those of earlier tests (done, as the guard says) go.
-    delete_other_topics(&c);
+    c.delete_other_topics();
     let topic = unique("faults.two");
     replicated(&c, &unique("two"), &[&topic]);
     let first = leader_of(&c, &topic);
@@ -403,25 +403,4 @@ fn health_with_two_nodes_killed_names_every_partition_that_cannot_take_writes() 
     assert_eq!(named, (0..3).collect(), "every partition of {topic} must be named: {detail}");
     assert!(below.contains("1 answering") || below.contains(&format!("leader {second} not answering")), "{detail}");
     eprintln!("two nodes down ({first} then {second}): {detail}");
-}
-
-/// Delete every topic but the internal ones: what earlier tests on the shared cluster left.
-fn delete_other_topics(c: &Cluster) {
-    use rdkafka::admin::{AdminClient, AdminOptions};
-    use rdkafka::client::DefaultClientContext;
-    let view = c.view().unwrap();
-    let names: BTreeSet<String> =
-        view.partitions.iter().map(|p| p.0.clone()).filter(|t| !t.starts_with("__")).collect();
-    if names.is_empty() {
-        return;
-    }
-    let admin: AdminClient<DefaultClientContext> =
-        ClientConfig::new().set("bootstrap.servers", &c.live().internal).create().unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let list: Vec<&str> = names.iter().map(String::as_str).collect();
-    let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-    for r in rt.block_on(admin.delete_topics(&list, &opts)).unwrap() {
-        r.unwrap();
-    }
-    c.wait_for(Duration::from_secs(60), "the old topics gone", |v| v.partitions.iter().all(|p| !names.contains(&p.0)));
 }

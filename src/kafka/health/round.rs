@@ -180,15 +180,13 @@ async fn min_isr_values(
     limit: Duration,
 ) -> anyhow::Result<BTreeMap<String, i32>> {
     let answered = md.brokers.iter().find(|b| b.id == md.orig_broker_id).map(|b| format!("{}:{}", b.host, b.port));
-    if let Some(addr) = answered {
-        let mut s = settings.clone();
-        s.timeout = limit;
-        match configs::min_insync_replicas(&s, &addr, names).await {
-            Err(e) if e.kind() == Kind::InvalidConfig => {}
-            other => return Ok(other?),
-        }
+    let mut s = settings.clone();
+    s.timeout = limit;
+    match configs::min_insync_replicas(&s, answered.as_deref(), names).await {
+        // A setting the raw path cannot honour: librdkafka's way, which may wait on a dead node.
+        Err(e) if e.kind() == Kind::InvalidConfig => Ok(min_isr_of(&admin.topic_configs(names).await?)),
+        other => Ok(other?),
     }
-    Ok(min_isr_of(&admin.topic_configs(names).await?))
 }
 
 fn with_kraft(mut report: Report, kraft: Option<serde_json::Value>) -> Report {

@@ -13,7 +13,7 @@ use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
 use kafka_protocol::protocol::StrBytes;
 
 use super::transport::{Conn, bounded};
-use crate::kafka::error::Error;
+use crate::kafka::error::{Error, Kind};
 use crate::kafka::settings::Settings;
 
 /// DescribeConfigs' resource type of a topic.
@@ -21,14 +21,26 @@ const TOPIC: i8 = 2;
 const KEY: &str = "min.insync.replicas";
 
 /// Each topic's effective `min.insync.replicas` (its own, else the broker's default), asked of
-/// the broker at `addr` within `--timeout`. Topics the broker answers with an error, or without
+/// the broker at `addr` (or a bootstrap broker) within `--timeout`. Topics the broker answers with an error, or without
 /// a number, are left out.
-pub async fn min_insync_replicas(s: &Settings, addr: &str, topics: &[String]) -> Result<BTreeMap<String, i32>, Error> {
+pub async fn min_insync_replicas(
+    s: &Settings,
+    addr: Option<&str>,
+    topics: &[String],
+) -> Result<BTreeMap<String, i32>, Error> {
     if let Some(e) = super::transport::refused_setting(s) {
         return Err(e);
     }
     bounded(s, "DescribeConfigs", async {
-        let mut conn = Conn::to(s, addr).await?;
+        // The broker that answered Metadata, else (gone since, or not named: librdkafka can leave
+        // it unknown) the first bootstrap broker that accepts; never librdkafka's "controller".
+        let mut conn = match addr {
+            Some(a) => match Conn::to(s, a).await {
+                Err(e) if e.kind() == Kind::BrokerUnreachable => Conn::bootstrap(s).await?,
+                other => other?,
+            },
+            None => Conn::bootstrap(s).await?,
+        };
         let req = DescribeConfigsRequest::default().with_resources(
             topics
                 .iter()

@@ -7,6 +7,7 @@
 //! answers) with small heaps, so three fit beside the rest of the suite on a small machine. Like
 //! every harness broker, a node never outlives the test binary.
 
+use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -169,6 +170,41 @@ impl Cluster {
             assert!(start.elapsed() < limit, "cluster: not {what} within {limit:?}; last view: {last:?}");
             std::thread::sleep(Duration::from_millis(250));
         }
+    }
+
+    /// The leader of `topic`'s `partition`, once every running node knows one: a node can learn
+    /// of a topic just created a moment after another (the 3.9 pass once asked one too early).
+    pub(crate) fn leader(&self, topic: &str, partition: i32) -> i32 {
+        let v =
+            self.wait_for(Duration::from_secs(60), &format!("a leader of {topic}[{partition}] on every node"), |v| {
+                v.partitions.iter().any(|p| p.0 == topic && p.1 == partition && p.2 >= 0)
+            });
+        v.partitions.iter().find(|p| p.0 == topic && p.1 == partition).map(|p| p.2).unwrap_or(-1)
+    }
+
+    /// Delete every topic but the internal ones: what earlier tests on the shared cluster left.
+    /// For tests that count what `health` names (at most ten partitions a line): the order the
+    /// tests run in decides what else is on the cluster.
+    pub(crate) fn delete_other_topics(&self) {
+        use rdkafka::admin::{AdminClient, AdminOptions};
+        use rdkafka::client::DefaultClientContext;
+        let view = self.view().unwrap();
+        let names: BTreeSet<String> =
+            view.partitions.iter().map(|p| p.0.clone()).filter(|t| !t.starts_with("__")).collect();
+        if names.is_empty() {
+            return;
+        }
+        let admin: AdminClient<DefaultClientContext> =
+            ClientConfig::new().set("bootstrap.servers", &self.live().internal).create().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let list: Vec<&str> = names.iter().map(String::as_str).collect();
+        let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
+        for r in rt.block_on(admin.delete_topics(&list, &opts)).unwrap() {
+            r.unwrap();
+        }
+        self.wait_for(Duration::from_secs(60), "the old topics gone", |v| {
+            v.partitions.iter().all(|p| !names.contains(&p.0))
+        });
     }
 
     /// The metadata as a running node (INTERNAL listener) answers it now.
