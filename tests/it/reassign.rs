@@ -123,6 +123,15 @@ fn wait_rf(c: &Cluster, topic: &str, rf: usize) {
     });
 }
 
+/// Declares `topic` with `partitions` at `rf` replicas, applies it (exit 0) and waits until every
+/// node shows each partition at `rf`, all in sync.
+fn apply_rf(c: &Cluster, topic: &str, partitions: i32, rf: i32) {
+    manifest(c, topic, partitions, rf);
+    let (code, _, err) = run(c, &["topics", "apply", "--yes"]);
+    assert_eq!(code, Some(0), "{err}");
+    wait_rf(c, topic, rf as usize);
+}
+
 fn cluster() -> MutexGuard<'static, Cluster> {
     crate::broker::shared_cluster()
 }
@@ -131,10 +140,7 @@ fn cluster() -> MutexGuard<'static, Cluster> {
 fn replication_factor_up_and_down_as_kafka_sees_it_and_above_the_broker_count_refused() {
     let c = cluster();
     let t = unique("rf.move");
-    manifest(&c, &t, 6, 1);
-    let (code, _, err) = run(&c, &["topics", "apply", "--yes"]);
-    assert_eq!(code, Some(0), "{err}");
-    wait_rf(&c, &t, 1);
+    apply_rf(&c, &t, 6, 1);
     let before = kafka_describe(&c, &t);
 
     // RF 4 on 3 brokers: refused by plan and apply, nothing moved.
@@ -181,10 +187,7 @@ fn replication_factor_up_and_down_as_kafka_sees_it_and_above_the_broker_count_re
     assert_eq!(code, Some(0), "apply then plan shows no change: {err}");
 
     // RF 2: a non-leader replica goes from each partition, the leader stays.
-    manifest(&c, &t, 6, 2);
-    let (code, _, err) = run(&c, &["topics", "apply", "--yes"]);
-    assert_eq!(code, Some(0), "{err}");
-    wait_rf(&c, &t, 2);
+    apply_rf(&c, &t, 6, 2);
     let down = kafka_describe(&c, &t);
     let mut per_broker: BTreeMap<i32, usize> = BTreeMap::new();
     for (p, (leader, replicas, _)) in &down {
@@ -205,10 +208,7 @@ fn replication_factor_up_and_down_as_kafka_sees_it_and_above_the_broker_count_re
 fn partitions_added_with_a_replication_change_are_created_at_the_new_factor() {
     let c = cluster();
     let t = unique("rf.grow");
-    manifest(&c, &t, 2, 1);
-    let (code, _, err) = run(&c, &["topics", "apply", "--yes"]);
-    assert_eq!(code, Some(0), "{err}");
-    wait_rf(&c, &t, 1);
+    apply_rf(&c, &t, 2, 1);
 
     manifest(&c, &t, 5, 3);
     let plan = plan_json(&c);
@@ -302,10 +302,7 @@ fn a_throttled_move_left_running_is_shown_by_plan_and_health_and_finished_by_the
     let c = cluster();
     let t = unique("rf.throttled");
     let _cleanup = Cleanup { c: &c, topic: t.clone() };
-    manifest(&c, &t, 1, 1);
-    let (code, _, err) = run(&c, &["topics", "apply", "--yes"]);
-    assert_eq!(code, Some(0), "{err}");
-    wait_rf(&c, &t, 1);
+    apply_rf(&c, &t, 1, 1);
     // 3 MiB at 1 KiB/s: the move cannot finish while the test looks at it.
     fill(&c, &t, 3072);
     let leader = kafka_describe(&c, &t)[&0].0;
@@ -360,10 +357,7 @@ fn a_throttled_move_left_running_is_shown_by_plan_and_health_and_finished_by_the
 fn throttles_an_unwatched_move_left_are_reported_and_removed() {
     let c = cluster();
     let t = unique("rf.leftover");
-    manifest(&c, &t, 2, 1);
-    let (code, _, err) = run(&c, &["topics", "apply", "--yes"]);
-    assert_eq!(code, Some(0), "{err}");
-    wait_rf(&c, &t, 1);
+    apply_rf(&c, &t, 2, 1);
     manifest(&c, &t, 2, 2);
     let (code, _, err) = run(&c, &["topics", "apply", "--yes", "--no-wait", "--throttle", "5MiB"]);
     assert_eq!(code, Some(0), "{err}");
