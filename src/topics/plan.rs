@@ -371,21 +371,22 @@ pub fn plan_with(manifest: &Manifest, cluster: &[ClusterTopic], repl: &Replicati
                 spec.name, have.partitions, spec.partitions
             ));
         }
-        let grow = have.partitions < spec.partitions;
-        match replication_change(have, spec.replication_factor, repl, spec.partitions) {
-            Ok((change, replicas)) => {
-                if grow {
-                    out.changes.push(Change::AddPartitions {
-                        topic: spec.name.clone(),
-                        from: have.partitions,
-                        to: spec.partitions,
-                        replicas,
-                    });
-                }
-                out.changes.extend(change);
+        let (replication, replicas) = match replication_change(have, spec.replication_factor, repl, spec.partitions) {
+            Ok(r) => r,
+            Err(e) => {
+                out.errors.push(e);
+                (None, Vec::new())
             }
-            Err(e) => out.errors.push(e),
+        };
+        if have.partitions < spec.partitions {
+            out.changes.push(Change::AddPartitions {
+                topic: spec.name.clone(),
+                from: have.partitions,
+                to: spec.partitions,
+                replicas,
+            });
         }
+        out.changes.extend(replication);
 
         let mut set = Vec::new();
         for (key, wanted) in &spec.config {
@@ -455,9 +456,9 @@ pub fn check_replication(plan: &mut Plan, brokers: usize) {
 }
 
 /// The replication change one managed topic needs: watching its running reassignment, moving
-/// its replicas to `rf`, or nothing; an error when `rf` cannot be reached on these brokers.
-/// The replication change of one topic, and where the partitions it grows by (up to `grow_to`)
-/// go when that change is a move with known brokers (see [`Change::AddPartitions`]).
+/// its replicas to `rf`, or nothing; an error when `rf` cannot be reached on these brokers. With
+/// it, where the partitions the topic grows by (up to `grow_to`) are created when that change is
+/// a move with known brokers (see [`Change::AddPartitions`]).
 fn replication_change(
     have: &ClusterTopic,
     rf: i16,
@@ -491,6 +492,7 @@ fn replication_change(
             }
             let all = reassign::target(&parts, rf, b).map_err(|e| format!("{}: {e}", have.name))?;
             // Kafka compares a new partition's replica count with the topic's first partition.
+            // Unknown (0): Kafka places the new ones and the next plan moves them.
             let now = have.placements.get(&0).map_or(0, |p| p.replicas.len());
             let (mut moves, mut new) = (Vec::new(), Vec::new());
             for m in all {
@@ -503,10 +505,6 @@ fn replication_change(
                     }
                     new.push(created);
                 }
-            }
-            // Without a factor to match, Kafka places them and the next plan moves them.
-            if new.len() != (grow_to - have.partitions).max(0) as usize {
-                new.clear();
             }
             (moves, new)
         }

@@ -21,8 +21,8 @@ const TOPIC: i8 = 2;
 const KEY: &str = "min.insync.replicas";
 
 /// Each topic's effective `min.insync.replicas` (its own, else the broker's default), asked of
-/// the broker at `addr` (or a bootstrap broker) within `--timeout`. Topics the broker answers with an error, or without
-/// a number, are left out.
+/// the broker at `addr` (or a bootstrap broker) within `--timeout`. Topics the broker answers
+/// with an error, or without a number, are left out.
 pub async fn min_insync_replicas(
     s: &Settings,
     addr: Option<&str>,
