@@ -89,8 +89,8 @@ fn a_killed_node_fails_health_naming_the_partitions_that_refuse_writes_until_the
     assert_eq!(status, "fail", "{detail}");
     assert!(detail.contains("broker 3") && detail.contains("not answering"), "{detail}");
 
-    let view = c.wait_for(Duration::from_secs(60), "node 3 out of every ISR", |v| {
-        v.brokers == [1, 2] && v.partitions.iter().all(|p| !p.4.contains(&3))
+    let view = c.wait_for(Duration::from_secs(60), "node 3 out of every ISR and leading nothing", |v| {
+        v.brokers == [1, 2] && v.partitions.iter().all(|p| !p.4.contains(&3) && p.2 != 3)
     });
     let on3 = |topic: &str| -> BTreeSet<i32> {
         view.partitions.iter().filter(|p| p.0 == topic && p.3.contains(&3)).map(|p| p.1).collect()
